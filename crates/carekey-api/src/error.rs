@@ -1,0 +1,131 @@
+use serde::{Deserialize, Serialize};
+
+/// Stable error codes. Clients branch on these, never on `message`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The body or a parameter is malformed; `message` says which.
+    InvalidRequest,
+    /// Wrong code; `attemptsLeft` says how many tries remain for this request.
+    InvalidCode,
+    /// The code's validity has passed; ask for a new one (resend or start).
+    CodeExpired,
+    /// The request was already completed; a code works once.
+    CodeUsed,
+    /// Too many wrong codes for this request or identifier; start again later.
+    TooManyAttempts,
+    /// No such pending request (never existed, or cleaned up).
+    UnknownRequest,
+    /// The device verifier does not match the challenge sent at start.
+    VerifierMismatch,
+    InvalidPhone,
+    InvalidEmail,
+    /// The responsible clinician is missing or is not a clinician.
+    InvalidClinician,
+    /// Too many messages or requests; `retryAfter` gives the seconds to wait.
+    RateLimited,
+    CaptchaFailed,
+    /// The access or refresh token is unknown, expired, revoked or malformed.
+    InvalidToken,
+    /// A refresh token was used twice; its whole session is now revoked.
+    TokenReused,
+    /// This server cannot send to that kind of address (no SMS or email transport).
+    ChannelUnavailable,
+    NotFound,
+    /// The server or a service it depends on cannot answer now.
+    Unavailable,
+    InternalError,
+    /// A code this client does not know yet.
+    #[serde(other)]
+    Unknown,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidRequest => "invalid_request",
+            ErrorCode::InvalidCode => "invalid_code",
+            ErrorCode::CodeExpired => "code_expired",
+            ErrorCode::CodeUsed => "code_used",
+            ErrorCode::TooManyAttempts => "too_many_attempts",
+            ErrorCode::UnknownRequest => "unknown_request",
+            ErrorCode::VerifierMismatch => "verifier_mismatch",
+            ErrorCode::InvalidPhone => "invalid_phone",
+            ErrorCode::InvalidEmail => "invalid_email",
+            ErrorCode::InvalidClinician => "invalid_clinician",
+            ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::CaptchaFailed => "captcha_failed",
+            ErrorCode::InvalidToken => "invalid_token",
+            ErrorCode::TokenReused => "token_reused",
+            ErrorCode::ChannelUnavailable => "channel_unavailable",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::Unavailable => "unavailable",
+            ErrorCode::InternalError => "internal_error",
+            ErrorCode::Unknown => "unknown",
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Every error answer: `{"code", "message"}` plus the hints some codes carry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ApiError {
+    pub code: ErrorCode,
+    /// A sentence for people; never contains internals.
+    pub message: String,
+    /// With `invalid_code`: tries left for this request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attempts_left: Option<u32>,
+    /// With `rate_limited` and `too_many_attempts`: seconds to wait.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_serialise_as_their_names() {
+        for code in [
+            ErrorCode::InvalidRequest,
+            ErrorCode::InvalidCode,
+            ErrorCode::CodeExpired,
+            ErrorCode::CodeUsed,
+            ErrorCode::TooManyAttempts,
+            ErrorCode::UnknownRequest,
+            ErrorCode::VerifierMismatch,
+            ErrorCode::InvalidPhone,
+            ErrorCode::InvalidEmail,
+            ErrorCode::InvalidClinician,
+            ErrorCode::RateLimited,
+            ErrorCode::CaptchaFailed,
+            ErrorCode::InvalidToken,
+            ErrorCode::TokenReused,
+            ErrorCode::ChannelUnavailable,
+            ErrorCode::NotFound,
+            ErrorCode::Unavailable,
+            ErrorCode::InternalError,
+        ] {
+            let json = serde_json::to_value(code).unwrap();
+            assert_eq!(json, code.as_str());
+            let back: ErrorCode = serde_json::from_value(json).unwrap();
+            assert_eq!(back, code);
+        }
+    }
+
+    #[test]
+    fn an_unknown_code_still_parses() {
+        let error: ApiError =
+            serde_json::from_str(r#"{"code":"brand_new","message":"m"}"#).unwrap();
+        assert_eq!(error.code, ErrorCode::Unknown);
+    }
+}

@@ -1,0 +1,204 @@
+//! Wire types of the CareKey auth API.
+//!
+//! JSON is camelCase; times are RFC 3339 strings in UTC with milliseconds.
+//! Field names are a contract shared with every client, test and tool: add
+//! fields freely, rename none.
+
+mod biot;
+mod error;
+mod secret;
+
+pub use biot::{
+    BiotJwt, BiotLoginResponse, BiotOtpGenerateRequest, BiotOtpGenerateResponse,
+    BiotOtpLoginRequest, BiotRefreshRequest,
+};
+pub use error::{ApiError, ErrorCode};
+pub use secret::SecretString;
+
+use serde::{Deserialize, Serialize};
+
+/// What a user is to the platform. A patient always has a responsible clinician.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Patient,
+    Clinician,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Patient => "patient",
+            Role::Clinician => "clinician",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "patient" => Some(Role::Patient),
+            "clinician" => Some(Role::Clinician),
+            _ => None,
+        }
+    }
+}
+
+/// `POST /v1/auth/start`: register (names and role given) or log in (identifier only).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct StartRequest {
+    /// Where the code goes. With both email and phone, the code goes by email.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// E.164 (`+32470123456`); other formats are refused with `invalid_phone`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
+    /// Required when registering a patient: the user id of an existing clinician.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub responsible_clinician_id: Option<String>,
+    /// Required when the server has captcha verification on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub captcha_token: Option<SecretString>,
+    /// Unpadded base64url of SHA-256(device verifier), as PKCE S256.
+    pub device_challenge: String,
+}
+
+/// The answer to start and resend. Identical in shape whether or not the
+/// identifier has an account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct StartResponse {
+    pub request_id: String,
+    /// The identifier the code went to, masked (`******8901`, `d***@example.com`).
+    pub login: String,
+    /// When the code stops working.
+    pub expires_at: String,
+    /// The earliest time a resend is accepted.
+    pub resend_after: String,
+    pub code_length: u8,
+}
+
+/// `POST /v1/auth/resend`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ResendRequest {
+    pub request_id: String,
+}
+
+/// `POST /v1/auth/complete`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct CompleteRequest {
+    pub request_id: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub code: SecretString,
+    /// The secret whose hash was sent as `deviceChallenge` at start.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub device_verifier: SecretString,
+}
+
+/// The answer to complete and refresh.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct SessionResponse {
+    pub user_id: String,
+    pub group_id: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub access_token: SecretString,
+    pub access_token_expires_at: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub refresh_token: SecretString,
+    pub refresh_token_expires_at: String,
+    pub is_new_user: bool,
+}
+
+/// `POST /v1/auth/refresh`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct RefreshRequest {
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub refresh_token: SecretString,
+}
+
+/// `POST /v1/auth/logout` (with the access token as bearer).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct LogoutRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub refresh_token: Option<SecretString>,
+}
+
+/// `GET /v1/me`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Profile {
+    pub user_id: String,
+    pub group_id: String,
+    pub role: Role,
+    pub first_name: String,
+    pub last_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub responsible_clinician_id: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn start_request_uses_the_contract_names() {
+        let request = StartRequest {
+            email: Some("a@b.c".into()),
+            first_name: Some("Ada".into()),
+            role: Some(Role::Patient),
+            responsible_clinician_id: Some("c1".into()),
+            device_challenge: "x".into(),
+            ..StartRequest::default()
+        };
+        let json = serde_json::to_value(&request).unwrap_or_default();
+        assert_eq!(json["firstName"], "Ada");
+        assert_eq!(json["role"], "patient");
+        assert_eq!(json["responsibleClinicianId"], "c1");
+        assert_eq!(json["deviceChallenge"], "x");
+        assert!(json.get("phone").is_none());
+    }
+
+    #[test]
+    fn session_debug_never_shows_tokens() {
+        let session = SessionResponse {
+            user_id: "u".into(),
+            group_id: "g".into(),
+            access_token: SecretString::from("eyJ-access"),
+            access_token_expires_at: "t".into(),
+            refresh_token: SecretString::from("refresh-secret"),
+            refresh_token_expires_at: "t".into(),
+            is_new_user: true,
+        };
+        let debug = format!("{session:?}");
+        assert!(!debug.contains("eyJ-access"));
+        assert!(!debug.contains("refresh-secret"));
+        let json = serde_json::to_value(&session).unwrap_or_default();
+        assert_eq!(json["accessToken"], "eyJ-access");
+        assert_eq!(json["isNewUser"], true);
+    }
+}

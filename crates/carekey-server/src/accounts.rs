@@ -1,0 +1,148 @@
+//! User accounts: patients and clinicians.
+
+use crate::clock::Millis;
+use crate::error::ServiceError;
+use crate::identity::Contact;
+use carekey_api::{Profile, Role};
+use serde::{Deserialize, Serialize};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Executor, Row};
+
+#[derive(Debug, Clone)]
+pub struct User {
+    pub id: String,
+    pub group_id: String,
+    pub role: Role,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: Option<String>,
+    /// The login number, or else the unverified one given at registration.
+    pub phone: Option<String>,
+    pub responsible_clinician_id: Option<String>,
+}
+
+impl User {
+    pub fn profile(&self) -> Profile {
+        Profile {
+            user_id: self.id.clone(),
+            group_id: self.group_id.clone(),
+            role: self.role,
+            first_name: self.first_name.clone(),
+            last_name: self.last_name.clone(),
+            email: self.email.clone(),
+            phone: self.phone.clone(),
+            responsible_clinician_id: self.responsible_clinician_id.clone(),
+        }
+    }
+
+    fn from_row(row: &AnyRow) -> Result<Self, ServiceError> {
+        let role: String = row.try_get("role")?;
+        Ok(User {
+            id: row.try_get("id")?,
+            group_id: row.try_get("group_id")?,
+            role: Role::parse(&role)
+                .ok_or_else(|| ServiceError::Internal(format!("stored role {role}")))?,
+            first_name: row.try_get("first_name")?,
+            last_name: row.try_get("last_name")?,
+            email: row.try_get("email")?,
+            phone: row.try_get("phone")?,
+            responsible_clinician_id: row.try_get("responsible_clinician_id")?,
+        })
+    }
+}
+
+/// The details of an account to create, checked at start and kept with the
+/// request until its code is confirmed.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Registration {
+    pub first_name: String,
+    pub last_name: String,
+    pub role: Role,
+    pub responsible_clinician_id: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+const COLUMNS: &str = "id, group_id, role, first_name, last_name, email, \
+    COALESCE(phone, unverified_phone) AS phone, responsible_clinician_id";
+
+pub async fn by_id<'c, E>(executor: E, id: &str) -> Result<Option<User>, ServiceError>
+where
+    E: Executor<'c, Database = sqlx::Any>,
+{
+    let sql = format!("SELECT {COLUMNS} FROM users WHERE id = $1");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(executor)
+        .await?;
+    row.as_ref().map(User::from_row).transpose()
+}
+
+pub async fn id_by_contact(
+    conn: &mut AnyConnection,
+    contact: &Contact,
+) -> Result<Option<String>, ServiceError> {
+    let sql = match contact {
+        Contact::Email(_) => "SELECT id FROM users WHERE email = $1",
+        Contact::Phone(_) => "SELECT id FROM users WHERE phone = $1",
+    };
+    let row = sqlx::query(sql)
+        .bind(contact.address())
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(row.map(|row| row.try_get("id")).transpose()?)
+}
+
+pub async fn is_clinician(conn: &mut AnyConnection, id: &str) -> Result<bool, ServiceError> {
+    let row = sqlx::query("SELECT role FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(match row {
+        Some(row) => row.try_get::<String, _>("role")? == Role::Clinician.as_str(),
+        None => false,
+    })
+}
+
+/// Creates the account. With both an email and a phone, only the email got
+/// the code: the phone is kept as unverified contact information and cannot be
+/// used to log in (else anyone could claim someone else's number).
+pub async fn create(
+    conn: &mut AnyConnection,
+    registration: &Registration,
+    group_id: &str,
+    now: Millis,
+) -> Result<User, ServiceError> {
+    let (phone, unverified_phone) = match (&registration.email, &registration.phone) {
+        (Some(_), phone) => (None, phone.clone()),
+        (None, phone) => (phone.clone(), None),
+    };
+    let user = User {
+        id: uuid::Uuid::new_v4().to_string(),
+        group_id: group_id.to_owned(),
+        role: registration.role,
+        first_name: registration.first_name.clone(),
+        last_name: registration.last_name.clone(),
+        email: registration.email.clone(),
+        phone: phone.clone().or(unverified_phone.clone()),
+        responsible_clinician_id: registration.responsible_clinician_id.clone(),
+    };
+    sqlx::query(
+        "INSERT INTO users (id, group_id, role, first_name, last_name, email, phone, \
+         unverified_phone, responsible_clinician_id, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
+    )
+    .bind(&user.id)
+    .bind(&user.group_id)
+    .bind(user.role.as_str())
+    .bind(&user.first_name)
+    .bind(&user.last_name)
+    .bind(&user.email)
+    .bind(phone)
+    .bind(unverified_phone)
+    .bind(&user.responsible_clinician_id)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(user)
+}

@@ -1,0 +1,453 @@
+//! Transports that carry messages out: the development outbox (a JSON-lines
+//! file), SMTP (lettre) and SMS through Twilio's Messages API.
+//!
+//! Transports are only called by the queue worker, never from a request: a
+//! provider that is down delays a message, it cannot fail a login.
+
+use crate::identity::ContactKind;
+use crate::messages::Message;
+use crate::settings::{Settings, SmtpTls};
+use carekey_api::SecretString;
+use lettre::message::header::ContentType;
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use std::path::PathBuf;
+use std::time::Duration;
+use tokio::io::AsyncWriteExt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransportName {
+    Outbox,
+    Smtp,
+    Twilio,
+}
+
+impl TransportName {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TransportName::Outbox => "outbox",
+            TransportName::Smtp => "smtp",
+            TransportName::Twilio => "twilio",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "outbox" => Some(TransportName::Outbox),
+            "smtp" => Some(TransportName::Smtp),
+            "twilio" => Some(TransportName::Twilio),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ChannelConfigError {
+    #[error("unknown channel `{0}` (expected outbox, smtp or twilio)")]
+    Unknown(String),
+    #[error("the smtp channel needs {0}")]
+    Smtp(&'static str),
+    #[error("the twilio channel needs {0}")]
+    Twilio(&'static str),
+}
+
+/// Why a delivery failed. Permanent failures (a refused address, bad
+/// credentials) are not retried; transient ones are, with backoff.
+#[derive(Debug, thiserror::Error)]
+#[error("{transport}: {summary}")]
+pub struct DeliveryError {
+    pub transport: &'static str,
+    pub permanent: bool,
+    /// A short cause safe to store and log: no address, body or credential.
+    pub summary: String,
+}
+
+impl DeliveryError {
+    fn transient(transport: TransportName, summary: impl Into<String>) -> Self {
+        DeliveryError {
+            transport: transport.as_str(),
+            permanent: false,
+            summary: summary.into(),
+        }
+    }
+
+    fn permanent(transport: TransportName, summary: impl Into<String>) -> Self {
+        DeliveryError {
+            transport: transport.as_str(),
+            permanent: true,
+            summary: summary.into(),
+        }
+    }
+}
+
+pub struct Channels {
+    email: Option<TransportName>,
+    sms: Option<TransportName>,
+    outbox: Option<Outbox>,
+    smtp: Option<Smtp>,
+    twilio: Option<Twilio>,
+}
+
+impl Channels {
+    /// `channel` is a list: SMTP carries email and Twilio SMS when listed; the
+    /// outbox carries whatever kind no other listed transport does.
+    pub fn from_settings(settings: &Settings) -> Result<Self, ChannelConfigError> {
+        let mut names = Vec::new();
+        for part in settings
+            .channel
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
+            names.push(
+                TransportName::parse(part)
+                    .ok_or_else(|| ChannelConfigError::Unknown(part.to_owned()))?,
+            );
+        }
+        let has = |name| names.contains(&name);
+        let timeout = Duration::from_secs(settings.provider_timeout_seconds.max(1));
+        let outbox = has(TransportName::Outbox).then(|| Outbox {
+            path: PathBuf::from(&settings.outbox_file),
+            file: tokio::sync::Mutex::new(None),
+        });
+        let smtp = if has(TransportName::Smtp) {
+            Some(Smtp::new(settings, timeout)?)
+        } else {
+            None
+        };
+        let twilio = if has(TransportName::Twilio) {
+            Some(Twilio::new(settings, timeout)?)
+        } else {
+            None
+        };
+        let fallback = has(TransportName::Outbox).then_some(TransportName::Outbox);
+        Ok(Channels {
+            email: smtp.as_ref().map(|_| TransportName::Smtp).or(fallback),
+            sms: twilio.as_ref().map(|_| TransportName::Twilio).or(fallback),
+            outbox,
+            smtp,
+            twilio,
+        })
+    }
+
+    /// The transport for a kind of address, if this server has one.
+    pub fn transport_for(&self, kind: ContactKind) -> Option<TransportName> {
+        match kind {
+            ContactKind::Email => self.email,
+            ContactKind::Sms => self.sms,
+        }
+    }
+
+    /// Sends one message; answers the provider's id for it when there is one.
+    pub async fn deliver(
+        &self,
+        transport: TransportName,
+        job_id: &str,
+        message: &Message,
+    ) -> Result<Option<String>, DeliveryError> {
+        match transport {
+            TransportName::Outbox => match &self.outbox {
+                Some(outbox) => outbox.append(job_id, message).await.map(|()| None),
+                None => Err(DeliveryError::transient(
+                    transport,
+                    "not configured on this instance",
+                )),
+            },
+            TransportName::Smtp => match &self.smtp {
+                Some(smtp) => smtp.send(message).await,
+                None => Err(DeliveryError::transient(
+                    transport,
+                    "not configured on this instance",
+                )),
+            },
+            TransportName::Twilio => match &self.twilio {
+                Some(twilio) => twilio.send(message).await,
+                None => Err(DeliveryError::transient(
+                    transport,
+                    "not configured on this instance",
+                )),
+            },
+        }
+    }
+}
+
+/// Development stand-in for phones and mailboxes: one JSON object per line,
+/// with at least `channel`, `to` and `body`.
+struct Outbox {
+    path: PathBuf,
+    file: tokio::sync::Mutex<Option<tokio::fs::File>>,
+}
+
+impl Outbox {
+    async fn append(&self, job_id: &str, message: &Message) -> Result<(), DeliveryError> {
+        let line = serde_json::json!({
+            "id": job_id,
+            "channel": message.kind,
+            "to": message.to,
+            "subject": message.subject,
+            "body": message.body,
+        });
+        let mut bytes = line.to_string().into_bytes();
+        bytes.push(b'\n');
+        let mut file = self.file.lock().await;
+        if file.is_none() {
+            let opened = tokio::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&self.path)
+                .await
+                .map_err(|error| {
+                    DeliveryError::transient(
+                        TransportName::Outbox,
+                        format!("cannot open: {}", error.kind()),
+                    )
+                })?;
+            *file = Some(opened);
+        }
+        let Some(handle) = file.as_mut() else {
+            return Err(DeliveryError::transient(TransportName::Outbox, "not open"));
+        };
+        // One write of a whole line: appends from several instances never interleave.
+        let written = handle.write_all(&bytes).await;
+        let flushed = match written {
+            Ok(()) => handle.flush().await,
+            Err(error) => Err(error),
+        };
+        bytes.iter_mut().for_each(|byte| *byte = 0);
+        flushed.map_err(|error| {
+            *file = None;
+            DeliveryError::transient(
+                TransportName::Outbox,
+                format!("cannot write: {}", error.kind()),
+            )
+        })
+    }
+}
+
+struct Smtp {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: lettre::message::Mailbox,
+}
+
+impl Smtp {
+    fn new(settings: &Settings, timeout: Duration) -> Result<Self, ChannelConfigError> {
+        let host = settings
+            .smtp_host
+            .as_deref()
+            .ok_or(ChannelConfigError::Smtp("smtp_host"))?;
+        let builder = match settings.smtp_tls {
+            SmtpTls::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host),
+            SmtpTls::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(host)
+                .map_err(|_| ChannelConfigError::Smtp("a valid smtp_host"))?,
+            SmtpTls::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(host)
+                .map_err(|_| ChannelConfigError::Smtp("a valid smtp_host"))?,
+        };
+        let mut builder = builder.port(settings.smtp_port).timeout(Some(timeout));
+        if let Some(username) = &settings.smtp_username {
+            let password = settings
+                .smtp_password
+                .as_ref()
+                .map(SecretString::expose)
+                .unwrap_or_default();
+            builder = builder.credentials(Credentials::new(username.clone(), password.to_owned()));
+        }
+        let from = settings
+            .smtp_from
+            .parse()
+            .map_err(|_| ChannelConfigError::Smtp("a valid smtp_from address"))?;
+        Ok(Smtp {
+            transport: builder.build(),
+            from,
+        })
+    }
+
+    async fn send(&self, message: &Message) -> Result<Option<String>, DeliveryError> {
+        let to = message
+            .to
+            .parse()
+            .map_err(|_| DeliveryError::permanent(TransportName::Smtp, "invalid recipient"))?;
+        let email = lettre::Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(message.subject.clone().unwrap_or_default())
+            .header(ContentType::TEXT_PLAIN)
+            .body(message.body.clone())
+            .map_err(|_| {
+                DeliveryError::permanent(TransportName::Smtp, "message could not be built")
+            })?;
+        match self.transport.send(email).await {
+            Ok(response) => Ok(response.first_line().map(str::to_owned)),
+            Err(error) => {
+                let summary = match error.status() {
+                    Some(code) => format!("server answered {code}"),
+                    None if error.is_timeout() => String::from("timed out"),
+                    None => String::from("connection failed"),
+                };
+                if error.is_permanent() {
+                    Err(DeliveryError::permanent(TransportName::Smtp, summary))
+                } else {
+                    Err(DeliveryError::transient(TransportName::Smtp, summary))
+                }
+            }
+        }
+    }
+}
+
+/// Twilio Programmable Messaging: `POST /2010-04-01/Accounts/{sid}/Messages.json`,
+/// form-encoded `To`, `Body` and `From` or `MessagingServiceSid`, HTTP basic
+/// auth with the account SID and auth token; `201` with the message `sid`.
+struct Twilio {
+    client: reqwest::Client,
+    url: String,
+    account_sid: String,
+    auth_token: SecretString,
+    sender: (&'static str, String),
+}
+
+impl Twilio {
+    fn new(settings: &Settings, timeout: Duration) -> Result<Self, ChannelConfigError> {
+        let account_sid = settings
+            .twilio_account_sid
+            .clone()
+            .ok_or(ChannelConfigError::Twilio("twilio_account_sid"))?;
+        let auth_token = settings
+            .twilio_auth_token
+            .clone()
+            .ok_or(ChannelConfigError::Twilio("twilio_auth_token"))?;
+        let sender = match (
+            &settings.twilio_messaging_service_sid,
+            &settings.twilio_from,
+        ) {
+            (Some(service), _) => ("MessagingServiceSid", service.clone()),
+            (None, Some(from)) => ("From", from.clone()),
+            (None, None) => {
+                return Err(ChannelConfigError::Twilio(
+                    "twilio_from or twilio_messaging_service_sid",
+                ));
+            }
+        };
+        let client = reqwest::Client::builder()
+            .timeout(timeout)
+            .build()
+            .map_err(|_| ChannelConfigError::Twilio("an HTTP client"))?;
+        let url = format!(
+            "{}/2010-04-01/Accounts/{account_sid}/Messages.json",
+            settings.twilio_base_url.trim_end_matches('/')
+        );
+        Ok(Twilio {
+            client,
+            url,
+            account_sid,
+            auth_token,
+            sender,
+        })
+    }
+
+    async fn send(&self, message: &Message) -> Result<Option<String>, DeliveryError> {
+        let form = [
+            ("To", message.to.as_str()),
+            (self.sender.0, self.sender.1.as_str()),
+            ("Body", message.body.as_str()),
+        ];
+        let response = self
+            .client
+            .post(&self.url)
+            .basic_auth(&self.account_sid, Some(self.auth_token.expose()))
+            .form(&form)
+            .send()
+            .await
+            .map_err(|error| {
+                let summary = if error.is_timeout() {
+                    "timed out"
+                } else {
+                    "connection failed"
+                };
+                DeliveryError::transient(TransportName::Twilio, summary)
+            })?;
+        let status = response.status();
+        let body: serde_json::Value = response.json().await.unwrap_or_default();
+        if status.is_success() {
+            return Ok(body
+                .get("sid")
+                .and_then(|sid| sid.as_str())
+                .map(str::to_owned));
+        }
+        // Twilio's error body: {"code": 21211, "message": ..., "status": 400}.
+        // Only the numeric code is kept: the message may quote the number.
+        let summary = match body.get("code").and_then(serde_json::Value::as_i64) {
+            Some(code) => format!("HTTP {} (Twilio error {code})", status.as_u16()),
+            None => format!("HTTP {}", status.as_u16()),
+        };
+        let retryable = status.is_server_error()
+            || status == reqwest::StatusCode::TOO_MANY_REQUESTS
+            || status == reqwest::StatusCode::REQUEST_TIMEOUT;
+        if retryable {
+            Err(DeliveryError::transient(TransportName::Twilio, summary))
+        } else {
+            Err(DeliveryError::permanent(TransportName::Twilio, summary))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(channel: &str) -> Settings {
+        Settings {
+            channel: channel.into(),
+            smtp_host: Some("localhost".into()),
+            twilio_account_sid: Some("AC1".into()),
+            twilio_auth_token: Some("t".into()),
+            twilio_from: Some("+15005550006".into()),
+            ..Settings::default()
+        }
+    }
+
+    #[tokio::test]
+    async fn each_kind_takes_the_most_specific_transport() {
+        let channels = Channels::from_settings(&settings("outbox")).unwrap();
+        assert_eq!(
+            channels.transport_for(ContactKind::Email),
+            Some(TransportName::Outbox)
+        );
+        assert_eq!(
+            channels.transport_for(ContactKind::Sms),
+            Some(TransportName::Outbox)
+        );
+        let channels = Channels::from_settings(&settings("smtp")).unwrap();
+        assert_eq!(
+            channels.transport_for(ContactKind::Email),
+            Some(TransportName::Smtp)
+        );
+        assert_eq!(channels.transport_for(ContactKind::Sms), None);
+        let channels = Channels::from_settings(&settings("smtp, twilio")).unwrap();
+        assert_eq!(
+            channels.transport_for(ContactKind::Sms),
+            Some(TransportName::Twilio)
+        );
+        let channels = Channels::from_settings(&settings("twilio,outbox")).unwrap();
+        assert_eq!(
+            channels.transport_for(ContactKind::Email),
+            Some(TransportName::Outbox)
+        );
+    }
+
+    #[test]
+    fn missing_provider_settings_are_named() {
+        let error = Channels::from_settings(&Settings {
+            channel: "twilio".into(),
+            ..Settings::default()
+        })
+        .err()
+        .unwrap();
+        assert!(error.to_string().contains("twilio_account_sid"));
+        let error = Channels::from_settings(&Settings {
+            channel: "pigeon".into(),
+            ..Settings::default()
+        })
+        .err()
+        .unwrap();
+        assert!(error.to_string().contains("pigeon"));
+    }
+}

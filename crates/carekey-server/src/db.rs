@@ -1,0 +1,244 @@
+//! The database: SQLite for one machine, PostgreSQL for many instances.
+//!
+//! One SQL text serves both (sqlx's `Any` driver, `$n` placeholders, times as
+//! Unix milliseconds); the few differences are [`Backend`] methods. Every
+//! limit, counter, pending request and queued message lives here, so any
+//! number of PostgreSQL-backed instances behave as one.
+//!
+//! SQLite has one writer connection: transactions queue in the pool instead
+//! of spinning on `SQLITE_BUSY`, and reads use a separate pool.
+
+use crate::settings::SqliteSynchronous;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor, Row};
+use std::str::FromStr;
+use std::time::Duration;
+
+pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("database URL must start with sqlite:// or postgres://")]
+    UnsupportedUrl,
+    #[error("cannot open the database: {0}")]
+    Connect(#[source] sqlx::Error),
+    #[error("cannot migrate the database: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error(transparent)]
+    Query(#[from] sqlx::Error),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// Row lock for read-then-write in a transaction. SQLite needs none: its
+    /// write transactions are serial (`BEGIN IMMEDIATE`, one writer).
+    pub fn for_update(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "",
+            Backend::Postgres => " FOR UPDATE",
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Database {
+    write: AnyPool,
+    read: AnyPool,
+    backend: Backend,
+}
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+impl Database {
+    pub async fn connect(
+        url: &str,
+        max_connections: u32,
+        synchronous: SqliteSynchronous,
+    ) -> Result<Self, DbError> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            return Err(DbError::UnsupportedUrl);
+        };
+        let database = match backend {
+            Backend::Sqlite => {
+                let url = sqlite_url(url);
+                let options = AnyConnectOptions::from_str(&url).map_err(DbError::Connect)?;
+                let pragmas = sqlite_pragmas(synchronous);
+                let open = |size: u32| {
+                    AnyPoolOptions::new()
+                        .max_connections(size)
+                        .min_connections(1)
+                        .idle_timeout(None)
+                        .after_connect(move |conn, _| {
+                            Box::pin(async move {
+                                conn.execute(pragmas).await?;
+                                Ok(())
+                            })
+                        })
+                };
+                let write = open(1)
+                    .connect_with(options.clone())
+                    .await
+                    .map_err(DbError::Connect)?;
+                // WAL must be on before readers open, or they would block the writer.
+                let read = open(max_connections.clamp(1, 4))
+                    .connect_with(options)
+                    .await
+                    .map_err(DbError::Connect)?;
+                Database {
+                    write,
+                    read,
+                    backend,
+                }
+            }
+            Backend::Postgres => {
+                let pool = AnyPoolOptions::new()
+                    .max_connections(max_connections.max(2))
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect(url)
+                    .await
+                    .map_err(DbError::Connect)?;
+                Database {
+                    write: pool.clone(),
+                    read: pool,
+                    backend,
+                }
+            }
+        };
+        Ok(database)
+    }
+
+    pub async fn migrate(&self) -> Result<(), DbError> {
+        match self.backend {
+            Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.write).await?,
+            Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.write).await?,
+        }
+        Ok(())
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// A write transaction. Dropping it without commit rolls it back.
+    pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.write.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.write.begin().await,
+        }
+    }
+
+    /// For single statements that write outside a transaction.
+    pub fn writer(&self) -> &AnyPool {
+        &self.write
+    }
+
+    /// For reads that need no transaction.
+    pub fn reader(&self) -> &AnyPool {
+        &self.read
+    }
+
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT 1")
+            .execute(&self.read)
+            .await
+            .map(|_| ())
+    }
+
+    pub async fn close(&self) {
+        self.write.close().await;
+        self.read.close().await;
+    }
+
+    /// A secret of the server (signing key, hashing key), made on first use
+    /// and shared by every instance on this database.
+    pub async fn secret(
+        &self,
+        name: &str,
+        now: i64,
+        make: impl FnOnce() -> Vec<u8>,
+    ) -> Result<Vec<u8>, sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO server_secrets (name, value, created_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(name)
+        .bind(make())
+        .bind(now)
+        .execute(&self.write)
+        .await?;
+        let row = sqlx::query("SELECT value FROM server_secrets WHERE name = $1")
+            .bind(name)
+            .fetch_one(&self.write)
+            .await?;
+        row.try_get::<Vec<u8>, _>("value")
+    }
+}
+
+/// `sqlite://file` creates the file when missing.
+fn sqlite_url(url: &str) -> String {
+    if url.contains("mode=") || url.contains(":memory:") {
+        url.to_owned()
+    } else if url.contains('?') {
+        format!("{url}&mode=rwc")
+    } else {
+        format!("{url}?mode=rwc")
+    }
+}
+
+fn sqlite_pragmas(synchronous: SqliteSynchronous) -> &'static str {
+    match synchronous {
+        SqliteSynchronous::Off => {
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;"
+        }
+        SqliteSynchronous::Normal => {
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;"
+        }
+        SqliteSynchronous::Full => {
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;"
+        }
+        SqliteSynchronous::Extra => {
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = EXTRA; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;"
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_files_are_created_when_missing() {
+        assert_eq!(sqlite_url("sqlite://a.db"), "sqlite://a.db?mode=rwc");
+        assert_eq!(
+            sqlite_url("sqlite://a.db?cache=shared"),
+            "sqlite://a.db?cache=shared&mode=rwc"
+        );
+        assert_eq!(sqlite_url("sqlite://a.db?mode=ro"), "sqlite://a.db?mode=ro");
+    }
+
+    #[tokio::test]
+    async fn a_secret_is_made_once_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("s.db").display());
+        let db = Database::connect(&url, 2, SqliteSynchronous::Normal)
+            .await
+            .unwrap();
+        db.migrate().await.unwrap();
+        let first = db.secret("k", 1, || vec![1, 2, 3]).await.unwrap();
+        let second = db.secret("k", 2, || vec![9, 9, 9]).await.unwrap();
+        assert_eq!(first, vec![1, 2, 3]);
+        assert_eq!(second, first);
+        db.close().await;
+    }
+}

@@ -1,0 +1,181 @@
+//! What can go wrong while answering a request, and how it is told.
+//!
+//! Each variant maps to one stable [`ErrorCode`] and a sentence for people.
+//! Internal failures are logged with their cause and answered with a bare
+//! `internal_error`: nothing of the database or a provider leaks.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use carekey_api::{ApiError, ErrorCode};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error("{0}")]
+    InvalidRequest(String),
+    #[error("this is not a valid email address")]
+    InvalidEmail,
+    #[error(
+        "this is not a valid phone number; write it in international form, like +32 470 12 34 56"
+    )]
+    InvalidPhone,
+    #[error("{0}")]
+    InvalidClinician(&'static str),
+    #[error("this code is not right")]
+    InvalidCode { attempts_left: u32 },
+    #[error("this code has expired; ask for a new one")]
+    CodeExpired,
+    #[error("this code has already been used; start again to get a new one")]
+    CodeUsed,
+    #[error("too many wrong codes; start again later")]
+    TooManyAttempts { retry_after: Option<u64> },
+    #[error("this login request is unknown or has ended; start again")]
+    UnknownRequest,
+    #[error("this login was started on another device")]
+    VerifierMismatch,
+    #[error("too many requests; wait {retry_after} seconds and try again")]
+    RateLimited { retry_after: u64 },
+    #[error("the captcha check failed; try again")]
+    CaptchaFailed,
+    #[error("the session is invalid or has ended; log in again")]
+    InvalidToken,
+    #[error("this session was used from two places and has been ended for safety; log in again")]
+    TokenReused,
+    #[error("this server cannot send {0} messages")]
+    ChannelUnavailable(&'static str),
+    #[error("not found")]
+    NotFound,
+    #[error("a service this server depends on is unavailable; try again shortly")]
+    Unavailable(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+impl From<crate::identity::IdentityError> for ServiceError {
+    fn from(error: crate::identity::IdentityError) -> Self {
+        match error {
+            crate::identity::IdentityError::InvalidEmail => ServiceError::InvalidEmail,
+            crate::identity::IdentityError::InvalidPhone => ServiceError::InvalidPhone,
+        }
+    }
+}
+
+impl ServiceError {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            ServiceError::InvalidRequest(_) => ErrorCode::InvalidRequest,
+            ServiceError::InvalidEmail => ErrorCode::InvalidEmail,
+            ServiceError::InvalidPhone => ErrorCode::InvalidPhone,
+            ServiceError::InvalidClinician(_) => ErrorCode::InvalidClinician,
+            ServiceError::InvalidCode { .. } => ErrorCode::InvalidCode,
+            ServiceError::CodeExpired => ErrorCode::CodeExpired,
+            ServiceError::CodeUsed => ErrorCode::CodeUsed,
+            ServiceError::TooManyAttempts { .. } => ErrorCode::TooManyAttempts,
+            ServiceError::UnknownRequest => ErrorCode::UnknownRequest,
+            ServiceError::VerifierMismatch => ErrorCode::VerifierMismatch,
+            ServiceError::RateLimited { .. } => ErrorCode::RateLimited,
+            ServiceError::CaptchaFailed => ErrorCode::CaptchaFailed,
+            ServiceError::InvalidToken => ErrorCode::InvalidToken,
+            ServiceError::TokenReused => ErrorCode::TokenReused,
+            ServiceError::ChannelUnavailable(_) => ErrorCode::ChannelUnavailable,
+            ServiceError::NotFound => ErrorCode::NotFound,
+            ServiceError::Unavailable(_) => ErrorCode::Unavailable,
+            ServiceError::Internal(_) | ServiceError::Database(_) => ErrorCode::InternalError,
+        }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ServiceError::InvalidRequest(_)
+            | ServiceError::InvalidEmail
+            | ServiceError::InvalidPhone
+            | ServiceError::InvalidClinician(_)
+            | ServiceError::InvalidCode { .. }
+            | ServiceError::CodeExpired
+            | ServiceError::ChannelUnavailable(_) => StatusCode::BAD_REQUEST,
+            ServiceError::CodeUsed => StatusCode::CONFLICT,
+            ServiceError::CaptchaFailed | ServiceError::VerifierMismatch => StatusCode::FORBIDDEN,
+            ServiceError::InvalidToken | ServiceError::TokenReused => StatusCode::UNAUTHORIZED,
+            ServiceError::UnknownRequest | ServiceError::NotFound => StatusCode::NOT_FOUND,
+            ServiceError::TooManyAttempts { .. } | ServiceError::RateLimited { .. } => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
+            ServiceError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ServiceError::Internal(_) | ServiceError::Database(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+        }
+    }
+
+    /// The body sent to the client.
+    pub fn body(&self) -> ApiError {
+        let message = match self {
+            ServiceError::Internal(_) | ServiceError::Database(_) => {
+                String::from("something went wrong on our side; try again")
+            }
+            ServiceError::Unavailable(_) => {
+                String::from("a service this server depends on is unavailable; try again shortly")
+            }
+            other => other.to_string(),
+        };
+        let (attempts_left, retry_after) = match self {
+            ServiceError::InvalidCode { attempts_left } => (Some(*attempts_left), None),
+            ServiceError::RateLimited { retry_after } => (None, Some(*retry_after)),
+            ServiceError::TooManyAttempts { retry_after } => (None, *retry_after),
+            _ => (None, None),
+        };
+        ApiError {
+            code: self.code(),
+            message,
+            attempts_left,
+            retry_after,
+        }
+    }
+}
+
+impl IntoResponse for ServiceError {
+    fn into_response(self) -> Response {
+        match &self {
+            ServiceError::Internal(_)
+            | ServiceError::Database(_)
+            | ServiceError::Unavailable(_) => {
+                tracing::error!(error = %self, "request failed");
+            }
+            _ => {}
+        }
+        let body = self.body();
+        let mut response = (self.status(), axum::Json(&body)).into_response();
+        if let Some(seconds) = body.retry_after
+            && let Ok(value) = HeaderValue::from_str(&seconds.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internals_never_reach_the_client() {
+        let error = ServiceError::Internal("disk /var/lib/x full".into());
+        let body = error.body();
+        assert_eq!(body.code, ErrorCode::InternalError);
+        assert!(!body.message.contains("disk"));
+    }
+
+    #[test]
+    fn hints_travel_with_their_codes() {
+        let body = ServiceError::InvalidCode { attempts_left: 3 }.body();
+        assert_eq!(body.attempts_left, Some(3));
+        let body = ServiceError::RateLimited { retry_after: 42 }.body();
+        assert_eq!(body.retry_after, Some(42));
+        assert_eq!(
+            ServiceError::RateLimited { retry_after: 42 }.status(),
+            StatusCode::TOO_MANY_REQUESTS
+        );
+    }
+}

@@ -1,0 +1,491 @@
+//! The HTTP API: routes, extractors, and per-request metrics.
+
+use crate::auth::{self, Flavor};
+use crate::clock::rfc3339;
+use crate::error::ServiceError;
+use crate::identity::Contact;
+use crate::metrics::{RouteLabels, RouteOnly};
+use crate::sessions;
+use crate::state::AppState;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, MatchedPath, Request, State};
+use axum::http::{StatusCode, header, request::Parts};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use carekey_api::{
+    ApiError, BiotJwt, BiotLoginResponse, BiotOtpGenerateRequest, BiotOtpGenerateResponse,
+    BiotOtpLoginRequest, BiotRefreshRequest, CompleteRequest, LogoutRequest, Profile,
+    RefreshRequest, ResendRequest, SessionResponse, StartRequest, StartResponse,
+};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Instant;
+use utoipa::OpenApi;
+
+type Shared = State<Arc<AppState>>;
+
+pub fn router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/v1/auth/start", post(start))
+        .route("/v1/auth/resend", post(resend))
+        .route("/v1/auth/complete", post(complete))
+        .route("/v1/auth/refresh", post(refresh))
+        .route("/v1/auth/logout", post(logout))
+        .route("/v1/me", get(me))
+        .route("/ums/v2/users/otp/generate", post(biot_generate))
+        .route("/ums/v2/users/otp/login", post(biot_login))
+        .route("/ums/v2/users/token/refresh", post(biot_refresh))
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
+        .route("/openapi.json", get(openapi))
+        .route("/.well-known/jwks.json", get(jwks))
+        .fallback(not_found)
+        .layer(axum::extract::DefaultBodyLimit::max(16 * 1024))
+        .layer(middleware::from_fn_with_state(state.clone(), observe))
+        .with_state(state)
+}
+
+/// Counts and times every request by route template. The raw path is never
+/// logged: later routes (magic links) carry secrets in it.
+async fn observe(State(state): Shared, request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().to_string();
+    let route = request.extensions().get::<MatchedPath>().map_or_else(
+        || String::from("unmatched"),
+        |path| path.as_str().to_owned(),
+    );
+    let response = next.run(request).await;
+    let status = response.status().as_u16();
+    let elapsed = started.elapsed();
+    state
+        .metrics
+        .http_requests
+        .get_or_create(&RouteLabels {
+            method: method.clone(),
+            route: route.clone(),
+            status,
+        })
+        .inc();
+    state
+        .metrics
+        .http_duration
+        .get_or_create(&RouteOnly {
+            route: route.clone(),
+        })
+        .observe(elapsed.as_secs_f64());
+    tracing::debug!(%method, %route, status, micros = elapsed.as_micros() as u64, "http request");
+    response
+}
+
+/// A JSON body whose rejection is a `{code, message}` error like any other.
+pub struct Body<T>(pub T);
+
+impl<S, T> FromRequest<S> for Body<T>
+where
+    Json<T>: FromRequest<S, Rejection = JsonRejection>,
+    S: Send + Sync,
+{
+    type Rejection = ServiceError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(request, state).await {
+            Ok(Json(value)) => Ok(Body(value)),
+            Err(rejection) => Err(ServiceError::InvalidRequest(rejection.body_text())),
+        }
+    }
+}
+
+/// The client's address: the socket peer, or, when the peer is a trusted
+/// proxy, the nearest untrusted address in `X-Forwarded-For`.
+pub struct ClientIp(pub IpAddr);
+
+impl FromRequestParts<Arc<AppState>> for ClientIp {
+    type Rejection = ServiceError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip());
+        let forwarded = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|value| value.split(','))
+            .map(str::trim)
+            .collect::<Vec<_>>();
+        Ok(ClientIp(client_ip(
+            peer,
+            &forwarded,
+            &state.trusted_proxies,
+        )))
+    }
+}
+
+pub fn client_ip(peer: IpAddr, forwarded: &[&str], trusted: &[ipnet::IpNet]) -> IpAddr {
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
+    if !is_trusted(&peer) {
+        return peer;
+    }
+    let mut client = peer;
+    for hop in forwarded.iter().rev() {
+        match hop.parse::<IpAddr>() {
+            Ok(ip) => {
+                client = ip;
+                if !is_trusted(&ip) {
+                    break;
+                }
+            }
+            // A garbled entry ends the trusted chain.
+            Err(_) => break,
+        }
+    }
+    client
+}
+
+/// `Authorization: Bearer <access token>`.
+pub struct Bearer(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for Bearer {
+    type Rejection = ServiceError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| {
+                value
+                    .strip_prefix("Bearer ")
+                    .or_else(|| value.strip_prefix("bearer "))
+            })
+            .map(|token| Bearer(token.trim().to_owned()))
+            .ok_or(ServiceError::InvalidToken)
+    }
+}
+
+#[utoipa::path(post, path = "/v1/auth/start", tag = "auth",
+    description = "Register (names and role given) or log in (identifier only). The answer has the same shape whether or not an account exists.",
+    request_body = StartRequest,
+    responses(
+        (status = 200, body = StartResponse),
+        (status = 400, body = ApiError, description = "invalid_request, invalid_email, invalid_phone, invalid_clinician, channel_unavailable"),
+        (status = 403, body = ApiError, description = "captcha_failed"),
+        (status = 429, body = ApiError, description = "rate_limited, too_many_attempts"),
+    ))]
+async fn start(
+    State(state): Shared,
+    ClientIp(ip): ClientIp,
+    Body(request): Body<StartRequest>,
+) -> Result<Json<StartResponse>, ServiceError> {
+    auth::start(&state, &request, ip).await.map(Json)
+}
+
+#[utoipa::path(post, path = "/v1/auth/resend", tag = "auth",
+    description = "A new code for a pending request; the previous code stops working.",
+    request_body = ResendRequest,
+    responses(
+        (status = 200, body = StartResponse),
+        (status = 404, body = ApiError, description = "unknown_request"),
+        (status = 429, body = ApiError, description = "rate_limited (cooldown), too_many_attempts"),
+    ))]
+async fn resend(
+    State(state): Shared,
+    ClientIp(ip): ClientIp,
+    Body(request): Body<ResendRequest>,
+) -> Result<Json<StartResponse>, ServiceError> {
+    auth::resend(&state, &request.request_id, ip)
+        .await
+        .map(Json)
+}
+
+#[utoipa::path(post, path = "/v1/auth/complete", tag = "auth",
+    description = "Trade the code and the device verifier for a session.",
+    request_body = CompleteRequest,
+    responses(
+        (status = 200, body = SessionResponse),
+        (status = 400, body = ApiError, description = "invalid_code (with attemptsLeft), code_expired"),
+        (status = 403, body = ApiError, description = "verifier_mismatch"),
+        (status = 404, body = ApiError, description = "unknown_request"),
+        (status = 409, body = ApiError, description = "code_used"),
+        (status = 429, body = ApiError, description = "too_many_attempts"),
+    ))]
+async fn complete(
+    State(state): Shared,
+    Body(request): Body<CompleteRequest>,
+) -> Result<Json<SessionResponse>, ServiceError> {
+    let redeemed = auth::redeem(
+        &state,
+        Flavor::Native,
+        &request.request_id,
+        request.code.expose(),
+        Some(request.device_verifier.expose()),
+    )
+    .await?;
+    Ok(Json(redeemed.issued.response(redeemed.is_new_user)))
+}
+
+#[utoipa::path(post, path = "/v1/auth/refresh", tag = "auth",
+    description = "Trade a refresh token for a new pair. Each refresh token works once; reusing one after a few seconds revokes its session.",
+    request_body = RefreshRequest,
+    responses(
+        (status = 200, body = SessionResponse),
+        (status = 401, body = ApiError, description = "invalid_token, token_reused"),
+    ))]
+async fn refresh(
+    State(state): Shared,
+    Body(request): Body<RefreshRequest>,
+) -> Result<Json<SessionResponse>, ServiceError> {
+    let issued = sessions::refresh(&state, request.refresh_token.expose()).await?;
+    Ok(Json(issued.response(false)))
+}
+
+#[utoipa::path(post, path = "/v1/auth/logout", tag = "auth",
+    description = "End the session of the bearer access token (and of the refresh token given, if it is the same user's).",
+    request_body = LogoutRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "logged out"),
+        (status = 401, body = ApiError, description = "invalid_token"),
+    ))]
+async fn logout(
+    State(state): Shared,
+    Bearer(token): Bearer,
+    body: axum::body::Bytes,
+) -> Result<StatusCode, ServiceError> {
+    // The body is optional: an empty one means "this session only".
+    let request: LogoutRequest = if body.iter().all(u8::is_ascii_whitespace) {
+        LogoutRequest::default()
+    } else {
+        serde_json::from_slice(&body)
+            .map_err(|error| ServiceError::InvalidRequest(error.to_string()))?
+    };
+    let claims = sessions::authenticate(&state, &token).await?;
+    let refresh_token = request.refresh_token;
+    sessions::logout(
+        &state,
+        &claims,
+        refresh_token.as_ref().map(|token| token.expose()),
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/v1/me", tag = "auth",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Profile),
+        (status = 401, body = ApiError, description = "invalid_token"),
+    ))]
+async fn me(State(state): Shared, Bearer(token): Bearer) -> Result<Json<Profile>, ServiceError> {
+    let claims = sessions::authenticate(&state, &token).await?;
+    let user = crate::accounts::by_id(state.db.reader(), &claims.sub)
+        .await?
+        .ok_or(ServiceError::InvalidToken)?;
+    Ok(Json(user.profile()))
+}
+
+#[utoipa::path(post, path = "/ums/v2/users/otp/generate", tag = "biot",
+    description = "BioT-compatible: send a code by SMS to an existing user. Same answer for an unknown phone, and nothing is sent.",
+    request_body = BiotOtpGenerateRequest,
+    responses(
+        (status = 200, body = BiotOtpGenerateResponse),
+        (status = 400, body = ApiError, description = "invalid_phone"),
+        (status = 429, body = ApiError, description = "rate_limited"),
+    ))]
+async fn biot_generate(
+    State(state): Shared,
+    ClientIp(ip): ClientIp,
+    Body(request): Body<BiotOtpGenerateRequest>,
+) -> Result<Json<BiotOtpGenerateResponse>, ServiceError> {
+    let contact = Contact::phone(&request.phone)?;
+    if state.channels.transport_for(contact.kind()).is_none() {
+        return Err(ServiceError::ChannelUnavailable("sms"));
+    }
+    let started = auth::begin(&state, Flavor::Biot, contact, None, None, ip).await?;
+    Ok(Json(BiotOtpGenerateResponse {
+        request_id: started.request_id,
+        phone: started.contact.masked(),
+    }))
+}
+
+fn biot_response(issued: sessions::Issued) -> BiotLoginResponse {
+    BiotLoginResponse {
+        user_id: issued.user.id,
+        owner_organization_id: issued.user.group_id,
+        access_jwt: BiotJwt {
+            token: issued.access_token,
+            expiration: rfc3339(issued.access_expires),
+        },
+        refresh_jwt: BiotJwt {
+            token: issued.refresh_token,
+            expiration: rfc3339(issued.refresh_expires),
+        },
+        mfa_required: false,
+        mfa_expiration: None,
+        password_reset_required: false,
+        phone: issued.user.phone,
+    }
+}
+
+#[utoipa::path(post, path = "/ums/v2/users/otp/login", tag = "biot",
+    description = "BioT-compatible: trade the request id and code for JWTs.",
+    request_body = BiotOtpLoginRequest,
+    responses(
+        (status = 200, body = BiotLoginResponse),
+        (status = 400, body = ApiError, description = "invalid_code, code_expired"),
+        (status = 404, body = ApiError, description = "unknown_request"),
+        (status = 429, body = ApiError, description = "too_many_attempts"),
+    ))]
+async fn biot_login(
+    State(state): Shared,
+    Body(request): Body<BiotOtpLoginRequest>,
+) -> Result<Json<BiotLoginResponse>, ServiceError> {
+    let redeemed = auth::redeem(
+        &state,
+        Flavor::Biot,
+        &request.request_id,
+        request.code.expose(),
+        None,
+    )
+    .await?;
+    Ok(Json(biot_response(redeemed.issued)))
+}
+
+#[utoipa::path(post, path = "/ums/v2/users/token/refresh", tag = "biot",
+    request_body = BiotRefreshRequest,
+    responses(
+        (status = 200, body = BiotLoginResponse),
+        (status = 401, body = ApiError, description = "invalid_token, token_reused"),
+    ))]
+async fn biot_refresh(
+    State(state): Shared,
+    Body(request): Body<BiotRefreshRequest>,
+) -> Result<Json<BiotLoginResponse>, ServiceError> {
+    let issued = sessions::refresh(&state, request.refresh_token.expose()).await?;
+    Ok(Json(biot_response(issued)))
+}
+
+#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, description = "the process answers")))]
+async fn healthz() -> Json<serde_json::Value> {
+    Json(serde_json::json!({"status": "ok"}))
+}
+
+#[utoipa::path(get, path = "/readyz", tag = "operations", responses(
+    (status = 200, description = "the database answers"),
+    (status = 503, body = ApiError, description = "unavailable"),
+))]
+async fn readyz(State(state): Shared) -> Result<Json<serde_json::Value>, ServiceError> {
+    state
+        .db
+        .ping()
+        .await
+        .map_err(|error| ServiceError::Unavailable(format!("database: {error}")))?;
+    Ok(Json(serde_json::json!({"status": "ready"})))
+}
+
+#[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, description = "Prometheus / OpenMetrics text")))]
+async fn metrics(State(state): Shared) -> Response {
+    if let Ok(pending) = crate::queue::pending_count(&state.db).await {
+        state.metrics.queue_pending.set(pending);
+    }
+    (
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        state.metrics.render(),
+    )
+        .into_response()
+}
+
+#[utoipa::path(get, path = "/.well-known/jwks.json", tag = "operations", responses((status = 200, description = "the public keys that sign access tokens")))]
+async fn jwks(State(state): Shared) -> Json<serde_json::Value> {
+    Json(state.tokens.jwks())
+}
+
+async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+async fn not_found() -> ServiceError {
+    ServiceError::NotFound
+}
+
+struct BearerScheme;
+
+impl utoipa::Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let scheme = Http::builder()
+            .scheme(HttpAuthScheme::Bearer)
+            .bearer_format("JWT")
+            .build();
+        components.add_security_scheme("bearer", SecurityScheme::Http(scheme));
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "CareKey Server", description = "Passwordless registration and login by one-time codes."),
+    paths(start, resend, complete, refresh, logout, me, biot_generate, biot_login, biot_refresh, healthz, readyz, metrics, jwks),
+    components(schemas(ApiError, carekey_api::ErrorCode, carekey_api::Role)),
+    modifiers(&BearerScheme),
+)]
+pub struct ApiDoc;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forwarded_for_counts_only_from_trusted_proxies() {
+        let proxy: IpAddr = "10.0.0.1".parse().unwrap();
+        let trusted: Vec<ipnet::IpNet> = vec!["10.0.0.0/8".parse().unwrap()];
+        let stranger: IpAddr = "203.0.113.9".parse().unwrap();
+        // A direct client cannot claim another address.
+        assert_eq!(client_ip(stranger, &["198.51.100.1"], &trusted), stranger);
+        // Behind our proxy, the nearest untrusted hop is the client.
+        assert_eq!(
+            client_ip(
+                proxy,
+                &["198.51.100.1", "203.0.113.9", "10.0.0.2"],
+                &trusted
+            ),
+            stranger
+        );
+        assert_eq!(client_ip(proxy, &[], &trusted), proxy);
+        assert_eq!(client_ip(proxy, &["garbage"], &trusted), proxy);
+    }
+
+    #[test]
+    fn the_openapi_document_lists_every_route() {
+        let doc = serde_json::to_value(ApiDoc::openapi()).unwrap();
+        for path in [
+            "/v1/auth/start",
+            "/v1/auth/resend",
+            "/v1/auth/complete",
+            "/v1/auth/refresh",
+            "/v1/auth/logout",
+            "/v1/me",
+            "/ums/v2/users/otp/generate",
+            "/ums/v2/users/otp/login",
+            "/ums/v2/users/token/refresh",
+            "/healthz",
+            "/readyz",
+            "/metrics",
+            "/.well-known/jwks.json",
+        ] {
+            assert!(doc["paths"].get(path).is_some(), "{path} missing");
+        }
+        assert!(doc["components"]["schemas"].get("StartRequest").is_some());
+    }
+}

@@ -1,0 +1,32 @@
+//! CareKey Server: passwordless registration and login with one-time codes
+//! sent by email or SMS, on SQLite or PostgreSQL.
+//!
+//! The app embeds it ([`start`]); `carekey-server` runs it standalone.
+
+mod accounts;
+mod auth;
+mod captcha;
+mod channels;
+pub mod clock;
+mod db;
+mod error;
+mod http;
+mod identity;
+mod limits;
+mod logging;
+mod messages;
+mod metrics;
+mod queue;
+mod secrets;
+mod server;
+mod sessions;
+pub mod settings;
+mod state;
+mod tokens;
+
+pub use clock::Clock;
+pub use identity::{mask_email, mask_phone, normalise_phone};
+pub use logging::init_logging;
+pub use secrets::challenge_of;
+pub use server::{RunningServer, StartError, start, start_with_clock};
+pub use settings::Settings;

@@ -1,0 +1,319 @@
+//! Starting and stopping a server instance: the HTTP listener, the queue
+//! worker and the janitor that clears what has expired.
+
+use crate::captcha::{Captcha, CaptchaConfigError};
+use crate::channels::{ChannelConfigError, Channels};
+use crate::clock::{Clock, Millis};
+use crate::db::{Database, DbError};
+use crate::metrics::Metrics;
+use crate::queue::{QueuePolicy, Worker};
+use crate::secrets::{CodeHasher, QueueSealer, random_key};
+use crate::settings::Settings;
+use crate::state::{AppState, Policy, PolicyError};
+use crate::tokens::{AccessTokens, generate_signing_key};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{Notify, watch};
+use tokio::task::JoinHandle;
+use zeroize::Zeroizing;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Database(#[from] DbError),
+    #[error("cannot read or make the server keys: {0}")]
+    Keys(String),
+    #[error(transparent)]
+    Channels(#[from] ChannelConfigError),
+    #[error(transparent)]
+    Captcha(#[from] CaptchaConfigError),
+    #[error(transparent)]
+    Policy(#[from] PolicyError),
+    #[error("invalid setting {0}: {1}")]
+    Setting(&'static str, String),
+    #[error("cannot listen on {0}: {1}")]
+    Listen(String, #[source] std::io::Error),
+}
+
+/// A server that is running; dropping it does not stop it, [`RunningServer::shutdown`] does.
+pub struct RunningServer {
+    address: SocketAddr,
+    public_url: String,
+    stop: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+    state: Arc<AppState>,
+}
+
+impl RunningServer {
+    pub fn local_addr(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// `http://127.0.0.1:PORT`: where this instance listens.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    pub fn public_url(&self) -> &str {
+        &self.public_url
+    }
+
+    /// Delivers every message that is due now, without waiting for the worker
+    /// (for tests and tools).
+    pub async fn deliver_due_messages(&self) -> Result<usize, sqlx::Error> {
+        worker(&self.state).take_and_deliver().await
+    }
+
+    /// Stops accepting requests, lets those in flight finish, stops the worker.
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(true);
+        for task in self.tasks {
+            let _ = task.await;
+        }
+        self.state.db.close().await;
+    }
+
+    /// Runs until ctrl-c or SIGTERM, then shuts down.
+    pub async fn run_until_signal(self) {
+        wait_for_signal().await;
+        tracing::info!("shutting down");
+        self.shutdown().await;
+    }
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        let mut terminate =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(signal) => signal,
+                Err(_) => {
+                    let _ = tokio::signal::ctrl_c().await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+fn queue_policy(settings: &Settings) -> QueuePolicy {
+    let millis = |value: u64| Millis::try_from(value).unwrap_or(Millis::MAX);
+    QueuePolicy {
+        batch_size: settings.queue_batch_size,
+        poll_interval: Duration::from_millis(settings.queue_poll_interval_ms.max(10)),
+        lease_ms: crate::clock::seconds(settings.queue_lease_seconds.max(1)),
+        max_attempts: settings.queue_max_attempts.max(1),
+        retry_base_ms: millis(settings.queue_retry_base_ms.max(1)),
+        retry_max_ms: millis(settings.queue_retry_max_ms.max(1)),
+    }
+}
+
+fn worker(state: &Arc<AppState>) -> Worker {
+    Worker {
+        db: state.db.clone(),
+        channels: state.channels.clone(),
+        sealer: state.sealer.clone(),
+        clock: state.clock.clone(),
+        metrics: state.metrics.clone(),
+        policy: state.queue.clone(),
+        wake: state.queue_wake.clone(),
+    }
+}
+
+pub async fn start(settings: Settings) -> Result<RunningServer, StartError> {
+    start_with_clock(settings, Clock::system()).await
+}
+
+/// Starts a server whose notion of time is `clock` (tests move it by hand).
+pub async fn start_with_clock(
+    settings: Settings,
+    clock: Clock,
+) -> Result<RunningServer, StartError> {
+    let policy = Policy::from_settings(&settings)?;
+    let channels = Arc::new(Channels::from_settings(&settings)?);
+    let captcha = Captcha::from_settings(&settings)?;
+    let trusted_proxies = settings
+        .trusted_proxies
+        .split(',')
+        .map(str::trim)
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| {
+            entry
+                .parse::<ipnet::IpNet>()
+                .or_else(|_| entry.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| StartError::Setting("trusted_proxies", entry.to_owned()))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+
+    let listener = tokio::net::TcpListener::bind(&settings.listen)
+        .await
+        .map_err(|error| StartError::Listen(settings.listen.clone(), error))?;
+    let address = listener
+        .local_addr()
+        .map_err(|error| StartError::Listen(settings.listen.clone(), error))?;
+    let public_url = settings
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{address}"))
+        .trim_end_matches('/')
+        .to_owned();
+    let public_host = reqwest::Url::parse(&public_url)
+        .ok()
+        .and_then(|url| url.host_str().map(str::to_owned))
+        .ok_or_else(|| StartError::Setting("public_url", public_url.clone()))?;
+
+    let db = Database::connect(
+        &settings.database_url,
+        settings.database_max_connections,
+        settings.sqlite_synchronous,
+    )
+    .await?;
+    db.migrate().await?;
+    let now = clock.now_ms();
+    let keys_error = |error: sqlx::Error| StartError::Keys(error.to_string());
+    let signing_key =
+        generate_signing_key().map_err(|error| StartError::Keys(error.to_string()))?;
+    let signing_key = Zeroizing::new(
+        db.secret("jwt_ed25519_pkcs8", now, || signing_key.to_vec())
+            .await
+            .map_err(keys_error)?,
+    );
+    let code_key = Zeroizing::new(
+        db.secret("code_hmac", now, || random_key().to_vec())
+            .await
+            .map_err(keys_error)?,
+    );
+    let queue_key = Zeroizing::new(
+        db.secret("queue_seal", now, || random_key().to_vec())
+            .await
+            .map_err(keys_error)?,
+    );
+    let group_id = match &settings.group_id {
+        Some(group) => group.clone(),
+        None => {
+            let stored = db
+                .secret("group_id", now, || {
+                    uuid::Uuid::new_v4().to_string().into_bytes()
+                })
+                .await
+                .map_err(keys_error)?;
+            String::from_utf8(stored).map_err(|_| StartError::Keys("stored group id".into()))?
+        }
+    };
+    let tokens = AccessTokens::new(
+        &signing_key,
+        public_url.clone(),
+        crate::clock::seconds(settings.access_token_ttl_seconds),
+    )
+    .map_err(|error| StartError::Keys(error.to_string()))?;
+    let sealer =
+        QueueSealer::new(&queue_key).map_err(|error| StartError::Keys(error.to_string()))?;
+
+    let state = Arc::new(AppState {
+        db: db.clone(),
+        clock: clock.clone(),
+        policy,
+        codes: CodeHasher::new(code_key),
+        tokens,
+        sealer,
+        channels,
+        captcha,
+        metrics: Arc::new(Metrics::new()),
+        queue: queue_policy(&settings),
+        queue_wake: Arc::new(Notify::new()),
+        group_id,
+        public_host,
+        trusted_proxies,
+    });
+
+    let (stop, stopped) = watch::channel(false);
+    let mut tasks = Vec::new();
+    tasks.push(tokio::spawn(worker(&state).run(stopped.clone())));
+    tasks.push(tokio::spawn(janitor(state.clone(), stopped.clone())));
+    let app = crate::http::router(state.clone());
+    let mut http_stop = stopped;
+    tasks.push(tokio::spawn(async move {
+        let serve = axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            let _ = http_stop.wait_for(|stop| *stop).await;
+        });
+        if let Err(error) = serve.await {
+            tracing::error!(error = %error, "http server stopped");
+        }
+    }));
+    tracing::info!(
+        address = %address,
+        public_url = %public_url,
+        database = db_kind(&settings.database_url),
+        channel = %settings.channel,
+        "CareKey server listening"
+    );
+    Ok(RunningServer {
+        address,
+        public_url,
+        stop,
+        tasks,
+        state,
+    })
+}
+
+fn db_kind(url: &str) -> &'static str {
+    if url.starts_with("sqlite:") {
+        "sqlite"
+    } else {
+        "postgres"
+    }
+}
+
+/// Deletes what can no longer be used: ended requests, old counters, expired
+/// refresh tokens, delivered messages after a week.
+async fn janitor(state: Arc<AppState>, mut stop: watch::Receiver<bool>) {
+    const DAY: Millis = 24 * 3600 * 1000;
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(60)) => {}
+            _ = stop.changed() => return,
+        }
+        let now = state.clock.now_ms();
+        let window = state.policy.send_window_ms;
+        let statements: [(&str, Millis); 5] = [
+            ("DELETE FROM auth_requests WHERE expires_at < $1", now - DAY),
+            (
+                "DELETE FROM rate_counters WHERE window_start < $1",
+                now - 2 * window,
+            ),
+            (
+                "DELETE FROM identifier_guards WHERE consecutive_failures = 0 AND locked_until < $1",
+                now,
+            ),
+            (
+                "DELETE FROM refresh_tokens WHERE expires_at < $1",
+                now - DAY,
+            ),
+            (
+                "DELETE FROM message_jobs WHERE status = 'sent' AND sent_at < $1",
+                now - 7 * DAY,
+            ),
+        ];
+        for (sql, before) in statements {
+            if let Err(error) = sqlx::query(sql)
+                .bind(before)
+                .execute(state.db.writer())
+                .await
+            {
+                tracing::warn!(error = %error, "janitor could not clean up");
+            }
+        }
+    }
+}

@@ -1,0 +1,445 @@
+//! Every setting of the server, where it comes from, and what it means.
+//!
+//! Layers, later wins: built-in defaults, a config file (TOML, `--config`),
+//! `CAREKEY_*` environment variables (`CAREKEY_DATABASE_URL` sets
+//! `database_url`). [`SETTINGS`] documents each one for `--help`; a test keeps
+//! it in step with the struct.
+
+use carekey_api::SecretString;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    pub listen: String,
+    pub public_url: Option<String>,
+    pub database_url: String,
+    pub database_max_connections: u32,
+    pub sqlite_synchronous: SqliteSynchronous,
+    pub group_id: Option<String>,
+    pub channel: String,
+    pub outbox_file: String,
+    pub smtp_host: Option<String>,
+    pub smtp_port: u16,
+    pub smtp_tls: SmtpTls,
+    pub smtp_username: Option<String>,
+    #[serde(serialize_with = "serialize_redacted")]
+    pub smtp_password: Option<SecretString>,
+    pub smtp_from: String,
+    pub twilio_base_url: String,
+    pub twilio_account_sid: Option<String>,
+    #[serde(serialize_with = "serialize_redacted")]
+    pub twilio_auth_token: Option<SecretString>,
+    pub twilio_from: Option<String>,
+    pub twilio_messaging_service_sid: Option<String>,
+    pub provider_timeout_seconds: u64,
+    pub code_length: u8,
+    pub otp_ttl_seconds: Option<u64>,
+    pub email_code_ttl_seconds: u64,
+    pub sms_code_ttl_seconds: u64,
+    pub request_ttl_seconds: u64,
+    pub max_attempts_per_request: u32,
+    pub max_consecutive_failures: u32,
+    pub failure_lockout_seconds: u64,
+    pub resend_cooldown_seconds: u64,
+    pub send_limit_window_seconds: u64,
+    pub send_limit_per_identifier: u32,
+    pub send_limit_per_ip: u32,
+    pub send_limit_per_phone_prefix: u32,
+    pub phone_prefix_digits: u8,
+    pub trusted_proxies: String,
+    pub captcha: CaptchaKind,
+    #[serde(serialize_with = "serialize_redacted")]
+    pub captcha_secret: Option<SecretString>,
+    pub captcha_site_key: Option<String>,
+    pub captcha_base_url: Option<String>,
+    pub recaptcha_min_score: f64,
+    pub access_token_ttl_seconds: u64,
+    pub refresh_token_ttl_seconds: u64,
+    pub refresh_reuse_grace_seconds: u64,
+    pub queue_batch_size: u32,
+    pub queue_poll_interval_ms: u64,
+    pub queue_lease_seconds: u64,
+    pub queue_max_attempts: u32,
+    pub queue_retry_base_ms: u64,
+    pub queue_retry_max_ms: u64,
+    pub log_format: LogFormat,
+    pub log_level: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            listen: "127.0.0.1:8080".into(),
+            public_url: None,
+            database_url: "sqlite://carekey.db".into(),
+            database_max_connections: 16,
+            sqlite_synchronous: SqliteSynchronous::Normal,
+            group_id: None,
+            channel: "outbox".into(),
+            outbox_file: "carekey-outbox.jsonl".into(),
+            smtp_host: None,
+            smtp_port: 587,
+            smtp_tls: SmtpTls::Starttls,
+            smtp_username: None,
+            smtp_password: None,
+            smtp_from: "CareKey <no-reply@carekey.invalid>".into(),
+            twilio_base_url: "https://api.twilio.com".into(),
+            twilio_account_sid: None,
+            twilio_auth_token: None,
+            twilio_from: None,
+            twilio_messaging_service_sid: None,
+            provider_timeout_seconds: 10,
+            code_length: 6,
+            otp_ttl_seconds: None,
+            email_code_ttl_seconds: 600,
+            sms_code_ttl_seconds: 120,
+            request_ttl_seconds: 1800,
+            max_attempts_per_request: 5,
+            max_consecutive_failures: 100,
+            failure_lockout_seconds: 3600,
+            resend_cooldown_seconds: 60,
+            send_limit_window_seconds: 3600,
+            send_limit_per_identifier: 10,
+            send_limit_per_ip: 100,
+            send_limit_per_phone_prefix: 300,
+            phone_prefix_digits: 6,
+            trusted_proxies: String::new(),
+            captcha: CaptchaKind::None,
+            captcha_secret: None,
+            captcha_site_key: None,
+            captcha_base_url: None,
+            recaptcha_min_score: 0.5,
+            access_token_ttl_seconds: 900,
+            refresh_token_ttl_seconds: 30 * 24 * 3600,
+            refresh_reuse_grace_seconds: 5,
+            queue_batch_size: 32,
+            queue_poll_interval_ms: 1000,
+            queue_lease_seconds: 60,
+            queue_max_attempts: 25,
+            queue_retry_base_ms: 1000,
+            queue_retry_max_ms: 600_000,
+            log_format: LogFormat::Json,
+            log_level: "info".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SqliteSynchronous {
+    Off,
+    Normal,
+    Full,
+    Extra,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    /// Plain SMTP; only for a relay on the same host or a test server.
+    None,
+    Starttls,
+    /// Implicit TLS (SMTPS, usually port 465).
+    Tls,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CaptchaKind {
+    None,
+    Recaptcha,
+    Friendlycaptcha,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Json,
+    Text,
+}
+
+fn serialize_redacted<S: serde::Serializer>(
+    value: &Option<SecretString>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(_) => serializer.serialize_some("[redacted]"),
+        None => serializer.serialize_none(),
+    }
+}
+
+/// One line of `--help` per setting: its key and what it does.
+pub const SETTINGS: &[(&str, &str)] = &[
+    (
+        "listen",
+        "address and port to listen on (port 0 picks a free one)",
+    ),
+    (
+        "public_url",
+        "the URL people reach this server at; also the JWT issuer [default: http://<listen>]",
+    ),
+    (
+        "database_url",
+        "sqlite://FILE (created if missing) or postgres://USER@HOST/DB",
+    ),
+    (
+        "database_max_connections",
+        "connection pool size (PostgreSQL; SQLite uses one writer)",
+    ),
+    (
+        "sqlite_synchronous",
+        "SQLite durability: off, normal (safe in WAL against crashes), full, extra",
+    ),
+    (
+        "group_id",
+        "the organisation id given to every user [default: made at first start and kept]",
+    ),
+    (
+        "channel",
+        "transports, comma-separated: outbox (development, both kinds), smtp (email), twilio (SMS)",
+    ),
+    (
+        "outbox_file",
+        "with the outbox channel: file that gets one JSON line per message",
+    ),
+    ("smtp_host", "SMTP relay host (required with smtp)"),
+    ("smtp_port", "SMTP port"),
+    ("smtp_tls", "none, starttls or tls"),
+    ("smtp_username", "SMTP login"),
+    ("smtp_password", "SMTP password"),
+    ("smtp_from", "sender of the emails"),
+    ("twilio_base_url", "base URL of the Twilio REST API"),
+    (
+        "twilio_account_sid",
+        "Twilio account SID (required with twilio)",
+    ),
+    (
+        "twilio_auth_token",
+        "Twilio auth token (required with twilio)",
+    ),
+    (
+        "twilio_from",
+        "sender number in E.164 (or set twilio_messaging_service_sid)",
+    ),
+    (
+        "twilio_messaging_service_sid",
+        "Twilio messaging service that picks the sender",
+    ),
+    (
+        "provider_timeout_seconds",
+        "timeout of one call to SMTP, Twilio or a captcha verifier",
+    ),
+    ("code_length", "digits in a one-time code (6 to 10)"),
+    (
+        "otp_ttl_seconds",
+        "validity of a code on every channel; overrides the two below",
+    ),
+    ("email_code_ttl_seconds", "validity of a code sent by email"),
+    ("sms_code_ttl_seconds", "validity of a code sent by SMS"),
+    (
+        "request_ttl_seconds",
+        "how long a login request can be resent and completed",
+    ),
+    (
+        "max_attempts_per_request",
+        "wrong codes allowed per request, across resends",
+    ),
+    (
+        "max_consecutive_failures",
+        "wrong codes in a row allowed per identifier before it is locked",
+    ),
+    (
+        "failure_lockout_seconds",
+        "how long an identifier stays locked after that",
+    ),
+    (
+        "resend_cooldown_seconds",
+        "minimum time between two codes for one request",
+    ),
+    (
+        "send_limit_window_seconds",
+        "window of the three send limits below",
+    ),
+    (
+        "send_limit_per_identifier",
+        "messages per email or phone number per window",
+    ),
+    ("send_limit_per_ip", "messages per client IP per window"),
+    (
+        "send_limit_per_phone_prefix",
+        "SMS per phone-number prefix per window (SMS pumping)",
+    ),
+    (
+        "phone_prefix_digits",
+        "digits of the E.164 number that make its prefix",
+    ),
+    (
+        "trusted_proxies",
+        "comma-separated IPs or CIDRs whose X-Forwarded-For is believed",
+    ),
+    (
+        "captcha",
+        "none, recaptcha (v3, scored) or friendlycaptcha (v2)",
+    ),
+    (
+        "captcha_secret",
+        "reCAPTCHA secret or FriendlyCaptcha API key",
+    ),
+    ("captcha_site_key", "FriendlyCaptcha site key"),
+    (
+        "captcha_base_url",
+        "verifier base URL [default: https://www.google.com or https://global.frcapi.com]",
+    ),
+    ("recaptcha_min_score", "lowest reCAPTCHA v3 score accepted"),
+    ("access_token_ttl_seconds", "lifetime of an access token"),
+    (
+        "refresh_token_ttl_seconds",
+        "lifetime of a refresh token (each refresh issues a new one)",
+    ),
+    (
+        "refresh_reuse_grace_seconds",
+        "a refresh token reused within this time counts as a concurrent refresh, not a theft",
+    ),
+    ("queue_batch_size", "messages one worker takes at a time"),
+    (
+        "queue_poll_interval_ms",
+        "how often a worker looks for messages queued by other instances",
+    ),
+    (
+        "queue_lease_seconds",
+        "how long a taken message is reserved for its worker",
+    ),
+    (
+        "queue_max_attempts",
+        "delivery attempts before a message is parked as failed",
+    ),
+    (
+        "queue_retry_base_ms",
+        "first retry delay; doubles each attempt",
+    ),
+    ("queue_retry_max_ms", "longest retry delay"),
+    ("log_format", "json or text"),
+    (
+        "log_level",
+        "tracing filter, e.g. info or carekey_server=debug (RUST_LOG wins)",
+    ),
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("cannot read the settings: {0}")]
+    Load(#[from] config::ConfigError),
+    #[error("unknown setting `{0}` in {1}")]
+    UnknownKey(String, String),
+}
+
+impl Settings {
+    /// Defaults, then the file if given, then `CAREKEY_*` variables.
+    pub fn load(file: Option<&Path>) -> Result<Self, SettingsError> {
+        let mut builder = config::Config::builder();
+        if let Some(path) = file {
+            let source = config::File::from(path).required(true);
+            let keys = config::Config::builder()
+                .add_source(source.clone())
+                .build()?
+                .try_deserialize::<std::collections::HashMap<String, config::Value>>()?;
+            if let Some(unknown) = keys
+                .keys()
+                .find(|key| !SETTINGS.iter().any(|(known, _)| known == key))
+            {
+                return Err(SettingsError::UnknownKey(
+                    unknown.clone(),
+                    path.display().to_string(),
+                ));
+            }
+            builder = builder.add_source(source);
+        }
+        let settings = builder
+            .add_source(config::Environment::with_prefix("CAREKEY").try_parsing(true))
+            .build()?
+            .try_deserialize::<Settings>()?;
+        Ok(settings)
+    }
+
+    /// The `--help` text: every setting, its variable and its default.
+    pub fn help() -> String {
+        let defaults = serde_json::to_value(Settings::default()).unwrap_or_default();
+        let mut text = String::from(
+            "Settings (config file key / environment variable), later layers win:\n\
+             defaults < --config FILE (TOML) < CAREKEY_* variables\n\n",
+        );
+        for (key, description) in SETTINGS {
+            let default = match defaults.get(*key) {
+                Some(serde_json::Value::Null) | None => String::new(),
+                Some(serde_json::Value::String(text)) if text.is_empty() => String::new(),
+                Some(serde_json::Value::String(text)) => format!(" [default: {text}]"),
+                Some(other) => format!(" [default: {other}]"),
+            };
+            text.push_str(&format!(
+                "  {key} / CAREKEY_{}\n      {description}{default}\n",
+                key.to_uppercase()
+            ));
+        }
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_help_table_lists_exactly_the_settings() {
+        let defaults = serde_json::to_value(Settings::default()).unwrap();
+        let mut fields: Vec<&str> = defaults
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut documented: Vec<&str> = SETTINGS.iter().map(|(key, _)| *key).collect();
+        fields.sort_unstable();
+        documented.sort_unstable();
+        assert_eq!(fields, documented);
+    }
+
+    #[test]
+    fn help_names_every_variable() {
+        let help = Settings::help();
+        assert!(help.contains("CAREKEY_DATABASE_URL"));
+        assert!(help.contains("CAREKEY_OTP_TTL_SECONDS"));
+        assert!(help.contains("[default: 127.0.0.1:8080]"));
+    }
+
+    #[test]
+    fn a_file_with_a_typo_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("server.toml");
+        std::fs::write(&path, "listne = \"127.0.0.1:1\"\n").unwrap();
+        let error = Settings::load(Some(&path)).unwrap_err();
+        assert!(error.to_string().contains("listne"), "{error}");
+    }
+
+    #[test]
+    fn a_file_sets_values_and_secrets_stay_out_of_debug() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("server.toml");
+        std::fs::write(
+            &path,
+            "listen = \"127.0.0.1:9\"\ncode_length = 8\nsmtp_password = \"hunter2\"\ncaptcha = \"recaptcha\"\n",
+        )
+        .unwrap();
+        let settings = Settings::load(Some(&path)).unwrap();
+        assert_eq!(settings.listen, "127.0.0.1:9");
+        assert_eq!(settings.code_length, 8);
+        assert_eq!(settings.captcha, CaptchaKind::Recaptcha);
+        assert!(!format!("{settings:?}").contains("hunter2"));
+        assert!(
+            !serde_json::to_string(&settings)
+                .unwrap()
+                .contains("hunter2")
+        );
+    }
+}

@@ -1,0 +1,120 @@
+//! What every request handler shares: the database, the keys, the policy.
+
+use crate::captcha::Captcha;
+use crate::channels::Channels;
+use crate::clock::{Clock, Millis, seconds};
+use crate::db::Database;
+use crate::identity::ContactKind;
+use crate::metrics::Metrics;
+use crate::secrets::{CodeHasher, QueueSealer};
+use crate::settings::Settings;
+use crate::tokens::AccessTokens;
+use std::sync::Arc;
+use tokio::sync::Notify;
+
+/// The security decisions, in the units the code uses.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    pub code_length: u8,
+    pub email_code_ttl_ms: Millis,
+    pub sms_code_ttl_ms: Millis,
+    pub request_ttl_ms: Millis,
+    pub max_attempts_per_request: u32,
+    pub max_consecutive_failures: u32,
+    pub failure_lockout_ms: Millis,
+    pub resend_cooldown_ms: Millis,
+    pub send_window_ms: Millis,
+    pub send_limit_per_identifier: u32,
+    pub send_limit_per_ip: u32,
+    pub send_limit_per_phone_prefix: u32,
+    pub phone_prefix_digits: u8,
+    pub refresh_ttl_ms: Millis,
+    pub refresh_grace_ms: Millis,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PolicyError {
+    #[error("code_length must be between 6 and 10, not {0}")]
+    CodeLength(u8),
+    #[error("{0} must be at least 1")]
+    Zero(&'static str),
+}
+
+impl Policy {
+    pub fn from_settings(settings: &Settings) -> Result<Self, PolicyError> {
+        if !(6..=10).contains(&settings.code_length) {
+            return Err(PolicyError::CodeLength(settings.code_length));
+        }
+        for (name, value) in [
+            (
+                "max_attempts_per_request",
+                u64::from(settings.max_attempts_per_request),
+            ),
+            (
+                "max_consecutive_failures",
+                u64::from(settings.max_consecutive_failures),
+            ),
+            (
+                "send_limit_window_seconds",
+                settings.send_limit_window_seconds,
+            ),
+            (
+                "access_token_ttl_seconds",
+                settings.access_token_ttl_seconds,
+            ),
+            (
+                "refresh_token_ttl_seconds",
+                settings.refresh_token_ttl_seconds,
+            ),
+            ("request_ttl_seconds", settings.request_ttl_seconds),
+        ] {
+            if value == 0 {
+                return Err(PolicyError::Zero(name));
+            }
+        }
+        let ttl = |channel: u64| seconds(settings.otp_ttl_seconds.unwrap_or(channel).max(1));
+        Ok(Policy {
+            code_length: settings.code_length,
+            email_code_ttl_ms: ttl(settings.email_code_ttl_seconds),
+            sms_code_ttl_ms: ttl(settings.sms_code_ttl_seconds),
+            request_ttl_ms: seconds(settings.request_ttl_seconds),
+            max_attempts_per_request: settings.max_attempts_per_request,
+            max_consecutive_failures: settings.max_consecutive_failures,
+            failure_lockout_ms: seconds(settings.failure_lockout_seconds),
+            resend_cooldown_ms: seconds(settings.resend_cooldown_seconds),
+            send_window_ms: seconds(settings.send_limit_window_seconds),
+            send_limit_per_identifier: settings.send_limit_per_identifier,
+            send_limit_per_ip: settings.send_limit_per_ip,
+            send_limit_per_phone_prefix: settings.send_limit_per_phone_prefix,
+            phone_prefix_digits: settings.phone_prefix_digits,
+            refresh_ttl_ms: seconds(settings.refresh_token_ttl_seconds),
+            refresh_grace_ms: seconds(settings.refresh_reuse_grace_seconds),
+        })
+    }
+
+    pub fn code_ttl_ms(&self, kind: ContactKind) -> Millis {
+        match kind {
+            ContactKind::Email => self.email_code_ttl_ms,
+            ContactKind::Sms => self.sms_code_ttl_ms,
+        }
+    }
+}
+
+pub struct AppState {
+    pub db: Database,
+    pub clock: Clock,
+    pub policy: Policy,
+    pub codes: CodeHasher,
+    pub tokens: AccessTokens,
+    pub sealer: QueueSealer,
+    pub channels: Arc<Channels>,
+    pub captcha: Option<Captcha>,
+    pub metrics: Arc<Metrics>,
+    pub queue: crate::queue::QueuePolicy,
+    /// Wakes this instance's queue worker when a message is queued.
+    pub queue_wake: Arc<Notify>,
+    pub group_id: String,
+    /// Host of the public URL, for the SMS autofill line.
+    pub public_host: String,
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+}
