@@ -1,0 +1,358 @@
+//! A real server on port 0, on SQLite or PostgreSQL, and a client for it.
+//!
+//! PostgreSQL comes from `CAREKEY_TEST_POSTGRES_URL` (an admin URL; each test
+//! gets its own database). `tests/run.sh` starts a throwaway cluster and sets
+//! it; without it the PostgreSQL tests fail, they never skip.
+
+#![allow(dead_code)]
+
+use carekey_server::{Clock, RunningServer, Settings};
+use serde_json::{Value, json};
+use sqlx::Connection;
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs an async test body once per backend, as two `#[tokio::test]`s.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$name($crate::common::Backend::Sqlite).await;
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    super::$name($crate::common::Backend::Postgres).await;
+                }
+            }
+        )*
+    };
+}
+
+pub fn postgres_admin_url() -> String {
+    std::env::var("CAREKEY_TEST_POSTGRES_URL").unwrap_or_else(|_| {
+        panic!(
+            "CAREKEY_TEST_POSTGRES_URL is not set: run the tests with `bash tests/run.sh`, \
+             which starts PostgreSQL (the PostgreSQL half of the suite never skips)"
+        )
+    })
+}
+
+/// A fresh, empty PostgreSQL database; answers its URL.
+pub async fn new_postgres_database() -> String {
+    let admin = postgres_admin_url();
+    let name = format!("carekey_test_{}", uuid::Uuid::new_v4().simple());
+    let mut conn = sqlx::PgConnection::connect(&admin)
+        .await
+        .unwrap_or_else(|error| panic!("cannot reach PostgreSQL at {admin}: {error}"));
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut conn)
+        .await
+        .expect("create test database");
+    let (base, _) = admin
+        .rsplit_once('/')
+        .expect("admin URL ends with /DATABASE");
+    let query = admin
+        .split_once('?')
+        .map(|(_, q)| format!("?{q}"))
+        .unwrap_or_default();
+    format!("{base}/{name}{query}")
+}
+
+pub struct TestServer {
+    pub server: RunningServer,
+    pub clock: Clock,
+    pub outbox: PathBuf,
+    pub database_url: String,
+    pub http: reqwest::Client,
+    _dir: std::sync::Arc<tempfile::TempDir>,
+}
+
+/// What a call answered.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub body: Value,
+    pub headers: reqwest::header::HeaderMap,
+}
+
+impl Answer {
+    pub fn code(&self) -> &str {
+        self.body["code"].as_str().unwrap_or("")
+    }
+
+    #[track_caller]
+    pub fn ok(&self) -> &Value {
+        assert!(
+            (200..300).contains(&self.status),
+            "expected success, got {} {}",
+            self.status,
+            self.body
+        );
+        &self.body
+    }
+
+    #[track_caller]
+    pub fn error(&self, status: u16, code: &str) -> &Value {
+        assert_eq!(
+            (self.status, self.code()),
+            (status, code),
+            "unexpected answer {}",
+            self.body
+        );
+        assert!(
+            self.body["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "errors carry a message: {}",
+            self.body
+        );
+        &self.body
+    }
+}
+
+pub fn base_settings(dir: &std::path::Path, database_url: &str) -> Settings {
+    Settings {
+        listen: "127.0.0.1:0".into(),
+        database_url: database_url.into(),
+        database_max_connections: 4,
+        outbox_file: dir.join("outbox.jsonl").display().to_string(),
+        queue_poll_interval_ms: 100,
+        queue_retry_base_ms: 200,
+        queue_retry_max_ms: 1000,
+        public_url: Some("https://auth.carekey.test".into()),
+        ..Settings::default()
+    }
+}
+
+impl TestServer {
+    pub async fn start(backend: Backend) -> Self {
+        Self::start_with(backend, |_| {}).await
+    }
+
+    pub async fn start_with(backend: Backend, configure: impl FnOnce(&mut Settings)) -> Self {
+        let dir = std::sync::Arc::new(tempfile::tempdir().expect("temp dir"));
+        let database_url = match backend {
+            Backend::Sqlite => format!("sqlite://{}", dir.path().join("carekey.db").display()),
+            Backend::Postgres => new_postgres_database().await,
+        };
+        let mut settings = base_settings(dir.path(), &database_url);
+        configure(&mut settings);
+        Self::launch(settings, Clock::manual(), dir).await
+    }
+
+    /// A second instance on the same database, outbox and clock.
+    pub async fn another_instance(&self, configure: impl FnOnce(&mut Settings)) -> Self {
+        let mut settings = base_settings(self._dir.path(), &self.database_url);
+        settings.outbox_file = self.outbox.display().to_string();
+        configure(&mut settings);
+        Self::launch(settings, self.clock.clone(), self._dir.clone()).await
+    }
+
+    async fn launch(
+        settings: Settings,
+        clock: Clock,
+        dir: std::sync::Arc<tempfile::TempDir>,
+    ) -> Self {
+        let outbox = PathBuf::from(&settings.outbox_file);
+        let database_url = settings.database_url.clone();
+        let server = carekey_server::start_with_clock(settings, clock.clone())
+            .await
+            .expect("server starts");
+        TestServer {
+            server,
+            clock,
+            outbox,
+            database_url,
+            http: reqwest::Client::new(),
+            _dir: dir,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.server.url())
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> Answer {
+        self.send(self.http.post(self.url(path)).json(body)).await
+    }
+
+    pub async fn get(&self, path: &str, bearer: Option<&str>) -> Answer {
+        let mut request = self.http.get(self.url(path));
+        if let Some(token) = bearer {
+            request = request.bearer_auth(token);
+        }
+        self.send(request).await
+    }
+
+    pub async fn send(&self, request: reqwest::RequestBuilder) -> Answer {
+        let response = request.send().await.expect("server answers");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let text = response.text().await.unwrap_or_default();
+        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        Answer {
+            status,
+            body,
+            headers,
+        }
+    }
+
+    /// Every message the outbox holds, oldest first.
+    pub fn outbox_messages(&self) -> Vec<Value> {
+        std::fs::read_to_string(&self.outbox)
+            .unwrap_or_default()
+            .lines()
+            .map(|line| serde_json::from_str(line).expect("outbox lines are JSON"))
+            .collect()
+    }
+
+    /// Waits until `to` has received `count` messages; answers them all.
+    pub async fn wait_for_messages(&self, to: &str, count: usize) -> Vec<Value> {
+        for _ in 0..500 {
+            let messages: Vec<Value> = self
+                .outbox_messages()
+                .into_iter()
+                .filter(|message| message["to"] == to)
+                .collect();
+            if messages.len() >= count {
+                return messages;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!(
+            "{to} did not receive {count} message(s); outbox: {:?}",
+            self.outbox_messages()
+        );
+    }
+
+    /// The code in the `nth` message (1-based) sent to `to`.
+    pub async fn code_in_message(&self, to: &str, nth: usize) -> String {
+        let messages = self.wait_for_messages(to, nth).await;
+        code_in(&messages[nth - 1])
+    }
+
+    pub fn advance(&self, seconds: u64) {
+        self.clock.advance(Duration::from_secs(seconds));
+    }
+
+    pub async fn stop(self) {
+        self.server.shutdown().await;
+    }
+}
+
+pub fn code_in(message: &Value) -> String {
+    let body = message["body"].as_str().expect("message body");
+    let pattern = regex::Regex::new(r"\b(\d{6,10})\b").expect("regex");
+    pattern
+        .captures(body)
+        .unwrap_or_else(|| panic!("no code in {body}"))[1]
+        .to_owned()
+}
+
+/// A device: its verifier, and the challenge it sends at start.
+pub struct Device {
+    pub verifier: String,
+}
+
+impl Device {
+    pub fn new() -> Self {
+        Device {
+            verifier: format!(
+                "{}{}",
+                uuid::Uuid::new_v4().simple(),
+                uuid::Uuid::new_v4().simple()
+            ),
+        }
+    }
+
+    pub fn challenge(&self) -> String {
+        carekey_server::challenge_of(&self.verifier)
+    }
+}
+
+pub fn unique_email() -> String {
+    format!("user-{}@example.com", uuid::Uuid::new_v4().simple())
+}
+
+/// A valid Belgian mobile number no other test uses.
+pub fn unique_phone() -> String {
+    let digits = uuid::Uuid::new_v4().as_u128() % 1_000_000;
+    format!("+32470{digits:06}")
+}
+
+pub struct Registered {
+    pub user_id: String,
+    pub access_token: String,
+    pub refresh_token: String,
+    pub device: Device,
+}
+
+impl TestServer {
+    /// Start with `body` (plus a device challenge) and answer the request id.
+    pub async fn start_request(&self, device: &Device, mut body: Value) -> Answer {
+        body["deviceChallenge"] = json!(device.challenge());
+        self.post("/v1/auth/start", &body).await
+    }
+
+    pub async fn complete(&self, device: &Device, request_id: &str, code: &str) -> Answer {
+        self.post(
+            "/v1/auth/complete",
+            &json!({"requestId": request_id, "code": code, "deviceVerifier": device.verifier}),
+        )
+        .await
+    }
+
+    /// Registers or logs in by `contact` ("email" or "phone") through the
+    /// whole flow, reading the code from the outbox.
+    pub async fn sign_in(&self, body: Value) -> Registered {
+        let device = Device::new();
+        let to = body
+            .get("email")
+            .or_else(|| body.get("phone"))
+            .and_then(Value::as_str)
+            .expect("email or phone")
+            .to_lowercase();
+        let before = self
+            .outbox_messages()
+            .iter()
+            .filter(|message| message["to"] == to.as_str())
+            .count();
+        let started = self.start_request(&device, body).await;
+        let request_id = started.ok()["requestId"]
+            .as_str()
+            .expect("requestId")
+            .to_owned();
+        let code = self.code_in_message(&to, before + 1).await;
+        let session = self.complete(&device, &request_id, &code).await;
+        let session = session.ok();
+        Registered {
+            user_id: session["userId"].as_str().expect("userId").to_owned(),
+            access_token: session["accessToken"]
+                .as_str()
+                .expect("accessToken")
+                .to_owned(),
+            refresh_token: session["refreshToken"]
+                .as_str()
+                .expect("refreshToken")
+                .to_owned(),
+            device,
+        }
+    }
+
+    pub async fn register_clinician(&self) -> Registered {
+        self.sign_in(json!({
+            "email": unique_email(),
+            "firstName": "Gregory",
+            "lastName": "House",
+            "role": "clinician",
+        }))
+        .await
+    }
+}
