@@ -1,6 +1,9 @@
 //! Registration, login, codes, sessions and limits over HTTP, against a real
 //! server on port 0, once on SQLite and once on PostgreSQL.
 
+// Test code: a failed step panics with its reason.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::{Backend, Device, TestServer, code_in, unique_email, unique_phone};

@@ -5,6 +5,8 @@
 //! it; without it the PostgreSQL tests fail, they never skip.
 
 #![allow(dead_code)]
+// Test support: a failed setup should panic with its reason.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use carekey_server::{Clock, RunningServer, Settings};
 use serde_json::{Value, json};
@@ -354,5 +356,90 @@ impl TestServer {
             "role": "clinician",
         }))
         .await
+    }
+}
+
+/// Serves `router` on a free loopback port; answers its base URL.
+pub async fn serve(router: axum::Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let address = listener.local_addr().expect("address");
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    format!("http://{address}")
+}
+
+/// The Python that runs the SMTP sink: `CAREKEY_TEST_PYTHON` (set by
+/// `tests/run.sh` to a virtualenv with aiosmtpd), else `python3`.
+pub fn python() -> String {
+    std::env::var("CAREKEY_TEST_PYTHON").unwrap_or_else(|_| "python3".into())
+}
+
+/// A real SMTP server (Python's aiosmtpd) in a child process.
+pub struct SmtpSink {
+    pub port: u16,
+    child: tokio::process::Child,
+    pub received: std::sync::Arc<std::sync::Mutex<Vec<Value>>>,
+}
+
+impl SmtpSink {
+    pub async fn start(port: u16) -> Self {
+        use tokio::io::AsyncBufReadExt;
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/smtp_sink.py");
+        let mut child = tokio::process::Command::new(python())
+            .arg(script)
+            .arg(port.to_string())
+            .stdout(std::process::Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap_or_else(|error| panic!("cannot run {} for the SMTP sink: {error}", python()));
+        let stdout = child.stdout.take().expect("sink stdout");
+        let mut lines = tokio::io::BufReader::new(stdout).lines();
+        let first = tokio::time::timeout(Duration::from_secs(20), lines.next_line())
+            .await
+            .expect("the SMTP sink starts in time")
+            .expect("sink output")
+            .expect("the SMTP sink started (is aiosmtpd installed? run tests/run.sh)");
+        let ready: Value = serde_json::from_str(&first).expect("sink says its port");
+        let port = u16::try_from(ready["port"].as_u64().expect("port")).expect("port");
+        let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = received.clone();
+        tokio::spawn(async move {
+            while let Ok(Some(line)) = lines.next_line().await {
+                if let Ok(message) = serde_json::from_str(&line) {
+                    sink.lock().expect("sink lock").push(message);
+                }
+            }
+        });
+        SmtpSink {
+            port,
+            child,
+            received,
+        }
+    }
+
+    pub async fn stop(mut self) {
+        let _ = self.child.kill().await;
+        let _ = self.child.wait().await;
+    }
+
+    pub fn messages(&self) -> Vec<Value> {
+        self.received.lock().expect("sink lock").clone()
+    }
+
+    pub async fn wait_for(&self, count: usize) -> Vec<Value> {
+        for _ in 0..500 {
+            let messages = self.messages();
+            if messages.len() >= count {
+                return messages;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!(
+            "the SMTP sink did not receive {count} message(s): {:?}",
+            self.messages()
+        );
     }
 }

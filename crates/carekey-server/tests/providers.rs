@@ -1,0 +1,533 @@
+//! Delivery through real or wire-faithful providers: SMTP against a real SMTP
+//! server (aiosmtpd), SMS against a local server speaking Twilio's Messages
+//! API, captcha against local reCAPTCHA and FriendlyCaptcha verifiers; and
+//! providers that go down and come back.
+
+// Test code: a failed step panics with its reason.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use axum::extract::{Form, Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::post;
+use axum::{Json, Router};
+use base64::Engine;
+use common::{Backend, Device, SmtpSink, TestServer, code_in, serve, unique_email, unique_phone};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+on_both_databases!(
+    email_goes_through_a_real_smtp_server,
+    sms_goes_through_twilio,
+    a_provider_down_delays_and_never_loses_or_duplicates,
+    a_refused_number_is_not_retried_forever,
+    recaptcha_scores_are_checked,
+    friendlycaptcha_answers_are_checked,
+    forwarded_for_counts_only_from_trusted_proxies,
+    a_server_without_an_sms_transport_says_so,
+);
+
+const ACCOUNT: &str = "AC0123456789abcdef0123456789abcdef";
+const TOKEN: &str = "twilio-auth-token";
+
+/// Twilio's Messages resource as documented: basic auth with the account SID
+/// and auth token, form-encoded To/From/Body, 201 with the message resource.
+#[derive(Clone, Default)]
+struct FakeTwilio {
+    down: Arc<AtomicBool>,
+    attempts: Arc<AtomicUsize>,
+    accepted: Arc<Mutex<Vec<HashMap<String, String>>>>,
+}
+
+async fn twilio_messages(
+    State(twilio): State<FakeTwilio>,
+    Path(account): Path<String>,
+    headers: HeaderMap,
+    Form(form): Form<HashMap<String, String>>,
+) -> impl IntoResponse {
+    twilio.attempts.fetch_add(1, Ordering::SeqCst);
+    let expected = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{ACCOUNT}:{TOKEN}"))
+    );
+    if account != ACCOUNT
+        || headers.get("authorization").and_then(|v| v.to_str().ok()) != Some(&expected)
+    {
+        return (
+            StatusCode::UNAUTHORIZED,
+            Json(json!({"code": 20003, "message": "Authenticate", "status": 401})),
+        );
+    }
+    if twilio.down.load(Ordering::SeqCst) {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({"code": 20503, "message": "Service unavailable", "status": 503})),
+        );
+    }
+    let to = form.get("To").cloned().unwrap_or_default();
+    if !form.contains_key("Body") || !form.contains_key("From") || !to.starts_with('+') {
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(
+                json!({"code": 21604, "message": "A 'To' phone number is required.", "status": 400}),
+            ),
+        );
+    }
+    if to.ends_with("0000") {
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(
+                json!({"code": 21211, "message": format!("The 'To' number {to} is not a valid phone number."), "status": 400}),
+            ),
+        );
+    }
+    let sid = format!("SM{}", uuid::Uuid::new_v4().simple());
+    twilio.accepted.lock().unwrap().push(form.clone());
+    (
+        StatusCode::CREATED,
+        Json(json!({
+            "sid": sid,
+            "account_sid": ACCOUNT,
+            "to": to,
+            "from": form.get("From"),
+            "body": form.get("Body"),
+            "status": "queued",
+            "num_segments": "1",
+            "direction": "outbound-api",
+            "api_version": "2010-04-01",
+            "uri": format!("/2010-04-01/Accounts/{ACCOUNT}/Messages/{sid}.json"),
+        })),
+    )
+}
+
+async fn start_twilio() -> (FakeTwilio, String) {
+    let twilio = FakeTwilio::default();
+    let router = Router::new()
+        .route(
+            "/2010-04-01/Accounts/{account}/Messages.json",
+            post(twilio_messages),
+        )
+        .with_state(twilio.clone());
+    (twilio, serve(router).await)
+}
+
+fn with_twilio(settings: &mut carekey_server::Settings, base: &str) {
+    settings.channel = "twilio,outbox".into();
+    settings.twilio_base_url = base.into();
+    settings.twilio_account_sid = Some(ACCOUNT.into());
+    settings.twilio_auth_token = Some(TOKEN.into());
+    settings.twilio_from = Some("+15005550006".into());
+}
+
+impl FakeTwilio {
+    fn bodies_to(&self, to: &str) -> Vec<String> {
+        self.accepted
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|form| form.get("To").map(String::as_str) == Some(to))
+            .filter_map(|form| form.get("Body").cloned())
+            .collect()
+    }
+
+    async fn wait_for(&self, to: &str, count: usize) -> Vec<String> {
+        for _ in 0..500 {
+            let bodies = self.bodies_to(to);
+            if bodies.len() >= count {
+                return bodies;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!("Twilio did not get {count} message(s) for {to}");
+    }
+}
+
+fn code_of(body: &str) -> String {
+    code_in(&json!({ "body": body }))
+}
+
+async fn email_goes_through_a_real_smtp_server(backend: Backend) {
+    let sink = SmtpSink::start(0).await;
+    let port = sink.port;
+    let server = TestServer::start_with(backend, |settings| {
+        settings.channel = "smtp".into();
+        settings.smtp_host = Some("127.0.0.1".into());
+        settings.smtp_port = port;
+        settings.smtp_tls = carekey_server::settings::SmtpTls::None;
+        settings.smtp_from = "CareKey <login@carekey.test>".into();
+    })
+    .await;
+    let email = unique_email();
+    let device = Device::new();
+    let started = server
+        .start_request(
+            &device,
+            json!({"email": email, "firstName": "A", "lastName": "B", "role": "clinician"}),
+        )
+        .await;
+    let request_id = started.ok()["requestId"].as_str().unwrap().to_owned();
+    let mail = &sink.wait_for(1).await[0];
+    assert_eq!(mail["to"], json!([email]));
+    assert_eq!(mail["from"], "login@carekey.test");
+    let data = mail["data"].as_str().unwrap();
+    assert!(data.contains("Subject: Your CareKey code: "), "{data}");
+    assert!(data.contains(&format!("To: {email}")), "{data}");
+    let code = code_of(data);
+    server.complete(&device, &request_id, &code).await.ok();
+    assert!(
+        server.outbox_messages().is_empty(),
+        "nothing went to the outbox"
+    );
+
+    // SMTP server down: the login still starts; the mail waits, then arrives once.
+    sink.stop().await;
+    let second = unique_email();
+    server
+        .start_request(&Device::new(), json!({"email": second}))
+        .await
+        .ok();
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let sink = SmtpSink::start(port).await;
+    sink.wait_for(1).await;
+    // Let any stray retry happen before counting.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let mails = sink.messages();
+    let to_second = mails
+        .iter()
+        .filter(|mail| mail["to"] == json!([second]))
+        .count();
+    assert_eq!((mails.len(), to_second), (1, 1), "{mails:?}");
+    sink.stop().await;
+    server.stop().await;
+}
+
+async fn sms_goes_through_twilio(backend: Backend) {
+    let (twilio, base) = start_twilio().await;
+    let server = TestServer::start_with(backend, |settings| with_twilio(settings, &base)).await;
+    let phone = unique_phone();
+    let device = Device::new();
+    let started = server
+        .start_request(
+            &device,
+            json!({"phone": phone, "firstName": "A", "lastName": "B", "role": "clinician"}),
+        )
+        .await;
+    let request_id = started.ok()["requestId"].as_str().unwrap().to_owned();
+    let bodies = twilio.wait_for(&phone, 1).await;
+    let form = twilio.accepted.lock().unwrap()[0].clone();
+    assert_eq!(form["From"], "+15005550006");
+    let code = code_of(&bodies[0]);
+    server.complete(&device, &request_id, &code).await.ok();
+    // Email still goes to the outbox, the only transport listed for it.
+    let email = unique_email();
+    server
+        .start_request(&Device::new(), json!({"email": email}))
+        .await
+        .ok();
+    server.wait_for_messages(&email, 1).await;
+    assert!(
+        server
+            .outbox_messages()
+            .iter()
+            .all(|m| m["channel"] == "email")
+    );
+    server.stop().await;
+}
+
+async fn a_provider_down_delays_and_never_loses_or_duplicates(backend: Backend) {
+    let (twilio, base) = start_twilio().await;
+    twilio.down.store(true, Ordering::SeqCst);
+    let server = TestServer::start_with(backend, |settings| with_twilio(settings, &base)).await;
+    let phones: Vec<String> = (0..6).map(|_| unique_phone()).collect();
+    let mut requests = Vec::new();
+    for phone in &phones {
+        let device = Device::new();
+        let started = server
+            .start_request(
+                &device,
+                json!({"phone": phone, "firstName": "A", "lastName": "B", "role": "clinician"}),
+            )
+            .await;
+        // The provider being down never fails the request itself.
+        requests.push((
+            device,
+            started.ok()["requestId"].as_str().unwrap().to_owned(),
+        ));
+    }
+    for _ in 0..100 {
+        if twilio.attempts.load(Ordering::SeqCst) >= 12 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        twilio.attempts.load(Ordering::SeqCst) >= 12,
+        "retried while down"
+    );
+    assert!(twilio.accepted.lock().unwrap().is_empty());
+    let metrics = server.get("/metrics", None).await;
+    let text = metrics.body.as_str().unwrap();
+    assert!(text.contains("carekey_queue_pending_messages 6"), "{text}");
+    assert!(
+        text.contains("carekey_message_delivery_failures_total{transport=\"twilio\"}"),
+        "{text}"
+    );
+
+    twilio.down.store(false, Ordering::SeqCst);
+    for phone in &phones {
+        twilio.wait_for(phone, 1).await;
+    }
+    // Let any stray retry happen before counting.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    for ((device, request_id), phone) in requests.iter().zip(&phones) {
+        let bodies = twilio.bodies_to(phone);
+        assert_eq!(bodies.len(), 1, "exactly one SMS to {phone}");
+        server
+            .complete(device, request_id, &code_of(&bodies[0]))
+            .await
+            .ok();
+    }
+    assert_eq!(twilio.accepted.lock().unwrap().len(), 6);
+    let text = server
+        .get("/metrics", None)
+        .await
+        .body
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(text.contains("carekey_queue_pending_messages 0"), "{text}");
+    assert!(
+        text.contains("carekey_messages_sent_total{transport=\"twilio\"} 6"),
+        "{text}"
+    );
+    server.stop().await;
+}
+
+async fn a_refused_number_is_not_retried_forever(backend: Backend) {
+    let (twilio, base) = start_twilio().await;
+    let server = TestServer::start_with(backend, |settings| with_twilio(settings, &base)).await;
+    // Twilio refuses numbers ending in 0000 with error 21211 (a 400).
+    server
+        .start_request(
+            &Device::new(),
+            json!({"phone": "+32470990000", "firstName": "A", "lastName": "B", "role": "clinician"}),
+        )
+        .await
+        .ok();
+    for _ in 0..100 {
+        let text = server
+            .get("/metrics", None)
+            .await
+            .body
+            .as_str()
+            .unwrap()
+            .to_owned();
+        if text.contains("carekey_messages_parked_total{transport=\"twilio\"} 1") {
+            tokio::time::sleep(Duration::from_millis(600)).await;
+            assert_eq!(
+                twilio.attempts.load(Ordering::SeqCst),
+                1,
+                "a permanent refusal is not retried"
+            );
+            server.stop().await;
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the refused message was not parked");
+}
+
+/// reCAPTCHA v3 siteverify: form secret/response/remoteip; a score per answer.
+async fn recaptcha_siteverify(Form(form): Form<HashMap<String, String>>) -> Json<Value> {
+    if form.get("secret").map(String::as_str) != Some("recaptcha-secret") {
+        return Json(json!({"success": false, "error-codes": ["invalid-input-secret"]}));
+    }
+    assert!(form.get("remoteip").is_some_and(|ip| ip == "127.0.0.1"));
+    Json(match form.get("response").map(String::as_str) {
+        Some("human") => {
+            json!({"success": true, "score": 0.9, "action": "login", "challenge_ts": "2026-11-22T00:00:00Z", "hostname": "carekey.test"})
+        }
+        Some("bot") => {
+            json!({"success": true, "score": 0.1, "action": "login", "challenge_ts": "2026-11-22T00:00:00Z", "hostname": "carekey.test"})
+        }
+        _ => json!({"success": false, "error-codes": ["invalid-input-response"]}),
+    })
+}
+
+async fn recaptcha_scores_are_checked(backend: Backend) {
+    let base =
+        serve(Router::new().route("/recaptcha/api/siteverify", post(recaptcha_siteverify))).await;
+    let server = TestServer::start_with(backend, |settings| {
+        settings.captcha = carekey_server::settings::CaptchaKind::Recaptcha;
+        settings.captcha_secret = Some("recaptcha-secret".into());
+        settings.captcha_base_url = Some(base.clone());
+    })
+    .await;
+    let device = Device::new();
+    let email = unique_email();
+    server
+        .start_request(&device, json!({"email": email}))
+        .await
+        .error(403, "captcha_failed");
+    for token in ["bot", "forged"] {
+        server
+            .start_request(&device, json!({"email": email, "captchaToken": token}))
+            .await
+            .error(403, "captcha_failed");
+    }
+    assert!(server.outbox_messages().is_empty());
+    server
+        .start_request(&device, json!({"email": email, "captchaToken": "human"}))
+        .await
+        .ok();
+    server.stop().await;
+
+    // A verifier that cannot be reached fails closed.
+    let server = TestServer::start_with(backend, |settings| {
+        settings.captcha = carekey_server::settings::CaptchaKind::Recaptcha;
+        settings.captcha_secret = Some("recaptcha-secret".into());
+        settings.captcha_base_url = Some("http://127.0.0.1:9".into());
+    })
+    .await;
+    server
+        .start_request(&device, json!({"email": email, "captchaToken": "human"}))
+        .await
+        .error(503, "unavailable");
+    server.stop().await;
+}
+
+/// FriendlyCaptcha v2 siteverify: X-API-Key header, JSON {response, sitekey}.
+async fn friendly_siteverify(
+    headers: HeaderMap,
+    Json(body): Json<Value>,
+) -> (StatusCode, Json<Value>) {
+    if headers.get("x-api-key").and_then(|v| v.to_str().ok()) != Some("frc-api-key") {
+        return (
+            StatusCode::UNAUTHORIZED,
+            Json(
+                json!({"success": false, "error": {"error_code": "auth_invalid", "detail": "API key invalid"}}),
+            ),
+        );
+    }
+    assert_eq!(body["sitekey"], "FCSITEKEY");
+    if body["response"] == "good" {
+        (
+            StatusCode::OK,
+            Json(
+                json!({"success": true, "data": {"event_id": "ev1", "challenge": {"timestamp": "2026-11-22T00:00:00Z", "origin": "carekey.test"}}}),
+            ),
+        )
+    } else {
+        (
+            StatusCode::OK,
+            Json(
+                json!({"success": false, "error": {"error_code": "response_invalid", "detail": "invalid"}}),
+            ),
+        )
+    }
+}
+
+async fn friendlycaptcha_answers_are_checked(backend: Backend) {
+    let base =
+        serve(Router::new().route("/api/v2/captcha/siteverify", post(friendly_siteverify))).await;
+    let start = |key: &'static str| {
+        let base = base.clone();
+        move |settings: &mut carekey_server::Settings| {
+            settings.captcha = carekey_server::settings::CaptchaKind::Friendlycaptcha;
+            settings.captcha_secret = Some(key.into());
+            settings.captcha_site_key = Some("FCSITEKEY".into());
+            settings.captcha_base_url = Some(base);
+        }
+    };
+    let server = TestServer::start_with(backend, start("frc-api-key")).await;
+    let device = Device::new();
+    server
+        .start_request(
+            &device,
+            json!({"email": unique_email(), "captchaToken": "bad"}),
+        )
+        .await
+        .error(403, "captcha_failed");
+    server
+        .start_request(
+            &device,
+            json!({"email": unique_email(), "captchaToken": "good"}),
+        )
+        .await
+        .ok();
+    server.stop().await;
+    let misconfigured = TestServer::start_with(backend, start("wrong-key")).await;
+    misconfigured
+        .start_request(
+            &device,
+            json!({"email": unique_email(), "captchaToken": "good"}),
+        )
+        .await
+        .error(503, "unavailable");
+    misconfigured.stop().await;
+}
+
+async fn forwarded_for_counts_only_from_trusted_proxies(backend: Backend) {
+    for trusted in [false, true] {
+        let server = TestServer::start_with(backend, |settings| {
+            settings.send_limit_per_ip = 2;
+            if trusted {
+                settings.trusted_proxies = "127.0.0.1/32".into();
+            }
+        })
+        .await;
+        let device = Device::new();
+        let mut statuses = Vec::new();
+        for client in ["198.51.100.7", "198.51.100.7", "198.51.100.8"] {
+            let body = json!({"email": unique_email(), "deviceChallenge": device.challenge()});
+            let answer = server
+                .send(
+                    server
+                        .http
+                        .post(server.url("/v1/auth/start"))
+                        .header("x-forwarded-for", client)
+                        .json(&body),
+                )
+                .await;
+            statuses.push(answer.status);
+        }
+        if trusted {
+            // Each client counted apart: the third is a new client.
+            assert_eq!(statuses, [200, 200, 200]);
+        } else {
+            // A direct client cannot pose as others.
+            assert_eq!(statuses, [200, 200, 429]);
+        }
+        server.stop().await;
+    }
+}
+
+async fn a_server_without_an_sms_transport_says_so(backend: Backend) {
+    let sink = SmtpSink::start(0).await;
+    let port = sink.port;
+    let server = TestServer::start_with(backend, |settings| {
+        settings.channel = "smtp".into();
+        settings.smtp_host = Some("127.0.0.1".into());
+        settings.smtp_port = port;
+        settings.smtp_tls = carekey_server::settings::SmtpTls::None;
+    })
+    .await;
+    server
+        .start_request(&Device::new(), json!({"phone": unique_phone()}))
+        .await
+        .error(400, "channel_unavailable");
+    server
+        .post(
+            "/ums/v2/users/otp/generate",
+            &json!({"phone": unique_phone()}),
+        )
+        .await
+        .error(400, "channel_unavailable");
+    sink.stop().await;
+    server.stop().await;
+}
