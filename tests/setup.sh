@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Installs what building and testing CareKey needs, where it is missing:
+# Debian packages, a Rust toolchain, and a Python virtualenv with the test
+# SMTP server (aiosmtpd). Safe to run again: it only installs what is absent.
+# Works as root (CI) or as a user with sudo; never asks questions.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+    build-essential pkg-config curl ca-certificates git
+    python3 python3-venv
+    postgresql
+)
+
+as_root() {
+    if [ "$(id -u)" = 0 ]; then
+        "$@"
+    elif command -v sudo >/dev/null; then
+        sudo -n "$@" 2>/dev/null || sudo "$@"
+    else
+        echo "setup: need root (or sudo) to run: $*" >&2
+        return 1
+    fi
+}
+
+missing=()
+for package in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "setup: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    as_root apt-get update -q
+    # The postgresql package would start a system cluster; the tests run their own.
+    as_root apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null
+fi
+
+if ! command -v cargo >/dev/null; then
+    if [ -x "$HOME/.cargo/bin/cargo" ]; then
+        export PATH="$HOME/.cargo/bin:$PATH"
+    else
+        echo "setup: installing Rust (rustup, stable)"
+        curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal --component rustfmt,clippy
+        export PATH="$HOME/.cargo/bin:$PATH"
+    fi
+fi
+for component in rustfmt clippy; do
+    if ! cargo "${component/rustfmt/fmt}" --version >/dev/null 2>&1 && command -v rustup >/dev/null; then
+        rustup component add "$component"
+    fi
+done
+
+# The test SMTP server runs in its own virtualenv, so neither the system
+# Python (PEP 668) nor pyenv's needs touching.
+VENV=target/test-python
+if ! "$VENV/bin/python" -c "import aiosmtpd" 2>/dev/null; then
+    echo "setup: creating $VENV with aiosmtpd"
+    mkdir -p target
+    rm -rf "$VENV"
+    python3 -m venv "$VENV"
+    "$VENV/bin/pip" install -q --disable-pip-version-check aiosmtpd
+fi
