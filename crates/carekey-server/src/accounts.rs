@@ -35,7 +35,7 @@ impl User {
         }
     }
 
-    fn from_row(row: &AnyRow) -> Result<Self, ServiceError> {
+    pub fn from_row(row: &AnyRow) -> Result<Self, ServiceError> {
         let role: String = row.try_get("role")?;
         Ok(User {
             id: row.try_get("id")?,
@@ -63,7 +63,8 @@ pub struct Registration {
     pub phone: Option<String>,
 }
 
-const COLUMNS: &str = "id, group_id, role, first_name, last_name, email, \
+/// The columns [`User::from_row`] reads.
+pub const COLUMNS: &str = "id, group_id, role, first_name, last_name, email, \
     COALESCE(phone, unverified_phone) AS phone, responsible_clinician_id";
 
 pub async fn by_id<'c, E>(executor: E, id: &str) -> Result<Option<User>, ServiceError>
@@ -91,17 +92,6 @@ pub async fn id_by_contact(
         .fetch_optional(&mut *conn)
         .await?;
     Ok(row.map(|row| row.try_get("id")).transpose()?)
-}
-
-pub async fn is_clinician(conn: &mut AnyConnection, id: &str) -> Result<bool, ServiceError> {
-    let row = sqlx::query("SELECT role FROM users WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    Ok(match row {
-        Some(row) => row.try_get::<String, _>("role")? == Role::Clinician.as_str(),
-        None => false,
-    })
 }
 
 /// Creates the account. With both an email and a phone, only the email got

@@ -7,8 +7,9 @@
 //! challenge it sent (as PKCE does); a wrong verifier is refused before the
 //! code is even looked at, so it cannot burn the real user's attempts.
 
-use crate::accounts::{self, Registration};
+use crate::accounts::{self, Registration, User};
 use crate::clock::{Millis, rfc3339};
+use crate::db::Backend;
 use crate::error::ServiceError;
 use crate::identity::{Contact, ContactKind, phone_prefix};
 use crate::limits::{self, Limit};
@@ -18,7 +19,7 @@ use crate::secrets::{generate_code, is_well_formed_challenge, verifier_matches};
 use crate::sessions::{self, Issued};
 use crate::state::AppState;
 use carekey_api::{Role, StartRequest, StartResponse};
-use sqlx::{AnyConnection, Row};
+use sqlx::Row;
 use std::net::IpAddr;
 
 /// Which API a request was started from; a request is completed through the same one.
@@ -127,38 +128,16 @@ fn send_limits(state: &AppState, contact: &Contact, client_ip: IpAddr) -> Vec<Li
     limits
 }
 
-/// Rate limits and lockout for one more message to `contact`.
-async fn admit_send(
+/// The message for a request (its code, or word that no account exists),
+/// sealed as the body of job `job_id`.
+fn prepare_message(
     state: &AppState,
-    conn: &mut AnyConnection,
-    contact: &Contact,
-    client_ip: IpAddr,
-    now: Millis,
-) -> Result<(), ServiceError> {
-    if let Some(wait) = limits::lockout(conn, &contact.key(), now).await? {
-        return Err(ServiceError::TooManyAttempts {
-            retry_after: Some(wait),
-        });
-    }
-    limits::count_send(
-        conn,
-        &send_limits(state, contact, client_ip),
-        state.policy.send_window_ms,
-        now,
-    )
-    .await
-}
-
-/// Queues the message for a request: its code, or word that no account exists.
-async fn queue_message(
-    state: &AppState,
-    conn: &mut AnyConnection,
+    job_id: &str,
     contact: &Contact,
     template: Template,
     code: &str,
     ttl_ms: Millis,
-    now: Millis,
-) -> Result<(), ServiceError> {
+) -> Result<queue::SealedJob, ServiceError> {
     let transport = state
         .channels
         .transport_for(contact.kind())
@@ -169,9 +148,12 @@ async fn queue_message(
         host: &state.public_host,
     };
     let message = messages::compose(template, contact.kind(), contact.address(), &fill);
-    queue::enqueue(conn, &state.sealer, transport, &message, now).await?;
-    crate::metrics::Metrics::transport(&state.metrics.messages_queued, transport.as_str());
-    Ok(())
+    queue::seal(&state.sealer, job_id, transport, &message)
+}
+
+fn message_queued(state: &AppState, job: &queue::SealedJob) {
+    crate::metrics::Metrics::transport(&state.metrics.messages_queued, job.transport.as_str());
+    state.queue_wake.notify_one();
 }
 
 pub struct Started {
@@ -220,7 +202,10 @@ pub async fn start(
     Ok(started.response(state.policy.code_length))
 }
 
-/// Creates a request and queues its message, in one transaction.
+/// Creates a request and queues its message in one atomic round trip to the
+/// database, which also finds the account, checks the lockout and the
+/// responsible clinician, and counts the send limits. Every start counts
+/// against the limits, refused or not; a refused one writes nothing else.
 pub async fn begin(
     state: &AppState,
     flavor: Flavor,
@@ -230,79 +215,105 @@ pub async fn begin(
     client_ip: IpAddr,
 ) -> Result<Started, ServiceError> {
     let now = state.clock.now_ms();
-    let mut tx = state.db.begin().await?;
-    if let Some(clinician) = registration
-        .as_ref()
-        .and_then(|r| r.responsible_clinician_id.as_deref())
-        && !accounts::is_clinician(&mut tx, clinician).await?
-    {
-        return Err(ServiceError::InvalidClinician(
-            "the responsible clinician must be the user id of a registered clinician",
-        ));
-    }
-    admit_send(state, &mut tx, &contact, client_ip, now).await?;
-    let user_id = accounts::id_by_contact(&mut tx, &contact).await?;
     let request_id = uuid::Uuid::new_v4().to_string();
     let code = generate_code(state.policy.code_length);
     let ttl = state.policy.code_ttl_ms(contact.kind());
-    // BioT logs in existing users only; for an unknown phone it sends nothing.
-    // The native API tells the person no account exists, and stores no code.
-    let (template, code_hash) = match (&user_id, &registration, flavor) {
-        (Some(_), _, Flavor::Native) | (None, Some(_), _) => (
-            Some(Template::Code),
-            Some(state.codes.hash(&request_id, code.expose())),
-        ),
-        (Some(_), _, Flavor::Biot) => (
-            Some(Template::BiotCode),
-            Some(state.codes.hash(&request_id, code.expose())),
-        ),
-        (None, None, Flavor::Native) => (Some(Template::NoAccount), None),
-        (None, None, Flavor::Biot) => (None, None),
+    // Whether the account exists is only known inside the write, so both
+    // messages are sealed and the database keeps the right one: the code when
+    // there is an account or a registration, else (native API) word that no
+    // account uses the address. BioT sends nothing for an unknown phone.
+    let job_id = uuid::Uuid::new_v4().to_string();
+    let with_code = prepare_message(
+        state,
+        &job_id,
+        &contact,
+        match flavor {
+            Flavor::Native => Template::Code,
+            Flavor::Biot => Template::BiotCode,
+        },
+        code.expose(),
+        ttl,
+    )?;
+    let without_account = match (flavor, &registration) {
+        (Flavor::Native, None) => {
+            Some(prepare_message(state, &job_id, &contact, Template::NoAccount, "", ttl)?.sealed)
+        }
+        _ => None,
     };
     let registration_json = registration
         .as_ref()
         .map(serde_json::to_string)
         .transpose()
         .map_err(|_| ServiceError::Internal("registration encoding".into()))?;
+    let clinician = registration
+        .as_ref()
+        .and_then(|registration| registration.responsible_clinician_id.clone());
     let started = Started {
         request_id,
         contact,
         code_expires_at: now.saturating_add(ttl),
         resend_after: now.saturating_add(state.policy.resend_cooldown_ms),
     };
-    sqlx::query(
-        "INSERT INTO auth_requests (id, flavor, contact_kind, contact, user_id, registration, \
-         device_challenge, code_hash, code_expires_at, expires_at, resend_after, sends, status, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, 'pending', $12)",
-    )
-    .bind(&started.request_id)
+    let limits = send_limits(state, &started.contact, client_ip);
+    let window = state.policy.send_window_ms;
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(start_sql(
+        state.db.backend(),
+        &started.contact,
+    )))
+    .bind(now)
+    .bind(limits::window_start(now, window))
+    .bind(limits[0].key.clone())
+    .bind(i64::from(limits[0].max))
+    .bind(limits[1].key.clone())
+    .bind(i64::from(limits[1].max))
+    .bind(started.request_id.clone())
     .bind(flavor.as_str())
     .bind(started.contact.kind().as_str())
-    .bind(started.contact.address())
-    .bind(&user_id)
+    .bind(started.contact.address().to_owned())
     .bind(registration_json)
-    .bind(device_challenge)
-    .bind(code_hash)
+    .bind(device_challenge.map(str::to_owned))
+    .bind(state.codes.hash(&started.request_id, code.expose()))
     .bind(started.code_expires_at)
     .bind(now.saturating_add(state.policy.request_ttl_ms))
     .bind(started.resend_after)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
-    if let Some(template) = template {
-        queue_message(
-            state,
-            &mut tx,
-            &started.contact,
-            template,
-            code.expose(),
-            ttl,
-            now,
-        )
-        .await?;
+    .bind(with_code.id.clone())
+    .bind(with_code.transport.as_str())
+    .bind(with_code.sealed.clone())
+    .bind(without_account)
+    .bind(started.contact.key())
+    .bind(clinician.clone());
+    if let Some(prefix) = limits.get(2) {
+        query = query.bind(prefix.key.clone()).bind(i64::from(prefix.max));
     }
-    tx.commit().await?;
-    state.queue_wake.notify_one();
+    let rows = state.db.atomic(query).await?;
+    let outcome = rows
+        .iter()
+        .find(|row| row.try_get::<i64, _>("clinician_ok").is_ok())
+        .ok_or_else(|| ServiceError::Internal("start wrote no outcome".into()))?;
+    if clinician.is_some() && outcome.try_get::<i64, _>("clinician_ok")? != 1 {
+        return Err(ServiceError::InvalidClinician(
+            "the responsible clinician must be the user id of a registered clinician",
+        ));
+    }
+    if let Some(until) = outcome
+        .try_get::<Option<i64>, _>("locked_until")?
+        .filter(|until| *until > now)
+    {
+        return Err(ServiceError::TooManyAttempts {
+            retry_after: Some(limits::seconds_until(until, now)),
+        });
+    }
+    if outcome.try_get::<i64, _>("over_limit")? == 1 {
+        return Err(ServiceError::RateLimited {
+            retry_after: limits::seconds_until(
+                limits::window_start(now, window) + window.max(1000),
+                now,
+            ),
+        });
+    }
+    if outcome.try_get::<i64, _>("queued")? == 1 {
+        message_queued(state, &with_code);
+    }
     tracing::info!(
         request = %started.request_id,
         channel = started.contact.kind().as_str(),
@@ -311,6 +322,65 @@ pub async fn begin(
         "login request started"
     );
     Ok(started)
+}
+
+/// The start write. Parameters: $1 now, $2 window start, $3-$6 the identifier
+/// and IP limits (key, max), $7-$16 the request, $17-$20 the message (id,
+/// transport, body with the code, body for an unknown address or NULL), $21
+/// the identifier's lockout key, $22 the responsible clinician or NULL, and
+/// $23-$24 the phone-prefix limit for a phone. Answers one row: over_limit,
+/// locked_until, clinician_ok, queued.
+fn start_sql(backend: Backend, contact: &Contact) -> String {
+    let (column, pairs): (&str, &[(&str, &str)]) = match contact {
+        Contact::Email(_) => ("email", &[("$3", "$4"), ("$5", "$6")]),
+        Contact::Phone(_) => ("phone", &[("$3", "$4"), ("$5", "$6"), ("$23", "$24")]),
+    };
+    let account = format!("(SELECT id FROM users WHERE {column} = $10)");
+    let locked =
+        "EXISTS (SELECT 1 FROM identifier_guards WHERE identifier = $21 AND locked_until > $1)";
+    let clinician_ok =
+        "($22 IS NULL OR EXISTS (SELECT 1 FROM users WHERE id = $22 AND role = 'clinician'))";
+    let count = limits::count_sql(pairs, "$2");
+    let request = "INSERT INTO auth_requests (id, flavor, contact_kind, contact, user_id, registration, \
+         device_challenge, code_hash, code_expires_at, expires_at, resend_after, sends, status, created_at)";
+    let code_hash = "CASE WHEN account.id IS NOT NULL OR $11 IS NOT NULL THEN $13 END";
+    let job = queue::insert_sql("$17", "$18", "chosen.body", "$1");
+    let outcome = |source: &str, over: String| {
+        format!(
+            "SELECT CASE WHEN {over} THEN 1 ELSE 0 END AS over_limit, \
+             (SELECT locked_until FROM identifier_guards WHERE identifier = $21) AS locked_until, \
+             CASE WHEN {clinician_ok} THEN 1 ELSE 0 END AS clinician_ok, \
+             CASE WHEN EXISTS (SELECT 1 FROM {source}) THEN 1 ELSE 0 END AS queued"
+        )
+    };
+    match backend {
+        Backend::Sqlite => format!(
+            "BEGIN IMMEDIATE; {count}; \
+             {request} SELECT $7, $8, $9, $10, account.id, $11, $12, {code_hash}, $14, $15, $16, 1, 'pending', $1 \
+               FROM (SELECT {account} AS id) AS account \
+               WHERE NOT {locked} AND {clinician_ok} AND NOT {over}; \
+             {job} FROM (SELECT CASE WHEN code_hash IS NOT NULL THEN $19 ELSE $20 END AS body \
+                         FROM auth_requests WHERE id = $7) AS chosen WHERE chosen.body IS NOT NULL; \
+             {outcome}; \
+             COMMIT;",
+            over = limits::over_limit_sql(pairs, "rate_counters"),
+            outcome = outcome(
+                "message_jobs WHERE id = $17",
+                limits::over_limit_sql(pairs, "rate_counters")
+            ),
+        ),
+        Backend::Postgres => format!(
+            "WITH counted AS ({count}), \
+             request AS ({request} SELECT $7, $8, $9, $10, account.id, $11, $12, {code_hash}, $14, $15, $16, 1, 'pending', $1 \
+               FROM (SELECT {account} AS id) AS account \
+               WHERE NOT {locked} AND {clinician_ok} AND NOT {over} RETURNING code_hash), \
+             job AS ({job} FROM (SELECT CASE WHEN code_hash IS NOT NULL THEN $19 ELSE $20 END AS body \
+                                FROM request) AS chosen WHERE chosen.body IS NOT NULL RETURNING id) \
+             {outcome}",
+            over = limits::over_limit_sql(pairs, "counted"),
+            outcome = outcome("job", limits::over_limit_sql(pairs, "counted")),
+        ),
+    }
 }
 
 /// `POST /v1/auth/resend`: a new code that voids the previous one.
@@ -356,7 +426,18 @@ pub async fn resend(
         });
     }
     let contact = stored_contact(&row)?;
-    admit_send(state, &mut tx, &contact, client_ip, now).await?;
+    if let Some(wait) = limits::lockout(&mut tx, &contact.key(), now).await? {
+        return Err(ServiceError::TooManyAttempts {
+            retry_after: Some(wait),
+        });
+    }
+    limits::count_send(
+        &mut tx,
+        &send_limits(state, &contact, client_ip),
+        state.policy.send_window_ms,
+        now,
+    )
+    .await?;
     let user_id: Option<String> = row.try_get("user_id")?;
     let registration: Option<String> = row.try_get("registration")?;
     let code = generate_code(state.policy.code_length);
@@ -384,18 +465,18 @@ pub async fn resend(
     } else {
         Template::NoAccount
     };
-    queue_message(
+    let job_id = uuid::Uuid::new_v4().to_string();
+    let job = prepare_message(
         state,
-        &mut tx,
+        &job_id,
         &started.contact,
         template,
         code.expose(),
         ttl,
-        now,
-    )
-    .await?;
+    )?;
+    queue::enqueue(&mut tx, &job, now).await?;
     tx.commit().await?;
-    state.queue_wake.notify_one();
+    message_queued(state, &job);
     tracing::info!(request = %request_id, to = %started.contact.masked(), "code sent again");
     Ok(started.response(state.policy.code_length))
 }
@@ -418,10 +499,135 @@ pub struct Redeemed {
     pub is_new_user: bool,
 }
 
+/// The lockout key of a request's identifier, in SQL over `auth_requests`
+/// columns: the same text as `Contact::key()` (`email:ADDRESS`, `phone:NUMBER`).
+const IDENTIFIER_SQL: &str = "(CASE auth_requests.contact_kind WHEN 'email' THEN 'email:' ELSE 'phone:' END) || auth_requests.contact";
+
+/// A request as stored, with the lockout of its identifier.
+fn request_sql() -> String {
+    format!(
+        "SELECT auth_requests.flavor, auth_requests.contact_kind, auth_requests.contact, \
+         auth_requests.user_id, auth_requests.registration, auth_requests.device_challenge, \
+         auth_requests.code_hash, auth_requests.code_expires_at, auth_requests.expires_at, \
+         auth_requests.failed_attempts, auth_requests.status, g.locked_until \
+         FROM auth_requests LEFT JOIN identifier_guards g ON g.identifier = {IDENTIFIER_SQL} \
+         WHERE auth_requests.id = $1"
+    )
+}
+
+struct RequestState {
+    flavor: String,
+    contact: Contact,
+    user_id: Option<String>,
+    registration: Option<String>,
+    device_challenge: Option<String>,
+    code_hash: Option<Vec<u8>>,
+    code_expires_at: i64,
+    expires_at: i64,
+    failed_attempts: i64,
+    status: String,
+    locked_until: Option<i64>,
+}
+
+impl RequestState {
+    fn from_row(row: &sqlx::any::AnyRow) -> Result<Self, ServiceError> {
+        Ok(RequestState {
+            flavor: row.try_get("flavor")?,
+            contact: stored_contact(row)?,
+            user_id: row.try_get("user_id")?,
+            registration: row.try_get("registration")?,
+            device_challenge: row.try_get("device_challenge")?,
+            code_hash: row.try_get("code_hash")?,
+            code_expires_at: row.try_get("code_expires_at")?,
+            expires_at: row.try_get("expires_at")?,
+            failed_attempts: row.try_get("failed_attempts")?,
+            status: row.try_get("status")?,
+            locked_until: row.try_get("locked_until")?,
+        })
+    }
+
+    /// Whether `code` is right for this request, or why it cannot be tried.
+    /// A wrong verifier is refused before the code is looked at.
+    fn assess(
+        &self,
+        state: &AppState,
+        flavor: Flavor,
+        request_id: &str,
+        code: &str,
+        device_verifier: Option<&str>,
+        now: Millis,
+    ) -> Result<bool, ServiceError> {
+        if self.flavor != flavor.as_str() {
+            return Err(ServiceError::UnknownRequest);
+        }
+        if flavor == Flavor::Native {
+            let proven = match (self.device_challenge.as_deref(), device_verifier) {
+                (Some(challenge), Some(verifier)) => verifier_matches(verifier, challenge),
+                _ => false,
+            };
+            if !proven {
+                return Err(ServiceError::VerifierMismatch);
+            }
+        }
+        match self.status.as_str() {
+            "completed" => return Err(ServiceError::CodeUsed),
+            "locked" => return Err(ServiceError::TooManyAttempts { retry_after: None }),
+            _ => {}
+        }
+        if self.failed_attempts >= i64::from(state.policy.max_attempts_per_request) {
+            return Err(ServiceError::TooManyAttempts { retry_after: None });
+        }
+        if let Some(until) = self.locked_until.filter(|until| *until > now) {
+            return Err(ServiceError::TooManyAttempts {
+                retry_after: Some(limits::seconds_until(until, now)),
+            });
+        }
+        if now >= self.code_expires_at || now >= self.expires_at {
+            return Err(ServiceError::CodeExpired);
+        }
+        Ok(self
+            .code_hash
+            .as_deref()
+            .is_some_and(|stored| state.codes.matches(request_id, code.trim(), stored)))
+    }
+}
+
 /// Checks a code (and, for the native API, the device verifier) and opens a
-/// session. Wrong codes count against the request and the identifier; the
-/// count is committed even though the answer is an error.
+/// session.
+///
+/// The request is read without a lock first. Most answers follow from that
+/// read alone (unknown, used, expired, wrong device); a right code for an
+/// existing account is redeemed in one atomic write that re-checks the state
+/// it read. Everything else (a wrong code to count, a registration, a race)
+/// goes through [`redeem_locked`], which decides under a row lock.
 pub async fn redeem(
+    state: &AppState,
+    flavor: Flavor,
+    request_id: &str,
+    code: &str,
+    device_verifier: Option<&str>,
+) -> Result<Redeemed, ServiceError> {
+    let result = redeem_unlocked(state, flavor, request_id, code, device_verifier).await;
+    match &result {
+        Ok(redeemed) => {
+            state.metrics.login(if redeemed.is_new_user {
+                "registered"
+            } else {
+                "logged_in"
+            });
+            tracing::info!(
+                request = %request_id,
+                user = %redeemed.issued.user.id,
+                new_user = redeemed.is_new_user,
+                "login completed"
+            );
+        }
+        Err(error) => state.metrics.login(error.code().as_str()),
+    }
+    result
+}
+
+async fn redeem_unlocked(
     state: &AppState,
     flavor: Flavor,
     request_id: &str,
@@ -431,69 +637,126 @@ pub async fn redeem(
     if uuid::Uuid::parse_str(request_id).is_err() {
         return Err(ServiceError::UnknownRequest);
     }
+    if let Some(issued) = log_in(state, flavor, request_id, code, device_verifier).await? {
+        return Ok(Redeemed {
+            issued,
+            is_new_user: false,
+        });
+    }
+    redeem_locked(state, flavor, request_id, code, device_verifier).await
+}
+
+/// The common case in one atomic round trip: a right code (and device) for
+/// an existing account marks the request completed and opens a session. The
+/// write happens only if every check holds in the database at that moment;
+/// `None` means one did not (or it is a registration), and
+/// [`redeem_locked`] then decides and explains.
+async fn log_in(
+    state: &AppState,
+    flavor: Flavor,
+    request_id: &str,
+    code: &str,
+    device_verifier: Option<&str>,
+) -> Result<Option<Issued>, ServiceError> {
+    let now = state.clock.now_ms();
+    let session_id = uuid::Uuid::new_v4().to_string();
+    let (refresh_token, refresh_hash) = crate::secrets::new_refresh_token();
+    let refresh_expires = now.saturating_add(state.policy.refresh_ttl_ms);
+    let query = sqlx::query(sqlx::AssertSqlSafe(log_in_sql(state.db.backend())))
+        .bind(request_id.to_owned())
+        .bind(now)
+        .bind(session_id.clone())
+        .bind(state.codes.hash(request_id, code.trim()))
+        .bind(device_verifier.map(crate::secrets::challenge_of))
+        .bind(flavor.as_str())
+        .bind(refresh_hash)
+        .bind(refresh_expires)
+        .bind(i64::from(state.policy.max_attempts_per_request));
+    let rows = state.db.atomic(query).await?;
+    let Some(row) = rows
+        .iter()
+        .find(|row| row.try_get::<String, _>("role").is_ok())
+    else {
+        return Ok(None);
+    };
+    let user = User::from_row(row)?;
+    sessions::issue(
+        state,
+        user,
+        session_id,
+        (refresh_token, refresh_expires),
+        now,
+    )
+    .map(Some)
+}
+
+/// Parameters: $1 request, $2 now, $3 new session, $4 keyed hash of the code
+/// given, $5 challenge of the verifier given (NULL for BioT), $6 flavor, $7
+/// refresh-token hash, $8 its expiry, $9 attempts allowed. The rows written
+/// are those of `sessions::open`; the answer is the account, or no row.
+fn log_in_sql(backend: Backend) -> String {
+    let consume = format!(
+        "UPDATE auth_requests SET status = 'completed', completed_at = $2, code_hash = NULL, session_id = $3 \
+         WHERE id = $1 AND flavor = $6 AND status = 'pending' AND user_id IS NOT NULL AND code_hash = $4 \
+           AND device_challenge IS NOT DISTINCT FROM $5 AND failed_attempts < $9 \
+           AND code_expires_at > $2 AND expires_at > $2 \
+           AND NOT EXISTS (SELECT 1 FROM identifier_guards \
+                           WHERE identifier = {IDENTIFIER_SQL} AND locked_until > $2)"
+    );
+    let account = accounts::COLUMNS;
+    match backend {
+        Backend::Sqlite => format!(
+            "BEGIN IMMEDIATE; {consume}; \
+             INSERT INTO sessions (id, user_id, created_at) \
+               SELECT $3, user_id, $2 FROM auth_requests WHERE id = $1 AND session_id = $3; \
+             INSERT INTO refresh_tokens (token_hash, session_id, issued_at, expires_at) \
+               SELECT $7, id, $2, $8 FROM sessions WHERE id = $3; \
+             DELETE FROM identifier_guards WHERE identifier = \
+               (SELECT {IDENTIFIER_SQL} FROM auth_requests WHERE id = $1 AND session_id = $3); \
+             SELECT {account} FROM users WHERE id = (SELECT user_id FROM sessions WHERE id = $3); \
+             COMMIT;"
+        ),
+        Backend::Postgres => format!(
+            "WITH done AS ({consume} RETURNING user_id, {IDENTIFIER_SQL} AS identifier), \
+             opened AS (INSERT INTO sessions (id, user_id, created_at) \
+                        SELECT $3, user_id, $2 FROM done RETURNING id, user_id), \
+             token AS (INSERT INTO refresh_tokens (token_hash, session_id, issued_at, expires_at) \
+                       SELECT $7, id, $2, $8 FROM opened), \
+             cleared AS (DELETE FROM identifier_guards WHERE identifier IN (SELECT identifier FROM done)) \
+             SELECT {account} FROM users WHERE id = (SELECT user_id FROM opened)"
+        ),
+    }
+}
+
+/// Decides under a row lock: counts a wrong code against the request and the
+/// identifier (committed although the answer is an error), or redeems a right
+/// one, creating the account of a registration.
+async fn redeem_locked(
+    state: &AppState,
+    flavor: Flavor,
+    request_id: &str,
+    code: &str,
+    device_verifier: Option<&str>,
+) -> Result<Redeemed, ServiceError> {
     let now = state.clock.now_ms();
     let policy = &state.policy;
     let mut tx = state.db.begin().await?;
-    let sql = format!(
-        "SELECT flavor, contact_kind, contact, user_id, registration, device_challenge, code_hash, \
-         code_expires_at, expires_at, failed_attempts, status FROM auth_requests WHERE id = $1{}",
-        state.db.backend().for_update()
-    );
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(request_id)
+    let lock = match state.db.backend() {
+        Backend::Sqlite => "",
+        Backend::Postgres => " FOR UPDATE OF auth_requests",
+    };
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{}{lock}", request_sql())))
+        .bind(request_id.to_owned())
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(ServiceError::UnknownRequest)?;
-    let stored_flavor: String = row.try_get("flavor")?;
-    if stored_flavor != flavor.as_str() {
-        return Err(ServiceError::UnknownRequest);
-    }
-    if flavor == Flavor::Native {
-        let challenge: Option<String> = row.try_get("device_challenge")?;
-        let proven = match (challenge.as_deref(), device_verifier) {
-            (Some(challenge), Some(verifier)) => verifier_matches(verifier, challenge),
-            _ => false,
-        };
-        if !proven {
-            state.metrics.login("verifier_mismatch");
-            return Err(ServiceError::VerifierMismatch);
-        }
-    }
-    let status: String = row.try_get("status")?;
-    let failed_attempts: i64 = row.try_get("failed_attempts")?;
-    let expires_at: i64 = row.try_get("expires_at")?;
-    let code_expires_at: i64 = row.try_get("code_expires_at")?;
-    let contact = stored_contact(&row)?;
-    match status.as_str() {
-        "completed" => {
-            state.metrics.login("code_used");
-            return Err(ServiceError::CodeUsed);
-        }
-        "locked" => return Err(ServiceError::TooManyAttempts { retry_after: None }),
-        _ => {}
-    }
-    if failed_attempts >= i64::from(policy.max_attempts_per_request) {
-        return Err(ServiceError::TooManyAttempts { retry_after: None });
-    }
-    if let Some(wait) = limits::lockout(&mut tx, &contact.key(), now).await? {
-        return Err(ServiceError::TooManyAttempts {
-            retry_after: Some(wait),
-        });
-    }
-    if now >= code_expires_at || now >= expires_at {
-        state.metrics.login("code_expired");
-        return Err(ServiceError::CodeExpired);
-    }
-    let code_hash: Option<Vec<u8>> = row.try_get("code_hash")?;
-    let code = code.trim();
-    let right = code_hash
-        .as_deref()
-        .is_some_and(|stored| state.codes.matches(request_id, code, stored));
-    if !right {
-        let failed = failed_attempts + 1;
+    let current = RequestState::from_row(&row)?;
+    let contact = &current.contact;
+    if !current.assess(state, flavor, request_id, code, device_verifier, now)? {
+        let failed = current.failed_attempts + 1;
         let locked = failed >= i64::from(policy.max_attempts_per_request);
         sqlx::query("UPDATE auth_requests SET failed_attempts = $2, status = $3 WHERE id = $1")
-            .bind(request_id)
+            .bind(request_id.to_owned())
             .bind(failed)
             .bind(if locked { "locked" } else { "pending" })
             .execute(&mut *tx)
@@ -507,7 +770,6 @@ pub async fn redeem(
         )
         .await?;
         tx.commit().await?;
-        state.metrics.login("invalid_code");
         let attempts_left = i64::from(policy.max_attempts_per_request) - failed;
         return Err(ServiceError::InvalidCode {
             attempts_left: u32::try_from(attempts_left.max(0)).unwrap_or(0),
@@ -517,7 +779,7 @@ pub async fn redeem(
         "UPDATE auth_requests SET status = 'completed', completed_at = $2, code_hash = NULL \
          WHERE id = $1 AND status = 'pending'",
     )
-    .bind(request_id)
+    .bind(request_id.to_owned())
     .bind(now)
     .execute(&mut *tx)
     .await?;
@@ -525,16 +787,15 @@ pub async fn redeem(
         return Err(ServiceError::CodeUsed);
     }
     limits::record_success(&mut tx, &contact.key()).await?;
-    let known: Option<String> = row.try_get("user_id")?;
-    let registration: Option<String> = row.try_get("registration")?;
-    let (user, is_new_user) = match known {
-        Some(user_id) => (accounts::by_id(&mut *tx, &user_id).await?, false),
+    let (user, is_new_user) = match &current.user_id {
+        Some(user_id) => (accounts::by_id(&mut *tx, user_id).await?, false),
         // Someone may have registered this identifier since start: the code
         // proves it is theirs, so they log in to that account.
-        None => match accounts::id_by_contact(&mut tx, &contact).await? {
+        None => match accounts::id_by_contact(&mut tx, contact).await? {
             Some(user_id) => (accounts::by_id(&mut *tx, &user_id).await?, false),
             None => {
-                let registration: Registration = registration
+                let registration: Registration = current
+                    .registration
                     .as_deref()
                     .and_then(|json| serde_json::from_str(json).ok())
                     .ok_or(ServiceError::UnknownRequest)?;
@@ -546,17 +807,6 @@ pub async fn redeem(
     let user = user.ok_or(ServiceError::UnknownRequest)?;
     let issued = sessions::open(state, &mut tx, user, now).await?;
     tx.commit().await?;
-    state.metrics.login(if is_new_user {
-        "registered"
-    } else {
-        "logged_in"
-    });
-    tracing::info!(
-        request = %request_id,
-        user = %issued.user.id,
-        new_user = is_new_user,
-        "login completed"
-    );
     Ok(Redeemed {
         issued,
         is_new_user,

@@ -12,39 +12,84 @@ pub struct Limit {
     pub max: u32,
 }
 
-/// Counts one send against every limit. Fails with `rate_limited` if any is
-/// exceeded; the caller's transaction then rolls the counts back.
+/// SQL that counts one event for each `(key, max)` parameter pair in the
+/// fixed window starting at `window` (a parameter) and answers `key, count`
+/// rows. Used alone and inside the combined start statement, on both backends.
+pub fn count_sql(pairs: &[(&str, &str)], window: &str) -> String {
+    let values: Vec<String> = pairs
+        .iter()
+        .map(|(key, _)| format!("({key}, {window}, 1)"))
+        .collect();
+    format!(
+        "INSERT INTO rate_counters (key, window_start, count) VALUES {} \
+         ON CONFLICT (key) DO UPDATE SET \
+           count = CASE WHEN rate_counters.window_start = excluded.window_start \
+                        THEN rate_counters.count + 1 ELSE 1 END, \
+           window_start = excluded.window_start \
+         RETURNING key, count",
+        values.join(", ")
+    )
+}
+
+/// SQL true when a counter `source` (a table or CTE of `key, count`) is over
+/// its limit for one of the `(key, max)` parameter pairs.
+pub fn over_limit_sql(pairs: &[(&str, &str)], source: &str) -> String {
+    let conditions: Vec<String> = pairs
+        .iter()
+        .map(|(key, max)| format!("(key = {key} AND count > {max})"))
+        .collect();
+    format!(
+        "EXISTS (SELECT 1 FROM {source} WHERE {})",
+        conditions.join(" OR ")
+    )
+}
+
+pub fn window_start(now: Millis, window_ms: Millis) -> Millis {
+    let window_ms = window_ms.max(1000);
+    now - now.rem_euclid(window_ms)
+}
+
+/// `rate_limited` if any counter in `counted` (the `key, count` rows the
+/// counting SQL answered) is over its limit.
+pub fn check_counts(
+    counted: &[sqlx::any::AnyRow],
+    limits: &[Limit],
+    window_ms: Millis,
+    now: Millis,
+) -> Result<(), ServiceError> {
+    for row in counted {
+        let key: String = row.try_get("key")?;
+        let count: i64 = row.try_get("count")?;
+        if limits
+            .iter()
+            .any(|limit| limit.key == key && count > i64::from(limit.max))
+        {
+            return Err(ServiceError::RateLimited {
+                retry_after: seconds_until(window_start(now, window_ms) + window_ms.max(1000), now),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Counts one send against every limit, inside the caller's transaction.
+/// Fails with `rate_limited` if any is exceeded; the caller's transaction
+/// then rolls the counts back.
 pub async fn count_send(
     conn: &mut AnyConnection,
     limits: &[Limit],
     window_ms: Millis,
     now: Millis,
 ) -> Result<(), ServiceError> {
-    let window_ms = window_ms.max(1000);
-    let window_start = now - now.rem_euclid(window_ms);
-    let mut retry_after = None;
-    for limit in limits {
-        let row = sqlx::query(
-            "INSERT INTO rate_counters (key, window_start, count) VALUES ($1, $2, 1) \
-             ON CONFLICT (key) DO UPDATE SET \
-               count = CASE WHEN rate_counters.window_start = excluded.window_start \
-                            THEN rate_counters.count + 1 ELSE 1 END, \
-               window_start = excluded.window_start \
-             RETURNING count",
-        )
-        .bind(&limit.key)
-        .bind(window_start)
-        .fetch_one(&mut *conn)
-        .await?;
-        let count: i64 = row.try_get("count")?;
-        if count > i64::from(limit.max) {
-            retry_after = Some(seconds_until(window_start + window_ms, now));
-        }
+    const PARAMS: [(&str, &str); 3] = [("$2", ""), ("$3", ""), ("$4", "")];
+    let pairs = &PARAMS[..limits.len().min(PARAMS.len())];
+    let mut query =
+        sqlx::query(sqlx::AssertSqlSafe(count_sql(pairs, "$1"))).bind(window_start(now, window_ms));
+    for limit in &limits[..pairs.len()] {
+        query = query.bind(limit.key.clone());
     }
-    match retry_after {
-        Some(retry_after) => Err(ServiceError::RateLimited { retry_after }),
-        None => Ok(()),
-    }
+    let counted = query.fetch_all(&mut *conn).await?;
+    check_counts(&counted, limits, window_ms, now)
 }
 
 /// Whether the identifier is locked out; if so, for how many seconds more.

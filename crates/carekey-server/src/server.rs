@@ -238,6 +238,10 @@ pub async fn start_with_clock(
     let mut tasks = Vec::new();
     tasks.push(tokio::spawn(worker(&state).run(stopped.clone())));
     tasks.push(tokio::spawn(janitor(state.clone(), stopped.clone())));
+    tasks.push(tokio::spawn(checkpointer(
+        state.db.clone(),
+        stopped.clone(),
+    )));
     let app = crate::http::router(state.clone());
     let mut http_stop = stopped;
     tasks.push(tokio::spawn(async move {
@@ -273,6 +277,22 @@ fn db_kind(url: &str) -> &'static str {
         "sqlite"
     } else {
         "postgres"
+    }
+}
+
+/// Keeps SQLite's write-ahead log short (see `Database::checkpoint`).
+async fn checkpointer(db: Database, mut stop: watch::Receiver<bool>) {
+    if db.backend() != crate::db::Backend::Sqlite {
+        return;
+    }
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_millis(250)) => {}
+            _ = stop.changed() => return,
+        }
+        if let Err(error) = db.checkpoint().await {
+            tracing::warn!(error = %error, "checkpoint failed");
+        }
     }
 }
 

@@ -59,7 +59,7 @@ async fn add_refresh_token(
     Ok((token, expires))
 }
 
-fn sign(
+pub fn issue(
     state: &AppState,
     user: User,
     session_id: String,
@@ -94,7 +94,7 @@ pub async fn open(
         .execute(&mut *conn)
         .await?;
     let refresh = add_refresh_token(conn, &session_id, now, state.policy.refresh_ttl_ms).await?;
-    sign(state, user, session_id, refresh, now)
+    issue(state, user, session_id, refresh, now)
 }
 
 /// Trades a refresh token for a new pair.
@@ -152,7 +152,7 @@ pub async fn refresh(state: &AppState, token: &str) -> Result<Issued, ServiceErr
         .ok_or(ServiceError::InvalidToken)?;
     let refresh = add_refresh_token(&mut tx, &session_id, now, state.policy.refresh_ttl_ms).await?;
     tx.commit().await?;
-    sign(state, user, session_id, refresh, now)
+    issue(state, user, session_id, refresh, now)
 }
 
 pub async fn revoke(

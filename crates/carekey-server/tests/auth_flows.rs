@@ -17,6 +17,7 @@ on_both_databases!(
     resend_voids_the_previous_code,
     resend_waits_for_the_cooldown,
     a_used_code_cannot_be_replayed,
+    concurrent_completes_open_one_session,
     unknown_requests_are_refused,
     malformed_input_gets_a_clear_error,
     only_the_starting_device_can_complete,
@@ -281,6 +282,34 @@ async fn a_used_code_cannot_be_replayed(backend: Backend) {
         .post("/v1/auth/resend", &json!({"requestId": request_id}))
         .await
         .error(409, "code_used");
+    server.stop().await;
+}
+
+async fn concurrent_completes_open_one_session(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let user = server.register_clinician().await;
+    let email = server.get("/v1/me", Some(&user.access_token)).await.body["email"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for round in 0..3 {
+        server.advance(61);
+        let device = Device::new();
+        let started = server.start_request(&device, json!({"email": email})).await;
+        let request_id = started.ok()["requestId"].as_str().unwrap().to_owned();
+        let code = server.code_in_message(&email, round + 2).await;
+        let attempts = (0..6).map(|_| server.complete(&device, &request_id, &code));
+        let answers = futures::future::join_all(attempts).await;
+        let statuses: Vec<u16> = answers.iter().map(|answer| answer.status).collect();
+        assert_eq!(
+            statuses.iter().filter(|&&status| status == 200).count(),
+            1,
+            "{statuses:?}"
+        );
+        for answer in answers.iter().filter(|answer| answer.status != 200) {
+            answer.error(409, "code_used");
+        }
+    }
     server.stop().await;
 }
 
@@ -563,7 +592,7 @@ async fn known_and_unknown_identifiers_get_the_same_start(backend: Backend) {
 async fn send_limits_per_identifier_ip_and_prefix(backend: Backend) {
     let server = TestServer::start_with(backend, |settings| {
         settings.send_limit_per_identifier = 2;
-        settings.send_limit_per_ip = 6;
+        settings.send_limit_per_ip = 8;
         settings.send_limit_per_phone_prefix = 3;
         settings.send_limit_window_seconds = 3600;
     })
@@ -593,7 +622,7 @@ async fn send_limits_per_identifier_ip_and_prefix(backend: Backend) {
         .start_request(&device, json!({"phone": format!("{base}9")}))
         .await
         .error(429, "rate_limited");
-    // 2 + 3 accepted and 2 refused so far: one more from this IP, then none.
+    // Every start counts, refused or not: 7 from this IP so far; one more, then none.
     server
         .start_request(&device, json!({"email": unique_email()}))
         .await

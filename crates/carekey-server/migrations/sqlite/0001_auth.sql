@@ -39,7 +39,9 @@ CREATE TABLE auth_requests (
     failed_attempts INTEGER NOT NULL DEFAULT 0,
     status TEXT NOT NULL CHECK (status IN ('pending', 'completed', 'locked')),
     created_at INTEGER NOT NULL,
-    completed_at INTEGER
+    completed_at INTEGER,
+    -- The session a right code opened: completing twice is refused.
+    session_id TEXT
 );
 CREATE INDEX auth_requests_expiry ON auth_requests (expires_at);
 
