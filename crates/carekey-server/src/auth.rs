@@ -153,7 +153,7 @@ fn prepare_message(
 
 fn message_queued(state: &AppState, job: &queue::SealedJob) {
     crate::metrics::Metrics::transport(&state.metrics.messages_queued, job.transport.as_str());
-    state.queue_wake.notify_one();
+    state.local_lane.send(job);
 }
 
 pub struct Started {
@@ -279,9 +279,10 @@ pub async fn begin(
     .bind(with_code.id.clone())
     .bind(with_code.transport.as_str())
     .bind(with_code.sealed.clone())
-    .bind(without_account)
+    .bind(without_account.clone())
     .bind(started.contact.key())
-    .bind(clinician.clone());
+    .bind(clinician.clone())
+    .bind(now.saturating_add(state.queue.lease_ms));
     if let Some(prefix) = limits.get(2) {
         query = query.bind(prefix.key.clone()).bind(i64::from(prefix.max));
     }
@@ -312,7 +313,18 @@ pub async fn begin(
         });
     }
     if outcome.try_get::<i64, _>("queued")? == 1 {
-        message_queued(state, &with_code);
+        if outcome.try_get::<i64, _>("with_code")? == 1 {
+            message_queued(state, &with_code);
+        } else if let Some(sealed) = without_account {
+            message_queued(
+                state,
+                &queue::SealedJob {
+                    id: with_code.id.clone(),
+                    transport: with_code.transport,
+                    sealed,
+                },
+            );
+        }
     }
     tracing::info!(
         request = %started.request_id,
@@ -327,13 +339,14 @@ pub async fn begin(
 /// The start write. Parameters: $1 now, $2 window start, $3-$6 the identifier
 /// and IP limits (key, max), $7-$16 the request, $17-$20 the message (id,
 /// transport, body with the code, body for an unknown address or NULL), $21
-/// the identifier's lockout key, $22 the responsible clinician or NULL, and
-/// $23-$24 the phone-prefix limit for a phone. Answers one row: over_limit,
-/// locked_until, clinician_ok, queued.
+/// the identifier's lockout key, $22 the responsible clinician or NULL, $23
+/// the end of the message's lease to this instance, and $24-$25 the
+/// phone-prefix limit for a phone. Answers one row: over_limit, locked_until,
+/// clinician_ok, queued, with_code.
 fn start_sql(backend: Backend, contact: &Contact) -> String {
     let (column, pairs): (&str, &[(&str, &str)]) = match contact {
         Contact::Email(_) => ("email", &[("$3", "$4"), ("$5", "$6")]),
-        Contact::Phone(_) => ("phone", &[("$3", "$4"), ("$5", "$6"), ("$23", "$24")]),
+        Contact::Phone(_) => ("phone", &[("$3", "$4"), ("$5", "$6"), ("$24", "$25")]),
     };
     let account = format!("(SELECT id FROM users WHERE {column} = $10)");
     let locked =
@@ -344,13 +357,14 @@ fn start_sql(backend: Backend, contact: &Contact) -> String {
     let request = "INSERT INTO auth_requests (id, flavor, contact_kind, contact, user_id, registration, \
          device_challenge, code_hash, code_expires_at, expires_at, resend_after, sends, status, created_at)";
     let code_hash = "CASE WHEN account.id IS NOT NULL OR $11 IS NOT NULL THEN $13 END";
-    let job = queue::insert_sql("$17", "$18", "chosen.body", "$1");
-    let outcome = |source: &str, over: String| {
+    let job = queue::insert_sql("$17", "$18", "chosen.body", "$1", "$23");
+    let outcome = |job: &str, request: &str, over: String| {
         format!(
             "SELECT CASE WHEN {over} THEN 1 ELSE 0 END AS over_limit, \
              (SELECT locked_until FROM identifier_guards WHERE identifier = $21) AS locked_until, \
              CASE WHEN {clinician_ok} THEN 1 ELSE 0 END AS clinician_ok, \
-             CASE WHEN EXISTS (SELECT 1 FROM {source}) THEN 1 ELSE 0 END AS queued"
+             CASE WHEN EXISTS (SELECT 1 FROM {job}) THEN 1 ELSE 0 END AS queued, \
+             CASE WHEN EXISTS (SELECT 1 FROM {request} WHERE code_hash IS NOT NULL) THEN 1 ELSE 0 END AS with_code"
         )
     };
     match backend {
@@ -366,6 +380,7 @@ fn start_sql(backend: Backend, contact: &Contact) -> String {
             over = limits::over_limit_sql(pairs, "rate_counters"),
             outcome = outcome(
                 "message_jobs WHERE id = $17",
+                "(SELECT code_hash FROM auth_requests WHERE id = $7) AS request",
                 limits::over_limit_sql(pairs, "rate_counters")
             ),
         ),
@@ -378,7 +393,7 @@ fn start_sql(backend: Backend, contact: &Contact) -> String {
                                 FROM request) AS chosen WHERE chosen.body IS NOT NULL RETURNING id) \
              {outcome}",
             over = limits::over_limit_sql(pairs, "counted"),
-            outcome = outcome("job", limits::over_limit_sql(pairs, "counted")),
+            outcome = outcome("job", "request", limits::over_limit_sql(pairs, "counted")),
         ),
     }
 }
@@ -474,7 +489,7 @@ pub async fn resend(
         code.expose(),
         ttl,
     )?;
-    queue::enqueue(&mut tx, &job, now).await?;
+    queue::enqueue(&mut tx, &job, now, state.queue.lease_ms).await?;
     tx.commit().await?;
     message_queued(state, &job);
     tracing::info!(request = %request_id, to = %started.contact.masked(), "code sent again");
@@ -823,6 +838,30 @@ mod tests {
         StartRequest {
             device_challenge: CHALLENGE.into(),
             ..StartRequest::default()
+        }
+    }
+
+    /// The highest `$n` in `sql`. sqlx binds a missing parameter as NULL, and
+    /// stops binding the rest of that statement, so counts must match exactly.
+    fn highest_parameter(sql: &str) -> usize {
+        sql.split('$')
+            .skip(1)
+            .filter_map(|rest| {
+                let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+                digits.parse().ok()
+            })
+            .max()
+            .unwrap_or(0)
+    }
+
+    #[test]
+    fn combined_statements_take_the_parameters_bound_to_them() {
+        let email = Contact::email("a@b.example").unwrap();
+        let phone = Contact::phone("+32470123456").unwrap();
+        for backend in [Backend::Sqlite, Backend::Postgres] {
+            assert_eq!(highest_parameter(&start_sql(backend, &email)), 23);
+            assert_eq!(highest_parameter(&start_sql(backend, &phone)), 25);
+            assert_eq!(highest_parameter(&log_in_sql(backend)), 9);
         }
     }
 

@@ -6,7 +6,7 @@ use crate::channels::{ChannelConfigError, Channels};
 use crate::clock::{Clock, Millis};
 use crate::db::{Database, DbError};
 use crate::metrics::Metrics;
-use crate::queue::{QueuePolicy, Worker};
+use crate::queue::{LocalLane, QueuePolicy, Worker};
 use crate::secrets::{CodeHasher, QueueSealer, random_key};
 use crate::settings::Settings;
 use crate::state::{AppState, Policy, PolicyError};
@@ -14,7 +14,7 @@ use crate::tokens::{AccessTokens, generate_signing_key};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{Notify, watch};
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use zeroize::Zeroizing;
 
@@ -42,6 +42,7 @@ pub struct RunningServer {
     public_url: String,
     stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
+    worker: JoinHandle<()>,
     state: Arc<AppState>,
 }
 
@@ -65,9 +66,19 @@ impl RunningServer {
         worker(&self.state).take_and_deliver().await
     }
 
-    /// Stops accepting requests, lets those in flight finish, stops the worker.
+    /// For failure drills: stops this instance's queue worker at once, as if
+    /// the process had died between queueing messages and sending them. What
+    /// it held stays leased until the lease runs out; then another worker (or
+    /// this instance restarted) sends it.
+    pub fn stop_delivering(&self) {
+        self.worker.abort();
+    }
+
+    /// Stops accepting requests, lets those in flight finish, stops the worker
+    /// (after it has sent what it holds).
     pub async fn shutdown(self) {
         let _ = self.stop.send(true);
+        let _ = self.worker.await;
         for task in self.tasks {
             let _ = task.await;
         }
@@ -124,7 +135,6 @@ fn worker(state: &Arc<AppState>) -> Worker {
         clock: state.clock.clone(),
         metrics: state.metrics.clone(),
         policy: state.queue.clone(),
-        wake: state.queue_wake.clone(),
     }
 }
 
@@ -217,6 +227,7 @@ pub async fn start_with_clock(
     let sealer =
         QueueSealer::new(&queue_key).map_err(|error| StartError::Keys(error.to_string()))?;
 
+    let (local_lane, local_jobs) = LocalLane::new();
     let state = Arc::new(AppState {
         db: db.clone(),
         clock: clock.clone(),
@@ -228,7 +239,7 @@ pub async fn start_with_clock(
         captcha,
         metrics: Arc::new(Metrics::new()),
         queue: queue_policy(&settings),
-        queue_wake: Arc::new(Notify::new()),
+        local_lane,
         group_id,
         public_host,
         trusted_proxies,
@@ -236,7 +247,7 @@ pub async fn start_with_clock(
 
     let (stop, stopped) = watch::channel(false);
     let mut tasks = Vec::new();
-    tasks.push(tokio::spawn(worker(&state).run(stopped.clone())));
+    let worker = tokio::spawn(worker(&state).run(local_jobs, stopped.clone()));
     tasks.push(tokio::spawn(janitor(state.clone(), stopped.clone())));
     tasks.push(tokio::spawn(checkpointer(
         state.db.clone(),
@@ -268,6 +279,7 @@ pub async fn start_with_clock(
         public_url,
         stop,
         tasks,
+        worker,
         state,
     })
 }

@@ -10,7 +10,6 @@ use crate::secrets::{CodeHasher, QueueSealer};
 use crate::settings::Settings;
 use crate::tokens::AccessTokens;
 use std::sync::Arc;
-use tokio::sync::Notify;
 
 /// The security decisions, in the units the code uses.
 #[derive(Debug, Clone)]
@@ -111,8 +110,8 @@ pub struct AppState {
     pub captcha: Option<Captcha>,
     pub metrics: Arc<Metrics>,
     pub queue: crate::queue::QueuePolicy,
-    /// Wakes this instance's queue worker when a message is queued.
-    pub queue_wake: Arc<Notify>,
+    /// Hands this instance's committed messages to its worker.
+    pub local_lane: crate::queue::LocalLane,
     pub group_id: String,
     /// Host of the public URL, for the SMS autofill line.
     pub public_host: String,

@@ -58,7 +58,6 @@ CREATE TABLE rate_counters (
     window_start BIGINT NOT NULL,
     count BIGINT NOT NULL
 );
-CREATE INDEX rate_counters_window ON rate_counters (window_start);
 
 -- A session is a refresh-token family.
 CREATE TABLE sessions (

@@ -1,10 +1,12 @@
--- Times are Unix milliseconds (INTEGER); ids are UUID text.
+-- Times are Unix milliseconds (INTEGER); ids are UUID text. Tables are
+-- WITHOUT ROWID: keyed by their primary key alone, each insert touches one
+-- tree less (fewer pages written per commit).
 
 CREATE TABLE server_secrets (
     name TEXT PRIMARY KEY,
     value BLOB NOT NULL,
     created_at INTEGER NOT NULL
-);
+) WITHOUT ROWID;
 
 CREATE TABLE users (
     id TEXT PRIMARY KEY,
@@ -20,7 +22,7 @@ CREATE TABLE users (
     responsible_clinician_id TEXT REFERENCES users (id),
     created_at INTEGER NOT NULL,
     updated_at INTEGER NOT NULL
-);
+) WITHOUT ROWID;
 
 -- One login or registration in progress. The code itself is never stored.
 CREATE TABLE auth_requests (
@@ -42,7 +44,7 @@ CREATE TABLE auth_requests (
     completed_at INTEGER,
     -- The session a right code opened: completing twice is refused.
     session_id TEXT
-);
+) WITHOUT ROWID;
 CREATE INDEX auth_requests_expiry ON auth_requests (expires_at);
 
 -- Wrong codes in a row per email or phone number, across requests.
@@ -50,15 +52,14 @@ CREATE TABLE identifier_guards (
     identifier TEXT PRIMARY KEY,
     consecutive_failures INTEGER NOT NULL,
     locked_until INTEGER NOT NULL
-);
+) WITHOUT ROWID;
 
 -- Fixed-window counters of the send limits (per identifier, IP, phone prefix).
 CREATE TABLE rate_counters (
     key TEXT PRIMARY KEY,
     window_start INTEGER NOT NULL,
     count INTEGER NOT NULL
-);
-CREATE INDEX rate_counters_window ON rate_counters (window_start);
+) WITHOUT ROWID;
 
 -- A session is a refresh-token family.
 CREATE TABLE sessions (
@@ -67,7 +68,7 @@ CREATE TABLE sessions (
     created_at INTEGER NOT NULL,
     revoked_at INTEGER,
     revoked_reason TEXT
-);
+) WITHOUT ROWID;
 CREATE INDEX sessions_user ON sessions (user_id);
 
 CREATE TABLE refresh_tokens (
@@ -76,7 +77,7 @@ CREATE TABLE refresh_tokens (
     issued_at INTEGER NOT NULL,
     expires_at INTEGER NOT NULL,
     used_at INTEGER
-);
+) WITHOUT ROWID;
 CREATE INDEX refresh_tokens_session ON refresh_tokens (session_id);
 CREATE INDEX refresh_tokens_expiry ON refresh_tokens (expires_at);
 
@@ -94,5 +95,5 @@ CREATE TABLE message_jobs (
     provider_ref TEXT,
     created_at INTEGER NOT NULL,
     sent_at INTEGER
-);
+) WITHOUT ROWID;
 CREATE INDEX message_jobs_due ON message_jobs (status, run_at);

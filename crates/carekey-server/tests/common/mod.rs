@@ -162,6 +162,14 @@ impl TestServer {
         clock: Clock,
         dir: std::sync::Arc<tempfile::TempDir>,
     ) -> Self {
+        // `CAREKEY_TEST_LOG=debug` shows the servers' logs while debugging a test.
+        if let Ok(level) = std::env::var("CAREKEY_TEST_LOG") {
+            carekey_server::init_logging(&Settings {
+                log_level: level,
+                log_format: carekey_server::settings::LogFormat::Text,
+                ..Settings::default()
+            });
+        }
         let outbox = PathBuf::from(&settings.outbox_file);
         let database_url = settings.database_url.clone();
         let server = carekey_server::start_with_clock(settings, clock.clone())
