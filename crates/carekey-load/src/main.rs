@@ -14,7 +14,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use tokio::sync::oneshot;
 
 #[derive(Parser, Debug)]
@@ -97,20 +96,24 @@ fn code_in(body: &str) -> Option<String> {
 /// Follows the outbox from its current end (or its start, if it does not
 /// exist yet) and hands each code to whoever waits for that address.
 async fn follow_outbox(path: PathBuf, waiters: Waiters) {
+    use std::io::{Read, Seek};
     let existed = path.exists();
+    // Plain reads of a regular file return at once; tokio's file type would
+    // send each one to its blocking pool, costing the tool two thread switches
+    // a read, which the machine it measures would then lack.
     let mut file = loop {
-        match tokio::fs::File::open(&path).await {
+        match std::fs::File::open(&path) {
             Ok(file) => break file,
             Err(_) => tokio::time::sleep(Duration::from_millis(1)).await,
         }
     };
-    if existed && file.seek(std::io::SeekFrom::End(0)).await.is_err() {
+    if existed && file.seek(std::io::SeekFrom::End(0)).is_err() {
         return;
     }
     let mut pending = Vec::new();
     let mut chunk = vec![0u8; 256 * 1024];
     loop {
-        let read = match file.read(&mut chunk).await {
+        let read = match file.read(&mut chunk) {
             Ok(read) => read,
             Err(_) => return,
         };
@@ -308,7 +311,10 @@ async fn run(args: Args) -> Result<Value, LoadError> {
 fn main() -> ExitCode {
     let args = Args::parse();
     let as_json = args.json;
-    let runtime = match tokio::runtime::Runtime::new() {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("carekey-load: {error}");

@@ -9,7 +9,7 @@
 
 use crate::accounts::{self, Registration, User};
 use crate::clock::{Millis, rfc3339};
-use crate::db::Backend;
+use crate::db::{Arg, Backend, Operation, Runner};
 use crate::error::ServiceError;
 use crate::identity::{Contact, ContactKind, phone_prefix};
 use crate::limits::{self, Limit};
@@ -256,41 +256,44 @@ pub async fn begin(
     };
     let limits = send_limits(state, &started.contact, client_ip);
     let window = state.policy.send_window_ms;
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(start_sql(
-        state.db.backend(),
-        &started.contact,
-    )))
-    .bind(now)
-    .bind(limits::window_start(now, window))
-    .bind(limits[0].key.clone())
-    .bind(i64::from(limits[0].max))
-    .bind(limits[1].key.clone())
-    .bind(i64::from(limits[1].max))
-    .bind(started.request_id.clone())
-    .bind(flavor.as_str())
-    .bind(started.contact.kind().as_str())
-    .bind(started.contact.address().to_owned())
-    .bind(registration_json)
-    .bind(device_challenge.map(str::to_owned))
-    .bind(state.codes.hash(&started.request_id, code.expose()))
-    .bind(started.code_expires_at)
-    .bind(now.saturating_add(state.policy.request_ttl_ms))
-    .bind(started.resend_after)
-    .bind(with_code.id.clone())
-    .bind(with_code.transport.as_str())
-    .bind(with_code.sealed.clone())
-    .bind(without_account.clone())
-    .bind(started.contact.key())
-    .bind(clinician.clone())
-    .bind(now.saturating_add(state.queue.lease_ms));
-    if let Some(prefix) = limits.get(2) {
-        query = query.bind(prefix.key.clone()).bind(i64::from(prefix.max));
+    if state.db.backend() == Backend::Postgres {
+        limits::count_apart(&state.db, &limits, window, now).await?;
     }
-    let rows = state.db.atomic(query).await?;
-    let outcome = rows
-        .iter()
-        .find(|row| row.try_get::<i64, _>("clinician_ok").is_ok())
-        .ok_or_else(|| ServiceError::Internal("start wrote no outcome".into()))?;
+    let mut args: Vec<Arg> = vec![
+        now.into(),
+        limits::window_start(now, window).into(),
+        limits[0].key.clone().into(),
+        i64::from(limits[0].max).into(),
+        limits[1].key.clone().into(),
+        i64::from(limits[1].max).into(),
+        started.request_id.clone().into(),
+        flavor.as_str().into(),
+        started.contact.kind().as_str().into(),
+        started.contact.address().into(),
+        registration_json.into(),
+        device_challenge.map(str::to_owned).into(),
+        state.codes.hash(&started.request_id, code.expose()).into(),
+        started.code_expires_at.into(),
+        now.saturating_add(state.policy.request_ttl_ms).into(),
+        started.resend_after.into(),
+        with_code.id.clone().into(),
+        with_code.transport.as_str().into(),
+        with_code.sealed.clone().into(),
+        without_account.clone().into(),
+        started.contact.key().into(),
+        clinician.clone().into(),
+        now.saturating_add(state.queue.lease_ms).into(),
+    ];
+    let operation = match &started.contact {
+        Contact::Email(_) => &state.operations.start_by_email,
+        Contact::Phone(_) => {
+            let prefix = &limits[2];
+            args.push(prefix.key.clone().into());
+            args.push(i64::from(prefix.max).into());
+            &state.operations.start_by_phone
+        }
+    };
+    let outcome = operation.run(args).await?;
     if clinician.is_some() && outcome.try_get::<i64, _>("clinician_ok")? != 1 {
         return Err(ServiceError::InvalidClinician(
             "the responsible clinician must be the user id of a registered clinician",
@@ -336,24 +339,23 @@ pub async fn begin(
     Ok(started)
 }
 
-/// The start write. Parameters: $1 now, $2 window start, $3-$6 the identifier
-/// and IP limits (key, max), $7-$16 the request, $17-$20 the message (id,
-/// transport, body with the code, body for an unknown address or NULL), $21
-/// the identifier's lockout key, $22 the responsible clinician or NULL, $23
-/// the end of the message's lease to this instance, and $24-$25 the
-/// phone-prefix limit for a phone. Answers one row: over_limit, locked_until,
+/// The start operation. Parameters: $1 now, $2 window start, $3-$6 the
+/// identifier and IP limits (key, max), $7-$16 the request, $17-$20 the
+/// message (id, transport, body with the code, body for an unknown address or
+/// NULL), $21 the identifier's lockout key, $22 the responsible clinician or
+/// NULL, $23 the end of the message's lease to this instance, and for a phone
+/// $24-$25 its prefix limit. Answers one row: over_limit, locked_until,
 /// clinician_ok, queued, with_code.
-fn start_sql(backend: Backend, contact: &Contact) -> String {
-    let (column, pairs): (&str, &[(&str, &str)]) = match contact {
-        Contact::Email(_) => ("email", &[("$3", "$4"), ("$5", "$6")]),
-        Contact::Phone(_) => ("phone", &[("$3", "$4"), ("$5", "$6"), ("$24", "$25")]),
+pub fn start_operation(kind: ContactKind) -> Operation {
+    let (column, pairs): (&str, &[(&str, &str)]) = match kind {
+        ContactKind::Email => ("email", &[("$3", "$4"), ("$5", "$6")]),
+        ContactKind::Sms => ("phone", &[("$3", "$4"), ("$5", "$6"), ("$24", "$25")]),
     };
     let account = format!("(SELECT id FROM users WHERE {column} = $10)");
     let locked =
         "EXISTS (SELECT 1 FROM identifier_guards WHERE identifier = $21 AND locked_until > $1)";
     let clinician_ok =
         "($22 IS NULL OR EXISTS (SELECT 1 FROM users WHERE id = $22 AND role = 'clinician'))";
-    let count = limits::count_sql(pairs, "$2");
     let request = "INSERT INTO auth_requests (id, flavor, contact_kind, contact, user_id, registration, \
          device_challenge, code_hash, code_expires_at, expires_at, resend_after, sends, status, created_at)";
     let code_hash = "CASE WHEN account.id IS NOT NULL OR $11 IS NOT NULL THEN $13 END";
@@ -367,33 +369,35 @@ fn start_sql(backend: Backend, contact: &Contact) -> String {
              CASE WHEN EXISTS (SELECT 1 FROM {request} WHERE code_hash IS NOT NULL) THEN 1 ELSE 0 END AS with_code"
         )
     };
-    match backend {
-        Backend::Sqlite => format!(
-            "BEGIN IMMEDIATE; {count}; \
+    let over = limits::over_limit_sql(pairs, "rate_counters");
+    Operation {
+        name: "start",
+        params: if kind == ContactKind::Email { 23 } else { 25 },
+        sqlite: format!(
+            "{count}; \
              {request} SELECT $7, $8, $9, $10, account.id, $11, $12, {code_hash}, $14, $15, $16, 1, 'pending', $1 \
                FROM (SELECT {account} AS id) AS account \
                WHERE NOT {locked} AND {clinician_ok} AND NOT {over}; \
              {job} FROM (SELECT CASE WHEN code_hash IS NOT NULL THEN $19 ELSE $20 END AS body \
                          FROM auth_requests WHERE id = $7) AS chosen WHERE chosen.body IS NOT NULL; \
-             {outcome}; \
-             COMMIT;",
-            over = limits::over_limit_sql(pairs, "rate_counters"),
+             {outcome}",
+            count = limits::count_sql(pairs, "$2", false),
             outcome = outcome(
                 "message_jobs WHERE id = $17",
                 "(SELECT code_hash FROM auth_requests WHERE id = $7) AS request",
-                limits::over_limit_sql(pairs, "rate_counters")
+                over.clone()
             ),
         ),
-        Backend::Postgres => format!(
-            "WITH counted AS ({count}), \
-             request AS ({request} SELECT $7, $8, $9, $10, account.id, $11, $12, {code_hash}, $14, $15, $16, 1, 'pending', $1 \
+        // The limits were counted just before, apart (`limits::count_apart`):
+        // $2-$6 and $24-$25 go unused here.
+        postgres: format!(
+            "WITH request AS ({request} SELECT $7, $8, $9, $10, account.id, $11, $12, {code_hash}, $14, $15, $16, 1, 'pending', $1 \
                FROM (SELECT {account} AS id) AS account \
-               WHERE NOT {locked} AND {clinician_ok} AND NOT {over} RETURNING code_hash), \
+               WHERE NOT {locked} AND {clinician_ok} RETURNING code_hash), \
              job AS ({job} FROM (SELECT CASE WHEN code_hash IS NOT NULL THEN $19 ELSE $20 END AS body \
                                 FROM request) AS chosen WHERE chosen.body IS NOT NULL RETURNING id) \
              {outcome}",
-            over = limits::over_limit_sql(pairs, "counted"),
-            outcome = outcome("job", "request", limits::over_limit_sql(pairs, "counted")),
+            outcome = outcome("job", "request", String::from("FALSE")),
         ),
     }
 }
@@ -677,24 +681,26 @@ async fn log_in(
     let session_id = uuid::Uuid::new_v4().to_string();
     let (refresh_token, refresh_hash) = crate::secrets::new_refresh_token();
     let refresh_expires = now.saturating_add(state.policy.refresh_ttl_ms);
-    let query = sqlx::query(sqlx::AssertSqlSafe(log_in_sql(state.db.backend())))
-        .bind(request_id.to_owned())
-        .bind(now)
-        .bind(session_id.clone())
-        .bind(state.codes.hash(request_id, code.trim()))
-        .bind(device_verifier.map(crate::secrets::challenge_of))
-        .bind(flavor.as_str())
-        .bind(refresh_hash)
-        .bind(refresh_expires)
-        .bind(i64::from(state.policy.max_attempts_per_request));
-    let rows = state.db.atomic(query).await?;
-    let Some(row) = rows
-        .iter()
-        .find(|row| row.try_get::<String, _>("role").is_ok())
-    else {
+    let row = state
+        .operations
+        .log_in
+        .run(vec![
+            request_id.into(),
+            now.into(),
+            session_id.clone().into(),
+            state.codes.hash(request_id, code.trim()).into(),
+            device_verifier.map(crate::secrets::challenge_of).into(),
+            flavor.as_str().into(),
+            refresh_hash.into(),
+            refresh_expires.into(),
+            i64::from(state.policy.max_attempts_per_request).into(),
+        ])
+        .await?;
+    // No account in the row: nothing was written.
+    if row.try_get::<Option<String>, _>("role")?.is_none() {
         return Ok(None);
-    };
-    let user = User::from_row(row)?;
+    }
+    let user = User::from_row(&row)?;
     sessions::issue(
         state,
         user,
@@ -705,11 +711,12 @@ async fn log_in(
     .map(Some)
 }
 
-/// Parameters: $1 request, $2 now, $3 new session, $4 keyed hash of the code
-/// given, $5 challenge of the verifier given (NULL for BioT), $6 flavor, $7
-/// refresh-token hash, $8 its expiry, $9 attempts allowed. The rows written
-/// are those of `sessions::open`; the answer is the account, or no row.
-fn log_in_sql(backend: Backend) -> String {
+/// The login operation. Parameters: $1 request, $2 now, $3 new session, $4
+/// keyed hash of the code given, $5 challenge of the verifier given (NULL for
+/// BioT), $6 flavor, $7 refresh-token hash, $8 its expiry, $9 attempts
+/// allowed. The rows written are those of `sessions::open`; the one row
+/// answered holds the account, or NULLs when nothing was written.
+pub fn log_in_operation() -> Operation {
     let consume = format!(
         "UPDATE auth_requests SET status = 'completed', completed_at = $2, code_hash = NULL, session_id = $3 \
          WHERE id = $1 AND flavor = $6 AND status = 'pending' AND user_id IS NOT NULL AND code_hash = $4 \
@@ -719,27 +726,47 @@ fn log_in_sql(backend: Backend) -> String {
                            WHERE identifier = {IDENTIFIER_SQL} AND locked_until > $2)"
     );
     let account = accounts::COLUMNS;
-    match backend {
-        Backend::Sqlite => format!(
-            "BEGIN IMMEDIATE; {consume}; \
+    Operation {
+        name: "log_in",
+        params: 9,
+        sqlite: format!(
+            "{consume}; \
              INSERT INTO sessions (id, user_id, created_at) \
                SELECT $3, user_id, $2 FROM auth_requests WHERE id = $1 AND session_id = $3; \
              INSERT INTO refresh_tokens (token_hash, session_id, issued_at, expires_at) \
                SELECT $7, id, $2, $8 FROM sessions WHERE id = $3; \
              DELETE FROM identifier_guards WHERE identifier = \
                (SELECT {IDENTIFIER_SQL} FROM auth_requests WHERE id = $1 AND session_id = $3); \
-             SELECT {account} FROM users WHERE id = (SELECT user_id FROM sessions WHERE id = $3); \
-             COMMIT;"
+             SELECT {account} FROM (SELECT 1) AS answer \
+               LEFT JOIN users ON users.id = (SELECT user_id FROM sessions WHERE id = $3)"
         ),
-        Backend::Postgres => format!(
+        postgres: format!(
             "WITH done AS ({consume} RETURNING user_id, {IDENTIFIER_SQL} AS identifier), \
              opened AS (INSERT INTO sessions (id, user_id, created_at) \
                         SELECT $3, user_id, $2 FROM done RETURNING id, user_id), \
              token AS (INSERT INTO refresh_tokens (token_hash, session_id, issued_at, expires_at) \
                        SELECT $7, id, $2, $8 FROM opened), \
              cleared AS (DELETE FROM identifier_guards WHERE identifier IN (SELECT identifier FROM done)) \
-             SELECT {account} FROM users WHERE id = (SELECT user_id FROM opened)"
+             SELECT {account} FROM (SELECT 1) AS answer \
+               LEFT JOIN users ON users.id = (SELECT user_id FROM opened)"
         ),
+    }
+}
+
+/// The runners of the hot operations, one per kind.
+pub struct Operations {
+    pub start_by_email: Runner,
+    pub start_by_phone: Runner,
+    pub log_in: Runner,
+}
+
+impl Operations {
+    pub fn new(db: &crate::db::Database) -> Self {
+        Operations {
+            start_by_email: Runner::new(db, start_operation(ContactKind::Email)),
+            start_by_phone: Runner::new(db, start_operation(ContactKind::Sms)),
+            log_in: Runner::new(db, log_in_operation()),
+        }
     }
 }
 
@@ -856,12 +883,23 @@ mod tests {
 
     #[test]
     fn combined_statements_take_the_parameters_bound_to_them() {
-        let email = Contact::email("a@b.example").unwrap();
-        let phone = Contact::phone("+32470123456").unwrap();
-        for backend in [Backend::Sqlite, Backend::Postgres] {
-            assert_eq!(highest_parameter(&start_sql(backend, &email)), 23);
-            assert_eq!(highest_parameter(&start_sql(backend, &phone)), 25);
-            assert_eq!(highest_parameter(&log_in_sql(backend)), 9);
+        for operation in [
+            start_operation(ContactKind::Email),
+            start_operation(ContactKind::Sms),
+            log_in_operation(),
+        ] {
+            assert_eq!(
+                highest_parameter(&operation.sqlite),
+                operation.params,
+                "{}",
+                operation.name
+            );
+            // PostgreSQL counts the start's limits apart; the same arguments are bound.
+            assert!(
+                highest_parameter(&operation.postgres) <= operation.params,
+                "{}",
+                operation.name
+            );
         }
     }
 

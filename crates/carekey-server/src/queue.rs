@@ -140,6 +140,7 @@ enum Outcome {
     Failed(DeliveryError),
 }
 
+#[derive(Clone)]
 pub struct Worker {
     pub db: Database,
     pub channels: Arc<Channels>,
@@ -150,78 +151,113 @@ pub struct Worker {
 }
 
 impl Worker {
-    /// Runs until `stop` turns true: delivers what the local lane brings at
-    /// once, and every poll interval takes due messages from the database
-    /// (retries, and those of instances that stopped before sending them).
+    /// Runs until `stop` turns true: sends what the local lane brings at once,
+    /// and every poll interval takes due messages from the database (retries,
+    /// and those of instances that stopped before sending them). Marking
+    /// messages sent is left to a second task that batches the marks, so that
+    /// sending never waits for the database.
     pub async fn run(
         self,
         mut local: mpsc::UnboundedReceiver<Job>,
         mut stop: watch::Receiver<bool>,
     ) {
+        let (sent, marks) = mpsc::unbounded_channel();
+        let marker = tokio::spawn(self.clone().mark_sent_batches(marks));
+        let mut poll = tokio::time::interval(self.policy.poll_interval);
+        poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
-            let mut batch = Vec::new();
-            while batch.len() < self.batch_size() {
-                match local.try_recv() {
-                    Ok(job) => batch.push(job),
-                    Err(_) => break,
-                }
-            }
-            if !batch.is_empty() {
-                if let Err(error) = self.deliver_all(batch).await {
-                    tracing::warn!(error = %error, "message queue unavailable; will retry");
-                }
-                continue;
-            }
-            if *stop.borrow() {
-                return;
-            }
-            let taken = match self.take_and_deliver().await {
-                Ok(count) => count,
-                Err(error) => {
-                    tracing::warn!(error = %error, "message queue unavailable; will retry");
-                    0
-                }
-            };
-            if taken > 0 {
-                continue;
-            }
             tokio::select! {
+                biased;
                 Some(job) = local.recv() => {
-                    if let Err(error) = self.deliver_all(vec![job]).await {
-                        tracing::warn!(error = %error, "message queue unavailable; will retry");
+                    let mut batch = vec![job];
+                    while batch.len() < self.batch_size() {
+                        match local.try_recv() {
+                            Ok(job) => batch.push(job),
+                            Err(_) => break,
+                        }
                     }
+                    self.deliver_all(batch, &sent).await;
                 }
-                _ = tokio::time::sleep(self.policy.poll_interval) => {}
-                _ = stop.changed() => {}
+                _ = poll.tick() => self.take_due(&sent).await,
+                _ = stop.changed() => {
+                    while let Ok(job) = local.try_recv() {
+                        self.deliver_all(vec![job], &sent).await;
+                    }
+                    break;
+                }
             }
         }
+        drop(sent);
+        let _ = marker.await;
     }
 
     fn batch_size(&self) -> usize {
         usize::try_from(self.policy.batch_size.max(1)).unwrap_or(1)
     }
 
-    /// Takes one batch of due messages and delivers it; answers how many it took.
-    pub async fn take_and_deliver(&self) -> Result<usize, sqlx::Error> {
-        let claimed = self.claim(self.clock.now_ms()).await?;
-        let count = claimed.len();
-        self.deliver_all(claimed).await?;
-        Ok(count)
+    /// Takes due messages from the database, batch after batch, and sends them.
+    async fn take_due(&self, sent: &mpsc::UnboundedSender<(Job, Option<String>)>) {
+        loop {
+            match self.claim(self.clock.now_ms()).await {
+                Ok(jobs) => {
+                    let full = jobs.len() >= self.batch_size();
+                    self.deliver_all(jobs, sent).await;
+                    if !full {
+                        return;
+                    }
+                }
+                Err(error) => {
+                    tracing::warn!(error = %error, "message queue unavailable; will retry");
+                    return;
+                }
+            }
+        }
     }
 
-    async fn deliver_all(&self, jobs: Vec<Job>) -> Result<(), sqlx::Error> {
+    /// Sends jobs side by side; hands the sent ones to the marker and
+    /// reschedules the others.
+    async fn deliver_all(
+        &self,
+        jobs: Vec<Job>,
+        sent: &mpsc::UnboundedSender<(Job, Option<String>)>,
+    ) {
         let deliveries = jobs.into_iter().map(|job| async move {
             let outcome = self.deliver(&job).await;
             (job, outcome)
         });
-        let mut sent = Vec::new();
         for (job, outcome) in futures::future::join_all(deliveries).await {
             match outcome {
-                Outcome::Sent(reference) => sent.push((job, reference)),
-                Outcome::Failed(error) => self.reschedule(&job, error).await?,
+                Outcome::Sent(reference) => {
+                    Metrics::transport(&self.metrics.messages_sent, &job.transport);
+                    tracing::info!(job = %job.id, transport = %job.transport, "message delivered");
+                    let _ = sent.send((job, reference));
+                }
+                Outcome::Failed(error) => {
+                    if let Err(db_error) = self.reschedule(&job, error).await {
+                        // Its lease runs out and it is taken again.
+                        tracing::warn!(error = %db_error, job = %job.id, "could not reschedule a message");
+                    }
+                }
             }
         }
-        self.mark_sent(&sent).await
+    }
+
+    /// Marks sent messages, as many per statement as have piled up. A mark
+    /// that fails is tried again: until it lands the message stays leased, and
+    /// would be sent a second time only if its lease ran out first.
+    async fn mark_sent_batches(self, mut marks: mpsc::UnboundedReceiver<(Job, Option<String>)>) {
+        while let Some(first) = marks.recv().await {
+            let mut batch = vec![first];
+            while let Ok(next) = marks.try_recv() {
+                batch.push(next);
+            }
+            let mut delay = Duration::from_millis(50);
+            while let Err(error) = self.mark_sent(&batch).await {
+                tracing::warn!(error = %error, "could not mark messages sent; will retry");
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(Duration::from_secs(5));
+            }
+        }
     }
 
     /// Marks a batch delivered in one statement (a round trip costs more than
@@ -230,26 +266,24 @@ impl Worker {
         if sent.is_empty() {
             return Ok(());
         }
-        let batch: Vec<(&str, Option<&str>)> = sent
+        // {"job id": "provider reference" or null}: one parameter for the
+        // whole batch, and a plan that looks each row up by its key.
+        let batch: serde_json::Map<String, serde_json::Value> = sent
             .iter()
-            .map(|(job, reference)| (job.id.as_str(), reference.as_deref()))
+            .map(|(job, reference)| (job.id.clone(), reference.clone().into()))
             .collect();
-        let batch =
-            serde_json::to_string(&batch).map_err(|error| sqlx::Error::Encode(error.into()))?;
+        let batch = serde_json::Value::Object(batch).to_string();
         let sql = match self.db.backend() {
             Backend::Sqlite => {
                 "UPDATE message_jobs SET status = 'sent', sealed_body = NULL, sent_at = $1, \
-                 provider_ref = done.reference, locked_until = 0, last_error = NULL \
-                 FROM (SELECT json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS reference \
-                       FROM json_each($2)) AS done \
-                 WHERE message_jobs.id = done.id"
+                 provider_ref = (SELECT value FROM json_each($2) WHERE key = message_jobs.id), \
+                 locked_until = 0, last_error = NULL \
+                 WHERE id IN (SELECT key FROM json_each($2))"
             }
             Backend::Postgres => {
                 "UPDATE message_jobs SET status = 'sent', sealed_body = NULL, sent_at = $1, \
-                 provider_ref = done.reference, locked_until = 0, last_error = NULL \
-                 FROM (SELECT item->>0 AS id, item->>1 AS reference \
-                       FROM jsonb_array_elements($2::jsonb) AS item) AS done \
-                 WHERE message_jobs.id = done.id"
+                 provider_ref = $2::jsonb ->> id, locked_until = 0, last_error = NULL \
+                 WHERE id = ANY (ARRAY(SELECT jsonb_object_keys($2::jsonb)))"
             }
         };
         sqlx::query(sql)
@@ -257,10 +291,6 @@ impl Worker {
             .bind(batch)
             .execute(self.db.writer())
             .await?;
-        for (job, _) in sent {
-            Metrics::transport(&self.metrics.messages_sent, &job.transport);
-            tracing::info!(job = %job.id, transport = %job.transport, "message delivered");
-        }
         Ok(())
     }
 

@@ -11,6 +11,14 @@ use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use hmac::{Hmac, Mac};
 use rand::{Rng, RngCore, rngs::OsRng};
+
+/// Codes, tokens and nonces come from `rand`'s thread-local CSPRNG (ChaCha12,
+/// seeded from and periodically reseeded by the OS): as unpredictable as the
+/// OS generator, without a system call per draw. Long-lived keys come straight
+/// from the OS.
+fn csprng() -> rand::rngs::ThreadRng {
+    rand::thread_rng()
+}
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
@@ -25,10 +33,11 @@ pub fn random_key() -> Zeroizing<Vec<u8>> {
     key
 }
 
-/// A code of `length` uniformly drawn decimal digits from the OS CSPRNG.
+/// A code of `length` uniformly drawn decimal digits.
 pub fn generate_code(length: u8) -> SecretString {
+    let mut rng = csprng();
     let code: String = (0..length)
-        .map(|_| char::from(b'0' + OsRng.gen_range(0..10u8)))
+        .map(|_| char::from(b'0' + rng.gen_range(0..10u8)))
         .collect();
     SecretString::new(code)
 }
@@ -86,7 +95,7 @@ pub fn verifier_matches(verifier: &str, challenge: &str) -> bool {
 /// A new refresh token (256 random bits, base64url) and the hash that is stored.
 pub fn new_refresh_token() -> (SecretString, Vec<u8>) {
     let mut bytes = Zeroizing::new([0u8; 32]);
-    OsRng.fill_bytes(bytes.as_mut());
+    csprng().fill_bytes(bytes.as_mut());
     let token = SecretString::new(URL_SAFE_NO_PAD.encode(bytes.as_ref()));
     let hash = token_hash(token.expose());
     (token, hash)
@@ -118,7 +127,7 @@ impl QueueSealer {
 
     pub fn seal(&self, row_id: &str, plaintext: &[u8]) -> Result<Vec<u8>, SealError> {
         let mut nonce = [0u8; NONCE_LEN];
-        OsRng.fill_bytes(&mut nonce);
+        csprng().fill_bytes(&mut nonce);
         let sealed = self
             .cipher
             .encrypt(

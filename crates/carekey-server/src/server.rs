@@ -36,7 +36,8 @@ pub enum StartError {
     Listen(String, #[source] std::io::Error),
 }
 
-/// A server that is running; dropping it does not stop it, [`RunningServer::shutdown`] does.
+/// A server that is running. [`RunningServer::shutdown`] stops it and waits;
+/// dropping it stops it without waiting.
 pub struct RunningServer {
     address: SocketAddr,
     public_url: String,
@@ -58,12 +59,6 @@ impl RunningServer {
 
     pub fn public_url(&self) -> &str {
         &self.public_url
-    }
-
-    /// Delivers every message that is due now, without waiting for the worker
-    /// (for tests and tools).
-    pub async fn deliver_due_messages(&self) -> Result<usize, sqlx::Error> {
-        worker(&self.state).take_and_deliver().await
     }
 
     /// For failure drills: stops this instance's queue worker at once, as if
@@ -229,6 +224,7 @@ pub async fn start_with_clock(
 
     let (local_lane, local_jobs) = LocalLane::new();
     let state = Arc::new(AppState {
+        operations: crate::auth::Operations::new(&db),
         db: db.clone(),
         clock: clock.clone(),
         policy,

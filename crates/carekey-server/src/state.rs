@@ -101,6 +101,7 @@ impl Policy {
 
 pub struct AppState {
     pub db: Database,
+    pub operations: crate::auth::Operations,
     pub clock: Clock,
     pub policy: Policy,
     pub codes: CodeHasher,

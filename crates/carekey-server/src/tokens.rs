@@ -7,7 +7,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use carekey_api::{Role, SecretString};
 use ed25519_dalek::SigningKey;
 use ed25519_dalek::pkcs8::{DecodePrivateKey, EncodePrivateKey};
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use jsonwebtoken::{Algorithm, DecodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
@@ -41,7 +41,9 @@ pub struct Claims {
 }
 
 pub struct AccessTokens {
-    encoding: EncodingKey,
+    signing: SigningKey,
+    /// The JWS header, encoded once.
+    encoded_header: String,
     decoding: DecodingKey,
     validation: Validation,
     header: Header,
@@ -70,8 +72,11 @@ impl AccessTokens {
         // Expiry is checked against the server's clock (which tests move), below.
         validation.validate_exp = false;
         validation.required_spec_claims.clear();
+        let encoded_header =
+            URL_SAFE_NO_PAD.encode(serde_json::to_vec(&header).map_err(|_| TokenError::Key)?);
         Ok(AccessTokens {
-            encoding: EncodingKey::from_ed_der(pkcs8_der),
+            signing: key,
+            encoded_header,
             decoding: DecodingKey::from_ed_der(&public_key),
             validation,
             header,
@@ -101,8 +106,18 @@ impl AccessTokens {
             grp: group_id.to_owned(),
             role,
         };
-        let token = jsonwebtoken::encode(&self.header, &claims, &self.encoding)
-            .map_err(|_| TokenError::Sign)?;
+        // JWS compact serialisation (RFC 7515) signed with the key held in
+        // memory: `jsonwebtoken::encode` would re-read the PKCS#8 key, and so
+        // derive its public half, for every token. Verification (ours, in
+        // tests, and everyone else's) goes through `jsonwebtoken`.
+        let payload = serde_json::to_vec(&claims).map_err(|_| TokenError::Sign)?;
+        let mut token = String::with_capacity(self.encoded_header.len() + payload.len() * 2 + 90);
+        token.push_str(&self.encoded_header);
+        token.push('.');
+        URL_SAFE_NO_PAD.encode_string(payload, &mut token);
+        let signature = ed25519_dalek::Signer::sign(&self.signing, token.as_bytes());
+        token.push('.');
+        URL_SAFE_NO_PAD.encode_string(signature.to_bytes(), &mut token);
         Ok((SecretString::new(token), expires))
     }
 

@@ -8,6 +8,10 @@
 //! SQLite has one writer connection: transactions queue in the pool instead
 //! of spinning on `SQLITE_BUSY`, and reads use a separate pool.
 
+mod atomic;
+
+pub use atomic::{Arg, Operation, Runner};
+
 use crate::settings::SqliteSynchronous;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor, Row};
@@ -146,44 +150,6 @@ impl Database {
         match self.backend {
             Backend::Sqlite => self.write.begin_with("BEGIN IMMEDIATE").await,
             Backend::Postgres => self.write.begin().await,
-        }
-    }
-
-    /// Runs one atomic unit of work in a single round trip: on SQLite a script
-    /// `BEGIN IMMEDIATE; …; COMMIT;` (sqlx runs every statement of a string in
-    /// one call to the connection's thread); on PostgreSQL one statement
-    /// (data-modifying CTEs), which commits by itself. The caller writes the
-    /// SQL for [`Database::backend`].
-    ///
-    /// Round trips, not SQL, dominate the cost of a login here (a hop to the
-    /// SQLite thread or to PostgreSQL costs about 100 µs on this machine), so
-    /// the hot paths use this rather than a transaction of many statements.
-    ///
-    /// The SQLite script runs in its own task, so that a cancelled request
-    /// cannot leave it half-done; on error it is rolled back before the
-    /// connection returns to the pool.
-    pub async fn atomic(
-        &self,
-        query: sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments>,
-    ) -> Result<Vec<sqlx::any::AnyRow>, sqlx::Error> {
-        match self.backend {
-            Backend::Postgres => query.fetch_all(&self.write).await,
-            Backend::Sqlite => {
-                let pool = self.write.clone();
-                let task = tokio::spawn(async move {
-                    let mut conn = pool.acquire().await?;
-                    let result = query.fetch_all(&mut *conn).await;
-                    if result.is_err() && sqlx::query("ROLLBACK").execute(&mut *conn).await.is_err()
-                    {
-                        // Nothing was open (the script failed at BEGIN) or the
-                        // connection is broken; either way it must not be reused.
-                        let _ = conn.detach();
-                    }
-                    result
-                });
-                task.await
-                    .map_err(|error| sqlx::Error::Protocol(format!("database task: {error}")))?
-            }
         }
     }
 
