@@ -136,6 +136,7 @@ impl LocalLane {
 }
 
 enum Outcome {
+    /// Accepted, with the provider's id for the message if it gives one.
     Sent(Option<String>),
     Failed(DeliveryError),
 }
@@ -162,7 +163,7 @@ impl Worker {
         mut stop: watch::Receiver<bool>,
     ) {
         let (sent, marks) = mpsc::unbounded_channel();
-        let marker = tokio::spawn(self.clone().mark_sent_batches(marks));
+        let marker = tokio::spawn(self.clone().forget_sent_batches(marks));
         let mut poll = tokio::time::interval(self.policy.poll_interval);
         poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
@@ -196,7 +197,7 @@ impl Worker {
     }
 
     /// Takes due messages from the database, batch after batch, and sends them.
-    async fn take_due(&self, sent: &mpsc::UnboundedSender<(Job, Option<String>)>) {
+    async fn take_due(&self, sent: &mpsc::UnboundedSender<Job>) {
         loop {
             match self.claim(self.clock.now_ms()).await {
                 Ok(jobs) => {
@@ -216,11 +217,7 @@ impl Worker {
 
     /// Sends jobs side by side; hands the sent ones to the marker and
     /// reschedules the others.
-    async fn deliver_all(
-        &self,
-        jobs: Vec<Job>,
-        sent: &mpsc::UnboundedSender<(Job, Option<String>)>,
-    ) {
+    async fn deliver_all(&self, jobs: Vec<Job>, sent: &mpsc::UnboundedSender<Job>) {
         let deliveries = jobs.into_iter().map(|job| async move {
             let outcome = self.deliver(&job).await;
             (job, outcome)
@@ -229,8 +226,13 @@ impl Worker {
             match outcome {
                 Outcome::Sent(reference) => {
                     Metrics::transport(&self.metrics.messages_sent, &job.transport);
-                    tracing::info!(job = %job.id, transport = %job.transport, "message delivered");
-                    let _ = sent.send((job, reference));
+                    tracing::info!(
+                        job = %job.id,
+                        transport = %job.transport,
+                        provider_ref = reference.as_deref().unwrap_or(""),
+                        "message delivered"
+                    );
+                    let _ = sent.send(job);
                 }
                 Outcome::Failed(error) => {
                     if let Err(db_error) = self.reschedule(&job, error).await {
@@ -242,17 +244,18 @@ impl Worker {
         }
     }
 
-    /// Marks sent messages, as many per statement as have piled up. A mark
-    /// that fails is tried again: until it lands the message stays leased, and
-    /// would be sent a second time only if its lease ran out first.
-    async fn mark_sent_batches(self, mut marks: mpsc::UnboundedReceiver<(Job, Option<String>)>) {
+    /// Removes sent messages from the queue, as many per statement as have
+    /// piled up. A removal that fails is tried again: until it lands the
+    /// message stays leased, and would be sent a second time only if its lease
+    /// ran out first.
+    async fn forget_sent_batches(self, mut marks: mpsc::UnboundedReceiver<Job>) {
         while let Some(first) = marks.recv().await {
             let mut batch = vec![first];
             while let Ok(next) = marks.try_recv() {
                 batch.push(next);
             }
             let mut delay = Duration::from_millis(50);
-            while let Err(error) = self.mark_sent(&batch).await {
+            while let Err(error) = self.forget_sent(&batch).await {
                 tracing::warn!(error = %error, "could not mark messages sent; will retry");
                 tokio::time::sleep(delay).await;
                 delay = (delay * 2).min(Duration::from_secs(5));
@@ -260,37 +263,24 @@ impl Worker {
         }
     }
 
-    /// Marks a batch delivered in one statement (a round trip costs more than
-    /// the update): bodies wiped, provider ids kept.
-    async fn mark_sent(&self, sent: &[(Job, Option<String>)]) -> Result<(), sqlx::Error> {
+    /// Deletes a batch of sent messages in one statement (a round trip costs
+    /// more than the delete). Their provider ids went to the log.
+    async fn forget_sent(&self, sent: &[Job]) -> Result<(), sqlx::Error> {
         if sent.is_empty() {
             return Ok(());
         }
-        // {"job id": "provider reference" or null}: one parameter for the
-        // whole batch, and a plan that looks each row up by its key.
-        let batch: serde_json::Map<String, serde_json::Value> = sent
-            .iter()
-            .map(|(job, reference)| (job.id.clone(), reference.clone().into()))
-            .collect();
-        let batch = serde_json::Value::Object(batch).to_string();
+        // One parameter for the whole batch: ["job id", …].
+        let ids: Vec<&str> = sent.iter().map(|job| job.id.as_str()).collect();
+        let ids = serde_json::to_string(&ids).map_err(|error| sqlx::Error::Encode(error.into()))?;
         let sql = match self.db.backend() {
             Backend::Sqlite => {
-                "UPDATE message_jobs SET status = 'sent', sealed_body = NULL, sent_at = $1, \
-                 provider_ref = (SELECT value FROM json_each($2) WHERE key = message_jobs.id), \
-                 locked_until = 0, last_error = NULL \
-                 WHERE id IN (SELECT key FROM json_each($2))"
+                "DELETE FROM message_jobs WHERE id IN (SELECT value FROM json_each($1))"
             }
             Backend::Postgres => {
-                "UPDATE message_jobs SET status = 'sent', sealed_body = NULL, sent_at = $1, \
-                 provider_ref = $2::jsonb ->> id, locked_until = 0, last_error = NULL \
-                 WHERE id = ANY (ARRAY(SELECT jsonb_object_keys($2::jsonb)))"
+                "DELETE FROM message_jobs WHERE id = ANY (ARRAY(SELECT jsonb_array_elements_text($1::jsonb)))"
             }
         };
-        sqlx::query(sql)
-            .bind(self.clock.now_ms())
-            .bind(batch)
-            .execute(self.db.writer())
-            .await?;
+        sqlx::query(sql).bind(ids).execute(self.db.writer()).await?;
         Ok(())
     }
 

@@ -305,7 +305,7 @@ async fn checkpointer(db: Database, mut stop: watch::Receiver<bool>) {
 }
 
 /// Deletes what can no longer be used: ended requests, old counters, expired
-/// refresh tokens, delivered messages after a week.
+/// refresh tokens, messages given up a month ago.
 async fn janitor(state: Arc<AppState>, mut stop: watch::Receiver<bool>) {
     const DAY: Millis = 24 * 3600 * 1000;
     loop {

@@ -78,22 +78,20 @@ CREATE TABLE refresh_tokens (
     expires_at INTEGER NOT NULL,
     used_at INTEGER
 ) WITHOUT ROWID;
-CREATE INDEX refresh_tokens_session ON refresh_tokens (session_id);
 CREATE INDEX refresh_tokens_expiry ON refresh_tokens (expires_at);
 
--- The durable outgoing queue. The body is sealed (it holds a code) and wiped
--- once delivered.
+-- The durable outgoing queue. The body is sealed (it holds a code); a row is
+-- deleted once its transport accepted the message, and kept as 'failed' (body
+-- wiped) when given up.
 CREATE TABLE message_jobs (
     id TEXT PRIMARY KEY,
     transport TEXT NOT NULL,
     sealed_body BLOB,
-    status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed')),
+    status TEXT NOT NULL CHECK (status IN ('pending', 'failed')),
     attempts INTEGER NOT NULL DEFAULT 0,
     run_at INTEGER NOT NULL,
     locked_until INTEGER NOT NULL DEFAULT 0,
     last_error TEXT,
-    provider_ref TEXT,
-    created_at INTEGER NOT NULL,
-    sent_at INTEGER
+    created_at INTEGER NOT NULL
 ) WITHOUT ROWID;
-CREATE INDEX message_jobs_due ON message_jobs (status, run_at);
+CREATE INDEX message_jobs_due ON message_jobs (run_at) WHERE status = 'pending';
