@@ -85,25 +85,68 @@ pub fn check_counts(
 /// crash only loosens a limit for one window, so it need not be durable.
 /// SQLite counts inside the start script instead: it has one writer anyway.
 pub async fn count_apart(
-    db: &crate::db::Database,
+    runner: &crate::db::Runner,
     limits: &[Limit],
     window_ms: Millis,
     now: Millis,
 ) -> Result<(), ServiceError> {
-    const PARAMS: [(&str, &str); 3] = [("$2", ""), ("$3", ""), ("$4", "")];
-    let pairs = &PARAMS[..limits.len().min(PARAMS.len())];
-    let sql = format!(
-        "WITH relaxed AS (SELECT set_config('synchronous_commit', 'off', true) AS setting), \
-              counted AS ({}) \
-         SELECT counted.key, counted.count FROM counted, relaxed",
-        count_sql(pairs, "$1", true)
-    );
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(window_start(now, window_ms));
-    for limit in &limits[..pairs.len()] {
-        query = query.bind(limit.key.clone());
+    let key = |index: usize| limits.get(index).map(|limit| limit.key.clone());
+    let max = |index: usize| i64::from(limits.get(index).map_or(u32::MAX, |limit| limit.max));
+    let row = runner
+        .run(vec![
+            window_start(now, window_ms).into(),
+            key(0).into(),
+            key(1).into(),
+            key(2).into(),
+            max(0).into(),
+            max(1).into(),
+            max(2).into(),
+        ])
+        .await?;
+    if row.try_get::<i64, _>("over_limit")? == 1 {
+        return Err(ServiceError::RateLimited {
+            retry_after: seconds_until(window_start(now, window_ms) + window_ms.max(1000), now),
+        });
     }
-    let counted = query.fetch_all(db.writer()).await?;
-    check_counts(&counted, limits, window_ms, now)
+    Ok(())
+}
+
+/// The PostgreSQL batch behind [`count_apart`]. Parameters: p1 window start,
+/// p2-p4 keys (p4 NULL without a phone prefix), p5-p7 their limits. Calls
+/// in one batch count in order: each is over its limit if the count its own
+/// send reached is.
+pub fn count_operation() -> crate::db::Operation {
+    crate::db::Operation {
+        name: "count_limits",
+        params: 7,
+        sqlite: String::new(),
+        postgres: String::from(
+            "WITH {ops}, \
+             relaxed AS (SELECT set_config('synchronous_commit', 'off', true) AS setting), \
+             keys AS (SELECT ops.i, ops.p1 AS window_start, counter.key, counter.max FROM ops \
+                      CROSS JOIN LATERAL (VALUES (ops.p2, ops.p5), (ops.p3, ops.p6), (ops.p4, ops.p7)) \
+                        AS counter(key, max) \
+                      WHERE counter.key IS NOT NULL), \
+             tally AS (SELECT key, MAX(window_start) AS window_start, COUNT(*) AS added \
+                       FROM keys GROUP BY key), \
+             counted AS ( \
+               INSERT INTO rate_counters (key, window_start, count) \
+               SELECT key, window_start, added FROM tally \
+               ON CONFLICT (key) DO UPDATE SET \
+                 count = CASE WHEN rate_counters.window_start = excluded.window_start \
+                              THEN rate_counters.count + excluded.count ELSE excluded.count END, \
+                 window_start = excluded.window_start \
+               RETURNING key, count), \
+             reached AS ( \
+               SELECT keys.i, keys.max, counted.count - tally.added \
+                        + ROW_NUMBER() OVER (PARTITION BY keys.key ORDER BY keys.i) AS count \
+               FROM keys JOIN tally ON tally.key = keys.key JOIN counted ON counted.key = keys.key) \
+             SELECT ops.i, CASE WHEN EXISTS (SELECT 1 FROM reached \
+                                             WHERE reached.i = ops.i AND reached.count > reached.max) \
+                                THEN 1 ELSE 0 END AS over_limit \
+             FROM ops CROSS JOIN relaxed",
+        ),
+    }
 }
 
 /// Counts one send against every limit, inside the caller's transaction.

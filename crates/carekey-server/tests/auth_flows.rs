@@ -26,6 +26,7 @@ on_both_databases!(
     logout_revokes_the_session,
     known_and_unknown_identifiers_get_the_same_start,
     send_limits_per_identifier_ip_and_prefix,
+    concurrent_starts_share_a_limit_exactly,
     consecutive_failures_lock_the_identifier,
     a_patient_needs_a_real_clinician,
     email_and_phone_send_by_email_and_keep_the_phone_unverified,
@@ -637,6 +638,46 @@ async fn send_limits_per_identifier_ip_and_prefix(backend: Backend) {
         .start_request(&device, json!({"email": email}))
         .await
         .ok();
+    server.stop().await;
+}
+
+async fn concurrent_starts_share_a_limit_exactly(backend: Backend) {
+    let server = TestServer::start_with(backend, |settings| {
+        settings.send_limit_per_identifier = 3;
+        settings.send_limit_per_phone_prefix = 5;
+    })
+    .await;
+    let device = Device::new();
+    let email = unique_email();
+    let starts = (0..8).map(|_| server.start_request(&device, json!({"email": email})));
+    let answers = futures::future::join_all(starts).await;
+    let admitted = answers.iter().filter(|answer| answer.status == 200).count();
+    assert_eq!(
+        admitted,
+        3,
+        "{:?}",
+        answers.iter().map(|a| a.status).collect::<Vec<_>>()
+    );
+    for refused in answers.iter().filter(|answer| answer.status != 200) {
+        refused.error(429, "rate_limited");
+    }
+    assert_eq!(server.wait_for_messages(&email, 3).await.len(), 3);
+    let phones: Vec<String> = (0..8).map(|n| format!("+324705555{n:02}")).collect();
+    let starts = phones
+        .iter()
+        .map(|phone| server.start_request(&device, json!({"phone": phone})));
+    let answers = futures::future::join_all(starts).await;
+    assert_eq!(
+        answers.iter().filter(|answer| answer.status == 200).count(),
+        5
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let texts = server
+        .outbox_messages()
+        .iter()
+        .filter(|message| message["channel"] == "sms")
+        .count();
+    assert_eq!(texts, 5, "nothing is sent for a refused start");
     server.stop().await;
 }
 

@@ -1,26 +1,32 @@
-//! Atomic operations in one round trip, coalesced on SQLite.
+//! Hot operations, each atomic, coalesced into batches.
 //!
-//! A hot operation (start a login, redeem a code) is written once per
-//! backend: for PostgreSQL one statement (data-modifying CTEs), for SQLite a
-//! script of statements. Either way it answers exactly one row.
+//! Round trips, not SQL, are what a login costs here: every call into sqlx's
+//! SQLite connection thread, or to a PostgreSQL backend, is a pair of thread
+//! switches (about 100 µs on this machine), and every PostgreSQL statement
+//! pays its executor start and its commit. So each hot operation (start a
+//! login, redeem a code) is written once per backend, and calls of one
+//! operation that arrive together run as one batch:
 //!
-//! Round trips, not SQL, are what a login costs here: each call into sqlx's
-//! SQLite connection thread, or to PostgreSQL, is a pair of thread switches
-//! (about 100 µs on this machine). PostgreSQL runs many connections side by
-//! side. SQLite has one writer, so operations of one kind that arrive
-//! together are run as one script, `BEGIN IMMEDIATE; op; op; …; COMMIT;`, in
-//! a single call. Each operation's statements run in turn, so limits and
-//! checks see the operations before them exactly as if run alone. If the
-//! script fails, each operation is run again alone so that an error reaches
-//! only its own caller.
+//! - SQLite: the calls' statements in one script, `BEGIN IMMEDIATE; call;
+//!   call; …; COMMIT;`, in a single call to the writer. They run in turn, so
+//!   each call's limits and checks see the calls before it exactly as if run
+//!   alone.
+//! - PostgreSQL: one statement over a table of the calls (`ops`, from a JSON
+//!   parameter), which commits once for all.
+//!
+//! If a batch fails, each call is run again alone, so that an error reaches
+//! only its own caller. With no concurrency a batch is one call.
 
 use super::{Backend, Database};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use sqlx::Row;
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
 
-/// A parameter of an operation (the types the `Any` driver carries).
+/// A parameter of a call (the types the `Any` driver carries).
 #[derive(Clone)]
 pub enum Arg {
     Int(i64),
@@ -64,72 +70,221 @@ impl From<Option<Vec<u8>>> for Arg {
     }
 }
 
-fn bind(
-    query: Query<'static, sqlx::Any, AnyArguments>,
-    arg: Arg,
-) -> Query<'static, sqlx::Any, AnyArguments> {
-    match arg {
-        Arg::Int(value) => query.bind(value),
-        Arg::Text(value) => query.bind(value),
-        Arg::Blob(value) => query.bind(value),
-    }
-}
-
-/// One kind of operation: its SQL on each backend and how many parameters
-/// (`$1`…`$params`) it takes. Each must answer exactly one row.
-pub struct Operation {
-    pub name: &'static str,
-    pub params: usize,
-    /// Statements without `BEGIN`/`COMMIT`.
-    pub sqlite: String,
-    pub postgres: String,
-}
-
-/// The most operations run in one SQLite script. Each size is its own
-/// prepared script, kept in sqlx's statement cache.
-const MOST_PER_SCRIPT: usize = 16;
-
-type Pending = (Vec<Arg>, oneshot::Sender<Result<AnyRow, sqlx::Error>>);
-
-/// Runs [`Operation`]s on a database.
-#[derive(Clone)]
-pub struct Runner {
-    db: Database,
-    operation: Arc<Operation>,
-    queue: Option<mpsc::UnboundedSender<Pending>>,
-}
-
-impl Runner {
-    /// On SQLite, starts the task that coalesces this operation's calls.
-    pub fn new(db: &Database, operation: Operation) -> Self {
-        let operation = Arc::new(operation);
-        let queue = (db.backend() == Backend::Sqlite).then(|| {
-            let (sender, receiver) = mpsc::unbounded_channel();
-            tokio::spawn(coalesce(db.clone(), operation.clone(), receiver));
-            sender
-        });
-        Runner {
-            db: db.clone(),
-            operation,
-            queue,
+impl Arg {
+    fn bind(
+        self,
+        query: Query<'static, sqlx::Any, AnyArguments>,
+    ) -> Query<'static, sqlx::Any, AnyArguments> {
+        match self {
+            Arg::Int(value) => query.bind(value),
+            Arg::Text(value) => query.bind(value),
+            Arg::Blob(value) => query.bind(value),
         }
     }
 
+    /// The column type of this parameter in the PostgreSQL `ops` table.
+    fn postgres_type(&self) -> &'static str {
+        match self {
+            Arg::Int(_) => "bigint",
+            Arg::Text(_) | Arg::Blob(_) => "text",
+        }
+    }
+
+    /// Its value in the JSON that fills `ops`; bytes travel as base64.
+    fn json(&self) -> serde_json::Value {
+        match self {
+            Arg::Int(value) => (*value).into(),
+            Arg::Text(value) => value.clone().into(),
+            Arg::Blob(value) => value.as_ref().map(|bytes| STANDARD.encode(bytes)).into(),
+        }
+    }
+}
+
+/// One kind of atomic operation, written for each backend.
+pub struct Operation {
+    pub name: &'static str,
+    /// How many parameters a call takes.
+    pub params: usize,
+    /// SQLite: the statements of one call, `$1`… its parameters, answering
+    /// exactly one row. No `BEGIN`/`COMMIT`.
+    pub sqlite: String,
+    /// PostgreSQL: one statement for a batch. `WITH {ops}` brings in the
+    /// table `ops` of the calls: `i` (the call's place) and `p1`… (its
+    /// parameters; bytes as base64 text, for `decode(…, 'base64')`). Answers
+    /// one row per call, with its `i`.
+    pub postgres: String,
+}
+
+/// The most calls in one batch. On SQLite each size is its own prepared
+/// script, kept in sqlx's statement cache.
+const MOST_PER_BATCH: usize = 16;
+
+type Pending = (Vec<Arg>, oneshot::Sender<Result<AnyRow, sqlx::Error>>);
+
+/// Runs calls of one [`Operation`], coalescing those that arrive together.
+#[derive(Clone)]
+pub struct Runner {
+    name: &'static str,
+    queue: mpsc::UnboundedSender<Pending>,
+}
+
+impl Runner {
+    /// Starts the task that runs this operation's batches.
+    pub fn new(db: &Database, operation: Operation) -> Self {
+        let (queue, receiver) = mpsc::unbounded_channel();
+        let name = operation.name;
+        tokio::spawn(run_batches(db.clone(), Arc::new(operation), receiver));
+        Runner { name, queue }
+    }
+
+    /// One call; answers its row. The call completes even if the caller stops
+    /// waiting (a request cancelled by its client).
     pub async fn run(&self, args: Vec<Arg>) -> Result<AnyRow, sqlx::Error> {
-        debug_assert_eq!(args.len(), self.operation.params, "{}", self.operation.name);
-        match &self.queue {
-            None => {
-                let query = sqlx::query(sqlx::AssertSqlSafe(self.operation.postgres.clone()));
-                let query = args.into_iter().fold(query, bind);
-                query.fetch_one(self.db.writer()).await
+        let (reply, answer) = oneshot::channel();
+        self.queue
+            .send((args, reply))
+            .map_err(|_| sqlx::Error::Protocol(format!("{} runner stopped", self.name)))?;
+        answer
+            .await
+            .map_err(|_| sqlx::Error::Protocol(format!("{} runner stopped", self.name)))?
+    }
+}
+
+async fn run_batches(
+    db: Database,
+    operation: Arc<Operation>,
+    mut queue: mpsc::UnboundedReceiver<Pending>,
+) {
+    let scripts: Vec<String> = match db.backend() {
+        Backend::Sqlite => (0..=MOST_PER_BATCH)
+            .map(|count| sqlite_script(&operation, count))
+            .collect(),
+        Backend::Postgres => Vec::new(),
+    };
+    while let Some(first) = queue.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < MOST_PER_BATCH {
+            match queue.try_recv() {
+                Ok(next) => batch.push(next),
+                Err(_) => break,
             }
-            Some(queue) => {
-                let (reply, answer) = oneshot::channel();
-                queue
-                    .send((args, reply))
-                    .map_err(|_| sqlx::Error::PoolClosed)?;
-                answer.await.map_err(|_| sqlx::Error::PoolClosed)?
+        }
+        let calls: Vec<&[Arg]> = batch.iter().map(|(args, _)| args.as_slice()).collect();
+        let answers = run_batch(&db, &operation, &scripts, &calls).await;
+        let incomplete = match &answers {
+            Ok(rows) => rows.iter().any(Option::is_none),
+            Err(_) => true,
+        };
+        if batch.len() > 1 && incomplete {
+            // Alone, each call gets its own answer or error.
+            for (args, reply) in batch {
+                let alone = run_batch(&db, &operation, &scripts, &[args.as_slice()]).await;
+                let _ = reply.send(first_row(&operation, alone));
             }
+            continue;
+        }
+        match answers {
+            Ok(rows) => {
+                for ((_, reply), row) in batch.into_iter().zip(rows) {
+                    let _ = reply.send(row.ok_or_else(|| missing_row(&operation)));
+                }
+            }
+            Err(error) => {
+                if let Some((_, reply)) = batch.pop() {
+                    let _ = reply.send(Err(error));
+                }
+            }
+        }
+    }
+}
+
+fn missing_row(operation: &Operation) -> sqlx::Error {
+    sqlx::Error::Protocol(format!("{} answered no row for a call", operation.name))
+}
+
+fn first_row(
+    operation: &Operation,
+    answers: Result<Vec<Option<AnyRow>>, sqlx::Error>,
+) -> Result<AnyRow, sqlx::Error> {
+    answers?
+        .into_iter()
+        .next()
+        .flatten()
+        .ok_or_else(|| missing_row(operation))
+}
+
+/// Runs `calls` as one batch; answers each call's row, in order.
+async fn run_batch(
+    db: &Database,
+    operation: &Operation,
+    scripts: &[String],
+    calls: &[&[Arg]],
+) -> Result<Vec<Option<AnyRow>>, sqlx::Error> {
+    match db.backend() {
+        Backend::Sqlite => {
+            let query = sqlx::query(sqlx::AssertSqlSafe(scripts[calls.len()].clone()));
+            let query = calls
+                .iter()
+                .flat_map(|args| args.iter().cloned())
+                .fold(query, |query, arg| arg.bind(query));
+            let mut conn = db.writer().acquire().await?;
+            let result = query.fetch_all(&mut *conn).await;
+            match result {
+                Ok(rows) if rows.len() == calls.len() => Ok(rows.into_iter().map(Some).collect()),
+                Ok(rows) => Err(sqlx::Error::Protocol(format!(
+                    "{} answered {} rows for {} calls",
+                    operation.name,
+                    rows.len(),
+                    calls.len()
+                ))),
+                Err(error) => {
+                    if sqlx::query("ROLLBACK").execute(&mut *conn).await.is_err() {
+                        // Nothing was open (the script failed at BEGIN) or the
+                        // connection is broken; either way it is not reused.
+                        let _ = conn.detach();
+                    }
+                    Err(error)
+                }
+            }
+        }
+        Backend::Postgres => {
+            let Some(first) = calls.first() else {
+                return Ok(Vec::new());
+            };
+            let ops: Vec<serde_json::Value> = calls
+                .iter()
+                .enumerate()
+                .map(|(index, args)| {
+                    let mut call = serde_json::Map::new();
+                    call.insert("i".into(), index.into());
+                    for (number, arg) in args.iter().enumerate() {
+                        call.insert(format!("p{}", number + 1), arg.json());
+                    }
+                    serde_json::Value::Object(call)
+                })
+                .collect();
+            let columns: Vec<String> = first
+                .iter()
+                .enumerate()
+                .map(|(number, arg)| format!("p{} {}", number + 1, arg.postgres_type()))
+                .collect();
+            let ops_cte = format!(
+                "ops AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS calls(i bigint, {}))",
+                columns.join(", ")
+            );
+            let sql = operation.postgres.replace("{ops}", &ops_cte);
+            let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(serde_json::Value::Array(ops).to_string())
+                .fetch_all(db.writer())
+                .await?;
+            let mut answers: Vec<Option<AnyRow>> = calls.iter().map(|_| None).collect();
+            for row in rows {
+                let index: i64 = row.try_get("i")?;
+                if let Some(slot) = usize::try_from(index).ok().and_then(|i| answers.get_mut(i)) {
+                    *slot = Some(row);
+                }
+            }
+            Ok(answers)
         }
     }
 }
@@ -152,7 +307,7 @@ fn shift_parameters(sql: &str, offset: usize) -> String {
     out
 }
 
-fn script(operation: &Operation, count: usize) -> String {
+fn sqlite_script(operation: &Operation, count: usize) -> String {
     let mut sql = String::from("BEGIN IMMEDIATE; ");
     for index in 0..count {
         sql.push_str(&shift_parameters(
@@ -165,75 +320,6 @@ fn script(operation: &Operation, count: usize) -> String {
     sql
 }
 
-async fn coalesce(
-    db: Database,
-    operation: Arc<Operation>,
-    mut queue: mpsc::UnboundedReceiver<Pending>,
-) {
-    let scripts: Vec<String> = (0..=MOST_PER_SCRIPT)
-        .map(|count| script(&operation, count))
-        .collect();
-    while let Some(first) = queue.recv().await {
-        let mut batch = vec![first];
-        while batch.len() < MOST_PER_SCRIPT {
-            match queue.try_recv() {
-                Ok(next) => batch.push(next),
-                Err(_) => break,
-            }
-        }
-        let sql = &scripts[batch.len()];
-        let args: Vec<Arg> = batch
-            .iter()
-            .flat_map(|(args, _)| args.iter().cloned())
-            .collect();
-        match run_script(&db, sql, args).await {
-            Ok(rows) if rows.len() == batch.len() => {
-                for ((_, reply), row) in batch.into_iter().zip(rows) {
-                    let _ = reply.send(Ok(row));
-                }
-            }
-            outcome => {
-                if batch.len() > 1 {
-                    // Alone, each gets its own answer (or error).
-                    for (args, reply) in batch {
-                        let alone = run_script(&db, &scripts[1], args).await;
-                        let _ = reply.send(
-                            alone.and_then(|mut rows| rows.pop().ok_or(sqlx::Error::RowNotFound)),
-                        );
-                    }
-                } else if let Some((_, reply)) = batch.pop() {
-                    let _ = reply.send(outcome.and_then(|mut rows| {
-                        if rows.len() == 1 {
-                            rows.pop().ok_or(sqlx::Error::RowNotFound)
-                        } else {
-                            Err(sqlx::Error::Protocol(format!(
-                                "{} answered {} rows",
-                                operation.name,
-                                rows.len()
-                            )))
-                        }
-                    }));
-                }
-            }
-        }
-    }
-}
-
-/// Runs a script on the writer; on error rolls back before the connection
-/// returns to the pool.
-async fn run_script(db: &Database, sql: &str, args: Vec<Arg>) -> Result<Vec<AnyRow>, sqlx::Error> {
-    let query = sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()));
-    let query = args.into_iter().fold(query, bind);
-    let mut conn = db.writer().acquire().await?;
-    let result = query.fetch_all(&mut *conn).await;
-    if result.is_err() && sqlx::query("ROLLBACK").execute(&mut *conn).await.is_err() {
-        // Nothing was open (the script failed at BEGIN) or the connection is
-        // broken; either way it must not be reused.
-        let _ = conn.detach();
-    }
-    result
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -243,6 +329,20 @@ mod tests {
         assert_eq!(
             shift_parameters("SELECT $1, $12, '$' FROM t WHERE a = $3", 10),
             "SELECT $11, $22, '$' FROM t WHERE a = $13"
+        );
+    }
+
+    #[test]
+    fn a_script_wraps_its_calls_in_one_transaction() {
+        let operation = Operation {
+            name: "test",
+            params: 2,
+            sqlite: "SELECT $1, $2".into(),
+            postgres: String::new(),
+        };
+        assert_eq!(
+            sqlite_script(&operation, 2),
+            "BEGIN IMMEDIATE; SELECT $1, $2; SELECT $3, $4; COMMIT;"
         );
     }
 
@@ -259,49 +359,34 @@ mod tests {
         (dir, db)
     }
 
-    fn insert_item() -> Operation {
-        Operation {
-            name: "insert_item",
-            params: 1,
-            sqlite: "INSERT INTO items (name, rank) SELECT $1, COUNT(*) FROM items; \
-                     SELECT rank FROM items WHERE name = $1"
-                .into(),
-            postgres: String::new(),
-        }
-    }
-
     #[tokio::test]
-    async fn coalesced_operations_each_get_their_own_answer_or_error() {
+    async fn batched_calls_each_get_their_own_answer_or_error() {
         let (_dir, db) = database().await;
-        let runner = Runner::new(&db, insert_item());
-        // Concurrent calls share scripts; one of them breaks the key.
+        let runner = Runner::new(
+            &db,
+            Operation {
+                name: "insert_item",
+                params: 1,
+                sqlite: "INSERT INTO items (name, rank) SELECT $1, COUNT(*) FROM items; \
+                         SELECT rank FROM items WHERE name = $1"
+                    .into(),
+                postgres: String::new(),
+            },
+        );
+        // Concurrent calls share a batch; one of them breaks the key.
         let names = ["a", "b", "c", "a", "d", "e", "f", "g"];
         let calls = names.iter().map(|name| runner.run(vec![(*name).into()]));
         let answers = futures::future::join_all(calls).await;
         let failures = answers.iter().filter(|answer| answer.is_err()).count();
         assert_eq!(failures, 1, "only the duplicate fails");
-        // Each operation saw those before it, as if run alone in turn.
+        // Each call saw those before it, as if run alone in turn.
         let mut ranks: Vec<i64> = answers
             .iter()
             .filter_map(|answer| answer.as_ref().ok())
-            .map(|row| sqlx::Row::try_get::<i64, _>(row, "rank").unwrap())
+            .map(|row| row.try_get::<i64, _>("rank").unwrap())
             .collect();
         ranks.sort_unstable();
         assert_eq!(ranks, (0..7).collect::<Vec<i64>>());
         db.close().await;
-    }
-
-    #[test]
-    fn a_script_wraps_its_operations_in_one_transaction() {
-        let operation = Operation {
-            name: "test",
-            params: 2,
-            sqlite: "SELECT $1, $2".into(),
-            postgres: String::new(),
-        };
-        assert_eq!(
-            script(&operation, 2),
-            "BEGIN IMMEDIATE; SELECT $1, $2; SELECT $3, $4; COMMIT;"
-        );
     }
 }
