@@ -388,35 +388,16 @@ pub fn start_operation(kind: ContactKind) -> Operation {
                 over.clone()
             ),
         ),
-        // A batch over `ops` (`pN` is `$N`). The limits were counted just
-        // before, apart (`limits::count_operation`): p2-p6 and p24-p25 go
-        // unused here.
+        // The limits were counted just before, apart (`limits::count_apart`):
+        // $2-$6 and $24-$25 go unused here.
         postgres: format!(
-            "WITH {{ops}}, \
-             request AS ( \
-               {request} SELECT ops.p7, ops.p8, ops.p9, ops.p10, account.id, ops.p11, ops.p12, \
-                 CASE WHEN account.id IS NOT NULL OR ops.p11 IS NOT NULL THEN decode(ops.p13, 'base64') END, \
-                 ops.p14, ops.p15, ops.p16, 1, 'pending', ops.p1 \
-               FROM ops LEFT JOIN users AS account ON account.{column} = ops.p10 \
-               WHERE NOT EXISTS (SELECT 1 FROM identifier_guards \
-                                 WHERE identifier = ops.p21 AND locked_until > ops.p1) \
-                 AND {clinician_ok_batch} \
-               RETURNING id, code_hash), \
-             job AS ( \
-               {job_batch} FROM ops JOIN request ON request.id = ops.p7, \
-                 LATERAL (SELECT CASE WHEN request.code_hash IS NOT NULL THEN decode(ops.p19, 'base64') \
-                                      ELSE decode(ops.p20, 'base64') END AS body) AS chosen \
-               WHERE chosen.body IS NOT NULL RETURNING id) \
-             SELECT ops.i, 0 AS over_limit, \
-               (SELECT locked_until FROM identifier_guards WHERE identifier = ops.p21) AS locked_until, \
-               CASE WHEN {clinician_ok_batch} THEN 1 ELSE 0 END AS clinician_ok, \
-               CASE WHEN EXISTS (SELECT 1 FROM job WHERE job.id = ops.p17) THEN 1 ELSE 0 END AS queued, \
-               CASE WHEN EXISTS (SELECT 1 FROM request WHERE request.id = ops.p7 \
-                                 AND request.code_hash IS NOT NULL) THEN 1 ELSE 0 END AS with_code \
-             FROM ops",
-            clinician_ok_batch = "(ops.p22 IS NULL OR EXISTS \
-                (SELECT 1 FROM users WHERE id = ops.p22 AND role = 'clinician'))",
-            job_batch = queue::insert_sql("ops.p17", "ops.p18", "chosen.body", "ops.p1", "ops.p23"),
+            "WITH request AS ({request} SELECT $7, $8, $9, $10, account.id, $11, $12, {code_hash}, $14, $15, $16, 1, 'pending', $1 \
+               FROM (SELECT {account} AS id) AS account \
+               WHERE NOT {locked} AND {clinician_ok} RETURNING code_hash), \
+             job AS ({job} FROM (SELECT CASE WHEN code_hash IS NOT NULL THEN $19 ELSE $20 END AS body \
+                                FROM request) AS chosen WHERE chosen.body IS NOT NULL RETURNING id) \
+             {outcome}",
+            outcome = outcome("job", "request", String::from("FALSE")),
         ),
     }
 }
@@ -759,30 +740,15 @@ pub fn log_in_operation() -> Operation {
              SELECT {account} FROM (SELECT 1) AS answer \
                LEFT JOIN users ON users.id = (SELECT user_id FROM sessions WHERE id = $3)"
         ),
-        // A batch over `ops` (`pN` is `$N`).
         postgres: format!(
-            "WITH {{ops}}, \
-             done AS ( \
-               UPDATE auth_requests SET status = 'completed', completed_at = ops.p2, code_hash = NULL, \
-                 session_id = ops.p3 \
-               FROM ops \
-               WHERE auth_requests.id = ops.p1 AND auth_requests.flavor = ops.p6 \
-                 AND auth_requests.status = 'pending' AND auth_requests.user_id IS NOT NULL \
-                 AND auth_requests.code_hash = decode(ops.p4, 'base64') \
-                 AND auth_requests.device_challenge IS NOT DISTINCT FROM ops.p5 \
-                 AND auth_requests.failed_attempts < ops.p9 \
-                 AND auth_requests.code_expires_at > ops.p2 AND auth_requests.expires_at > ops.p2 \
-                 AND NOT EXISTS (SELECT 1 FROM identifier_guards \
-                                 WHERE identifier = {IDENTIFIER_SQL} AND locked_until > ops.p2) \
-               RETURNING ops.i, auth_requests.user_id, ops.p2 AS now, ops.p3 AS session_id, \
-                 ops.p7 AS token_hash, ops.p8 AS token_expires, {IDENTIFIER_SQL} AS identifier), \
+            "WITH done AS ({consume} RETURNING user_id, {IDENTIFIER_SQL} AS identifier), \
              opened AS (INSERT INTO sessions (id, user_id, created_at) \
-                        SELECT session_id, user_id, now FROM done), \
+                        SELECT $3, user_id, $2 FROM done RETURNING id, user_id), \
              token AS (INSERT INTO refresh_tokens (token_hash, session_id, issued_at, expires_at) \
-                       SELECT decode(token_hash, 'base64'), session_id, now, token_expires FROM done), \
+                       SELECT $7, id, $2, $8 FROM opened), \
              cleared AS (DELETE FROM identifier_guards WHERE identifier IN (SELECT identifier FROM done)) \
-             SELECT ops.i, {account} FROM ops \
-               LEFT JOIN done ON done.i = ops.i LEFT JOIN users ON users.id = done.user_id"
+             SELECT {account} FROM (SELECT 1) AS answer \
+               LEFT JOIN users ON users.id = (SELECT user_id FROM opened)"
         ),
     }
 }
@@ -906,11 +872,10 @@ mod tests {
         }
     }
 
-    /// The highest `$n` (or, with `marker` `ops.p`, `ops.pN`) in `sql`. sqlx
-    /// binds a missing parameter as NULL, and stops binding the rest of that
-    /// statement, so counts must match exactly.
-    fn highest_parameter_after(sql: &str, marker: &str) -> usize {
-        sql.split(marker)
+    /// The highest `$n` in `sql`. sqlx binds a missing parameter as NULL, and
+    /// stops binding the rest of that statement, so counts must match exactly.
+    fn highest_parameter(sql: &str) -> usize {
+        sql.split('$')
             .skip(1)
             .filter_map(|rest| {
                 let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
@@ -918,10 +883,6 @@ mod tests {
             })
             .max()
             .unwrap_or(0)
-    }
-
-    fn highest_parameter(sql: &str) -> usize {
-        highest_parameter_after(sql, "$")
     }
 
     #[test]

@@ -111,40 +111,28 @@ pub async fn count_apart(
     Ok(())
 }
 
-/// The PostgreSQL batch behind [`count_apart`]. Parameters: p1 window start,
-/// p2-p4 keys (p4 NULL without a phone prefix), p5-p7 their limits. Calls
-/// in one batch count in order: each is over its limit if the count its own
-/// send reached is.
+/// The PostgreSQL statement behind [`count_apart`]. Parameters: $1 window
+/// start, $2-$4 keys ($4 NULL without a phone prefix), $5-$7 their limits.
 pub fn count_operation() -> crate::db::Operation {
     crate::db::Operation {
         name: "count_limits",
         params: 7,
         sqlite: String::new(),
         postgres: String::from(
-            "WITH {ops}, \
-             relaxed AS (SELECT set_config('synchronous_commit', 'off', true) AS setting), \
-             keys AS (SELECT ops.i, ops.p1 AS window_start, counter.key, counter.max FROM ops \
-                      CROSS JOIN LATERAL (VALUES (ops.p2, ops.p5), (ops.p3, ops.p6), (ops.p4, ops.p7)) \
-                        AS counter(key, max) \
-                      WHERE counter.key IS NOT NULL), \
-             tally AS (SELECT key, MAX(window_start) AS window_start, COUNT(*) AS added \
-                       FROM keys GROUP BY key), \
+            "WITH relaxed AS (SELECT set_config('synchronous_commit', 'off', true) AS setting), \
              counted AS ( \
                INSERT INTO rate_counters (key, window_start, count) \
-               SELECT key, window_start, added FROM tally \
+               SELECT counter.key, $1, 1 FROM (VALUES ($2), ($3), ($4)) AS counter(key) \
+               WHERE counter.key IS NOT NULL \
                ON CONFLICT (key) DO UPDATE SET \
                  count = CASE WHEN rate_counters.window_start = excluded.window_start \
-                              THEN rate_counters.count + excluded.count ELSE excluded.count END, \
+                              THEN rate_counters.count + 1 ELSE 1 END, \
                  window_start = excluded.window_start \
-               RETURNING key, count), \
-             reached AS ( \
-               SELECT keys.i, keys.max, counted.count - tally.added \
-                        + ROW_NUMBER() OVER (PARTITION BY keys.key ORDER BY keys.i) AS count \
-               FROM keys JOIN tally ON tally.key = keys.key JOIN counted ON counted.key = keys.key) \
-             SELECT ops.i, CASE WHEN EXISTS (SELECT 1 FROM reached \
-                                             WHERE reached.i = ops.i AND reached.count > reached.max) \
-                                THEN 1 ELSE 0 END AS over_limit \
-             FROM ops CROSS JOIN relaxed",
+               RETURNING key, count) \
+             SELECT CASE WHEN EXISTS (SELECT 1 FROM counted WHERE (key = $2 AND count > $5) \
+                                      OR (key = $3 AND count > $6) OR (key = $4 AND count > $7)) \
+                         THEN 1 ELSE 0 END AS over_limit \
+             FROM relaxed",
         ),
     }
 }

@@ -1,26 +1,24 @@
-//! Hot operations, each atomic, coalesced into batches.
+//! Hot operations (start a login, redeem a code), each atomic, in one round
+//! trip.
 //!
 //! Round trips, not SQL, are what a login costs here: every call into sqlx's
 //! SQLite connection thread, or to a PostgreSQL backend, is a pair of thread
-//! switches (about 100 µs on this machine), and every PostgreSQL statement
-//! pays its executor start and its commit. So each hot operation (start a
-//! login, redeem a code) is written once per backend, and calls of one
-//! operation that arrive together run as one batch:
+//! switches (about 100 µs on this machine). So each hot operation is written
+//! once per backend as a single unit:
 //!
-//! - SQLite: the calls' statements in one script, `BEGIN IMMEDIATE; call;
-//!   call; …; COMMIT;`, in a single call to the writer. They run in turn, so
-//!   each call's limits and checks see the calls before it exactly as if run
-//!   alone.
-//! - PostgreSQL: one statement over a table of the calls (`ops`, from a JSON
-//!   parameter), which commits once for all.
+//! - PostgreSQL: one statement (data-modifying CTEs) that commits by itself;
+//!   calls run side by side on the pool's connections.
+//! - SQLite: a script of statements. SQLite has one writer, so calls of one
+//!   operation that arrive together run as one script, `BEGIN IMMEDIATE;
+//!   call; call; …; COMMIT;`, in a single call to the writer. They run in
+//!   turn, so each call's limits and checks see the calls before it exactly
+//!   as if run alone. If such a batch fails, each call is run again alone, so
+//!   that an error reaches only its own caller.
 //!
-//! If a batch fails, each call is run again alone, so that an error reaches
-//! only its own caller. With no concurrency a batch is one call.
+//! (Batching PostgreSQL calls into one statement over a JSON table of calls
+//! was tried and measured: it cost more database CPU per login than it saved.)
 
 use super::{Backend, Database};
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
-use sqlx::Row;
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
 use std::sync::Arc;
@@ -81,23 +79,6 @@ impl Arg {
             Arg::Blob(value) => query.bind(value),
         }
     }
-
-    /// The column type of this parameter in the PostgreSQL `ops` table.
-    fn postgres_type(&self) -> &'static str {
-        match self {
-            Arg::Int(_) => "bigint",
-            Arg::Text(_) | Arg::Blob(_) => "text",
-        }
-    }
-
-    /// Its value in the JSON that fills `ops`; bytes travel as base64.
-    fn json(&self) -> serde_json::Value {
-        match self {
-            Arg::Int(value) => (*value).into(),
-            Arg::Text(value) => value.clone().into(),
-            Arg::Blob(value) => value.as_ref().map(|bytes| STANDARD.encode(bytes)).into(),
-        }
-    }
 }
 
 /// One kind of atomic operation, written for each backend.
@@ -108,45 +89,60 @@ pub struct Operation {
     /// SQLite: the statements of one call, `$1`… its parameters, answering
     /// exactly one row. No `BEGIN`/`COMMIT`.
     pub sqlite: String,
-    /// PostgreSQL: one statement for a batch. `WITH {ops}` brings in the
-    /// table `ops` of the calls: `i` (the call's place) and `p1`… (its
-    /// parameters; bytes as base64 text, for `decode(…, 'base64')`). Answers
-    /// one row per call, with its `i`.
+    /// PostgreSQL: one statement, `$1`… its parameters, answering exactly
+    /// one row.
     pub postgres: String,
 }
 
-/// The most calls in one batch. On SQLite each size is its own prepared
+/// The most calls in one SQLite script. Each size is its own prepared
 /// script, kept in sqlx's statement cache.
 const MOST_PER_BATCH: usize = 16;
 
 type Pending = (Vec<Arg>, oneshot::Sender<Result<AnyRow, sqlx::Error>>);
 
-/// Runs calls of one [`Operation`], coalescing those that arrive together.
+/// Runs calls of one [`Operation`].
 #[derive(Clone)]
 pub struct Runner {
-    name: &'static str,
-    queue: mpsc::UnboundedSender<Pending>,
+    db: Database,
+    operation: Arc<Operation>,
+    /// SQLite: the queue of the task that batches calls.
+    queue: Option<mpsc::UnboundedSender<Pending>>,
 }
 
 impl Runner {
-    /// Starts the task that runs this operation's batches.
+    /// On SQLite, starts the task that runs this operation's batches.
     pub fn new(db: &Database, operation: Operation) -> Self {
-        let (queue, receiver) = mpsc::unbounded_channel();
-        let name = operation.name;
-        tokio::spawn(run_batches(db.clone(), Arc::new(operation), receiver));
-        Runner { name, queue }
+        let operation = Arc::new(operation);
+        let queue = (db.backend() == Backend::Sqlite).then(|| {
+            let (queue, receiver) = mpsc::unbounded_channel();
+            tokio::spawn(run_batches(db.clone(), operation.clone(), receiver));
+            queue
+        });
+        Runner {
+            db: db.clone(),
+            operation,
+            queue,
+        }
     }
 
-    /// One call; answers its row. The call completes even if the caller stops
-    /// waiting (a request cancelled by its client).
+    /// One call; answers its row. A SQLite call completes even if the caller
+    /// stops waiting (a request cancelled by its client): stopping halfway
+    /// would leave the writer inside a transaction. A PostgreSQL statement is
+    /// atomic by itself.
     pub async fn run(&self, args: Vec<Arg>) -> Result<AnyRow, sqlx::Error> {
-        let (reply, answer) = oneshot::channel();
-        self.queue
-            .send((args, reply))
-            .map_err(|_| sqlx::Error::Protocol(format!("{} runner stopped", self.name)))?;
-        answer
-            .await
-            .map_err(|_| sqlx::Error::Protocol(format!("{} runner stopped", self.name)))?
+        let stopped = || sqlx::Error::Protocol(format!("{} runner stopped", self.operation.name));
+        match &self.queue {
+            None => {
+                let query = sqlx::query(sqlx::AssertSqlSafe(self.operation.postgres.clone()));
+                let query = args.into_iter().fold(query, |query, arg| arg.bind(query));
+                query.fetch_one(self.db.writer()).await
+            }
+            Some(queue) => {
+                let (reply, answer) = oneshot::channel();
+                queue.send((args, reply)).map_err(|_| stopped())?;
+                answer.await.map_err(|_| stopped())?
+            }
+        }
     }
 }
 
@@ -155,12 +151,9 @@ async fn run_batches(
     operation: Arc<Operation>,
     mut queue: mpsc::UnboundedReceiver<Pending>,
 ) {
-    let scripts: Vec<String> = match db.backend() {
-        Backend::Sqlite => (0..=MOST_PER_BATCH)
-            .map(|count| sqlite_script(&operation, count))
-            .collect(),
-        Backend::Postgres => Vec::new(),
-    };
+    let scripts: Vec<String> = (0..=MOST_PER_BATCH)
+        .map(|count| sqlite_script(&operation, count))
+        .collect();
     while let Some(first) = queue.recv().await {
         let mut batch = vec![first];
         while batch.len() < MOST_PER_BATCH {
@@ -213,78 +206,34 @@ fn first_row(
         .ok_or_else(|| missing_row(operation))
 }
 
-/// Runs `calls` as one batch; answers each call's row, in order.
+/// Runs `calls` as one SQLite script; answers each call's row, in order.
 async fn run_batch(
     db: &Database,
     operation: &Operation,
     scripts: &[String],
     calls: &[&[Arg]],
 ) -> Result<Vec<Option<AnyRow>>, sqlx::Error> {
-    match db.backend() {
-        Backend::Sqlite => {
-            let query = sqlx::query(sqlx::AssertSqlSafe(scripts[calls.len()].clone()));
-            let query = calls
-                .iter()
-                .flat_map(|args| args.iter().cloned())
-                .fold(query, |query, arg| arg.bind(query));
-            let mut conn = db.writer().acquire().await?;
-            let result = query.fetch_all(&mut *conn).await;
-            match result {
-                Ok(rows) if rows.len() == calls.len() => Ok(rows.into_iter().map(Some).collect()),
-                Ok(rows) => Err(sqlx::Error::Protocol(format!(
-                    "{} answered {} rows for {} calls",
-                    operation.name,
-                    rows.len(),
-                    calls.len()
-                ))),
-                Err(error) => {
-                    if sqlx::query("ROLLBACK").execute(&mut *conn).await.is_err() {
-                        // Nothing was open (the script failed at BEGIN) or the
-                        // connection is broken; either way it is not reused.
-                        let _ = conn.detach();
-                    }
-                    Err(error)
-                }
+    let query = sqlx::query(sqlx::AssertSqlSafe(scripts[calls.len()].clone()));
+    let query = calls
+        .iter()
+        .flat_map(|args| args.iter().cloned())
+        .fold(query, |query, arg| arg.bind(query));
+    let mut conn = db.writer().acquire().await?;
+    match query.fetch_all(&mut *conn).await {
+        Ok(rows) if rows.len() == calls.len() => Ok(rows.into_iter().map(Some).collect()),
+        Ok(rows) => Err(sqlx::Error::Protocol(format!(
+            "{} answered {} rows for {} calls",
+            operation.name,
+            rows.len(),
+            calls.len()
+        ))),
+        Err(error) => {
+            if sqlx::query("ROLLBACK").execute(&mut *conn).await.is_err() {
+                // Nothing was open (the script failed at BEGIN) or the
+                // connection is broken; either way it is not reused.
+                let _ = conn.detach();
             }
-        }
-        Backend::Postgres => {
-            let Some(first) = calls.first() else {
-                return Ok(Vec::new());
-            };
-            let ops: Vec<serde_json::Value> = calls
-                .iter()
-                .enumerate()
-                .map(|(index, args)| {
-                    let mut call = serde_json::Map::new();
-                    call.insert("i".into(), index.into());
-                    for (number, arg) in args.iter().enumerate() {
-                        call.insert(format!("p{}", number + 1), arg.json());
-                    }
-                    serde_json::Value::Object(call)
-                })
-                .collect();
-            let columns: Vec<String> = first
-                .iter()
-                .enumerate()
-                .map(|(number, arg)| format!("p{} {}", number + 1, arg.postgres_type()))
-                .collect();
-            let ops_cte = format!(
-                "ops AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS calls(i bigint, {}))",
-                columns.join(", ")
-            );
-            let sql = operation.postgres.replace("{ops}", &ops_cte);
-            let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind(serde_json::Value::Array(ops).to_string())
-                .fetch_all(db.writer())
-                .await?;
-            let mut answers: Vec<Option<AnyRow>> = calls.iter().map(|_| None).collect();
-            for row in rows {
-                let index: i64 = row.try_get("i")?;
-                if let Some(slot) = usize::try_from(index).ok().and_then(|i| answers.get_mut(i)) {
-                    *slot = Some(row);
-                }
-            }
-            Ok(answers)
+            Err(error)
         }
     }
 }
@@ -383,7 +332,7 @@ mod tests {
         let mut ranks: Vec<i64> = answers
             .iter()
             .filter_map(|answer| answer.as_ref().ok())
-            .map(|row| row.try_get::<i64, _>("rank").unwrap())
+            .map(|row| sqlx::Row::try_get::<i64, _>(row, "rank").unwrap())
             .collect();
         ranks.sort_unstable();
         assert_eq!(ranks, (0..7).collect::<Vec<i64>>());
