@@ -108,7 +108,7 @@ pub async fn create(
         (None, phone) => (phone.clone(), None),
     };
     let user = User {
-        id: uuid::Uuid::new_v4().to_string(),
+        id: crate::db::new_id(now),
         group_id: group_id.to_owned(),
         role: registration.role,
         first_name: registration.first_name.clone(),

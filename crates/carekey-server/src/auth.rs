@@ -215,14 +215,14 @@ pub async fn begin(
     client_ip: IpAddr,
 ) -> Result<Started, ServiceError> {
     let now = state.clock.now_ms();
-    let request_id = uuid::Uuid::new_v4().to_string();
+    let request_id = crate::db::new_id(now);
     let code = generate_code(state.policy.code_length);
     let ttl = state.policy.code_ttl_ms(contact.kind());
     // Whether the account exists is only known inside the write, so both
     // messages are sealed and the database keeps the right one: the code when
     // there is an account or a registration, else (native API) word that no
     // account uses the address. BioT sends nothing for an unknown phone.
-    let job_id = uuid::Uuid::new_v4().to_string();
+    let job_id = crate::db::new_id(now);
     let with_code = prepare_message(
         state,
         &job_id,
@@ -484,7 +484,7 @@ pub async fn resend(
     } else {
         Template::NoAccount
     };
-    let job_id = uuid::Uuid::new_v4().to_string();
+    let job_id = crate::db::new_id(now);
     let job = prepare_message(
         state,
         &job_id,
@@ -678,7 +678,7 @@ async fn log_in(
     device_verifier: Option<&str>,
 ) -> Result<Option<Issued>, ServiceError> {
     let now = state.clock.now_ms();
-    let session_id = uuid::Uuid::new_v4().to_string();
+    let session_id = crate::db::new_id(now);
     let (refresh_token, refresh_hash) = crate::secrets::new_refresh_token();
     let refresh_expires = now.saturating_add(state.policy.refresh_ttl_ms);
     let row = state

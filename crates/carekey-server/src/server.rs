@@ -4,7 +4,7 @@
 use crate::captcha::{Captcha, CaptchaConfigError};
 use crate::channels::{ChannelConfigError, Channels};
 use crate::clock::{Clock, Millis};
-use crate::db::{Database, DbError};
+use crate::db::{Arg, Database, DbError};
 use crate::metrics::Metrics;
 use crate::queue::{LocalLane, QueuePolicy, Worker};
 use crate::secrets::{CodeHasher, QueueSealer, random_key};
@@ -59,6 +59,11 @@ impl RunningServer {
 
     pub fn public_url(&self) -> &str {
         &self.public_url
+    }
+
+    /// Runs the janitor's clean-up now rather than at its next minute.
+    pub async fn clean_up(&self) {
+        clean_up(&self.state).await;
     }
 
     /// For failure drills: stops this instance's queue worker at once, as if
@@ -304,44 +309,53 @@ async fn checkpointer(db: Database, mut stop: watch::Receiver<bool>) {
     }
 }
 
-/// Deletes what can no longer be used: ended requests, old counters, expired
-/// refresh tokens, messages given up a month ago.
+/// Runs [`clean_up`] every minute.
 async fn janitor(state: Arc<AppState>, mut stop: watch::Receiver<bool>) {
-    const DAY: Millis = 24 * 3600 * 1000;
     loop {
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_secs(60)) => {}
             _ = stop.changed() => return,
         }
-        let now = state.clock.now_ms();
-        let window = state.policy.send_window_ms;
-        let statements: [(&str, Millis); 5] = [
-            ("DELETE FROM auth_requests WHERE expires_at < $1", now - DAY),
-            (
-                "DELETE FROM rate_counters WHERE window_start < $1",
-                now - 2 * window,
-            ),
-            (
-                "DELETE FROM identifier_guards WHERE consecutive_failures = 0 AND locked_until < $1",
-                now,
-            ),
-            (
-                "DELETE FROM refresh_tokens WHERE expires_at < $1",
-                now - DAY,
-            ),
-            (
-                "DELETE FROM message_jobs WHERE status = 'sent' AND sent_at < $1",
-                now - 7 * DAY,
-            ),
-        ];
-        for (sql, before) in statements {
-            if let Err(error) = sqlx::query(sql)
-                .bind(before)
-                .execute(state.db.writer())
-                .await
-            {
-                tracing::warn!(error = %error, "janitor could not clean up");
-            }
+        clean_up(&state).await;
+    }
+}
+
+/// Deletes what can no longer be used: ended requests (a day after they
+/// could last end), counters of past windows, spent lockouts, refresh tokens
+/// expired a day ago, and messages given up a month ago.
+async fn clean_up(state: &AppState) {
+    const DAY: Millis = 24 * 3600 * 1000;
+    let now = state.clock.now_ms();
+    // Requests end at most `request_ttl` after they start; their ids
+    // (UUIDv7) sort by start time, so no index on expiry is needed.
+    let ended = crate::db::first_id_at(now - DAY - state.policy.request_ttl_ms);
+    let window = state.policy.send_window_ms;
+    let statements: [(&str, Arg); 5] = [
+        ("DELETE FROM auth_requests WHERE id < $1", ended.into()),
+        (
+            "DELETE FROM rate_counters WHERE window_start < $1",
+            (now - 2 * window).into(),
+        ),
+        (
+            "DELETE FROM identifier_guards WHERE consecutive_failures = 0 AND locked_until < $1",
+            now.into(),
+        ),
+        (
+            "DELETE FROM refresh_tokens WHERE expires_at < $1",
+            (now - DAY).into(),
+        ),
+        (
+            "DELETE FROM message_jobs WHERE status = 'failed' AND run_at < $1",
+            (now - 30 * DAY).into(),
+        ),
+    ];
+    for (sql, before) in statements {
+        if let Err(error) = before
+            .bind(sqlx::query(sql))
+            .execute(state.db.writer())
+            .await
+        {
+            tracing::warn!(error = %error, "janitor could not clean up");
         }
     }
 }

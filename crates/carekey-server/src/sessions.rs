@@ -86,7 +86,7 @@ pub async fn open(
     user: User,
     now: Millis,
 ) -> Result<Issued, ServiceError> {
-    let session_id = uuid::Uuid::new_v4().to_string();
+    let session_id = crate::db::new_id(now);
     sqlx::query("INSERT INTO sessions (id, user_id, created_at) VALUES ($1, $2, $3)")
         .bind(&session_id)
         .bind(&user.id)

@@ -10,7 +10,46 @@ use common::{Backend, Device, TestServer, unique_email};
 use serde_json::json;
 use std::time::Duration;
 
-on_both_databases!(a_message_of_a_dead_instance_is_sent_after_its_lease);
+on_both_databases!(
+    a_message_of_a_dead_instance_is_sent_after_its_lease,
+    the_janitor_removes_only_what_has_ended,
+);
+
+async fn the_janitor_removes_only_what_has_ended(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let device = Device::new();
+    let email = unique_email();
+    let old = server
+        .start_request(
+            &device,
+            json!({"email": email, "firstName": "A", "lastName": "B", "role": "clinician"}),
+        )
+        .await;
+    let old_request = old.ok()["requestId"].as_str().unwrap().to_owned();
+    let user = server.register_clinician().await;
+    // A day and a half later: the first request has ended long ago.
+    server.advance(36 * 3600);
+    let fresh = server.start_request(&device, json!({"email": email})).await;
+    let fresh_request = fresh.ok()["requestId"].as_str().unwrap().to_owned();
+    server.server.clean_up().await;
+    server
+        .complete(&device, &old_request, "000000")
+        .await
+        .error(404, "unknown_request");
+    server
+        .complete(&device, &fresh_request, "000000")
+        .await
+        .error(400, "invalid_code");
+    // A session opened then still refreshes: its token lives 30 days.
+    server
+        .post(
+            "/v1/auth/refresh",
+            &json!({"refreshToken": user.refresh_token}),
+        )
+        .await
+        .ok();
+    server.stop().await;
+}
 
 async fn a_message_of_a_dead_instance_is_sent_after_its_lease(backend: Backend) {
     let lease = |settings: &mut carekey_server::Settings| settings.queue_lease_seconds = 60;

@@ -23,6 +23,7 @@ CREATE TABLE users (
 );
 
 -- One login or registration in progress. The code itself is never stored.
+-- Ids are UUIDv7: they sort by creation time, so old requests are found by id.
 CREATE TABLE auth_requests (
     id TEXT PRIMARY KEY,
     flavor TEXT NOT NULL CHECK (flavor IN ('native', 'biot')),
@@ -42,22 +43,21 @@ CREATE TABLE auth_requests (
     completed_at BIGINT,
     -- The session a right code opened: completing twice is refused.
     session_id TEXT
-);
-CREATE INDEX auth_requests_expiry ON auth_requests (expires_at);
+) WITH (fillfactor = 70); -- room to complete a request in place (HOT update)
 
 -- Wrong codes in a row per email or phone number, across requests.
 CREATE TABLE identifier_guards (
     identifier TEXT PRIMARY KEY,
     consecutive_failures BIGINT NOT NULL,
     locked_until BIGINT NOT NULL
-);
+) WITH (fillfactor = 50);
 
 -- Fixed-window counters of the send limits (per identifier, IP, phone prefix).
 CREATE TABLE rate_counters (
     key TEXT PRIMARY KEY,
     window_start BIGINT NOT NULL,
     count BIGINT NOT NULL
-);
+) WITH (fillfactor = 50); -- counters are updated in place (HOT)
 
 -- A session is a refresh-token family.
 CREATE TABLE sessions (
@@ -67,7 +67,6 @@ CREATE TABLE sessions (
     revoked_at BIGINT,
     revoked_reason TEXT
 );
-CREATE INDEX sessions_user ON sessions (user_id);
 
 CREATE TABLE refresh_tokens (
     token_hash BYTEA PRIMARY KEY,

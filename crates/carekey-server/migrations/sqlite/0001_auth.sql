@@ -25,6 +25,7 @@ CREATE TABLE users (
 ) WITHOUT ROWID;
 
 -- One login or registration in progress. The code itself is never stored.
+-- Ids are UUIDv7: they sort by creation time, so old requests are found by id.
 CREATE TABLE auth_requests (
     id TEXT PRIMARY KEY,
     flavor TEXT NOT NULL CHECK (flavor IN ('native', 'biot')),
@@ -45,7 +46,6 @@ CREATE TABLE auth_requests (
     -- The session a right code opened: completing twice is refused.
     session_id TEXT
 ) WITHOUT ROWID;
-CREATE INDEX auth_requests_expiry ON auth_requests (expires_at);
 
 -- Wrong codes in a row per email or phone number, across requests.
 CREATE TABLE identifier_guards (
@@ -69,7 +69,6 @@ CREATE TABLE sessions (
     revoked_at INTEGER,
     revoked_reason TEXT
 ) WITHOUT ROWID;
-CREATE INDEX sessions_user ON sessions (user_id);
 
 CREATE TABLE refresh_tokens (
     token_hash BLOB PRIMARY KEY,

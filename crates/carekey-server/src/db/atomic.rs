@@ -69,7 +69,7 @@ impl From<Option<Vec<u8>>> for Arg {
 }
 
 impl Arg {
-    fn bind(
+    pub fn bind(
         self,
         query: Query<'static, sqlx::Any, AnyArguments>,
     ) -> Query<'static, sqlx::Any, AnyArguments> {
