@@ -34,13 +34,7 @@ fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     }
     carekey_server::init_logging(&settings);
-    let runtime = match (if std::env::var("CK_CT").is_ok() {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-    } else {
-        tokio::runtime::Runtime::new()
-    }) {
+    let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("carekey-server: cannot start the async runtime: {error}");
