@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
-# Installs what building and testing CareKey needs, where it is missing:
-# Debian packages, a Rust toolchain, and a Python virtualenv with the test
-# SMTP server (aiosmtpd). Safe to run again: it only installs what is absent.
-# Works as root (CI) or as a user with sudo; never asks questions.
+# Installs what CareKey needs, where it is missing:
+#   tests/setup.sh run    to build and run: a C compiler and a Rust toolchain
+#   tests/setup.sh test   (the default) also PostgreSQL and a Python
+#                         virtualenv with the test SMTP server (aiosmtpd)
+# Safe to run again: it only installs what is absent. Works as root (CI) or as
+# a user with sudo; never asks questions.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+PROFILE=${1:-test}
 
-APT_PACKAGES=(
-    build-essential pkg-config curl ca-certificates git
-    python3 python3-venv
-    postgresql
-)
+APT_PACKAGES=(build-essential pkg-config curl ca-certificates git)
+if [ "$PROFILE" = test ]; then
+    APT_PACKAGES+=(python3 python3-venv postgresql)
+fi
 
 as_root() {
     if [ "$(id -u)" = 0 ]; then
@@ -49,6 +51,8 @@ for component in rustfmt clippy; do
         rustup component add "$component"
     fi
 done
+
+[ "$PROFILE" = test ] || exit 0
 
 # The test SMTP server runs in its own virtualenv, so neither the system
 # Python (PEP 668) nor pyenv's needs touching.
