@@ -614,11 +614,11 @@ impl RequestState {
 /// Checks a code (and, for the native API, the device verifier) and opens a
 /// session.
 ///
-/// The request is read without a lock first. Most answers follow from that
-/// read alone (unknown, used, expired, wrong device); a right code for an
-/// existing account is redeemed in one atomic write that re-checks the state
-/// it read. Everything else (a wrong code to count, a registration, a race)
-/// goes through [`redeem_locked`], which decides under a row lock.
+/// The common case, a right code (and device) for an existing account, is
+/// redeemed in one atomic write that checks everything in the database
+/// ([`log_in`]). Anything else (a wrong code to count, a registration, an
+/// expired or used code to explain) goes through [`redeem_locked`], which
+/// decides under a row lock.
 pub async fn redeem(
     state: &AppState,
     flavor: Flavor,

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{Backend, Device, TestServer, code_in, unique_email, unique_phone};
+use common::{Backend, Device, TestServer, clinician, code_in, unique_email, unique_phone};
 use serde_json::{Value, json};
 
 on_both_databases!(
@@ -171,13 +171,7 @@ async fn an_expired_code_is_refused(backend: Backend) {
     let server = TestServer::start(backend).await;
     let phone = unique_phone();
     let device = Device::new();
-    let started = server
-        .start_request(
-            &device,
-            json!({"phone": phone, "firstName": "A", "lastName": "B", "role": "clinician"}),
-        )
-        .await;
-    let request_id = started.ok()["requestId"].as_str().unwrap().to_owned();
+    let request_id = server.request_id(&device, clinician("phone", &phone)).await;
     let code = server.code_in_message(&phone, 1).await;
     // SMS codes work two minutes (BioT's default).
     server.advance(121);
@@ -230,13 +224,7 @@ async fn resend_waits_for_the_cooldown(backend: Backend) {
     let server = TestServer::start(backend).await;
     let email = unique_email();
     let device = Device::new();
-    let started = server
-        .start_request(
-            &device,
-            json!({"email": email, "firstName": "A", "lastName": "B", "role": "clinician"}),
-        )
-        .await;
-    let request_id = started.ok()["requestId"].as_str().unwrap().to_owned();
+    let request_id = server.request_id(&device, clinician("email", &email)).await;
     let early = server
         .post("/v1/auth/resend", &json!({"requestId": request_id}))
         .await;
@@ -266,13 +254,7 @@ async fn a_used_code_cannot_be_replayed(backend: Backend) {
     let server = TestServer::start(backend).await;
     let email = unique_email();
     let device = Device::new();
-    let started = server
-        .start_request(
-            &device,
-            json!({"email": email, "firstName": "A", "lastName": "B", "role": "clinician"}),
-        )
-        .await;
-    let request_id = started.ok()["requestId"].as_str().unwrap().to_owned();
+    let request_id = server.request_id(&device, clinician("email", &email)).await;
     let code = server.code_in_message(&email, 1).await;
     server.complete(&device, &request_id, &code).await.ok();
     server
@@ -395,13 +377,7 @@ async fn only_the_starting_device_can_complete(backend: Backend) {
     let server = TestServer::start(backend).await;
     let email = unique_email();
     let device = Device::new();
-    let started = server
-        .start_request(
-            &device,
-            json!({"email": email, "firstName": "A", "lastName": "B", "role": "clinician"}),
-        )
-        .await;
-    let request_id = started.ok()["requestId"].as_str().unwrap().to_owned();
+    let request_id = server.request_id(&device, clinician("email", &email)).await;
     let code = server.code_in_message(&email, 1).await;
     let thief = Device::new();
     for _ in 0..6 {

@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{Backend, Device, TestServer, unique_email};
+use common::{Backend, Device, TestServer, clinician, unique_email};
 use serde_json::json;
 use std::collections::HashMap;
 use std::time::Duration;
@@ -26,13 +26,7 @@ async fn a_login_started_on_one_instance_completes_on_the_other() {
     let (a, b) = pair().await;
     let email = unique_email();
     let device = Device::new();
-    let started = a
-        .start_request(
-            &device,
-            json!({"email": email, "firstName": "A", "lastName": "B", "role": "clinician"}),
-        )
-        .await;
-    let request_id = started.ok()["requestId"].as_str().unwrap().to_owned();
+    let request_id = a.request_id(&device, clinician("email", &email)).await;
     let code = a.code_in_message(&email, 1).await;
     let session = b.complete(&device, &request_id, &code).await;
     let session = session.ok().clone();

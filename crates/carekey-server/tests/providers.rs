@@ -14,7 +14,9 @@ use axum::response::IntoResponse;
 use axum::routing::post;
 use axum::{Json, Router};
 use base64::Engine;
-use common::{Backend, Device, SmtpSink, TestServer, code_in, serve, unique_email, unique_phone};
+use common::{
+    Backend, Device, SmtpSink, TestServer, clinician, code_in, serve, unique_email, unique_phone,
+};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -147,6 +149,15 @@ impl FakeTwilio {
     }
 }
 
+/// Email through the SMTP sink on `port`, and no SMS transport.
+fn with_smtp(settings: &mut carekey_server::Settings, port: u16) {
+    settings.channel = "smtp".into();
+    settings.smtp_host = Some("127.0.0.1".into());
+    settings.smtp_port = port;
+    settings.smtp_tls = carekey_server::settings::SmtpTls::None;
+    settings.smtp_from = "CareKey <login@carekey.test>".into();
+}
+
 fn code_of(body: &str) -> String {
     code_in(&json!({ "body": body }))
 }
@@ -154,23 +165,10 @@ fn code_of(body: &str) -> String {
 async fn email_goes_through_a_real_smtp_server(backend: Backend) {
     let sink = SmtpSink::start(0).await;
     let port = sink.port;
-    let server = TestServer::start_with(backend, |settings| {
-        settings.channel = "smtp".into();
-        settings.smtp_host = Some("127.0.0.1".into());
-        settings.smtp_port = port;
-        settings.smtp_tls = carekey_server::settings::SmtpTls::None;
-        settings.smtp_from = "CareKey <login@carekey.test>".into();
-    })
-    .await;
+    let server = TestServer::start_with(backend, |settings| with_smtp(settings, port)).await;
     let email = unique_email();
     let device = Device::new();
-    let started = server
-        .start_request(
-            &device,
-            json!({"email": email, "firstName": "A", "lastName": "B", "role": "clinician"}),
-        )
-        .await;
-    let request_id = started.ok()["requestId"].as_str().unwrap().to_owned();
+    let request_id = server.request_id(&device, clinician("email", &email)).await;
     let mail = &sink.wait_for(1).await[0];
     assert_eq!(mail["to"], json!([email]));
     assert_eq!(mail["from"], "login@carekey.test");
@@ -211,13 +209,7 @@ async fn sms_goes_through_twilio(backend: Backend) {
     let server = TestServer::start_with(backend, |settings| with_twilio(settings, &base)).await;
     let phone = unique_phone();
     let device = Device::new();
-    let started = server
-        .start_request(
-            &device,
-            json!({"phone": phone, "firstName": "A", "lastName": "B", "role": "clinician"}),
-        )
-        .await;
-    let request_id = started.ok()["requestId"].as_str().unwrap().to_owned();
+    let request_id = server.request_id(&device, clinician("phone", &phone)).await;
     let bodies = twilio.wait_for(&phone, 1).await;
     let form = twilio.accepted.lock().unwrap()[0].clone();
     assert_eq!(form["From"], "+15005550006");
@@ -510,13 +502,7 @@ async fn forwarded_for_counts_only_from_trusted_proxies(backend: Backend) {
 async fn a_server_without_an_sms_transport_says_so(backend: Backend) {
     let sink = SmtpSink::start(0).await;
     let port = sink.port;
-    let server = TestServer::start_with(backend, |settings| {
-        settings.channel = "smtp".into();
-        settings.smtp_host = Some("127.0.0.1".into());
-        settings.smtp_port = port;
-        settings.smtp_tls = carekey_server::settings::SmtpTls::None;
-    })
-    .await;
+    let server = TestServer::start_with(backend, |settings| with_smtp(settings, port)).await;
     server
         .start_request(&Device::new(), json!({"phone": unique_phone()}))
         .await

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{Backend, Device, TestServer, unique_email};
+use common::{Backend, Device, TestServer, clinician, unique_email};
 use serde_json::json;
 use std::time::Duration;
 
@@ -57,13 +57,9 @@ async fn a_message_of_a_dead_instance_is_sent_after_its_lease(backend: Backend) 
     crashed.server.stop_delivering();
     let email = unique_email();
     let device = Device::new();
-    let started = crashed
-        .start_request(
-            &device,
-            json!({"email": email, "firstName": "A", "lastName": "B", "role": "clinician"}),
-        )
+    let request_id = crashed
+        .request_id(&device, clinician("email", &email))
         .await;
-    let request_id = started.ok()["requestId"].as_str().unwrap().to_owned();
     let survivor = crashed.another_instance(lease).await;
     crashed.stop().await;
 

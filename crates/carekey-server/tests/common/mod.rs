@@ -287,6 +287,11 @@ impl Device {
     }
 }
 
+/// The start body of a clinician's registration by `field` (`email` or `phone`).
+pub fn clinician(field: &str, value: &str) -> Value {
+    json!({field: value, "firstName": "A", "lastName": "B", "role": "clinician"})
+}
+
 pub fn unique_email() -> String {
     format!("user-{}@example.com", uuid::Uuid::new_v4().simple())
 }
@@ -309,6 +314,15 @@ impl TestServer {
     pub async fn start_request(&self, device: &Device, mut body: Value) -> Answer {
         body["deviceChallenge"] = json!(device.challenge());
         self.post("/v1/auth/start", &body).await
+    }
+
+    /// Starts with `body` and answers the request id (the start must succeed).
+    pub async fn request_id(&self, device: &Device, body: Value) -> String {
+        let started = self.start_request(device, body).await;
+        started.ok()["requestId"]
+            .as_str()
+            .expect("requestId")
+            .to_owned()
     }
 
     pub async fn complete(&self, device: &Device, request_id: &str, code: &str) -> Answer {
