@@ -71,3 +71,12 @@ run sqlite "sqlite://$WORK/sqlite/carekey.db"
 # shellcheck source=tests/postgres.sh
 source tests/postgres.sh
 run postgres "$CAREKEY_TEST_POSTGRES_URL"
+
+alone="${CAREKEY_TEST_POSTGRES_URL%/*}/pgbench"
+psql -q "$CAREKEY_TEST_POSTGRES_URL" -c "CREATE DATABASE pgbench"
+psql -q "$alone" -f crates/carekey-server/migrations/postgres/0001_auth.sql
+psql -q "$alone" -c "INSERT INTO users (id, group_id, role, first_name, last_name, email, created_at, updated_at)
+    SELECT 'u' || n, 'g', 'clinician', 'Load', 'Test', 'u' || n || '@bench.test', 0, 0 FROM generate_series(1, 16) AS n"
+rate=$("$CAREKEY_PG_BIN/pgbench" -n -M prepared -c "$USERS" -j 2 -T "$SECONDS_OF_LOAD" \
+    -f crates/carekey-load/postgres-flow.sql "$alone" 2>/dev/null | awk '/^tps/ {print int($3)}')
+echo "postgres alone (pgbench, same work per login, nothing else running): $rate logins/s"
