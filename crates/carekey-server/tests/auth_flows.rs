@@ -874,8 +874,7 @@ async fn operations_endpoints_answer(backend: Backend) {
     server.register_clinician().await;
     assert_eq!(server.get("/healthz", None).await.ok()["status"], "ok");
     assert_eq!(server.get("/readyz", None).await.ok()["status"], "ready");
-    let metrics = server.get("/metrics", None).await;
-    let text = metrics.body.as_str().unwrap();
+    let text = server.metrics().await;
     assert!(
         text.contains(
             "carekey_http_requests_total{method=\"POST\",route=\"/v1/auth/start\",status=\"200\"} 1"

@@ -262,8 +262,7 @@ async fn a_provider_down_delays_and_never_loses_or_duplicates(backend: Backend) 
         "retried while down"
     );
     assert!(twilio.accepted.lock().unwrap().is_empty());
-    let metrics = server.get("/metrics", None).await;
-    let text = metrics.body.as_str().unwrap();
+    let text = server.metrics().await;
     assert!(text.contains("carekey_queue_pending_messages 6"), "{text}");
     assert!(
         text.contains("carekey_message_delivery_failures_total{transport=\"twilio\"}"),
@@ -285,13 +284,7 @@ async fn a_provider_down_delays_and_never_loses_or_duplicates(backend: Backend) 
             .ok();
     }
     assert_eq!(twilio.accepted.lock().unwrap().len(), 6);
-    let text = server
-        .get("/metrics", None)
-        .await
-        .body
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let text = server.metrics().await;
     assert!(text.contains("carekey_queue_pending_messages 0"), "{text}");
     assert!(
         text.contains("carekey_messages_sent_total{transport=\"twilio\"} 6"),
@@ -312,13 +305,7 @@ async fn a_refused_number_is_not_retried_forever(backend: Backend) {
         .await
         .ok();
     for _ in 0..100 {
-        let text = server
-            .get("/metrics", None)
-            .await
-            .body
-            .as_str()
-            .unwrap()
-            .to_owned();
+        let text = server.metrics().await;
         if text.contains("carekey_messages_parked_total{transport=\"twilio\"} 1") {
             tokio::time::sleep(Duration::from_millis(600)).await;
             assert_eq!(

@@ -214,6 +214,12 @@ impl TestServer {
         }
     }
 
+    /// The `/metrics` text.
+    pub async fn metrics(&self) -> String {
+        let answer = self.get("/metrics", None).await;
+        answer.body.as_str().expect("metrics are text").to_owned()
+    }
+
     /// Every message the outbox holds, oldest first.
     pub fn outbox_messages(&self) -> Vec<Value> {
         std::fs::read_to_string(&self.outbox)
