@@ -161,6 +161,40 @@ pub struct Profile {
     pub responsible_clinician_id: Option<String>,
 }
 
+/// The encryption scheme of users' keypairs: RSA with OAEP and SHA-256
+/// (iCure's `publicKeysForOaepWithSha256`).
+pub const RSA_OAEP_SHA256: &str = "RSA-OAEP-SHA256";
+
+/// `POST /v1/keys`: a public key of the caller's, made on their device.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct PublicKeyUpload {
+    /// The key as SubjectPublicKeyInfo DER, standard base64.
+    pub public_key: String,
+    /// [`RSA_OAEP_SHA256`].
+    pub algorithm: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct PublicKeyInfo {
+    /// Hex SHA-256 of the SPKI DER: the key's fingerprint.
+    pub key_id: String,
+    pub public_key: String,
+    pub algorithm: String,
+    pub created_at: String,
+}
+
+/// `GET /v1/keys`: the caller's public keys, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct PublicKeys {
+    pub keys: Vec<PublicKeyInfo>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,7 +17,8 @@ use axum::{Json, Router};
 use carekey_api::{
     ApiError, BiotJwt, BiotLoginResponse, BiotOtpGenerateRequest, BiotOtpGenerateResponse,
     BiotOtpLoginRequest, BiotRefreshRequest, CompleteRequest, LogoutRequest, Profile,
-    RefreshRequest, ResendRequest, SessionResponse, StartRequest, StartResponse,
+    PublicKeyInfo, PublicKeyUpload, PublicKeys, RefreshRequest, ResendRequest, SessionResponse,
+    StartRequest, StartResponse,
 };
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -34,6 +35,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/auth/refresh", post(refresh))
         .route("/v1/auth/logout", post(logout))
         .route("/v1/me", get(me))
+        .route("/v1/keys", get(list_keys).post(register_key))
         .route("/ums/v2/users/otp/generate", post(biot_generate))
         .route("/ums/v2/users/otp/login", post(biot_login))
         .route("/ums/v2/users/token/refresh", post(biot_refresh))
@@ -292,6 +294,41 @@ async fn me(State(state): Shared, Bearer(token): Bearer) -> Result<Json<Profile>
     Ok(Json(user.profile()))
 }
 
+#[utoipa::path(post, path = "/v1/keys", tag = "keys",
+    description = "Register a public key of the caller's (RSA-OAEP-SHA256, 2048 to 8192 bits, SPKI DER in base64). Registering it again changes nothing.",
+    request_body = PublicKeyUpload,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = PublicKeyInfo),
+        (status = 400, body = ApiError, description = "invalid_request"),
+        (status = 401, body = ApiError, description = "invalid_token"),
+    ))]
+async fn register_key(
+    State(state): Shared,
+    Bearer(token): Bearer,
+    Body(upload): Body<PublicKeyUpload>,
+) -> Result<Json<PublicKeyInfo>, ServiceError> {
+    let claims = sessions::authenticate(&state, &token).await?;
+    crate::keys::register(&state, &claims.sub, &upload)
+        .await
+        .map(Json)
+}
+
+#[utoipa::path(get, path = "/v1/keys", tag = "keys",
+    description = "The caller's public keys, oldest first.",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = PublicKeys),
+        (status = 401, body = ApiError, description = "invalid_token"),
+    ))]
+async fn list_keys(
+    State(state): Shared,
+    Bearer(token): Bearer,
+) -> Result<Json<PublicKeys>, ServiceError> {
+    let claims = sessions::authenticate(&state, &token).await?;
+    crate::keys::list(&state, &claims.sub).await.map(Json)
+}
+
 #[utoipa::path(post, path = "/ums/v2/users/otp/generate", tag = "biot",
     description = "BioT-compatible: send a code by SMS to an existing user. Same answer for an unknown phone, and nothing is sent.",
     request_body = BiotOtpGenerateRequest,
@@ -436,7 +473,7 @@ impl utoipa::Modify for BearerScheme {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "CareKey Server", description = "Passwordless registration and login by one-time codes."),
-    paths(start, resend, complete, refresh, logout, me, biot_generate, biot_login, biot_refresh, healthz, readyz, metrics, jwks),
+    paths(start, resend, complete, refresh, logout, me, register_key, list_keys, biot_generate, biot_login, biot_refresh, healthz, readyz, metrics, jwks),
     components(schemas(ApiError, carekey_api::ErrorCode, carekey_api::Role)),
     modifiers(&BearerScheme),
 )]
@@ -476,6 +513,7 @@ mod tests {
             "/v1/auth/refresh",
             "/v1/auth/logout",
             "/v1/me",
+            "/v1/keys",
             "/ums/v2/users/otp/generate",
             "/ums/v2/users/otp/login",
             "/ums/v2/users/token/refresh",

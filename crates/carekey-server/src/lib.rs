@@ -12,6 +12,7 @@ mod db;
 mod error;
 mod http;
 mod identity;
+mod keys;
 mod limits;
 mod logging;
 mod messages;

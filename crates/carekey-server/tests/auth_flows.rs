@@ -32,6 +32,7 @@ on_both_databases!(
     email_and_phone_send_by_email_and_keep_the_phone_unverified,
     biot_otp_endpoints_match_the_documentation,
     operations_endpoints_answer,
+    public_keys_are_registered_and_listed,
 );
 
 async fn register_and_log_in_by_email(backend: Backend) {
@@ -897,5 +898,42 @@ async fn operations_endpoints_answer(backend: Backend) {
     let jwks = server.get("/.well-known/jwks.json", None).await;
     assert_eq!(jwks.ok()["keys"][0]["crv"], "Ed25519");
     server.get("/nowhere", None).await.error(404, "not_found");
+    server.stop().await;
+}
+
+async fn public_keys_are_registered_and_listed(backend: Backend) {
+    use base64::Engine;
+    use rsa::pkcs8::EncodePublicKey;
+    let server = TestServer::start(backend).await;
+    let user = server.register_clinician().await;
+    let key = rsa::RsaPrivateKey::new(&mut rand::thread_rng(), 2048).unwrap();
+    let spki = key.to_public_key().to_public_key_der().unwrap();
+    let encoded = base64::engine::general_purpose::STANDARD.encode(spki.as_bytes());
+    let upload = json!({"publicKey": encoded, "algorithm": "RSA-OAEP-SHA256"});
+    let post = |body: &Value, token: &str| {
+        server.send(
+            server
+                .http
+                .post(server.url("/v1/keys"))
+                .bearer_auth(token.to_owned())
+                .json(body),
+        )
+    };
+    let first = post(&upload, &user.access_token).await;
+    let first = first.ok().clone();
+    assert_eq!(first["keyId"].as_str().unwrap().len(), 64);
+    assert_eq!(first["publicKey"], encoded.as_str());
+    // Again: the same key, nothing new.
+    assert_eq!(post(&upload, &user.access_token).await.ok()["keyId"], first["keyId"]);
+    let listed = server.get("/v1/keys", Some(&user.access_token)).await;
+    assert_eq!(listed.ok()["keys"].as_array().unwrap().len(), 1);
+    post(&json!({"publicKey": "AAAA", "algorithm": "RSA-OAEP-SHA256"}), &user.access_token)
+        .await
+        .error(400, "invalid_request");
+    post(&upload, "not-a-token").await.error(401, "invalid_token");
+    // Another user sees only their own keys.
+    let other = server.register_clinician().await;
+    let theirs = server.get("/v1/keys", Some(&other.access_token)).await;
+    assert!(theirs.ok()["keys"].as_array().unwrap().is_empty());
     server.stop().await;
 }
