@@ -11,7 +11,7 @@ PROFILE=${1:-test}
 
 APT_PACKAGES=(build-essential pkg-config curl ca-certificates git)
 if [ "$PROFILE" = test ]; then
-    APT_PACKAGES+=(python3 python3-venv postgresql)
+    APT_PACKAGES+=(python3 python3-venv postgresql dbus gnome-keyring)
 fi
 
 as_root() {

@@ -924,13 +924,21 @@ async fn public_keys_are_registered_and_listed(backend: Backend) {
     assert_eq!(first["keyId"].as_str().unwrap().len(), 64);
     assert_eq!(first["publicKey"], encoded.as_str());
     // Again: the same key, nothing new.
-    assert_eq!(post(&upload, &user.access_token).await.ok()["keyId"], first["keyId"]);
+    assert_eq!(
+        post(&upload, &user.access_token).await.ok()["keyId"],
+        first["keyId"]
+    );
     let listed = server.get("/v1/keys", Some(&user.access_token)).await;
     assert_eq!(listed.ok()["keys"].as_array().unwrap().len(), 1);
-    post(&json!({"publicKey": "AAAA", "algorithm": "RSA-OAEP-SHA256"}), &user.access_token)
+    post(
+        &json!({"publicKey": "AAAA", "algorithm": "RSA-OAEP-SHA256"}),
+        &user.access_token,
+    )
+    .await
+    .error(400, "invalid_request");
+    post(&upload, "not-a-token")
         .await
-        .error(400, "invalid_request");
-    post(&upload, "not-a-token").await.error(401, "invalid_token");
+        .error(401, "invalid_token");
     // Another user sees only their own keys.
     let other = server.register_clinician().await;
     let theirs = server.get("/v1/keys", Some(&other.access_token)).await;

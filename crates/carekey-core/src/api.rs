@@ -1,0 +1,149 @@
+//! The CareKey server's HTTP API, as the client calls it.
+
+use crate::error::CoreError;
+use carekey_api::{
+    ApiError, CompleteRequest, LogoutRequest, Profile, PublicKeyInfo, PublicKeyUpload, PublicKeys,
+    RefreshRequest, ResendRequest, SecretString, SessionResponse, StartRequest, StartResponse,
+};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::time::Duration;
+
+#[derive(Clone)]
+pub struct ApiClient {
+    http: reqwest::Client,
+    base: String,
+}
+
+impl std::fmt::Debug for ApiClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiClient")
+            .field("base", &self.base)
+            .finish()
+    }
+}
+
+impl ApiClient {
+    /// A client of the server at `base` (`https://auth.example.org`).
+    pub fn new(base: &str) -> Result<Self, CoreError> {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(20))
+            .connect_timeout(Duration::from_secs(5))
+            .build()
+            .map_err(|_| CoreError::Unreachable)?;
+        Ok(ApiClient {
+            http,
+            base: base.trim_end_matches('/').to_owned(),
+        })
+    }
+
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    async fn send<R: DeserializeOwned>(
+        &self,
+        request: reqwest::RequestBuilder,
+    ) -> Result<R, CoreError> {
+        let response = request.send().await.map_err(|_| CoreError::Unreachable)?;
+        let status = response.status();
+        let body = response.bytes().await.map_err(|_| CoreError::Unreachable)?;
+        if status.is_success() {
+            return serde_json::from_slice(&body).map_err(|_| CoreError::BadAnswer);
+        }
+        match serde_json::from_slice::<ApiError>(&body) {
+            Ok(error) => Err(CoreError::Api(error)),
+            Err(_) if status.is_server_error() => Err(CoreError::Unreachable),
+            Err(_) => Err(CoreError::BadAnswer),
+        }
+    }
+
+    async fn post<B: Serialize, R: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+        bearer: Option<&SecretString>,
+    ) -> Result<R, CoreError> {
+        let mut request = self.http.post(format!("{}{path}", self.base)).json(body);
+        if let Some(token) = bearer {
+            request = request.bearer_auth(token.expose());
+        }
+        self.send(request).await
+    }
+
+    async fn get<R: DeserializeOwned>(
+        &self,
+        path: &str,
+        bearer: &SecretString,
+    ) -> Result<R, CoreError> {
+        let request = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(bearer.expose());
+        self.send(request).await
+    }
+
+    pub async fn start(&self, request: &StartRequest) -> Result<StartResponse, CoreError> {
+        self.post("/v1/auth/start", request, None).await
+    }
+
+    pub async fn resend(&self, request_id: &str) -> Result<StartResponse, CoreError> {
+        let body = ResendRequest {
+            request_id: request_id.to_owned(),
+        };
+        self.post("/v1/auth/resend", &body, None).await
+    }
+
+    pub async fn complete(&self, request: &CompleteRequest) -> Result<SessionResponse, CoreError> {
+        self.post("/v1/auth/complete", request, None).await
+    }
+
+    pub async fn refresh(
+        &self,
+        refresh_token: &SecretString,
+    ) -> Result<SessionResponse, CoreError> {
+        let body = RefreshRequest {
+            refresh_token: refresh_token.clone(),
+        };
+        self.post("/v1/auth/refresh", &body, None).await
+    }
+
+    pub async fn logout(
+        &self,
+        access_token: &SecretString,
+        refresh_token: &SecretString,
+    ) -> Result<(), CoreError> {
+        let body = LogoutRequest {
+            refresh_token: Some(refresh_token.clone()),
+        };
+        let response = self
+            .http
+            .post(format!("{}/v1/auth/logout", self.base))
+            .bearer_auth(access_token.expose())
+            .json(&body)
+            .send()
+            .await
+            .map_err(|_| CoreError::Unreachable)?;
+        if response.status().is_success() {
+            return Ok(());
+        }
+        let body = response.bytes().await.map_err(|_| CoreError::Unreachable)?;
+        Err(serde_json::from_slice::<ApiError>(&body).map_or(CoreError::BadAnswer, CoreError::Api))
+    }
+
+    pub async fn me(&self, access_token: &SecretString) -> Result<Profile, CoreError> {
+        self.get("/v1/me", access_token).await
+    }
+
+    pub async fn register_key(
+        &self,
+        access_token: &SecretString,
+        upload: &PublicKeyUpload,
+    ) -> Result<PublicKeyInfo, CoreError> {
+        self.post("/v1/keys", upload, Some(access_token)).await
+    }
+
+    pub async fn keys(&self, access_token: &SecretString) -> Result<PublicKeys, CoreError> {
+        self.get("/v1/keys", access_token).await
+    }
+}

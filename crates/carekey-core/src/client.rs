@@ -1,0 +1,264 @@
+//! The login flows as the app drives them: start, resend, complete, the
+//! device keypair, resume at start-up, log out.
+
+use crate::api::ApiClient;
+use crate::device::DeviceVerifier;
+use crate::error::CoreError;
+use crate::keys::{KeyPair, KeyProgress};
+use crate::phone::to_e164;
+use crate::session::{Resumed, Sessions};
+use crate::vault::{SecretStore, blocking};
+use carekey_api::{
+    CompleteRequest, Profile, PublicKeyUpload, RSA_OAEP_SHA256, Role, SecretString, StartRequest,
+    StartResponse,
+};
+use std::sync::Arc;
+use tokio::sync::Mutex;
+
+/// What the person typed to register or log in.
+#[derive(Debug, Clone, Default)]
+pub struct Contact {
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    /// ISO 3166 code used to read a phone number written in national form.
+    pub country: Option<String>,
+}
+
+/// The details of a new account.
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    pub first_name: String,
+    pub last_name: String,
+    pub role: Role,
+    pub responsible_clinician_id: Option<String>,
+}
+
+/// A login waiting for its code: only this device holds its verifier.
+struct PendingLogin {
+    request_id: String,
+    verifier: DeviceVerifier,
+}
+
+/// What a right code leads to.
+#[derive(Debug)]
+pub struct LoggedIn {
+    pub profile: Profile,
+    pub is_new_user: bool,
+    /// The fingerprint of this device's key for the account, if it has one.
+    pub key_fingerprint: Option<String>,
+}
+
+pub struct Client {
+    api: ApiClient,
+    sessions: Sessions,
+    store: Arc<dyn SecretStore>,
+    pending: Mutex<Option<PendingLogin>>,
+}
+
+fn private_key_entry(user_id: &str) -> String {
+    format!("rsa-oaep-sha256:{user_id}")
+}
+
+fn clean(value: Option<&str>) -> Option<String> {
+    value
+        .map(str::trim)
+        .filter(|value| !value.is_empty())
+        .map(str::to_owned)
+}
+
+impl Client {
+    /// A client of the server at `server`, keeping its secrets in `store`;
+    /// `session_entry` names this installation's session in the store.
+    pub fn new(
+        server: &str,
+        store: Arc<dyn SecretStore>,
+        session_entry: String,
+    ) -> Result<Self, CoreError> {
+        let api = ApiClient::new(server)?;
+        Ok(Client {
+            sessions: Sessions::new(api.clone(), store.clone(), session_entry),
+            api,
+            store,
+            pending: Mutex::new(None),
+        })
+    }
+
+    pub fn server(&self) -> &str {
+        self.api.base()
+    }
+
+    /// Sends a code: to the email if one is given, else to the phone (made
+    /// E.164 first). With `account`, registers; without, logs in.
+    pub async fn start(
+        &self,
+        contact: &Contact,
+        account: Option<&NewAccount>,
+    ) -> Result<StartResponse, CoreError> {
+        let email = clean(contact.email.as_deref());
+        let phone = match clean(contact.phone.as_deref()) {
+            Some(phone) => Some(to_e164(&phone, contact.country.as_deref())?),
+            None => None,
+        };
+        if email.is_none() && phone.is_none() {
+            return Err(CoreError::NoContact);
+        }
+        let verifier = DeviceVerifier::new();
+        let request = StartRequest {
+            email,
+            phone,
+            first_name: account.map(|account| account.first_name.trim().to_owned()),
+            last_name: account.map(|account| account.last_name.trim().to_owned()),
+            role: account.map(|account| account.role),
+            responsible_clinician_id: account
+                .and_then(|account| clean(account.responsible_clinician_id.as_deref())),
+            captcha_token: None,
+            device_challenge: verifier.challenge(),
+        };
+        let started = self.api.start(&request).await?;
+        *self.pending.lock().await = Some(PendingLogin {
+            request_id: started.request_id.clone(),
+            verifier,
+        });
+        Ok(started)
+    }
+
+    /// A new code for the login in progress; the previous one stops working.
+    pub async fn resend(&self) -> Result<StartResponse, CoreError> {
+        let request_id = match self.pending.lock().await.as_ref() {
+            Some(pending) => pending.request_id.clone(),
+            None => return Err(CoreError::NoPendingLogin),
+        };
+        self.api.resend(&request_id).await
+    }
+
+    /// Trades the code for a session. A wrong code keeps the login pending
+    /// (the error says how many tries are left); a right one ends it.
+    pub async fn complete(&self, code: &str) -> Result<LoggedIn, CoreError> {
+        let code: String = code.chars().filter(char::is_ascii_digit).collect();
+        let mut pending = self.pending.lock().await;
+        let Some(login) = pending.as_ref() else {
+            return Err(CoreError::NoPendingLogin);
+        };
+        let request = CompleteRequest {
+            request_id: login.request_id.clone(),
+            code: SecretString::new(code),
+            device_verifier: SecretString::from(login.verifier.secret()),
+        };
+        let session = match self.api.complete(&request).await {
+            Ok(session) => session,
+            Err(error) => {
+                // A login that cannot succeed any more is over.
+                let finished = matches!(
+                    error.api_code(),
+                    Some(carekey_api::ErrorCode::CodeUsed)
+                        | Some(carekey_api::ErrorCode::UnknownRequest)
+                        | Some(carekey_api::ErrorCode::VerifierMismatch)
+                );
+                if finished {
+                    *pending = None;
+                }
+                return Err(error);
+            }
+        };
+        *pending = None;
+        drop(pending);
+        self.sessions.begin(&session).await?;
+        let profile = self.sessions.profile().await?;
+        let key_fingerprint = self.key_fingerprint().await?;
+        Ok(LoggedIn {
+            profile,
+            is_new_user: session.is_new_user,
+            key_fingerprint,
+        })
+    }
+
+    /// Forgets the login in progress (the person went back).
+    pub async fn abandon(&self) {
+        *self.pending.lock().await = None;
+    }
+
+    pub async fn resume(&self) -> Result<Resumed, CoreError> {
+        self.sessions.resume().await
+    }
+
+    pub async fn profile(&self) -> Result<Profile, CoreError> {
+        self.sessions.profile().await
+    }
+
+    pub async fn log_out(&self) -> Result<(), CoreError> {
+        self.sessions.end().await
+    }
+
+    async fn stored_key(&self, user_id: &str) -> Result<Option<KeyPair>, CoreError> {
+        let store = self.store.clone();
+        let entry = private_key_entry(user_id);
+        let der = blocking(move || store.get(&entry)).await?;
+        der.map(|der| KeyPair::from_pkcs8_der(&der)).transpose()
+    }
+
+    /// The fingerprint of the logged-in user's key on this device, if any.
+    pub async fn key_fingerprint(&self) -> Result<Option<String>, CoreError> {
+        let user_id = self
+            .sessions
+            .user_id()
+            .await
+            .ok_or(CoreError::NotLoggedIn)?;
+        self.stored_key(&user_id)
+            .await?
+            .map(|pair| pair.fingerprint())
+            .transpose()
+    }
+
+    /// Makes the logged-in user's keypair on this device (off the async
+    /// threads), keeps the private key in the keychain and registers the
+    /// public key with the server. If this device already has one, it is
+    /// registered again (harmless) and kept.
+    pub async fn create_keypair(
+        &self,
+        progress: impl Fn(KeyProgress) + Send + Sync + 'static,
+    ) -> Result<String, CoreError> {
+        let user_id = self
+            .sessions
+            .user_id()
+            .await
+            .ok_or(CoreError::NotLoggedIn)?;
+        let started = std::time::Instant::now();
+        let progress = Arc::new(progress);
+        let pair = match self.stored_key(&user_id).await? {
+            Some(pair) => pair,
+            None => {
+                let report = progress.clone();
+                let pair =
+                    tokio::task::spawn_blocking(move || KeyPair::generate(|step| report(step)))
+                        .await
+                        .map_err(|error| CoreError::Crypto(format!("key task: {error}")))??;
+                progress(KeyProgress::Storing);
+                let der = pair.private_pkcs8_der()?;
+                let store = self.store.clone();
+                let entry = private_key_entry(&user_id);
+                blocking(move || store.set(&entry, &der)).await?;
+                pair
+            }
+        };
+        progress(KeyProgress::Registering);
+        let upload = PublicKeyUpload {
+            public_key: base64::Engine::encode(
+                &base64::engine::general_purpose::STANDARD,
+                pair.public_spki_der()?,
+            ),
+            algorithm: RSA_OAEP_SHA256.into(),
+        };
+        self.sessions
+            .with_token(|token| {
+                let upload = upload.clone();
+                async move { self.api.register_key(&token, &upload).await }
+            })
+            .await?;
+        let fingerprint = pair.fingerprint()?;
+        progress(KeyProgress::Done {
+            fingerprint: fingerprint.clone(),
+            elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        });
+        Ok(fingerprint)
+    }
+}

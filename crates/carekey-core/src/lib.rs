@@ -1,0 +1,18 @@
+//! The CareKey client core: everything the app does that is not drawing.
+//! It knows nothing of Tauri; the app shell calls it.
+
+mod api;
+mod client;
+mod device;
+mod error;
+pub mod keys;
+pub mod phone;
+mod session;
+pub mod vault;
+
+pub use api::ApiClient;
+pub use client::{Client, Contact, LoggedIn, NewAccount};
+pub use device::DeviceVerifier;
+pub use error::CoreError;
+pub use keys::{KeyPair, KeyProgress};
+pub use session::Resumed;

@@ -1,0 +1,247 @@
+//! The logged-in session: kept in the keychain across restarts, its access
+//! token refreshed silently, one refresh at a time.
+
+use crate::api::ApiClient;
+use crate::error::CoreError;
+use crate::vault::{SecretStore, blocking};
+use carekey_api::{ErrorCode, Profile, SecretString, SessionResponse};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use tokio::sync::Mutex;
+
+/// Refresh this long before the access token expires, so that a call made
+/// just before expiry does not arrive just after it.
+const REFRESH_MARGIN_MS: i64 = 30_000;
+
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct StoredSession {
+    user_id: String,
+    group_id: String,
+    access_token: SecretString,
+    access_expires_ms: i64,
+    refresh_token: SecretString,
+    refresh_expires_ms: i64,
+}
+
+impl std::fmt::Debug for StoredSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoredSession")
+            .field("user_id", &self.user_id)
+            .finish_non_exhaustive()
+    }
+}
+
+pub fn now_ms() -> i64 {
+    let nanos = time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000;
+    i64::try_from(nanos).unwrap_or(i64::MAX)
+}
+
+fn parse_time(text: &str) -> Result<i64, CoreError> {
+    let moment = time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+        .map_err(|_| CoreError::BadAnswer)?;
+    i64::try_from(moment.unix_timestamp_nanos() / 1_000_000).map_err(|_| CoreError::BadAnswer)
+}
+
+impl StoredSession {
+    fn from_response(response: &SessionResponse) -> Result<Self, CoreError> {
+        Ok(StoredSession {
+            user_id: response.user_id.clone(),
+            group_id: response.group_id.clone(),
+            access_token: response.access_token.clone(),
+            access_expires_ms: parse_time(&response.access_token_expires_at)?,
+            refresh_token: response.refresh_token.clone(),
+            refresh_expires_ms: parse_time(&response.refresh_token_expires_at)?,
+        })
+    }
+}
+
+/// How a saved session came back at start-up.
+#[derive(Debug)]
+pub enum Resumed {
+    LoggedIn(Profile),
+    /// No session, or one that ended; `reason` says why, for the login screen.
+    LoggedOut {
+        reason: Option<String>,
+    },
+}
+
+const SESSION_ENDED: &str = "Your session has ended. Please log in again.";
+const SESSION_STOLEN: &str = "Your session was used from two places at once, so it was ended to protect your account. Please log in again.";
+
+pub struct Sessions {
+    api: ApiClient,
+    store: Arc<dyn SecretStore>,
+    entry: String,
+    current: Mutex<Option<StoredSession>>,
+}
+
+impl Sessions {
+    /// `entry` names the keychain entry of this app's session.
+    pub fn new(api: ApiClient, store: Arc<dyn SecretStore>, entry: String) -> Self {
+        Sessions {
+            api,
+            store,
+            entry,
+            current: Mutex::new(None),
+        }
+    }
+
+    async fn save(&self, session: &StoredSession) -> Result<(), CoreError> {
+        let bytes =
+            zeroize::Zeroizing::new(serde_json::to_vec(session).map_err(|_| CoreError::BadAnswer)?);
+        let store = self.store.clone();
+        let entry = self.entry.clone();
+        blocking(move || store.set(&entry, &bytes)).await
+    }
+
+    async fn forget(&self, current: &mut Option<StoredSession>) -> Result<(), CoreError> {
+        *current = None;
+        let store = self.store.clone();
+        let entry = self.entry.clone();
+        blocking(move || store.delete(&entry)).await
+    }
+
+    /// Keeps the session a login or registration opened.
+    pub async fn begin(&self, response: &SessionResponse) -> Result<(), CoreError> {
+        let session = StoredSession::from_response(response)?;
+        let mut current = self.current.lock().await;
+        self.save(&session).await?;
+        *current = Some(session);
+        Ok(())
+    }
+
+    pub async fn user_id(&self) -> Option<String> {
+        self.current
+            .lock()
+            .await
+            .as_ref()
+            .map(|session| session.user_id.clone())
+    }
+
+    /// The saved session, if any: refreshed when its access token has
+    /// expired, checked with the server. A session that ended (revoked,
+    /// expired, reused) is forgotten, with a sentence saying why.
+    pub async fn resume(&self) -> Result<Resumed, CoreError> {
+        {
+            let mut current = self.current.lock().await;
+            if current.is_none() {
+                let store = self.store.clone();
+                let entry = self.entry.clone();
+                let saved = blocking(move || store.get(&entry)).await?;
+                let Some(saved) = saved else {
+                    return Ok(Resumed::LoggedOut { reason: None });
+                };
+                match serde_json::from_slice::<StoredSession>(&saved) {
+                    Ok(session) => *current = Some(session),
+                    Err(_) => {
+                        self.forget(&mut current).await?;
+                        return Ok(Resumed::LoggedOut { reason: None });
+                    }
+                }
+            }
+        }
+        match self.profile().await {
+            Ok(profile) => Ok(Resumed::LoggedIn(profile)),
+            Err(CoreError::NotLoggedIn) => Ok(Resumed::LoggedOut {
+                reason: Some(SESSION_ENDED.into()),
+            }),
+            Err(CoreError::Api(error)) if error.code == ErrorCode::TokenReused => {
+                Ok(Resumed::LoggedOut {
+                    reason: Some(SESSION_STOLEN.into()),
+                })
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    /// A valid access token, refreshed first if it is about to expire. The
+    /// lock makes refreshes one at a time: a second caller waits and gets the
+    /// token the first one fetched.
+    pub async fn access_token(&self) -> Result<SecretString, CoreError> {
+        let mut current = self.current.lock().await;
+        let Some(session) = current.as_ref() else {
+            return Err(CoreError::NotLoggedIn);
+        };
+        if session.access_expires_ms - REFRESH_MARGIN_MS > now_ms() {
+            return Ok(session.access_token.clone());
+        }
+        self.refresh_locked(&mut current).await
+    }
+
+    async fn refresh_locked(
+        &self,
+        current: &mut Option<StoredSession>,
+    ) -> Result<SecretString, CoreError> {
+        let Some(session) = current.as_ref() else {
+            return Err(CoreError::NotLoggedIn);
+        };
+        match self.api.refresh(&session.refresh_token).await {
+            Ok(response) => {
+                let renewed = StoredSession::from_response(&response)?;
+                self.save(&renewed).await?;
+                let token = renewed.access_token.clone();
+                *current = Some(renewed);
+                Ok(token)
+            }
+            Err(CoreError::Api(error)) if error.code == ErrorCode::InvalidToken => {
+                self.forget(current).await?;
+                Err(CoreError::NotLoggedIn)
+            }
+            Err(CoreError::Api(error)) if error.code == ErrorCode::TokenReused => {
+                self.forget(current).await?;
+                Err(CoreError::Api(error))
+            }
+            Err(other) => Err(other),
+        }
+    }
+
+    /// Calls the server with the access token; if the server refuses the
+    /// token (revoked since), refreshes once and tries again.
+    pub async fn with_token<T, F, Fut>(&self, call: F) -> Result<T, CoreError>
+    where
+        F: Fn(SecretString) -> Fut,
+        Fut: std::future::Future<Output = Result<T, CoreError>>,
+    {
+        let token = self.access_token().await?;
+        match call(token.clone()).await {
+            Err(CoreError::Api(error)) if error.code == ErrorCode::InvalidToken => {
+                let renewed = {
+                    let mut current = self.current.lock().await;
+                    match current.as_ref() {
+                        // Someone else refreshed meanwhile: use theirs.
+                        Some(session) if session.access_token != token => {
+                            session.access_token.clone()
+                        }
+                        _ => self.refresh_locked(&mut current).await?,
+                    }
+                };
+                call(renewed).await
+            }
+            other => other,
+        }
+    }
+
+    pub async fn profile(&self) -> Result<Profile, CoreError> {
+        self.with_token(|token| async move { self.api.me(&token).await })
+            .await
+    }
+
+    /// Ends the session on the server (if it can be reached) and forgets it
+    /// here in any case.
+    pub async fn end(&self) -> Result<(), CoreError> {
+        let mut current = self.current.lock().await;
+        if let Some(session) = current.as_ref()
+            && let Err(error) = self
+                .api
+                .logout(&session.access_token, &session.refresh_token)
+                .await
+        {
+            tracing::info!(
+                code = error.code(),
+                "logout not confirmed by the server; forgetting the session here"
+            );
+        }
+        self.forget(&mut current).await
+    }
+}

@@ -1,0 +1,431 @@
+//! The client core against a real CareKey server on port 0 (SQLite, outbox):
+//! every flow, a session kept across restarts, refreshed, revoked.
+
+// Test code: a failed step panics with its reason.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use carekey_api::{ErrorCode, Role};
+use carekey_core::vault::{Keychain, MemoryStore, SecretStore};
+use carekey_core::{Client, Contact, KeyProgress, NewAccount, Resumed};
+use carekey_server::{Clock, RunningServer, Settings};
+use serde_json::Value;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+struct Server {
+    running: RunningServer,
+    clock: Clock,
+    outbox: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+async fn server(configure: impl FnOnce(&mut Settings)) -> Server {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = Settings {
+        listen: "127.0.0.1:0".into(),
+        database_url: format!("sqlite://{}", dir.path().join("carekey.db").display()),
+        outbox_file: dir.path().join("outbox.jsonl").display().to_string(),
+        ..Settings::default()
+    };
+    configure(&mut settings);
+    let outbox = PathBuf::from(&settings.outbox_file);
+    let clock = Clock::manual();
+    let running = carekey_server::start_with_clock(settings, clock.clone())
+        .await
+        .unwrap();
+    Server {
+        running,
+        clock,
+        outbox,
+        _dir: dir,
+    }
+}
+
+impl Server {
+    fn client(&self, store: &Arc<dyn SecretStore>) -> Client {
+        Client::new(&self.running.url(), store.clone(), "session:test".into()).unwrap()
+    }
+
+    /// The code in the `nth` message to `to`.
+    async fn code(&self, to: &str, nth: usize) -> String {
+        for _ in 0..500 {
+            let messages: Vec<Value> = std::fs::read_to_string(&self.outbox)
+                .unwrap_or_default()
+                .lines()
+                .map(|line| serde_json::from_str(line).unwrap())
+                .filter(|message: &Value| message["to"] == to)
+                .collect();
+            if let Some(message) = messages.get(nth - 1) {
+                let body = message["body"].as_str().unwrap();
+                return body
+                    .split(|c: char| !c.is_ascii_digit())
+                    .find(|run| run.len() == 6)
+                    .unwrap()
+                    .to_owned();
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!("no message {nth} to {to}");
+    }
+
+    async fn refreshes(&self) -> u64 {
+        let text = reqwest::get(format!("{}/metrics", self.running.url()))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        text.lines()
+            .filter(|line| {
+                line.contains("route=\"/v1/auth/refresh\"")
+                    && line.starts_with("carekey_http_requests_total")
+            })
+            .filter_map(|line| line.rsplit(' ').next()?.parse::<u64>().ok())
+            .sum()
+    }
+}
+
+fn memory() -> Arc<dyn SecretStore> {
+    Arc::new(MemoryStore::default())
+}
+
+fn email_contact(email: &str) -> Contact {
+    Contact {
+        email: Some(email.into()),
+        ..Contact::default()
+    }
+}
+
+fn clinician() -> NewAccount {
+    NewAccount {
+        first_name: "Gregory".into(),
+        last_name: "House".into(),
+        role: Role::Clinician,
+        responsible_clinician_id: None,
+    }
+}
+
+/// An email address no other test uses.
+fn unique(prefix: &str) -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, Ordering::SeqCst);
+    format!("{prefix}-{}-{n}@example.com", std::process::id())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn register_make_a_key_log_out_and_log_in_by_sms() {
+    let server = server(|_| {}).await;
+    let store = memory();
+    let client = server.client(&store);
+    let email = unique("house");
+    client
+        .start(&email_contact(&email), Some(&clinician()))
+        .await
+        .unwrap();
+    let code = server.code(&email, 1).await;
+    let logged_in = client.complete(&code).await.unwrap();
+    assert!(logged_in.is_new_user);
+    assert_eq!(logged_in.profile.role, Role::Clinician);
+    assert_eq!(logged_in.key_fingerprint, None);
+
+    let steps = Arc::new(Mutex::new(Vec::new()));
+    let seen = steps.clone();
+    let fingerprint = client
+        .create_keypair(move |step| seen.lock().unwrap().push(step))
+        .await
+        .unwrap();
+    let steps = steps.lock().unwrap().clone();
+    assert!(matches!(
+        steps.first(),
+        Some(KeyProgress::SearchingPrimes { .. })
+    ));
+    assert!(steps.contains(&KeyProgress::Storing));
+    assert!(steps.contains(&KeyProgress::Registering));
+    assert!(
+        matches!(steps.last(), Some(KeyProgress::Done { fingerprint: done, .. }) if *done == fingerprint)
+    );
+    assert_eq!(
+        client.key_fingerprint().await.unwrap(),
+        Some(fingerprint.clone())
+    );
+
+    // A patient of this clinician registers by phone, written nationally.
+    let patient_store = memory();
+    let patient = server.client(&patient_store);
+    let contact = Contact {
+        phone: Some("0470 55 12 34".into()),
+        country: Some("BE".into()),
+        ..Contact::default()
+    };
+    let account = NewAccount {
+        first_name: "Lisa".into(),
+        last_name: "Cuddy".into(),
+        role: Role::Patient,
+        responsible_clinician_id: Some(logged_in.profile.user_id.clone()),
+    };
+    let started = patient.start(&contact, Some(&account)).await.unwrap();
+    assert_eq!(started.login, "******1234");
+    let code = server.code("+32470551234", 1).await;
+    let registered = patient.complete(&code).await.unwrap();
+    assert_eq!(registered.profile.phone.as_deref(), Some("+32470551234"));
+    patient.create_keypair(|_| {}).await.unwrap();
+    patient.log_out().await.unwrap();
+    assert!(matches!(
+        patient.resume().await.unwrap(),
+        Resumed::LoggedOut { reason: None }
+    ));
+
+    // Log in again by SMS: the same account, the key still here.
+    patient.start(&contact, None).await.unwrap();
+    let code = server.code("+32470551234", 2).await;
+    let again = patient.complete(&code).await.unwrap();
+    assert!(!again.is_new_user);
+    assert_eq!(again.profile.user_id, registered.profile.user_id);
+    assert!(again.key_fingerprint.is_some());
+    server.running.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_code_says_how_many_tries_are_left_and_resend_works() {
+    let server = server(|_| {}).await;
+    let store = memory();
+    let client = server.client(&store);
+    let email = unique("wrong");
+    client
+        .start(&email_contact(&email), Some(&clinician()))
+        .await
+        .unwrap();
+    let code = server.code(&email, 1).await;
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let error = client.complete(wrong).await.unwrap_err();
+    assert_eq!(error.api_code(), Some(ErrorCode::InvalidCode));
+    assert_eq!(error.attempts_left(), Some(4));
+    // Early resend: the cooldown, with how long to wait.
+    let early = client.resend().await.unwrap_err();
+    assert_eq!(early.api_code(), Some(ErrorCode::RateLimited));
+    assert!(early.retry_after().unwrap() > 50);
+    server.clock.advance(Duration::from_secs(61));
+    client.resend().await.unwrap();
+    let fresh = server.code(&email, 2).await;
+    // A pasted code with spaces still works.
+    let pasted = format!("{} {}", &fresh[..3], &fresh[3..]);
+    client.complete(&pasted).await.unwrap();
+    assert!(client.complete(&pasted).await.is_err(), "the login is over");
+    server.running.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_input_is_refused_before_anything_is_sent() {
+    let server = server(|_| {}).await;
+    let client = server.client(&memory());
+    for (phone, country) in [
+        ("12", Some("BE")),
+        ("0470 12 34 56", None),
+        ("call me", Some("BE")),
+    ] {
+        let contact = Contact {
+            phone: Some(phone.into()),
+            country: country.map(str::to_owned),
+            ..Contact::default()
+        };
+        let error = client.start(&contact, None).await.unwrap_err();
+        assert_eq!(error.code(), "invalid_phone", "{phone}");
+    }
+    let error = client
+        .start(&email_contact("not an email"), None)
+        .await
+        .unwrap_err();
+    assert_eq!(error.code(), "invalid_email");
+    assert_eq!(
+        client
+            .start(&Contact::default(), None)
+            .await
+            .unwrap_err()
+            .code(),
+        "invalid_request"
+    );
+    assert_eq!(
+        client.complete("123456").await.unwrap_err().code(),
+        "no_pending_login"
+    );
+    assert!(
+        std::fs::read_to_string(&server.outbox)
+            .unwrap_or_default()
+            .is_empty()
+    );
+    server.running.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_survives_a_restart_and_refreshes_one_at_a_time() {
+    // Access tokens last 32 s: the client refreshes 30 s before expiry.
+    let server = server(|settings| settings.access_token_ttl_seconds = 32).await;
+    let store = memory();
+    let email = unique("restart");
+    let user_id = {
+        let client = server.client(&store);
+        client
+            .start(&email_contact(&email), Some(&clinician()))
+            .await
+            .unwrap();
+        let code = server.code(&email, 1).await;
+        let logged_in = client.complete(&code).await.unwrap();
+        client.create_keypair(|_| {}).await.unwrap();
+        logged_in.profile.user_id
+    };
+    // "Restart": a new client over the same keychain; no code needed.
+    let client = server.client(&store);
+    match client.resume().await.unwrap() {
+        Resumed::LoggedIn(profile) => assert_eq!(profile.user_id, user_id),
+        other => panic!("{other:?}"),
+    }
+    assert!(client.key_fingerprint().await.unwrap().is_some());
+    assert_eq!(server.refreshes().await, 0);
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    // Five calls at once after expiry: one refresh serves them all.
+    let restarted = Arc::new(server.client(&store));
+    let calls = (0..5).map(|_| {
+        let client = restarted.clone();
+        async move {
+            client.resume().await.unwrap();
+            client.profile().await.unwrap()
+        }
+    });
+    for profile in futures::future::join_all(calls).await {
+        assert_eq!(profile.user_id, user_id);
+    }
+    assert_eq!(server.refreshes().await, 1);
+    server.running.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revoked_or_stolen_session_leads_back_to_login_with_a_reason() {
+    let server = server(|_| {}).await;
+    // Logged out elsewhere (the server revoked the session).
+    let store = memory();
+    let email = unique("revoked");
+    let client = server.client(&store);
+    client
+        .start(&email_contact(&email), Some(&clinician()))
+        .await
+        .unwrap();
+    let code = server.code(&email, 1).await;
+    client.complete(&code).await.unwrap();
+    let saved: Value =
+        serde_json::from_slice(&store.get("session:test").unwrap().unwrap()).unwrap();
+    let http = reqwest::Client::new();
+    let logout = http
+        .post(format!("{}/v1/auth/logout", server.running.url()))
+        .bearer_auth(saved["accessToken"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(logout.status().as_u16(), 204);
+    let restarted = server.client(&store);
+    match restarted.resume().await.unwrap() {
+        Resumed::LoggedOut {
+            reason: Some(reason),
+        } => assert!(reason.contains("ended"), "{reason}"),
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        store.get("session:test").unwrap().is_none(),
+        "the ended session is forgotten"
+    );
+
+    // Its refresh token replayed by someone else: the whole family dies.
+    let email = unique("stolen");
+    let client = server.client(&store);
+    client
+        .start(&email_contact(&email), Some(&clinician()))
+        .await
+        .unwrap();
+    let code = server.code(&email, 1).await;
+    client.complete(&code).await.unwrap();
+    let saved: Value =
+        serde_json::from_slice(&store.get("session:test").unwrap().unwrap()).unwrap();
+    let stolen = saved["refreshToken"].as_str().unwrap().to_owned();
+    let refresh = |token: String| {
+        let http = http.clone();
+        let url = format!("{}/v1/auth/refresh", server.running.url());
+        async move {
+            http.post(url)
+                .json(&serde_json::json!({"refreshToken": token}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(refresh(stolen.clone()).await, 200);
+    server.clock.advance(Duration::from_secs(10));
+    assert_eq!(refresh(stolen).await, 401);
+    let restarted = server.client(&store);
+    // The access token is still valid for a while, but the session is revoked.
+    match restarted.resume().await.unwrap() {
+        Resumed::LoggedOut {
+            reason: Some(reason),
+        } => assert!(
+            reason.contains("ended") || reason.contains("two places"),
+            "{reason}"
+        ),
+        other => panic!("{other:?}"),
+    }
+    server.running.shutdown().await;
+}
+
+/// The real keychain (Secret Service through gnome-keyring in the test
+/// script's D-Bus session): secrets go in, come back, go away.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_os_keychain_keeps_the_session_and_the_key() {
+    let keychain: Arc<dyn SecretStore> = Arc::new(Keychain::new("carekey-core-test"));
+    let name = format!("probe:{}", std::process::id());
+    let store = keychain.clone();
+    let probe = name.clone();
+    tokio::task::spawn_blocking(move || {
+        store.set(&probe, b"secret bytes").expect(
+            "the OS keychain is not available: run the tests with `bash tests/run.sh`, \
+             which starts a D-Bus session with gnome-keyring",
+        );
+        assert_eq!(
+            store.get(&probe).unwrap().unwrap().as_slice(),
+            b"secret bytes"
+        );
+        store.delete(&probe).unwrap();
+        assert!(store.get(&probe).unwrap().is_none());
+        store.delete(&probe).unwrap();
+    })
+    .await
+    .unwrap();
+
+    let server = server(|_| {}).await;
+    let email = unique("keychain");
+    let entry = format!("session:{}", std::process::id());
+    let client = Client::new(&server.running.url(), keychain.clone(), entry.clone()).unwrap();
+    client
+        .start(&email_contact(&email), Some(&clinician()))
+        .await
+        .unwrap();
+    let code = server.code(&email, 1).await;
+    client.complete(&code).await.unwrap();
+    let fingerprint = client.create_keypair(|_| {}).await.unwrap();
+    let restarted = Client::new(&server.running.url(), keychain.clone(), entry.clone()).unwrap();
+    assert!(matches!(
+        restarted.resume().await.unwrap(),
+        Resumed::LoggedIn(_)
+    ));
+    assert_eq!(
+        restarted.key_fingerprint().await.unwrap(),
+        Some(fingerprint)
+    );
+    restarted.log_out().await.unwrap();
+    let store = keychain.clone();
+    let gone = tokio::task::spawn_blocking(move || store.get(&entry).unwrap().is_none())
+        .await
+        .unwrap();
+    assert!(gone, "logging out removes the session from the keychain");
+    server.running.shutdown().await;
+}
