@@ -32,6 +32,8 @@ pub enum ErrorCode {
     TokenReused,
     /// This server cannot send to that kind of address (no SMS or email transport).
     ChannelUnavailable,
+    /// The phone number is already the login of another account.
+    ContactTaken,
     NotFound,
     /// The server or a service it depends on cannot answer now.
     Unavailable,
@@ -59,6 +61,7 @@ impl ErrorCode {
             ErrorCode::InvalidToken => "invalid_token",
             ErrorCode::TokenReused => "token_reused",
             ErrorCode::ChannelUnavailable => "channel_unavailable",
+            ErrorCode::ContactTaken => "contact_taken",
             ErrorCode::NotFound => "not_found",
             ErrorCode::Unavailable => "unavailable",
             ErrorCode::InternalError => "internal_error",
@@ -111,6 +114,7 @@ mod tests {
             ErrorCode::InvalidToken,
             ErrorCode::TokenReused,
             ErrorCode::ChannelUnavailable,
+            ErrorCode::ContactTaken,
             ErrorCode::NotFound,
             ErrorCode::Unavailable,
             ErrorCode::InternalError,

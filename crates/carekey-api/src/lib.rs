@@ -95,6 +95,24 @@ pub struct ResendRequest {
     pub request_id: String,
 }
 
+/// `POST /v1/me/phone`: a phone number to add to the logged-in account.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct PhoneRequest {
+    pub phone: String,
+}
+
+/// `POST /v1/me/phone/verify`: the code sent to that number.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct PhoneVerifyRequest {
+    pub request_id: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub code: SecretString,
+}
+
 /// `POST /v1/auth/complete`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -157,6 +175,10 @@ pub struct Profile {
     pub email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
+    /// Whether `phone` logs in (proven with a code). A number given beside
+    /// an email at registration is not, until `POST /v1/me/phone` proves it.
+    #[serde(default)]
+    pub phone_verified: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub responsible_clinician_id: Option<String>,
 }
@@ -193,6 +215,24 @@ pub struct PublicKeyInfo {
 #[serde(rename_all = "camelCase")]
 pub struct PublicKeys {
     pub keys: Vec<PublicKeyInfo>,
+}
+
+/// BioT's form: six asterisks and the last four digits (`******8901`).
+pub fn mask_phone(number: &str) -> String {
+    let digits: Vec<char> = number.chars().filter(char::is_ascii_digit).collect();
+    let tail: String = digits[digits.len().saturating_sub(4)..].iter().collect();
+    format!("******{tail}")
+}
+
+/// First character of the local part, then the domain: `d***@example.com`.
+pub fn mask_email(address: &str) -> String {
+    match address.split_once('@') {
+        Some((local, domain)) => {
+            let first: String = local.chars().take(1).collect();
+            format!("{first}***@{domain}")
+        }
+        None => String::from("***"),
+    }
 }
 
 #[cfg(test)]

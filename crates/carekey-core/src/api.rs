@@ -2,8 +2,9 @@
 
 use crate::error::CoreError;
 use carekey_api::{
-    ApiError, CompleteRequest, LogoutRequest, Profile, PublicKeyInfo, PublicKeyUpload, PublicKeys,
-    RefreshRequest, ResendRequest, SecretString, SessionResponse, StartRequest, StartResponse,
+    ApiError, CompleteRequest, LogoutRequest, PhoneRequest, PhoneVerifyRequest, Profile,
+    PublicKeyInfo, PublicKeyUpload, PublicKeys, RefreshRequest, ResendRequest, SecretString,
+    SessionResponse, StartRequest, StartResponse,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -55,6 +56,21 @@ impl ApiClient {
             Ok(error) => Err(CoreError::Api(error)),
             Err(_) if status.is_server_error() => Err(CoreError::Unreachable),
             Err(_) => Err(CoreError::BadAnswer),
+        }
+    }
+
+    /// Whether a CareKey server answers here and is ready (`/readyz`).
+    pub async fn ready(&self) -> Result<(), CoreError> {
+        #[derive(serde::Deserialize)]
+        struct Ready {
+            status: String,
+        }
+        let request = self.http.get(format!("{}/readyz", self.base));
+        let ready: Ready = self.send(request).await?;
+        if ready.status == "ready" {
+            Ok(())
+        } else {
+            Err(CoreError::BadAnswer)
         }
     }
 
@@ -133,6 +149,23 @@ impl ApiClient {
 
     pub async fn me(&self, access_token: &SecretString) -> Result<Profile, CoreError> {
         self.get("/v1/me", access_token).await
+    }
+
+    pub async fn add_phone(
+        &self,
+        access_token: &SecretString,
+        request: &PhoneRequest,
+    ) -> Result<StartResponse, CoreError> {
+        self.post("/v1/me/phone", request, Some(access_token)).await
+    }
+
+    pub async fn verify_phone(
+        &self,
+        access_token: &SecretString,
+        request: &PhoneVerifyRequest,
+    ) -> Result<Profile, CoreError> {
+        self.post("/v1/me/phone/verify", request, Some(access_token))
+            .await
     }
 
     pub async fn register_key(

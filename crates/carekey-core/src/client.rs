@@ -9,8 +9,8 @@ use crate::phone::to_e164;
 use crate::session::{Resumed, Sessions};
 use crate::vault::{SecretStore, blocking};
 use carekey_api::{
-    CompleteRequest, Profile, PublicKeyUpload, RSA_OAEP_SHA256, Role, SecretString, StartRequest,
-    StartResponse,
+    CompleteRequest, PhoneRequest, PhoneVerifyRequest, Profile, PublicKeyUpload, RSA_OAEP_SHA256,
+    Role, SecretString, StartRequest, StartResponse,
 };
 use std::sync::Arc;
 use tokio::sync::Mutex;
@@ -53,6 +53,8 @@ pub struct Client {
     sessions: Sessions,
     store: Arc<dyn SecretStore>,
     pending: Mutex<Option<PendingLogin>>,
+    /// The phone verification waiting for its code (its request id).
+    pending_phone: Mutex<Option<String>>,
 }
 
 fn private_key_entry(user_id: &str) -> String {
@@ -80,6 +82,7 @@ impl Client {
             api,
             store,
             pending: Mutex::new(None),
+            pending_phone: Mutex::new(None),
         })
     }
 
@@ -186,7 +189,59 @@ impl Client {
     }
 
     pub async fn log_out(&self) -> Result<(), CoreError> {
+        *self.pending_phone.lock().await = None;
         self.sessions.end().await
+    }
+
+    /// Sends a code to a phone number (made E.164 first) that the
+    /// logged-in user wants to log in with.
+    pub async fn add_phone(
+        &self,
+        phone: &str,
+        country: Option<&str>,
+    ) -> Result<StartResponse, CoreError> {
+        let phone = to_e164(phone, country)?;
+        let request = PhoneRequest { phone };
+        let started = self
+            .sessions
+            .with_token(|token| {
+                let request = request.clone();
+                async move { self.api.add_phone(&token, &request).await }
+            })
+            .await?;
+        *self.pending_phone.lock().await = Some(started.request_id.clone());
+        Ok(started)
+    }
+
+    /// Proves the number with its code; it then logs in by SMS.
+    pub async fn verify_phone(&self, code: &str) -> Result<Profile, CoreError> {
+        let code: String = code.chars().filter(char::is_ascii_digit).collect();
+        let mut pending = self.pending_phone.lock().await;
+        let Some(request_id) = pending.clone() else {
+            return Err(CoreError::NoPendingLogin);
+        };
+        let request = PhoneVerifyRequest {
+            request_id,
+            code: SecretString::new(code),
+        };
+        let result = self
+            .sessions
+            .with_token(|token| {
+                let request = request.clone();
+                async move { self.api.verify_phone(&token, &request).await }
+            })
+            .await;
+        let finished = match &result {
+            Ok(_) => true,
+            Err(error) => !matches!(
+                error.api_code(),
+                Some(carekey_api::ErrorCode::InvalidCode) | None
+            ),
+        };
+        if finished {
+            *pending = None;
+        }
+        result
     }
 
     async fn stored_key(&self, user_id: &str) -> Result<Option<KeyPair>, CoreError> {

@@ -377,6 +377,52 @@ async fn a_revoked_or_stolen_session_leads_back_to_login_with_a_reason() {
     server.running.shutdown().await;
 }
 
+/// A patient who registered by email proves their mobile number, then logs
+/// in by SMS to the same account, with the same key.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_email_account_adds_a_phone_and_logs_in_by_sms() {
+    let server = server(|_| {}).await;
+    let store = memory();
+    let client = server.client(&store);
+    let email = unique("phoneless");
+    client
+        .start(&email_contact(&email), Some(&clinician()))
+        .await
+        .unwrap();
+    let code = server.code(&email, 1).await;
+    let profile = client.complete(&code).await.unwrap().profile;
+    assert!(!profile.phone_verified);
+    let fingerprint = client.create_keypair(|_| {}).await.unwrap();
+
+    let error = client.add_phone("12", Some("BE")).await.unwrap_err();
+    assert_eq!(error.code(), "invalid_phone");
+    assert_eq!(
+        client.verify_phone("123456").await.unwrap_err().code(),
+        "no_pending_login"
+    );
+    let started = client.add_phone("0470 66 12 34", Some("BE")).await.unwrap();
+    assert_eq!(started.login, "******1234");
+    let code = server.code("+32470661234", 1).await;
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let error = client.verify_phone(wrong).await.unwrap_err();
+    assert_eq!(error.attempts_left(), Some(4));
+    let verified = client.verify_phone(&code).await.unwrap();
+    assert_eq!(verified.phone.as_deref(), Some("+32470661234"));
+    assert!(verified.phone_verified);
+
+    client.log_out().await.unwrap();
+    let contact = Contact {
+        phone: Some("+32 470 66 12 34".into()),
+        ..Contact::default()
+    };
+    client.start(&contact, None).await.unwrap();
+    let code = server.code("+32470661234", 2).await;
+    let again = client.complete(&code).await.unwrap();
+    assert_eq!(again.profile.user_id, profile.user_id);
+    assert_eq!(again.key_fingerprint, Some(fingerprint));
+    server.running.shutdown().await;
+}
+
 /// The real keychain (Secret Service through gnome-keyring in the test
 /// script's D-Bus session): secrets go in, come back, go away.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -18,6 +18,8 @@ pub struct User {
     pub email: Option<String>,
     /// The login number, or else the unverified one given at registration.
     pub phone: Option<String>,
+    /// Whether `phone` is the login number (proven with a code).
+    pub phone_verified: bool,
     pub responsible_clinician_id: Option<String>,
 }
 
@@ -31,6 +33,7 @@ impl User {
             last_name: self.last_name.clone(),
             email: self.email.clone(),
             phone: self.phone.clone(),
+            phone_verified: self.phone.is_some() && self.phone_verified,
             responsible_clinician_id: self.responsible_clinician_id.clone(),
         }
     }
@@ -46,6 +49,7 @@ impl User {
             last_name: row.try_get("last_name")?,
             email: row.try_get("email")?,
             phone: row.try_get("phone")?,
+            phone_verified: row.try_get::<Option<i64>, _>("phone_verified")? == Some(1),
             responsible_clinician_id: row.try_get("responsible_clinician_id")?,
         })
     }
@@ -65,7 +69,9 @@ pub struct Registration {
 
 /// The columns [`User::from_row`] reads.
 pub const COLUMNS: &str = "id, group_id, role, first_name, last_name, email, \
-    COALESCE(phone, unverified_phone) AS phone, responsible_clinician_id";
+    COALESCE(phone, unverified_phone) AS phone, \
+    CAST(CASE WHEN phone IS NOT NULL THEN 1 ELSE 0 END AS BIGINT) AS phone_verified, \
+    responsible_clinician_id";
 
 pub async fn by_id<'c, E>(executor: E, id: &str) -> Result<Option<User>, ServiceError>
 where
@@ -115,6 +121,7 @@ pub async fn create(
         last_name: registration.last_name.clone(),
         email: registration.email.clone(),
         phone: phone.clone().or(unverified_phone.clone()),
+        phone_verified: phone.is_some(),
         responsible_clinician_id: registration.responsible_clinician_id.clone(),
     };
     sqlx::query(

@@ -104,7 +104,7 @@ fn read_start(request: &StartRequest) -> Result<(Contact, Option<Registration>),
     Ok((contact, registration))
 }
 
-fn send_limits(state: &AppState, contact: &Contact, client_ip: IpAddr) -> Vec<Limit> {
+pub(crate) fn send_limits(state: &AppState, contact: &Contact, client_ip: IpAddr) -> Vec<Limit> {
     let policy = &state.policy;
     let mut limits = vec![
         Limit {
@@ -130,7 +130,7 @@ fn send_limits(state: &AppState, contact: &Contact, client_ip: IpAddr) -> Vec<Li
 
 /// The message for a request (its code, or word that no account exists),
 /// sealed as the body of job `job_id`.
-fn prepare_message(
+pub(crate) fn prepare_message(
     state: &AppState,
     job_id: &str,
     contact: &Contact,
@@ -151,7 +151,7 @@ fn prepare_message(
     queue::seal(&state.sealer, job_id, transport, &message)
 }
 
-fn message_queued(state: &AppState, job: &queue::SealedJob) {
+pub(crate) fn message_queued(state: &AppState, job: &queue::SealedJob) {
     crate::metrics::Metrics::transport(&state.metrics.messages_queued, job.transport.as_str());
     state.local_lane.send(job);
 }

@@ -42,6 +42,8 @@ pub enum ServiceError {
     TokenReused,
     #[error("this server cannot send {0} messages")]
     ChannelUnavailable(&'static str),
+    #[error("this phone number is already used to log in to another account")]
+    ContactTaken,
     #[error("not found")]
     NotFound,
     #[error("a service this server depends on is unavailable; try again shortly")]
@@ -79,6 +81,7 @@ impl ServiceError {
             ServiceError::InvalidToken => ErrorCode::InvalidToken,
             ServiceError::TokenReused => ErrorCode::TokenReused,
             ServiceError::ChannelUnavailable(_) => ErrorCode::ChannelUnavailable,
+            ServiceError::ContactTaken => ErrorCode::ContactTaken,
             ServiceError::NotFound => ErrorCode::NotFound,
             ServiceError::Unavailable(_) => ErrorCode::Unavailable,
             ServiceError::Internal(_) | ServiceError::Database(_) => ErrorCode::InternalError,
@@ -94,7 +97,7 @@ impl ServiceError {
             | ServiceError::InvalidCode { .. }
             | ServiceError::CodeExpired
             | ServiceError::ChannelUnavailable(_) => StatusCode::BAD_REQUEST,
-            ServiceError::CodeUsed => StatusCode::CONFLICT,
+            ServiceError::CodeUsed | ServiceError::ContactTaken => StatusCode::CONFLICT,
             ServiceError::CaptchaFailed | ServiceError::VerifierMismatch => StatusCode::FORBIDDEN,
             ServiceError::InvalidToken | ServiceError::TokenReused => StatusCode::UNAUTHORIZED,
             ServiceError::UnknownRequest | ServiceError::NotFound => StatusCode::NOT_FOUND,

@@ -16,9 +16,9 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use carekey_api::{
     ApiError, BiotJwt, BiotLoginResponse, BiotOtpGenerateRequest, BiotOtpGenerateResponse,
-    BiotOtpLoginRequest, BiotRefreshRequest, CompleteRequest, LogoutRequest, Profile,
-    PublicKeyInfo, PublicKeyUpload, PublicKeys, RefreshRequest, ResendRequest, SessionResponse,
-    StartRequest, StartResponse,
+    BiotOtpLoginRequest, BiotRefreshRequest, CompleteRequest, LogoutRequest, PhoneRequest,
+    PhoneVerifyRequest, Profile, PublicKeyInfo, PublicKeyUpload, PublicKeys, RefreshRequest,
+    ResendRequest, SessionResponse, StartRequest, StartResponse,
 };
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -35,6 +35,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/auth/refresh", post(refresh))
         .route("/v1/auth/logout", post(logout))
         .route("/v1/me", get(me))
+        .route("/v1/me/phone", post(add_phone))
+        .route("/v1/me/phone/verify", post(verify_phone))
         .route("/v1/keys", get(list_keys).post(register_key))
         .route("/ums/v2/users/otp/generate", post(biot_generate))
         .route("/ums/v2/users/otp/login", post(biot_login))
@@ -294,6 +296,57 @@ async fn me(State(state): Shared, Bearer(token): Bearer) -> Result<Json<Profile>
     Ok(Json(user.profile()))
 }
 
+#[utoipa::path(post, path = "/v1/me/phone", tag = "account",
+    description = "Send a code to a phone number the caller wants to log in with. A number given beside an email at registration is not proven and cannot log in until it is verified this way.",
+    request_body = PhoneRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = StartResponse),
+        (status = 400, body = ApiError, description = "invalid_phone, channel_unavailable"),
+        (status = 401, body = ApiError, description = "invalid_token"),
+        (status = 409, body = ApiError, description = "contact_taken: another account logs in with it"),
+        (status = 429, body = ApiError, description = "rate_limited, too_many_attempts"),
+    ))]
+async fn add_phone(
+    State(state): Shared,
+    ClientIp(ip): ClientIp,
+    Bearer(token): Bearer,
+    Body(request): Body<PhoneRequest>,
+) -> Result<Json<StartResponse>, ServiceError> {
+    let claims = sessions::authenticate(&state, &token).await?;
+    crate::phone_numbers::start(&state, &claims.sub, &request.phone, ip)
+        .await
+        .map(Json)
+}
+
+#[utoipa::path(post, path = "/v1/me/phone/verify", tag = "account",
+    description = "Prove the number with its code: it becomes the caller's login by SMS.",
+    request_body = PhoneVerifyRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Profile),
+        (status = 400, body = ApiError, description = "invalid_code (with attemptsLeft), code_expired"),
+        (status = 401, body = ApiError, description = "invalid_token"),
+        (status = 404, body = ApiError, description = "unknown_request"),
+        (status = 409, body = ApiError, description = "code_used, contact_taken"),
+        (status = 429, body = ApiError, description = "too_many_attempts"),
+    ))]
+async fn verify_phone(
+    State(state): Shared,
+    Bearer(token): Bearer,
+    Body(request): Body<PhoneVerifyRequest>,
+) -> Result<Json<Profile>, ServiceError> {
+    let claims = sessions::authenticate(&state, &token).await?;
+    crate::phone_numbers::verify(
+        &state,
+        &claims.sub,
+        &request.request_id,
+        request.code.expose(),
+    )
+    .await
+    .map(Json)
+}
+
 #[utoipa::path(post, path = "/v1/keys", tag = "keys",
     description = "Register a public key of the caller's (RSA-OAEP-SHA256, 2048 to 8192 bits, SPKI DER in base64). Registering it again changes nothing.",
     request_body = PublicKeyUpload,
@@ -473,7 +526,7 @@ impl utoipa::Modify for BearerScheme {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "CareKey Server", description = "Passwordless registration and login by one-time codes."),
-    paths(start, resend, complete, refresh, logout, me, register_key, list_keys, biot_generate, biot_login, biot_refresh, healthz, readyz, metrics, jwks),
+    paths(start, resend, complete, refresh, logout, me, add_phone, verify_phone, register_key, list_keys, biot_generate, biot_login, biot_refresh, healthz, readyz, metrics, jwks),
     components(schemas(ApiError, carekey_api::ErrorCode, carekey_api::Role)),
     modifiers(&BearerScheme),
 )]

@@ -3,6 +3,7 @@
 //! Phone numbers are stored as E.164; emails lowercased. Anything shown to a
 //! person who has not logged in yet, or written to a log, is masked.
 
+pub use carekey_api::{mask_email, mask_phone};
 use email_address::{EmailAddress, Options};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -119,24 +120,6 @@ pub fn normalise_phone(raw: &str) -> Result<String, IdentityError> {
         return Err(IdentityError::InvalidPhone);
     }
     Ok(number.format().mode(phonenumber::Mode::E164).to_string())
-}
-
-/// BioT's form: six asterisks and the last four digits (`******8901`).
-pub fn mask_phone(number: &str) -> String {
-    let digits: Vec<char> = number.chars().filter(char::is_ascii_digit).collect();
-    let tail: String = digits[digits.len().saturating_sub(4)..].iter().collect();
-    format!("******{tail}")
-}
-
-/// First character of the local part, then the domain: `d***@example.com`.
-pub fn mask_email(address: &str) -> String {
-    match address.split_once('@') {
-        Some((local, domain)) => {
-            let first: String = local.chars().take(1).collect();
-            format!("{first}***@{domain}")
-        }
-        None => String::from("***"),
-    }
 }
 
 /// The first `digits` digits of an E.164 number, country code included, for

@@ -17,6 +17,7 @@ mod limits;
 mod logging;
 mod messages;
 mod metrics;
+mod phone_numbers;
 mod queue;
 mod secrets;
 mod server;

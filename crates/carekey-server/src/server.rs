@@ -321,7 +321,7 @@ async fn janitor(state: Arc<AppState>, mut stop: watch::Receiver<bool>) {
 }
 
 /// Deletes what can no longer be used: ended requests (a day after they
-/// could last end), counters of past windows, spent lockouts, refresh tokens
+/// could last end), phone verifications a day old, counters of past windows, spent lockouts, refresh tokens
 /// expired a day ago, and messages given up a month ago.
 async fn clean_up(state: &AppState) {
     const DAY: Millis = 24 * 3600 * 1000;
@@ -330,8 +330,12 @@ async fn clean_up(state: &AppState) {
     // (UUIDv7) sort by start time, so no index on expiry is needed.
     let ended = crate::db::first_id_at(now - DAY - state.policy.request_ttl_ms);
     let window = state.policy.send_window_ms;
-    let statements: [(&str, Arg); 5] = [
+    let statements: [(&str, Arg); 6] = [
         ("DELETE FROM auth_requests WHERE id < $1", ended.into()),
+        (
+            "DELETE FROM phone_verifications WHERE id < $1",
+            crate::db::first_id_at(now - DAY).into(),
+        ),
         (
             "DELETE FROM rate_counters WHERE window_start < $1",
             (now - 2 * window).into(),

@@ -33,6 +33,7 @@ on_both_databases!(
     biot_otp_endpoints_match_the_documentation,
     operations_endpoints_answer,
     public_keys_are_registered_and_listed,
+    a_proven_phone_number_becomes_a_login,
 );
 
 async fn register_and_log_in_by_email(backend: Backend) {
@@ -131,6 +132,7 @@ async fn register_and_log_in_by_sms(backend: Backend) {
     let me = server.get("/v1/me", Some(&again.access_token)).await;
     let me = me.ok();
     assert_eq!(me["phone"], phone.as_str());
+    assert_eq!(me["phoneVerified"], true);
     assert_eq!(me["firstName"], "Ned");
     assert_eq!(again.user_id, session.body["userId"].as_str().unwrap());
     server.stop().await;
@@ -753,6 +755,7 @@ async fn email_and_phone_send_by_email_and_keep_the_phone_unverified(backend: Ba
     );
     let me = server.get("/v1/me", Some(&user.access_token)).await;
     assert_eq!(me.ok()["phone"], phone.as_str());
+    assert_eq!(me.ok()["phoneVerified"], false);
     // The number was never proven, so it does not open this account.
     let device = Device::new();
     server
@@ -943,5 +946,105 @@ async fn public_keys_are_registered_and_listed(backend: Backend) {
     let other = server.register_clinician().await;
     let theirs = server.get("/v1/keys", Some(&other.access_token)).await;
     assert!(theirs.ok()["keys"].as_array().unwrap().is_empty());
+    server.stop().await;
+}
+
+async fn a_proven_phone_number_becomes_a_login(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let email = unique_email();
+    let phone = unique_phone();
+    let user = server
+        .sign_in(json!({
+            "email": email,
+            "phone": phone,
+            "firstName": "Arya",
+            "lastName": "Stark",
+            "role": "clinician",
+        }))
+        .await;
+    let post = |path: &str, body: Value, token: &str| {
+        server.send(
+            server
+                .http
+                .post(server.url(path))
+                .bearer_auth(token.to_owned())
+                .json(&body),
+        )
+    };
+    // Bad input and no session change nothing.
+    post("/v1/me/phone", json!({"phone": "12"}), &user.access_token)
+        .await
+        .error(400, "invalid_phone");
+    post("/v1/me/phone", json!({"phone": phone}), "not-a-token")
+        .await
+        .error(401, "invalid_token");
+
+    let started = post("/v1/me/phone", json!({"phone": phone}), &user.access_token).await;
+    let started = started.ok().clone();
+    assert_eq!(
+        started["login"],
+        format!("******{}", &phone[phone.len() - 4..])
+    );
+    let request_id = started["requestId"].as_str().unwrap().to_owned();
+    let code = server.code_in_message(&phone, 1).await;
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let refused = post(
+        "/v1/me/phone/verify",
+        json!({"requestId": request_id, "code": wrong}),
+        &user.access_token,
+    )
+    .await;
+    assert_eq!(refused.error(400, "invalid_code")["attemptsLeft"], 4);
+    // Another account cannot redeem this user's request.
+    let other = server.register_clinician().await;
+    post(
+        "/v1/me/phone/verify",
+        json!({"requestId": request_id, "code": code}),
+        &other.access_token,
+    )
+    .await
+    .error(404, "unknown_request");
+    let me = post(
+        "/v1/me/phone/verify",
+        json!({"requestId": request_id, "code": code}),
+        &user.access_token,
+    )
+    .await;
+    assert_eq!(me.ok()["phone"], phone.as_str());
+    assert_eq!(me.ok()["phoneVerified"], true);
+    post(
+        "/v1/me/phone/verify",
+        json!({"requestId": request_id, "code": code}),
+        &user.access_token,
+    )
+    .await
+    .error(409, "code_used");
+
+    // The number now logs in to the same account.
+    let by_sms = server.sign_in(json!({"phone": phone})).await;
+    assert_eq!(by_sms.user_id, user.user_id);
+    // And nobody else can claim it.
+    post("/v1/me/phone", json!({"phone": phone}), &other.access_token)
+        .await
+        .error(409, "contact_taken");
+
+    // A code that has expired is refused.
+    let second = unique_phone();
+    let started = post(
+        "/v1/me/phone",
+        json!({"phone": second}),
+        &other.access_token,
+    )
+    .await;
+    let request_id = started.ok()["requestId"].as_str().unwrap().to_owned();
+    let code = server.code_in_message(&second, 1).await;
+    server.advance(121);
+    post(
+        "/v1/me/phone/verify",
+        json!({"requestId": request_id, "code": code}),
+        &other.access_token,
+    )
+    .await
+    .error(400, "code_expired");
     server.stop().await;
 }

@@ -1,0 +1,205 @@
+//! A logged-in user adds a phone number to their account, proving it theirs
+//! with a code sent to it; from then on they can log in by SMS.
+//!
+//! A number given beside an email at registration is not proven (only the
+//! email got the code) and is never used to log in; this is how it becomes
+//! usable. The same limits as login codes apply: send limits per number, IP
+//! and number range, 5 tries per request, lockout after repeated failures.
+
+use crate::auth::{message_queued, prepare_message, send_limits};
+use crate::clock::rfc3339;
+use crate::error::ServiceError;
+use crate::identity::Contact;
+use crate::limits;
+use crate::messages::Template;
+use crate::queue;
+use crate::secrets::generate_code;
+use crate::state::AppState;
+use carekey_api::{Profile, StartResponse};
+use sqlx::Row;
+use std::net::IpAddr;
+
+/// The number is already the login of another account.
+fn taken_by_other(owner: Option<String>, user_id: &str) -> bool {
+    owner.is_some_and(|owner| owner != user_id)
+}
+
+/// `POST /v1/me/phone`: sends a code to `phone` for the logged-in user.
+pub async fn start(
+    state: &AppState,
+    user_id: &str,
+    phone: &str,
+    client_ip: IpAddr,
+) -> Result<StartResponse, ServiceError> {
+    let contact = Contact::phone(phone)?;
+    if state.channels.transport_for(contact.kind()).is_none() {
+        return Err(ServiceError::ChannelUnavailable(contact.kind().as_str()));
+    }
+    let now = state.clock.now_ms();
+    let mut tx = state.db.begin().await?;
+    let owner: Option<String> = sqlx::query("SELECT id FROM users WHERE phone = $1")
+        .bind(contact.address())
+        .fetch_optional(&mut *tx)
+        .await?
+        .map(|row| row.try_get("id"))
+        .transpose()?;
+    if taken_by_other(owner, user_id) {
+        return Err(ServiceError::ContactTaken);
+    }
+    if let Some(wait) = limits::lockout(&mut tx, &contact.key(), now).await? {
+        return Err(ServiceError::TooManyAttempts {
+            retry_after: Some(wait),
+        });
+    }
+    limits::count_send(
+        &mut tx,
+        &send_limits(state, &contact, client_ip),
+        state.policy.send_window_ms,
+        now,
+    )
+    .await?;
+    let request_id = crate::db::new_id(now);
+    let code = generate_code(state.policy.code_length);
+    let ttl = state.policy.code_ttl_ms(contact.kind());
+    let code_expires_at = now.saturating_add(ttl);
+    sqlx::query(
+        "INSERT INTO phone_verifications (id, user_id, phone, code_hash, code_expires_at, status, created_at) \
+         VALUES ($1, $2, $3, $4, $5, 'pending', $6)",
+    )
+    .bind(request_id.clone())
+    .bind(user_id.to_owned())
+    .bind(contact.address().to_owned())
+    .bind(state.codes.hash(&request_id, code.expose()))
+    .bind(code_expires_at)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    let job_id = crate::db::new_id(now);
+    let job = prepare_message(state, &job_id, &contact, Template::Code, code.expose(), ttl)?;
+    queue::enqueue(&mut tx, &job, now, state.queue.lease_ms).await?;
+    tx.commit().await?;
+    message_queued(state, &job);
+    tracing::info!(request = %request_id, user = %user_id, to = %contact.masked(), "phone verification started");
+    Ok(StartResponse {
+        request_id,
+        login: contact.masked(),
+        expires_at: rfc3339(code_expires_at),
+        resend_after: rfc3339(now.saturating_add(state.policy.resend_cooldown_ms)),
+        code_length: state.policy.code_length,
+    })
+}
+
+/// `POST /v1/me/phone/verify`: a right code makes the number the user's
+/// login by SMS (replacing any previous one); a wrong one counts against
+/// the request and the number.
+pub async fn verify(
+    state: &AppState,
+    user_id: &str,
+    request_id: &str,
+    code: &str,
+) -> Result<Profile, ServiceError> {
+    if uuid::Uuid::parse_str(request_id).is_err() {
+        return Err(ServiceError::UnknownRequest);
+    }
+    let now = state.clock.now_ms();
+    let policy = &state.policy;
+    let mut tx = state.db.begin().await?;
+    let sql = format!(
+        "SELECT phone, code_hash, code_expires_at, failed_attempts, status \
+         FROM phone_verifications WHERE id = $1 AND user_id = $2{}",
+        state.db.backend().for_update()
+    );
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(request_id.to_owned())
+        .bind(user_id.to_owned())
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(ServiceError::UnknownRequest)?;
+    let contact = Contact::Phone(row.try_get("phone")?);
+    let status: String = row.try_get("status")?;
+    let failed: i64 = row.try_get("failed_attempts")?;
+    match status.as_str() {
+        "completed" => return Err(ServiceError::CodeUsed),
+        "locked" => return Err(ServiceError::TooManyAttempts { retry_after: None }),
+        _ => {}
+    }
+    if let Some(wait) = limits::lockout(&mut tx, &contact.key(), now).await? {
+        return Err(ServiceError::TooManyAttempts {
+            retry_after: Some(wait),
+        });
+    }
+    if now >= row.try_get::<i64, _>("code_expires_at")? {
+        return Err(ServiceError::CodeExpired);
+    }
+    let stored: Option<Vec<u8>> = row.try_get("code_hash")?;
+    let right = stored
+        .as_deref()
+        .is_some_and(|stored| state.codes.matches(request_id, code.trim(), stored));
+    if !right {
+        let failed = failed + 1;
+        let locked = failed >= i64::from(policy.max_attempts_per_request);
+        sqlx::query(
+            "UPDATE phone_verifications SET failed_attempts = $2, status = $3 WHERE id = $1",
+        )
+        .bind(request_id.to_owned())
+        .bind(failed)
+        .bind(if locked { "locked" } else { "pending" })
+        .execute(&mut *tx)
+        .await?;
+        limits::record_failure(
+            &mut tx,
+            &contact.key(),
+            policy.max_consecutive_failures,
+            policy.failure_lockout_ms,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        let attempts_left = i64::from(policy.max_attempts_per_request) - failed;
+        return Err(ServiceError::InvalidCode {
+            attempts_left: u32::try_from(attempts_left.max(0)).unwrap_or(0),
+        });
+    }
+    sqlx::query(
+        "UPDATE phone_verifications SET status = 'completed', code_hash = NULL WHERE id = $1",
+    )
+    .bind(request_id.to_owned())
+    .execute(&mut *tx)
+    .await?;
+    limits::record_success(&mut tx, &contact.key()).await?;
+    // The UNIQUE constraint on users.phone settles a race with another
+    // account proving the same number meanwhile.
+    let updated = sqlx::query(
+        "UPDATE users SET phone = $2, unverified_phone = NULL, updated_at = $3 WHERE id = $1",
+    )
+    .bind(user_id.to_owned())
+    .bind(contact.address().to_owned())
+    .bind(now)
+    .execute(&mut *tx)
+    .await;
+    match updated {
+        Err(sqlx::Error::Database(error)) if error.is_unique_violation() => {
+            return Err(ServiceError::ContactTaken);
+        }
+        Err(error) => return Err(error.into()),
+        Ok(_) => {}
+    }
+    let user = crate::accounts::by_id(&mut *tx, user_id)
+        .await?
+        .ok_or(ServiceError::InvalidToken)?;
+    tx.commit().await?;
+    tracing::info!(request = %request_id, user = %user_id, to = %contact.masked(), "phone verified");
+    Ok(user.profile())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_number_is_taken_only_by_another_account() {
+        assert!(!taken_by_other(None, "u1"));
+        assert!(!taken_by_other(Some("u1".into()), "u1"));
+        assert!(taken_by_other(Some("u2".into()), "u1"));
+    }
+}
