@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command: sets up what is missing, starts a throwaway PostgreSQL,
 # then checks formatting and lints and runs every test of the workspace
-# (unit, integration on SQLite and PostgreSQL, SMTP, provider wire formats).
+# (unit, integration on SQLite and PostgreSQL, SMTP, provider wire formats,
+# the OS keychain, and the app in a real window under Xvfb).
 # Extra arguments go to `cargo test` (e.g. a test name filter).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,14 +17,21 @@ source tests/postgres.sh
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-# The tests get a D-Bus session of their own with gnome-keyring unlocked (the
-# OS keychain the app uses), keeping its keyrings in a throwaway data folder
-# so that a developer's own keyring is never touched.
+# Built first, so that the window tests do not wait on the compiler.
+cargo build --workspace --all-targets --locked
+
+# The tests get an X display of their own (Xvfb: the app's window), a D-Bus
+# session with gnome-keyring unlocked (the OS keychain the app uses), and
+# throwaway data folders, so that a developer's own keyring, settings and
+# desktop are never touched. Screenshots of the window tests are kept in
+# target/tmp/screenshots/.
 scratch=$(mktemp -d /tmp/carekey-tests.XXXXXX)
 trap 'carekey_pg_stop; rm -rf "$scratch"' EXIT
 export XDG_DATA_HOME="$scratch/data" XDG_CONFIG_HOME="$scratch/config" XDG_CACHE_HOME="$scratch/cache"
+export XDG_RUNTIME_DIR="$scratch/runtime"
 mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME"
-dbus-run-session -- bash -c '
+mkdir -m 700 "$XDG_RUNTIME_DIR"
+xvfb-run --auto-servernum --server-args="-screen 0 1280x900x24" dbus-run-session -- bash -c '
     set -euo pipefail
     printf %s carekey-tests | gnome-keyring-daemon --unlock --components=secrets >/dev/null
     exec cargo test --workspace --all-targets --locked "$@"

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Installs what CareKey needs, where it is missing:
-#   tests/setup.sh run    to build and run: a C compiler and a Rust toolchain
-#   tests/setup.sh test   (the default) also PostgreSQL and a Python
-#                         virtualenv with the test SMTP server (aiosmtpd)
+#   tests/setup.sh server to build and run the server: a C compiler and Rust
+#   tests/setup.sh run    to build and run the app: also WebKitGTK and the
+#                         other libraries Tauri builds on, gnome-keyring
+#   tests/setup.sh test   (the default) also PostgreSQL, a Python virtualenv
+#                         with the test SMTP server (aiosmtpd), Xvfb,
+#                         WebKitWebDriver and tauri-driver
 # Safe to run again: it only installs what is absent. Works as root (CI) or as
 # a user with sudo; never asks questions.
 set -euo pipefail
@@ -10,8 +13,14 @@ cd "$(dirname "$0")/.."
 PROFILE=${1:-test}
 
 APT_PACKAGES=(build-essential pkg-config curl ca-certificates git)
+if [ "$PROFILE" = run ] || [ "$PROFILE" = test ]; then
+    # Tauri on Linux (its documented prerequisites), the Secret Service
+    # keychain, and what registers the carekey: scheme with the desktop.
+    APT_PACKAGES+=(libwebkit2gtk-4.1-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev
+        dbus dbus-x11 gnome-keyring desktop-file-utils xdg-utils libglib2.0-bin)
+fi
 if [ "$PROFILE" = test ]; then
-    APT_PACKAGES+=(python3 python3-venv postgresql dbus gnome-keyring)
+    APT_PACKAGES+=(python3 python3-venv postgresql xvfb webkit2gtk-driver at-spi2-core)
 fi
 
 as_root() {
@@ -53,6 +62,12 @@ for component in rustfmt clippy; do
 done
 
 [ "$PROFILE" = test ] || exit 0
+
+# tauri-driver drives the app's window through WebKitWebDriver.
+if ! command -v tauri-driver >/dev/null; then
+    echo "setup: installing tauri-driver"
+    cargo install tauri-driver --version '^2' --locked
+fi
 
 # The test SMTP server runs in its own virtualenv, so neither the system
 # Python (PEP 668) nor pyenv's needs touching.

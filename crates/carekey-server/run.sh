@@ -4,7 +4,7 @@
 # ./carekey-outbox.jsonl. Extra arguments go to the server (try --help).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
-bash "$root/tests/setup.sh" run
+bash "$root/tests/setup.sh" server
 export PATH="$HOME/.cargo/bin:$PATH"
 cargo build --release --locked --manifest-path "$root/Cargo.toml" -p carekey-server
 exec "$root/target/release/carekey-server" "$@"

@@ -20,7 +20,14 @@ pub fn to_e164(raw: &str, country: Option<&str>) -> Result<String, CoreError> {
         }
         None => None,
     };
-    let place = country.unwrap_or("an international number").to_owned();
+    // The message names the country as the picker shows it.
+    let place = match country.map(str::trim).map(str::to_uppercase) {
+        Some(code) => COUNTRIES
+            .iter()
+            .find(|(iso, _, _)| *iso == code)
+            .map_or(code, |(_, name, _)| (*name).to_owned()),
+        None => "an international number".to_owned(),
+    };
     let number = phonenumber::parse(region, raw.trim())
         .map_err(|_| CoreError::InvalidPhone(place.clone()))?;
     if !number.is_valid() {
@@ -80,7 +87,7 @@ mod tests {
     fn bad_numbers_say_which_country_they_were_read_for() {
         let error = to_e164("12", Some("BE")).unwrap_err();
         assert_eq!(error.code(), "invalid_phone");
-        assert!(error.to_string().contains("BE"));
+        assert!(error.to_string().contains("Belgium"));
         assert!(to_e164("0470 12 34 56", None).is_err());
         assert!(to_e164("0470123456", Some("XX")).is_err());
         assert!(to_e164("call me", Some("BE")).is_err());

@@ -1,0 +1,37 @@
+//! Tauri's build step, with the config at the top of the repository and a
+//! permission generated for each of the app's commands, so that the
+//! capability in `capabilities/` grants those and nothing else.
+
+const COMMANDS: &[&str] = &[
+    // auth
+    "session_resume",
+    "login_start",
+    "login_resend",
+    "login_complete",
+    "login_abandon",
+    "log_out",
+    "phone_add",
+    "phone_verify",
+    // keys
+    "key_create",
+    // data
+    "dev_inbox",
+    "countries",
+    // settings
+    "settings_get",
+    "settings_set_server",
+];
+
+fn main() {
+    println!("cargo:rerun-if-changed=../tauri.conf.json");
+    println!("cargo:rerun-if-changed=../ui");
+    println!("cargo:rerun-if-changed=capabilities");
+    let attributes = tauri_build::Attributes::new()
+        .config_path("../tauri.conf.json")
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    if let Err(error) = tauri_build::try_build(attributes) {
+        // A build script reports by exiting; there is no caller to return to.
+        eprintln!("tauri build step failed: {error:#}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,349 @@
+//! Which CareKey server the app talks to, and the client for it.
+//!
+//! With no server configured the app runs the server itself (the embedded
+//! default): on 127.0.0.1, SQLite in the app's data folder, the `outbox`
+//! channel whose messages the Dev inbox shows. `CAREKEY_SERVER_URL`, or the
+//! address saved from the settings screen, points it at a standalone server
+//! instead; the variable wins over the saved address.
+
+use crate::error::CommandError;
+use carekey_core::Client;
+use carekey_core::vault::{Keychain, SecretStore};
+use carekey_server::{RunningServer, Settings, StartError};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tokio::sync::Mutex;
+
+/// The keychain service under which the app keeps its secrets.
+const KEYCHAIN_SERVICE: &str = "CareKey";
+pub const SERVER_URL_VARIABLE: &str = "CAREKEY_SERVER_URL";
+
+/// Where the server address came from, for the settings screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ServerSource {
+    Embedded,
+    Environment,
+    Settings,
+}
+
+/// What the app saves between runs (not secret: the keychain holds those).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SavedSettings {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    server_url: Option<String>,
+}
+
+/// A client bound to one server.
+pub struct Connection {
+    pub client: Client,
+    pub source: ServerSource,
+    /// The embedded server's outbox: the Dev inbox reads it.
+    pub outbox: Option<PathBuf>,
+}
+
+pub struct Backend {
+    data_dir: PathBuf,
+    settings_file: PathBuf,
+    environment_url: Option<String>,
+    store: Arc<dyn SecretStore>,
+    connection: Mutex<Option<Arc<Connection>>>,
+    embedded: Mutex<Option<RunningServer>>,
+}
+
+impl Backend {
+    /// `data_dir` keeps the embedded server's database and outbox;
+    /// `config_dir` the saved settings.
+    pub fn new(data_dir: PathBuf, config_dir: &Path) -> Self {
+        let environment_url = std::env::var(SERVER_URL_VARIABLE)
+            .ok()
+            .map(|url| url.trim().to_owned())
+            .filter(|url| !url.is_empty());
+        Backend {
+            data_dir,
+            settings_file: config_dir.join("settings.json"),
+            environment_url,
+            store: Arc::new(Keychain::new(KEYCHAIN_SERVICE)),
+            connection: Mutex::new(None),
+            embedded: Mutex::new(None),
+        }
+    }
+
+    /// The client, connecting on first use (starting the embedded server if
+    /// that is the one in use). A failed start is reported and tried again
+    /// on the next call.
+    pub async fn connection(&self) -> Result<Arc<Connection>, CommandError> {
+        let mut current = self.connection.lock().await;
+        if let Some(connection) = current.as_ref() {
+            return Ok(connection.clone());
+        }
+        let connection = Arc::new(self.connect().await?);
+        *current = Some(connection.clone());
+        Ok(connection)
+    }
+
+    async fn connect(&self) -> Result<Connection, CommandError> {
+        if let Some(url) = &self.environment_url {
+            return self.remote(url, ServerSource::Environment);
+        }
+        if let Some(url) = self.saved().await.server_url {
+            return self.remote(&url, ServerSource::Settings);
+        }
+        let mut embedded = self.embedded.lock().await;
+        if embedded.is_none() {
+            *embedded = Some(self.start_embedded().await?);
+        }
+        let url = embedded
+            .as_ref()
+            .map(RunningServer::url)
+            .ok_or_else(|| CommandError::new("server_unavailable", "The server did not start."))?;
+        let client = Client::new(&url, self.store.clone(), "session:embedded".into())?;
+        Ok(Connection {
+            client,
+            source: ServerSource::Embedded,
+            outbox: Some(self.outbox_file()),
+        })
+    }
+
+    fn remote(&self, url: &str, source: ServerSource) -> Result<Connection, CommandError> {
+        let url = normalised_url(url)?;
+        // One session per server: pointing the app elsewhere never sends
+        // one server's refresh token to another.
+        let client = Client::new(&url, self.store.clone(), format!("session:{url}"))?;
+        Ok(Connection {
+            client,
+            source,
+            outbox: None,
+        })
+    }
+
+    fn outbox_file(&self) -> PathBuf {
+        self.data_dir.join("outbox.jsonl")
+    }
+
+    fn port_file(&self) -> PathBuf {
+        self.data_dir.join("embedded-port")
+    }
+
+    /// Starts the server in this process. It listens on the port it had
+    /// last time when that port is free, so that addresses in earlier
+    /// messages keep working; otherwise on any free port.
+    async fn start_embedded(&self) -> Result<RunningServer, CommandError> {
+        let failed = |detail: String| {
+            tracing::error!(%detail, "embedded server");
+            CommandError::new(
+                "server_unavailable",
+                "The built-in server could not start. Check that the app's data folder is writable.",
+            )
+        };
+        tokio::fs::create_dir_all(&self.data_dir)
+            .await
+            .map_err(|error| failed(error.to_string()))?;
+        let previous_port = tokio::fs::read_to_string(self.port_file())
+            .await
+            .ok()
+            .and_then(|text| text.trim().parse::<u16>().ok());
+        let settings = |port: u16| Settings {
+            listen: format!("127.0.0.1:{port}"),
+            database_url: sqlite_url(&self.data_dir.join("carekey.db")),
+            database_max_connections: 4,
+            channel: "outbox".into(),
+            outbox_file: self.outbox_file().display().to_string(),
+            ..Settings::default()
+        };
+        let running = match previous_port {
+            Some(port) => match carekey_server::start(settings(port)).await {
+                Err(StartError::Listen(..)) => carekey_server::start(settings(0)).await,
+                other => other,
+            },
+            None => carekey_server::start(settings(0)).await,
+        }
+        .map_err(|error| failed(error.to_string()))?;
+        let port = running.local_addr().port();
+        if previous_port != Some(port)
+            && let Err(error) = tokio::fs::write(self.port_file(), port.to_string()).await
+        {
+            tracing::warn!(%error, "cannot remember the embedded server's port");
+        }
+        tracing::info!(url = %running.url(), "embedded server started");
+        Ok(running)
+    }
+
+    async fn saved(&self) -> SavedSettings {
+        match tokio::fs::read(&self.settings_file).await {
+            Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or_else(|error| {
+                tracing::warn!(%error, "unreadable settings file; using the defaults");
+                SavedSettings::default()
+            }),
+            Err(_) => SavedSettings::default(),
+        }
+    }
+
+    /// What the settings screen shows.
+    pub async fn describe(&self) -> Result<ServerView, CommandError> {
+        let connection = self.connection().await?;
+        Ok(ServerView {
+            url: connection.client.server().to_owned(),
+            source: connection.source,
+            locked_by_environment: self.environment_url.is_some(),
+        })
+    }
+
+    /// Points the app at a standalone server (checked first: it must answer
+    /// as a CareKey server), or back at the embedded one with `None`. The
+    /// session with the previous server stays in the keychain for when the
+    /// app is pointed back at it.
+    pub async fn set_server(&self, url: Option<&str>) -> Result<ServerView, CommandError> {
+        if self.environment_url.is_some() {
+            return Err(CommandError::new(
+                "server_locked",
+                format!("The server is set by {SERVER_URL_VARIABLE}; unset it to change it here."),
+            ));
+        }
+        let url = match url.map(str::trim).filter(|url| !url.is_empty()) {
+            Some(url) => {
+                let url = normalised_url(url)?;
+                check_server(&url).await?;
+                Some(url)
+            }
+            None => None,
+        };
+        let mut current = self.connection.lock().await;
+        let saved = SavedSettings {
+            server_url: url.clone(),
+        };
+        let bytes = serde_json::to_vec_pretty(&saved)
+            .map_err(|error| CommandError::new("storage_failed", error.to_string()))?;
+        if let Some(folder) = self.settings_file.parent() {
+            tokio::fs::create_dir_all(folder)
+                .await
+                .map_err(|_| settings_not_saved())?;
+        }
+        tokio::fs::write(&self.settings_file, bytes)
+            .await
+            .map_err(|_| settings_not_saved())?;
+        *current = None;
+        drop(current);
+        if url.is_some()
+            && let Some(server) = self.embedded.lock().await.take()
+        {
+            server.shutdown().await;
+        }
+        self.describe().await
+    }
+
+    /// Stops the embedded server (if it runs) so that its database closes
+    /// cleanly when the app quits.
+    pub async fn shut_down(&self) {
+        if let Some(server) = self.embedded.lock().await.take() {
+            server.shutdown().await;
+        }
+    }
+}
+
+fn settings_not_saved() -> CommandError {
+    CommandError::new("storage_failed", "The settings could not be saved.")
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerView {
+    pub url: String,
+    pub source: ServerSource,
+    pub locked_by_environment: bool,
+}
+
+/// `sqlite://` URL of a path; the path is percent-encoded where a URL would
+/// misread it (macOS's "Application Support" has a space).
+fn sqlite_url(path: &Path) -> String {
+    let mut url = String::from("sqlite://");
+    for character in path.display().to_string().chars() {
+        match character {
+            ' ' => url.push_str("%20"),
+            '%' => url.push_str("%25"),
+            '?' => url.push_str("%3F"),
+            '#' => url.push_str("%23"),
+            other => url.push(other),
+        }
+    }
+    url
+}
+
+/// An http(s) URL with a host and nothing after it, without the trailing
+/// slash (the API client appends paths to it).
+fn normalised_url(raw: &str) -> Result<String, CommandError> {
+    let invalid = || {
+        CommandError::new(
+            "invalid_server_url",
+            "Give the server's address, such as https://carekey.example.org.",
+        )
+    };
+    let url = tauri::Url::parse(raw.trim()).map_err(|_| invalid())?;
+    let acceptable = matches!(url.scheme(), "http" | "https")
+        && url.host_str().is_some_and(|host| !host.is_empty())
+        && url.username().is_empty()
+        && url.password().is_none()
+        && url.path() == "/"
+        && url.query().is_none()
+        && url.fragment().is_none();
+    if !acceptable {
+        return Err(invalid());
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+/// A CareKey server answers `/readyz`; anything else is not one.
+async fn check_server(url: &str) -> Result<(), CommandError> {
+    let unreachable = || {
+        CommandError::new(
+            "unreachable",
+            format!("No CareKey server answers at {url}. Check the address and the connection."),
+        )
+    };
+    let api = carekey_core::ApiClient::new(url).map_err(|_| unreachable())?;
+    api.ready().await.map_err(|_| unreachable())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_addresses_are_checked_and_normalised() {
+        assert_eq!(
+            normalised_url(" https://carekey.example.org/ ").unwrap(),
+            "https://carekey.example.org"
+        );
+        assert_eq!(
+            normalised_url("http://127.0.0.1:8080").unwrap(),
+            "http://127.0.0.1:8080"
+        );
+        for bad in [
+            "",
+            "carekey.example.org",
+            "ftp://carekey.example.org",
+            "https://",
+            "https://a/b",
+            "https://user@host",
+            "javascript://alert(1)",
+        ] {
+            assert_eq!(
+                normalised_url(bad).unwrap_err().code,
+                "invalid_server_url",
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn data_folders_with_spaces_make_valid_sqlite_urls() {
+        assert_eq!(
+            sqlite_url(Path::new(
+                "/Users/ada/Library/Application Support/app/carekey.db"
+            )),
+            "sqlite:///Users/ada/Library/Application%20Support/app/carekey.db"
+        );
+    }
+}

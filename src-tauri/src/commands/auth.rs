@@ -1,0 +1,221 @@
+//! Registration, login, the saved session, log out.
+
+use crate::backend::Backend;
+use crate::error::CommandError;
+use carekey_api::{Profile, Role, StartResponse, mask_email, mask_phone};
+use carekey_core::{Contact, NewAccount, Resumed};
+use serde::{Deserialize, Serialize};
+use tauri::State;
+
+/// Who is logged in, as the home screen shows them.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfileView {
+    pub user_id: String,
+    pub role: Role,
+    pub first_name: String,
+    pub last_name: String,
+    /// The email or phone, masked (`a***@example.com`, `******8901`).
+    pub contact: String,
+    /// The mobile number, masked, and whether it logs in by SMS.
+    pub phone: Option<String>,
+    pub phone_verified: bool,
+    pub responsible_clinician_id: Option<String>,
+    /// Grouped hex of the SHA-256 of this device's public key, if the
+    /// device has the user's private key.
+    pub key_fingerprint: Option<String>,
+}
+
+impl ProfileView {
+    fn new(profile: Profile, key_fingerprint: Option<String>) -> Self {
+        let contact = match (&profile.email, &profile.phone) {
+            (Some(email), _) => mask_email(email),
+            (None, Some(phone)) => mask_phone(phone),
+            (None, None) => String::new(),
+        };
+        ProfileView {
+            user_id: profile.user_id,
+            role: profile.role,
+            first_name: profile.first_name,
+            last_name: profile.last_name,
+            contact,
+            phone: profile.phone.as_deref().map(mask_phone),
+            phone_verified: profile.phone_verified,
+            responsible_clinician_id: profile.responsible_clinician_id,
+            key_fingerprint,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase", tag = "state")]
+pub enum SessionView {
+    LoggedIn { profile: ProfileView },
+    LoggedOut { reason: Option<String> },
+}
+
+/// At start-up: the saved session opens home with no code (its access
+/// token refreshed if it expired); an ended one leads to login with a reason.
+#[tauri::command]
+pub async fn session_resume(backend: State<'_, Backend>) -> Result<SessionView, CommandError> {
+    let connection = backend.connection().await?;
+    let view = match connection.client.resume().await? {
+        Resumed::LoggedIn(profile) => {
+            let fingerprint = connection.client.key_fingerprint().await?;
+            SessionView::LoggedIn {
+                profile: ProfileView::new(profile, fingerprint),
+            }
+        }
+        Resumed::LoggedOut { reason } => SessionView::LoggedOut { reason },
+    };
+    // The start-up benchmark (tests/bench/startup.py) times the first screen by this line.
+    tracing::info!(
+        logged_in = matches!(view, SessionView::LoggedIn { .. }),
+        "session resumed"
+    );
+    Ok(view)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContactInput {
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub country: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountInput {
+    pub first_name: String,
+    pub last_name: String,
+    pub role: Role,
+    pub responsible_clinician_id: Option<String>,
+}
+
+/// A code on its way, as the code screen needs it.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CodeSent {
+    /// Where it went, masked.
+    pub login: String,
+    pub expires_at: String,
+    pub resend_after: String,
+    pub code_length: u8,
+}
+
+impl From<StartResponse> for CodeSent {
+    fn from(started: StartResponse) -> Self {
+        CodeSent {
+            login: started.login,
+            expires_at: started.expires_at,
+            resend_after: started.resend_after,
+            code_length: started.code_length,
+        }
+    }
+}
+
+/// Sends a code: registers with `account`, logs in without.
+#[tauri::command]
+pub async fn login_start(
+    backend: State<'_, Backend>,
+    contact: ContactInput,
+    account: Option<AccountInput>,
+) -> Result<CodeSent, CommandError> {
+    let connection = backend.connection().await?;
+    let contact = Contact {
+        email: contact.email,
+        phone: contact.phone,
+        country: contact.country,
+    };
+    let account = account.map(|account| NewAccount {
+        first_name: account.first_name,
+        last_name: account.last_name,
+        role: account.role,
+        responsible_clinician_id: account.responsible_clinician_id,
+    });
+    if let Some(account) = &account
+        && (account.first_name.trim().is_empty() || account.last_name.trim().is_empty())
+    {
+        return Err(CommandError::new(
+            "invalid_request",
+            "Give a first and a last name.",
+        ));
+    }
+    Ok(connection
+        .client
+        .start(&contact, account.as_ref())
+        .await?
+        .into())
+}
+
+#[tauri::command]
+pub async fn login_resend(backend: State<'_, Backend>) -> Result<CodeSent, CommandError> {
+    let connection = backend.connection().await?;
+    Ok(connection.client.resend().await?.into())
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LoggedInView {
+    pub profile: ProfileView,
+    pub is_new_user: bool,
+}
+
+/// Trades the typed code for a session kept in the keychain.
+#[tauri::command]
+pub async fn login_complete(
+    backend: State<'_, Backend>,
+    code: String,
+) -> Result<LoggedInView, CommandError> {
+    let code = zeroize::Zeroizing::new(code);
+    let connection = backend.connection().await?;
+    let logged_in = connection.client.complete(&code).await?;
+    Ok(LoggedInView {
+        profile: ProfileView::new(logged_in.profile, logged_in.key_fingerprint),
+        is_new_user: logged_in.is_new_user,
+    })
+}
+
+/// The person went back from the code screen.
+#[tauri::command]
+pub async fn login_abandon(backend: State<'_, Backend>) -> Result<(), CommandError> {
+    backend.connection().await?.client.abandon().await;
+    Ok(())
+}
+
+/// Ends the session on the server and forgets it here. The private key
+/// stays in the keychain: it is the user's, not the session's.
+#[tauri::command]
+pub async fn log_out(backend: State<'_, Backend>) -> Result<(), CommandError> {
+    backend.connection().await?.client.log_out().await?;
+    Ok(())
+}
+
+/// Sends a code to a mobile number the logged-in user wants to log in with.
+#[tauri::command]
+pub async fn phone_add(
+    backend: State<'_, Backend>,
+    phone: String,
+    country: Option<String>,
+) -> Result<CodeSent, CommandError> {
+    let connection = backend.connection().await?;
+    Ok(connection
+        .client
+        .add_phone(&phone, country.as_deref())
+        .await?
+        .into())
+}
+
+/// Proves the number with its code: from now on it logs in by SMS.
+#[tauri::command]
+pub async fn phone_verify(
+    backend: State<'_, Backend>,
+    code: String,
+) -> Result<ProfileView, CommandError> {
+    let code = zeroize::Zeroizing::new(code);
+    let connection = backend.connection().await?;
+    let profile = connection.client.verify_phone(&code).await?;
+    let fingerprint = connection.client.key_fingerprint().await?;
+    Ok(ProfileView::new(profile, fingerprint))
+}

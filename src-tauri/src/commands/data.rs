@@ -1,0 +1,110 @@
+//! Data the screens show: the Dev inbox and the country list.
+
+use crate::backend::Backend;
+use crate::error::CommandError;
+use serde::{Deserialize, Serialize};
+use tauri::State;
+
+/// One message the embedded server "sent", as the phone or mailbox of the
+/// person it was for would show it.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InboxMessage {
+    pub id: String,
+    pub channel: String,
+    pub to: String,
+    #[serde(default)]
+    pub subject: Option<String>,
+    pub body: String,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DevInbox {
+    /// False when the app talks to a standalone server: its messages go
+    /// out for real, and there is nothing to show here.
+    pub available: bool,
+    /// Newest first.
+    pub messages: Vec<InboxMessage>,
+}
+
+/// How many of the latest messages the panel lists.
+const INBOX_LENGTH: usize = 50;
+
+/// The embedded server's outbox: the stand-in for the user's phone and
+/// mailbox while no real channel is configured. It holds codes by design;
+/// it exists only with the embedded development server.
+#[tauri::command]
+pub async fn dev_inbox(backend: State<'_, Backend>) -> Result<DevInbox, CommandError> {
+    let connection = backend.connection().await?;
+    let Some(outbox) = connection.outbox.clone() else {
+        return Ok(DevInbox {
+            available: false,
+            messages: Vec::new(),
+        });
+    };
+    let text = match tokio::fs::read_to_string(&outbox).await {
+        Ok(text) => text,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(error) => {
+            tracing::warn!(%error, "cannot read the outbox");
+            return Err(CommandError::new(
+                "storage_failed",
+                "The Dev inbox could not be read.",
+            ));
+        }
+    };
+    Ok(DevInbox {
+        available: true,
+        messages: latest_messages(&text, INBOX_LENGTH),
+    })
+}
+
+/// The last `count` readable lines of the outbox, newest first. A line cut
+/// short (the server was writing it) is skipped, not an error.
+fn latest_messages(outbox: &str, count: usize) -> Vec<InboxMessage> {
+    outbox
+        .lines()
+        .rev()
+        .filter_map(|line| serde_json::from_str(line).ok())
+        .take(count)
+        .collect()
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Country {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub dial: &'static str,
+}
+
+/// Countries for the phone field's picker.
+#[tauri::command]
+pub fn countries() -> Vec<Country> {
+    carekey_core::phone::COUNTRIES
+        .iter()
+        .map(|&(code, name, dial)| Country { code, name, dial })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_inbox_lists_the_newest_first_and_skips_a_partial_line() {
+        let outbox = concat!(
+            r#"{"id":"1","channel":"email","to":"a@example.com","subject":"Your CareKey code: 111111","body":"one"}"#,
+            "\n",
+            r#"{"id":"2","channel":"sms","to":"+32470123456","body":"two"}"#,
+            "\n",
+            r#"{"id":"3","channel":"sms","to":"+3247"#,
+        );
+        let messages = latest_messages(outbox, 10);
+        let ids: Vec<&str> = messages.iter().map(|message| message.id.as_str()).collect();
+        assert_eq!(ids, ["2", "1"]);
+        assert_eq!(messages[0].subject, None);
+        assert_eq!(latest_messages(outbox, 1).len(), 1);
+    }
+}

@@ -1,0 +1,102 @@
+//! The CareKey app shell: the Tauri builder, its plugins and commands, and
+//! the start of the embedded server. What the app does lives in
+//! `carekey-core`; what it shows lives in `ui/`.
+
+mod backend;
+mod commands;
+mod error;
+
+use backend::Backend;
+use tauri::Manager;
+
+/// Logs go to standard error; `CAREKEY_LOG` (or `RUST_LOG`) filters them.
+/// Emails and phone numbers are masked by the code that logs them; codes,
+/// links, tokens and keys are never logged.
+fn start_logging() {
+    let filter = std::env::var("CAREKEY_LOG")
+        .or_else(|_| std::env::var("RUST_LOG"))
+        .unwrap_or_else(|_| "info".into());
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+fn show_main_window(app: &tauri::AppHandle) {
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+}
+
+fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
+    let data_dir = app.path().app_data_dir()?;
+    let config_dir = app.path().app_config_dir()?;
+    app.manage(Backend::new(data_dir, &config_dir));
+
+    // Start the server (or check the configured one) while the window loads.
+    let handle = app.handle().clone();
+    tauri::async_runtime::spawn(async move {
+        if let Err(error) = handle.state::<Backend>().connection().await {
+            tracing::error!(code = %error.code, "cannot connect at start-up");
+        }
+    });
+
+    // Installed packages register the `carekey:` scheme themselves; a build
+    // run from the repository registers it for this user so that links open
+    // it (the link flows themselves arrive with the links work).
+    #[cfg(any(target_os = "linux", all(debug_assertions, windows)))]
+    {
+        use tauri_plugin_deep_link::DeepLinkExt;
+        if let Err(error) = app.deep_link().register_all() {
+            tracing::warn!(%error, "cannot register the carekey: scheme");
+        }
+    }
+    Ok(())
+}
+
+pub fn run() {
+    start_logging();
+    let builder = tauri::Builder::default();
+    // First, so that a second launch hands over to the running app (and
+    // its deep link, with the plugin's `deep-link` feature) before anything
+    // else of it starts.
+    #[cfg(desktop)]
+    let builder = builder.plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+        show_main_window(app);
+    }));
+    let app = builder
+        .plugin(tauri_plugin_deep_link::init())
+        .invoke_handler(tauri::generate_handler![
+            commands::auth::session_resume,
+            commands::auth::login_start,
+            commands::auth::login_resend,
+            commands::auth::login_complete,
+            commands::auth::login_abandon,
+            commands::auth::log_out,
+            commands::auth::phone_add,
+            commands::auth::phone_verify,
+            commands::keys::key_create,
+            commands::data::dev_inbox,
+            commands::data::countries,
+            commands::settings::settings_get,
+            commands::settings::settings_set_server,
+        ])
+        .setup(setup)
+        .build(tauri::generate_context!("../tauri.conf.json"));
+    let app = match app {
+        Ok(app) => app,
+        Err(error) => {
+            tracing::error!(%error, "CareKey cannot start");
+            eprintln!("CareKey cannot start: {error}");
+            std::process::exit(1);
+        }
+    };
+    app.run(|handle, event| {
+        if let tauri::RunEvent::Exit = event {
+            // Close the embedded server's database cleanly.
+            tauri::async_runtime::block_on(handle.state::<Backend>().shut_down());
+        }
+    });
+}

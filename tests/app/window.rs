@@ -1,0 +1,538 @@
+//! The real CareKey app in a real window (under Xvfb), driven through
+//! `tauri-driver` and WebKitWebDriver as a person would: register, log out,
+//! log in by SMS, quit and come back; wrong codes and bad numbers. The
+//! keychain is gnome-keyring in the test script's D-Bus session.
+//!
+//! Run it with `bash tests/run.sh` (which provides Xvfb, D-Bus, an unlocked
+//! gnome-keyring, tauri-driver and WebKitWebDriver); missing any of them is a
+//! failure with the reason, never a skip. Screenshots of every step land in
+//! `target/tmp/screenshots/`.
+
+// Test code: a failed step panics with its reason.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use base64::Engine;
+use carekey_core::vault::{Keychain, SecretStore};
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const APP: &str = env!("CARGO_BIN_EXE_carekey");
+const WAIT: Duration = Duration::from_secs(30);
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn screenshots() -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// `tauri-driver`, which starts WebKitWebDriver, which starts the app: all
+/// with this test's own data and config folders (the keychain is the
+/// session's).
+struct Driver {
+    process: Child,
+    port: u16,
+}
+
+impl Driver {
+    fn start(home: &Path) -> Driver {
+        for tool in ["tauri-driver", "WebKitWebDriver"] {
+            let found = Command::new("sh")
+                .args(["-c", &format!("command -v {tool}")])
+                .stdout(Stdio::null())
+                .status()
+                .unwrap()
+                .success();
+            assert!(
+                found,
+                "{tool} is not installed: run the tests with `bash tests/run.sh`, which installs it"
+            );
+        }
+        assert!(
+            std::env::var_os("DISPLAY").is_some(),
+            "no X display: run the tests with `bash tests/run.sh` (it starts Xvfb)"
+        );
+        let port = free_port();
+        let process = Command::new("tauri-driver")
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &free_port().to_string(),
+            ])
+            .env("XDG_DATA_HOME", home.join("data"))
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("XDG_CACHE_HOME", home.join("cache"))
+            .env_remove("CAREKEY_SERVER_URL")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("tauri-driver starts");
+        let started = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(started.elapsed() < WAIT, "tauri-driver does not listen");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Driver { process, port }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+    }
+}
+
+/// Records every IPC answer (and channel message) the page receives, so
+/// that the test can check that no secret ever reaches the web view.
+/// Tauri keeps `invoke` itself read-only, but every answer, error and
+/// channel message reaches the page through the callbacks in
+/// `__TAURI_INTERNALS__.callbacks`: wrapping each callback as it is
+/// registered sees them all.
+const RECORD_IPC: &str = r#"
+const callbacks = window.__TAURI_INTERNALS__.callbacks;
+if (!window.__ipcLog) {
+  window.__ipcLog = [];
+  const set = Map.prototype.set;
+  callbacks.set = function (id, callback) {
+    return set.call(this, id, (data) => {
+      let text;
+      try { text = JSON.stringify(data); } catch { text = String(data); }
+      window.__ipcLog.push(`${performance.now().toFixed(1)} ${text}`);
+      return callback(data);
+    });
+  };
+}
+// Every frame the page draws, to show that it keeps drawing while the key
+// is made.
+if (!window.__frames) {
+  window.__frames = [];
+  const frame = (time) => { window.__frames.push(time); requestAnimationFrame(frame); };
+  requestAnimationFrame(frame);
+}
+return Object.prototype.hasOwnProperty.call(callbacks, "set");
+"#;
+
+/// One run of the app, from launch to quit.
+struct App {
+    client: Client,
+    shots: usize,
+    name: &'static str,
+}
+
+impl App {
+    async fn launch(driver: &Driver, name: &'static str) -> App {
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert("tauri:options".into(), json!({"application": APP}));
+        capabilities.insert("browserName".into(), json!("wry"));
+        let client = ClientBuilder::rustls()
+            .unwrap()
+            .capabilities(capabilities)
+            .connect(&format!("http://127.0.0.1:{}", driver.port))
+            .await
+            .expect("tauri-driver starts the app");
+        let app = App {
+            client,
+            shots: 0,
+            name,
+        };
+        app.wait_until("the first screen", "return document.querySelector('section.screen:not([hidden])')?.id !== 'screen-loading' && !!window.__TAURI__").await;
+        let recording = app.client.execute(RECORD_IPC, vec![]).await.unwrap();
+        assert_eq!(recording, json!(true), "the IPC recorder is in place");
+        app
+    }
+
+    async fn wait_until(&self, what: &str, script: &str) {
+        let started = Instant::now();
+        loop {
+            if self.client.execute(script, vec![]).await.unwrap() == json!(true) {
+                return;
+            }
+            if started.elapsed() > WAIT {
+                let screen = self.visible_screen().await;
+                let errors = self.texts(".error").await;
+                panic!("waited in vain for {what}; on {screen}, errors: {errors:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn visible_screen(&self) -> String {
+        self.client
+            .execute(
+                "return document.querySelector('section.screen:not([hidden])')?.id || 'none'",
+                vec![],
+            )
+            .await
+            .unwrap()
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    async fn texts(&self, selector: &str) -> Vec<String> {
+        let found = self
+            .client
+            .execute(
+                "return [...document.querySelectorAll(arguments[0])].map((e) => e.textContent)",
+                vec![json!(selector)],
+            )
+            .await
+            .unwrap();
+        serde_json::from_value(found).unwrap()
+    }
+
+    async fn screen(&self, screen: &str) {
+        self.wait_until(
+            &format!("the {screen} screen"),
+            &format!("return !document.getElementById('screen-{screen}').hidden"),
+        )
+        .await;
+    }
+
+    async fn click(&self, id: &str) {
+        self.client
+            .find(Locator::Id(id))
+            .await
+            .unwrap_or_else(|error| panic!("#{id}: {error}"))
+            .click()
+            .await
+            .unwrap_or_else(|error| panic!("click #{id}: {error}"));
+    }
+
+    async fn type_into(&self, id: &str, text: &str) {
+        let field = self.client.find(Locator::Id(id)).await.unwrap();
+        field.clear().await.unwrap();
+        field.send_keys(text).await.unwrap();
+    }
+
+    async fn text(&self, id: &str) -> String {
+        self.client
+            .find(Locator::Id(id))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
+    async fn wait_text(&self, id: &str, wanted: &str) -> String {
+        self.wait_until(
+            &format!("#{id} to say {wanted:?}"),
+            &format!(
+                "return document.getElementById({id:?}).textContent.includes({wanted:?})",
+                id = id,
+                wanted = wanted
+            ),
+        )
+        .await;
+        self.text(id).await
+    }
+
+    async fn shot(&mut self, step: &str) {
+        self.shots += 1;
+        let png = self.client.screenshot().await.unwrap();
+        let path = screenshots().join(format!("{}-{:02}-{step}.png", self.name, self.shots));
+        std::fs::write(&path, png).unwrap();
+    }
+
+    /// The code in the `nth` message (oldest first) the Dev inbox shows for
+    /// `to`.
+    async fn code_for(&self, to: &str, nth: usize) -> String {
+        self.wait_until(
+            &format!("message {nth} to {to} in the Dev inbox"),
+            &format!(
+                "return [...document.querySelectorAll('#inbox-list li')].filter((m) => m.querySelector('.message-head span').textContent.endsWith(' to ' + {to:?})).length >= {nth}"
+            ),
+        )
+        .await;
+        let bodies: Vec<String> = serde_json::from_value(
+            self.client
+                .execute(
+                    "return [...document.querySelectorAll('#inbox-list li')].filter((m) => m.querySelector('.message-head span').textContent.endsWith(' to ' + arguments[0])).map((m) => m.querySelector('.message-body').textContent).reverse()",
+                    vec![json!(to)],
+                )
+                .await
+                .unwrap(),
+        )
+        .unwrap();
+        let body = &bodies[nth - 1];
+        body.split(|c: char| !c.is_ascii_digit())
+            .find(|run| run.len() == 6)
+            .unwrap_or_else(|| panic!("no code in {body:?}"))
+            .to_owned()
+    }
+
+    async fn ipc_log(&self) -> Vec<String> {
+        serde_json::from_value(
+            self.client
+                .execute("return window.__ipcLog || []", vec![])
+                .await
+                .unwrap(),
+        )
+        .unwrap()
+    }
+
+    /// Quits the app (the WebDriver session's end closes it).
+    async fn quit(self) -> Vec<String> {
+        let log = self.ipc_log().await;
+        self.client.close().await.unwrap();
+        log
+    }
+}
+
+/// What the keychain holds for this app: the session's tokens and the
+/// user's private key, in the forms they could leak in.
+fn secrets_in_keychain(user_id: &str) -> Vec<String> {
+    let keychain = Keychain::new("CareKey");
+    let mut secrets = Vec::new();
+    if let Some(session) = keychain.get("session:embedded").unwrap() {
+        let session: Value = serde_json::from_slice(&session).unwrap();
+        for field in ["accessToken", "refreshToken"] {
+            secrets.push(session[field].as_str().unwrap().to_owned());
+        }
+    }
+    let key = keychain
+        .get(&format!("rsa-oaep-sha256:{user_id}"))
+        .unwrap()
+        .expect("the private key is in the keychain");
+    let standard = base64::engine::general_purpose::STANDARD.encode(key.as_slice());
+    // A slice from the middle of the key: no prefix shared with the public half.
+    secrets.push(standard[400..480].to_owned());
+    secrets.push(
+        key[300..340]
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect(),
+    );
+    secrets
+}
+
+fn assert_no_secret(log: &[String], secrets: &[String]) {
+    assert!(!log.is_empty(), "the IPC recorder saw nothing");
+    for entry in log {
+        for secret in secrets {
+            assert!(
+                !entry.contains(secret.as_str()),
+                "a secret reached the web view: {entry}"
+            );
+        }
+    }
+}
+
+fn unique(prefix: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    format!("{prefix}-{nanos}@example.com")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_patient_registers_logs_in_by_sms_and_comes_back() {
+    let home = tempfile::tempdir().unwrap();
+    let driver = Driver::start(home.path());
+    let mut app = App::launch(&driver, "patient").await;
+    app.screen("welcome").await;
+    app.wait_until(
+        "the Dev inbox",
+        "return !document.getElementById('inbox').hidden",
+    )
+    .await;
+    app.shot("welcome").await;
+
+    // A clinician registers first: the patient needs their CareKey ID.
+    let clinician_email = unique("house");
+    app.click("choose-register").await;
+    app.screen("contact").await;
+    app.type_into("email", &clinician_email).await;
+    app.type_into("first-name", "Gregory").await;
+    app.type_into("last-name", "House").await;
+    app.click_radio("role", "clinician").await;
+    app.click("contact-submit").await;
+    app.screen("code").await;
+    let code = app.code_for(&clinician_email, 1).await;
+    app.type_into("code", &code).await;
+    // The key is made (the keys screen shows its progress), then home.
+    app.screen("home").await;
+    let clinician_id = app.text("home-id").await;
+    assert_eq!(clinician_id.len(), 36, "{clinician_id}");
+    app.click("log-out").await;
+    app.screen("welcome").await;
+
+    // The patient registers by email, with the clinician's ID.
+    let email = unique("lisa");
+    app.click("choose-register").await;
+    app.screen("contact").await;
+    app.type_into("email", &email).await;
+    app.type_into("first-name", "Lisa").await;
+    app.type_into("last-name", "Cuddy").await;
+    app.click_radio("role", "patient").await;
+    app.type_into("clinician-id", &clinician_id).await;
+    app.shot("register-patient").await;
+    app.click("contact-submit").await;
+    app.screen("code").await;
+    assert!(
+        app.text("code-sent-to").await.contains("l***@example.com"),
+        "the code screen says where the code went, masked"
+    );
+    assert!(app.text("resend").await.starts_with("Resend code in "));
+    app.shot("code").await;
+    let code = app.code_for(&email, 1).await;
+    // The whole code pasted at once works (spaces and all).
+    app.type_into("code", &format!("{} {}", &code[..3], &code[3..]))
+        .await;
+    app.screen("home").await;
+    assert_eq!(app.text("home-title").await, "Hello, Lisa Cuddy");
+    assert_eq!(app.text("home-contact").await, "l***@example.com");
+    let fingerprint = app.text("home-fingerprint").await;
+    assert_eq!(fingerprint.len(), 79, "{fingerprint}");
+    let user_id = app.text("home-id").await;
+    app.shot("home-patient").await;
+    app.frames_while_the_key_was_made().await;
+
+    // She adds her mobile number, proving it with a code.
+    app.click("phone-open").await;
+    app.type_into("phone-new", "not a number").await;
+    app.click("phone-submit").await;
+    let error = app
+        .wait_text("phone-form-error", "not a valid phone number")
+        .await;
+    app.shot("invalid-phone").await;
+    assert!(!error.contains("Error"), "{error}");
+    app.select("phone-country", "BE").await;
+    app.type_into("phone-new", "0470 12 34 56").await;
+    app.click("phone-submit").await;
+    app.wait_text("phone-sent-to", "******3456").await;
+    let code = app.code_for("+32470123456", 1).await;
+    app.type_into("phone-code", &code).await;
+    app.click("phone-submit").await;
+    app.wait_text("home-phone", "******3456").await;
+    assert!(!app.text("home-phone").await.contains("not verified"));
+
+    let mut secrets = secrets_in_keychain(&user_id);
+    app.click("log-out").await;
+    app.screen("welcome").await;
+
+    // Log in by SMS: a wrong code first.
+    app.click("choose-login").await;
+    app.screen("contact").await;
+    app.click_radio("via", "phone").await;
+    app.select("country", "BE").await;
+    app.type_into("phone", "0470 12 34 56").await;
+    app.click("contact-submit").await;
+    app.screen("code").await;
+    let code = app.code_for("+32470123456", 2).await;
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    app.type_into("code", wrong).await;
+    app.wait_text("code-error", "4 tries left").await;
+    app.shot("wrong-code").await;
+    app.type_into("code", &code).await;
+    app.screen("home").await;
+    assert_eq!(app.text("home-title").await, "Hello, Lisa Cuddy");
+    assert_eq!(app.text("home-fingerprint").await, fingerprint);
+    assert_eq!(app.text("home-id").await, user_id);
+    secrets.extend(secrets_in_keychain(&user_id));
+    let log = app.quit().await;
+    assert_no_secret(&log, &secrets);
+
+    // Relaunch: still logged in, no code asked, the same key.
+    let mut app = App::launch(&driver, "relaunch").await;
+    app.screen("home").await;
+    assert_eq!(app.text("home-title").await, "Hello, Lisa Cuddy");
+    assert_eq!(app.text("home-fingerprint").await, fingerprint);
+    app.shot("home-after-relaunch").await;
+    // Going back to the built-in server from the settings resumes the
+    // session again, this time under the recorder's eye.
+    app.click("settings-open").await;
+    app.wait_text("settings-current", "built-in server").await;
+    app.shot("settings").await;
+    app.click("settings-embedded").await;
+    app.wait_until(
+        "the session to be resumed again",
+        r#"return window.__ipcLog.some((entry) => entry.includes('"state":"loggedIn"'))"#,
+    )
+    .await;
+    app.screen("home").await;
+    secrets.extend(secrets_in_keychain(&user_id));
+    let log = app.quit().await;
+    assert_no_secret(&log, &secrets);
+
+    // An invalid number on the login form is refused with a clear sentence.
+    let mut app = App::launch(&driver, "invalid-phone").await;
+    app.screen("home").await;
+    app.click("log-out").await;
+    app.screen("welcome").await;
+    app.click("choose-login").await;
+    app.click_radio("via", "phone").await;
+    app.select("country", "BE").await;
+    app.type_into("phone", "12").await;
+    app.click("contact-submit").await;
+    app.wait_text("contact-error", "not a valid phone number")
+        .await;
+    assert_eq!(app.visible_screen().await, "screen-contact");
+    app.shot("login-invalid-phone").await;
+    app.quit().await;
+}
+
+impl App {
+    /// The page kept drawing frames while the key was made (off the UI
+    /// thread): the frames between the first progress report and the last.
+    async fn frames_while_the_key_was_made(&self) {
+        let measured = self
+            .client
+            .execute(
+                r#"
+                const at = (word) => window.__ipcLog.filter((e) => e.includes(word)).map((e) => Number(e.split(" ")[0]));
+                const start = Math.min(...at('"stage":"searchingPrimes"'));
+                const end = Math.max(...at('"stage":"done"'));
+                const frames = window.__frames.filter((t) => t >= start && t <= end);
+                let gap = 0;
+                for (let i = 1; i < frames.length; i++) gap = Math.max(gap, frames[i] - frames[i - 1]);
+                return { ms: end - start, frames: frames.length, longestGap: gap };
+                "#,
+                vec![],
+            )
+            .await
+            .unwrap();
+        eprintln!("UI frames while the key was made: {measured}");
+        assert!(
+            measured["frames"].as_u64().unwrap() >= 2,
+            "the page stopped drawing while the key was made: {measured}"
+        );
+    }
+
+    async fn click_radio(&self, name: &str, value: &str) {
+        self.client
+            .find(Locator::Css(&format!(
+                "input[name={name:?}][value={value:?}]"
+            )))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+
+    async fn select(&self, id: &str, value: &str) {
+        self.client
+            .find(Locator::Css(&format!("#{id} option[value={value:?}]")))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+}

@@ -1,0 +1,54 @@
+// The one module that talks to Tauri. Every other module calls these
+// functions and gets plain data, or an AppError with a code and a sentence.
+
+export class AppError extends Error {
+  constructor(code, message, extra = {}) {
+    super(message);
+    this.code = code;
+    this.attemptsLeft = extra.attemptsLeft;
+    this.retryAfter = extra.retryAfter;
+  }
+}
+
+function tauri() {
+  const api = window.__TAURI__;
+  if (!api || !api.core) {
+    throw new AppError("no_backend", "CareKey's window is open outside the app.");
+  }
+  return api.core;
+}
+
+async function call(command, args = {}) {
+  try {
+    return await tauri().invoke(command, args);
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    if (error && typeof error === "object" && typeof error.code === "string") {
+      throw new AppError(error.code, error.message, error);
+    }
+    // Tauri's own failures are strings meant for developers: keep them in
+    // the console, show a sentence.
+    console.error(command, error);
+    throw new AppError("internal", "Something went wrong inside CareKey. Please try again.");
+  }
+}
+
+export const resumeSession = () => call("session_resume");
+export const startLogin = (contact, account) => call("login_start", { contact, account });
+export const resendCode = () => call("login_resend");
+export const completeLogin = (code) => call("login_complete", { code });
+export const abandonLogin = () => call("login_abandon");
+export const logOut = () => call("log_out");
+export const addPhone = (phone, country) => call("phone_add", { phone, country });
+export const verifyPhone = (code) => call("phone_verify", { code });
+export const devInbox = () => call("dev_inbox");
+export const countries = () => call("countries");
+export const serverSettings = () => call("settings_get");
+export const useServer = (url) => call("settings_set_server", { url });
+
+// Makes the device keypair; `onProgress` gets each step as it happens.
+export function createKey(onProgress) {
+  const channel = new (tauri().Channel)();
+  channel.onmessage = onProgress;
+  return call("key_create", { onProgress: channel });
+}
