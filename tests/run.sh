@@ -18,7 +18,7 @@ cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
 # Built first, so that the window tests do not wait on the compiler.
-cargo build --workspace --all-targets --locked
+cargo test --workspace --all-targets --locked --no-run
 
 # The tests get an X display of their own (Xvfb: the app's window), a D-Bus
 # session with gnome-keyring unlocked (the OS keychain the app uses), and

@@ -616,5 +616,5 @@ function wire() {
 }
 
 wire();
-fillCountries().catch((error) => console.error(error));
-boot();
+// The first screen first; the country list is needed only on a later one.
+boot().then(() => fillCountries()).catch((error) => console.error(error));

@@ -5,6 +5,7 @@
 mod backend;
 mod commands;
 mod error;
+mod scheme;
 
 use backend::Backend;
 use tauri::Manager;
@@ -19,6 +20,7 @@ fn start_logging() {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .try_init();
 }
 
@@ -43,16 +45,6 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
         }
     });
 
-    // Installed packages register the `carekey:` scheme themselves; a build
-    // run from the repository registers it for this user so that links open
-    // it (the link flows themselves arrive with the links work).
-    #[cfg(any(target_os = "linux", all(debug_assertions, windows)))]
-    {
-        use tauri_plugin_deep_link::DeepLinkExt;
-        if let Err(error) = app.deep_link().register_all() {
-            tracing::warn!(%error, "cannot register the carekey: scheme");
-        }
-    }
     Ok(())
 }
 

@@ -484,7 +484,49 @@ async fn a_patient_registers_logs_in_by_sms_and_comes_back() {
         .await;
     assert_eq!(app.visible_screen().await, "screen-contact");
     app.shot("login-invalid-phone").await;
+
+    // Settings: a standalone server instead of the built-in one. A wrong
+    // address is refused; a real server is used, with a session of its own
+    // and no Dev inbox (its messages would go out for real).
+    let dir = tempfile::tempdir().unwrap();
+    let standalone = carekey_server::start(carekey_server::Settings {
+        listen: "127.0.0.1:0".into(),
+        database_url: format!("sqlite://{}", dir.path().join("standalone.db").display()),
+        outbox_file: dir.path().join("outbox.jsonl").display().to_string(),
+        ..carekey_server::Settings::default()
+    })
+    .await
+    .unwrap();
+    app.click("settings-open").await;
+    app.type_into("server-url", "carekey.example.org").await;
+    app.click("settings-save").await;
+    app.wait_text("settings-error", "Give the server's address")
+        .await;
+    let closed = "http://127.0.0.1:9";
+    app.type_into("server-url", closed).await;
+    app.click("settings-save").await;
+    app.wait_text("settings-error", "No CareKey server answers")
+        .await;
+    app.type_into("server-url", &standalone.url()).await;
+    app.click("settings-save").await;
+    app.screen("welcome").await;
+    app.wait_until(
+        "the Dev inbox to go",
+        "return document.getElementById('inbox').hidden && document.getElementById('inbox-toggle').hidden",
+    )
+    .await;
+    app.click("settings-open").await;
+    app.wait_text("settings-current", &standalone.url()).await;
+    app.shot("standalone-server").await;
+    app.click("settings-embedded").await;
+    app.screen("welcome").await;
+    app.wait_until(
+        "the Dev inbox to come back",
+        "return !document.getElementById('inbox-toggle').hidden",
+    )
+    .await;
     app.quit().await;
+    standalone.shutdown().await;
 }
 
 impl App {

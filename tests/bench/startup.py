@@ -23,7 +23,6 @@ import tempfile
 import threading
 import time
 
-ROUNDS = int(sys.argv[1]) if len(sys.argv) > 1 else 9
 SETTLE = 3.0
 TIMEOUT = 60.0
 
@@ -105,6 +104,7 @@ def run_once(binary, marker):
 
 
 def main():
+    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 9
     for name, (binary, _) in APPS.items():
         if not os.access(binary, os.X_OK):
             raise SystemExit(f"{binary} is missing: run tests/bench/startup.sh")
@@ -113,10 +113,10 @@ def main():
     # binaries and WebKit from disk.
     for name, (binary, marker) in APPS.items():
         run_once(binary, marker)
-    for _ in range(ROUNDS):
+    for _ in range(rounds):
         for name, (binary, marker) in APPS.items():
             results[name].append(run_once(binary, marker))
-    print(f"start-up to an interactive first screen and memory, {ROUNDS} launches each, interleaved")
+    print(f"start-up to an interactive first screen and memory, {rounds} launches each, interleaved")
     medians = {}
     for name, samples in results.items():
         startups = [sample[0] * 1000 for sample in samples]

@@ -57,7 +57,10 @@ pub enum SessionView {
 /// At start-up: the saved session opens home with no code (its access
 /// token refreshed if it expired); an ended one leads to login with a reason.
 #[tauri::command]
-pub async fn session_resume(backend: State<'_, Backend>) -> Result<SessionView, CommandError> {
+pub async fn session_resume(
+    app: tauri::AppHandle,
+    backend: State<'_, Backend>,
+) -> Result<SessionView, CommandError> {
     let connection = backend.connection().await?;
     let view = match connection.client.resume().await? {
         Resumed::LoggedIn(profile) => {
@@ -73,6 +76,7 @@ pub async fn session_resume(backend: State<'_, Backend>) -> Result<SessionView, 
         logged_in = matches!(view, SessionView::LoggedIn { .. }),
         "session resumed"
     );
+    crate::scheme::register_after_first_screen(&app);
     Ok(view)
 }
 

@@ -1,0 +1,27 @@
+//! The `carekey:` URL scheme's registration with the desktop.
+//!
+//! Installed packages register the scheme themselves; a build run from the
+//! repository registers it for this user, so that links open the app (the
+//! link flows themselves are handled with the links work). Registering
+//! writes a desktop entry and runs the desktop's database tools, a few
+//! hundred milliseconds of other processes: it waits until the first screen
+//! is up, so that it does not slow the start, and runs once per launch.
+
+use std::sync::Once;
+
+static REGISTERED: Once = Once::new();
+
+pub fn register_after_first_screen<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
+    #[cfg(any(target_os = "linux", all(debug_assertions, windows)))]
+    REGISTERED.call_once(|| {
+        use tauri_plugin_deep_link::DeepLinkExt;
+        let app = app.clone();
+        std::thread::spawn(move || {
+            if let Err(error) = app.deep_link().register_all() {
+                tracing::warn!(%error, "cannot register the carekey: scheme");
+            }
+        });
+    });
+    #[cfg(not(any(target_os = "linux", all(debug_assertions, windows))))]
+    let _ = (app, &REGISTERED);
+}
