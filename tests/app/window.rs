@@ -12,6 +12,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use base64::Engine;
+use carekey_api::SecretString;
+use carekey_core::ApiClient;
 use carekey_core::vault::{Keychain, SecretStore};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
@@ -340,8 +342,18 @@ fn unique(prefix: &str) -> String {
     format!("{prefix}-{nanos}@example.com")
 }
 
+/// The whole journey takes about 20 s; a WebDriver call that never answers
+/// fails the test here instead of holding CI until its own limit.
+const JOURNEY_LIMIT: Duration = Duration::from_secs(300);
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_patient_registers_logs_in_by_sms_and_comes_back() {
+    tokio::time::timeout(JOURNEY_LIMIT, journey())
+        .await
+        .expect("the window test did not finish in 5 minutes");
+}
+
+async fn journey() {
     let home = tempfile::tempdir().unwrap();
     let driver = Driver::start(home.path());
     let mut app = App::launch(&driver, "patient").await;
@@ -457,7 +469,13 @@ async fn a_patient_registers_logs_in_by_sms_and_comes_back() {
     // Going back to the built-in server from the settings resumes the
     // session again, this time under the recorder's eye.
     app.click("settings-open").await;
-    app.wait_text("settings-current", "built-in server").await;
+    let current = app.wait_text("settings-current", "built-in server").await;
+    let server_url = current
+        .split_whitespace()
+        .find(|word| word.starts_with("http://"))
+        .unwrap()
+        .trim_end_matches('.')
+        .to_owned();
     app.shot("settings").await;
     app.click("settings-embedded").await;
     app.wait_until(
@@ -467,14 +485,30 @@ async fn a_patient_registers_logs_in_by_sms_and_comes_back() {
     .await;
     app.screen("home").await;
     secrets.extend(secrets_in_keychain(&user_id));
+    // The session is revoked behind the app's back (as logging out on the
+    // server, or an operator, would).
+    let session = Keychain::new("CareKey")
+        .get("session:embedded")
+        .unwrap()
+        .unwrap();
+    let session: Value = serde_json::from_slice(&session).unwrap();
+    let token = |field: &str| SecretString::new(session[field].as_str().unwrap().to_owned());
+    ApiClient::new(&server_url)
+        .unwrap()
+        .logout(&token("accessToken"), &token("refreshToken"))
+        .await
+        .unwrap();
     let log = app.quit().await;
     assert_no_secret(&log, &secrets);
 
-    // An invalid number on the login form is refused with a clear sentence.
-    let mut app = App::launch(&driver, "invalid-phone").await;
-    app.screen("home").await;
-    app.click("log-out").await;
+    // Next launch: the login screen, saying why.
+    let mut app = App::launch(&driver, "revoked").await;
     app.screen("welcome").await;
+    app.wait_text("welcome-reason", "Your session has ended")
+        .await;
+    app.shot("session-ended").await;
+
+    // An invalid number on the login form is refused with a clear sentence.
     app.click("choose-login").await;
     app.click_radio("via", "phone").await;
     app.select("country", "BE").await;
