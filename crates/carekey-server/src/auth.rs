@@ -774,6 +774,57 @@ impl Operations {
     }
 }
 
+/// The tables of requests that wait for a code.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum CodeRequests {
+    Logins,
+    PhoneVerifications,
+}
+
+/// A wrong code: counts it against its request (locked at the limit) and
+/// against the identifier, commits that (although the answer is an error),
+/// and says how many tries are left.
+pub(crate) async fn refuse_wrong_code(
+    state: &AppState,
+    mut tx: crate::db::Tx,
+    table: CodeRequests,
+    request_id: &str,
+    failed_before: i64,
+    contact: &Contact,
+) -> Result<ServiceError, ServiceError> {
+    let policy = &state.policy;
+    let now = state.clock.now_ms();
+    let failed = failed_before + 1;
+    let locked = failed >= i64::from(policy.max_attempts_per_request);
+    let sql = match table {
+        CodeRequests::Logins => {
+            "UPDATE auth_requests SET failed_attempts = $2, status = $3 WHERE id = $1"
+        }
+        CodeRequests::PhoneVerifications => {
+            "UPDATE phone_verifications SET failed_attempts = $2, status = $3 WHERE id = $1"
+        }
+    };
+    sqlx::query(sql)
+        .bind(request_id.to_owned())
+        .bind(failed)
+        .bind(if locked { "locked" } else { "pending" })
+        .execute(&mut *tx)
+        .await?;
+    limits::record_failure(
+        &mut tx,
+        &contact.key(),
+        policy.max_consecutive_failures,
+        policy.failure_lockout_ms,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    let attempts_left = i64::from(policy.max_attempts_per_request) - failed;
+    Ok(ServiceError::InvalidCode {
+        attempts_left: u32::try_from(attempts_left.max(0)).unwrap_or(0),
+    })
+}
+
 /// Decides under a row lock: counts a wrong code against the request and the
 /// identifier (committed although the answer is an error), or redeems a right
 /// one, creating the account of a registration.
@@ -785,7 +836,6 @@ async fn redeem_locked(
     device_verifier: Option<&str>,
 ) -> Result<Redeemed, ServiceError> {
     let now = state.clock.now_ms();
-    let policy = &state.policy;
     let mut tx = state.db.begin().await?;
     let lock = match state.db.backend() {
         Backend::Sqlite => "",
@@ -799,27 +849,15 @@ async fn redeem_locked(
     let current = RequestState::from_row(&row)?;
     let contact = &current.contact;
     if !current.assess(state, flavor, request_id, code, device_verifier, now)? {
-        let failed = current.failed_attempts + 1;
-        let locked = failed >= i64::from(policy.max_attempts_per_request);
-        sqlx::query("UPDATE auth_requests SET failed_attempts = $2, status = $3 WHERE id = $1")
-            .bind(request_id.to_owned())
-            .bind(failed)
-            .bind(if locked { "locked" } else { "pending" })
-            .execute(&mut *tx)
-            .await?;
-        limits::record_failure(
-            &mut tx,
-            &contact.key(),
-            policy.max_consecutive_failures,
-            policy.failure_lockout_ms,
-            now,
+        return Err(refuse_wrong_code(
+            state,
+            tx,
+            CodeRequests::Logins,
+            request_id,
+            current.failed_attempts,
+            contact,
         )
-        .await?;
-        tx.commit().await?;
-        let attempts_left = i64::from(policy.max_attempts_per_request) - failed;
-        return Err(ServiceError::InvalidCode {
-            attempts_left: u32::try_from(attempts_left.max(0)).unwrap_or(0),
-        });
+        .await?);
     }
     let consumed = sqlx::query(
         "UPDATE auth_requests SET status = 'completed', completed_at = $2, code_hash = NULL \

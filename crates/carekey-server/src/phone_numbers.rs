@@ -6,7 +6,7 @@
 //! usable. The same limits as login codes apply: send limits per number, IP
 //! and number range, 5 tries per request, lockout after repeated failures.
 
-use crate::auth::{message_queued, prepare_message, send_limits};
+use crate::auth::{CodeRequests, message_queued, prepare_message, refuse_wrong_code, send_limits};
 use crate::clock::rfc3339;
 use crate::error::ServiceError;
 use crate::identity::Contact;
@@ -102,7 +102,6 @@ pub async fn verify(
         return Err(ServiceError::UnknownRequest);
     }
     let now = state.clock.now_ms();
-    let policy = &state.policy;
     let mut tx = state.db.begin().await?;
     let sql = format!(
         "SELECT phone, code_hash, code_expires_at, failed_attempts, status \
@@ -136,29 +135,15 @@ pub async fn verify(
         .as_deref()
         .is_some_and(|stored| state.codes.matches(request_id, code.trim(), stored));
     if !right {
-        let failed = failed + 1;
-        let locked = failed >= i64::from(policy.max_attempts_per_request);
-        sqlx::query(
-            "UPDATE phone_verifications SET failed_attempts = $2, status = $3 WHERE id = $1",
+        return Err(refuse_wrong_code(
+            state,
+            tx,
+            CodeRequests::PhoneVerifications,
+            request_id,
+            failed,
+            &contact,
         )
-        .bind(request_id.to_owned())
-        .bind(failed)
-        .bind(if locked { "locked" } else { "pending" })
-        .execute(&mut *tx)
-        .await?;
-        limits::record_failure(
-            &mut tx,
-            &contact.key(),
-            policy.max_consecutive_failures,
-            policy.failure_lockout_ms,
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        let attempts_left = i64::from(policy.max_attempts_per_request) - failed;
-        return Err(ServiceError::InvalidCode {
-            attempts_left: u32::try_from(attempts_left.max(0)).unwrap_or(0),
-        });
+        .await?);
     }
     sqlx::query(
         "UPDATE phone_verifications SET status = 'completed', code_hash = NULL WHERE id = $1",

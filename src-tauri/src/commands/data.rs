@@ -43,7 +43,7 @@ pub async fn dev_inbox(backend: State<'_, Backend>) -> Result<DevInbox, CommandE
             messages: Vec::new(),
         });
     };
-    let text = match tokio::fs::read_to_string(&outbox).await {
+    let text = match read_tail(&outbox).await {
         Ok(text) => text,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => String::new(),
         Err(error) => {
@@ -58,6 +58,29 @@ pub async fn dev_inbox(backend: State<'_, Backend>) -> Result<DevInbox, CommandE
         available: true,
         messages: latest_messages(&text, INBOX_LENGTH),
     })
+}
+
+/// The outbox only grows and the panel asks every second or two: read its
+/// end, enough for the latest messages (a message is well under 2 KiB).
+const TAIL_BYTES: u64 = 128 * 1024;
+
+async fn read_tail(path: &std::path::Path) -> std::io::Result<String> {
+    use tokio::io::{AsyncReadExt, AsyncSeekExt};
+    let mut file = tokio::fs::File::open(path).await?;
+    let length = file.metadata().await?.len();
+    let start = length.saturating_sub(TAIL_BYTES);
+    file.seek(std::io::SeekFrom::Start(start)).await?;
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes).await?;
+    // Starting mid-file lands mid-line (maybe mid-character): drop that line.
+    if start > 0 {
+        let first_line_end = bytes
+            .iter()
+            .position(|&byte| byte == b'\n')
+            .map_or(bytes.len(), |at| at + 1);
+        bytes.drain(..first_line_end);
+    }
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 /// The last `count` readable lines of the outbox, newest first. A line cut
@@ -106,5 +129,31 @@ mod tests {
         assert_eq!(ids, ["2", "1"]);
         assert_eq!(messages[0].subject, None);
         assert_eq!(latest_messages(outbox, 1).len(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_long_outbox_is_read_from_its_end() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("outbox.jsonl");
+        let line = |id: usize| {
+            format!(
+                r#"{{"id":"{id}","channel":"sms","to":"+32470123456","body":"{}"}}"#,
+                "é".repeat(500)
+            )
+        };
+        let text: String = (0..1000).map(|id| line(id) + "\n").collect();
+        std::fs::write(&path, &text).unwrap();
+        let tail = read_tail(&path).await.unwrap();
+        assert!(tail.len() < text.len());
+        let messages = latest_messages(&tail, INBOX_LENGTH);
+        assert_eq!(messages.len(), INBOX_LENGTH);
+        assert_eq!(messages[0].id, "999");
+        assert_eq!(
+            read_tail(&dir.path().join("none"))
+                .await
+                .unwrap_err()
+                .kind(),
+            std::io::ErrorKind::NotFound
+        );
     }
 }
