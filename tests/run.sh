@@ -8,6 +8,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash tests/setup.sh
+
+# The debug build of the workspace and its tests needs about 7 GB; a full disk
+# shows up as a linker crash far from its cause, so say it first.
+free_kb=$(df -Pk . | awk 'NR == 2 { print $4 }')
+if (( free_kb < 8 * 1024 * 1024 )); then
+    echo "warning: $((free_kb / 1024 / 1024)) GB free here; the build needs about 7 GB" >&2
+fi
 export PATH="$HOME/.cargo/bin:$PATH"
 
 export CAREKEY_TEST_PYTHON="$PWD/target/test-python/bin/python"
