@@ -5,7 +5,8 @@
 #                         other libraries Tauri builds on, gnome-keyring
 #   tests/setup.sh test   (the default) also PostgreSQL, a Python virtualenv
 #                         with the test SMTP server (aiosmtpd), Xvfb,
-#                         WebKitWebDriver and tauri-driver
+#                         WebKitWebDriver and tauri-driver, and the reference
+#                         tools the benchmarks compare with (openssl, argon2)
 # Safe to run again: it only installs what is absent. Works as root (CI) or as
 # a user with sudo; never asks questions.
 set -euo pipefail
@@ -20,7 +21,7 @@ if [ "$PROFILE" = run ] || [ "$PROFILE" = test ]; then
         dbus dbus-x11 gnome-keyring desktop-file-utils xdg-utils libglib2.0-bin)
 fi
 if [ "$PROFILE" = test ]; then
-    APT_PACKAGES+=(python3 python3-venv postgresql xvfb webkit2gtk-driver at-spi2-core)
+    APT_PACKAGES+=(python3 python3-venv postgresql xvfb webkit2gtk-driver at-spi2-core openssl argon2)
 fi
 
 as_root() {

@@ -35,6 +35,16 @@ pub enum ErrorCode {
     /// The phone number is already the login of another account.
     ContactTaken,
     NotFound,
+    /// The account has no key backup of that kind.
+    NoBackup,
+    /// The backup changed since the version the client read; read it again.
+    VersionConflict,
+    /// No such key transfer for this account: never made, or already taken.
+    UnknownTransfer,
+    /// The key transfer waited too long and was deleted; make a new one.
+    TransferExpired,
+    /// A data sample names a recipient (or a key) it may not be shared with.
+    InvalidRecipient,
     /// The server or a service it depends on cannot answer now.
     Unavailable,
     InternalError,
@@ -63,6 +73,11 @@ impl ErrorCode {
             ErrorCode::ChannelUnavailable => "channel_unavailable",
             ErrorCode::ContactTaken => "contact_taken",
             ErrorCode::NotFound => "not_found",
+            ErrorCode::NoBackup => "no_backup",
+            ErrorCode::VersionConflict => "version_conflict",
+            ErrorCode::UnknownTransfer => "unknown_transfer",
+            ErrorCode::TransferExpired => "transfer_expired",
+            ErrorCode::InvalidRecipient => "invalid_recipient",
             ErrorCode::Unavailable => "unavailable",
             ErrorCode::InternalError => "internal_error",
             ErrorCode::Unknown => "unknown",
@@ -116,6 +131,11 @@ mod tests {
             ErrorCode::ChannelUnavailable,
             ErrorCode::ContactTaken,
             ErrorCode::NotFound,
+            ErrorCode::NoBackup,
+            ErrorCode::VersionConflict,
+            ErrorCode::UnknownTransfer,
+            ErrorCode::TransferExpired,
+            ErrorCode::InvalidRecipient,
             ErrorCode::Unavailable,
             ErrorCode::InternalError,
         ] {

@@ -217,6 +217,172 @@ pub struct PublicKeys {
     pub keys: Vec<PublicKeyInfo>,
 }
 
+/// Which key backup: sealed under the user's password, or under the
+/// random recovery key they were shown once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum BackupKind {
+    Password,
+    Recovery,
+}
+
+impl BackupKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BackupKind::Password => "password",
+            BackupKind::Recovery => "recovery",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "password" => Some(BackupKind::Password),
+            "recovery" => Some(BackupKind::Recovery),
+            _ => None,
+        }
+    }
+}
+
+/// `PUT /v1/me/backups/{kind}`: a sealed backup envelope (opaque to the
+/// server). With `expectedVersion`, it replaces only that version.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct BackupUpload {
+    /// The envelope, standard base64.
+    pub envelope: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_version: Option<i64>,
+}
+
+/// A stored backup, without its envelope (`GET /v1/me/backups`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct BackupInfo {
+    pub kind: BackupKind,
+    /// 1 for the first, one more at each replacement.
+    pub version: i64,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Backups {
+    pub backups: Vec<BackupInfo>,
+}
+
+/// `GET /v1/me/backups/{kind}`: the envelope itself (rate-limited, and
+/// recorded in the account's audit log).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Backup {
+    pub kind: BackupKind,
+    pub version: i64,
+    pub updated_at: String,
+    pub envelope: String,
+}
+
+/// One thing done with the account's keys, as the user sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct AuditEvent {
+    pub at: String,
+    /// `backup_stored`, `backup_fetched`, `transfer_offered`,
+    /// `transfer_taken`, `key_registered`.
+    pub action: String,
+    /// The backup kind or the key fingerprint concerned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// The client address the request came from.
+    pub ip: String,
+}
+
+/// `GET /v1/me/audit`: newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct AuditLog {
+    pub events: Vec<AuditEvent>,
+}
+
+/// `POST /v1/me/transfers`: the key sealed for a new device of the same user.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct TransferUpload {
+    pub envelope: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct TransferOffer {
+    pub transfer_id: String,
+    pub expires_at: String,
+}
+
+/// `POST /v1/me/transfers/{id}/take`: the envelope, deleted as it is given.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Transfer {
+    pub envelope: String,
+}
+
+/// A sample's content key, RSA-OAEP-SHA256-wrapped for one public key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct WrappedKey {
+    pub recipient_id: String,
+    /// The recipient's key (`keyId` of `GET /v1/users/{id}/keys`).
+    pub key_id: String,
+    /// Standard base64.
+    pub wrapped_key: String,
+}
+
+/// `POST /v1/samples`: an encrypted data sample (iCure's DataSample); the
+/// server stores the ciphertext and the wrapped keys, never a plaintext.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct SampleUpload {
+    /// A UUID made by the client; it is bound into the ciphertext.
+    pub id: String,
+    /// Standard base64.
+    pub ciphertext: String,
+    /// At least one for the owner (the caller).
+    pub keys: Vec<WrappedKey>,
+}
+
+/// A data sample the caller may read: its ciphertext and the content key
+/// wrapped for the caller's keys only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Sample {
+    pub id: String,
+    pub owner_id: String,
+    pub owner_name: String,
+    pub created_at: String,
+    pub ciphertext: String,
+    pub keys: Vec<WrappedKey>,
+}
+
+/// `GET /v1/samples`: the caller's own samples and those shared with them,
+/// newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Samples {
+    pub samples: Vec<Sample>,
+}
+
 /// BioT's form: six asterisks and the last four digits (`******8901`).
 pub fn mask_phone(number: &str) -> String {
     let digits: Vec<char> = number.chars().filter(char::is_ascii_digit).collect();

@@ -10,19 +10,12 @@
 // A benchmark reports by printing and fails by panicking.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use carekey_core::KeyPair;
+use common::{median, ms, percentile};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-fn median(samples: &mut [Duration]) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
-}
-
-fn percentile(samples: &[Duration], fraction: f64) -> Duration {
-    let index = ((samples.len() - 1) as f64 * fraction).round() as usize;
-    samples[index]
-}
 
 fn openssl_once() -> Duration {
     let started = Instant::now();
@@ -52,11 +45,7 @@ fn carekey_once() -> Duration {
 }
 
 fn main() {
-    let benchmarking = std::env::args().any(|argument| argument == "--bench");
-    let rounds: usize = std::env::args()
-        .skip(1)
-        .find_map(|argument| argument.parse().ok())
-        .unwrap_or(if benchmarking { 31 } else { 2 });
+    let rounds = common::rounds(31, 2);
     // The process start of `openssl` is part of its figure; measure it alone
     // to report it (it is small next to key generation).
     let mut start_only: Vec<Duration> = (0..5)
@@ -80,16 +69,16 @@ fn main() {
     println!("RSA-2048 key generation, {rounds} keys each, interleaved");
     println!(
         "  carekey (rsa crate): median {:>7.1} ms  p10 {:>7.1}  p90 {:>7.1}",
-        ours_median.as_secs_f64() * 1e3,
-        percentile(&ours, 0.1).as_secs_f64() * 1e3,
-        percentile(&ours, 0.9).as_secs_f64() * 1e3
+        ms(ours_median),
+        ms(percentile(&ours, 0.1)),
+        ms(percentile(&ours, 0.9))
     );
     println!(
         "  openssl genpkey:     median {:>7.1} ms  p10 {:>7.1}  p90 {:>7.1}  (process start alone {:.1} ms)",
-        theirs_median.as_secs_f64() * 1e3,
-        percentile(&theirs, 0.1).as_secs_f64() * 1e3,
-        percentile(&theirs, 0.9).as_secs_f64() * 1e3,
-        median(&mut start_only).as_secs_f64() * 1e3
+        ms(theirs_median),
+        ms(percentile(&theirs, 0.1)),
+        ms(percentile(&theirs, 0.9)),
+        ms(median(&mut start_only))
     );
     println!(
         "  ratio carekey / openssl: {:.2} (target: at most 2.00)",

@@ -2,9 +2,10 @@
 
 use crate::error::CoreError;
 use carekey_api::{
-    ApiError, CompleteRequest, LogoutRequest, PhoneRequest, PhoneVerifyRequest, Profile,
-    PublicKeyInfo, PublicKeyUpload, PublicKeys, RefreshRequest, ResendRequest, SecretString,
-    SessionResponse, StartRequest, StartResponse,
+    ApiError, AuditLog, Backup, BackupInfo, BackupKind, BackupUpload, Backups, CompleteRequest,
+    LogoutRequest, PhoneRequest, PhoneVerifyRequest, Profile, PublicKeyInfo, PublicKeyUpload,
+    PublicKeys, RefreshRequest, ResendRequest, Sample, SampleUpload, Samples, SecretString,
+    SessionResponse, StartRequest, StartResponse, Transfer, TransferOffer, TransferUpload,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -84,6 +85,20 @@ impl ApiClient {
         if let Some(token) = bearer {
             request = request.bearer_auth(token.expose());
         }
+        self.send(request).await
+    }
+
+    async fn put<B: Serialize, R: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+        bearer: &SecretString,
+    ) -> Result<R, CoreError> {
+        let request = self
+            .http
+            .put(format!("{}{path}", self.base))
+            .json(body)
+            .bearer_auth(bearer.expose());
         self.send(request).await
     }
 
@@ -179,4 +194,87 @@ impl ApiClient {
     pub async fn keys(&self, access_token: &SecretString) -> Result<PublicKeys, CoreError> {
         self.get("/v1/keys", access_token).await
     }
+
+    /// The public keys of someone the caller shares with.
+    pub async fn user_keys(
+        &self,
+        access_token: &SecretString,
+        user_id: &str,
+    ) -> Result<PublicKeys, CoreError> {
+        self.get(
+            &format!("/v1/users/{}/keys", path_part(user_id)),
+            access_token,
+        )
+        .await
+    }
+
+    pub async fn backups(&self, access_token: &SecretString) -> Result<Backups, CoreError> {
+        self.get("/v1/me/backups", access_token).await
+    }
+
+    pub async fn store_backup(
+        &self,
+        access_token: &SecretString,
+        kind: BackupKind,
+        upload: &BackupUpload,
+    ) -> Result<BackupInfo, CoreError> {
+        self.put(
+            &format!("/v1/me/backups/{}", kind.as_str()),
+            upload,
+            access_token,
+        )
+        .await
+    }
+
+    pub async fn fetch_backup(
+        &self,
+        access_token: &SecretString,
+        kind: BackupKind,
+    ) -> Result<Backup, CoreError> {
+        self.get(&format!("/v1/me/backups/{}", kind.as_str()), access_token)
+            .await
+    }
+
+    pub async fn audit(&self, access_token: &SecretString) -> Result<AuditLog, CoreError> {
+        self.get("/v1/me/audit", access_token).await
+    }
+
+    pub async fn offer_transfer(
+        &self,
+        access_token: &SecretString,
+        upload: &TransferUpload,
+    ) -> Result<TransferOffer, CoreError> {
+        self.post("/v1/me/transfers", upload, Some(access_token))
+            .await
+    }
+
+    pub async fn take_transfer(
+        &self,
+        access_token: &SecretString,
+        transfer_id: &str,
+    ) -> Result<Transfer, CoreError> {
+        let path = format!("/v1/me/transfers/{}/take", path_part(transfer_id));
+        self.post(&path, &serde_json::json!({}), Some(access_token))
+            .await
+    }
+
+    pub async fn create_sample(
+        &self,
+        access_token: &SecretString,
+        upload: &SampleUpload,
+    ) -> Result<Sample, CoreError> {
+        self.post("/v1/samples", upload, Some(access_token)).await
+    }
+
+    pub async fn samples(&self, access_token: &SecretString) -> Result<Samples, CoreError> {
+        self.get("/v1/samples", access_token).await
+    }
+}
+
+/// Ids go into paths: anything but letters, digits and dashes is dropped,
+/// so that an id can never name another route.
+fn path_part(id: &str) -> String {
+    id.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect()
 }

@@ -49,15 +49,17 @@ pub struct LoggedIn {
 }
 
 pub struct Client {
-    api: ApiClient,
-    sessions: Sessions,
-    store: Arc<dyn SecretStore>,
+    pub(crate) api: ApiClient,
+    pub(crate) sessions: Sessions,
+    pub(crate) store: Arc<dyn SecretStore>,
     pending: Mutex<Option<PendingLogin>>,
     /// The phone verification waiting for its code (its request id).
     pending_phone: Mutex<Option<String>>,
+    /// A recovery key shown to the person, not yet confirmed written down.
+    pub(crate) pending_recovery: Mutex<Option<crate::recovery::RecoveryKey>>,
 }
 
-fn private_key_entry(user_id: &str) -> String {
+pub(crate) fn private_key_entry(user_id: &str) -> String {
     format!("rsa-oaep-sha256:{user_id}")
 }
 
@@ -83,6 +85,7 @@ impl Client {
             store,
             pending: Mutex::new(None),
             pending_phone: Mutex::new(None),
+            pending_recovery: Mutex::new(None),
         })
     }
 
@@ -190,6 +193,7 @@ impl Client {
 
     pub async fn log_out(&self) -> Result<(), CoreError> {
         *self.pending_phone.lock().await = None;
+        *self.pending_recovery.lock().await = None;
         self.sessions.end().await
     }
 
@@ -244,20 +248,58 @@ impl Client {
         result
     }
 
-    async fn stored_key(&self, user_id: &str) -> Result<Option<KeyPair>, CoreError> {
+    pub(crate) async fn stored_key(&self, user_id: &str) -> Result<Option<KeyPair>, CoreError> {
         let store = self.store.clone();
         let entry = private_key_entry(user_id);
         let der = blocking(move || store.get(&entry)).await?;
         der.map(|der| KeyPair::from_pkcs8_der(&der)).transpose()
     }
 
+    pub(crate) async fn user_id(&self) -> Result<String, CoreError> {
+        self.sessions.user_id().await.ok_or(CoreError::NotLoggedIn)
+    }
+
+    /// The logged-in user's keypair on this device.
+    pub(crate) async fn device_key(&self) -> Result<(String, KeyPair), CoreError> {
+        let user_id = self.user_id().await?;
+        let pair = self.stored_key(&user_id).await?.ok_or(CoreError::NoKey)?;
+        Ok((user_id, pair))
+    }
+
+    /// Keeps `pair` as the logged-in user's key on this device and makes
+    /// sure the server has its public half.
+    pub(crate) async fn adopt_key(&self, user_id: &str, pair: &KeyPair) -> Result<(), CoreError> {
+        self.store_key(user_id, pair).await?;
+        self.register_public_key(pair).await
+    }
+
+    async fn store_key(&self, user_id: &str, pair: &KeyPair) -> Result<(), CoreError> {
+        let der = pair.private_pkcs8_der()?;
+        let store = self.store.clone();
+        let entry = private_key_entry(user_id);
+        blocking(move || store.set(&entry, &der)).await
+    }
+
+    async fn register_public_key(&self, pair: &KeyPair) -> Result<(), CoreError> {
+        let upload = PublicKeyUpload {
+            public_key: base64::Engine::encode(
+                &base64::engine::general_purpose::STANDARD,
+                pair.public_spki_der()?,
+            ),
+            algorithm: RSA_OAEP_SHA256.into(),
+        };
+        self.sessions
+            .with_token(|token| {
+                let upload = upload.clone();
+                async move { self.api.register_key(&token, &upload).await }
+            })
+            .await?;
+        Ok(())
+    }
+
     /// The fingerprint of the logged-in user's key on this device, if any.
     pub async fn key_fingerprint(&self) -> Result<Option<String>, CoreError> {
-        let user_id = self
-            .sessions
-            .user_id()
-            .await
-            .ok_or(CoreError::NotLoggedIn)?;
+        let user_id = self.user_id().await?;
         self.stored_key(&user_id)
             .await?
             .map(|pair| pair.fingerprint())
@@ -272,11 +314,7 @@ impl Client {
         &self,
         progress: impl Fn(KeyProgress) + Send + Sync + 'static,
     ) -> Result<String, CoreError> {
-        let user_id = self
-            .sessions
-            .user_id()
-            .await
-            .ok_or(CoreError::NotLoggedIn)?;
+        let user_id = self.user_id().await?;
         let started = std::time::Instant::now();
         let progress = Arc::new(progress);
         let pair = match self.stored_key(&user_id).await? {
@@ -288,27 +326,12 @@ impl Client {
                         .await
                         .map_err(|error| CoreError::Crypto(format!("key task: {error}")))??;
                 progress(KeyProgress::Storing);
-                let der = pair.private_pkcs8_der()?;
-                let store = self.store.clone();
-                let entry = private_key_entry(&user_id);
-                blocking(move || store.set(&entry, &der)).await?;
+                self.store_key(&user_id, &pair).await?;
                 pair
             }
         };
         progress(KeyProgress::Registering);
-        let upload = PublicKeyUpload {
-            public_key: base64::Engine::encode(
-                &base64::engine::general_purpose::STANDARD,
-                pair.public_spki_der()?,
-            ),
-            algorithm: RSA_OAEP_SHA256.into(),
-        };
-        self.sessions
-            .with_token(|token| {
-                let upload = upload.clone();
-                async move { self.api.register_key(&token, &upload).await }
-            })
-            .await?;
+        self.register_public_key(&pair).await?;
         let fingerprint = pair.fingerprint()?;
         progress(KeyProgress::Done {
             fingerprint: fingerprint.clone(),

@@ -27,6 +27,16 @@ pub enum CoreError {
     Crypto(String),
     #[error("the app's files could not be read or written: {0}")]
     Storage(String),
+    #[error("{0}")]
+    Backup(#[from] crate::envelope::EnvelopeError),
+    #[error("{0}")]
+    Code(#[from] crate::recovery::CodeError),
+    #[error("{0}")]
+    WeakPassword(String),
+    #[error("this device has no key for this account yet")]
+    NoKey,
+    #[error("this device already has a key for this account")]
+    HasKey,
 }
 
 impl CoreError {
@@ -44,6 +54,30 @@ impl CoreError {
             CoreError::Keychain(_) => "keychain_unavailable",
             CoreError::Crypto(_) => "crypto_failed",
             CoreError::Storage(_) => "storage_failed",
+            CoreError::Backup(error) => {
+                use crate::envelope::EnvelopeError as E;
+                match error {
+                    E::NotAnEnvelope => "not_a_backup",
+                    E::UnsupportedVersion(_) => "backup_too_new",
+                    E::WrongPurpose { .. } => "wrong_backup_kind",
+                    E::WeakParameters | E::ExcessiveParameters => "backup_parameters",
+                    E::WrongOwner => "backup_wrong_owner",
+                    E::WrongSecret => "wrong_secret",
+                    E::MalformedHeader | E::Truncated | E::KeyMismatch | E::MalformedPayload => {
+                        "backup_damaged"
+                    }
+                    E::Seal(_) => "crypto_failed",
+                }
+            }
+            CoreError::Code(crate::recovery::CodeError::MalformedRecoveryKey) => {
+                "malformed_recovery_key"
+            }
+            CoreError::Code(crate::recovery::CodeError::MalformedTransferCode) => {
+                "malformed_transfer_code"
+            }
+            CoreError::WeakPassword(_) => "weak_password",
+            CoreError::NoKey => "no_key",
+            CoreError::HasKey => "has_key",
         }
     }
 

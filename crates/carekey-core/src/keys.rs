@@ -123,15 +123,14 @@ impl KeyPair {
         Ok(fingerprint(&self.public_spki_der()?))
     }
 
+    /// The server's id of this key: hex SHA-256 of the SPKI DER.
+    pub fn key_id(&self) -> Result<String, CoreError> {
+        Ok(key_id(&self.public_spki_der()?))
+    }
+
     /// OAEP-SHA256 encryption to this keypair's public key.
     pub fn encrypt(&self, plaintext: &[u8]) -> Result<Vec<u8>, CoreError> {
-        self.public_key()
-            .encrypt(
-                &mut rand::rngs::OsRng,
-                rsa::Oaep::new::<Sha256>(),
-                plaintext,
-            )
-            .map_err(|error| CoreError::Crypto(error.to_string()))
+        encrypt_to(&self.public_spki_der()?, plaintext)
     }
 
     /// OAEP-SHA256 decryption, always blinded (an RNG is passed: the `rsa`
@@ -148,12 +147,31 @@ impl KeyPair {
     }
 }
 
-/// Hex SHA-256 of the SPKI DER (the server's key id), shown in groups of four.
-pub fn fingerprint(spki: &[u8]) -> String {
-    let hex: String = Sha256::digest(spki)
+/// Hex SHA-256 of the SPKI DER: the server's key id.
+pub fn key_id(spki: &[u8]) -> String {
+    Sha256::digest(spki)
         .iter()
         .map(|byte| format!("{byte:02x}"))
-        .collect();
+        .collect()
+}
+
+/// OAEP-SHA256 encryption to someone's public key (SPKI DER), such as the
+/// responsible clinician's.
+pub fn encrypt_to(spki: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, CoreError> {
+    use rsa::pkcs8::DecodePublicKey;
+    RsaPublicKey::from_public_key_der(spki)
+        .map_err(|_| CoreError::Crypto("a public key from the server is unreadable".into()))?
+        .encrypt(
+            &mut rand::rngs::OsRng,
+            rsa::Oaep::new::<Sha256>(),
+            plaintext,
+        )
+        .map_err(|error| CoreError::Crypto(error.to_string()))
+}
+
+/// The key id (hex SHA-256 of the SPKI DER) shown in groups of four.
+pub fn fingerprint(spki: &[u8]) -> String {
+    let hex = key_id(spki);
     hex.as_bytes()
         .chunks(4)
         .map(|chunk| String::from_utf8_lossy(chunk).into_owned())

@@ -2,15 +2,22 @@
 //! It knows nothing of Tauri; the app shell calls it.
 
 mod api;
+mod backup;
 mod client;
 mod device;
+pub mod envelope;
 mod error;
 pub mod keys;
 pub mod phone;
+pub mod recovery;
+pub mod samples;
 mod session;
 pub mod vault;
 
 pub use api::ApiClient;
+pub use backup::{
+    BackupProgress, PasswordStrength, Progress, ShownSecret, TransferShown, password_strength,
+};
 pub use client::{Client, Contact, LoggedIn, NewAccount};
 pub use device::DeviceVerifier;
 pub use error::CoreError;

@@ -4,115 +4,15 @@
 // Test code: a failed step panics with its reason.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use carekey_api::{ErrorCode, Role};
-use carekey_core::vault::{Keychain, MemoryStore, SecretStore};
+use carekey_core::vault::{Keychain, SecretStore};
 use carekey_core::{Client, Contact, KeyProgress, NewAccount, Resumed};
-use carekey_server::{Clock, RunningServer, Settings};
+use common::{clinician, email_contact, memory, server, unique};
 use serde_json::Value;
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-
-struct Server {
-    running: RunningServer,
-    clock: Clock,
-    outbox: PathBuf,
-    _dir: tempfile::TempDir,
-}
-
-async fn server(configure: impl FnOnce(&mut Settings)) -> Server {
-    let dir = tempfile::tempdir().unwrap();
-    let mut settings = Settings {
-        listen: "127.0.0.1:0".into(),
-        database_url: format!("sqlite://{}", dir.path().join("carekey.db").display()),
-        outbox_file: dir.path().join("outbox.jsonl").display().to_string(),
-        ..Settings::default()
-    };
-    configure(&mut settings);
-    let outbox = PathBuf::from(&settings.outbox_file);
-    let clock = Clock::manual();
-    let running = carekey_server::start_with_clock(settings, clock.clone())
-        .await
-        .unwrap();
-    Server {
-        running,
-        clock,
-        outbox,
-        _dir: dir,
-    }
-}
-
-impl Server {
-    fn client(&self, store: &Arc<dyn SecretStore>) -> Client {
-        Client::new(&self.running.url(), store.clone(), "session:test".into()).unwrap()
-    }
-
-    /// The code in the `nth` message to `to`.
-    async fn code(&self, to: &str, nth: usize) -> String {
-        for _ in 0..500 {
-            let messages: Vec<Value> = std::fs::read_to_string(&self.outbox)
-                .unwrap_or_default()
-                .lines()
-                .map(|line| serde_json::from_str(line).unwrap())
-                .filter(|message: &Value| message["to"] == to)
-                .collect();
-            if let Some(message) = messages.get(nth - 1) {
-                let body = message["body"].as_str().unwrap();
-                return body
-                    .split(|c: char| !c.is_ascii_digit())
-                    .find(|run| run.len() == 6)
-                    .unwrap()
-                    .to_owned();
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        panic!("no message {nth} to {to}");
-    }
-
-    async fn refreshes(&self) -> u64 {
-        let text = reqwest::get(format!("{}/metrics", self.running.url()))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        text.lines()
-            .filter(|line| {
-                line.contains("route=\"/v1/auth/refresh\"")
-                    && line.starts_with("carekey_http_requests_total")
-            })
-            .filter_map(|line| line.rsplit(' ').next()?.parse::<u64>().ok())
-            .sum()
-    }
-}
-
-fn memory() -> Arc<dyn SecretStore> {
-    Arc::new(MemoryStore::default())
-}
-
-fn email_contact(email: &str) -> Contact {
-    Contact {
-        email: Some(email.into()),
-        ..Contact::default()
-    }
-}
-
-fn clinician() -> NewAccount {
-    NewAccount {
-        first_name: "Gregory".into(),
-        last_name: "House".into(),
-        role: Role::Clinician,
-        responsible_clinician_id: None,
-    }
-}
-
-/// An email address no other test uses.
-fn unique(prefix: &str) -> String {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    let n = NEXT.fetch_add(1, Ordering::SeqCst);
-    format!("{prefix}-{}-{n}@example.com", std::process::id())
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn register_make_a_key_log_out_and_log_in_by_sms() {

@@ -46,6 +46,20 @@ pub enum ServiceError {
     ContactTaken,
     #[error("not found")]
     NotFound,
+    #[error("this account has no key backup of that kind")]
+    NoBackup,
+    #[error("the backup was changed on another device; read it again")]
+    VersionConflict,
+    #[error(
+        "this key transfer is unknown or was already used; make a new one on the device that has the key"
+    )]
+    UnknownTransfer,
+    #[error(
+        "this key transfer waited too long and was deleted; make a new one on the device that has the key"
+    )]
+    TransferExpired,
+    #[error("{0}")]
+    InvalidRecipient(String),
     #[error("a service this server depends on is unavailable; try again shortly")]
     Unavailable(String),
     #[error("internal error: {0}")]
@@ -83,6 +97,11 @@ impl ServiceError {
             ServiceError::ChannelUnavailable(_) => ErrorCode::ChannelUnavailable,
             ServiceError::ContactTaken => ErrorCode::ContactTaken,
             ServiceError::NotFound => ErrorCode::NotFound,
+            ServiceError::NoBackup => ErrorCode::NoBackup,
+            ServiceError::VersionConflict => ErrorCode::VersionConflict,
+            ServiceError::UnknownTransfer => ErrorCode::UnknownTransfer,
+            ServiceError::TransferExpired => ErrorCode::TransferExpired,
+            ServiceError::InvalidRecipient(_) => ErrorCode::InvalidRecipient,
             ServiceError::Unavailable(_) => ErrorCode::Unavailable,
             ServiceError::Internal(_) | ServiceError::Database(_) => ErrorCode::InternalError,
         }
@@ -96,11 +115,18 @@ impl ServiceError {
             | ServiceError::InvalidClinician(_)
             | ServiceError::InvalidCode { .. }
             | ServiceError::CodeExpired
+            | ServiceError::InvalidRecipient(_)
             | ServiceError::ChannelUnavailable(_) => StatusCode::BAD_REQUEST,
-            ServiceError::CodeUsed | ServiceError::ContactTaken => StatusCode::CONFLICT,
+            ServiceError::CodeUsed | ServiceError::ContactTaken | ServiceError::VersionConflict => {
+                StatusCode::CONFLICT
+            }
+            ServiceError::TransferExpired => StatusCode::GONE,
             ServiceError::CaptchaFailed | ServiceError::VerifierMismatch => StatusCode::FORBIDDEN,
             ServiceError::InvalidToken | ServiceError::TokenReused => StatusCode::UNAUTHORIZED,
-            ServiceError::UnknownRequest | ServiceError::NotFound => StatusCode::NOT_FOUND,
+            ServiceError::UnknownRequest
+            | ServiceError::NotFound
+            | ServiceError::NoBackup
+            | ServiceError::UnknownTransfer => StatusCode::NOT_FOUND,
             ServiceError::TooManyAttempts { .. } | ServiceError::RateLimited { .. } => {
                 StatusCode::TOO_MANY_REQUESTS
             }

@@ -8,17 +8,21 @@ use crate::metrics::{RouteLabels, RouteOnly};
 use crate::sessions;
 use crate::state::AppState;
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, MatchedPath, Request, State};
+use axum::extract::{
+    ConnectInfo, FromRequest, FromRequestParts, MatchedPath, Path, Request, State,
+};
 use axum::http::{StatusCode, header, request::Parts};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use carekey_api::{
-    ApiError, BiotJwt, BiotLoginResponse, BiotOtpGenerateRequest, BiotOtpGenerateResponse,
-    BiotOtpLoginRequest, BiotRefreshRequest, CompleteRequest, LogoutRequest, PhoneRequest,
-    PhoneVerifyRequest, Profile, PublicKeyInfo, PublicKeyUpload, PublicKeys, RefreshRequest,
-    ResendRequest, SessionResponse, StartRequest, StartResponse,
+    ApiError, AuditLog, Backup, BackupInfo, BackupKind, BackupUpload, Backups, BiotJwt,
+    BiotLoginResponse, BiotOtpGenerateRequest, BiotOtpGenerateResponse, BiotOtpLoginRequest,
+    BiotRefreshRequest, CompleteRequest, LogoutRequest, PhoneRequest, PhoneVerifyRequest, Profile,
+    PublicKeyInfo, PublicKeyUpload, PublicKeys, RefreshRequest, ResendRequest, Sample,
+    SampleUpload, Samples, SessionResponse, StartRequest, StartResponse, Transfer, TransferOffer,
+    TransferUpload,
 };
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -38,6 +42,14 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/me/phone", post(add_phone))
         .route("/v1/me/phone/verify", post(verify_phone))
         .route("/v1/keys", get(list_keys).post(register_key))
+        .route("/v1/users/{id}/keys", get(user_keys))
+        .route("/v1/me/backups", get(list_backups))
+        .route("/v1/me/backups/{kind}", get(fetch_backup).put(store_backup))
+        .route("/v1/me/audit", get(audit))
+        .route("/v1/me/transfers", post(offer_transfer))
+        .route("/v1/me/transfers/{id}/take", post(take_transfer))
+        .route("/v1/samples", get(list_samples).post(create_sample))
+        .route("/v1/samples/{id}", get(read_sample))
         .route("/ums/v2/users/otp/generate", post(biot_generate))
         .route("/ums/v2/users/otp/login", post(biot_login))
         .route("/ums/v2/users/token/refresh", post(biot_refresh))
@@ -358,11 +370,12 @@ async fn verify_phone(
     ))]
 async fn register_key(
     State(state): Shared,
+    ClientIp(ip): ClientIp,
     Bearer(token): Bearer,
     Body(upload): Body<PublicKeyUpload>,
 ) -> Result<Json<PublicKeyInfo>, ServiceError> {
     let claims = sessions::authenticate(&state, &token).await?;
-    crate::keys::register(&state, &claims.sub, &upload)
+    crate::keys::register(&state, &claims.sub, &upload, ip)
         .await
         .map(Json)
 }
@@ -380,6 +393,205 @@ async fn list_keys(
 ) -> Result<Json<PublicKeys>, ServiceError> {
     let claims = sessions::authenticate(&state, &token).await?;
     crate::keys::list(&state, &claims.sub).await.map(Json)
+}
+
+#[utoipa::path(get, path = "/v1/users/{id}/keys", tag = "keys",
+    description = "The public keys of a user the caller shares with: themselves, their responsible clinician, or (for a clinician) one of their patients. Anyone else is not found.",
+    params(("id" = String, Path, description = "the user id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = PublicKeys),
+        (status = 401, body = ApiError, description = "invalid_token"),
+        (status = 404, body = ApiError, description = "not_found"),
+    ))]
+async fn user_keys(
+    State(state): Shared,
+    Bearer(token): Bearer,
+    Path(id): Path<String>,
+) -> Result<Json<PublicKeys>, ServiceError> {
+    let claims = sessions::authenticate(&state, &token).await?;
+    crate::samples::keys_of(&state, &claims.sub, &id)
+        .await
+        .map(Json)
+}
+
+fn backup_kind(name: &str) -> Result<BackupKind, ServiceError> {
+    BackupKind::parse(name).ok_or_else(|| {
+        ServiceError::InvalidRequest("the backup kind is password or recovery".into())
+    })
+}
+
+#[utoipa::path(get, path = "/v1/me/backups", tag = "backups",
+    description = "Which key backups the caller has (without their envelopes).",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Backups),
+        (status = 401, body = ApiError, description = "invalid_token"),
+    ))]
+async fn list_backups(
+    State(state): Shared,
+    Bearer(token): Bearer,
+) -> Result<Json<Backups>, ServiceError> {
+    let claims = sessions::authenticate(&state, &token).await?;
+    crate::backups::list(&state, &claims.sub).await.map(Json)
+}
+
+#[utoipa::path(put, path = "/v1/me/backups/{kind}", tag = "backups",
+    description = "Store the caller's key backup envelope (sealed on the device; opaque here). With expectedVersion (0 for none yet), only over that version.",
+    params(("kind" = BackupKind, Path, description = "password or recovery")),
+    request_body = BackupUpload,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = BackupInfo),
+        (status = 400, body = ApiError, description = "invalid_request"),
+        (status = 401, body = ApiError, description = "invalid_token"),
+        (status = 409, body = ApiError, description = "version_conflict"),
+    ))]
+async fn store_backup(
+    State(state): Shared,
+    ClientIp(ip): ClientIp,
+    Bearer(token): Bearer,
+    Path(kind): Path<String>,
+    Body(upload): Body<BackupUpload>,
+) -> Result<Json<BackupInfo>, ServiceError> {
+    let claims = sessions::authenticate(&state, &token).await?;
+    crate::backups::store(&state, &claims.sub, backup_kind(&kind)?, &upload, ip)
+        .await
+        .map(Json)
+}
+
+#[utoipa::path(get, path = "/v1/me/backups/{kind}", tag = "backups",
+    description = "The caller's key backup envelope. Limited per hour (backup_fetches_per_hour) and recorded in the caller's audit log.",
+    params(("kind" = BackupKind, Path, description = "password or recovery")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Backup),
+        (status = 401, body = ApiError, description = "invalid_token"),
+        (status = 404, body = ApiError, description = "no_backup"),
+        (status = 429, body = ApiError, description = "rate_limited"),
+    ))]
+async fn fetch_backup(
+    State(state): Shared,
+    ClientIp(ip): ClientIp,
+    Bearer(token): Bearer,
+    Path(kind): Path<String>,
+) -> Result<Json<Backup>, ServiceError> {
+    let claims = sessions::authenticate(&state, &token).await?;
+    crate::backups::fetch(&state, &claims.sub, backup_kind(&kind)?, ip)
+        .await
+        .map(Json)
+}
+
+#[utoipa::path(get, path = "/v1/me/audit", tag = "backups",
+    description = "What was done with the caller's keys and backups, newest first.",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = AuditLog),
+        (status = 401, body = ApiError, description = "invalid_token"),
+    ))]
+async fn audit(
+    State(state): Shared,
+    Bearer(token): Bearer,
+) -> Result<Json<AuditLog>, ServiceError> {
+    let claims = sessions::authenticate(&state, &token).await?;
+    crate::backups::audit(&state, &claims.sub).await.map(Json)
+}
+
+#[utoipa::path(post, path = "/v1/me/transfers", tag = "backups",
+    description = "Leave the caller's key, sealed under a one-time secret shown on this device, for their new device: it waits key_transfer_ttl_seconds.",
+    request_body = TransferUpload,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = TransferOffer),
+        (status = 400, body = ApiError, description = "invalid_request"),
+        (status = 401, body = ApiError, description = "invalid_token"),
+    ))]
+async fn offer_transfer(
+    State(state): Shared,
+    ClientIp(ip): ClientIp,
+    Bearer(token): Bearer,
+    Body(upload): Body<TransferUpload>,
+) -> Result<Json<TransferOffer>, ServiceError> {
+    let claims = sessions::authenticate(&state, &token).await?;
+    crate::backups::offer(&state, &claims.sub, &upload.envelope, ip)
+        .await
+        .map(Json)
+}
+
+#[utoipa::path(post, path = "/v1/me/transfers/{id}/take", tag = "backups",
+    description = "Take a key transfer of the caller's: once, before it expires; it is deleted as it is taken.",
+    params(("id" = String, Path, description = "the transfer id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Transfer),
+        (status = 401, body = ApiError, description = "invalid_token"),
+        (status = 404, body = ApiError, description = "unknown_transfer: never made, another user's, or already taken"),
+        (status = 410, body = ApiError, description = "transfer_expired"),
+    ))]
+async fn take_transfer(
+    State(state): Shared,
+    ClientIp(ip): ClientIp,
+    Bearer(token): Bearer,
+    Path(id): Path<String>,
+) -> Result<Json<Transfer>, ServiceError> {
+    let claims = sessions::authenticate(&state, &token).await?;
+    crate::backups::take(&state, &claims.sub, &id, ip)
+        .await
+        .map(Json)
+}
+
+#[utoipa::path(post, path = "/v1/samples", tag = "samples",
+    description = "Store an encrypted data sample of the caller's: ciphertext and its content key wrapped for the caller's and their responsible clinician's registered keys. No plaintext.",
+    request_body = SampleUpload,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Sample),
+        (status = 400, body = ApiError, description = "invalid_request, invalid_recipient"),
+        (status = 401, body = ApiError, description = "invalid_token"),
+    ))]
+async fn create_sample(
+    State(state): Shared,
+    Bearer(token): Bearer,
+    Body(upload): Body<SampleUpload>,
+) -> Result<Json<Sample>, ServiceError> {
+    let claims = sessions::authenticate(&state, &token).await?;
+    crate::samples::create(&state, &claims.sub, &upload)
+        .await
+        .map(Json)
+}
+
+#[utoipa::path(get, path = "/v1/samples", tag = "samples",
+    description = "The samples the caller may read (their own and those shared with them), newest first, each with the keys wrapped for the caller.",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Samples),
+        (status = 401, body = ApiError, description = "invalid_token"),
+    ))]
+async fn list_samples(
+    State(state): Shared,
+    Bearer(token): Bearer,
+) -> Result<Json<Samples>, ServiceError> {
+    let claims = sessions::authenticate(&state, &token).await?;
+    crate::samples::list(&state, &claims.sub).await.map(Json)
+}
+
+#[utoipa::path(get, path = "/v1/samples/{id}", tag = "samples",
+    params(("id" = String, Path, description = "the sample id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Sample),
+        (status = 401, body = ApiError, description = "invalid_token"),
+        (status = 404, body = ApiError, description = "not_found (or not shared with the caller)"),
+    ))]
+async fn read_sample(
+    State(state): Shared,
+    Bearer(token): Bearer,
+    Path(id): Path<String>,
+) -> Result<Json<Sample>, ServiceError> {
+    let claims = sessions::authenticate(&state, &token).await?;
+    crate::samples::read(&state, &claims.sub, &id)
+        .await
+        .map(Json)
 }
 
 #[utoipa::path(post, path = "/ums/v2/users/otp/generate", tag = "biot",
@@ -526,7 +738,7 @@ impl utoipa::Modify for BearerScheme {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "CareKey Server", description = "Passwordless registration and login by one-time codes."),
-    paths(start, resend, complete, refresh, logout, me, add_phone, verify_phone, register_key, list_keys, biot_generate, biot_login, biot_refresh, healthz, readyz, metrics, jwks),
+    paths(start, resend, complete, refresh, logout, me, add_phone, verify_phone, register_key, list_keys, user_keys, list_backups, store_backup, fetch_backup, audit, offer_transfer, take_transfer, create_sample, list_samples, read_sample, biot_generate, biot_login, biot_refresh, healthz, readyz, metrics, jwks),
     components(schemas(ApiError, carekey_api::ErrorCode, carekey_api::Role)),
     modifiers(&BearerScheme),
 )]

@@ -50,11 +50,13 @@ pub async fn register(
     state: &AppState,
     user_id: &str,
     upload: &PublicKeyUpload,
+    ip: std::net::IpAddr,
 ) -> Result<PublicKeyInfo, ServiceError> {
     let spki = parse(upload)?;
     let id = key_id(&spki);
     let now = state.clock.now_ms();
-    sqlx::query(
+    let mut tx = state.db.begin().await?;
+    let added = sqlx::query(
         "INSERT INTO public_keys (user_id, key_id, spki, algorithm, created_at) \
          VALUES ($1, $2, $3, $4, $5) ON CONFLICT (user_id, key_id) DO NOTHING",
     )
@@ -63,8 +65,20 @@ pub async fn register(
     .bind(spki)
     .bind(RSA_OAEP_SHA256)
     .bind(now)
-    .execute(state.db.writer())
+    .execute(&mut *tx)
     .await?;
+    if added.rows_affected() > 0 {
+        crate::backups::record(
+            &mut tx,
+            user_id,
+            crate::backups::Action::KeyRegistered,
+            Some(&id),
+            ip,
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
     list(state, user_id)
         .await?
         .keys

@@ -5,6 +5,7 @@
 
 mod accounts;
 mod auth;
+mod backups;
 mod captcha;
 mod channels;
 pub mod clock;
@@ -19,6 +20,7 @@ mod messages;
 mod metrics;
 mod phone_numbers;
 mod queue;
+mod samples;
 mod secrets;
 mod server;
 mod sessions;

@@ -58,6 +58,8 @@ pub struct Settings {
     pub access_token_ttl_seconds: u64,
     pub refresh_token_ttl_seconds: u64,
     pub refresh_reuse_grace_seconds: u64,
+    pub backup_fetches_per_hour: u32,
+    pub key_transfer_ttl_seconds: u64,
     pub queue_batch_size: u32,
     pub queue_poll_interval_ms: u64,
     pub queue_lease_seconds: u64,
@@ -114,6 +116,8 @@ impl Default for Settings {
             access_token_ttl_seconds: 900,
             refresh_token_ttl_seconds: 30 * 24 * 3600,
             refresh_reuse_grace_seconds: 5,
+            backup_fetches_per_hour: 10,
+            key_transfer_ttl_seconds: 300,
             queue_batch_size: 32,
             queue_poll_interval_ms: 1000,
             queue_lease_seconds: 60,
@@ -293,6 +297,14 @@ pub const SETTINGS: &[(&str, &str)] = &[
         "verifier base URL [default: https://www.google.com or https://global.frcapi.com]",
     ),
     ("recaptcha_min_score", "lowest reCAPTCHA v3 score accepted"),
+    (
+        "backup_fetches_per_hour",
+        "key backups one account may download per hour",
+    ),
+    (
+        "key_transfer_ttl_seconds",
+        "how long a key sent to a new device waits to be taken",
+    ),
     ("access_token_ttl_seconds", "lifetime of an access token"),
     (
         "refresh_token_ttl_seconds",

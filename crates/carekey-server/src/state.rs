@@ -29,6 +29,8 @@ pub struct Policy {
     pub phone_prefix_digits: u8,
     pub refresh_ttl_ms: Millis,
     pub refresh_grace_ms: Millis,
+    pub backup_fetches_per_hour: u32,
+    pub key_transfer_ttl_ms: Millis,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -66,6 +68,14 @@ impl Policy {
                 settings.refresh_token_ttl_seconds,
             ),
             ("request_ttl_seconds", settings.request_ttl_seconds),
+            (
+                "backup_fetches_per_hour",
+                u64::from(settings.backup_fetches_per_hour),
+            ),
+            (
+                "key_transfer_ttl_seconds",
+                settings.key_transfer_ttl_seconds,
+            ),
         ] {
             if value == 0 {
                 return Err(PolicyError::Zero(name));
@@ -88,6 +98,8 @@ impl Policy {
             phone_prefix_digits: settings.phone_prefix_digits,
             refresh_ttl_ms: seconds(settings.refresh_token_ttl_seconds),
             refresh_grace_ms: seconds(settings.refresh_reuse_grace_seconds),
+            backup_fetches_per_hour: settings.backup_fetches_per_hour,
+            key_transfer_ttl_ms: seconds(settings.key_transfer_ttl_seconds),
         })
     }
 

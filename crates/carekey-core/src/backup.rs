@@ -1,0 +1,471 @@
+//! Keeping the user's key beyond this device: the password backup, the
+//! recovery key, the transfer to a new device, a backup file, and restoring
+//! from each (flows 7 and 8). Every envelope is sealed and opened here, on
+//! the device; the server only stores them.
+
+use crate::client::Client;
+use crate::envelope::{self, Argon2Params, Purpose, Secret};
+use crate::error::CoreError;
+use crate::keys::KeyPair;
+use crate::recovery::{RecoveryKey, TransferCode};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use carekey_api::{AuditLog, BackupInfo, BackupKind, BackupUpload, Backups, TransferUpload};
+use serde::Serialize;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use zeroize::Zeroizing;
+
+/// zxcvbn's score (0-4) a backup password must reach: 3 is "safely
+/// unguessable" against an offline attack on a slow hash, which is what a
+/// stolen envelope faces.
+pub const LEAST_PASSWORD_SCORE: u8 = 3;
+
+/// How strong a backup password is, for the meter under the field.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct PasswordStrength {
+    /// 0 (guessed at once) to 4 (very strong).
+    pub score: u8,
+    pub acceptable: bool,
+    /// Why it is weak, when it is.
+    pub warning: Option<String>,
+    pub suggestions: Vec<String>,
+}
+
+/// zxcvbn (Dropbox's estimator), told the person's own details so that a
+/// password made of their name scores low.
+pub fn password_strength(password: &str, own_words: &[&str]) -> PasswordStrength {
+    if password.is_empty() {
+        return PasswordStrength {
+            score: 0,
+            acceptable: false,
+            warning: None,
+            suggestions: Vec::new(),
+        };
+    }
+    let estimate = zxcvbn::zxcvbn(password, own_words);
+    let score = u8::from(estimate.score());
+    let feedback = estimate.feedback();
+    PasswordStrength {
+        score,
+        acceptable: score >= LEAST_PASSWORD_SCORE,
+        warning: feedback
+            .and_then(|feedback| feedback.warning())
+            .map(|warning| warning.to_string()),
+        suggestions: feedback
+            .map(|feedback| {
+                feedback
+                    .suggestions()
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+}
+
+/// How far sealing or opening has gone. Argon2 gives no progress of its
+/// own: `Deriving` ticks with the time spent so far.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase", tag = "stage")]
+pub enum BackupProgress {
+    Fetching,
+    Deriving { elapsed_ms: u64 },
+    Storing,
+    Done { elapsed_ms: u64 },
+}
+
+pub type Progress = Arc<dyn Fn(BackupProgress) + Send + Sync>;
+
+fn elapsed_ms(since: Instant) -> u64 {
+    u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX)
+}
+
+/// Runs CPU-heavy envelope work on a blocking thread, ticking `progress`
+/// every 100 ms until it ends.
+async fn derive_off_thread<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, envelope::EnvelopeError> + Send + 'static,
+    progress: &Progress,
+) -> Result<T, CoreError> {
+    let started = Instant::now();
+    let mut task = tokio::task::spawn_blocking(work);
+    let mut tick = tokio::time::interval(Duration::from_millis(100));
+    loop {
+        tokio::select! {
+            done = &mut task => {
+                return done
+                    .map_err(|error| CoreError::Crypto(format!("backup task: {error}")))?
+                    .map_err(CoreError::from);
+            }
+            _ = tick.tick() => progress(BackupProgress::Deriving { elapsed_ms: elapsed_ms(started) }),
+        }
+    }
+}
+
+/// A recovery key on screen: its text to write down and a QR code of it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ShownSecret {
+    #[serde(serialize_with = "plain_text")]
+    pub text: Zeroizing<String>,
+    pub qr_svg: String,
+}
+
+fn plain_text<S: serde::Serializer>(
+    text: &Zeroizing<String>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(text)
+}
+
+impl std::fmt::Debug for ShownSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ShownSecret(redacted)")
+    }
+}
+
+/// A transfer waiting on the server for the new device.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TransferShown {
+    pub code: ShownSecret,
+    pub expires_at: String,
+}
+
+impl Client {
+    /// Which backups the account has.
+    pub async fn backups(&self) -> Result<Backups, CoreError> {
+        self.sessions
+            .with_token(|token| async move { self.api.backups(&token).await })
+            .await
+    }
+
+    pub async fn audit(&self) -> Result<AuditLog, CoreError> {
+        self.sessions
+            .with_token(|token| async move { self.api.audit(&token).await })
+            .await
+    }
+
+    async fn store_envelope(
+        &self,
+        kind: BackupKind,
+        envelope: &[u8],
+    ) -> Result<BackupInfo, CoreError> {
+        let current = self
+            .backups()
+            .await?
+            .backups
+            .into_iter()
+            .find(|backup| backup.kind == kind)
+            .map_or(0, |backup| backup.version);
+        let upload = BackupUpload {
+            envelope: STANDARD.encode(envelope),
+            expected_version: Some(current),
+        };
+        self.sessions
+            .with_token(|token| {
+                let upload = upload.clone();
+                async move { self.api.store_backup(&token, kind, &upload).await }
+            })
+            .await
+    }
+
+    /// Refuses a password zxcvbn scores under [`LEAST_PASSWORD_SCORE`],
+    /// taking the person's own names and address into account.
+    async fn check_password(&self, password: &str) -> Result<(), CoreError> {
+        let profile = self.profile().await?;
+        let own_words: Vec<&str> = [
+            profile.first_name.as_str(),
+            profile.last_name.as_str(),
+            profile.email.as_deref().unwrap_or(""),
+            "carekey",
+        ]
+        .into_iter()
+        .filter(|word| !word.is_empty())
+        .collect();
+        let strength = password_strength(password, &own_words);
+        if strength.acceptable {
+            return Ok(());
+        }
+        Err(CoreError::WeakPassword(strength.warning.unwrap_or_else(
+            || "this password is too easy to guess; make it longer".into(),
+        )))
+    }
+
+    /// Seals this device's key under `password` (it must be strong enough)
+    /// and stores it on the server, replacing an earlier password backup.
+    pub async fn set_backup_password(
+        &self,
+        password: Zeroizing<String>,
+        progress: Progress,
+    ) -> Result<BackupInfo, CoreError> {
+        let (user_id, pair) = self.device_key().await?;
+        self.check_password(&password).await?;
+        let started = Instant::now();
+        let owner = user_id.clone();
+        let sealed = derive_off_thread(
+            move || {
+                envelope::seal(
+                    Purpose::PasswordBackup,
+                    &Secret::Password(&password),
+                    &owner,
+                    std::slice::from_ref(&pair),
+                    Argon2Params::for_this_platform(),
+                )
+            },
+            &progress,
+        )
+        .await?;
+        progress(BackupProgress::Storing);
+        let info = self.store_envelope(BackupKind::Password, &sealed).await?;
+        progress(BackupProgress::Done {
+            elapsed_ms: elapsed_ms(started),
+        });
+        Ok(info)
+    }
+
+    /// Makes a recovery key and shows it; nothing is stored until the person
+    /// says it is written down ([`Client::confirm_recovery_key`]).
+    pub async fn prepare_recovery_key(&self) -> Result<ShownSecret, CoreError> {
+        self.device_key().await?;
+        let key = RecoveryKey::generate();
+        let text = key.display();
+        let qr_svg = crate::recovery::qr_svg(&text)?;
+        *self.pending_recovery.lock().await = Some(key);
+        Ok(ShownSecret { text, qr_svg })
+    }
+
+    /// Seals this device's key under the recovery key just shown, and
+    /// stores it, replacing the previous one (which stops working).
+    pub async fn confirm_recovery_key(&self) -> Result<BackupInfo, CoreError> {
+        let (user_id, pair) = self.device_key().await?;
+        let key = self
+            .pending_recovery
+            .lock()
+            .await
+            .take()
+            .ok_or(CoreError::NoPendingLogin)?;
+        let sealed = envelope::seal(
+            Purpose::RecoveryBackup,
+            &Secret::Key(key.bytes()),
+            &user_id,
+            std::slice::from_ref(&pair),
+            Argon2Params::for_this_platform(),
+        )?;
+        self.store_envelope(BackupKind::Recovery, &sealed).await
+    }
+
+    /// Takes `pairs[0]` (the current key: sealing writes it first) as this
+    /// device's key. A device that already has a key keeps it: restoring
+    /// never overwrites.
+    async fn adopt_restored(
+        &self,
+        user_id: &str,
+        pairs: Vec<KeyPair>,
+    ) -> Result<String, CoreError> {
+        if self.stored_key(user_id).await?.is_some() {
+            return Err(CoreError::HasKey);
+        }
+        let pair = pairs.into_iter().next().ok_or(CoreError::NoKey)?;
+        self.adopt_key(user_id, &pair).await?;
+        pair.fingerprint()
+    }
+
+    /// Restores this device's key from the password backup.
+    pub async fn restore_with_password(
+        &self,
+        password: Zeroizing<String>,
+        progress: Progress,
+    ) -> Result<String, CoreError> {
+        let user_id = self.user_id().await?;
+        if self.stored_key(&user_id).await?.is_some() {
+            return Err(CoreError::HasKey);
+        }
+        progress(BackupProgress::Fetching);
+        let backup = self
+            .sessions
+            .with_token(
+                |token| async move { self.api.fetch_backup(&token, BackupKind::Password).await },
+            )
+            .await?;
+        let sealed = STANDARD
+            .decode(&backup.envelope)
+            .map_err(|_| CoreError::BadAnswer)?;
+        self.restore_from_envelope(&user_id, sealed, password, progress)
+            .await
+    }
+
+    async fn restore_from_envelope(
+        &self,
+        user_id: &str,
+        sealed: Vec<u8>,
+        password: Zeroizing<String>,
+        progress: Progress,
+    ) -> Result<String, CoreError> {
+        let started = Instant::now();
+        let owner = user_id.to_owned();
+        let pairs = derive_off_thread(
+            move || {
+                envelope::open(
+                    &sealed,
+                    Purpose::PasswordBackup,
+                    &Secret::Password(&password),
+                    &owner,
+                )
+            },
+            &progress,
+        )
+        .await?;
+        progress(BackupProgress::Storing);
+        let fingerprint = self.adopt_restored(user_id, pairs).await?;
+        progress(BackupProgress::Done {
+            elapsed_ms: elapsed_ms(started),
+        });
+        Ok(fingerprint)
+    }
+
+    /// Restores this device's key from the recovery backup, with the
+    /// recovery key as the person typed it.
+    pub async fn restore_with_recovery_key(&self, typed: &str) -> Result<String, CoreError> {
+        let key = RecoveryKey::parse(typed)?;
+        let user_id = self.user_id().await?;
+        if self.stored_key(&user_id).await?.is_some() {
+            return Err(CoreError::HasKey);
+        }
+        let backup = self
+            .sessions
+            .with_token(
+                |token| async move { self.api.fetch_backup(&token, BackupKind::Recovery).await },
+            )
+            .await?;
+        let sealed = STANDARD
+            .decode(&backup.envelope)
+            .map_err(|_| CoreError::BadAnswer)?;
+        let pairs = envelope::open(
+            &sealed,
+            Purpose::RecoveryBackup,
+            &Secret::Key(key.bytes()),
+            &user_id,
+        )?;
+        self.adopt_restored(&user_id, pairs).await
+    }
+
+    /// On the device that has the key: seals it under a fresh one-time
+    /// secret and leaves it on the server for a few minutes; the code to
+    /// show holds the transfer id and the secret.
+    pub async fn offer_transfer(&self) -> Result<TransferShown, CoreError> {
+        let (user_id, pair) = self.device_key().await?;
+        let secret = TransferCode::new_secret();
+        let sealed = envelope::seal(
+            Purpose::Transfer,
+            &Secret::Key(&secret),
+            &user_id,
+            std::slice::from_ref(&pair),
+            Argon2Params::for_this_platform(),
+        )?;
+        let upload = TransferUpload {
+            envelope: STANDARD.encode(sealed),
+        };
+        let offer = self
+            .sessions
+            .with_token(|token| {
+                let upload = upload.clone();
+                async move { self.api.offer_transfer(&token, &upload).await }
+            })
+            .await?;
+        let code = TransferCode::new(offer.transfer_id, secret);
+        let text = code.text();
+        let qr_svg = crate::recovery::qr_svg(&text)?;
+        Ok(TransferShown {
+            code: ShownSecret { text, qr_svg },
+            expires_at: offer.expires_at,
+        })
+    }
+
+    /// On the new device: takes the transfer named by the code (scanned or
+    /// pasted) and keeps the key. The code is checked before the server is
+    /// asked, so a typo costs nothing; the transfer is gone once taken.
+    pub async fn take_transfer(&self, text: &str) -> Result<String, CoreError> {
+        let code = TransferCode::parse(text)?;
+        let user_id = self.user_id().await?;
+        if self.stored_key(&user_id).await?.is_some() {
+            return Err(CoreError::HasKey);
+        }
+        let transfer_id = code.transfer_id.clone();
+        let transfer = self
+            .sessions
+            .with_token(|token| {
+                let transfer_id = transfer_id.clone();
+                async move { self.api.take_transfer(&token, &transfer_id).await }
+            })
+            .await?;
+        let sealed = STANDARD
+            .decode(&transfer.envelope)
+            .map_err(|_| CoreError::BadAnswer)?;
+        let pairs = envelope::open(
+            &sealed,
+            Purpose::Transfer,
+            &Secret::Key(code.secret()),
+            &user_id,
+        )?;
+        self.adopt_restored(&user_id, pairs).await
+    }
+
+    /// A password backup as a file's bytes, sealed afresh under `password`
+    /// (asked again: the app never keeps it), to keep away from the server.
+    pub async fn export_backup(
+        &self,
+        password: Zeroizing<String>,
+        progress: Progress,
+    ) -> Result<Vec<u8>, CoreError> {
+        let (user_id, pair) = self.device_key().await?;
+        self.check_password(&password).await?;
+        let owner = user_id.clone();
+        derive_off_thread(
+            move || {
+                envelope::seal(
+                    Purpose::PasswordBackup,
+                    &Secret::Password(&password),
+                    &owner,
+                    std::slice::from_ref(&pair),
+                    Argon2Params::for_this_platform(),
+                )
+            },
+            &progress,
+        )
+        .await
+    }
+
+    /// Restores this device's key from a backup file and its password.
+    pub async fn restore_from_file(
+        &self,
+        file: Vec<u8>,
+        password: Zeroizing<String>,
+        progress: Progress,
+    ) -> Result<String, CoreError> {
+        let user_id = self.user_id().await?;
+        if self.stored_key(&user_id).await?.is_some() {
+            return Err(CoreError::HasKey);
+        }
+        self.restore_from_envelope(&user_id, file, password, progress)
+            .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weak_and_personal_passwords_are_refused() {
+        assert!(!password_strength("", &[]).acceptable);
+        assert!(!password_strength("password1", &[]).acceptable);
+        let personal = password_strength("Targaryen1990!", &["Daenerys", "Targaryen"]);
+        assert!(password_strength("Targaryen1990!", &[]).score > personal.score);
+        assert!(!personal.acceptable, "{personal:?}");
+        let strong = password_strength("tidal-mango-orbit-velvet-42", &[]);
+        assert!(strong.acceptable, "{strong:?}");
+        assert_eq!(strong.score, 4);
+    }
+}

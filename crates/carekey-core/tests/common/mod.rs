@@ -1,0 +1,116 @@
+//! What the client-core tests share: a real server on port 0 (SQLite,
+//! outbox, a clock the test moves), codes read from its outbox, accounts.
+
+#![allow(dead_code)]
+// Test support: a failed setup panics with its reason.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use carekey_api::Role;
+use carekey_core::vault::{MemoryStore, SecretStore};
+use carekey_core::{Client, Contact, NewAccount};
+use carekey_server::{Clock, RunningServer, Settings};
+use serde_json::Value;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub struct Server {
+    pub running: RunningServer,
+    pub clock: Clock,
+    pub outbox: PathBuf,
+    pub dir: tempfile::TempDir,
+}
+
+pub async fn server(configure: impl FnOnce(&mut Settings)) -> Server {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = Settings {
+        listen: "127.0.0.1:0".into(),
+        database_url: format!("sqlite://{}", dir.path().join("carekey.db").display()),
+        outbox_file: dir.path().join("outbox.jsonl").display().to_string(),
+        ..Settings::default()
+    };
+    configure(&mut settings);
+    let outbox = PathBuf::from(&settings.outbox_file);
+    let clock = Clock::manual();
+    let running = carekey_server::start_with_clock(settings, clock.clone())
+        .await
+        .unwrap();
+    Server {
+        running,
+        clock,
+        outbox,
+        dir,
+    }
+}
+
+impl Server {
+    pub fn client(&self, store: &Arc<dyn SecretStore>) -> Client {
+        Client::new(&self.running.url(), store.clone(), "session:test".into()).unwrap()
+    }
+
+    /// The code in the `nth` message to `to`.
+    pub async fn code(&self, to: &str, nth: usize) -> String {
+        for _ in 0..500 {
+            let messages: Vec<Value> = std::fs::read_to_string(&self.outbox)
+                .unwrap_or_default()
+                .lines()
+                .map(|line| serde_json::from_str(line).unwrap())
+                .filter(|message: &Value| message["to"] == to)
+                .collect();
+            if let Some(message) = messages.get(nth - 1) {
+                let body = message["body"].as_str().unwrap();
+                return body
+                    .split(|c: char| !c.is_ascii_digit())
+                    .find(|run| run.len() == 6)
+                    .unwrap()
+                    .to_owned();
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!("no message {nth} to {to}");
+    }
+
+    pub async fn refreshes(&self) -> u64 {
+        let text = reqwest::get(format!("{}/metrics", self.running.url()))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        text.lines()
+            .filter(|line| {
+                line.contains("route=\"/v1/auth/refresh\"")
+                    && line.starts_with("carekey_http_requests_total")
+            })
+            .filter_map(|line| line.rsplit(' ').next()?.parse::<u64>().ok())
+            .sum()
+    }
+}
+
+pub fn memory() -> Arc<dyn SecretStore> {
+    Arc::new(MemoryStore::default())
+}
+
+pub fn email_contact(email: &str) -> Contact {
+    Contact {
+        email: Some(email.into()),
+        ..Contact::default()
+    }
+}
+
+pub fn clinician() -> NewAccount {
+    NewAccount {
+        first_name: "Gregory".into(),
+        last_name: "House".into(),
+        role: Role::Clinician,
+        responsible_clinician_id: None,
+    }
+}
+
+/// An email address no other test uses.
+pub fn unique(prefix: &str) -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, Ordering::SeqCst);
+    format!("{prefix}-{}-{n}@example.com", std::process::id())
+}

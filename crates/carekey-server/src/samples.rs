@@ -1,0 +1,233 @@
+//! Encrypted data samples (iCure's DataSample). The device encrypts each
+//! sample under a random content key and wraps that key with RSA-OAEP for
+//! every registered key of its owner and of the owner's responsible
+//! clinician. The server stores ciphertext and wrapped keys only, and hands
+//! each reader the sample with the keys wrapped for them.
+
+use crate::accounts;
+use crate::clock::rfc3339;
+use crate::error::ServiceError;
+use crate::state::AppState;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use carekey_api::{PublicKeys, Sample, SampleUpload, Samples, WrappedKey};
+use sqlx::Row;
+use std::collections::{BTreeMap, HashSet};
+
+/// A sample is a short note or measurement; the request body limit (16 KiB)
+/// caps it anyway, this says it in words.
+const LARGEST_CIPHERTEXT: usize = 10 * 1024;
+/// An RSA-8192 OAEP block is 1,024 bytes.
+const LARGEST_WRAPPED_KEY: usize = 1024;
+const MOST_KEYS: usize = 16;
+/// How many samples one list answers.
+const LISTED: i64 = 200;
+
+/// Who `reader` may read keys of and share with, besides themselves: a
+/// patient's responsible clinician, and a clinician's patients.
+async fn related(state: &AppState, reader: &str, other: &str) -> Result<bool, ServiceError> {
+    if reader == other {
+        return Ok(true);
+    }
+    let row = sqlx::query(
+        "SELECT 1 AS related FROM users WHERE (id = $1 AND responsible_clinician_id = $2) \
+         OR (id = $2 AND responsible_clinician_id = $1)",
+    )
+    .bind(reader.to_owned())
+    .bind(other.to_owned())
+    .fetch_optional(state.db.reader())
+    .await?;
+    Ok(row.is_some())
+}
+
+/// `GET /v1/users/{id}/keys`: the public keys the caller needs to share with
+/// `user_id` (their own, their responsible clinician's, their patients').
+/// Anyone else's is answered as not found.
+pub async fn keys_of(
+    state: &AppState,
+    reader: &str,
+    user_id: &str,
+) -> Result<PublicKeys, ServiceError> {
+    if !related(state, reader, user_id).await? {
+        return Err(ServiceError::NotFound);
+    }
+    crate::keys::list(state, user_id).await
+}
+
+fn decode(field: &str, value: &str, largest: usize) -> Result<Vec<u8>, ServiceError> {
+    let bytes = STANDARD
+        .decode(value.trim())
+        .map_err(|_| ServiceError::InvalidRequest(format!("{field} must be standard base64")))?;
+    if bytes.is_empty() || bytes.len() > largest {
+        return Err(ServiceError::InvalidRequest(format!(
+            "{field} must be 1 to {largest} bytes"
+        )));
+    }
+    Ok(bytes)
+}
+
+/// `POST /v1/samples`: stores a sample of the caller's. Its keys must
+/// include one for the caller, and be wrapped for registered keys of the
+/// caller or of their responsible clinician only.
+pub async fn create(
+    state: &AppState,
+    owner_id: &str,
+    upload: &SampleUpload,
+) -> Result<Sample, ServiceError> {
+    let id = uuid::Uuid::parse_str(&upload.id)
+        .map_err(|_| ServiceError::InvalidRequest("id must be a UUID".into()))?
+        .hyphenated()
+        .to_string();
+    let ciphertext = decode("ciphertext", &upload.ciphertext, LARGEST_CIPHERTEXT)?;
+    if upload.keys.is_empty() || upload.keys.len() > MOST_KEYS {
+        return Err(ServiceError::InvalidRequest(format!(
+            "keys must list 1 to {MOST_KEYS} wrapped keys"
+        )));
+    }
+    let owner = accounts::by_id(state.db.reader(), owner_id)
+        .await?
+        .ok_or(ServiceError::InvalidToken)?;
+    let mut wrapped = Vec::with_capacity(upload.keys.len());
+    let mut seen = HashSet::new();
+    for key in &upload.keys {
+        let allowed = key.recipient_id == owner.id
+            || owner.responsible_clinician_id.as_deref() == Some(key.recipient_id.as_str());
+        if !allowed {
+            return Err(ServiceError::InvalidRecipient(
+                "a sample is shared only with its owner and their responsible clinician".into(),
+            ));
+        }
+        if !seen.insert((key.recipient_id.as_str(), key.key_id.as_str())) {
+            return Err(ServiceError::InvalidRequest(
+                "a key is listed twice for one recipient".into(),
+            ));
+        }
+        let registered = crate::keys::list(state, &key.recipient_id).await?;
+        if !registered
+            .keys
+            .iter()
+            .any(|known| known.key_id == key.key_id)
+        {
+            return Err(ServiceError::InvalidRecipient(
+                "a key is not one the recipient registered".into(),
+            ));
+        }
+        wrapped.push((
+            key,
+            decode("wrappedKey", &key.wrapped_key, LARGEST_WRAPPED_KEY)?,
+        ));
+    }
+    if !upload.keys.iter().any(|key| key.recipient_id == owner.id) {
+        return Err(ServiceError::InvalidRecipient(
+            "the content key must be wrapped for its owner too".into(),
+        ));
+    }
+    let now = state.clock.now_ms();
+    let mut tx = state.db.begin().await?;
+    let inserted = sqlx::query(
+        "INSERT INTO data_samples (id, owner_id, ciphertext, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(id.clone())
+    .bind(owner.id.clone())
+    .bind(ciphertext)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    if inserted.rows_affected() == 0 {
+        return Err(ServiceError::InvalidRequest(
+            "a sample with this id already exists".into(),
+        ));
+    }
+    for (key, bytes) in wrapped {
+        sqlx::query(
+            "INSERT INTO data_sample_keys (sample_id, recipient_id, key_id, wrapped_key) \
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id.clone())
+        .bind(key.recipient_id.clone())
+        .bind(key.key_id.clone())
+        .bind(bytes)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    read(state, owner_id, &id).await
+}
+
+/// Rows of `data_samples` joined with the keys wrapped for `reader`, grouped
+/// into samples in the order the rows came.
+fn group(rows: &[sqlx::any::AnyRow], reader: &str) -> Result<Vec<Sample>, ServiceError> {
+    let mut order = Vec::new();
+    let mut samples: BTreeMap<String, Sample> = BTreeMap::new();
+    for row in rows {
+        let id: String = row.try_get("id")?;
+        let key = WrappedKey {
+            recipient_id: reader.to_owned(),
+            key_id: row.try_get("key_id")?,
+            wrapped_key: STANDARD.encode(row.try_get::<Vec<u8>, _>("wrapped_key")?),
+        };
+        if let Some(sample) = samples.get_mut(&id) {
+            sample.keys.push(key);
+            continue;
+        }
+        let first: String = row.try_get("first_name")?;
+        let last: String = row.try_get("last_name")?;
+        order.push(id.clone());
+        samples.insert(
+            id.clone(),
+            Sample {
+                id,
+                owner_id: row.try_get("owner_id")?,
+                owner_name: format!("{first} {last}"),
+                created_at: rfc3339(row.try_get("created_at")?),
+                ciphertext: STANDARD.encode(row.try_get::<Vec<u8>, _>("ciphertext")?),
+                keys: vec![key],
+            },
+        );
+    }
+    Ok(order
+        .into_iter()
+        .filter_map(|id| samples.remove(&id))
+        .collect())
+}
+
+const SELECT: &str = "SELECT s.id, s.owner_id, s.ciphertext, s.created_at, k.key_id, \
+     k.wrapped_key, u.first_name, u.last_name \
+     FROM data_samples s \
+     JOIN data_sample_keys k ON k.sample_id = s.id \
+     JOIN users u ON u.id = s.owner_id \
+     WHERE k.recipient_id = $1";
+
+/// `GET /v1/samples`: what the caller may read (theirs and those shared
+/// with them), newest first.
+pub async fn list(state: &AppState, reader: &str) -> Result<Samples, ServiceError> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{SELECT} AND s.id IN (SELECT s2.id FROM data_samples s2 WHERE EXISTS \
+           (SELECT 1 FROM data_sample_keys k2 WHERE k2.sample_id = s2.id AND k2.recipient_id = $1) \
+           ORDER BY s2.created_at DESC, s2.id DESC LIMIT {LISTED}) \
+         ORDER BY s.created_at DESC, s.id DESC, k.key_id"
+    )))
+    .bind(reader.to_owned())
+    .fetch_all(state.db.reader())
+    .await?;
+    Ok(Samples {
+        samples: group(&rows, reader)?,
+    })
+}
+
+/// `GET /v1/samples/{id}`: one sample the caller may read; any other is
+/// answered as not found.
+pub async fn read(state: &AppState, reader: &str, id: &str) -> Result<Sample, ServiceError> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{SELECT} AND s.id = $2 ORDER BY k.key_id"
+    )))
+    .bind(reader.to_owned())
+    .bind(id.to_owned())
+    .fetch_all(state.db.reader())
+    .await?;
+    group(&rows, reader)?
+        .into_iter()
+        .next()
+        .ok_or(ServiceError::NotFound)
+}
