@@ -14,7 +14,21 @@ const COMMANDS: &[&str] = &[
     "phone_verify",
     // keys
     "key_create",
+    "backup_status",
+    "password_strength",
+    "backup_set_password",
+    "recovery_key_prepare",
+    "recovery_key_confirm",
+    "restore_password",
+    "restore_recovery_key",
+    "transfer_offer",
+    "transfer_take",
+    "backup_export",
+    "restore_file",
+    "audit_log",
     // data
+    "samples_list",
+    "sample_write",
     "dev_inbox",
     "countries",
     // settings

@@ -4,7 +4,8 @@
 import * as ipc from "./ipc.js";
 
 const $ = (id) => document.getElementById(id);
-const SCREENS = ["loading", "error", "welcome", "contact", "code", "keys", "home"];
+const SCREENS = ["loading", "error", "welcome", "contact", "code", "keys", "backup", "recovery",
+  "restore", "home"];
 const INBOX_POLL_MS = 1500;
 
 const state = {
@@ -264,10 +265,12 @@ async function submitCode(event) {
       const done = await ipc.completeLogin(digits);
       stopTicker();
       state.sent = null;
-      if (!done.profile.keyFingerprint && done.isNewUser) {
+      if (done.profile.keyFingerprint) {
+        showHome(done.profile);
+      } else if (done.isNewUser) {
         makeKey(done.profile);
       } else {
-        showHome(done.profile);
+        showRestore(done.profile);
       }
     } catch (failure) {
       if (failure.code === "invalid_code") {
@@ -343,8 +346,8 @@ async function makeKey(profile) {
       $("keys-step").textContent = text;
       progress.setAttribute("aria-valuetext", text);
     });
-    showHome({ ...profile, keyFingerprint: key.fingerprint });
     announce("Your encryption key is ready.");
+    showBackup({ ...profile, keyFingerprint: key.fingerprint }, true);
   } catch (failure) {
     $("keys-error").textContent = messageOf(failure);
     $("keys-retry").hidden = false;
@@ -376,7 +379,423 @@ function showHome(profile) {
   $("phone-open").textContent = profile.phoneVerified ? "Change" : (profile.phone ? "Verify it" : "Add a mobile number");
   closePhoneForm();
   $("home-no-key").hidden = Boolean(profile.keyFingerprint);
+  const hasKey = Boolean(profile.keyFingerprint);
+  for (const id of ["home-backup-change", "home-recovery-new", "home-transfer", "home-export", "note-submit"]) {
+    $(id).disabled = !hasKey;
+  }
+  const isClinician = profile.role === "clinician";
+  $("notes-title").textContent = isClinician ? "Notes, yours and your patients'" : "Notes";
+  $("note-hint").textContent = isClinician
+    ? "Encrypted on this device for you alone. Your patients' notes shared with you are listed below."
+    : "Encrypted on this device for you and your clinician. The server stores it unreadable.";
+  closeTransfer();
+  closeExport();
   show("home");
+  refreshHome();
+}
+
+// The parts of home that need the server: backups, notes, key activity.
+async function refreshHome() {
+  const profile = homeProfile;
+  try {
+    const status = await ipc.backupStatus();
+    const password = status.backups.find((backup) => backup.kind === "password");
+    const recovery = status.backups.find((backup) => backup.kind === "recovery");
+    const parts = [password
+      ? `Password backup saved ${dateOf(password.updatedAt)}.`
+      : "No backup password yet: if this device is lost, so is your key."];
+    parts.push(recovery ? `Recovery key made ${dateOf(recovery.updatedAt)}.` : "No recovery key yet.");
+    $("home-backup-status").textContent = parts.join(" ");
+    $("home-backup-change").textContent = password ? "Change backup password" : "Set backup password";
+  } catch (failure) {
+    $("home-backup-status").textContent = messageOf(failure);
+  }
+  if (profile.keyFingerprint) {
+    await refreshNotes();
+  } else {
+    $("notes-list").replaceChildren();
+    $("notes-empty").textContent = "Restore your key on this device to read your notes.";
+    $("notes-empty").hidden = false;
+  }
+  await refreshActivity();
+}
+
+function dateOf(iso) {
+  return new Date(iso).toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
+}
+
+async function refreshNotes() {
+  try {
+    renderNotes(await ipc.samples());
+  } catch (failure) {
+    $("notes-empty").textContent = messageOf(failure);
+    $("notes-empty").hidden = false;
+  }
+}
+
+function renderNotes(notes) {
+  const own = homeProfile && homeProfile.userId;
+  $("notes-list").replaceChildren(...notes.map((note) => {
+    const item = document.createElement("li");
+    item.className = "note";
+    const head = document.createElement("div");
+    head.className = "note-head";
+    const who = document.createElement("span");
+    who.textContent = note.ownerId === own ? "You" : `From ${note.ownerName}`;
+    const when = document.createElement("time");
+    when.dateTime = note.createdAt;
+    when.textContent = dateOf(note.createdAt);
+    head.append(who, when);
+    const text = document.createElement("p");
+    text.className = note.text === null ? "note-text unreadable" : "note-text";
+    text.textContent = note.text === null
+      ? "Encrypted for a key this device does not have."
+      : note.text;
+    item.append(head, text);
+    return item;
+  }));
+  $("notes-empty").textContent = "No notes yet.";
+  $("notes-empty").hidden = notes.length > 0;
+}
+
+async function submitNote(event) {
+  event.preventDefault();
+  const error = $("note-error");
+  error.textContent = "";
+  const text = $("note-text").value;
+  if (!text.trim()) {
+    error.textContent = "Write something first.";
+    $("note-text").focus();
+    return;
+  }
+  await busy($("note-submit"), async () => {
+    try {
+      await ipc.writeSample(text);
+      $("note-text").value = "";
+      announce("Your note is saved, encrypted.");
+      await refreshNotes();
+    } catch (failure) {
+      error.textContent = messageOf(failure);
+    }
+  });
+}
+
+const ACTION_TEXT = {
+  backup_stored: (detail) => detail === "recovery" ? "Recovery key backup saved" : "Password backup saved",
+  backup_fetched: (detail) => detail === "recovery" ? "Recovery key backup downloaded" : "Password backup downloaded",
+  transfer_offered: () => "Key offered to a new device",
+  transfer_taken: () => "Key taken by a new device",
+  key_registered: () => "New key registered",
+};
+
+async function refreshActivity() {
+  try {
+    const log = await ipc.auditLog();
+    $("activity-list").replaceChildren(...log.events.map((event) => {
+      const item = document.createElement("li");
+      const describe = ACTION_TEXT[event.action] || (() => event.action);
+      item.textContent = `${dateOf(event.at)}: ${describe(event.detail)} (from ${event.ip})`;
+      return item;
+    }));
+  } catch (failure) {
+    console.error(failure);
+  }
+}
+
+// ---------- backup password and recovery key ----------
+
+let backupProfile = null;
+let backupFirst = false;
+let strengthTimer = null;
+
+const STRENGTH_WORDS = ["Very weak", "Weak", "Fair", "Almost strong enough", "Very strong"];
+
+function backupStepText(step) {
+  switch (step.stage) {
+    case "fetching": return "Fetching your backup…";
+    case "deriving": return `Working through your password (it is made slow on purpose): ${(step.elapsedMs / 1000).toFixed(1)} s`;
+    case "storing": return "Saving…";
+    case "done": return "Done.";
+    default: return "";
+  }
+}
+
+function showBackup(profile, first) {
+  backupProfile = profile;
+  backupFirst = first;
+  for (const id of ["backup-password", "backup-confirm"]) $(id).value = "";
+  $("backup-meter").value = 0;
+  $("backup-strength").textContent = "Use four or more unrelated words, or a long phrase only you would think of.";
+  $("backup-error").textContent = "";
+  $("backup-working").hidden = true;
+  $("backup-skip-warning").hidden = true;
+  $("backup-skip").textContent = first ? "Skip for now" : "Cancel";
+  $("backup-title").textContent = first
+    ? "Protect your key with a backup password"
+    : "Change your backup password";
+  show("backup");
+}
+
+function onBackupPasswordInput() {
+  if (strengthTimer) clearTimeout(strengthTimer);
+  strengthTimer = setTimeout(async () => {
+    const password = $("backup-password").value;
+    try {
+      const strength = await ipc.passwordStrength(password);
+      $("backup-meter").value = password ? strength.score + 0.5 : 0;
+      const advice = [strength.warning, ...(strength.suggestions || [])].filter(Boolean).join(" ");
+      $("backup-strength").textContent = !password
+        ? "Use four or more unrelated words, or a long phrase only you would think of."
+        : `${STRENGTH_WORDS[strength.score]}${strength.acceptable ? "" : ": too easy to guess."} ${advice}`.trim();
+    } catch (failure) {
+      console.error(failure);
+    }
+  }, 150);
+}
+
+async function submitBackup(event) {
+  event.preventDefault();
+  const error = $("backup-error");
+  error.textContent = "";
+  $("backup-working").hidden = false;
+  $("backup-step").textContent = "Starting…";
+  await busy($("backup-submit"), async () => {
+    try {
+      await ipc.setBackupPassword($("backup-password").value, $("backup-confirm").value, (step) => {
+        $("backup-step").textContent = backupStepText(step);
+      });
+      for (const id of ["backup-password", "backup-confirm"]) $(id).value = "";
+      announce("Your backup is saved.");
+      if (backupFirst) {
+        showRecovery(backupProfile);
+      } else {
+        showHome(backupProfile);
+      }
+    } catch (failure) {
+      $("backup-working").hidden = true;
+      error.textContent = messageOf(failure);
+      $(failure.code === "passwords_differ" ? "backup-confirm" : "backup-password").focus();
+    }
+  });
+}
+
+function skipBackup() {
+  if (!backupFirst) {
+    showHome(backupProfile);
+    return;
+  }
+  $("backup-skip-warning").hidden = false;
+  $("backup-skip-confirm").focus();
+}
+
+// Only markup made by the app's own QR encoder reaches here; it is parsed
+// as SVG (which runs no script) and refused if it holds anything active.
+function showQr(container, svgText) {
+  const parsed = new DOMParser().parseFromString(svgText, "image/svg+xml");
+  const svg = parsed.documentElement;
+  if (svg.nodeName !== "svg" || parsed.querySelector("script, foreignObject")) {
+    container.replaceChildren();
+    return;
+  }
+  container.replaceChildren(document.importNode(svg, true));
+}
+
+let recoveryProfile = null;
+
+async function showRecovery(profile) {
+  recoveryProfile = profile;
+  $("recovery-saved").checked = false;
+  $("recovery-confirm").disabled = true;
+  $("recovery-error").textContent = "";
+  $("recovery-text").textContent = "";
+  $("recovery-qr").replaceChildren();
+  show("recovery");
+  try {
+    const shown = await ipc.prepareRecoveryKey();
+    $("recovery-text").textContent = shown.text;
+    showQr($("recovery-qr"), shown.qrSvg);
+  } catch (failure) {
+    $("recovery-error").textContent = messageOf(failure);
+  }
+}
+
+async function confirmRecovery() {
+  $("recovery-error").textContent = "";
+  await busy($("recovery-confirm"), async () => {
+    try {
+      await ipc.confirmRecoveryKey();
+      $("recovery-text").textContent = "";
+      $("recovery-qr").replaceChildren();
+      announce("Your recovery key is set.");
+      showHome(recoveryProfile);
+    } catch (failure) {
+      $("recovery-error").textContent = messageOf(failure);
+    }
+  });
+  $("recovery-confirm").disabled = !$("recovery-saved").checked;
+}
+
+// ---------- restoring the key on a new device ----------
+
+let restoreProfile = null;
+
+function restoreHow() {
+  return document.querySelector('input[name="restore-how"]:checked').value;
+}
+
+function updateRestoreFields() {
+  const how = restoreHow();
+  for (const part of document.querySelectorAll("#restore-form [data-how]")) {
+    part.hidden = !part.dataset.how.split(" ").includes(how);
+  }
+  $("restore-submit").textContent = how === "new" ? "Make a new key" : "Restore my key";
+  $("restore-error").textContent = "";
+}
+
+function showRestore(profile) {
+  restoreProfile = profile;
+  for (const id of ["restore-password", "restore-recovery", "restore-transfer", "restore-file"]) $(id).value = "";
+  $("restore-new-understood").checked = false;
+  $("restore-working").hidden = true;
+  updateRestoreFields();
+  show("restore");
+}
+
+function readFileBase64(file) {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result).split(",", 2)[1] || "");
+    reader.onerror = () => reject(new ipc.AppError("storage_failed", "The file could not be read."));
+    reader.readAsDataURL(file);
+  });
+}
+
+async function submitRestore(event) {
+  event.preventDefault();
+  const how = restoreHow();
+  const error = $("restore-error");
+  error.textContent = "";
+  if (how === "new") {
+    if (!$("restore-new-understood").checked) {
+      error.textContent = "Tick “I understand” first: a new key cannot read what was encrypted for the old one.";
+      $("restore-new-understood").focus();
+      return;
+    }
+    makeKey(restoreProfile);
+    return;
+  }
+  const onStep = (step) => { $("restore-step").textContent = backupStepText(step); };
+  await busy($("restore-submit"), async () => {
+    try {
+      $("restore-working").hidden = false;
+      $("restore-step").textContent = "Starting…";
+      let key;
+      if (how === "password") {
+        key = await ipc.restoreWithPassword($("restore-password").value, onStep);
+      } else if (how === "recovery") {
+        key = await ipc.restoreWithRecoveryKey($("restore-recovery").value);
+      } else if (how === "transfer") {
+        key = await ipc.takeTransfer($("restore-transfer").value);
+      } else {
+        const file = $("restore-file").files[0];
+        if (!file) throw new ipc.AppError("invalid_request", "Choose the backup file first.");
+        key = await ipc.restoreFromFile(await readFileBase64(file), $("restore-password").value, onStep);
+      }
+      for (const id of ["restore-password", "restore-recovery", "restore-transfer"]) $(id).value = "";
+      announce("Your key is restored on this device.");
+      showHome({ ...restoreProfile, keyFingerprint: key.fingerprint });
+    } catch (failure) {
+      $("restore-working").hidden = true;
+      error.textContent = messageOf(failure);
+    }
+  });
+}
+
+// ---------- sending the key to a new device, exporting it ----------
+
+let transferTimer = null;
+
+function closeTransfer() {
+  if (transferTimer) clearInterval(transferTimer);
+  transferTimer = null;
+  $("transfer-text").textContent = "";
+  $("transfer-qr").replaceChildren();
+  $("transfer-panel").hidden = true;
+}
+
+async function offerTransfer() {
+  closeExport();
+  await busy($("home-transfer"), async () => {
+    try {
+      const offer = await ipc.offerTransfer();
+      $("transfer-text").textContent = offer.code.text;
+      showQr($("transfer-qr"), offer.code.qrSvg);
+      $("transfer-panel").hidden = false;
+      const tick = () => {
+        const left = secondsUntil(offer.expiresAt);
+        if (left <= 0) {
+          closeTransfer();
+          announce("The transfer code expired. Make a new one if you still need it.");
+          return;
+        }
+        $("transfer-intro").textContent =
+          `On your new device, log in, choose “My other device, which has the key”, and paste this code (or scan it). It works once, for ${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")} more.`;
+      };
+      tick();
+      transferTimer = setInterval(tick, 1000);
+      $("transfer-copy").focus();
+      refreshActivity();
+    } catch (failure) {
+      announce(messageOf(failure));
+      $("home-backup-status").textContent = messageOf(failure);
+    }
+  });
+}
+
+async function copyTransfer() {
+  try {
+    await navigator.clipboard.writeText($("transfer-text").textContent);
+    announce("The transfer code was copied.");
+  } catch {
+    const range = document.createRange();
+    range.selectNodeContents($("transfer-text"));
+    const selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+    announce("The transfer code is selected: copy it with Ctrl+C.");
+  }
+}
+
+function openExport() {
+  closeTransfer();
+  for (const id of ["export-password", "export-confirm"]) $(id).value = "";
+  $("export-step").textContent = "";
+  $("export-error").textContent = "";
+  $("export-form").hidden = false;
+  $("export-password").focus();
+}
+
+function closeExport() {
+  for (const id of ["export-password", "export-confirm"]) $(id).value = "";
+  $("export-form").hidden = true;
+}
+
+async function submitExport(event) {
+  event.preventDefault();
+  $("export-error").textContent = "";
+  await busy($("export-submit"), async () => {
+    try {
+      const saved = await ipc.exportBackup($("export-password").value, $("export-confirm").value, (step) => {
+        $("export-step").textContent = backupStepText(step);
+      });
+      for (const id of ["export-password", "export-confirm"]) $(id).value = "";
+      $("export-step").textContent = `Saved to ${saved.path}`;
+      announce(`Your backup file is saved to ${saved.path}.`);
+    } catch (failure) {
+      $("export-step").textContent = "";
+      $("export-error").textContent = messageOf(failure);
+    }
+  });
 }
 
 async function copyId() {
@@ -397,6 +816,8 @@ async function logOut() {
   await busy($("log-out"), async () => {
     try {
       await ipc.logOut();
+      closeTransfer();
+      closeExport();
       showWelcome(null);
       announce("You are logged out.");
     } catch (failure) {
@@ -596,7 +1017,37 @@ function wire() {
   $("resend").addEventListener("click", resend);
   $("code-restart").addEventListener("click", restart);
   $("home-id-copy").addEventListener("click", copyId);
-  $("home-make-key").addEventListener("click", () => makeKey(homeProfile));
+  $("home-restore").addEventListener("click", () => showRestore(homeProfile));
+  $("home-backup-change").addEventListener("click", () => showBackup(homeProfile, false));
+  $("home-recovery-new").addEventListener("click", () => showRecovery(homeProfile));
+  $("home-transfer").addEventListener("click", offerTransfer);
+  $("transfer-copy").addEventListener("click", copyTransfer);
+  $("transfer-close").addEventListener("click", closeTransfer);
+  $("home-export").addEventListener("click", openExport);
+  $("export-cancel").addEventListener("click", closeExport);
+  $("export-form").addEventListener("submit", submitExport);
+  $("note-form").addEventListener("submit", submitNote);
+  $("backup-form").addEventListener("submit", submitBackup);
+  $("backup-password").addEventListener("input", onBackupPasswordInput);
+  $("backup-skip").addEventListener("click", skipBackup);
+  $("backup-skip-cancel").addEventListener("click", () => {
+    $("backup-skip-warning").hidden = true;
+    $("backup-password").focus();
+  });
+  $("backup-skip-confirm").addEventListener("click", () => {
+    announce("No backup set. You can set one from the home screen.");
+    showHome(backupProfile);
+  });
+  $("recovery-saved").addEventListener("change", () => {
+    $("recovery-confirm").disabled = !$("recovery-saved").checked;
+  });
+  $("recovery-confirm").addEventListener("click", confirmRecovery);
+  $("recovery-skip").addEventListener("click", () => showHome(recoveryProfile));
+  for (const input of document.querySelectorAll('input[name="restore-how"]')) {
+    input.addEventListener("change", updateRestoreFields);
+  }
+  $("restore-form").addEventListener("submit", submitRestore);
+  $("restore-later").addEventListener("click", () => showHome(restoreProfile));
   $("log-out").addEventListener("click", logOut);
   $("phone-open").addEventListener("click", openPhoneForm);
   $("phone-cancel").addEventListener("click", closePhoneForm);

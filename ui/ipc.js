@@ -47,8 +47,29 @@ export const serverSettings = () => call("settings_get");
 export const useServer = (url) => call("settings_set_server", { url });
 
 // Makes the device keypair; `onProgress` gets each step as it happens.
-export function createKey(onProgress) {
+export const createKey = (onProgress) => withProgress("key_create", {}, onProgress);
+
+function withProgress(command, args, onProgress) {
   const channel = new (tauri().Channel)();
   channel.onmessage = onProgress;
-  return call("key_create", { onProgress: channel });
+  return call(command, { ...args, onProgress: channel });
 }
+
+export const backupStatus = () => call("backup_status");
+export const passwordStrength = (password) => call("password_strength", { password });
+export const setBackupPassword = (password, confirmation, onProgress) =>
+  withProgress("backup_set_password", { password, confirmation }, onProgress);
+export const prepareRecoveryKey = () => call("recovery_key_prepare");
+export const confirmRecoveryKey = () => call("recovery_key_confirm");
+export const restoreWithPassword = (password, onProgress) =>
+  withProgress("restore_password", { password }, onProgress);
+export const restoreWithRecoveryKey = (recoveryKey) => call("restore_recovery_key", { recoveryKey });
+export const offerTransfer = () => call("transfer_offer");
+export const takeTransfer = (code) => call("transfer_take", { code });
+export const exportBackup = (password, confirmation, onProgress) =>
+  withProgress("backup_export", { password, confirmation }, onProgress);
+export const restoreFromFile = (contents, password, onProgress) =>
+  withProgress("restore_file", { contents, password }, onProgress);
+export const auditLog = () => call("audit_log");
+export const samples = () => call("samples_list");
+export const writeSample = (text) => call("sample_write", { text });

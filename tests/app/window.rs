@@ -342,7 +342,10 @@ fn unique(prefix: &str) -> String {
     format!("{prefix}-{nanos}@example.com")
 }
 
-/// The whole journey takes about 20 s; a WebDriver call that never answers
+const BACKUP_PASSWORD: &str = "tidal-mango-orbit-velvet-42";
+const NOTE: &str = "Slept badly; blood pressure 131/84 this morning.";
+
+/// The whole journey takes about 40 s; a WebDriver call that never answers
 /// fails the test here instead of holding CI until its own limit.
 const JOURNEY_LIMIT: Duration = Duration::from_secs(300);
 
@@ -377,8 +380,15 @@ async fn journey() {
     app.screen("code").await;
     let code = app.code_for(&clinician_email, 1).await;
     app.type_into("code", &code).await;
-    // The key is made (the keys screen shows its progress), then home.
+    // The key is made (the keys screen shows its progress), then the app
+    // asks for a backup password. He skips it, after a plain warning.
+    app.screen("backup").await;
+    app.click("backup-skip").await;
+    app.wait_text("backup-skip-warning", "losing your key").await;
+    app.shot("backup-skip-warning").await;
+    app.click("backup-skip-confirm").await;
     app.screen("home").await;
+    app.wait_text("home-backup-status", "No backup password yet").await;
     let clinician_id = app.text("home-id").await;
     assert_eq!(clinician_id.len(), 36, "{clinician_id}");
     app.click("log-out").await;
@@ -406,14 +416,62 @@ async fn journey() {
     // The whole code pasted at once works (spaces and all).
     app.type_into("code", &format!("{} {}", &code[..3], &code[3..]))
         .await;
+    // Her key is made; she sets a backup password. A guessable one and a
+    // mistyped confirmation are refused first.
+    app.screen("backup").await;
+    app.type_into("backup-password", "lisacuddy1").await;
+    app.wait_text("backup-strength", "too easy to guess").await;
+    app.type_into("backup-confirm", "lisacuddy1").await;
+    app.click("backup-submit").await;
+    app.wait_text("backup-error", "easy to guess").await;
+    app.shot("backup-weak-password").await;
+    app.type_into("backup-password", BACKUP_PASSWORD).await;
+    app.wait_text("backup-strength", "Very strong").await;
+    app.type_into("backup-confirm", "tidal-mango-orbit-velvet-24").await;
+    app.click("backup-submit").await;
+    app.wait_text("backup-error", "not the same").await;
+    app.type_into("backup-confirm", BACKUP_PASSWORD).await;
+    app.shot("backup-password").await;
+    app.click("backup-submit").await;
+    // The recovery key, shown once, stored only once she says it is saved.
+    app.screen("recovery").await;
+    app.wait_until(
+        "the recovery key and its QR code",
+        "return document.getElementById('recovery-text').textContent.split('-').length === 13 && !!document.querySelector('#recovery-qr svg')",
+    )
+    .await;
+    let recovery_key = app.text("recovery-text").await;
+    assert!(
+        app.client
+            .find(Locator::Id("recovery-confirm"))
+            .await
+            .unwrap()
+            .attr("disabled")
+            .await
+            .unwrap()
+            .is_some(),
+        "Continue waits for the box to be ticked"
+    );
+    app.shot("recovery-key").await;
+    app.click("recovery-saved").await;
+    app.click("recovery-confirm").await;
     app.screen("home").await;
+    app.wait_text("home-backup-status", "Recovery key made").await;
+    assert!(app.text("home-backup-status").await.contains("Password backup saved"));
     assert_eq!(app.text("home-title").await, "Hello, Lisa Cuddy");
     assert_eq!(app.text("home-contact").await, "l***@example.com");
     let fingerprint = app.text("home-fingerprint").await;
     assert_eq!(fingerprint.len(), 79, "{fingerprint}");
     let user_id = app.text("home-id").await;
-    app.shot("home-patient").await;
     app.frames_while_the_key_was_made().await;
+    app.argon2_progress_was_shown().await;
+
+    // She writes a note, encrypted for her and her clinician.
+    app.type_into("note-text", NOTE).await;
+    app.click("note-submit").await;
+    app.wait_text("notes-list", NOTE).await;
+    app.scroll_to("home-backup").await;
+    app.shot("home-patient").await;
 
     // She adds her mobile number, proving it with a code.
     app.click("phone-open").await;
@@ -465,7 +523,63 @@ async fn journey() {
     app.screen("home").await;
     assert_eq!(app.text("home-title").await, "Hello, Lisa Cuddy");
     assert_eq!(app.text("home-fingerprint").await, fingerprint);
+    app.wait_text("notes-list", NOTE).await;
     app.shot("home-after-relaunch").await;
+
+    // A device without her key: the private key leaves the keychain, she
+    // logs in again, and restores the key with her backup password (a
+    // wrong one first). Same fingerprint, and her note reads again.
+    secrets.extend(secrets_in_keychain(&user_id));
+    Keychain::new("CareKey")
+        .delete(&format!("rsa-oaep-sha256:{user_id}"))
+        .unwrap();
+    app.click("log-out").await;
+    app.screen("welcome").await;
+    app.click("choose-login").await;
+    app.screen("contact").await;
+    app.click_radio("via", "email").await;
+    app.type_into("email", &email).await;
+    app.click("contact-submit").await;
+    app.screen("code").await;
+    let code = app.code_for(&email, 2).await;
+    app.type_into("code", &code).await;
+    app.screen("restore").await;
+    app.shot("restore").await;
+    app.type_into("restore-password", "tidal-mango-orbit-velvet-24")
+        .await;
+    app.click("restore-submit").await;
+    app.wait_text("restore-error", "not right").await;
+    app.shot("restore-wrong-password").await;
+    assert!(
+        Keychain::new("CareKey")
+            .get(&format!("rsa-oaep-sha256:{user_id}"))
+            .unwrap()
+            .is_none(),
+        "a wrong password changes nothing"
+    );
+    app.type_into("restore-password", BACKUP_PASSWORD).await;
+    app.click("restore-submit").await;
+    app.screen("home").await;
+    assert_eq!(app.text("home-fingerprint").await, fingerprint);
+    app.wait_text("notes-list", NOTE).await;
+    app.shot("home-restored").await;
+
+    // Her clinician, on his account, reads what she shared.
+    app.click("log-out").await;
+    app.screen("welcome").await;
+    app.click("choose-login").await;
+    app.click_radio("via", "email").await;
+    app.type_into("email", &clinician_email).await;
+    app.click("contact-submit").await;
+    app.screen("code").await;
+    let code = app.code_for(&clinician_email, 2).await;
+    app.type_into("code", &code).await;
+    app.screen("home").await;
+    app.wait_text("notes-list", "From Lisa Cuddy").await;
+    app.wait_text("notes-list", NOTE).await;
+    app.scroll_to("home-notes").await;
+    app.shot("clinician-reads-note").await;
+    assert!(!recovery_key.is_empty());
     // Going back to the built-in server from the settings resumes the
     // session again, this time under the recorder's eye.
     app.click("settings-open").await;
@@ -573,7 +687,7 @@ impl App {
                 r#"
                 const at = (word) => window.__ipcLog.filter((e) => e.includes(word)).map((e) => Number(e.split(" ")[0]));
                 const start = Math.min(...at('"stage":"searchingPrimes"'));
-                const end = Math.max(...at('"stage":"done"'));
+                const end = Math.max(...at('"stage":"done","fingerprint"'));
                 const frames = window.__frames.filter((t) => t >= start && t <= end);
                 let gap = 0;
                 for (let i = 1; i < frames.length; i++) gap = Math.max(gap, frames[i] - frames[i - 1]);
@@ -588,6 +702,28 @@ impl App {
             measured["frames"].as_u64().unwrap() >= 2,
             "the page stopped drawing while the key was made: {measured}"
         );
+    }
+
+    /// Sealing the backup (Argon2id, 64 MiB) reported its progress to the
+    /// window while it ran.
+    async fn argon2_progress_was_shown(&self) {
+        let deriving = self
+            .ipc_log()
+            .await
+            .iter()
+            .filter(|entry| entry.contains(r#""stage":"deriving""#))
+            .count();
+        assert!(deriving >= 1, "no Argon2 progress reached the window");
+    }
+
+    async fn scroll_to(&self, id: &str) {
+        self.client
+            .execute(
+                "document.getElementById(arguments[0]).scrollIntoView()",
+                vec![json!(id)],
+            )
+            .await
+            .unwrap();
     }
 
     async fn click_radio(&self, name: &str, value: &str) {

@@ -35,6 +35,9 @@ pub enum CoreError {
     WeakPassword(String),
     #[error("this device has no key for this account yet")]
     NoKey,
+    /// Something the person typed cannot be used; the sentence says why.
+    #[error("{0}")]
+    Invalid(String),
     #[error("this device already has a key for this account")]
     HasKey,
 }
@@ -77,6 +80,7 @@ impl CoreError {
             }
             CoreError::WeakPassword(_) => "weak_password",
             CoreError::NoKey => "no_key",
+            CoreError::Invalid(_) => "invalid_request",
             CoreError::HasKey => "has_key",
         }
     }

@@ -180,7 +180,7 @@ impl crate::Client {
     pub async fn write_sample(&self, text: &str) -> Result<OpenedSample, CoreError> {
         let text = text.trim();
         if text.is_empty() || text.chars().count() > LONGEST_TEXT {
-            return Err(CoreError::Crypto(format!(
+            return Err(CoreError::Invalid(format!(
                 "a note is 1 to {LONGEST_TEXT} characters"
             )));
         }

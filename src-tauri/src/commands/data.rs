@@ -1,4 +1,5 @@
-//! Data the screens show: the Dev inbox and the country list.
+//! Data the screens show: the user's encrypted data samples, the Dev inbox
+//! and the country list.
 
 use crate::backend::Backend;
 use crate::error::CommandError;
@@ -26,6 +27,27 @@ pub struct DevInbox {
     pub available: bool,
     /// Newest first.
     pub messages: Vec<InboxMessage>,
+}
+
+/// The samples the user may read, opened with this device's key: their own
+/// and, for a clinician, those their patients shared with them.
+#[tauri::command]
+pub async fn samples_list(
+    backend: State<'_, Backend>,
+) -> Result<Vec<carekey_core::samples::OpenedSample>, CommandError> {
+    let connection = backend.connection().await?;
+    Ok(connection.client.samples().await?)
+}
+
+/// Encrypts a note on this device for the user and their responsible
+/// clinician; the server gets only ciphertext.
+#[tauri::command]
+pub async fn sample_write(
+    backend: State<'_, Backend>,
+    text: String,
+) -> Result<carekey_core::samples::OpenedSample, CommandError> {
+    let connection = backend.connection().await?;
+    Ok(connection.client.write_sample(&text).await?)
 }
 
 /// How many of the latest messages the panel lists.

@@ -1,12 +1,17 @@
-//! The device keypair: made off the UI's and the async runtime's threads,
-//! its progress streamed through a channel; only the fingerprint comes back.
+//! The device keypair and its backups: made, sealed and opened off the UI's
+//! and the async runtime's threads, progress streamed through channels.
+//! Only fingerprints come back, and the two secrets a person must see: a
+//! new recovery key, and a transfer code for their other device.
 
 use crate::backend::Backend;
 use crate::error::CommandError;
-use carekey_core::KeyProgress;
+use carekey_api::{AuditLog, BackupInfo};
+use carekey_core::{BackupProgress, KeyProgress, PasswordStrength, Progress, ShownSecret, TransferShown};
 use serde::Serialize;
-use tauri::State;
+use std::sync::Arc;
 use tauri::ipc::Channel;
+use tauri::{Manager, State};
+use zeroize::Zeroizing;
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -39,4 +44,273 @@ pub async fn key_create(
         })
         .await?;
     Ok(KeyView { fingerprint })
+}
+
+/// Backup progress goes to the window as it comes (ten a second at most);
+/// a window that went away just stops receiving it.
+fn progress_to(channel: Channel<BackupProgress>) -> Progress {
+    Arc::new(move |step| {
+        if let Err(error) = channel.send(step) {
+            tracing::debug!(%error, "backup progress not delivered");
+        }
+    })
+}
+
+/// The key on this device and the account's backups, for the home screen.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BackupStatus {
+    pub fingerprint: Option<String>,
+    pub backups: Vec<BackupInfo>,
+}
+
+#[tauri::command]
+pub async fn backup_status(backend: State<'_, Backend>) -> Result<BackupStatus, CommandError> {
+    let connection = backend.connection().await?;
+    Ok(BackupStatus {
+        fingerprint: connection.client.key_fingerprint().await?,
+        backups: connection.client.backups().await?.backups,
+    })
+}
+
+/// The strength meter under the backup password field. The password is
+/// weighed and dropped; nothing of it comes back but the score and advice.
+#[tauri::command]
+pub async fn password_strength(
+    backend: State<'_, Backend>,
+    password: String,
+) -> Result<PasswordStrength, CommandError> {
+    let password = Zeroizing::new(password);
+    let connection = backend.connection().await?;
+    let profile = connection.client.profile().await?;
+    let own_words = [
+        profile.first_name.as_str(),
+        profile.last_name.as_str(),
+        profile.email.as_deref().unwrap_or(""),
+        "carekey",
+    ];
+    Ok(carekey_core::password_strength(&password, &own_words))
+}
+
+fn confirmed(password: String, confirmation: String) -> Result<Zeroizing<String>, CommandError> {
+    let (password, confirmation) = (Zeroizing::new(password), Zeroizing::new(confirmation));
+    if *password != *confirmation {
+        return Err(CommandError::new(
+            "passwords_differ",
+            "The two passwords are not the same. Type them again.",
+        ));
+    }
+    Ok(password)
+}
+
+/// Sets or changes the backup password: the key is sealed here (Argon2id,
+/// progress on the channel) and only the sealed envelope goes to the server.
+#[tauri::command]
+pub async fn backup_set_password(
+    backend: State<'_, Backend>,
+    password: String,
+    confirmation: String,
+    on_progress: Channel<BackupProgress>,
+) -> Result<BackupInfo, CommandError> {
+    let password = confirmed(password, confirmation)?;
+    let connection = backend.connection().await?;
+    Ok(connection
+        .client
+        .set_backup_password(password, progress_to(on_progress))
+        .await?)
+}
+
+/// A new recovery key to show once (its text and a QR code). Nothing is
+/// stored until [`recovery_key_confirm`].
+#[tauri::command]
+pub async fn recovery_key_prepare(
+    backend: State<'_, Backend>,
+) -> Result<ShownSecret, CommandError> {
+    let connection = backend.connection().await?;
+    Ok(connection.client.prepare_recovery_key().await?)
+}
+
+/// The person says the recovery key is written down: seal and store.
+#[tauri::command]
+pub async fn recovery_key_confirm(backend: State<'_, Backend>) -> Result<BackupInfo, CommandError> {
+    let connection = backend.connection().await?;
+    Ok(connection.client.confirm_recovery_key().await?)
+}
+
+#[tauri::command]
+pub async fn restore_password(
+    backend: State<'_, Backend>,
+    password: String,
+    on_progress: Channel<BackupProgress>,
+) -> Result<KeyView, CommandError> {
+    let connection = backend.connection().await?;
+    let fingerprint = connection
+        .client
+        .restore_with_password(Zeroizing::new(password), progress_to(on_progress))
+        .await?;
+    Ok(KeyView { fingerprint })
+}
+
+#[tauri::command]
+pub async fn restore_recovery_key(
+    backend: State<'_, Backend>,
+    recovery_key: String,
+) -> Result<KeyView, CommandError> {
+    let recovery_key = Zeroizing::new(recovery_key);
+    let connection = backend.connection().await?;
+    let fingerprint = connection
+        .client
+        .restore_with_recovery_key(&recovery_key)
+        .await?;
+    Ok(KeyView { fingerprint })
+}
+
+/// On the device that has the key: leaves it, sealed, for a new device and
+/// answers the code to show there (QR code and text) and when it expires.
+#[tauri::command]
+pub async fn transfer_offer(backend: State<'_, Backend>) -> Result<TransferShown, CommandError> {
+    let connection = backend.connection().await?;
+    Ok(connection.client.offer_transfer().await?)
+}
+
+/// On the new device: the code pasted (or scanned).
+#[tauri::command]
+pub async fn transfer_take(
+    backend: State<'_, Backend>,
+    code: String,
+) -> Result<KeyView, CommandError> {
+    let code = Zeroizing::new(code);
+    let connection = backend.connection().await?;
+    let fingerprint = connection.client.take_transfer(&code).await?;
+    Ok(KeyView { fingerprint })
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportedBackup {
+    pub path: String,
+}
+
+/// Writes a password backup file (sealed afresh under the password given)
+/// to the Downloads folder, under a name that overwrites nothing.
+#[tauri::command]
+pub async fn backup_export(
+    app: tauri::AppHandle,
+    backend: State<'_, Backend>,
+    password: String,
+    confirmation: String,
+    on_progress: Channel<BackupProgress>,
+) -> Result<ExportedBackup, CommandError> {
+    let password = confirmed(password, confirmation)?;
+    let connection = backend.connection().await?;
+    let sealed = connection
+        .client
+        .export_backup(password, progress_to(on_progress))
+        .await?;
+    let folder = app
+        .path()
+        .download_dir()
+        .or_else(|_| app.path().document_dir())
+        .or_else(|_| app.path().home_dir())
+        .map_err(|_| CommandError::new("storage_failed", "There is no folder to save the file in."))?;
+    let path = write_new_file(&folder, &sealed).await.map_err(|error| {
+        tracing::warn!(%error, "cannot write the backup file");
+        CommandError::new(
+            "storage_failed",
+            "The backup file could not be written to your Downloads folder.",
+        )
+    })?;
+    Ok(ExportedBackup {
+        path: path.display().to_string(),
+    })
+}
+
+/// `CareKey backup <date>.carekey`, or `… (2).carekey` and so on if taken;
+/// created exclusively so that an existing file is never replaced.
+async fn write_new_file(
+    folder: &std::path::Path,
+    contents: &[u8],
+) -> std::io::Result<std::path::PathBuf> {
+    use tokio::io::AsyncWriteExt;
+    tokio::fs::create_dir_all(folder).await?;
+    let date = time::OffsetDateTime::now_utc().date();
+    for n in 1..1000 {
+        let name = if n == 1 {
+            format!("CareKey backup {date}.carekey")
+        } else {
+            format!("CareKey backup {date} ({n}).carekey")
+        };
+        let path = folder.join(name);
+        match tokio::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .await
+        {
+            Ok(mut file) => {
+                file.write_all(contents).await?;
+                file.sync_all().await?;
+                return Ok(path);
+            }
+            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(error) => return Err(error),
+        }
+    }
+    Err(std::io::Error::other("too many backup files today"))
+}
+
+/// Restores from a backup file the window read (base64 of its bytes: the
+/// file is sealed, so it may pass through the window) and its password.
+#[tauri::command]
+pub async fn restore_file(
+    backend: State<'_, Backend>,
+    contents: String,
+    password: String,
+    on_progress: Channel<BackupProgress>,
+) -> Result<KeyView, CommandError> {
+    use base64::Engine;
+    let password = Zeroizing::new(password);
+    let file = base64::engine::general_purpose::STANDARD
+        .decode(contents.trim())
+        .map_err(|_| CommandError::new("not_a_backup", "This file is not a CareKey backup."))?;
+    let connection = backend.connection().await?;
+    let fingerprint = connection
+        .client
+        .restore_from_file(file, password, progress_to(on_progress))
+        .await?;
+    Ok(KeyView { fingerprint })
+}
+
+/// What was done with the account's keys and backups, newest first.
+#[tauri::command]
+pub async fn audit_log(backend: State<'_, Backend>) -> Result<AuditLog, CommandError> {
+    let connection = backend.connection().await?;
+    Ok(connection.client.audit().await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn backup_files_never_overwrite() {
+        let folder = tempfile::tempdir().unwrap();
+        let first = write_new_file(folder.path(), b"one").await.unwrap();
+        let second = write_new_file(folder.path(), b"two").await.unwrap();
+        assert_ne!(first, second);
+        assert_eq!(std::fs::read(&first).unwrap(), b"one");
+        assert!(second.display().to_string().ends_with("(2).carekey"));
+    }
+
+    #[test]
+    fn differing_passwords_are_refused() {
+        assert_eq!(
+            confirmed("a".into(), "b".into()).unwrap_err().code,
+            "passwords_differ"
+        );
+        assert_eq!(
+            confirmed("same".into(), "same".into()).unwrap().as_str(),
+            "same"
+        );
+    }
 }
