@@ -384,11 +384,13 @@ async fn journey() {
     // asks for a backup password. He skips it, after a plain warning.
     app.screen("backup").await;
     app.click("backup-skip").await;
-    app.wait_text("backup-skip-warning", "losing your key").await;
+    app.wait_text("backup-skip-warning", "losing your key")
+        .await;
     app.shot("backup-skip-warning").await;
     app.click("backup-skip-confirm").await;
     app.screen("home").await;
-    app.wait_text("home-backup-status", "No backup password yet").await;
+    app.wait_text("home-backup-status", "No backup password yet")
+        .await;
     let clinician_id = app.text("home-id").await;
     assert_eq!(clinician_id.len(), 36, "{clinician_id}");
     app.click("log-out").await;
@@ -427,7 +429,8 @@ async fn journey() {
     app.shot("backup-weak-password").await;
     app.type_into("backup-password", BACKUP_PASSWORD).await;
     app.wait_text("backup-strength", "Very strong").await;
-    app.type_into("backup-confirm", "tidal-mango-orbit-velvet-24").await;
+    app.type_into("backup-confirm", "tidal-mango-orbit-velvet-24")
+        .await;
     app.click("backup-submit").await;
     app.wait_text("backup-error", "not the same").await;
     app.type_into("backup-confirm", BACKUP_PASSWORD).await;
@@ -456,8 +459,13 @@ async fn journey() {
     app.click("recovery-saved").await;
     app.click("recovery-confirm").await;
     app.screen("home").await;
-    app.wait_text("home-backup-status", "Recovery key made").await;
-    assert!(app.text("home-backup-status").await.contains("Password backup saved"));
+    app.wait_text("home-backup-status", "Recovery key made")
+        .await;
+    assert!(
+        app.text("home-backup-status")
+            .await
+            .contains("Password backup saved")
+    );
     assert_eq!(app.text("home-title").await, "Hello, Lisa Cuddy");
     assert_eq!(app.text("home-contact").await, "l***@example.com");
     let fingerprint = app.text("home-fingerprint").await;
@@ -563,6 +571,44 @@ async fn journey() {
     assert_eq!(app.text("home-fingerprint").await, fingerprint);
     app.wait_text("notes-list", NOTE).await;
     app.shot("home-restored").await;
+
+    // Once more, by transfer: this device offers its key (QR code and
+    // text), then plays the new device that pastes the code.
+    app.click("home-transfer").await;
+    app.wait_until(
+        "the transfer code and its QR code",
+        "return document.getElementById('transfer-text').textContent.startsWith('carekey-transfer:v1:') && !!document.querySelector('#transfer-qr svg')",
+    )
+    .await;
+    app.wait_text("transfer-intro", "It works once").await;
+    let transfer_code = app.text("transfer-text").await;
+    app.scroll_to("home-backup").await;
+    app.shot("transfer-offered").await;
+    Keychain::new("CareKey")
+        .delete(&format!("rsa-oaep-sha256:{user_id}"))
+        .unwrap();
+    app.click("log-out").await;
+    app.screen("welcome").await;
+    app.click("choose-login").await;
+    app.click_radio("via", "email").await;
+    app.type_into("email", &email).await;
+    app.click("contact-submit").await;
+    app.screen("code").await;
+    let code = app.code_for(&email, 3).await;
+    app.type_into("code", &code).await;
+    app.screen("restore").await;
+    app.click_radio("restore-how", "transfer").await;
+    app.type_into("restore-transfer", "carekey-transfer:v1:garbage")
+        .await;
+    app.click("restore-submit").await;
+    app.wait_text("restore-error", "not a CareKey transfer code")
+        .await;
+    app.type_into("restore-transfer", &transfer_code).await;
+    app.shot("restore-by-transfer").await;
+    app.click("restore-submit").await;
+    app.screen("home").await;
+    assert_eq!(app.text("home-fingerprint").await, fingerprint);
+    app.wait_text("notes-list", NOTE).await;
 
     // Her clinician, on his account, reads what she shared.
     app.click("log-out").await;

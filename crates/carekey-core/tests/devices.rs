@@ -2,7 +2,7 @@
 //! server on port 0: each device is a client with a keychain of its own. A
 //! patient writes an encrypted sample on device A and sets a backup
 //! password and a recovery key; B restores with the password, C with the
-//! recovery key, D by transfer from A; every one of them reads the sample,
+//! recovery key, D by transfer from A, F from a backup file; every one of them reads the sample,
 //! and so does the responsible clinician on their own laptop. Wrong
 //! secrets, replayed and expired transfers fail with a clear error and
 //! change nothing. At the end the server's database files hold no
@@ -246,6 +246,68 @@ async fn a_patient_changes_devices_and_still_reads_what_she_shared() {
         "an expired transfer is deleted"
     );
     assert_eq!(e.client.key_fingerprint().await.unwrap(), None);
+
+    // Device F: from a backup file exported on A (its own password).
+    let (progress, _) = recorder();
+    let weak = a
+        .client
+        .export_backup(password("lisa"), progress)
+        .await
+        .unwrap_err();
+    assert_eq!(weak.code(), "weak_password");
+    let (progress, _) = recorder();
+    let file = a
+        .client
+        .export_backup(password("quartz-lantern-meadow-ferry-7"), progress)
+        .await
+        .unwrap();
+    let f = log_in(&server, &email, None).await;
+    for (bytes, secret, code) in [
+        (
+            b"not a backup at all".to_vec(),
+            "quartz-lantern-meadow-ferry-7",
+            "not_a_backup",
+        ),
+        (
+            file[..file.len() - 1].to_vec(),
+            "quartz-lantern-meadow-ferry-7",
+            "wrong_secret",
+        ),
+        (file.clone(), PASSWORD, "wrong_secret"),
+    ] {
+        let (progress, _) = recorder();
+        let error = f
+            .client
+            .restore_from_file(bytes, password(secret), progress)
+            .await
+            .unwrap_err();
+        assert_eq!(error.code(), code, "{error}");
+    }
+    // Another account's file is refused before any work.
+    let (progress, _) = recorder();
+    assert_eq!(
+        doctors_new_laptop
+            .client
+            .restore_from_file(
+                file.clone(),
+                password("quartz-lantern-meadow-ferry-7"),
+                progress
+            )
+            .await
+            .unwrap_err()
+            .code(),
+        "backup_wrong_owner"
+    );
+    assert_eq!(f.client.key_fingerprint().await.unwrap(), None);
+    let (progress, _) = recorder();
+    assert_eq!(
+        f.client
+            .restore_from_file(file, password("quartz-lantern-meadow-ferry-7"), progress)
+            .await
+            .unwrap(),
+        fingerprint
+    );
+    assert_eq!(texts(&f).await, vec![Some(NOTE.to_owned())]);
 
     // The clinician reads what the patient shared, on their own device.
     let shared = doctor.client.samples().await.unwrap();

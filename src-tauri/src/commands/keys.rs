@@ -6,7 +6,9 @@
 use crate::backend::Backend;
 use crate::error::CommandError;
 use carekey_api::{AuditLog, BackupInfo};
-use carekey_core::{BackupProgress, KeyProgress, PasswordStrength, Progress, ShownSecret, TransferShown};
+use carekey_core::{
+    BackupProgress, KeyProgress, PasswordStrength, Progress, ShownSecret, TransferShown,
+};
 use serde::Serialize;
 use std::sync::Arc;
 use tauri::ipc::Channel;
@@ -212,7 +214,9 @@ pub async fn backup_export(
         .download_dir()
         .or_else(|_| app.path().document_dir())
         .or_else(|_| app.path().home_dir())
-        .map_err(|_| CommandError::new("storage_failed", "There is no folder to save the file in."))?;
+        .map_err(|_| {
+            CommandError::new("storage_failed", "There is no folder to save the file in.")
+        })?;
     let path = write_new_file(&folder, &sealed).await.map_err(|error| {
         tracing::warn!(%error, "cannot write the backup file");
         CommandError::new(
