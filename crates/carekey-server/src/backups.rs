@@ -237,8 +237,9 @@ pub async fn audit(state: &AppState, user_id: &str) -> Result<AuditLog, ServiceE
 }
 
 /// `POST /v1/me/transfers`: keeps the sealed key for a new device of the
-/// same user for `key_transfer_ttl_seconds`. Expired transfers of anyone are
-/// swept at the same time.
+/// same user for `key_transfer_ttl_seconds`. Transfers of anyone that
+/// expired over an hour ago are swept at the same time (the last hour's are
+/// kept, so that taking one late says "expired" rather than "unknown").
 pub async fn offer(
     state: &AppState,
     user_id: &str,
