@@ -35,6 +35,8 @@ pub enum ErrorCode {
     /// The phone number is already the login of another account.
     ContactTaken,
     NotFound,
+    /// A magic link that is malformed or not one this server made.
+    InvalidLink,
     /// The account has no key backup of that kind.
     NoBackup,
     /// The backup changed since the version the client read; read it again.
@@ -73,6 +75,7 @@ impl ErrorCode {
             ErrorCode::ChannelUnavailable => "channel_unavailable",
             ErrorCode::ContactTaken => "contact_taken",
             ErrorCode::NotFound => "not_found",
+            ErrorCode::InvalidLink => "invalid_link",
             ErrorCode::NoBackup => "no_backup",
             ErrorCode::VersionConflict => "version_conflict",
             ErrorCode::UnknownTransfer => "unknown_transfer",
@@ -131,6 +134,7 @@ mod tests {
             ErrorCode::ChannelUnavailable,
             ErrorCode::ContactTaken,
             ErrorCode::NotFound,
+            ErrorCode::InvalidLink,
             ErrorCode::NoBackup,
             ErrorCode::VersionConflict,
             ErrorCode::UnknownTransfer,

@@ -119,8 +119,15 @@ pub struct PhoneVerifyRequest {
 #[serde(rename_all = "camelCase")]
 pub struct CompleteRequest {
     pub request_id: String,
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
-    pub code: SecretString,
+    /// The code from the message; or else `linkSecret`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub code: Option<SecretString>,
+    /// The secret of the magic link in the message (the part after the
+    /// request id in `/l/<requestId>.<secret>`); or else `code`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub link_secret: Option<SecretString>,
     /// The secret whose hash was sent as `deviceChallenge` at start.
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub device_verifier: SecretString,

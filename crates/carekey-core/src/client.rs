@@ -147,7 +147,8 @@ impl Client {
         };
         let request = CompleteRequest {
             request_id: login.request_id.clone(),
-            code: SecretString::new(code),
+            code: Some(SecretString::new(code)),
+            link_secret: None,
             device_verifier: SecretString::from(login.verifier.secret()),
         };
         let session = match self.api.complete(&request).await {

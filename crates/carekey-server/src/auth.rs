@@ -15,12 +15,15 @@ use crate::identity::{Contact, ContactKind, phone_prefix};
 use crate::limits::{self, Limit};
 use crate::messages::{self, Fill, Template};
 use crate::queue;
-use crate::secrets::{generate_code, is_well_formed_challenge, verifier_matches};
+use crate::secrets::{
+    generate_code, generate_link_secret, is_well_formed_challenge, verifier_matches,
+};
 use crate::sessions::{self, Issued};
 use crate::state::AppState;
-use carekey_api::{Role, StartRequest, StartResponse};
+use carekey_api::{Role, SecretString, StartRequest, StartResponse};
 use sqlx::Row;
 use std::net::IpAddr;
+use zeroize::Zeroizing;
 
 /// Which API a request was started from; a request is completed through the same one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,14 +131,31 @@ pub(crate) fn send_limits(state: &AppState, contact: &Contact, client_ip: IpAddr
     limits
 }
 
-/// The message for a request (its code, or word that no account exists),
-/// sealed as the body of job `job_id`.
+/// A new code for `request_id`, with the magic link that stands for it
+/// (native logins; BioT's messages carry the code alone, as BioT's do).
+fn new_code(
+    state: &AppState,
+    flavor: Flavor,
+    request_id: &str,
+) -> (SecretString, Option<Zeroizing<String>>) {
+    match flavor {
+        Flavor::Native => {
+            let (secret, code) = generate_link_secret(state.policy.code_length);
+            let link = crate::links::url(&state.public_url, request_id, secret.expose());
+            (code, Some(link))
+        }
+        Flavor::Biot => (generate_code(state.policy.code_length), None),
+    }
+}
+
+/// The message for a request (its code and link, or word that no account
+/// exists), sealed as the body of job `job_id`.
 pub(crate) fn prepare_message(
     state: &AppState,
     job_id: &str,
     contact: &Contact,
     template: Template,
-    code: &str,
+    (code, link): (&str, Option<&str>),
     ttl_ms: Millis,
 ) -> Result<queue::SealedJob, ServiceError> {
     let transport = state
@@ -144,6 +164,7 @@ pub(crate) fn prepare_message(
         .ok_or(ServiceError::ChannelUnavailable(contact.kind().as_str()))?;
     let fill = Fill {
         code,
+        link,
         minutes: u64::try_from(ttl_ms / 60_000).unwrap_or(1).max(1),
         host: &state.public_host,
     };
@@ -216,7 +237,7 @@ pub async fn begin(
 ) -> Result<Started, ServiceError> {
     let now = state.clock.now_ms();
     let request_id = crate::db::new_id(now);
-    let code = generate_code(state.policy.code_length);
+    let (code, link) = new_code(state, flavor, &request_id);
     let ttl = state.policy.code_ttl_ms(contact.kind());
     // Whether the account exists is only known inside the write, so both
     // messages are sealed and the database keeps the right one: the code when
@@ -231,13 +252,21 @@ pub async fn begin(
             Flavor::Native => Template::Code,
             Flavor::Biot => Template::BiotCode,
         },
-        code.expose(),
+        (code.expose(), link.as_deref().map(String::as_str)),
         ttl,
     )?;
     let without_account = match (flavor, &registration) {
-        (Flavor::Native, None) => {
-            Some(prepare_message(state, &job_id, &contact, Template::NoAccount, "", ttl)?.sealed)
-        }
+        (Flavor::Native, None) => Some(
+            prepare_message(
+                state,
+                &job_id,
+                &contact,
+                Template::NoAccount,
+                ("", None),
+                ttl,
+            )?
+            .sealed,
+        ),
         _ => None,
     };
     let registration_json = registration
@@ -459,7 +488,7 @@ pub async fn resend(
     .await?;
     let user_id: Option<String> = row.try_get("user_id")?;
     let registration: Option<String> = row.try_get("registration")?;
-    let code = generate_code(state.policy.code_length);
+    let (code, link) = new_code(state, Flavor::Native, request_id);
     let ttl = state.policy.code_ttl_ms(contact.kind());
     let sends_code = user_id.is_some() || registration.is_some();
     let code_hash = sends_code.then(|| state.codes.hash(request_id, code.expose()));
@@ -490,7 +519,7 @@ pub async fn resend(
         &job_id,
         &started.contact,
         template,
-        code.expose(),
+        (code.expose(), link.as_deref().map(String::as_str)),
         ttl,
     )?;
     queue::enqueue(&mut tx, &job, now, state.queue.lease_ms).await?;

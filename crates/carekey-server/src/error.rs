@@ -46,6 +46,8 @@ pub enum ServiceError {
     ContactTaken,
     #[error("not found")]
     NotFound,
+    #[error("this link is not a CareKey login link; ask for a new code")]
+    InvalidLink,
     #[error("this account has no key backup of that kind")]
     NoBackup,
     #[error("the backup was changed on another device; read it again")]
@@ -97,6 +99,7 @@ impl ServiceError {
             ServiceError::ChannelUnavailable(_) => ErrorCode::ChannelUnavailable,
             ServiceError::ContactTaken => ErrorCode::ContactTaken,
             ServiceError::NotFound => ErrorCode::NotFound,
+            ServiceError::InvalidLink => ErrorCode::InvalidLink,
             ServiceError::NoBackup => ErrorCode::NoBackup,
             ServiceError::VersionConflict => ErrorCode::VersionConflict,
             ServiceError::UnknownTransfer => ErrorCode::UnknownTransfer,
@@ -116,6 +119,7 @@ impl ServiceError {
             | ServiceError::InvalidCode { .. }
             | ServiceError::CodeExpired
             | ServiceError::InvalidRecipient(_)
+            | ServiceError::InvalidLink
             | ServiceError::ChannelUnavailable(_) => StatusCode::BAD_REQUEST,
             ServiceError::CodeUsed | ServiceError::ContactTaken | ServiceError::VersionConflict => {
                 StatusCode::CONFLICT

@@ -58,6 +58,12 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/metrics", get(metrics))
         .route("/openapi.json", get(openapi))
         .route("/.well-known/jwks.json", get(jwks))
+        .route("/.well-known/assetlinks.json", get(assetlinks))
+        .route(
+            "/.well-known/apple-app-site-association",
+            get(apple_app_site_association),
+        )
+        .route("/l/{token}", get(link_landing))
         .fallback(not_found)
         .layer(axum::extract::DefaultBodyLimit::max(16 * 1024))
         .layer(middleware::from_fn_with_state(state.clone(), observe))
@@ -223,11 +229,11 @@ async fn resend(
 }
 
 #[utoipa::path(post, path = "/v1/auth/complete", tag = "auth",
-    description = "Trade the code and the device verifier for a session.",
+    description = "Trade the code (or the magic link's secret) and the device verifier for a session.",
     request_body = CompleteRequest,
     responses(
         (status = 200, body = SessionResponse),
-        (status = 400, body = ApiError, description = "invalid_code (with attemptsLeft), code_expired"),
+        (status = 400, body = ApiError, description = "invalid_code (with attemptsLeft), code_expired, invalid_link, invalid_request (neither or both of code and linkSecret)"),
         (status = 403, body = ApiError, description = "verifier_mismatch"),
         (status = 404, body = ApiError, description = "unknown_request"),
         (status = 409, body = ApiError, description = "code_used"),
@@ -237,11 +243,24 @@ async fn complete(
     State(state): Shared,
     Body(request): Body<CompleteRequest>,
 ) -> Result<Json<SessionResponse>, ServiceError> {
+    // A link's secret stands for its code: from here on both are the same.
+    let code = match (&request.code, &request.link_secret) {
+        (Some(code), None) => code.clone(),
+        (None, Some(secret)) => {
+            crate::secrets::code_of_link_secret(secret.expose(), state.policy.code_length)
+                .ok_or(ServiceError::InvalidLink)?
+        }
+        _ => {
+            return Err(ServiceError::InvalidRequest(
+                "give either code or linkSecret".into(),
+            ));
+        }
+    };
     let redeemed = auth::redeem(
         &state,
         Flavor::Native,
         &request.request_id,
-        request.code.expose(),
+        code.expose(),
         Some(request.device_verifier.expose()),
     )
     .await?;
@@ -713,6 +732,31 @@ async fn jwks(State(state): Shared) -> Json<serde_json::Value> {
     Json(state.tokens.jwks())
 }
 
+#[utoipa::path(get, path = "/l/{token}", tag = "links",
+    description = "A magic link's landing page (HTML): \"Open CareKey\" and the code. It never logs anyone in; the app consumes the link with POST /v1/auth/complete.",
+    params(("token" = String, Path, description = "<request id>.<link secret>")),
+    responses(
+        (status = 200, description = "the link is usable: the page offers the app and the code"),
+        (status = 410, description = "used, replaced or expired"),
+        (status = 404, description = "not a CareKey link"),
+    ))]
+async fn link_landing(
+    State(state): Shared,
+    Path(token): Path<String>,
+) -> Result<Response, ServiceError> {
+    crate::links::landing(&state, &token).await
+}
+
+#[utoipa::path(get, path = "/.well-known/assetlinks.json", tag = "links", responses((status = 200, description = "Digital Asset Links: the Android app that opens this host's links (android_package, android_cert_fingerprints)")))]
+async fn assetlinks(State(state): Shared) -> Json<serde_json::Value> {
+    Json(state.app_links.assetlinks())
+}
+
+#[utoipa::path(get, path = "/.well-known/apple-app-site-association", tag = "links", responses((status = 200, description = "the iOS apps that open /l/* links (apple_app_ids)")))]
+async fn apple_app_site_association(State(state): Shared) -> Json<serde_json::Value> {
+    Json(state.app_links.apple_app_site_association())
+}
+
 async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
 }
@@ -738,7 +782,7 @@ impl utoipa::Modify for BearerScheme {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "CareKey Server", description = "Passwordless registration and login by one-time codes."),
-    paths(start, resend, complete, refresh, logout, me, add_phone, verify_phone, register_key, list_keys, user_keys, list_backups, store_backup, fetch_backup, audit, offer_transfer, take_transfer, create_sample, list_samples, read_sample, biot_generate, biot_login, biot_refresh, healthz, readyz, metrics, jwks),
+    paths(start, resend, complete, refresh, logout, me, add_phone, verify_phone, register_key, list_keys, user_keys, list_backups, store_backup, fetch_backup, audit, offer_transfer, take_transfer, create_sample, list_samples, read_sample, biot_generate, biot_login, biot_refresh, healthz, readyz, metrics, jwks, link_landing, assetlinks, apple_app_site_association),
     components(schemas(ApiError, carekey_api::ErrorCode, carekey_api::Role)),
     modifiers(&BearerScheme),
 )]

@@ -15,6 +15,7 @@ mod http;
 mod identity;
 mod keys;
 mod limits;
+mod links;
 mod logging;
 mod messages;
 mod metrics;

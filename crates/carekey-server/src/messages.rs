@@ -48,6 +48,9 @@ pub enum Template {
 
 pub struct Fill<'a> {
     pub code: &'a str,
+    /// The magic link standing for the code; without one, the template's
+    /// lines that hold `{link}` are left out.
+    pub link: Option<&'a str>,
     pub minutes: u64,
     /// Host of the public URL, for the SMS one-time-code autofill line.
     pub host: &'a str,
@@ -63,7 +66,15 @@ pub fn compose(template: Template, kind: ContactKind, to: &str, fill: &Fill<'_>)
         (Template::NoAccount, ContactKind::Email) => NO_ACCOUNT_EMAIL,
         (Template::NoAccount, ContactKind::Sms) => NO_ACCOUNT_SMS,
     };
-    let filled = text
+    let with_link: String = text
+        .split_inclusive('\n')
+        .filter_map(|line| match (line.contains("{link}"), fill.link) {
+            (false, _) => Some(line.to_owned()),
+            (true, Some(link)) => Some(line.replace("{link}", link)),
+            (true, None) => None,
+        })
+        .collect();
+    let filled = with_link
         .replace("{code}", fill.code)
         .replace("{minutes}", &fill.minutes.to_string())
         .replace("{host}", fill.host);
@@ -89,6 +100,7 @@ mod tests {
     fn fill() -> Fill<'static> {
         Fill {
             code: "649551",
+            link: Some("https://auth.example/l/r.s"),
             minutes: 2,
             host: "auth.example",
         }
@@ -98,8 +110,21 @@ mod tests {
     fn an_sms_carries_the_code_and_the_autofill_line() {
         let message = compose(Template::Code, ContactKind::Sms, "+32470123456", &fill());
         assert!(message.body.contains("649551"));
+        assert!(message.body.contains("\nhttps://auth.example/l/r.s\n"));
         assert!(message.body.ends_with("@auth.example #649551"));
         assert!(message.subject.is_none());
+        // Without a link (a phone being proven from the app) the line goes.
+        let bare = compose(
+            Template::Code,
+            ContactKind::Sms,
+            "+32470123456",
+            &Fill {
+                link: None,
+                ..fill()
+            },
+        );
+        assert!(!bare.body.contains("{link}") && !bare.body.contains("https://"));
+        assert!(bare.body.ends_with("@auth.example #649551"));
     }
 
     #[test]
@@ -124,6 +149,11 @@ mod tests {
             Some("Your CareKey code: 649551")
         );
         assert!(message.body.contains("Your CareKey code is 649551"));
+        assert!(
+            message
+                .body
+                .contains("asked for the code: https://auth.example/l/r.s\n")
+        );
         assert!(!format!("{message:?}").contains("649551"));
     }
 }

@@ -75,7 +75,14 @@ pub async fn start(
     .execute(&mut *tx)
     .await?;
     let job_id = crate::db::new_id(now);
-    let job = prepare_message(state, &job_id, &contact, Template::Code, code.expose(), ttl)?;
+    let job = prepare_message(
+        state,
+        &job_id,
+        &contact,
+        Template::Code,
+        (code.expose(), None),
+        ttl,
+    )?;
     queue::enqueue(&mut tx, &job, now, state.queue.lease_ms).await?;
     tx.commit().await?;
     message_queued(state, &job);

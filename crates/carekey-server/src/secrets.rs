@@ -42,6 +42,58 @@ pub fn generate_code(length: u8) -> SecretString {
     SecretString::new(code)
 }
 
+/// Bytes of randomness in a magic link.
+pub const LINK_SECRET_LEN: usize = 20;
+
+/// A magic link's secret (base32, lowercase: 32 characters of letters and
+/// the digits 2-7) and the code it stands for. The code is derived from the
+/// secret, so one stored hash serves both, the landing page can show the
+/// code from the link alone, and a link is exactly as strong as its code
+/// behind the same attempt limits (with 160 bits of its own on top).
+pub fn generate_link_secret(length: u8) -> (SecretString, SecretString) {
+    let mut bytes = Zeroizing::new([0u8; LINK_SECRET_LEN]);
+    csprng().fill_bytes(bytes.as_mut());
+    let secret = SecretString::new(
+        data_encoding::BASE32_NOPAD
+            .encode(bytes.as_ref())
+            .to_ascii_lowercase(),
+    );
+    let code = digits_of(bytes.as_ref(), length);
+    (secret, code)
+}
+
+/// The code a link's secret stands for; `None` if it is not one (wrong
+/// alphabet or length).
+pub fn code_of_link_secret(secret: &str, length: u8) -> Option<SecretString> {
+    let bytes = Zeroizing::new(
+        data_encoding::BASE32_NOPAD
+            .decode(secret.trim().to_ascii_uppercase().as_bytes())
+            .ok()?,
+    );
+    (bytes.len() == LINK_SECRET_LEN).then(|| digits_of(&bytes, length))
+}
+
+/// Uniform decimal digits from SHA-256 blocks of the secret (bytes of 250
+/// and up are skipped, so that every digit is equally likely).
+fn digits_of(secret: &[u8], length: u8) -> SecretString {
+    let mut digits = String::with_capacity(usize::from(length));
+    let mut block: u32 = 0;
+    while digits.len() < usize::from(length) {
+        let hash = Sha256::new()
+            .chain_update(b"carekey link code\0")
+            .chain_update(block.to_be_bytes())
+            .chain_update(secret)
+            .finalize();
+        for byte in hash {
+            if byte < 250 && digits.len() < usize::from(length) {
+                digits.push(char::from(b'0' + byte % 10));
+            }
+        }
+        block += 1;
+    }
+    SecretString::new(digits)
+}
+
 /// Hashes codes with a server key, bound to their request, so a stolen
 /// database yields neither codes nor a table to look them up in.
 #[derive(Clone)]
@@ -173,6 +225,41 @@ mod tests {
             assert_eq!(code.expose().len(), usize::from(length));
             assert!(code.expose().bytes().all(|b| b.is_ascii_digit()));
         }
+    }
+
+    #[test]
+    fn a_link_secret_stands_for_its_code_alone() {
+        for length in 6..=10 {
+            let (secret, code) = generate_link_secret(length);
+            assert_eq!(secret.expose().len(), 32);
+            assert!(
+                secret
+                    .expose()
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || (b'2'..=b'7').contains(&b))
+            );
+            assert_eq!(code.expose().len(), usize::from(length));
+            let again = code_of_link_secret(&secret.expose().to_uppercase(), length).unwrap();
+            assert_eq!(again.expose(), code.expose());
+        }
+        assert!(code_of_link_secret("not-base32!", 6).is_none());
+        assert!(code_of_link_secret("aaaa", 6).is_none());
+        let (other, _) = generate_link_secret(6);
+        let (secret, code) = generate_link_secret(6);
+        assert_ne!(other.expose(), secret.expose());
+        // Digits from links are uniform too.
+        let mut counts = [0u32; 10];
+        for _ in 0..2000 {
+            let (_, code) = generate_link_secret(10);
+            for digit in code.expose().bytes() {
+                counts[usize::from(digit - b'0')] += 1;
+            }
+        }
+        assert!(
+            counts.iter().all(|&count| (1750..2250).contains(&count)),
+            "{counts:?}"
+        );
+        drop(code);
     }
 
     #[test]

@@ -242,7 +242,9 @@ pub async fn start_with_clock(
         queue: queue_policy(&settings),
         local_lane,
         group_id,
+        public_url: public_url.clone(),
         public_host,
+        app_links: crate::links::AppLinks::from_settings(&settings),
         trusted_proxies,
     });
 

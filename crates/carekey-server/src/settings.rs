@@ -60,6 +60,9 @@ pub struct Settings {
     pub refresh_reuse_grace_seconds: u64,
     pub backup_fetches_per_hour: u32,
     pub key_transfer_ttl_seconds: u64,
+    pub android_package: Option<String>,
+    pub android_cert_fingerprints: String,
+    pub apple_app_ids: String,
     pub queue_batch_size: u32,
     pub queue_poll_interval_ms: u64,
     pub queue_lease_seconds: u64,
@@ -118,6 +121,9 @@ impl Default for Settings {
             refresh_reuse_grace_seconds: 5,
             backup_fetches_per_hour: 10,
             key_transfer_ttl_seconds: 300,
+            android_package: None,
+            android_cert_fingerprints: String::new(),
+            apple_app_ids: String::new(),
             queue_batch_size: 32,
             queue_poll_interval_ms: 1000,
             queue_lease_seconds: 60,
@@ -304,6 +310,18 @@ pub const SETTINGS: &[(&str, &str)] = &[
     (
         "key_transfer_ttl_seconds",
         "how long a key sent to a new device waits to be taken",
+    ),
+    (
+        "android_package",
+        "the Android app's package name, for /.well-known/assetlinks.json",
+    ),
+    (
+        "android_cert_fingerprints",
+        "comma-separated SHA-256 fingerprints of its signing certificates",
+    ),
+    (
+        "apple_app_ids",
+        "comma-separated TEAMID.bundle ids, for /.well-known/apple-app-site-association",
     ),
     ("access_token_ttl_seconds", "lifetime of an access token"),
     (

@@ -126,7 +126,11 @@ pub struct AppState {
     /// Hands this instance's committed messages to its worker.
     pub local_lane: crate::queue::LocalLane,
     pub group_id: String,
+    /// Where people reach this server (`https://auth.example.org`): magic
+    /// links start with it.
+    pub public_url: String,
     /// Host of the public URL, for the SMS autofill line.
     pub public_host: String,
+    pub app_links: crate::links::AppLinks,
     pub trusted_proxies: Vec<ipnet::IpNet>,
 }

@@ -1,0 +1,259 @@
+//! Magic links: `https://<public host>/l/<request id>.<secret>`, sent next to
+//! the code in every native message. The secret stands for the code (see
+//! [`crate::secrets::generate_link_secret`]), so a link is used up, expires
+//! and needs the starting device's verifier exactly as its code does.
+//!
+//! Opening a link in a browser (or a mail scanner, or a link preview) logs
+//! nobody in: `GET /l/...` only shows a page offering "Open CareKey" (the
+//! `carekey:` scheme) and the code. The app consumes the link with
+//! `POST /v1/auth/complete {requestId, linkSecret, deviceVerifier}`. On
+//! phones the https link opens the app directly (App Links / Universal
+//! Links), through the two `/.well-known` documents served from settings.
+
+use crate::error::ServiceError;
+use crate::secrets::code_of_link_secret;
+use crate::settings::Settings;
+use crate::state::AppState;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+use sqlx::Row;
+use subtle::ConstantTimeEq;
+use zeroize::Zeroizing;
+
+/// The link for a request and its secret.
+pub fn url(public_url: &str, request_id: &str, secret: &str) -> Zeroizing<String> {
+    Zeroizing::new(format!("{public_url}/l/{request_id}.{secret}"))
+}
+
+/// `<request id>.<secret>` split, the id checked as a UUID.
+pub fn parse_token(token: &str) -> Option<(String, &str)> {
+    let (request_id, secret) = token.trim().split_once('.')?;
+    let request_id = uuid::Uuid::parse_str(request_id)
+        .ok()?
+        .hyphenated()
+        .to_string();
+    (!secret.is_empty()).then_some((request_id, secret))
+}
+
+/// Which apps may open this server's https links (from settings).
+#[derive(Debug, Clone, Default)]
+pub struct AppLinks {
+    android_package: Option<String>,
+    android_fingerprints: Vec<String>,
+    apple_app_ids: Vec<String>,
+}
+
+fn list(text: &str) -> Vec<String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+impl AppLinks {
+    pub fn from_settings(settings: &Settings) -> Self {
+        AppLinks {
+            android_package: settings
+                .android_package
+                .as_deref()
+                .map(str::trim)
+                .filter(|name| !name.is_empty())
+                .map(str::to_owned),
+            android_fingerprints: list(&settings.android_cert_fingerprints),
+            apple_app_ids: list(&settings.apple_app_ids),
+        }
+    }
+
+    /// Digital Asset Links: the Android app may handle every https link of
+    /// this host. Empty when no app is configured.
+    pub fn assetlinks(&self) -> serde_json::Value {
+        match &self.android_package {
+            Some(package) if !self.android_fingerprints.is_empty() => json!([{
+                "relation": ["delegate_permission/common.handle_all_urls"],
+                "target": {
+                    "namespace": "android_app",
+                    "package_name": package,
+                    "sha256_cert_fingerprints": self.android_fingerprints,
+                }
+            }]),
+            _ => json!([]),
+        }
+    }
+
+    /// Apple's app-site association: the iOS app opens `/l/*` only.
+    pub fn apple_app_site_association(&self) -> serde_json::Value {
+        json!({
+            "applinks": {
+                "details": [{
+                    "appIDs": self.apple_app_ids,
+                    "components": [{"/": "/l/*", "comment": "CareKey magic links"}],
+                }]
+            }
+        })
+    }
+}
+
+/// What the landing page can say about a link.
+enum Landing {
+    /// Still usable: the code it stands for.
+    Usable(String),
+    /// Used, replaced by a newer code, or out of time.
+    Ended,
+    Malformed,
+}
+
+/// Looks the link up without changing anything: a GET must not use it up.
+async fn assess(state: &AppState, token: &str) -> Result<Landing, ServiceError> {
+    let Some((request_id, secret)) = parse_token(token) else {
+        return Ok(Landing::Malformed);
+    };
+    let Some(code) = code_of_link_secret(secret, state.policy.code_length) else {
+        return Ok(Landing::Malformed);
+    };
+    let row = sqlx::query(
+        "SELECT code_hash, code_expires_at, status FROM auth_requests WHERE id = $1 AND flavor = 'native'",
+    )
+    .bind(request_id.clone())
+    .fetch_optional(state.db.reader())
+    .await?;
+    let Some(row) = row else {
+        return Ok(Landing::Ended);
+    };
+    let stored: Option<Vec<u8>> = row.try_get("code_hash")?;
+    let expires_at: i64 = row.try_get("code_expires_at")?;
+    let status: String = row.try_get("status")?;
+    let expected = state.codes.hash(&request_id, code.expose());
+    let matches = stored.is_some_and(|stored| bool::from(stored.ct_eq(&expected)));
+    if matches && status == "pending" && expires_at > state.clock.now_ms() {
+        Ok(Landing::Usable(code.expose().to_owned()))
+    } else {
+        Ok(Landing::Ended)
+    }
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;line-height:1.5;color:#14201f}\
+h1{font-size:1.5rem}.code{font-size:2rem;letter-spacing:.3em;font-weight:700}\
+a.open{display:inline-block;background:#0f766e;color:#fff;padding:.7rem 1.3rem;border-radius:6px;text-decoration:none;font-weight:600}\
+.hint{color:#4b5b59}";
+
+fn page(status: StatusCode, title: &str, body: &str) -> Response {
+    let html = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <meta name=\"robots\" content=\"noindex\"><title>{title} · CareKey</title>\
+         <style>{STYLE}</style></head><body><h1>{title}</h1>{body}</body></html>",
+        title = escape(title)
+    );
+    let mut response = (status, html).into_response();
+    let headers = response.headers_mut();
+    for (name, value) in [
+        (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+        // No script at all, inline style only, never in a frame.
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+        ),
+        (header::CACHE_CONTROL, "no-store"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+    ] {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+    headers.insert("x-robots-tag", HeaderValue::from_static("noindex"));
+    response
+}
+
+/// `GET /l/{token}`: the landing page. It offers the app and shows the
+/// code; it never logs anyone in.
+pub async fn landing(state: &AppState, token: &str) -> Result<Response, ServiceError> {
+    Ok(match assess(state, token).await? {
+        Landing::Usable(code) => {
+            let code = Zeroizing::new(code);
+            let open = format!("carekey://l/{}", escape(token.trim()));
+            page(
+                StatusCode::OK,
+                "Log in to CareKey",
+                &format!(
+                    "<p><a class=\"open\" href=\"{open}\">Open CareKey</a></p>\
+                     <p>Or type this code in CareKey:</p><p class=\"code\">{}</p>\
+                     <p class=\"hint\">Opening this page does not log you in. The link and the \
+                     code work only in the CareKey app on the device where you asked for them, \
+                     once, and only for a few minutes.</p>",
+                    escape(&code)
+                ),
+            )
+        }
+        Landing::Ended => page(
+            StatusCode::GONE,
+            "This link no longer works",
+            "<p>It was used already, replaced by a newer code, or it expired. \
+             Open CareKey and ask for a new code.</p>",
+        ),
+        Landing::Malformed => page(
+            StatusCode::NOT_FOUND,
+            "This is not a CareKey link",
+            "<p>Check that the whole link was copied, or open CareKey and ask for a new code.</p>",
+        ),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_a_uuid_and_a_secret() {
+        let (id, secret) = parse_token("0190A0B2-0000-7000-8000-000000000001.abc").unwrap();
+        assert_eq!(id, "0190a0b2-0000-7000-8000-000000000001");
+        assert_eq!(secret, "abc");
+        for bad in [
+            "",
+            "abc",
+            "not-a-uuid.abc",
+            "0190a0b2-0000-7000-8000-000000000001.",
+        ] {
+            assert!(parse_token(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_well_known_documents_follow_settings() {
+        let empty = AppLinks::default();
+        assert_eq!(empty.assetlinks(), json!([]));
+        let links = AppLinks::from_settings(&Settings {
+            android_package: Some("app.carekey".into()),
+            android_cert_fingerprints: "AA:BB, CC:DD".into(),
+            apple_app_ids: "TEAM123.app.carekey".into(),
+            ..Settings::default()
+        });
+        let android = links.assetlinks();
+        assert_eq!(android[0]["target"]["package_name"], "app.carekey");
+        assert_eq!(android[0]["target"]["sha256_cert_fingerprints"][1], "CC:DD");
+        let apple = links.apple_app_site_association();
+        assert_eq!(
+            apple["applinks"]["details"][0]["appIDs"][0],
+            "TEAM123.app.carekey"
+        );
+        assert_eq!(
+            apple["applinks"]["details"][0]["components"][0]["/"],
+            "/l/*"
+        );
+    }
+
+    #[test]
+    fn page_text_is_escaped() {
+        assert_eq!(
+            escape("<a href=\"x\">&"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;"
+        );
+    }
+}
