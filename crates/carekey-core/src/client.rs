@@ -33,10 +33,29 @@ pub struct NewAccount {
     pub responsible_clinician_id: Option<String>,
 }
 
-/// A login waiting for its code: only this device holds its verifier.
+/// A login waiting for its code: only this device holds its verifier. It is
+/// kept in the keychain too, so that a link opened after the app was closed
+/// (a cold start) can still complete it.
 struct PendingLogin {
     request_id: String,
     verifier: DeviceVerifier,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SavedLogin {
+    request_id: String,
+    verifier: SecretString,
+}
+
+/// What proves the person got the message: the code they typed, or the
+/// link they opened.
+enum Proof {
+    Code(String),
+    Link {
+        request_id: String,
+        secret: SecretString,
+    },
 }
 
 /// What a right code leads to.
@@ -57,6 +76,8 @@ pub struct Client {
     pending_phone: Mutex<Option<String>>,
     /// A recovery key shown to the person, not yet confirmed written down.
     pub(crate) pending_recovery: Mutex<Option<crate::recovery::RecoveryKey>>,
+    /// The keychain entry of the login waiting for its code.
+    pending_entry: String,
 }
 
 pub(crate) fn private_key_entry(user_id: &str) -> String {
@@ -80,6 +101,7 @@ impl Client {
     ) -> Result<Self, CoreError> {
         let api = ApiClient::new(server)?;
         Ok(Client {
+            pending_entry: format!("{session_entry}:pending-login"),
             sessions: Sessions::new(api.clone(), store.clone(), session_entry),
             api,
             store,
@@ -121,11 +143,40 @@ impl Client {
             device_challenge: verifier.challenge(),
         };
         let started = self.api.start(&request).await?;
+        let saved = SavedLogin {
+            request_id: started.request_id.clone(),
+            verifier: SecretString::from(verifier.secret()),
+        };
+        let saved = zeroize::Zeroizing::new(
+            serde_json::to_vec(&saved).map_err(|error| CoreError::Storage(error.to_string()))?,
+        );
+        let (store, entry) = (self.store.clone(), self.pending_entry.clone());
+        blocking(move || store.set(&entry, &saved)).await?;
         *self.pending.lock().await = Some(PendingLogin {
             request_id: started.request_id.clone(),
             verifier,
         });
         Ok(started)
+    }
+
+    /// The login waiting in the keychain, if the app was restarted since it
+    /// began.
+    async fn saved_login(&self) -> Result<Option<PendingLogin>, CoreError> {
+        let (store, entry) = (self.store.clone(), self.pending_entry.clone());
+        let Some(bytes) = blocking(move || store.get(&entry)).await? else {
+            return Ok(None);
+        };
+        Ok(serde_json::from_slice::<SavedLogin>(&bytes)
+            .ok()
+            .map(|saved| PendingLogin {
+                request_id: saved.request_id,
+                verifier: DeviceVerifier::from_secret(saved.verifier.expose()),
+            }))
+    }
+
+    async fn forget_login(&self) -> Result<(), CoreError> {
+        let (store, entry) = (self.store.clone(), self.pending_entry.clone());
+        blocking(move || store.delete(&entry)).await
     }
 
     /// A new code for the login in progress; the previous one stops working.
@@ -141,14 +192,47 @@ impl Client {
     /// (the error says how many tries are left); a right one ends it.
     pub async fn complete(&self, code: &str) -> Result<LoggedIn, CoreError> {
         let code: String = code.chars().filter(char::is_ascii_digit).collect();
+        self.finish(Proof::Code(code)).await
+    }
+
+    /// Trades a magic link for a session, if the login it belongs to was
+    /// started on this device (in this run of the app, or before a restart).
+    pub async fn complete_with_link(
+        &self,
+        link: &crate::links::AppLink,
+    ) -> Result<LoggedIn, CoreError> {
+        let crate::links::AppLink::Login { request_id, secret } = link;
+        self.finish(Proof::Link {
+            request_id: request_id.clone(),
+            secret: secret.clone(),
+        })
+        .await
+    }
+
+    async fn finish(&self, proof: Proof) -> Result<LoggedIn, CoreError> {
         let mut pending = self.pending.lock().await;
+        if let Proof::Link { request_id, .. } = &proof {
+            let here = pending
+                .as_ref()
+                .is_some_and(|login| &login.request_id == request_id);
+            if !here {
+                match self.saved_login().await? {
+                    Some(saved) if &saved.request_id == request_id => *pending = Some(saved),
+                    _ => return Err(CoreError::LinkNotForThisDevice),
+                }
+            }
+        }
         let Some(login) = pending.as_ref() else {
             return Err(CoreError::NoPendingLogin);
         };
+        let (code, link_secret) = match proof {
+            Proof::Code(code) => (Some(SecretString::new(code)), None),
+            Proof::Link { secret, .. } => (None, Some(secret)),
+        };
         let request = CompleteRequest {
             request_id: login.request_id.clone(),
-            code: Some(SecretString::new(code)),
-            link_secret: None,
+            code,
+            link_secret,
             device_verifier: SecretString::from(login.verifier.secret()),
         };
         let session = match self.api.complete(&request).await {
@@ -163,12 +247,14 @@ impl Client {
                 );
                 if finished {
                     *pending = None;
+                    self.forget_login().await?;
                 }
                 return Err(error);
             }
         };
         *pending = None;
         drop(pending);
+        self.forget_login().await?;
         self.sessions.begin(&session).await?;
         let profile = self.sessions.profile().await?;
         let key_fingerprint = self.key_fingerprint().await?;
@@ -182,6 +268,9 @@ impl Client {
     /// Forgets the login in progress (the person went back).
     pub async fn abandon(&self) {
         *self.pending.lock().await = None;
+        if let Err(error) = self.forget_login().await {
+            tracing::warn!(%error, "the abandoned login stays in the keychain");
+        }
     }
 
     pub async fn resume(&self) -> Result<Resumed, CoreError> {

@@ -22,6 +22,13 @@ impl DeviceVerifier {
         }
     }
 
+    /// The verifier of a login begun before the app restarted.
+    pub fn from_secret(secret: &str) -> Self {
+        DeviceVerifier {
+            secret: Zeroizing::new(secret.to_owned()),
+        }
+    }
+
     pub fn challenge(&self) -> String {
         URL_SAFE_NO_PAD.encode(Sha256::digest(self.secret.as_bytes()))
     }

@@ -35,6 +35,12 @@ pub enum CoreError {
     WeakPassword(String),
     #[error("this device has no key for this account yet")]
     NoKey,
+    #[error("{0}")]
+    Link(#[from] crate::links::LinkError),
+    #[error(
+        "this link is for a login started on another device, or one that has ended; ask for a new code on this device"
+    )]
+    LinkNotForThisDevice,
     /// Something the person typed cannot be used; the sentence says why.
     #[error("{0}")]
     Invalid(String),
@@ -80,6 +86,9 @@ impl CoreError {
             }
             CoreError::WeakPassword(_) => "weak_password",
             CoreError::NoKey => "no_key",
+            CoreError::Link(crate::links::LinkError::Foreign) => "foreign_link",
+            CoreError::Link(crate::links::LinkError::Malformed) => "invalid_link",
+            CoreError::LinkNotForThisDevice => "link_not_for_this_device",
             CoreError::Invalid(_) => "invalid_request",
             CoreError::HasKey => "has_key",
         }

@@ -8,6 +8,7 @@ mod device;
 pub mod envelope;
 mod error;
 pub mod keys;
+pub mod links;
 pub mod phone;
 pub mod recovery;
 pub mod samples;

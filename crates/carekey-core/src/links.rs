@@ -1,0 +1,173 @@
+//! Links that reach the app (opened from SMS, email or WhatsApp, or handed
+//! over by the desktop): parsed into a typed value from an allow-list of
+//! schemes and hosts, or refused. Nothing else is acted upon.
+//!
+//! Accepted: `carekey://l/<request id>.<secret>`, and
+//! `https://<the server's host>/l/<request id>.<secret>` (App Links and
+//! Universal Links on phones); `http` only for a server on this machine
+//! (the built-in one).
+
+use carekey_api::SecretString;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LinkError {
+    #[error("this is not a CareKey link")]
+    Foreign,
+    #[error(
+        "this CareKey link is damaged; use the whole link from the message, or ask for a new code"
+    )]
+    Malformed,
+}
+
+/// What a link asks the app to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AppLink {
+    /// Complete the login `request_id` with the link's secret.
+    Login {
+        request_id: String,
+        secret: SecretString,
+    },
+}
+
+const SECRET_LEN: usize = 32;
+
+fn token(token: &str) -> Result<AppLink, LinkError> {
+    let (request_id, secret) = token.split_once('.').ok_or(LinkError::Malformed)?;
+    let request_id = uuid::Uuid::parse_str(request_id)
+        .map_err(|_| LinkError::Malformed)?
+        .hyphenated()
+        .to_string();
+    let secret = secret.to_ascii_lowercase();
+    let well_formed = secret.len() == SECRET_LEN
+        && secret
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || (b'2'..=b'7').contains(&b));
+    if !well_formed {
+        return Err(LinkError::Malformed);
+    }
+    Ok(AppLink::Login {
+        request_id,
+        secret: SecretString::new(secret),
+    })
+}
+
+fn is_loopback(host: &str) -> bool {
+    host == "localhost"
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Parses `url`; `server_host` is the host of the server the app uses.
+pub fn parse(url: &str, server_host: &str) -> Result<AppLink, LinkError> {
+    let url = reqwest::Url::parse(url.trim()).map_err(|_| LinkError::Foreign)?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(LinkError::Foreign);
+    }
+    let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
+    let path = url.path();
+    match url.scheme() {
+        "carekey" if host == "l" => token(path.trim_start_matches('/')),
+        "carekey" => Err(LinkError::Malformed),
+        "https" | "http" => {
+            let ours = host == server_host.to_ascii_lowercase();
+            if !ours || (url.scheme() == "http" && !is_loopback(&host)) {
+                return Err(LinkError::Foreign);
+            }
+            token(path.strip_prefix("/l/").ok_or(LinkError::Foreign)?)
+        }
+        _ => Err(LinkError::Foreign),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ID: &str = "01a20293-c0c4-7563-a970-fa47c7931bc3";
+    const SECRET: &str = "abcdefghijklmnopqrstuvwxyz234567";
+
+    fn login() -> AppLink {
+        AppLink::Login {
+            request_id: ID.into(),
+            secret: SecretString::from(SECRET),
+        }
+    }
+
+    #[test]
+    fn the_allowed_forms_parse() {
+        for url in [
+            format!("carekey://l/{ID}.{SECRET}"),
+            format!(
+                "carekey://l/{}.{}",
+                ID.to_uppercase(),
+                SECRET.to_uppercase()
+            ),
+            format!("https://auth.example.org/l/{ID}.{SECRET}"),
+            format!("HTTPS://Auth.Example.org/l/{ID}.{SECRET}"),
+            format!("http://127.0.0.1:4317/l/{ID}.{SECRET}"),
+            format!("  carekey://l/{ID}.{SECRET}\n"),
+        ] {
+            let host = if url.contains("127.0.0.1") {
+                "127.0.0.1"
+            } else {
+                "auth.example.org"
+            };
+            assert_eq!(parse(&url, host), Ok(login()), "{url}");
+        }
+    }
+
+    #[test]
+    fn anything_else_is_refused() {
+        let host = "auth.example.org";
+        for (url, error) in [
+            (
+                format!("https://evil.example/l/{ID}.{SECRET}"),
+                LinkError::Foreign,
+            ),
+            (
+                format!("http://auth.example.org/l/{ID}.{SECRET}"),
+                LinkError::Foreign,
+            ),
+            (
+                format!("https://user@auth.example.org/l/{ID}.{SECRET}"),
+                LinkError::Foreign,
+            ),
+            (
+                format!("https://auth.example.org/x/{ID}.{SECRET}"),
+                LinkError::Foreign,
+            ),
+            (
+                format!("javascript:alert(1)//{ID}.{SECRET}"),
+                LinkError::Foreign,
+            ),
+            (format!("file:///l/{ID}.{SECRET}"), LinkError::Foreign),
+            ("not a url".to_owned(), LinkError::Foreign),
+            (
+                format!("carekey://settings/{ID}.{SECRET}"),
+                LinkError::Malformed,
+            ),
+            (format!("carekey://l/{ID}"), LinkError::Malformed),
+            (
+                format!("carekey://l/not-a-uuid.{SECRET}"),
+                LinkError::Malformed,
+            ),
+            (
+                format!("carekey://l/{ID}.{}", &SECRET[..31]),
+                LinkError::Malformed,
+            ),
+            (
+                format!("carekey://l/{ID}.{}1", &SECRET[..31]),
+                LinkError::Malformed,
+            ),
+            (
+                format!("carekey://l/{ID}.{SECRET}/more"),
+                LinkError::Malformed,
+            ),
+        ] {
+            assert_eq!(parse(&url, host), Err(error), "{url}");
+        }
+    }
+}

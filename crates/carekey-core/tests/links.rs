@@ -1,0 +1,89 @@
+//! Magic links through the client core, against a real server on port 0:
+//! the link from the message logs in the device that asked, also after the
+//! app restarted; another device, a replay and a late link are refused with
+//! a reason and change nothing.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use carekey_core::links::{self, AppLink};
+use common::{Server, clinician, email_contact, memory, server, unique};
+use std::time::Duration;
+
+/// The link in the `nth` message to `to`, parsed as the app parses it.
+async fn link_for(server: &Server, to: &str, nth: usize) -> (String, AppLink) {
+    server.code(to, nth).await;
+    let text = std::fs::read_to_string(&server.outbox).unwrap();
+    let message = text
+        .lines()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
+        .filter(|message| message["to"] == to)
+        .nth(nth - 1)
+        .unwrap();
+    let url = message["body"]
+        .as_str()
+        .unwrap()
+        .split_whitespace()
+        .find(|word| word.contains("/l/"))
+        .unwrap()
+        .to_owned();
+    let host = reqwest::Url::parse(&server.running.url())
+        .unwrap()
+        .host_str()
+        .unwrap()
+        .to_owned();
+    let link = links::parse(&url, &host).unwrap();
+    (url, link)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_link_logs_in_the_device_that_asked_even_after_a_restart() {
+    let server = server(|_| {}).await;
+    let email = unique("house");
+    let store = memory();
+    let client = server.client(&store);
+    client
+        .start(&email_contact(&email), Some(&clinician()))
+        .await
+        .unwrap();
+    let (_, link) = link_for(&server, &email, 1).await;
+
+    // Someone else's device with the link: refused, the owner unharmed.
+    let stranger = server.client(&memory());
+    let error = stranger.complete_with_link(&link).await.unwrap_err();
+    assert_eq!(error.code(), "link_not_for_this_device", "{error}");
+
+    let done = client.complete_with_link(&link).await.unwrap();
+    assert!(done.is_new_user);
+    // Opened again: the login is over on this device, nothing changes.
+    let replay = client.complete_with_link(&link).await.unwrap_err();
+    assert_eq!(replay.code(), "link_not_for_this_device");
+    assert_eq!(
+        client.profile().await.unwrap().user_id,
+        done.profile.user_id
+    );
+    client.log_out().await.unwrap();
+
+    // The app quits after asking for a code; the link opens it again (a
+    // cold start): the login waited in the keychain.
+    client.start(&email_contact(&email), None).await.unwrap();
+    let (_, link) = link_for(&server, &email, 2).await;
+    drop(client);
+    let restarted = server.client(&store);
+    let again = restarted.complete_with_link(&link).await.unwrap();
+    assert!(!again.is_new_user);
+    assert_eq!(again.profile.user_id, done.profile.user_id);
+    restarted.log_out().await.unwrap();
+
+    // A late link says so, and the device stays logged out.
+    restarted.start(&email_contact(&email), None).await.unwrap();
+    let (_, link) = link_for(&server, &email, 3).await;
+    server.clock.advance(Duration::from_secs(601));
+    let late = restarted.complete_with_link(&link).await.unwrap_err();
+    assert_eq!(late.code(), "code_expired", "{late}");
+    assert!(matches!(
+        restarted.resume().await.unwrap(),
+        carekey_core::Resumed::LoggedOut { .. }
+    ));
+}
