@@ -12,6 +12,9 @@ const COMMANDS: &[&str] = &[
     "log_out",
     "phone_add",
     "phone_verify",
+    // links
+    "links_watch",
+    "link_consume",
     // keys
     "key_create",
     "backup_status",

@@ -15,6 +15,7 @@ const state = {
   busy: false,
   inboxTimer: null,
   inboxSeen: "",
+  watchingLinks: false,
 };
 
 // ---------- small helpers ----------
@@ -78,9 +79,64 @@ async function boot() {
     } else {
       showWelcome(session.reason);
     }
+    if (!state.watchingLinks) {
+      state.watchingLinks = true;
+      await ipc.watchLinks(onLinkArrived);
+    }
   } catch (error) {
     $("fatal-message").textContent = messageOf(error);
     show("error");
+  }
+}
+
+// ---------- links opened from a message ----------
+
+function showLinkNotice(text) {
+  $("link-notice-text").textContent = text;
+  $("link-notice").hidden = !text;
+}
+
+// The person chose what they were doing next: an old notice would mislead.
+function clearLinkNotice() {
+  showLinkNotice("");
+}
+
+// Where a fresh session leads: home, the first key, or restoring the key.
+function enter(done) {
+  stopTicker();
+  state.sent = null;
+  if (done.profile.keyFingerprint) {
+    showHome(done.profile);
+  } else if (done.isNewUser) {
+    makeKey(done.profile);
+  } else {
+    showRestore(done.profile);
+  }
+}
+
+let consumingLinks = false;
+
+// A link reached the app (from a message, a browser, or the desktop):
+// the backend checks and uses it; this shows where it led.
+async function onLinkArrived() {
+  if (consumingLinks) return;
+  consumingLinks = true;
+  try {
+    for (;;) {
+      let done;
+      try {
+        done = await ipc.consumeLink();
+      } catch (failure) {
+        showLinkNotice(`This link could not be used. ${messageOf(failure)}`);
+        continue;
+      }
+      if (!done) break;
+      clearLinkNotice();
+      announce("You are logged in with the link from your message.");
+      enter(done);
+    }
+  } finally {
+    consumingLinks = false;
   }
 }
 
@@ -263,15 +319,8 @@ async function submitCode(event) {
   await busy($("code-submit"), async () => {
     try {
       const done = await ipc.completeLogin(digits);
-      stopTicker();
-      state.sent = null;
-      if (done.profile.keyFingerprint) {
-        showHome(done.profile);
-      } else if (done.isNewUser) {
-        makeKey(done.profile);
-      } else {
-        showRestore(done.profile);
-      }
+      clearLinkNotice();
+      enter(done);
     } catch (failure) {
       if (failure.code === "invalid_code") {
         const left = failure.attemptsLeft;
@@ -1005,6 +1054,7 @@ async function chooseServer(url, button) {
 // ---------- wiring ----------
 
 function wire() {
+  $("link-notice-close").addEventListener("click", clearLinkNotice);
   $("choose-register").addEventListener("click", () => showContact("register"));
   $("choose-login").addEventListener("click", () => showContact("login"));
   for (const input of document.querySelectorAll('input[name="via"], input[name="role"]')) {

@@ -55,6 +55,15 @@ function withProgress(command, args, onProgress) {
   return call(command, { ...args, onProgress: channel });
 }
 
+// `onLink` is called (with nothing) each time a link reaches the app; the
+// link itself stays in the backend: `consumeLink` uses the next one.
+export function watchLinks(onLink) {
+  const channel = new (tauri().Channel)();
+  channel.onmessage = onLink;
+  return call("links_watch", { onLink: channel });
+}
+export const consumeLink = () => call("link_consume");
+
 export const backupStatus = () => call("backup_status");
 export const passwordStrength = (password) => call("password_strength", { password });
 export const setBackupPassword = (password, confirmation, onProgress) =>

@@ -5,6 +5,7 @@
 mod backend;
 mod commands;
 mod error;
+mod intake;
 mod scheme;
 
 use backend::Backend;
@@ -36,6 +37,31 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     let data_dir = app.path().app_data_dir()?;
     let config_dir = app.path().app_config_dir()?;
     app.manage(Backend::new(data_dir, &config_dir));
+    app.manage(intake::LinkIntake::default());
+
+    // Links: the one the app was started with (a cold start), and those a
+    // later launch hands over (single-instance forwards them here).
+    {
+        use tauri_plugin_deep_link::DeepLinkExt;
+        let handle = app.handle().clone();
+        app.deep_link().on_open_url(move |event| {
+            let intake = handle.state::<intake::LinkIntake>();
+            for url in event.urls() {
+                intake.receive(url.to_string());
+            }
+            show_main_window(&handle);
+        });
+        match app.deep_link().get_current() {
+            Ok(Some(urls)) => {
+                let intake = app.state::<intake::LinkIntake>();
+                for url in urls {
+                    intake.receive(url.to_string());
+                }
+            }
+            Ok(None) => {}
+            Err(error) => tracing::warn!(%error, "cannot read the link the app was opened with"),
+        }
+    }
 
     // Start the server (or check the configured one) while the window loads.
     let handle = app.handle().clone();
@@ -69,6 +95,8 @@ pub fn run() {
             commands::auth::log_out,
             commands::auth::phone_add,
             commands::auth::phone_verify,
+            commands::links::links_watch,
+            commands::links::link_consume,
             commands::keys::key_create,
             commands::keys::backup_status,
             commands::keys::password_strength,

@@ -1,8 +1,8 @@
 //! The `carekey:` URL scheme's registration with the desktop.
 //!
 //! Installed packages register the scheme themselves; a build run from the
-//! repository registers it for this user, so that links open the app (the
-//! link flows themselves are handled with the links work). Registering
+//! repository registers it for this user, so that links open the app
+//! (`intake.rs` receives them). Registering
 //! writes a desktop entry and runs the desktop's database tools, a few
 //! hundred milliseconds of other processes: it waits until the first screen
 //! is up, so that it does not slow the start, and runs once per launch.

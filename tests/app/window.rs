@@ -136,8 +136,17 @@ struct App {
 
 impl App {
     async fn launch(driver: &Driver, name: &'static str) -> App {
+        App::launch_with(driver, name, &[]).await
+    }
+
+    /// Launched with `args`, as the desktop launches the app for a link
+    /// when it is not running.
+    async fn launch_with(driver: &Driver, name: &'static str, args: &[&str]) -> App {
         let mut capabilities = serde_json::Map::new();
-        capabilities.insert("tauri:options".into(), json!({"application": APP}));
+        capabilities.insert(
+            "tauri:options".into(),
+            json!({"application": APP, "args": args}),
+        );
         capabilities.insert("browserName".into(), json!("wry"));
         let client = ClientBuilder::rustls()
             .unwrap()
@@ -217,7 +226,9 @@ impl App {
     async fn type_into(&self, id: &str, text: &str) {
         let field = self.client.find(Locator::Id(id)).await.unwrap();
         field.clear().await.unwrap();
-        field.send_keys(text).await.unwrap();
+        if !text.is_empty() {
+            field.send_keys(text).await.unwrap();
+        }
     }
 
     async fn text(&self, id: &str) -> String {
@@ -332,6 +343,60 @@ fn assert_no_secret(log: &[String], secrets: &[String]) {
             );
         }
     }
+}
+
+/// What tapping "Open CareKey" on a message's landing page gives: the page
+/// is fetched as a browser would (it must not log in), and its button's
+/// `carekey:` link is returned.
+async fn link_behind_landing_page(outbox: &Path, to: &str, nth: usize) -> String {
+    let text = std::fs::read_to_string(outbox).unwrap();
+    let message: Value = text
+        .lines()
+        .map(|line| serde_json::from_str::<Value>(line).unwrap())
+        .filter(|message| message["to"] == to)
+        .nth(nth - 1)
+        .unwrap_or_else(|| panic!("no message {nth} to {to}"));
+    let url = message["body"]
+        .as_str()
+        .unwrap()
+        .split_whitespace()
+        .find(|word| word.contains("/l/"))
+        .expect("the message has a link")
+        .to_owned();
+    let page = reqwest::get(&url).await.unwrap();
+    assert_eq!(page.status().as_u16(), 200);
+    let html = page.text().await.unwrap();
+    let start = html.find("carekey://l/").expect("the page offers the app");
+    html[start..].split('"').next().unwrap().to_owned()
+}
+
+/// Opens `url` the way the desktop does (`gio open`), with this test's
+/// folders, where the app registered the `carekey:` scheme.
+fn gio_open(home: &Path, url: &str) {
+    let started = Instant::now();
+    loop {
+        let handler = Command::new("gio")
+            .args(["mime", "x-scheme-handler/carekey"])
+            .env("XDG_DATA_HOME", home.join("data"))
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .output()
+            .expect("gio is installed (libglib2.0-bin)");
+        if String::from_utf8_lossy(&handler.stdout).contains(".desktop") {
+            break;
+        }
+        assert!(
+            started.elapsed() < WAIT,
+            "the app did not register the carekey: scheme"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let status = Command::new("gio")
+        .args(["open", url])
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .status()
+        .unwrap();
+    assert!(status.success(), "gio open {url}");
 }
 
 fn unique(prefix: &str) -> String {
@@ -683,14 +748,19 @@ async fn journey() {
     // address is refused; a real server is used, with a session of its own
     // and no Dev inbox (its messages would go out for real).
     let dir = tempfile::tempdir().unwrap();
-    let standalone = carekey_server::start(carekey_server::Settings {
-        listen: "127.0.0.1:0".into(),
-        database_url: format!("sqlite://{}", dir.path().join("standalone.db").display()),
-        outbox_file: dir.path().join("outbox.jsonl").display().to_string(),
-        ..carekey_server::Settings::default()
-    })
+    let standalone_clock = carekey_server::Clock::manual();
+    let standalone = carekey_server::start_with_clock(
+        carekey_server::Settings {
+            listen: "127.0.0.1:0".into(),
+            database_url: format!("sqlite://{}", dir.path().join("standalone.db").display()),
+            outbox_file: dir.path().join("outbox.jsonl").display().to_string(),
+            ..carekey_server::Settings::default()
+        },
+        standalone_clock.clone(),
+    )
     .await
     .unwrap();
+    let standalone_outbox = dir.path().join("outbox.jsonl");
     app.click("settings-open").await;
     app.type_into("server-url", "carekey.example.org").await;
     app.click("settings-save").await;
@@ -712,6 +782,63 @@ async fn journey() {
     app.click("settings-open").await;
     app.wait_text("settings-current", &standalone.url()).await;
     app.shot("standalone-server").await;
+    app.click("settings-close").await;
+
+    // Magic links. He registers, and instead of typing the code opens the
+    // link in the message: the landing page in a browser (which logs no
+    // one in), then its "Open CareKey", which the desktop hands to the
+    // running app (a second launch, forwarded by single-instance).
+    let wilson = unique("wilson");
+    app.click("choose-register").await;
+    app.screen("contact").await;
+    app.type_into("email", &wilson).await;
+    app.type_into("phone", "").await;
+    app.type_into("first-name", "James").await;
+    app.type_into("last-name", "Wilson").await;
+    app.click_radio("role", "clinician").await;
+    app.click("contact-submit").await;
+    app.screen("code").await;
+    let link = link_behind_landing_page(&standalone_outbox, &wilson, 1).await;
+    gio_open(home.path(), &link);
+    app.screen("backup").await;
+    app.click("backup-skip").await;
+    app.click("backup-skip-confirm").await;
+    app.screen("home").await;
+    assert_eq!(app.text("home-title").await, "Hello, James Wilson");
+    app.shot("logged-in-by-link").await;
+    // The same link again: refused with its reason; nothing changes.
+    gio_open(home.path(), &link);
+    app.wait_text("link-notice-text", "could not be used").await;
+    assert_eq!(app.visible_screen().await, "screen-home");
+    app.shot("link-replayed").await;
+    // A link opened too late.
+    app.click("log-out").await;
+    app.screen("welcome").await;
+    app.click("choose-login").await;
+    app.click_radio("via", "email").await;
+    app.type_into("email", &wilson).await;
+    app.click("contact-submit").await;
+    app.screen("code").await;
+    let late = link_behind_landing_page(&standalone_outbox, &wilson, 2).await;
+    standalone_clock.advance(Duration::from_secs(601));
+    gio_open(home.path(), &late);
+    app.wait_text("link-notice-text", "expired").await;
+    assert_eq!(app.visible_screen().await, "screen-code");
+    app.shot("link-expired").await;
+    // A cold start: he asks for a new code, quits, and the link starts
+    // the app, which completes the login it began.
+    app.click("code-restart").await;
+    app.screen("contact").await;
+    app.click("contact-submit").await;
+    app.screen("code").await;
+    let cold = link_behind_landing_page(&standalone_outbox, &wilson, 3).await;
+    app.quit().await;
+    let mut app = App::launch_with(&driver, "cold-start", &[&cold]).await;
+    app.screen("home").await;
+    assert_eq!(app.text("home-title").await, "Hello, James Wilson");
+    app.shot("cold-start-by-link").await;
+
+    app.click("settings-open").await;
     app.click("settings-embedded").await;
     app.screen("welcome").await;
     app.wait_until(

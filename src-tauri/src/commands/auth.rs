@@ -27,7 +27,7 @@ pub struct ProfileView {
 }
 
 impl ProfileView {
-    fn new(profile: Profile, key_fingerprint: Option<String>) -> Self {
+    pub fn new(profile: Profile, key_fingerprint: Option<String>) -> Self {
         let contact = match (&profile.email, &profile.phone) {
             (Some(email), _) => mask_email(email),
             (None, Some(phone)) => mask_phone(phone),

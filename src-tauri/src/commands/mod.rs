@@ -6,4 +6,5 @@
 pub mod auth;
 pub mod data;
 pub mod keys;
+pub mod links;
 pub mod settings;
