@@ -37,6 +37,8 @@ pub enum ErrorCode {
     NotFound,
     /// A magic link that is malformed or not one this server made.
     InvalidLink,
+    /// No approval from another device yet: ask again.
+    ApprovalPending,
     /// The account has no key backup of that kind.
     NoBackup,
     /// The backup changed since the version the client read; read it again.
@@ -76,6 +78,7 @@ impl ErrorCode {
             ErrorCode::ContactTaken => "contact_taken",
             ErrorCode::NotFound => "not_found",
             ErrorCode::InvalidLink => "invalid_link",
+            ErrorCode::ApprovalPending => "approval_pending",
             ErrorCode::NoBackup => "no_backup",
             ErrorCode::VersionConflict => "version_conflict",
             ErrorCode::UnknownTransfer => "unknown_transfer",
@@ -135,6 +138,7 @@ mod tests {
             ErrorCode::ContactTaken,
             ErrorCode::NotFound,
             ErrorCode::InvalidLink,
+            ErrorCode::ApprovalPending,
             ErrorCode::NoBackup,
             ErrorCode::VersionConflict,
             ErrorCode::UnknownTransfer,

@@ -69,6 +69,11 @@ pub struct StartRequest {
     pub captcha_token: Option<SecretString>,
     /// Unpadded base64url of SHA-256(device verifier), as PKCE S256.
     pub device_challenge: String,
+    /// How the asking device names itself ("CareKey on Linux"), shown on
+    /// the link's landing page when someone approves the login from another
+    /// device. Without it the landing page shows the User-Agent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_name: Option<String>,
 }
 
 /// The answer to start and resend. Identical in shape whether or not the
@@ -131,6 +136,21 @@ pub struct CompleteRequest {
     /// The secret whose hash was sent as `deviceChallenge` at start.
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub device_verifier: SecretString,
+}
+
+/// `POST /v1/auth/approval`: the device that asked waits for its login to
+/// be approved from another device (a tap on the link's landing page).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ApprovalRequest {
+    pub request_id: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub device_verifier: SecretString,
+    /// How long the server may hold the answer while no approval came
+    /// (long polling): 0 to 25 seconds, 0 by default.
+    #[serde(default)]
+    pub wait_seconds: u32,
 }
 
 /// The answer to complete and refresh.

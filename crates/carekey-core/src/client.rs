@@ -84,6 +84,19 @@ pub(crate) fn private_key_entry(user_id: &str) -> String {
     format!("rsa-oaep-sha256:{user_id}")
 }
 
+/// How this device names itself on a link's landing page.
+fn device_name() -> String {
+    let os = match std::env::consts::OS {
+        "linux" => "Linux",
+        "macos" => "macOS",
+        "windows" => "Windows",
+        "android" => "Android",
+        "ios" => "iOS",
+        other => other,
+    };
+    format!("CareKey on {os}")
+}
+
 fn clean(value: Option<&str>) -> Option<String> {
     value
         .map(str::trim)
@@ -141,6 +154,7 @@ impl Client {
                 .and_then(|account| clean(account.responsible_clinician_id.as_deref())),
             captcha_token: None,
             device_challenge: verifier.challenge(),
+            device_name: Some(device_name()),
         };
         let started = self.api.start(&request).await?;
         let saved = SavedLogin {

@@ -201,6 +201,7 @@ pub async fn start(
     state: &AppState,
     request: &StartRequest,
     client_ip: IpAddr,
+    user_agent: Option<&str>,
 ) -> Result<StartResponse, ServiceError> {
     let (contact, registration) = read_start(request)?;
     if state.channels.transport_for(contact.kind()).is_none() {
@@ -220,7 +221,55 @@ pub async fn start(
         client_ip,
     )
     .await?;
+    let device = request
+        .device_name
+        .as_deref()
+        .or(user_agent)
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+        .unwrap_or("an unnamed device");
+    crate::links::record_origin(state, &started.request_id, device, client_ip).await?;
     Ok(started.response(state.policy.code_length))
+}
+
+/// `POST /v1/auth/approval`, once: the session for a login approved from
+/// another device, to the device that asked (its verifier) only. The code
+/// the approval carries is then redeemed as if typed, so every rule of
+/// codes holds (once, in time, attempts).
+pub async fn redeem_approval(
+    state: &AppState,
+    request_id: &str,
+    device_verifier: &str,
+) -> Result<Redeemed, ServiceError> {
+    if uuid::Uuid::parse_str(request_id).is_err() {
+        return Err(ServiceError::UnknownRequest);
+    }
+    let row = sqlx::query(
+        "SELECT device_challenge, status FROM auth_requests WHERE id = $1 AND flavor = 'native'",
+    )
+    .bind(request_id.to_owned())
+    .fetch_optional(state.db.reader())
+    .await?
+    .ok_or(ServiceError::UnknownRequest)?;
+    let challenge: Option<String> = row.try_get("device_challenge")?;
+    if !challenge.is_some_and(|challenge| verifier_matches(device_verifier, &challenge)) {
+        return Err(ServiceError::VerifierMismatch);
+    }
+    let status: String = row.try_get("status")?;
+    if status == "completed" {
+        return Err(ServiceError::CodeUsed);
+    }
+    let code = crate::links::take_approval(state, request_id)
+        .await?
+        .ok_or(ServiceError::ApprovalPending)?;
+    redeem(
+        state,
+        Flavor::Native,
+        request_id,
+        code.expose(),
+        Some(device_verifier),
+    )
+    .await
 }
 
 /// Creates a request and queues its message in one atomic round trip to the

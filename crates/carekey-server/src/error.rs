@@ -48,6 +48,8 @@ pub enum ServiceError {
     NotFound,
     #[error("this link is not a CareKey login link; ask for a new code")]
     InvalidLink,
+    #[error("this login has not been approved yet")]
+    ApprovalPending,
     #[error("this account has no key backup of that kind")]
     NoBackup,
     #[error("the backup was changed on another device; read it again")]
@@ -100,6 +102,7 @@ impl ServiceError {
             ServiceError::ContactTaken => ErrorCode::ContactTaken,
             ServiceError::NotFound => ErrorCode::NotFound,
             ServiceError::InvalidLink => ErrorCode::InvalidLink,
+            ServiceError::ApprovalPending => ErrorCode::ApprovalPending,
             ServiceError::NoBackup => ErrorCode::NoBackup,
             ServiceError::VersionConflict => ErrorCode::VersionConflict,
             ServiceError::UnknownTransfer => ErrorCode::UnknownTransfer,
@@ -121,9 +124,10 @@ impl ServiceError {
             | ServiceError::InvalidRecipient(_)
             | ServiceError::InvalidLink
             | ServiceError::ChannelUnavailable(_) => StatusCode::BAD_REQUEST,
-            ServiceError::CodeUsed | ServiceError::ContactTaken | ServiceError::VersionConflict => {
-                StatusCode::CONFLICT
-            }
+            ServiceError::CodeUsed
+            | ServiceError::ContactTaken
+            | ServiceError::VersionConflict
+            | ServiceError::ApprovalPending => StatusCode::CONFLICT,
             ServiceError::TransferExpired => StatusCode::GONE,
             ServiceError::CaptchaFailed | ServiceError::VerifierMismatch => StatusCode::FORBIDDEN,
             ServiceError::InvalidToken | ServiceError::TokenReused => StatusCode::UNAUTHORIZED,

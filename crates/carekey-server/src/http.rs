@@ -17,12 +17,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use carekey_api::{
-    ApiError, AuditLog, Backup, BackupInfo, BackupKind, BackupUpload, Backups, BiotJwt,
-    BiotLoginResponse, BiotOtpGenerateRequest, BiotOtpGenerateResponse, BiotOtpLoginRequest,
-    BiotRefreshRequest, CompleteRequest, LogoutRequest, PhoneRequest, PhoneVerifyRequest, Profile,
-    PublicKeyInfo, PublicKeyUpload, PublicKeys, RefreshRequest, ResendRequest, Sample,
-    SampleUpload, Samples, SessionResponse, StartRequest, StartResponse, Transfer, TransferOffer,
-    TransferUpload,
+    ApiError, ApprovalRequest, AuditLog, Backup, BackupInfo, BackupKind, BackupUpload, Backups,
+    BiotJwt, BiotLoginResponse, BiotOtpGenerateRequest, BiotOtpGenerateResponse,
+    BiotOtpLoginRequest, BiotRefreshRequest, CompleteRequest, LogoutRequest, PhoneRequest,
+    PhoneVerifyRequest, Profile, PublicKeyInfo, PublicKeyUpload, PublicKeys, RefreshRequest,
+    ResendRequest, Sample, SampleUpload, Samples, SessionResponse, StartRequest, StartResponse,
+    Transfer, TransferOffer, TransferUpload,
 };
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -64,6 +64,8 @@ pub fn router(state: Arc<AppState>) -> Router {
             get(apple_app_site_association),
         )
         .route("/l/{token}", get(link_landing))
+        .route("/l/{token}/approve", post(link_approve))
+        .route("/v1/auth/approval", post(approval))
         .fallback(not_found)
         .layer(axum::extract::DefaultBodyLimit::max(16 * 1024))
         .layer(middleware::from_fn_with_state(state.clone(), observe))
@@ -205,9 +207,15 @@ impl<S: Send + Sync> FromRequestParts<S> for Bearer {
 async fn start(
     State(state): Shared,
     ClientIp(ip): ClientIp,
+    headers: axum::http::HeaderMap,
     Body(request): Body<StartRequest>,
 ) -> Result<Json<StartResponse>, ServiceError> {
-    auth::start(&state, &request, ip).await.map(Json)
+    let user_agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|value| value.to_str().ok());
+    auth::start(&state, &request, ip, user_agent)
+        .await
+        .map(Json)
 }
 
 #[utoipa::path(post, path = "/v1/auth/resend", tag = "auth",
@@ -747,6 +755,54 @@ async fn link_landing(
     crate::links::landing(&state, &token).await
 }
 
+#[utoipa::path(post, path = "/l/{token}/approve", tag = "links",
+    description = "The landing page's approve button (an HTML form): approves the login for the device that asked, which then receives its session from POST /v1/auth/approval. The approving browser gets no tokens.",
+    params(("token" = String, Path, description = "<request id>.<link secret>")),
+    responses(
+        (status = 200, description = "approved: the page says so"),
+        (status = 410, description = "used, replaced or expired"),
+        (status = 404, description = "not a CareKey link"),
+    ))]
+async fn link_approve(
+    State(state): Shared,
+    ClientIp(ip): ClientIp,
+    Path(token): Path<String>,
+) -> Result<Response, ServiceError> {
+    crate::links::approve(&state, &token, ip).await
+}
+
+#[utoipa::path(post, path = "/v1/auth/approval", tag = "auth",
+    description = "The device that asked waits for its login to be approved from another device (long polling: up to waitSeconds, at most 25). Only the verifier whose challenge was sent at start is answered.",
+    request_body = ApprovalRequest,
+    responses(
+        (status = 200, body = SessionResponse),
+        (status = 403, body = ApiError, description = "verifier_mismatch"),
+        (status = 404, body = ApiError, description = "unknown_request"),
+        (status = 409, body = ApiError, description = "approval_pending (ask again), code_used"),
+    ))]
+async fn approval(
+    State(state): Shared,
+    Body(request): Body<ApprovalRequest>,
+) -> Result<Json<SessionResponse>, ServiceError> {
+    let wait = std::time::Duration::from_secs(u64::from(request.wait_seconds.min(25)));
+    let started = std::time::Instant::now();
+    loop {
+        match auth::redeem_approval(
+            &state,
+            &request.request_id,
+            request.device_verifier.expose(),
+        )
+        .await
+        {
+            Err(ServiceError::ApprovalPending) if started.elapsed() < wait => {
+                tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            }
+            Ok(redeemed) => return Ok(Json(redeemed.issued.response(redeemed.is_new_user))),
+            Err(error) => return Err(error),
+        }
+    }
+}
+
 #[utoipa::path(get, path = "/.well-known/assetlinks.json", tag = "links", responses((status = 200, description = "Digital Asset Links: the Android app that opens this host's links (android_package, android_cert_fingerprints)")))]
 async fn assetlinks(State(state): Shared) -> Json<serde_json::Value> {
     Json(state.app_links.assetlinks())
@@ -782,7 +838,7 @@ impl utoipa::Modify for BearerScheme {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "CareKey Server", description = "Passwordless registration and login by one-time codes."),
-    paths(start, resend, complete, refresh, logout, me, add_phone, verify_phone, register_key, list_keys, user_keys, list_backups, store_backup, fetch_backup, audit, offer_transfer, take_transfer, create_sample, list_samples, read_sample, biot_generate, biot_login, biot_refresh, healthz, readyz, metrics, jwks, link_landing, assetlinks, apple_app_site_association),
+    paths(start, resend, complete, refresh, logout, me, add_phone, verify_phone, register_key, list_keys, user_keys, list_backups, store_backup, fetch_backup, audit, offer_transfer, take_transfer, create_sample, list_samples, read_sample, biot_generate, biot_login, biot_refresh, healthz, readyz, metrics, jwks, link_landing, link_approve, approval, assetlinks, apple_app_site_association),
     components(schemas(ApiError, carekey_api::ErrorCode, carekey_api::Role)),
     modifiers(&BearerScheme),
 )]

@@ -9,15 +9,25 @@
 //! `POST /v1/auth/complete {requestId, linkSecret, deviceVerifier}`. On
 //! phones the https link opens the app directly (App Links / Universal
 //! Links), through the two `/.well-known` documents served from settings.
+//!
+//! A link opened on another device than the one that asked (the message
+//! read on a phone, the login started on a laptop) can approve the login
+//! there: the page says which device asked and when, and approves only on a
+//! tap (a form POST). The approval keeps the code, sealed, for the device
+//! that asked, which collects its session with its verifier; the approving
+//! browser gets no tokens.
 
+use crate::clock::rfc3339;
 use crate::error::ServiceError;
 use crate::secrets::code_of_link_secret;
 use crate::settings::Settings;
 use crate::state::AppState;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use carekey_api::SecretString;
 use serde_json::json;
 use sqlx::Row;
+use std::net::IpAddr;
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
@@ -95,6 +105,81 @@ impl AppLinks {
     }
 }
 
+/// Where a login was asked from.
+struct Origin {
+    device: String,
+    ip: String,
+    at: String,
+}
+
+/// The longest device name kept.
+const DEVICE_NAME_CHARS: usize = 80;
+
+/// Remembers where login `request_id` was asked from.
+pub async fn record_origin(
+    state: &AppState,
+    request_id: &str,
+    device: &str,
+    ip: IpAddr,
+) -> Result<(), ServiceError> {
+    let device: String = device
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(DEVICE_NAME_CHARS)
+        .collect();
+    sqlx::query(
+        "INSERT INTO login_origins (request_id, device, ip, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (request_id) DO NOTHING",
+    )
+    .bind(request_id.to_owned())
+    .bind(device)
+    .bind(ip.to_string())
+    .bind(state.clock.now_ms())
+    .execute(state.db.writer())
+    .await?;
+    Ok(())
+}
+
+async fn origin(state: &AppState, request_id: &str) -> Result<Option<Origin>, ServiceError> {
+    let row = sqlx::query("SELECT device, ip, created_at FROM login_origins WHERE request_id = $1")
+        .bind(request_id.to_owned())
+        .fetch_optional(state.db.reader())
+        .await?;
+    row.map(|row| {
+        Ok(Origin {
+            device: row.try_get("device")?,
+            ip: row.try_get("ip")?,
+            at: rfc3339(row.try_get("created_at")?),
+        })
+    })
+    .transpose()
+}
+
+/// The approved login's code, taken once by the device that asked.
+pub async fn take_approval(
+    state: &AppState,
+    request_id: &str,
+) -> Result<Option<SecretString>, ServiceError> {
+    let mut tx = state.db.begin().await?;
+    let row =
+        sqlx::query("DELETE FROM login_approvals WHERE request_id = $1 RETURNING sealed_code")
+            .bind(request_id.to_owned())
+            .fetch_optional(&mut *tx)
+            .await?;
+    tx.commit().await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let sealed: Vec<u8> = row.try_get("sealed_code")?;
+    let code = state
+        .sealer
+        .open(request_id, &sealed)
+        .map_err(|_| ServiceError::Internal("an approval could not be unsealed".into()))?;
+    let code = String::from_utf8(code.to_vec())
+        .map_err(|_| ServiceError::Internal("an approval holds no code".into()))?;
+    Ok(Some(SecretString::new(code)))
+}
+
 /// What the landing page can say about a link.
 enum Landing {
     /// Still usable: the code it stands for.
@@ -104,13 +189,18 @@ enum Landing {
     Malformed,
 }
 
-/// Looks the link up without changing anything: a GET must not use it up.
-async fn assess(state: &AppState, token: &str) -> Result<Landing, ServiceError> {
+/// Looks the link up without changing anything (a GET must not use it up):
+/// what the page can say, and the request the link belongs to when it is
+/// usable.
+async fn assess_request(
+    state: &AppState,
+    token: &str,
+) -> Result<(Landing, Option<String>), ServiceError> {
     let Some((request_id, secret)) = parse_token(token) else {
-        return Ok(Landing::Malformed);
+        return Ok((Landing::Malformed, None));
     };
     let Some(code) = code_of_link_secret(secret, state.policy.code_length) else {
-        return Ok(Landing::Malformed);
+        return Ok((Landing::Malformed, None));
     };
     let row = sqlx::query(
         "SELECT code_hash, code_expires_at, status FROM auth_requests WHERE id = $1 AND flavor = 'native'",
@@ -119,7 +209,7 @@ async fn assess(state: &AppState, token: &str) -> Result<Landing, ServiceError> 
     .fetch_optional(state.db.reader())
     .await?;
     let Some(row) = row else {
-        return Ok(Landing::Ended);
+        return Ok((Landing::Ended, None));
     };
     let stored: Option<Vec<u8>> = row.try_get("code_hash")?;
     let expires_at: i64 = row.try_get("code_expires_at")?;
@@ -127,9 +217,9 @@ async fn assess(state: &AppState, token: &str) -> Result<Landing, ServiceError> 
     let expected = state.codes.hash(&request_id, code.expose());
     let matches = stored.is_some_and(|stored| bool::from(stored.ct_eq(&expected)));
     if matches && status == "pending" && expires_at > state.clock.now_ms() {
-        Ok(Landing::Usable(code.expose().to_owned()))
+        Ok((Landing::Usable(code.expose().to_owned()), Some(request_id)))
     } else {
-        Ok(Landing::Ended)
+        Ok((Landing::Ended, None))
     }
 }
 
@@ -143,7 +233,8 @@ fn escape(text: &str) -> String {
 const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;line-height:1.5;color:#14201f}\
 h1{font-size:1.5rem}.code{font-size:2rem;letter-spacing:.3em;font-weight:700}\
 a.open{display:inline-block;background:#0f766e;color:#fff;padding:.7rem 1.3rem;border-radius:6px;text-decoration:none;font-weight:600}\
-.hint{color:#4b5b59}";
+.hint{color:#4b5b59}h2{font-size:1.1rem;margin-top:2rem}\
+button{font:inherit;background:#fff;color:#0f766e;border:1px solid #0f766e;padding:.6rem 1.1rem;border-radius:6px;cursor:pointer}";
 
 fn page(status: StatusCode, title: &str, body: &str) -> Response {
     let html = format!(
@@ -160,7 +251,7 @@ fn page(status: StatusCode, title: &str, body: &str) -> Response {
         // No script at all, inline style only, never in a frame.
         (
             header::CONTENT_SECURITY_POLICY,
-            "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+            "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
         ),
         (header::CACHE_CONTROL, "no-store"),
         (header::REFERRER_POLICY, "no-referrer"),
@@ -172,38 +263,103 @@ fn page(status: StatusCode, title: &str, body: &str) -> Response {
     response
 }
 
+fn ended_page() -> Response {
+    page(
+        StatusCode::GONE,
+        "This link no longer works",
+        "<p>It was used already, replaced by a newer code, or it expired. \
+         Open CareKey and ask for a new code.</p>",
+    )
+}
+
+fn malformed_page() -> Response {
+    page(
+        StatusCode::NOT_FOUND,
+        "This is not a CareKey link",
+        "<p>Check that the whole link was copied, or open CareKey and ask for a new code.</p>",
+    )
+}
+
 /// `GET /l/{token}`: the landing page. It offers the app and shows the
-/// code; it never logs anyone in.
+/// code, says which device asked and when, and offers to approve that
+/// device's login with a tap; it never logs anyone in by itself.
 pub async fn landing(state: &AppState, token: &str) -> Result<Response, ServiceError> {
-    Ok(match assess(state, token).await? {
-        Landing::Usable(code) => {
-            let code = Zeroizing::new(code);
-            let open = format!("carekey://l/{}", escape(token.trim()));
-            page(
-                StatusCode::OK,
-                "Log in to CareKey",
-                &format!(
-                    "<p><a class=\"open\" href=\"{open}\">Open CareKey</a></p>\
-                     <p>Or type this code in CareKey:</p><p class=\"code\">{}</p>\
-                     <p class=\"hint\">Opening this page does not log you in. The link and the \
-                     code work only in the CareKey app on the device where you asked for them, \
-                     once, and only for a few minutes.</p>",
-                    escape(&code)
-                ),
-            )
-        }
-        Landing::Ended => page(
-            StatusCode::GONE,
-            "This link no longer works",
-            "<p>It was used already, replaced by a newer code, or it expired. \
-             Open CareKey and ask for a new code.</p>",
+    let (landing, request_id) = assess_request(state, token).await?;
+    let code = match landing {
+        Landing::Usable(code) => Zeroizing::new(code),
+        Landing::Ended => return Ok(ended_page()),
+        Landing::Malformed => return Ok(malformed_page()),
+    };
+    let token = escape(token.trim());
+    let asked = match request_id {
+        Some(request_id) => origin(state, &request_id).await?,
+        None => None,
+    };
+    let approve = match asked {
+        Some(asked) => format!(
+            "<h2>Asked on another device?</h2>\
+             <p>This login was asked for by <strong>{device}</strong> at <time>{at}</time> \
+             (from {ip}). If that was you, approve it here and that device logs in. Nothing \
+             logs in on this device.</p>\
+             <form method=\"post\" action=\"/l/{token}/approve\">\
+             <button type=\"submit\">Yes, it was me: log in on {device}</button></form>\
+             <p class=\"hint\">If you did not ask for it, do nothing: the request ends by itself.</p>",
+            device = escape(&asked.device),
+            at = escape(&asked.at),
+            ip = escape(&asked.ip),
         ),
-        Landing::Malformed => page(
-            StatusCode::NOT_FOUND,
-            "This is not a CareKey link",
-            "<p>Check that the whole link was copied, or open CareKey and ask for a new code.</p>",
+        None => String::new(),
+    };
+    Ok(page(
+        StatusCode::OK,
+        "Log in to CareKey",
+        &format!(
+            "<p><a class=\"open\" href=\"carekey://l/{token}\">Open CareKey</a></p>\
+             <p>Or type this code in CareKey:</p><p class=\"code\">{code}</p>\
+             <p class=\"hint\">Opening this page does not log you in. The link and the \
+             code work only in the CareKey app on the device where you asked for them, \
+             once, and only for a few minutes.</p>{approve}",
+            code = escape(&code)
         ),
-    })
+    ))
+}
+
+/// `POST /l/{token}/approve`: the tap. Keeps the code, sealed, for the
+/// device that asked; answers a page, never a token.
+pub async fn approve(state: &AppState, token: &str, ip: IpAddr) -> Result<Response, ServiceError> {
+    let (landing, request_id) = assess_request(state, token).await?;
+    let (code, request_id) = match (landing, request_id) {
+        (Landing::Usable(code), Some(request_id)) => (Zeroizing::new(code), request_id),
+        (Landing::Malformed, _) => return Ok(malformed_page()),
+        _ => return Ok(ended_page()),
+    };
+    let sealed = state
+        .sealer
+        .seal(&request_id, code.as_bytes())
+        .map_err(|_| ServiceError::Internal("an approval could not be sealed".into()))?;
+    sqlx::query(
+        "INSERT INTO login_approvals (request_id, sealed_code, ip, approved_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (request_id) DO NOTHING",
+    )
+    .bind(request_id.clone())
+    .bind(sealed)
+    .bind(ip.to_string())
+    .bind(state.clock.now_ms())
+    .execute(state.db.writer())
+    .await?;
+    tracing::info!(request = %request_id, "login approved from another device");
+    let device = origin(state, &request_id)
+        .await?
+        .map_or_else(|| "the device that asked".to_owned(), |asked| asked.device);
+    Ok(page(
+        StatusCode::OK,
+        "Approved",
+        &format!(
+            "<p>{} is logging in now. You can close this page.</p>\
+             <p class=\"hint\">Nothing logged in on this device.</p>",
+            escape(&device)
+        ),
+    ))
 }
 
 #[cfg(test)]

@@ -332,8 +332,19 @@ async fn clean_up(state: &AppState) {
     // (UUIDv7) sort by start time, so no index on expiry is needed.
     let ended = crate::db::first_id_at(now - DAY - state.policy.request_ttl_ms);
     let window = state.policy.send_window_ms;
-    let statements: [(&str, Arg); 6] = [
-        ("DELETE FROM auth_requests WHERE id < $1", ended.into()),
+    let statements: [(&str, Arg); 8] = [
+        (
+            "DELETE FROM auth_requests WHERE id < $1",
+            ended.clone().into(),
+        ),
+        (
+            "DELETE FROM login_origins WHERE request_id < $1",
+            ended.clone().into(),
+        ),
+        (
+            "DELETE FROM login_approvals WHERE request_id < $1",
+            ended.into(),
+        ),
         (
             "DELETE FROM phone_verifications WHERE id < $1",
             crate::db::first_id_at(now - DAY).into(),

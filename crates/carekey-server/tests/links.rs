@@ -17,6 +17,7 @@ on_both_databases!(
     a_link_logs_in_only_the_starting_device_once,
     replaced_expired_and_malformed_links_are_refused,
     the_app_link_documents_come_from_settings,
+    a_login_is_approved_from_another_device_with_a_tap,
 );
 
 /// The link in a message: its URL, request id and secret.
@@ -253,5 +254,101 @@ async fn the_app_link_documents_come_from_settings(backend: Backend) {
     let details = &apple.ok()["applinks"]["details"][0];
     assert_eq!(details["appIDs"][0], "ABCDE12345.app.carekey");
     assert_eq!(details["components"][0]["/"], "/l/*");
+    server.stop().await;
+}
+
+async fn a_login_is_approved_from_another_device_with_a_tap(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let user = server.register_clinician().await;
+    let email = server.get("/v1/me", Some(&user.access_token)).await.ok()["email"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // The laptop asks; the message is read on a phone.
+    let laptop = Device::new();
+    let started = server
+        .start_request(
+            &laptop,
+            json!({"email": email, "deviceName": "CareKey on Linux"}),
+        )
+        .await;
+    let request_id = started.ok()["requestId"].as_str().unwrap().to_owned();
+    let link = link_in(&server.wait_for_messages(&email, 2).await[1]);
+    let wait = |verifier: String, seconds: u32| {
+        let request_id = request_id.clone();
+        let server = &server;
+        async move {
+            server
+                .post(
+                    "/v1/auth/approval",
+                    &json!({"requestId": request_id, "deviceVerifier": verifier, "waitSeconds": seconds}),
+                )
+                .await
+        }
+    };
+    wait(laptop.verifier.clone(), 0)
+        .await
+        .error(409, "approval_pending");
+    wait(Device::new().verifier, 0)
+        .await
+        .error(403, "verifier_mismatch");
+
+    // The page says which device asked and when, and approves on a tap only.
+    let (status, html, _) = server.open_in_browser(&link.url).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("asked for by <strong>CareKey on Linux</strong>"),
+        "{html}"
+    );
+    assert!(html.contains(&format!(
+        "action=\"/l/{}.{}/approve\"",
+        link.request_id, link.secret
+    )));
+    wait(laptop.verifier.clone(), 0)
+        .await
+        .error(409, "approval_pending");
+
+    // The laptop waits (long polling) while the phone taps.
+    let waiting = wait(laptop.verifier.clone(), 10);
+    let tap = async {
+        tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+        let path = link
+            .url
+            .split_once("/l/")
+            .map(|(_, rest)| format!("/l/{rest}/approve"))
+            .unwrap();
+        server.http.post(server.url(&path)).send().await.unwrap()
+    };
+    let (session, tapped) = tokio::join!(waiting, tap);
+    assert_eq!(tapped.status().as_u16(), 200);
+    assert!(tapped.headers().get("set-cookie").is_none());
+    let page = tapped.text().await.unwrap();
+    assert!(
+        page.contains("CareKey on Linux is logging in now"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("eyJ"),
+        "no token reaches the approving browser"
+    );
+    let session = session.ok().clone();
+    assert_eq!(session["userId"], user.user_id.as_str());
+    assert!(session["accessToken"].as_str().unwrap().starts_with("eyJ"));
+
+    // Once only; the page and a second tap say the link is spent.
+    wait(laptop.verifier.clone(), 0)
+        .await
+        .error(409, "code_used");
+    assert_eq!(server.open_in_browser(&link.url).await.0, 410);
+    let path = format!("/l/{}.{}/approve", link.request_id, link.secret);
+    let again = server.http.post(server.url(&path)).send().await.unwrap();
+    assert_eq!(again.status().as_u16(), 410);
+    server
+        .post(
+            "/v1/auth/approval",
+            &json!({"requestId": "nonsense", "deviceVerifier": laptop.verifier}),
+        )
+        .await
+        .error(404, "unknown_request");
     server.stop().await;
 }
