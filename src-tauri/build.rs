@@ -9,6 +9,7 @@ const COMMANDS: &[&str] = &[
     "login_resend",
     "login_complete",
     "login_abandon",
+    "login_wait_approval",
     "log_out",
     "phone_add",
     "phone_verify",

@@ -239,7 +239,31 @@ async function submitContact(event) {
 
 // ---------- code ----------
 
+let awaitingApproval = false;
+
+// While the code screen shows, the login may be approved from another
+// device (the message opened there): then it simply goes on.
+async function awaitApproval() {
+  if (awaitingApproval) return;
+  awaitingApproval = true;
+  try {
+    const done = await ipc.waitForApproval();
+    if (!$("screen-code").hidden) {
+      clearLinkNotice();
+      announce("Approved from your other device. You are logged in.");
+      enter(done);
+    }
+  } catch (failure) {
+    // The login ended another way (a code, a link, going back), or the
+    // wait failed: the code screen still works either way.
+    if (failure.code !== "no_pending_login") console.error(failure);
+  } finally {
+    awaitingApproval = false;
+  }
+}
+
 function showCode(first) {
+  awaitApproval();
   const sent = state.sent;
   $("code-sent-to").textContent =
     `We sent a ${sent.codeLength}-digit code to ${sent.login}. It works until ${timeOf(sent.expiresAt)}.`;

@@ -38,6 +38,7 @@ export const startLogin = (contact, account) => call("login_start", { contact, a
 export const resendCode = () => call("login_resend");
 export const completeLogin = (code) => call("login_complete", { code });
 export const abandonLogin = () => call("login_abandon");
+export const waitForApproval = () => call("login_wait_approval");
 export const logOut = () => call("log_out");
 export const addPhone = (phone, country) => call("phone_add", { phone, country });
 export const verifyPhone = (code) => call("phone_verify", { code });

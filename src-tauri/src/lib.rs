@@ -92,6 +92,7 @@ pub fn run() {
             commands::auth::login_resend,
             commands::auth::login_complete,
             commands::auth::login_abandon,
+            commands::auth::login_wait_approval,
             commands::auth::log_out,
             commands::auth::phone_add,
             commands::auth::phone_verify,

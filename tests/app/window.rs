@@ -298,12 +298,31 @@ impl App {
         .unwrap()
     }
 
-    /// Quits the app (the WebDriver session's end closes it).
+    /// Quits the app (the WebDriver session's end closes it) and waits
+    /// until its process is gone: a launch while it still holds its D-Bus
+    /// name would hand over to the dying instance (single-instance) and exit.
     async fn quit(self) -> Vec<String> {
         let log = self.ipc_log().await;
         self.client.close().await.unwrap();
+        let started = Instant::now();
+        while app_is_running() {
+            assert!(started.elapsed() < WAIT, "the app did not exit");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
         log
     }
+}
+
+/// Whether a process of the app binary runs (on Linux, from `/proc`).
+fn app_is_running() -> bool {
+    let app = std::fs::canonicalize(APP).unwrap_or_else(|_| PathBuf::from(APP));
+    std::fs::read_dir("/proc")
+        .map(|entries| {
+            entries.filter_map(Result::ok).any(|entry| {
+                std::fs::read_link(entry.path().join("exe")).is_ok_and(|exe| exe == app)
+            })
+        })
+        .unwrap_or(false)
 }
 
 /// What the keychain holds for this app: the session's tokens and the
@@ -837,6 +856,40 @@ async fn journey() {
     app.screen("home").await;
     assert_eq!(app.text("home-title").await, "Hello, James Wilson");
     app.shot("cold-start-by-link").await;
+
+    // Cross-device approval: he asks on this computer and reads the
+    // message on his phone, whose browser shows which device asked and
+    // approves it with a tap (the form's POST); this computer, waiting on
+    // the code screen, logs in.
+    app.click("log-out").await;
+    app.screen("welcome").await;
+    app.click("choose-login").await;
+    app.click_radio("via", "email").await;
+    app.type_into("email", &wilson).await;
+    app.click("contact-submit").await;
+    app.screen("code").await;
+    app.shot("waiting-for-approval").await;
+    let approve = link_behind_landing_page(&standalone_outbox, &wilson, 4).await;
+    let token = approve.trim_start_matches("carekey://l/");
+    let page = reqwest::get(format!("{}/l/{token}", standalone.url()))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("asked for by <strong>CareKey on Linux</strong>"),
+        "{page}"
+    );
+    let tapped = reqwest::Client::new()
+        .post(format!("{}/l/{token}/approve", standalone.url()))
+        .send()
+        .await
+        .unwrap();
+    assert!(tapped.text().await.unwrap().contains("is logging in now"));
+    app.screen("home").await;
+    assert_eq!(app.text("home-title").await, "Hello, James Wilson");
+    app.shot("approved-from-another-device").await;
 
     app.click("settings-open").await;
     app.click("settings-embedded").await;

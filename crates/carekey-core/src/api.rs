@@ -129,6 +129,15 @@ impl ApiClient {
         self.post("/v1/auth/complete", request, None).await
     }
 
+    /// Long-polls for an approval from another device; `approval_pending`
+    /// when none came within `wait_seconds`.
+    pub async fn approval(
+        &self,
+        request: &carekey_api::ApprovalRequest,
+    ) -> Result<SessionResponse, CoreError> {
+        self.post("/v1/auth/approval", request, None).await
+    }
+
     pub async fn refresh(
         &self,
         refresh_token: &SecretString,

@@ -269,7 +269,14 @@ impl Client {
         *pending = None;
         drop(pending);
         self.forget_login().await?;
-        self.sessions.begin(&session).await?;
+        self.begin_session(&session).await
+    }
+
+    async fn begin_session(
+        &self,
+        session: &carekey_api::SessionResponse,
+    ) -> Result<LoggedIn, CoreError> {
+        self.sessions.begin(session).await?;
         let profile = self.sessions.profile().await?;
         let key_fingerprint = self.key_fingerprint().await?;
         Ok(LoggedIn {
@@ -277,6 +284,57 @@ impl Client {
             is_new_user: session.is_new_user,
             key_fingerprint,
         })
+    }
+
+    /// Waits until the login in progress is approved from another device
+    /// (its link opened there, and approved with a tap), then takes the
+    /// session. It holds nothing while it waits, so a code typed meanwhile
+    /// still works; once the login is over either way, it ends with
+    /// `no_pending_login`.
+    pub async fn wait_for_approval(&self) -> Result<LoggedIn, CoreError> {
+        loop {
+            let (request_id, verifier) = match self.pending.lock().await.as_ref() {
+                Some(login) => (
+                    login.request_id.clone(),
+                    SecretString::from(login.verifier.secret()),
+                ),
+                None => return Err(CoreError::NoPendingLogin),
+            };
+            let request = carekey_api::ApprovalRequest {
+                request_id: request_id.clone(),
+                device_verifier: verifier,
+                wait_seconds: 20,
+            };
+            match self.api.approval(&request).await {
+                Ok(session) => {
+                    let mut pending = self.pending.lock().await;
+                    if pending
+                        .as_ref()
+                        .is_some_and(|login| login.request_id == request_id)
+                    {
+                        *pending = None;
+                    }
+                    drop(pending);
+                    self.forget_login().await?;
+                    return self.begin_session(&session).await;
+                }
+                Err(error) if error.api_code() == Some(carekey_api::ErrorCode::ApprovalPending) => {
+                }
+                Err(error) => {
+                    let still_this_login = self
+                        .pending
+                        .lock()
+                        .await
+                        .as_ref()
+                        .is_some_and(|login| login.request_id == request_id);
+                    return Err(if still_this_login {
+                        error
+                    } else {
+                        CoreError::NoPendingLogin
+                    });
+                }
+            }
+        }
     }
 
     /// Forgets the login in progress (the person went back).

@@ -87,3 +87,53 @@ async fn a_link_logs_in_the_device_that_asked_even_after_a_restart() {
         carekey_core::Resumed::LoggedOut { .. }
     ));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_device_that_asked_waits_for_an_approval_from_another() {
+    let server = server(|_| {}).await;
+    let email = unique("cameron");
+    let client = std::sync::Arc::new(server.client(&memory()));
+    client
+        .start(&email_contact(&email), Some(&clinician()))
+        .await
+        .unwrap();
+    let (url, _) = link_for(&server, &email, 1).await;
+    let waiting = {
+        let client = client.clone();
+        tokio::spawn(async move { client.wait_for_approval().await })
+    };
+    // On the phone: the page, then the tap.
+    let page = reqwest::get(&url).await.unwrap().text().await.unwrap();
+    assert!(
+        page.contains("CareKey on"),
+        "the page names the device: {page}"
+    );
+    let approved = reqwest::Client::new()
+        .post(format!("{url}/approve"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(approved.status().as_u16(), 200);
+    let done = tokio::time::timeout(Duration::from_secs(30), waiting)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert!(done.is_new_user);
+    client.log_out().await.unwrap();
+
+    // The code typed while waiting wins; the wait then ends quietly.
+    client.start(&email_contact(&email), None).await.unwrap();
+    let waiting = {
+        let client = client.clone();
+        tokio::spawn(async move { client.wait_for_approval().await })
+    };
+    let code = server.code(&email, 2).await;
+    client.complete(&code).await.unwrap();
+    let ended = tokio::time::timeout(Duration::from_secs(30), waiting)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(ended.code(), "no_pending_login");
+}

@@ -181,6 +181,22 @@ pub async fn login_complete(
     })
 }
 
+/// While the code screen shows: waits for the login to be approved from
+/// another device (the message's link opened there, approved with a tap),
+/// and answers the session then. Ends with `no_pending_login` once the
+/// login is over another way (a typed code, going back).
+#[tauri::command]
+pub async fn login_wait_approval(
+    backend: State<'_, Backend>,
+) -> Result<LoggedInView, CommandError> {
+    let connection = backend.connection().await?;
+    let logged_in = connection.client.wait_for_approval().await?;
+    Ok(LoggedInView {
+        profile: ProfileView::new(logged_in.profile, logged_in.key_fingerprint),
+        is_new_user: logged_in.is_new_user,
+    })
+}
+
 /// The person went back from the code screen.
 #[tauri::command]
 pub async fn login_abandon(backend: State<'_, Backend>) -> Result<(), CommandError> {
