@@ -219,16 +219,9 @@ pub async fn start(
         registration,
         Some(&request.device_challenge),
         client_ip,
+        request.device_name.as_deref().or(user_agent),
     )
     .await?;
-    let device = request
-        .device_name
-        .as_deref()
-        .or(user_agent)
-        .map(str::trim)
-        .filter(|name| !name.is_empty())
-        .unwrap_or("an unnamed device");
-    crate::links::record_origin(state, &started.request_id, device, client_ip).await?;
     Ok(started.response(state.policy.code_length))
 }
 
@@ -283,8 +276,10 @@ pub async fn begin(
     registration: Option<Registration>,
     device_challenge: Option<&str>,
     client_ip: IpAddr,
+    origin_device: Option<&str>,
 ) -> Result<Started, ServiceError> {
     let now = state.clock.now_ms();
+    let origin_device = crate::links::device_label(origin_device);
     let request_id = crate::db::new_id(now);
     let (code, link) = new_code(state, flavor, &request_id);
     let ttl = state.policy.code_ttl_ms(contact.kind());
@@ -371,6 +366,8 @@ pub async fn begin(
             &state.operations.start_by_phone
         }
     };
+    args.push(origin_device.into());
+    args.push(client_ip.to_string().into());
     let outcome = operation.run(args).await?;
     if clinician.is_some() && outcome.try_get::<i64, _>("clinician_ok")? != 1 {
         return Err(ServiceError::InvalidClinician(
@@ -421,21 +418,29 @@ pub async fn begin(
 /// identifier and IP limits (key, max), $7-$16 the request, $17-$20 the
 /// message (id, transport, body with the code, body for an unknown address or
 /// NULL), $21 the identifier's lockout key, $22 the responsible clinician or
-/// NULL, $23 the end of the message's lease to this instance, and for a phone
-/// $24-$25 its prefix limit. Answers one row: over_limit, locked_until,
-/// clinician_ok, queued, with_code.
+/// NULL, $23 the end of the message's lease to this instance, for a phone
+/// $24-$25 its prefix limit, and last (an email's $24-$25, a phone's
+/// $26-$27) where the login was asked from: the device's name and address.
+/// Answers one row: over_limit, locked_until, clinician_ok, queued,
+/// with_code.
 pub fn start_operation(kind: ContactKind) -> Operation {
-    let (column, pairs): (&str, &[(&str, &str)]) = match kind {
-        ContactKind::Email => ("email", &[("$3", "$4"), ("$5", "$6")]),
-        ContactKind::Sms => ("phone", &[("$3", "$4"), ("$5", "$6"), ("$24", "$25")]),
+    let (column, pairs, origin): (&str, &[(&str, &str)], (&str, &str)) = match kind {
+        ContactKind::Email => ("email", &[("$3", "$4"), ("$5", "$6")], ("$24", "$25")),
+        ContactKind::Sms => (
+            "phone",
+            &[("$3", "$4"), ("$5", "$6"), ("$24", "$25")],
+            ("$26", "$27"),
+        ),
     };
+    let (origin_device, origin_ip) = origin;
     let account = format!("(SELECT id FROM users WHERE {column} = $10)");
     let locked =
         "EXISTS (SELECT 1 FROM identifier_guards WHERE identifier = $21 AND locked_until > $1)";
     let clinician_ok =
         "($22 IS NULL OR EXISTS (SELECT 1 FROM users WHERE id = $22 AND role = 'clinician'))";
     let request = "INSERT INTO auth_requests (id, flavor, contact_kind, contact, user_id, registration, \
-         device_challenge, code_hash, code_expires_at, expires_at, resend_after, sends, status, created_at)";
+         device_challenge, code_hash, code_expires_at, expires_at, resend_after, sends, status, created_at, \
+         origin_device, origin_ip)";
     let code_hash = "CASE WHEN account.id IS NOT NULL OR $11 IS NOT NULL THEN $13 END";
     let job = queue::insert_sql("$17", "$18", "chosen.body", "$1", "$23");
     let outcome = |job: &str, request: &str, over: String| {
@@ -450,10 +455,10 @@ pub fn start_operation(kind: ContactKind) -> Operation {
     let over = limits::over_limit_sql(pairs, "rate_counters");
     Operation {
         name: "start",
-        params: if kind == ContactKind::Email { 23 } else { 25 },
+        params: if kind == ContactKind::Email { 25 } else { 27 },
         sqlite: format!(
             "{count}; \
-             {request} SELECT $7, $8, $9, $10, account.id, $11, $12, {code_hash}, $14, $15, $16, 1, 'pending', $1 \
+             {request} SELECT $7, $8, $9, $10, account.id, $11, $12, {code_hash}, $14, $15, $16, 1, 'pending', $1, {origin_device}, {origin_ip} \
                FROM (SELECT {account} AS id) AS account \
                WHERE NOT {locked} AND {clinician_ok} AND NOT {over}; \
              {job} FROM (SELECT CASE WHEN code_hash IS NOT NULL THEN $19 ELSE $20 END AS body \
@@ -469,7 +474,7 @@ pub fn start_operation(kind: ContactKind) -> Operation {
         // The limits were counted just before, apart (`limits::count_apart`):
         // $2-$6 and $24-$25 go unused here.
         postgres: format!(
-            "WITH request AS ({request} SELECT $7, $8, $9, $10, account.id, $11, $12, {code_hash}, $14, $15, $16, 1, 'pending', $1 \
+            "WITH request AS ({request} SELECT $7, $8, $9, $10, account.id, $11, $12, {code_hash}, $14, $15, $16, 1, 'pending', $1, {origin_device}, {origin_ip} \
                FROM (SELECT {account} AS id) AS account \
                WHERE NOT {locked} AND {clinician_ok} RETURNING code_hash), \
              job AS ({job} FROM (SELECT CASE WHEN code_hash IS NOT NULL THEN $19 ELSE $20 END AS body \

@@ -638,7 +638,7 @@ async fn biot_generate(
     if state.channels.transport_for(contact.kind()).is_none() {
         return Err(ServiceError::ChannelUnavailable("sms"));
     }
-    let started = auth::begin(&state, Flavor::Biot, contact, None, None, ip).await?;
+    let started = auth::begin(&state, Flavor::Biot, contact, None, None, ip, None).await?;
     Ok(Json(BiotOtpGenerateResponse {
         request_id: started.request_id,
         phone: started.contact.masked(),

@@ -115,52 +115,38 @@ struct Origin {
 /// The longest device name kept.
 const DEVICE_NAME_CHARS: usize = 80;
 
-/// Remembers where login `request_id` was asked from.
-pub async fn record_origin(
-    state: &AppState,
-    request_id: &str,
-    device: &str,
-    ip: IpAddr,
-) -> Result<(), ServiceError> {
-    let device: String = device
+/// How a device that asked for a login is named on the landing page: its
+/// own name (else its User-Agent), without control characters, at most 80
+/// characters.
+pub fn device_label(name: Option<&str>) -> String {
+    let label: String = name
+        .unwrap_or_default()
+        .trim()
         .chars()
         .filter(|c| !c.is_control())
         .take(DEVICE_NAME_CHARS)
         .collect();
-    // A statement of its own after the start's transaction. On PostgreSQL
-    // its commit does not wait for the disk: an origin lost in a crash only
-    // leaves a landing page without "asked by", and a flushed commit per
-    // start would cost logins per second.
-    let sql = match state.db.backend() {
-        crate::db::Backend::Postgres => {
-            "WITH relaxed AS (SELECT set_config('synchronous_commit', 'off', true) AS setting) \
-             INSERT INTO login_origins (request_id, device, ip, created_at) \
-             SELECT $1, $2, $3, $4 FROM relaxed ON CONFLICT (request_id) DO NOTHING"
-        }
-        crate::db::Backend::Sqlite => {
-            "INSERT INTO login_origins (request_id, device, ip, created_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (request_id) DO NOTHING"
-        }
-    };
-    sqlx::query(sql)
-        .bind(request_id.to_owned())
-        .bind(device)
-        .bind(ip.to_string())
-        .bind(state.clock.now_ms())
-        .execute(state.db.writer())
-        .await?;
-    Ok(())
+    if label.is_empty() {
+        "an unnamed device".to_owned()
+    } else {
+        label
+    }
 }
 
 async fn origin(state: &AppState, request_id: &str) -> Result<Option<Origin>, ServiceError> {
-    let row = sqlx::query("SELECT device, ip, created_at FROM login_origins WHERE request_id = $1")
-        .bind(request_id.to_owned())
-        .fetch_optional(state.db.reader())
-        .await?;
+    let row = sqlx::query(
+        "SELECT origin_device, origin_ip, created_at FROM auth_requests \
+         WHERE id = $1 AND origin_device IS NOT NULL",
+    )
+    .bind(request_id.to_owned())
+    .fetch_optional(state.db.reader())
+    .await?;
     row.map(|row| {
         Ok(Origin {
-            device: row.try_get("device")?,
-            ip: row.try_get("ip")?,
+            device: row.try_get("origin_device")?,
+            ip: row
+                .try_get::<Option<String>, _>("origin_ip")?
+                .unwrap_or_default(),
             at: rfc3339(row.try_get("created_at")?),
         })
     })

@@ -332,13 +332,9 @@ async fn clean_up(state: &AppState) {
     // (UUIDv7) sort by start time, so no index on expiry is needed.
     let ended = crate::db::first_id_at(now - DAY - state.policy.request_ttl_ms);
     let window = state.policy.send_window_ms;
-    let statements: [(&str, Arg); 8] = [
+    let statements: [(&str, Arg); 7] = [
         (
             "DELETE FROM auth_requests WHERE id < $1",
-            ended.clone().into(),
-        ),
-        (
-            "DELETE FROM login_origins WHERE request_id < $1",
             ended.clone().into(),
         ),
         (
