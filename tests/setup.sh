@@ -5,7 +5,8 @@
 #                         other libraries Tauri builds on, gnome-keyring
 #   tests/setup.sh test   (the default) also PostgreSQL, a Python virtualenv
 #                         with the test SMTP server (aiosmtpd), Xvfb,
-#                         WebKitWebDriver and tauri-driver, and the reference
+#                         WebKitWebDriver and tauri-driver, headless Chromium
+#                         with chromedriver, and the reference
 #                         tools the benchmarks compare with (openssl, argon2)
 # Safe to run again: it only installs what is absent. Works as root (CI) or as
 # a user with sudo; never asks questions.
@@ -21,7 +22,10 @@ if [ "$PROFILE" = run ] || [ "$PROFILE" = test ]; then
         dbus dbus-x11 gnome-keyring desktop-file-utils xdg-utils libglib2.0-bin)
 fi
 if [ "$PROFILE" = test ]; then
-    APT_PACKAGES+=(python3 python3-venv postgresql xvfb webkit2gtk-driver at-spi2-core openssl argon2)
+    # Chromium and its driver: the phone's browser that approves a login
+    # from a message's landing page in the window test.
+    APT_PACKAGES+=(python3 python3-venv postgresql xvfb webkit2gtk-driver at-spi2-core openssl argon2
+        chromium chromium-driver)
 fi
 
 as_root() {

@@ -389,6 +389,47 @@ async fn link_behind_landing_page(outbox: &Path, to: &str, nth: usize) -> String
     html[start..].split('"').next().unwrap().to_owned()
 }
 
+/// The phone's browser: headless Chromium through chromedriver.
+struct Phone {
+    client: Client,
+    driver: Child,
+}
+
+impl Phone {
+    async fn start() -> Phone {
+        let port = free_port();
+        let driver = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver is installed: run the tests with `bash tests/run.sh`");
+        let started = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(started.elapsed() < WAIT, "chromedriver does not listen");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert(
+            "goog:chromeOptions".into(),
+            json!({"args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=412,915"]}),
+        );
+        let client = ClientBuilder::rustls()
+            .unwrap()
+            .capabilities(capabilities)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .expect("chromedriver starts Chromium");
+        Phone { client, driver }
+    }
+
+    async fn stop(mut self) {
+        let _ = self.client.close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
 /// Opens `url` the way the desktop does (`gio open`), with this test's
 /// folders, where the app registered the `carekey:` scheme.
 fn gio_open(home: &Path, url: &str) {
@@ -871,22 +912,39 @@ async fn journey() {
     app.shot("waiting-for-approval").await;
     let approve = link_behind_landing_page(&standalone_outbox, &wilson, 4).await;
     let token = approve.trim_start_matches("carekey://l/");
-    let page = reqwest::get(format!("{}/l/{token}", standalone.url()))
-        .await
-        .unwrap()
-        .text()
+    let phone = Phone::start().await;
+    phone
+        .client
+        .goto(&format!("{}/l/{token}", standalone.url()))
         .await
         .unwrap();
+    let page = phone.client.source().await.unwrap();
     assert!(
         page.contains("asked for by <strong>CareKey on Linux</strong>"),
         "{page}"
     );
-    let tapped = reqwest::Client::new()
-        .post(format!("{}/l/{token}/approve", standalone.url()))
-        .send()
+    let shot = phone.client.screenshot().await.unwrap();
+    std::fs::write(screenshots().join("phone-landing-page.png"), shot).unwrap();
+    let button = phone
+        .client
+        .find(Locator::Css("form button[type=submit]"))
         .await
         .unwrap();
-    assert!(tapped.text().await.unwrap().contains("is logging in now"));
+    button.click().await.unwrap();
+    let started = Instant::now();
+    while !phone
+        .client
+        .source()
+        .await
+        .unwrap()
+        .contains("is logging in now")
+    {
+        assert!(started.elapsed() < WAIT, "the approval page did not come");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let shot = phone.client.screenshot().await.unwrap();
+    std::fs::write(screenshots().join("phone-approved.png"), shot).unwrap();
+    phone.stop().await;
     app.screen("home").await;
     assert_eq!(app.text("home-title").await, "Hello, James Wilson");
     app.shot("approved-from-another-device").await;
