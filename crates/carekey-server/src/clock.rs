@@ -39,6 +39,25 @@ impl Clock {
 }
 
 /// RFC 3339 in UTC with milliseconds, as BioT writes it: `2024-12-03T12:48:30.979Z`.
+/// For people: `22 Nov 2026, 10:05 UTC`.
+pub fn readable(at: Millis) -> String {
+    let nanos = i128::from(at) * 1_000_000;
+    match time::OffsetDateTime::from_unix_timestamp_nanos(nanos) {
+        Ok(moment) => {
+            let month = moment.month().to_string();
+            format!(
+                "{} {} {}, {:02}:{:02} UTC",
+                moment.day(),
+                &month[..month.len().min(3)],
+                moment.year(),
+                moment.hour(),
+                moment.minute()
+            )
+        }
+        Err(_) => rfc3339(at),
+    }
+}
+
 pub fn rfc3339(at: Millis) -> String {
     let nanos = i128::from(at) * 1_000_000;
     match time::OffsetDateTime::from_unix_timestamp_nanos(nanos) {
@@ -65,6 +84,11 @@ pub fn seconds(value: u64) -> Millis {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_read_as_people_write_them() {
+        assert_eq!(readable(1_795_341_900_000), "22 Nov 2026, 10:05 UTC");
+    }
 
     #[test]
     fn formats_like_biot() {

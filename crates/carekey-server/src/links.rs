@@ -17,7 +17,7 @@
 //! that asked, which collects its session with its verifier; the approving
 //! browser gets no tokens.
 
-use crate::clock::rfc3339;
+use crate::clock::readable;
 use crate::error::ServiceError;
 use crate::secrets::code_of_link_secret;
 use crate::settings::Settings;
@@ -147,7 +147,7 @@ async fn origin(state: &AppState, request_id: &str) -> Result<Option<Origin>, Se
             ip: row
                 .try_get::<Option<String>, _>("origin_ip")?
                 .unwrap_or_default(),
-            at: rfc3339(row.try_get("created_at")?),
+            at: readable(row.try_get("created_at")?),
         })
     })
     .transpose()
@@ -296,7 +296,7 @@ pub async fn landing(state: &AppState, token: &str) -> Result<Response, ServiceE
     let approve = match asked {
         Some(asked) => format!(
             "<h2>Asked on another device?</h2>\
-             <p>This login was asked for by <strong>{device}</strong> at <time>{at}</time> \
+             <p>This login was asked for by <strong>{device}</strong> on {at} \
              (from {ip}). If that was you, approve it here and that device logs in. Nothing \
              logs in on this device.</p>\
              <form method=\"post\" action=\"/l/{token}/approve\">\
