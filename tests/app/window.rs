@@ -666,14 +666,7 @@ async fn journey() {
     Keychain::new("CareKey")
         .delete(&format!("rsa-oaep-sha256:{user_id}"))
         .unwrap();
-    app.click("log-out").await;
-    app.screen("welcome").await;
-    app.click("choose-login").await;
-    app.screen("contact").await;
-    app.click_radio("via", "email").await;
-    app.type_into("email", &email).await;
-    app.click("contact-submit").await;
-    app.screen("code").await;
+    app.log_out_and_ask_a_code(&email).await;
     let code = app.code_for(&email, 2).await;
     app.type_into("code", &code).await;
     app.screen("restore").await;
@@ -712,13 +705,7 @@ async fn journey() {
     Keychain::new("CareKey")
         .delete(&format!("rsa-oaep-sha256:{user_id}"))
         .unwrap();
-    app.click("log-out").await;
-    app.screen("welcome").await;
-    app.click("choose-login").await;
-    app.click_radio("via", "email").await;
-    app.type_into("email", &email).await;
-    app.click("contact-submit").await;
-    app.screen("code").await;
+    app.log_out_and_ask_a_code(&email).await;
     let code = app.code_for(&email, 3).await;
     app.type_into("code", &code).await;
     app.screen("restore").await;
@@ -736,13 +723,7 @@ async fn journey() {
     app.wait_text("notes-list", NOTE).await;
 
     // Her clinician, on his account, reads what she shared.
-    app.click("log-out").await;
-    app.screen("welcome").await;
-    app.click("choose-login").await;
-    app.click_radio("via", "email").await;
-    app.type_into("email", &clinician_email).await;
-    app.click("contact-submit").await;
-    app.screen("code").await;
+    app.log_out_and_ask_a_code(&clinician_email).await;
     let code = app.code_for(&clinician_email, 2).await;
     app.type_into("code", &code).await;
     app.screen("home").await;
@@ -872,13 +853,7 @@ async fn journey() {
     assert_eq!(app.visible_screen().await, "screen-home");
     app.shot("link-replayed").await;
     // A link opened too late.
-    app.click("log-out").await;
-    app.screen("welcome").await;
-    app.click("choose-login").await;
-    app.click_radio("via", "email").await;
-    app.type_into("email", &wilson).await;
-    app.click("contact-submit").await;
-    app.screen("code").await;
+    app.log_out_and_ask_a_code(&wilson).await;
     let late = link_behind_landing_page(&standalone_outbox, &wilson, 2).await;
     standalone_clock.advance(Duration::from_secs(601));
     gio_open(home.path(), &late);
@@ -902,13 +877,7 @@ async fn journey() {
     // message on his phone, whose browser shows which device asked and
     // approves it with a tap (the form's POST); this computer, waiting on
     // the code screen, logs in.
-    app.click("log-out").await;
-    app.screen("welcome").await;
-    app.click("choose-login").await;
-    app.click_radio("via", "email").await;
-    app.type_into("email", &wilson).await;
-    app.click("contact-submit").await;
-    app.screen("code").await;
+    app.log_out_and_ask_a_code(&wilson).await;
     app.shot("waiting-for-approval").await;
     let approve = link_behind_landing_page(&standalone_outbox, &wilson, 4).await;
     let token = approve.trim_start_matches("carekey://l/");
@@ -998,6 +967,18 @@ impl App {
             .filter(|entry| entry.contains(r#""stage":"deriving""#))
             .count();
         assert!(deriving >= 1, "no Argon2 progress reached the window");
+    }
+
+    /// Logs out, then asks for a login code by email: the code screen.
+    async fn log_out_and_ask_a_code(&self, email: &str) {
+        self.click("log-out").await;
+        self.screen("welcome").await;
+        self.click("choose-login").await;
+        self.screen("contact").await;
+        self.click_radio("via", "email").await;
+        self.type_into("email", email).await;
+        self.click("contact-submit").await;
+        self.screen("code").await;
     }
 
     async fn scroll_to(&self, id: &str) {

@@ -138,6 +138,11 @@ pub struct TransferShown {
     pub expires_at: String,
 }
 
+/// An envelope as the server sent it (standard base64).
+fn envelope_bytes(encoded: &str) -> Result<Vec<u8>, CoreError> {
+    STANDARD.decode(encoded).map_err(|_| CoreError::BadAnswer)
+}
+
 impl Client {
     /// Which backups the account has.
     pub async fn backups(&self) -> Result<Backups, CoreError> {
@@ -262,6 +267,16 @@ impl Client {
         self.store_envelope(BackupKind::Recovery, &sealed).await
     }
 
+    /// The logged-in user, on a device that has no key for them yet: the
+    /// only place a key may be restored. (Restoring never overwrites.)
+    async fn keyless_user(&self) -> Result<String, CoreError> {
+        let user_id = self.user_id().await?;
+        if self.stored_key(&user_id).await?.is_some() {
+            return Err(CoreError::HasKey);
+        }
+        Ok(user_id)
+    }
+
     /// Takes `pairs[0]` (the current key: sealing writes it first) as this
     /// device's key. A device that already has a key keeps it: restoring
     /// never overwrites.
@@ -270,6 +285,8 @@ impl Client {
         user_id: &str,
         pairs: Vec<KeyPair>,
     ) -> Result<String, CoreError> {
+        // Checked again after the slow part: another restore may have
+        // finished meanwhile, and its key must not be replaced.
         if self.stored_key(user_id).await?.is_some() {
             return Err(CoreError::HasKey);
         }
@@ -284,10 +301,7 @@ impl Client {
         password: Zeroizing<String>,
         progress: Progress,
     ) -> Result<String, CoreError> {
-        let user_id = self.user_id().await?;
-        if self.stored_key(&user_id).await?.is_some() {
-            return Err(CoreError::HasKey);
-        }
+        let user_id = self.keyless_user().await?;
         progress(BackupProgress::Fetching);
         let backup = self
             .sessions
@@ -295,9 +309,7 @@ impl Client {
                 |token| async move { self.api.fetch_backup(&token, BackupKind::Password).await },
             )
             .await?;
-        let sealed = STANDARD
-            .decode(&backup.envelope)
-            .map_err(|_| CoreError::BadAnswer)?;
+        let sealed = envelope_bytes(&backup.envelope)?;
         self.restore_from_envelope(&user_id, sealed, password, progress)
             .await
     }
@@ -335,19 +347,14 @@ impl Client {
     /// recovery key as the person typed it.
     pub async fn restore_with_recovery_key(&self, typed: &str) -> Result<String, CoreError> {
         let key = RecoveryKey::parse(typed)?;
-        let user_id = self.user_id().await?;
-        if self.stored_key(&user_id).await?.is_some() {
-            return Err(CoreError::HasKey);
-        }
+        let user_id = self.keyless_user().await?;
         let backup = self
             .sessions
             .with_token(
                 |token| async move { self.api.fetch_backup(&token, BackupKind::Recovery).await },
             )
             .await?;
-        let sealed = STANDARD
-            .decode(&backup.envelope)
-            .map_err(|_| CoreError::BadAnswer)?;
+        let sealed = envelope_bytes(&backup.envelope)?;
         let pairs = envelope::open(
             &sealed,
             Purpose::RecoveryBackup,
@@ -394,10 +401,7 @@ impl Client {
     /// asked, so a typo costs nothing; the transfer is gone once taken.
     pub async fn take_transfer(&self, text: &str) -> Result<String, CoreError> {
         let code = TransferCode::parse(text)?;
-        let user_id = self.user_id().await?;
-        if self.stored_key(&user_id).await?.is_some() {
-            return Err(CoreError::HasKey);
-        }
+        let user_id = self.keyless_user().await?;
         let transfer_id = code.transfer_id.clone();
         let transfer = self
             .sessions
@@ -406,9 +410,7 @@ impl Client {
                 async move { self.api.take_transfer(&token, &transfer_id).await }
             })
             .await?;
-        let sealed = STANDARD
-            .decode(&transfer.envelope)
-            .map_err(|_| CoreError::BadAnswer)?;
+        let sealed = envelope_bytes(&transfer.envelope)?;
         let pairs = envelope::open(
             &sealed,
             Purpose::Transfer,
@@ -450,10 +452,7 @@ impl Client {
         password: Zeroizing<String>,
         progress: Progress,
     ) -> Result<String, CoreError> {
-        let user_id = self.user_id().await?;
-        if self.stored_key(&user_id).await?.is_some() {
-            return Err(CoreError::HasKey);
-        }
+        let user_id = self.keyless_user().await?;
         self.restore_from_envelope(&user_id, file, password, progress)
             .await
     }

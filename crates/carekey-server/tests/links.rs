@@ -41,6 +41,14 @@ fn link_in(message: &Value) -> Link {
 }
 
 impl TestServer {
+    /// A registered clinician and the email address they log in with.
+    async fn clinician_and_email(&self) -> (common::Registered, String) {
+        let user = self.register_clinician().await;
+        let me = self.get("/v1/me", Some(&user.access_token)).await;
+        let email = me.ok()["email"].as_str().unwrap().to_owned();
+        (user, email)
+    }
+
     /// The landing page as a browser (or a mail scanner) would fetch it.
     async fn open_in_browser(&self, url: &str) -> (u16, String, reqwest::header::HeaderMap) {
         let path = url
@@ -122,11 +130,7 @@ async fn every_message_carries_a_link_that_the_landing_page_does_not_use(backend
 
 async fn a_link_logs_in_only_the_starting_device_once(backend: Backend) {
     let server = TestServer::start(backend).await;
-    let user = server.register_clinician().await;
-    let email = server.get("/v1/me", Some(&user.access_token)).await.ok()["email"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (user, email) = server.clinician_and_email().await;
     let device = Device::new();
     server.request_id(&device, json!({"email": email})).await;
     let message = &server.wait_for_messages(&email, 2).await[1];
@@ -155,11 +159,7 @@ async fn a_link_logs_in_only_the_starting_device_once(backend: Backend) {
 
 async fn replaced_expired_and_malformed_links_are_refused(backend: Backend) {
     let server = TestServer::start(backend).await;
-    let user = server.register_clinician().await;
-    let email = server.get("/v1/me", Some(&user.access_token)).await.ok()["email"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (_, email) = server.clinician_and_email().await;
 
     // A resend replaces the link: the old one no longer works.
     let device = Device::new();
@@ -259,11 +259,7 @@ async fn the_app_link_documents_come_from_settings(backend: Backend) {
 
 async fn a_login_is_approved_from_another_device_with_a_tap(backend: Backend) {
     let server = TestServer::start(backend).await;
-    let user = server.register_clinician().await;
-    let email = server.get("/v1/me", Some(&user.access_token)).await.ok()["email"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (user, email) = server.clinician_and_email().await;
     // The laptop asks; the message is read on a phone.
     let laptop = Device::new();
     let started = server
