@@ -39,6 +39,10 @@ pub enum ErrorCode {
     InvalidLink,
     /// No approval from another device yet: ask again.
     ApprovalPending,
+    /// The WhatsApp message for this reference has not arrived yet: ask again.
+    WhatsappPending,
+    /// A webhook whose signature (or verification token) is missing or wrong.
+    InvalidSignature,
     /// The account has no key backup of that kind.
     NoBackup,
     /// The backup changed since the version the client read; read it again.
@@ -79,6 +83,8 @@ impl ErrorCode {
             ErrorCode::NotFound => "not_found",
             ErrorCode::InvalidLink => "invalid_link",
             ErrorCode::ApprovalPending => "approval_pending",
+            ErrorCode::WhatsappPending => "whatsapp_pending",
+            ErrorCode::InvalidSignature => "invalid_signature",
             ErrorCode::NoBackup => "no_backup",
             ErrorCode::VersionConflict => "version_conflict",
             ErrorCode::UnknownTransfer => "unknown_transfer",
@@ -139,6 +145,8 @@ mod tests {
             ErrorCode::NotFound,
             ErrorCode::InvalidLink,
             ErrorCode::ApprovalPending,
+            ErrorCode::WhatsappPending,
+            ErrorCode::InvalidSignature,
             ErrorCode::NoBackup,
             ErrorCode::VersionConflict,
             ErrorCode::UnknownTransfer,

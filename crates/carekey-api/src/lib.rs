@@ -74,6 +74,19 @@ pub struct StartRequest {
     /// device. Without it the landing page shows the User-Agent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_name: Option<String>,
+    /// `whatsapp`: the code for `phone` goes by WhatsApp (an authentication
+    /// template) instead of SMS. Absent: by the address's own channel.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<DeliveryChannel>,
+}
+
+/// How a code travels when the address allows more than one way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum DeliveryChannel {
+    Sms,
+    Whatsapp,
 }
 
 /// The answer to start and resend. Identical in shape whether or not the
@@ -151,6 +164,74 @@ pub struct ApprovalRequest {
     /// (long polling): 0 to 25 seconds, 0 by default.
     #[serde(default)]
     pub wait_seconds: u32,
+}
+
+/// `POST /v1/auth/whatsapp`: a login (or a registration, with the same
+/// fields as start) whose contact is whoever sends the prepared WhatsApp
+/// message. The person's number is learnt from WhatsApp, not typed.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct WhatsappStartRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub responsible_clinician_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub captcha_token: Option<SecretString>,
+    /// Unpadded base64url of SHA-256(device verifier), as PKCE S256.
+    pub device_challenge: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_name: Option<String>,
+}
+
+/// What the person sends: `https://wa.me/<bot>?text=...` opens WhatsApp with
+/// the message ready (a button on a phone, a QR code on a desktop).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct WhatsappStartResponse {
+    /// The short reference in the message (`CK-7QX2MB4A`), binding it to
+    /// this device's request.
+    pub reference: String,
+    /// The bot's number, E.164.
+    pub bot_number: String,
+    /// The prepared message: `Request login, authenticate me. <reference>`.
+    pub text: String,
+    /// `https://wa.me/<bot digits>?text=<the message, percent-encoded>`.
+    pub wa_link: String,
+    /// When an unsent reference stops working.
+    pub expires_at: String,
+}
+
+/// `POST /v1/auth/whatsapp/wait`: the device that asked waits for the
+/// person's WhatsApp message (long polling, as approval does).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct WhatsappWaitRequest {
+    pub reference: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub device_verifier: SecretString,
+    /// 0 to 25 seconds, 0 by default.
+    #[serde(default)]
+    pub wait_seconds: u32,
+}
+
+/// Which channels this server can send codes by (the app shows only those).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct AuthChannels {
+    pub email: bool,
+    pub sms: bool,
+    /// Login by sending a WhatsApp message to the bot.
+    pub whatsapp: bool,
 }
 
 /// The answer to complete and refresh.

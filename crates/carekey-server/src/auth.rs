@@ -13,14 +13,14 @@ use crate::db::{Arg, Backend, Operation, Runner};
 use crate::error::ServiceError;
 use crate::identity::{Contact, ContactKind, phone_prefix};
 use crate::limits::{self, Limit};
-use crate::messages::{self, Fill, Template};
+use crate::messages::{self, Channel, Fill, Template};
 use crate::queue;
 use crate::secrets::{
     generate_code, generate_link_secret, is_well_formed_challenge, verifier_matches,
 };
 use crate::sessions::{self, Issued};
 use crate::state::AppState;
-use carekey_api::{Role, SecretString, StartRequest, StartResponse};
+use carekey_api::{DeliveryChannel, Role, SecretString, StartRequest, StartResponse};
 use sqlx::Row;
 use std::net::IpAddr;
 use zeroize::Zeroizing;
@@ -71,40 +71,61 @@ fn read_start(request: &StartRequest) -> Result<(Contact, Option<Registration>),
     let contact = email.clone().or_else(|| phone.clone()).ok_or_else(|| {
         ServiceError::InvalidRequest("give an email address or a phone number".into())
     })?;
-    if !is_well_formed_challenge(&request.device_challenge) {
-        return Err(ServiceError::InvalidRequest(
+    check_challenge(&request.device_challenge)?;
+    let registration = read_registration(
+        (request.first_name.as_deref(), request.last_name.as_deref()),
+        request.role,
+        request.responsible_clinician_id.as_deref(),
+        (
+            email.map(|contact| contact.address().to_owned()),
+            phone.map(|contact| contact.address().to_owned()),
+        ),
+    )?;
+    Ok((contact, registration))
+}
+
+pub(crate) fn check_challenge(challenge: &str) -> Result<(), ServiceError> {
+    if is_well_formed_challenge(challenge) {
+        Ok(())
+    } else {
+        Err(ServiceError::InvalidRequest(
             "deviceChallenge must be the unpadded base64url SHA-256 of the device verifier".into(),
-        ));
+        ))
     }
-    let first_name = clean_name("firstName", request.first_name.as_deref())?;
-    let last_name = clean_name("lastName", request.last_name.as_deref())?;
-    let clinician =
-        non_blank(request.responsible_clinician_id.as_deref()).map(|id| id.trim().to_owned());
-    let registration = match (first_name, last_name, request.role) {
-        (None, None, None) if clinician.is_none() => None,
+}
+
+/// A new account's details when the request registers (names and role all
+/// given), `None` when it logs in (none given); anything between is refused.
+pub(crate) fn read_registration(
+    (first_name, last_name): (Option<&str>, Option<&str>),
+    role: Option<Role>,
+    clinician: Option<&str>,
+    (email, phone): (Option<String>, Option<String>),
+) -> Result<Option<Registration>, ServiceError> {
+    let first_name = clean_name("firstName", first_name)?;
+    let last_name = clean_name("lastName", last_name)?;
+    let clinician = non_blank(clinician).map(|id| id.trim().to_owned());
+    match (first_name, last_name, role) {
+        (None, None, None) if clinician.is_none() => Ok(None),
         (Some(first_name), Some(last_name), Some(role)) => {
             if role == Role::Patient && clinician.is_none() {
                 return Err(ServiceError::InvalidClinician(
                     "a patient needs a responsible clinician (responsibleClinicianId)",
                 ));
             }
-            Some(Registration {
+            Ok(Some(Registration {
                 first_name,
                 last_name,
                 role,
                 responsible_clinician_id: clinician,
-                email: email.map(|contact| contact.address().to_owned()),
-                phone: phone.map(|contact| contact.address().to_owned()),
-            })
+                email,
+                phone,
+            }))
         }
-        _ => {
-            return Err(ServiceError::InvalidRequest(
-                "to register, give firstName, lastName and role; to log in, give none of them"
-                    .into(),
-            ));
-        }
-    };
-    Ok((contact, registration))
+        _ => Err(ServiceError::InvalidRequest(
+            "to register, give firstName, lastName and role; to log in, give none of them".into(),
+        )),
+    }
 }
 
 pub(crate) fn send_limits(state: &AppState, contact: &Contact, client_ip: IpAddr) -> Vec<Limit> {
@@ -149,27 +170,61 @@ fn new_code(
 }
 
 /// The message for a request (its code and link, or word that no account
-/// exists), sealed as the body of job `job_id`.
+/// exists), sealed as the body of job `job_id`; `None` where the channel
+/// has no such message (see [`messages::compose`]).
 pub(crate) fn prepare_message(
     state: &AppState,
     job_id: &str,
-    contact: &Contact,
+    (contact, channel): (&Contact, Channel),
     template: Template,
     (code, link): (&str, Option<&str>),
     ttl_ms: Millis,
-) -> Result<queue::SealedJob, ServiceError> {
+) -> Result<Option<queue::SealedJob>, ServiceError> {
     let transport = state
         .channels
-        .transport_for(contact.kind())
-        .ok_or(ServiceError::ChannelUnavailable(contact.kind().as_str()))?;
+        .transport_for(channel)
+        .ok_or(ServiceError::ChannelUnavailable(channel.as_str()))?;
     let fill = Fill {
         code,
         link,
         minutes: u64::try_from(ttl_ms / 60_000).unwrap_or(1).max(1),
         host: &state.public_host,
     };
-    let message = messages::compose(template, contact.kind(), contact.address(), &fill);
-    queue::seal(&state.sealer, job_id, transport, &message)
+    messages::compose(template, channel, contact.address(), &fill)
+        .map(|message| queue::seal(&state.sealer, job_id, transport, &message))
+        .transpose()
+}
+
+/// Where and how a login was asked for.
+pub struct Asked<'a> {
+    pub ip: IpAddr,
+    /// The device's own name, else its User-Agent.
+    pub device: Option<&'a str>,
+    /// How the code travels (a phone number's can go by WhatsApp).
+    pub channel: Channel,
+    /// Asked from a WhatsApp chat the person opened: the answer is a reply
+    /// there (free text with the link), not a template.
+    pub in_chat: bool,
+}
+
+impl<'a> Asked<'a> {
+    /// Asked from a device, answered on the contact's own channel.
+    pub fn by_device(ip: IpAddr, device: Option<&'a str>, contact: &Contact) -> Self {
+        Asked {
+            ip,
+            device,
+            channel: contact.kind().into(),
+            in_chat: false,
+        }
+    }
+}
+
+/// Queues one message on its own, outside any request's transaction.
+pub(crate) async fn queue_now(state: &AppState, job: queue::SealedJob) -> Result<(), ServiceError> {
+    let mut conn = state.db.writer().acquire().await?;
+    queue::enqueue(&mut conn, &job, state.clock.now_ms(), state.queue.lease_ms).await?;
+    message_queued(state, &job);
+    Ok(())
 }
 
 pub(crate) fn message_queued(state: &AppState, job: &queue::SealedJob) {
@@ -204,8 +259,21 @@ pub async fn start(
     user_agent: Option<&str>,
 ) -> Result<StartResponse, ServiceError> {
     let (contact, registration) = read_start(request)?;
-    if state.channels.transport_for(contact.kind()).is_none() {
-        return Err(ServiceError::ChannelUnavailable(contact.kind().as_str()));
+    let mut asked = Asked::by_device(
+        client_ip,
+        request.device_name.as_deref().or(user_agent),
+        &contact,
+    );
+    if request.channel == Some(DeliveryChannel::Whatsapp) {
+        if !matches!(contact, Contact::Phone(_)) || non_blank(request.email.as_deref()).is_some() {
+            return Err(ServiceError::InvalidRequest(
+                "channel whatsapp needs a phone number and no email address".into(),
+            ));
+        }
+        asked.channel = Channel::Whatsapp;
+    }
+    if state.channels.transport_for(asked.channel).is_none() {
+        return Err(ServiceError::ChannelUnavailable(asked.channel.as_str()));
     }
     if let Some(captcha) = &state.captcha {
         captcha
@@ -218,8 +286,7 @@ pub async fn start(
         contact,
         registration,
         Some(&request.device_challenge),
-        client_ip,
-        request.device_name.as_deref().or(user_agent),
+        asked,
     )
     .await?;
     Ok(started.response(state.policy.code_length))
@@ -275,11 +342,11 @@ pub async fn begin(
     contact: Contact,
     registration: Option<Registration>,
     device_challenge: Option<&str>,
-    client_ip: IpAddr,
-    origin_device: Option<&str>,
+    asked: Asked<'_>,
 ) -> Result<Started, ServiceError> {
     let now = state.clock.now_ms();
-    let origin_device = crate::links::device_label(origin_device);
+    let client_ip = asked.ip;
+    let origin_device = crate::links::device_label(asked.device);
     let request_id = crate::db::new_id(now);
     let (code, link) = new_code(state, flavor, &request_id);
     let ttl = state.policy.code_ttl_ms(contact.kind());
@@ -288,29 +355,30 @@ pub async fn begin(
     // there is an account or a registration, else (native API) word that no
     // account uses the address. BioT sends nothing for an unknown phone.
     let job_id = crate::db::new_id(now);
+    let (code_template, no_account_template) = match (flavor, asked.in_chat) {
+        (_, true) => (Template::ChatCode, Template::ChatNoAccount),
+        (Flavor::Native, false) => (Template::Code, Template::NoAccount),
+        (Flavor::Biot, false) => (Template::BiotCode, Template::NoAccount),
+    };
     let with_code = prepare_message(
         state,
         &job_id,
-        &contact,
-        match flavor {
-            Flavor::Native => Template::Code,
-            Flavor::Biot => Template::BiotCode,
-        },
+        (&contact, asked.channel),
+        code_template,
         (code.expose(), link.as_deref().map(String::as_str)),
         ttl,
-    )?;
+    )?
+    .ok_or_else(|| ServiceError::Internal("a code message with no text".into()))?;
     let without_account = match (flavor, &registration) {
-        (Flavor::Native, None) => Some(
-            prepare_message(
-                state,
-                &job_id,
-                &contact,
-                Template::NoAccount,
-                ("", None),
-                ttl,
-            )?
-            .sealed,
-        ),
+        (Flavor::Native, None) => prepare_message(
+            state,
+            &job_id,
+            (&contact, asked.channel),
+            no_account_template,
+            ("", None),
+            ttl,
+        )?
+        .map(|job| job.sealed),
         _ => None,
     };
     let registration_json = registration
@@ -368,6 +436,7 @@ pub async fn begin(
     };
     args.push(origin_device.into());
     args.push(client_ip.to_string().into());
+    args.push(asked.channel.as_str().into());
     let outcome = operation.run(args).await?;
     if clinician.is_some() && outcome.try_get::<i64, _>("clinician_ok")? != 1 {
         return Err(ServiceError::InvalidClinician(
@@ -406,7 +475,7 @@ pub async fn begin(
     }
     tracing::info!(
         request = %started.request_id,
-        channel = started.contact.kind().as_str(),
+        channel = asked.channel.as_str(),
         to = %started.contact.masked(),
         flavor = flavor.as_str(),
         "login request started"
@@ -419,20 +488,26 @@ pub async fn begin(
 /// message (id, transport, body with the code, body for an unknown address or
 /// NULL), $21 the identifier's lockout key, $22 the responsible clinician or
 /// NULL, $23 the end of the message's lease to this instance, for a phone
-/// $24-$25 its prefix limit, and last (an email's $24-$25, a phone's
-/// $26-$27) where the login was asked from: the device's name and address.
+/// $24-$25 its prefix limit, and last (an email's $24-$26, a phone's
+/// $26-$28) where the login was asked from (the device's name and address)
+/// and the channel the code goes by.
 /// Answers one row: over_limit, locked_until, clinician_ok, queued,
 /// with_code.
 pub fn start_operation(kind: ContactKind) -> Operation {
-    let (column, pairs, origin): (&str, &[(&str, &str)], (&str, &str)) = match kind {
-        ContactKind::Email => ("email", &[("$3", "$4"), ("$5", "$6")], ("$24", "$25")),
+    type Origin = (&'static str, &'static str, &'static str);
+    let (column, pairs, origin): (&str, &[(&str, &str)], Origin) = match kind {
+        ContactKind::Email => (
+            "email",
+            &[("$3", "$4"), ("$5", "$6")],
+            ("$24", "$25", "$26"),
+        ),
         ContactKind::Sms => (
             "phone",
             &[("$3", "$4"), ("$5", "$6"), ("$24", "$25")],
-            ("$26", "$27"),
+            ("$26", "$27", "$28"),
         ),
     };
-    let (origin_device, origin_ip) = origin;
+    let (origin_device, origin_ip, channel) = origin;
     let account = format!("(SELECT id FROM users WHERE {column} = $10)");
     let locked =
         "EXISTS (SELECT 1 FROM identifier_guards WHERE identifier = $21 AND locked_until > $1)";
@@ -440,7 +515,7 @@ pub fn start_operation(kind: ContactKind) -> Operation {
         "($22 IS NULL OR EXISTS (SELECT 1 FROM users WHERE id = $22 AND role = 'clinician'))";
     let request = "INSERT INTO auth_requests (id, flavor, contact_kind, contact, user_id, registration, \
          device_challenge, code_hash, code_expires_at, expires_at, resend_after, sends, status, created_at, \
-         origin_device, origin_ip)";
+         origin_device, origin_ip, channel)";
     let code_hash = "CASE WHEN account.id IS NOT NULL OR $11 IS NOT NULL THEN $13 END";
     let job = queue::insert_sql("$17", "$18", "chosen.body", "$1", "$23");
     let outcome = |job: &str, request: &str, over: String| {
@@ -455,10 +530,10 @@ pub fn start_operation(kind: ContactKind) -> Operation {
     let over = limits::over_limit_sql(pairs, "rate_counters");
     Operation {
         name: "start",
-        params: if kind == ContactKind::Email { 25 } else { 27 },
+        params: if kind == ContactKind::Email { 26 } else { 28 },
         sqlite: format!(
             "{count}; \
-             {request} SELECT $7, $8, $9, $10, account.id, $11, $12, {code_hash}, $14, $15, $16, 1, 'pending', $1, {origin_device}, {origin_ip} \
+             {request} SELECT $7, $8, $9, $10, account.id, $11, $12, {code_hash}, $14, $15, $16, 1, 'pending', $1, {origin_device}, {origin_ip}, {channel} \
                FROM (SELECT {account} AS id) AS account \
                WHERE NOT {locked} AND {clinician_ok} AND NOT {over}; \
              {job} FROM (SELECT CASE WHEN code_hash IS NOT NULL THEN $19 ELSE $20 END AS body \
@@ -474,7 +549,7 @@ pub fn start_operation(kind: ContactKind) -> Operation {
         // The limits were counted just before, apart (`limits::count_apart`):
         // $2-$6 and $24-$25 go unused here.
         postgres: format!(
-            "WITH request AS ({request} SELECT $7, $8, $9, $10, account.id, $11, $12, {code_hash}, $14, $15, $16, 1, 'pending', $1, {origin_device}, {origin_ip} \
+            "WITH request AS ({request} SELECT $7, $8, $9, $10, account.id, $11, $12, {code_hash}, $14, $15, $16, 1, 'pending', $1, {origin_device}, {origin_ip}, {channel} \
                FROM (SELECT {account} AS id) AS account \
                WHERE NOT {locked} AND {clinician_ok} RETURNING code_hash), \
              job AS ({job} FROM (SELECT CASE WHEN code_hash IS NOT NULL THEN $19 ELSE $20 END AS body \
@@ -498,7 +573,7 @@ pub async fn resend(
     let mut tx = state.db.begin().await?;
     let sql = format!(
         "SELECT flavor, contact_kind, contact, user_id, registration, status, expires_at, resend_after, \
-         failed_attempts FROM auth_requests WHERE id = $1{}",
+         failed_attempts, channel FROM auth_requests WHERE id = $1{}",
         state.db.backend().for_update()
     );
     let row = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -567,18 +642,29 @@ pub async fn resend(
     } else {
         Template::NoAccount
     };
+    // Sent again by the same channel; a WhatsApp code outside the chat is
+    // the template (there is none for "no account": nothing goes).
+    let channel = row
+        .try_get::<Option<String>, _>("channel")?
+        .as_deref()
+        .and_then(Channel::parse)
+        .unwrap_or_else(|| started.contact.kind().into());
     let job_id = crate::db::new_id(now);
     let job = prepare_message(
         state,
         &job_id,
-        &started.contact,
+        (&started.contact, channel),
         template,
         (code.expose(), link.as_deref().map(String::as_str)),
         ttl,
     )?;
-    queue::enqueue(&mut tx, &job, now, state.queue.lease_ms).await?;
+    if let Some(job) = &job {
+        queue::enqueue(&mut tx, job, now, state.queue.lease_ms).await?;
+    }
     tx.commit().await?;
-    message_queued(state, &job);
+    if let Some(job) = &job {
+        message_queued(state, job);
+    }
     tracing::info!(request = %request_id, to = %started.contact.masked(), "code sent again");
     Ok(started.response(state.policy.code_length))
 }

@@ -4,8 +4,7 @@
 //! Transports are only called by the queue worker, never from a request: a
 //! provider that is down delays a message, it cannot fail a login.
 
-use crate::identity::ContactKind;
-use crate::messages::Message;
+use crate::messages::{Channel, Message};
 use crate::settings::{Settings, SmtpTls};
 use carekey_api::SecretString;
 use lettre::message::header::ContentType;
@@ -19,6 +18,7 @@ pub enum TransportName {
     Outbox,
     Smtp,
     Twilio,
+    Whatsapp,
 }
 
 impl TransportName {
@@ -27,6 +27,7 @@ impl TransportName {
             TransportName::Outbox => "outbox",
             TransportName::Smtp => "smtp",
             TransportName::Twilio => "twilio",
+            TransportName::Whatsapp => "whatsapp",
         }
     }
 
@@ -35,6 +36,7 @@ impl TransportName {
             "outbox" => Some(TransportName::Outbox),
             "smtp" => Some(TransportName::Smtp),
             "twilio" => Some(TransportName::Twilio),
+            "whatsapp" => Some(TransportName::Whatsapp),
             _ => None,
         }
     }
@@ -42,12 +44,14 @@ impl TransportName {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ChannelConfigError {
-    #[error("unknown channel `{0}` (expected outbox, smtp or twilio)")]
+    #[error("unknown channel `{0}` (expected outbox, smtp, twilio or whatsapp)")]
     Unknown(String),
     #[error("the smtp channel needs {0}")]
     Smtp(&'static str),
     #[error("the twilio channel needs {0}")]
     Twilio(&'static str),
+    #[error("the whatsapp channel needs {0}")]
+    Whatsapp(&'static str),
 }
 
 /// Why a delivery failed. Permanent failures (a refused address, bad
@@ -82,9 +86,11 @@ impl DeliveryError {
 pub struct Channels {
     email: Option<TransportName>,
     sms: Option<TransportName>,
+    whatsapp: Option<TransportName>,
     outbox: Option<Outbox>,
     smtp: Option<Smtp>,
     twilio: Option<Twilio>,
+    cloud: Option<WhatsappCloud>,
 }
 
 impl Channels {
@@ -119,21 +125,37 @@ impl Channels {
         } else {
             None
         };
+        let cloud = if has(TransportName::Whatsapp) {
+            Some(WhatsappCloud::new(settings, timeout)?)
+        } else {
+            None
+        };
         let fallback = has(TransportName::Outbox).then_some(TransportName::Outbox);
+        // WhatsApp needs a number people can write to; the outbox stands in
+        // for its sending only when the webhook can be checked.
+        let whatsapp_fallback = fallback.filter(|_| {
+            settings.whatsapp_bot_number.is_some() && settings.whatsapp_app_secret.is_some()
+        });
         Ok(Channels {
             email: smtp.as_ref().map(|_| TransportName::Smtp).or(fallback),
             sms: twilio.as_ref().map(|_| TransportName::Twilio).or(fallback),
+            whatsapp: cloud
+                .as_ref()
+                .map(|_| TransportName::Whatsapp)
+                .or(whatsapp_fallback),
             outbox,
             smtp,
             twilio,
+            cloud,
         })
     }
 
-    /// The transport for a kind of address, if this server has one.
-    pub fn transport_for(&self, kind: ContactKind) -> Option<TransportName> {
-        match kind {
-            ContactKind::Email => self.email,
-            ContactKind::Sms => self.sms,
+    /// The transport for a channel, if this server has one.
+    pub fn transport_for(&self, channel: Channel) -> Option<TransportName> {
+        match channel {
+            Channel::Email => self.email,
+            Channel::Sms => self.sms,
+            Channel::Whatsapp => self.whatsapp,
         }
     }
 
@@ -161,6 +183,13 @@ impl Channels {
             },
             TransportName::Twilio => match &self.twilio {
                 Some(twilio) => twilio.send(message).await,
+                None => Err(DeliveryError::transient(
+                    transport,
+                    "not configured on this instance",
+                )),
+            },
+            TransportName::Whatsapp => match &self.cloud {
+                Some(cloud) => cloud.send(message).await,
                 None => Err(DeliveryError::transient(
                     transport,
                     "not configured on this instance",
@@ -386,6 +415,131 @@ impl Twilio {
     }
 }
 
+/// WhatsApp Cloud API: `POST <base>/<phone-number-id>/messages` with a
+/// bearer token and JSON; `200` with `messages[0].id`; errors as
+/// `{"error": {"code", "message", ...}}`. A reply in a chat the person opened
+/// is a `text` message; anything else must be an approved template, here the
+/// authentication template (its code in the body and in the copy-code button).
+struct WhatsappCloud {
+    client: reqwest::Client,
+    url: String,
+    access_token: SecretString,
+    template: String,
+    language: String,
+}
+
+impl WhatsappCloud {
+    fn new(settings: &Settings, timeout: Duration) -> Result<Self, ChannelConfigError> {
+        let phone_number_id = settings
+            .whatsapp_phone_number_id
+            .as_deref()
+            .ok_or(ChannelConfigError::Whatsapp("whatsapp_phone_number_id"))?;
+        let access_token = settings
+            .whatsapp_access_token
+            .clone()
+            .ok_or(ChannelConfigError::Whatsapp("whatsapp_access_token"))?;
+        settings
+            .whatsapp_bot_number
+            .as_deref()
+            .ok_or(ChannelConfigError::Whatsapp("whatsapp_bot_number"))?;
+        settings
+            .whatsapp_app_secret
+            .as_ref()
+            .ok_or(ChannelConfigError::Whatsapp("whatsapp_app_secret"))?;
+        let client = reqwest::Client::builder()
+            .timeout(timeout)
+            .build()
+            .map_err(|_| ChannelConfigError::Whatsapp("an HTTP client"))?;
+        Ok(WhatsappCloud {
+            client,
+            url: format!(
+                "{}/{phone_number_id}/messages",
+                settings.whatsapp_base_url.trim_end_matches('/')
+            ),
+            access_token,
+            template: settings.whatsapp_code_template.clone(),
+            language: settings.whatsapp_template_language.clone(),
+        })
+    }
+
+    fn payload(&self, message: &Message) -> serde_json::Value {
+        // The Cloud API takes the number without its `+`.
+        let to = message.to.trim_start_matches('+');
+        match &message.template_code {
+            Some(code) => serde_json::json!({
+                "messaging_product": "whatsapp",
+                "recipient_type": "individual",
+                "to": to,
+                "type": "template",
+                "template": {
+                    "name": self.template,
+                    "language": { "code": self.language },
+                    "components": [
+                        { "type": "body", "parameters": [{ "type": "text", "text": code }] },
+                        { "type": "button", "sub_type": "url", "index": "0",
+                          "parameters": [{ "type": "text", "text": code }] }
+                    ]
+                }
+            }),
+            None => serde_json::json!({
+                "messaging_product": "whatsapp",
+                "recipient_type": "individual",
+                "to": to,
+                "type": "text",
+                "text": { "preview_url": false, "body": message.body }
+            }),
+        }
+    }
+
+    async fn send(&self, message: &Message) -> Result<Option<String>, DeliveryError> {
+        let payload = zeroize::Zeroizing::new(self.payload(message).to_string());
+        let response = self
+            .client
+            .post(&self.url)
+            .bearer_auth(self.access_token.expose())
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(payload.as_str().to_owned())
+            .send()
+            .await
+            .map_err(|error| {
+                let summary = if error.is_timeout() {
+                    "timed out"
+                } else {
+                    "connection failed"
+                };
+                DeliveryError::transient(TransportName::Whatsapp, summary)
+            })?;
+        let status = response.status();
+        let body: serde_json::Value = response.json().await.unwrap_or_default();
+        if status.is_success() {
+            return Ok(body
+                .pointer("/messages/0/id")
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_owned));
+        }
+        // Graph API errors: {"error": {"message", "type", "code", "error_subcode",
+        // "fbtrace_id"}}. Only the numeric code is kept (the message may quote
+        // the number). 4/80007/130429/131048/131056 are throttling.
+        let code = body
+            .pointer("/error/code")
+            .and_then(serde_json::Value::as_i64);
+        let summary = match code {
+            Some(code) => format!("HTTP {} (WhatsApp error {code})", status.as_u16()),
+            None => format!("HTTP {}", status.as_u16()),
+        };
+        let throttled = matches!(code, Some(4 | 80007 | 130429 | 131048 | 131056));
+        if status.is_server_error()
+            || throttled
+            || status == reqwest::StatusCode::TOO_MANY_REQUESTS
+            || status == reqwest::StatusCode::REQUEST_TIMEOUT
+        {
+            Err(DeliveryError::transient(TransportName::Whatsapp, summary))
+        } else {
+            Err(DeliveryError::permanent(TransportName::Whatsapp, summary))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -405,27 +559,27 @@ mod tests {
     async fn each_kind_takes_the_most_specific_transport() {
         let channels = Channels::from_settings(&settings("outbox")).unwrap();
         assert_eq!(
-            channels.transport_for(ContactKind::Email),
+            channels.transport_for(Channel::Email),
             Some(TransportName::Outbox)
         );
         assert_eq!(
-            channels.transport_for(ContactKind::Sms),
+            channels.transport_for(Channel::Sms),
             Some(TransportName::Outbox)
         );
         let channels = Channels::from_settings(&settings("smtp")).unwrap();
         assert_eq!(
-            channels.transport_for(ContactKind::Email),
+            channels.transport_for(Channel::Email),
             Some(TransportName::Smtp)
         );
-        assert_eq!(channels.transport_for(ContactKind::Sms), None);
+        assert_eq!(channels.transport_for(Channel::Sms), None);
         let channels = Channels::from_settings(&settings("smtp, twilio")).unwrap();
         assert_eq!(
-            channels.transport_for(ContactKind::Sms),
+            channels.transport_for(Channel::Sms),
             Some(TransportName::Twilio)
         );
         let channels = Channels::from_settings(&settings("twilio,outbox")).unwrap();
         assert_eq!(
-            channels.transport_for(ContactKind::Email),
+            channels.transport_for(Channel::Email),
             Some(TransportName::Outbox)
         );
     }
@@ -446,5 +600,57 @@ mod tests {
         .err()
         .unwrap();
         assert!(error.to_string().contains("pigeon"));
+    }
+
+    #[test]
+    fn whatsapp_needs_a_number_and_a_webhook_secret() {
+        let channels = Channels::from_settings(&settings("outbox")).unwrap();
+        assert_eq!(channels.transport_for(Channel::Whatsapp), None);
+        let with_bot = Settings {
+            whatsapp_bot_number: Some("+15550001111".into()),
+            whatsapp_app_secret: Some("s".into()),
+            ..settings("outbox")
+        };
+        let channels = Channels::from_settings(&with_bot).unwrap();
+        assert_eq!(
+            channels.transport_for(Channel::Whatsapp),
+            Some(TransportName::Outbox)
+        );
+        let error = Channels::from_settings(&Settings {
+            channel: "whatsapp".into(),
+            ..with_bot.clone()
+        })
+        .err()
+        .unwrap();
+        assert!(error.to_string().contains("whatsapp_phone_number_id"));
+        let cloud = Channels::from_settings(&Settings {
+            channel: "whatsapp".into(),
+            whatsapp_phone_number_id: Some("1065".into()),
+            whatsapp_access_token: Some("token".into()),
+            ..with_bot
+        })
+        .unwrap();
+        assert_eq!(
+            cloud.transport_for(Channel::Whatsapp),
+            Some(TransportName::Whatsapp)
+        );
+        let Some(sender) = cloud.cloud.as_ref() else {
+            panic!("no Cloud API sender");
+        };
+        assert!(sender.url.ends_with("/v21.0/1065/messages"));
+        let template = sender.payload(&Message {
+            kind: Channel::Whatsapp,
+            to: "+32470123456".into(),
+            subject: None,
+            body: "Your CareKey code is 649551.".into(),
+            template_code: Some("649551".into()),
+        });
+        assert_eq!(template["to"], "32470123456");
+        assert_eq!(template["type"], "template");
+        assert_eq!(template["template"]["name"], "carekey_code");
+        assert_eq!(
+            template["template"]["components"][1]["parameters"][0]["text"],
+            "649551"
+        );
     }
 }

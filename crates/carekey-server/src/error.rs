@@ -50,6 +50,10 @@ pub enum ServiceError {
     InvalidLink,
     #[error("this login has not been approved yet")]
     ApprovalPending,
+    #[error("the WhatsApp message has not arrived yet")]
+    WhatsappPending,
+    #[error("the signature or verification token is missing or wrong")]
+    InvalidSignature,
     #[error("this account has no key backup of that kind")]
     NoBackup,
     #[error("the backup was changed on another device; read it again")]
@@ -103,6 +107,8 @@ impl ServiceError {
             ServiceError::NotFound => ErrorCode::NotFound,
             ServiceError::InvalidLink => ErrorCode::InvalidLink,
             ServiceError::ApprovalPending => ErrorCode::ApprovalPending,
+            ServiceError::WhatsappPending => ErrorCode::WhatsappPending,
+            ServiceError::InvalidSignature => ErrorCode::InvalidSignature,
             ServiceError::NoBackup => ErrorCode::NoBackup,
             ServiceError::VersionConflict => ErrorCode::VersionConflict,
             ServiceError::UnknownTransfer => ErrorCode::UnknownTransfer,
@@ -127,10 +133,13 @@ impl ServiceError {
             ServiceError::CodeUsed
             | ServiceError::ContactTaken
             | ServiceError::VersionConflict
-            | ServiceError::ApprovalPending => StatusCode::CONFLICT,
+            | ServiceError::ApprovalPending
+            | ServiceError::WhatsappPending => StatusCode::CONFLICT,
             ServiceError::TransferExpired => StatusCode::GONE,
             ServiceError::CaptchaFailed | ServiceError::VerifierMismatch => StatusCode::FORBIDDEN,
-            ServiceError::InvalidToken | ServiceError::TokenReused => StatusCode::UNAUTHORIZED,
+            ServiceError::InvalidToken
+            | ServiceError::TokenReused
+            | ServiceError::InvalidSignature => StatusCode::UNAUTHORIZED,
             ServiceError::UnknownRequest
             | ServiceError::NotFound
             | ServiceError::NoBackup

@@ -22,7 +22,8 @@ use carekey_api::{
     BiotOtpLoginRequest, BiotRefreshRequest, CompleteRequest, LogoutRequest, PhoneRequest,
     PhoneVerifyRequest, Profile, PublicKeyInfo, PublicKeyUpload, PublicKeys, RefreshRequest,
     ResendRequest, Sample, SampleUpload, Samples, SessionResponse, StartRequest, StartResponse,
-    Transfer, TransferOffer, TransferUpload,
+    Transfer, TransferOffer, TransferUpload, WhatsappStartRequest, WhatsappStartResponse,
+    WhatsappWaitRequest,
 };
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -66,6 +67,16 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/l/{token}", get(link_landing))
         .route("/l/{token}/approve", post(link_approve))
         .route("/v1/auth/approval", post(approval))
+        .route("/v1/auth/channels", get(auth_channels))
+        .route("/v1/auth/whatsapp", post(whatsapp_start))
+        .route("/v1/auth/whatsapp/wait", post(whatsapp_wait))
+        .route(
+            "/v1/webhooks/whatsapp",
+            get(whatsapp_handshake).post(whatsapp_webhook).layer(
+                // Meta batches notifications; they stay far under this.
+                axum::extract::DefaultBodyLimit::max(1024 * 1024),
+            ),
+        )
         .fallback(not_found)
         .layer(axum::extract::DefaultBodyLimit::max(16 * 1024))
         .layer(middleware::from_fn_with_state(state.clone(), observe))
@@ -635,10 +646,11 @@ async fn biot_generate(
     Body(request): Body<BiotOtpGenerateRequest>,
 ) -> Result<Json<BiotOtpGenerateResponse>, ServiceError> {
     let contact = Contact::phone(&request.phone)?;
-    if state.channels.transport_for(contact.kind()).is_none() {
+    let asked = auth::Asked::by_device(ip, None, &contact);
+    if state.channels.transport_for(asked.channel).is_none() {
         return Err(ServiceError::ChannelUnavailable("sms"));
     }
-    let started = auth::begin(&state, Flavor::Biot, contact, None, None, ip, None).await?;
+    let started = auth::begin(&state, Flavor::Biot, contact, None, None, asked).await?;
     Ok(Json(BiotOtpGenerateResponse {
         request_id: started.request_id,
         phone: started.contact.masked(),
@@ -817,6 +829,114 @@ async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
 }
 
+#[utoipa::path(get, path = "/v1/auth/channels", tag = "auth",
+    description = "How this server can send codes: the app offers only these.",
+    responses((status = 200, body = carekey_api::AuthChannels)))]
+async fn auth_channels(State(state): Shared) -> Json<carekey_api::AuthChannels> {
+    use crate::messages::Channel;
+    let has = |channel| state.channels.transport_for(channel).is_some();
+    Json(carekey_api::AuthChannels {
+        email: has(Channel::Email),
+        sms: has(Channel::Sms),
+        whatsapp: has(Channel::Whatsapp) && state.whatsapp.is_some(),
+    })
+}
+
+#[utoipa::path(post, path = "/v1/auth/whatsapp", tag = "auth",
+    description = "Log in (or register) with WhatsApp: a reference and the wa.me link of the message that carries it. The person's number comes from WhatsApp when they send it.",
+    request_body = WhatsappStartRequest,
+    responses(
+        (status = 200, body = WhatsappStartResponse),
+        (status = 400, body = ApiError, description = "invalid_request, invalid_clinician, channel_unavailable (no WhatsApp number on this server)"),
+        (status = 429, body = ApiError, description = "rate_limited"),
+    ))]
+async fn whatsapp_start(
+    State(state): Shared,
+    ClientIp(ip): ClientIp,
+    headers: axum::http::HeaderMap,
+    Body(request): Body<WhatsappStartRequest>,
+) -> Result<Json<WhatsappStartResponse>, ServiceError> {
+    let user_agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|value| value.to_str().ok());
+    crate::whatsapp::start(&state, &request, ip, user_agent)
+        .await
+        .map(Json)
+}
+
+#[utoipa::path(post, path = "/v1/auth/whatsapp/wait", tag = "auth",
+    description = "The device that asked waits for the person's WhatsApp message (long polling, up to waitSeconds, at most 25). Then the login goes on as any other: the link in the bot's reply, its approval, or the code typed on this device.",
+    request_body = WhatsappWaitRequest,
+    responses(
+        (status = 200, body = StartResponse),
+        (status = 403, body = ApiError, description = "verifier_mismatch"),
+        (status = 404, body = ApiError, description = "unknown_request (unknown or expired reference)"),
+        (status = 409, body = ApiError, description = "whatsapp_pending (ask again)"),
+        (status = 429, body = ApiError, description = "rate_limited, too_many_attempts (the login could not start)"),
+    ))]
+async fn whatsapp_wait(
+    State(state): Shared,
+    Body(request): Body<WhatsappWaitRequest>,
+) -> Result<Json<StartResponse>, ServiceError> {
+    let wait = std::time::Duration::from_secs(u64::from(request.wait_seconds.min(25)));
+    let started = Instant::now();
+    loop {
+        match crate::whatsapp::wait(&state, &request).await {
+            Err(ServiceError::WhatsappPending) if started.elapsed() < wait => {
+                tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            }
+            outcome => return outcome.map(Json),
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct Handshake {
+    #[serde(rename = "hub.mode")]
+    mode: Option<String>,
+    #[serde(rename = "hub.verify_token")]
+    verify_token: Option<String>,
+    #[serde(rename = "hub.challenge")]
+    challenge: Option<String>,
+}
+
+#[utoipa::path(get, path = "/v1/webhooks/whatsapp", tag = "webhooks",
+    description = "WhatsApp Cloud API verification handshake: answers hub.challenge when hub.mode is subscribe and hub.verify_token is whatsapp_verify_token.",
+    responses(
+        (status = 200, description = "hub.challenge, as text"),
+        (status = 401, body = ApiError, description = "invalid_signature (wrong token)"),
+    ))]
+async fn whatsapp_handshake(
+    State(state): Shared,
+    axum::extract::Query(query): axum::extract::Query<Handshake>,
+) -> Result<String, ServiceError> {
+    crate::whatsapp::handshake(
+        &state,
+        query.mode.as_deref(),
+        query.verify_token.as_deref(),
+        query.challenge.as_deref(),
+    )
+}
+
+#[utoipa::path(post, path = "/v1/webhooks/whatsapp", tag = "webhooks",
+    description = "WhatsApp Cloud API notifications. X-Hub-Signature-256 (HMAC-SHA256 of the raw body under whatsapp_app_secret) is checked before the body is read. A message carrying a valid reference starts that device's login and the bot replies with the link; any other message gets a help reply and creates nothing.",
+    responses(
+        (status = 200, description = "received"),
+        (status = 401, body = ApiError, description = "invalid_signature"),
+        (status = 400, body = ApiError, description = "invalid_request (signed, but not a notification)"),
+    ))]
+async fn whatsapp_webhook(
+    State(state): Shared,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<&'static str, ServiceError> {
+    let signature = headers
+        .get("x-hub-signature-256")
+        .and_then(|value| value.to_str().ok());
+    crate::whatsapp::receive(&state, signature, &body).await?;
+    Ok("EVENT_RECEIVED")
+}
+
 async fn not_found() -> ServiceError {
     ServiceError::NotFound
 }
@@ -838,7 +958,7 @@ impl utoipa::Modify for BearerScheme {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "CareKey Server", description = "Passwordless registration and login by one-time codes."),
-    paths(start, resend, complete, refresh, logout, me, add_phone, verify_phone, register_key, list_keys, user_keys, list_backups, store_backup, fetch_backup, audit, offer_transfer, take_transfer, create_sample, list_samples, read_sample, biot_generate, biot_login, biot_refresh, healthz, readyz, metrics, jwks, link_landing, link_approve, approval, assetlinks, apple_app_site_association),
+    paths(start, resend, complete, refresh, logout, me, add_phone, verify_phone, register_key, list_keys, user_keys, list_backups, store_backup, fetch_backup, audit, offer_transfer, take_transfer, create_sample, list_samples, read_sample, biot_generate, biot_login, biot_refresh, healthz, readyz, metrics, jwks, link_landing, link_approve, approval, assetlinks, apple_app_site_association, auth_channels, whatsapp_start, whatsapp_wait, whatsapp_handshake, whatsapp_webhook),
     components(schemas(ApiError, carekey_api::ErrorCode, carekey_api::Role)),
     modifiers(&BearerScheme),
 )]
@@ -886,6 +1006,9 @@ mod tests {
             "/readyz",
             "/metrics",
             "/.well-known/jwks.json",
+            "/v1/auth/whatsapp",
+            "/v1/auth/whatsapp/wait",
+            "/v1/webhooks/whatsapp",
         ] {
             assert!(doc["paths"].get(path).is_some(), "{path} missing");
         }

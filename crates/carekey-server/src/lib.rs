@@ -28,6 +28,7 @@ mod sessions;
 pub mod settings;
 mod state;
 mod tokens;
+mod whatsapp;
 
 pub use clock::Clock;
 pub use identity::{mask_email, mask_phone, normalise_phone};

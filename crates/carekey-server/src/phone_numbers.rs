@@ -32,7 +32,11 @@ pub async fn start(
     client_ip: IpAddr,
 ) -> Result<StartResponse, ServiceError> {
     let contact = Contact::phone(phone)?;
-    if state.channels.transport_for(contact.kind()).is_none() {
+    if state
+        .channels
+        .transport_for(contact.kind().into())
+        .is_none()
+    {
         return Err(ServiceError::ChannelUnavailable(contact.kind().as_str()));
     }
     let now = state.clock.now_ms();
@@ -78,11 +82,12 @@ pub async fn start(
     let job = prepare_message(
         state,
         &job_id,
-        &contact,
+        (&contact, contact.kind().into()),
         Template::Code,
         (code.expose(), None),
         ttl,
-    )?;
+    )?
+    .ok_or_else(|| ServiceError::Internal("a code message with no text".into()))?;
     queue::enqueue(&mut tx, &job, now, state.queue.lease_ms).await?;
     tx.commit().await?;
     message_queued(state, &job);

@@ -245,6 +245,7 @@ pub async fn start_with_clock(
         public_url: public_url.clone(),
         public_host,
         app_links: crate::links::AppLinks::from_settings(&settings),
+        whatsapp: crate::whatsapp::WhatsappBot::from_settings(&settings),
         trusted_proxies,
     });
 
@@ -323,7 +324,8 @@ async fn janitor(state: Arc<AppState>, mut stop: watch::Receiver<bool>) {
 }
 
 /// Deletes what can no longer be used: ended requests (a day after they
-/// could last end), phone verifications a day old, counters of past windows, spent lockouts, refresh tokens
+/// could last end), WhatsApp references a day after they expired, WhatsApp
+/// message ids a week old, phone verifications a day old, counters of past windows, spent lockouts, refresh tokens
 /// expired a day ago, and messages given up a month ago.
 async fn clean_up(state: &AppState) {
     const DAY: Millis = 24 * 3600 * 1000;
@@ -332,7 +334,7 @@ async fn clean_up(state: &AppState) {
     // (UUIDv7) sort by start time, so no index on expiry is needed.
     let ended = crate::db::first_id_at(now - DAY - state.policy.request_ttl_ms);
     let window = state.policy.send_window_ms;
-    let statements: [(&str, Arg); 7] = [
+    let statements: [(&str, Arg); 9] = [
         (
             "DELETE FROM auth_requests WHERE id < $1",
             ended.clone().into(),
@@ -340,6 +342,15 @@ async fn clean_up(state: &AppState) {
         (
             "DELETE FROM login_approvals WHERE request_id < $1",
             ended.into(),
+        ),
+        (
+            "DELETE FROM whatsapp_requests WHERE expires_at < $1",
+            (now - DAY).into(),
+        ),
+        // Meta retries an unanswered delivery for up to 7 days.
+        (
+            "DELETE FROM whatsapp_messages WHERE received_at < $1",
+            (now - 7 * DAY).into(),
         ),
         (
             "DELETE FROM phone_verifications WHERE id < $1",

@@ -33,6 +33,18 @@ pub struct Settings {
     pub twilio_auth_token: Option<SecretString>,
     pub twilio_from: Option<String>,
     pub twilio_messaging_service_sid: Option<String>,
+    pub whatsapp_base_url: String,
+    pub whatsapp_phone_number_id: Option<String>,
+    #[serde(serialize_with = "serialize_redacted")]
+    pub whatsapp_access_token: Option<SecretString>,
+    pub whatsapp_bot_number: Option<String>,
+    #[serde(serialize_with = "serialize_redacted")]
+    pub whatsapp_app_secret: Option<SecretString>,
+    #[serde(serialize_with = "serialize_redacted")]
+    pub whatsapp_verify_token: Option<SecretString>,
+    pub whatsapp_code_template: String,
+    pub whatsapp_template_language: String,
+    pub whatsapp_reference_ttl_seconds: u64,
     pub provider_timeout_seconds: u64,
     pub code_length: u8,
     pub otp_ttl_seconds: Option<u64>,
@@ -95,6 +107,15 @@ impl Default for Settings {
             twilio_auth_token: None,
             twilio_from: None,
             twilio_messaging_service_sid: None,
+            whatsapp_base_url: "https://graph.facebook.com/v21.0".into(),
+            whatsapp_phone_number_id: None,
+            whatsapp_access_token: None,
+            whatsapp_bot_number: None,
+            whatsapp_app_secret: None,
+            whatsapp_verify_token: None,
+            whatsapp_code_template: "carekey_code".into(),
+            whatsapp_template_language: "en".into(),
+            whatsapp_reference_ttl_seconds: 600,
             provider_timeout_seconds: 10,
             code_length: 6,
             otp_ttl_seconds: None,
@@ -208,7 +229,7 @@ pub const SETTINGS: &[(&str, &str)] = &[
     ),
     (
         "channel",
-        "transports, comma-separated: outbox (development, both kinds), smtp (email), twilio (SMS)",
+        "transports, comma-separated: outbox (development, every kind), smtp (email), twilio (SMS), whatsapp (Cloud API)",
     ),
     (
         "outbox_file",
@@ -236,6 +257,42 @@ pub const SETTINGS: &[(&str, &str)] = &[
     (
         "twilio_messaging_service_sid",
         "Twilio messaging service that picks the sender",
+    ),
+    (
+        "whatsapp_base_url",
+        "WhatsApp Cloud API base, with its version (messages go to <base>/<phone_number_id>/messages)",
+    ),
+    (
+        "whatsapp_phone_number_id",
+        "the Cloud API id of the business phone number that sends (channel `whatsapp`)",
+    ),
+    (
+        "whatsapp_access_token",
+        "the Cloud API access token (a system user token)",
+    ),
+    (
+        "whatsapp_bot_number",
+        "the business number people write to, E.164 (the wa.me link of Log in with WhatsApp)",
+    ),
+    (
+        "whatsapp_app_secret",
+        "the Meta app secret: webhook posts are refused unless X-Hub-Signature-256 matches it",
+    ),
+    (
+        "whatsapp_verify_token",
+        "the token Meta sends in the webhook's verification handshake (GET /v1/webhooks/whatsapp)",
+    ),
+    (
+        "whatsapp_code_template",
+        "name of the approved authentication template (one code variable, copy-code button) for codes sent outside a chat",
+    ),
+    (
+        "whatsapp_template_language",
+        "language code of that template",
+    ),
+    (
+        "whatsapp_reference_ttl_seconds",
+        "how long the reference in a prepared WhatsApp message stays valid",
     ),
     (
         "provider_timeout_seconds",

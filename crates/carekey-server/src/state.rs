@@ -132,5 +132,7 @@ pub struct AppState {
     /// Host of the public URL, for the SMS autofill line.
     pub public_host: String,
     pub app_links: crate::links::AppLinks,
+    /// Log in with WhatsApp, when a bot number and its webhook secret are set.
+    pub whatsapp: Option<crate::whatsapp::WhatsappBot>,
     pub trusted_proxies: Vec<ipnet::IpNet>,
 }
