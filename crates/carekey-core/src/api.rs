@@ -131,6 +131,25 @@ impl ApiClient {
 
     /// Long-polls for an approval from another device; `approval_pending`
     /// when none came within `wait_seconds`.
+    pub async fn channels(&self) -> Result<carekey_api::AuthChannels, CoreError> {
+        let request = self.http.get(format!("{}/v1/auth/channels", self.base));
+        self.send(request).await
+    }
+
+    pub async fn whatsapp_start(
+        &self,
+        request: &carekey_api::WhatsappStartRequest,
+    ) -> Result<carekey_api::WhatsappStartResponse, CoreError> {
+        self.post("/v1/auth/whatsapp", request, None).await
+    }
+
+    pub async fn whatsapp_wait(
+        &self,
+        request: &carekey_api::WhatsappWaitRequest,
+    ) -> Result<StartResponse, CoreError> {
+        self.post("/v1/auth/whatsapp/wait", request, None).await
+    }
+
     pub async fn approval(
         &self,
         request: &carekey_api::ApprovalRequest,

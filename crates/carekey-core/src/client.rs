@@ -58,6 +58,14 @@ enum Proof {
     },
 }
 
+/// A WhatsApp login waiting for the person's message.
+#[derive(Debug)]
+pub struct WhatsappLogin {
+    pub started: carekey_api::WhatsappStartResponse,
+    /// The wa.me link as a QR code, for a phone to scan.
+    pub qr_svg: String,
+}
+
 /// What a right code leads to.
 #[derive(Debug)]
 pub struct LoggedIn {
@@ -72,6 +80,9 @@ pub struct Client {
     pub(crate) sessions: Sessions,
     pub(crate) store: Arc<dyn SecretStore>,
     pending: Mutex<Option<PendingLogin>>,
+    /// "Log in with WhatsApp" waiting for the person's message: its
+    /// reference, and the verifier whose challenge went with it.
+    pending_whatsapp: Mutex<Option<(String, DeviceVerifier)>>,
     /// The phone verification waiting for its code (its request id).
     pending_phone: Mutex<Option<String>>,
     /// A recovery key shown to the person, not yet confirmed written down.
@@ -119,6 +130,7 @@ impl Client {
             api,
             store,
             pending: Mutex::new(None),
+            pending_whatsapp: Mutex::new(None),
             pending_phone: Mutex::new(None),
             pending_recovery: Mutex::new(None),
         })
@@ -155,10 +167,22 @@ impl Client {
             captcha_token: None,
             device_challenge: verifier.challenge(),
             device_name: Some(device_name()),
+            channel: None,
         };
         let started = self.api.start(&request).await?;
+        self.remember_login(&started.request_id, verifier).await?;
+        Ok(started)
+    }
+
+    /// The login in progress, kept in the keychain so that a link opened
+    /// after a restart still finds its verifier.
+    async fn remember_login(
+        &self,
+        request_id: &str,
+        verifier: DeviceVerifier,
+    ) -> Result<(), CoreError> {
         let saved = SavedLogin {
-            request_id: started.request_id.clone(),
+            request_id: request_id.to_owned(),
             verifier: SecretString::from(verifier.secret()),
         };
         let saved = zeroize::Zeroizing::new(
@@ -167,10 +191,72 @@ impl Client {
         let (store, entry) = (self.store.clone(), self.pending_entry.clone());
         blocking(move || store.set(&entry, &saved)).await?;
         *self.pending.lock().await = Some(PendingLogin {
-            request_id: started.request_id.clone(),
+            request_id: request_id.to_owned(),
             verifier,
         });
-        Ok(started)
+        Ok(())
+    }
+
+    /// How the server can reach people (which login buttons to show).
+    pub async fn channels(&self) -> Result<carekey_api::AuthChannels, CoreError> {
+        self.api.channels().await
+    }
+
+    /// "Log in with WhatsApp": the message to send the bot (a wa.me link
+    /// and its QR code). With `account`, the sender's number registers.
+    pub async fn start_whatsapp(
+        &self,
+        account: Option<&NewAccount>,
+    ) -> Result<WhatsappLogin, CoreError> {
+        let verifier = DeviceVerifier::new();
+        let request = carekey_api::WhatsappStartRequest {
+            first_name: account.map(|account| account.first_name.trim().to_owned()),
+            last_name: account.map(|account| account.last_name.trim().to_owned()),
+            role: account.map(|account| account.role),
+            responsible_clinician_id: account
+                .and_then(|account| clean(account.responsible_clinician_id.as_deref())),
+            captcha_token: None,
+            device_challenge: verifier.challenge(),
+            device_name: Some(device_name()),
+        };
+        let started = self.api.whatsapp_start(&request).await?;
+        let qr_svg = crate::recovery::qr_svg(&started.wa_link)?;
+        *self.pending_whatsapp.lock().await = Some((started.reference.clone(), verifier));
+        Ok(WhatsappLogin { qr_svg, started })
+    }
+
+    /// Waits for the person's WhatsApp message; then the login goes on as
+    /// one started with a code (the bot's reply holds the link and the code).
+    /// Ends with `no_pending_login` when the WhatsApp login was abandoned.
+    pub async fn wait_for_whatsapp(&self) -> Result<StartResponse, CoreError> {
+        loop {
+            let (reference, verifier) = match self.pending_whatsapp.lock().await.as_ref() {
+                Some((reference, verifier)) => {
+                    (reference.clone(), SecretString::from(verifier.secret()))
+                }
+                None => return Err(CoreError::NoPendingLogin),
+            };
+            let request = carekey_api::WhatsappWaitRequest {
+                reference: reference.clone(),
+                device_verifier: verifier,
+                wait_seconds: 20,
+            };
+            let outcome = self.api.whatsapp_wait(&request).await;
+            if matches!(&outcome, Err(error) if error.api_code() == Some(carekey_api::ErrorCode::WhatsappPending))
+            {
+                continue;
+            }
+            let mut pending = self.pending_whatsapp.lock().await;
+            let Some((_, verifier)) =
+                pending.take_if(|(pending_reference, _)| *pending_reference == reference)
+            else {
+                return Err(CoreError::NoPendingLogin);
+            };
+            drop(pending);
+            let started = outcome?;
+            self.remember_login(&started.request_id, verifier).await?;
+            return Ok(started);
+        }
     }
 
     /// The login waiting in the keychain, if the app was restarted since it
@@ -340,6 +426,7 @@ impl Client {
     /// Forgets the login in progress (the person went back).
     pub async fn abandon(&self) {
         *self.pending.lock().await = None;
+        *self.pending_whatsapp.lock().await = None;
         if let Err(error) = self.forget_login().await {
             tracing::warn!(%error, "the abandoned login stays in the keychain");
         }

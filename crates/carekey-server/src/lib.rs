@@ -36,3 +36,4 @@ pub use logging::init_logging;
 pub use secrets::challenge_of;
 pub use server::{RunningServer, StartError, start, start_with_clock};
 pub use settings::Settings;
+pub use whatsapp::webhook_signature;

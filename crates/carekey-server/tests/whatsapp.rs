@@ -17,7 +17,6 @@ use axum::response::IntoResponse;
 use axum::routing::post;
 use axum::{Json, Router};
 use common::{Backend, Device, TestServer, serve, unique_phone};
-use hmac::{Hmac, Mac};
 use serde_json::{Value, json};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -170,16 +169,7 @@ fn notification(from: &str, message_id: &str, text: &str) -> Vec<u8> {
 }
 
 fn sign(secret: &str, body: &[u8]) -> String {
-    let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(secret.as_bytes()).unwrap();
-    mac.update(body);
-    format!(
-        "sha256={}",
-        data_encoding::HEXLOWER.encode(&mac.finalize().into_bytes())
-    )
-}
-
-fn new_message_id() -> String {
-    format!("wamid.{}", uuid::Uuid::new_v4().simple())
+    carekey_server::webhook_signature(secret.as_bytes(), body)
 }
 
 impl TestServer {
@@ -315,11 +305,7 @@ async fn a_whatsapp_message_registers_and_logs_in_the_device_that_asked(backend:
 
     // Forged posts are refused before anything is read or created.
     let requests_before = server.count("auth_requests").await;
-    let body = notification(
-        &phone,
-        &new_message_id(),
-        started["text"].as_str().unwrap(),
-    );
+    let body = notification(&phone, &new_message_id(), started["text"].as_str().unwrap());
     server
         .post_webhook(body.clone(), Some(sign("not-the-secret", &body)))
         .await
