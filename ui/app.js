@@ -4,7 +4,7 @@
 import * as ipc from "./ipc.js";
 
 const $ = (id) => document.getElementById(id);
-const SCREENS = ["loading", "error", "welcome", "contact", "code", "keys", "backup", "recovery",
+const SCREENS = ["loading", "error", "welcome", "contact", "whatsapp", "code", "keys", "backup", "recovery",
   "restore", "home"];
 const INBOX_POLL_MS = 1500;
 
@@ -74,6 +74,8 @@ async function boot() {
   try {
     const session = await ipc.resumeSession();
     await setUpInbox();
+    // Which ways in the server offers; without an answer, email and SMS.
+    state.channels = await ipc.authChannels().catch(() => null);
     if (session.state === "loggedIn") {
       showHome(session.profile);
     } else {
@@ -155,6 +157,8 @@ function showContact(mode) {
   const registering = mode === "register";
   $("contact-title").textContent = registering ? "Create your account" : "Log in";
   $("register-fields").hidden = !registering;
+  $("contact-whatsapp").hidden = !state.channels?.whatsapp;
+  $("contact-whatsapp").textContent = registering ? "Register with WhatsApp" : "Log in with WhatsApp";
   $("contact-error").textContent = "";
   updateContactFields();
   show("contact");
@@ -205,36 +209,94 @@ const FIELD_OF_ERROR = {
   invalid_request: null,
 };
 
+// The new account's details from the form, when registering.
+function accountInput() {
+  if (state.mode !== "register") return null;
+  return {
+    firstName: $("first-name").value,
+    lastName: $("last-name").value,
+    role: role(),
+    responsibleClinicianId: role() === "patient" ? $("clinician-id").value : null,
+  };
+}
+
+function showContactError(failure) {
+  $("contact-error").textContent = failure.code === "rate_limited" && failure.retryAfter
+    ? `${messageOf(failure)} Try again in ${failure.retryAfter} seconds.`
+    : messageOf(failure);
+  const field = FIELD_OF_ERROR[failure.code];
+  if (field) $(field).focus();
+}
+
 async function submitContact(event) {
   event.preventDefault();
-  const error = $("contact-error");
-  error.textContent = "";
+  $("contact-error").textContent = "";
   const phone = { phone: $("phone").value, country: $("country").value || null };
   const email = { email: $("email").value };
   const contact = state.mode === "register"
     ? { ...email, ...phone }
     : (via() === "phone" ? phone : email);
-  let account = null;
-  if (state.mode === "register") {
-    account = {
-      firstName: $("first-name").value,
-      lastName: $("last-name").value,
-      role: role(),
-      responsibleClinicianId: role() === "patient" ? $("clinician-id").value : null,
-    };
-  }
   await busy($("contact-submit"), async () => {
     try {
-      state.sent = await ipc.startLogin(contact, account);
+      state.sent = await ipc.startLogin(contact, accountInput());
       showCode(true);
     } catch (failure) {
-      error.textContent = failure.code === "rate_limited" && failure.retryAfter
-        ? `${messageOf(failure)} Try again in ${failure.retryAfter} seconds.`
-        : messageOf(failure);
-      const field = FIELD_OF_ERROR[failure.code];
-      if (field) $(field).focus();
+      showContactError(failure);
     }
   });
+}
+
+// ---------- WhatsApp ----------
+
+// The person sends the prepared message from their phone; the server's bot
+// answers there with the link, and this device learns its login.
+async function startWhatsapp() {
+  $("contact-error").textContent = "";
+  await busy($("contact-whatsapp"), async () => {
+    let message;
+    try {
+      message = await ipc.startWhatsapp(accountInput());
+    } catch (failure) {
+      showContactError(failure);
+      return;
+    }
+    showQr($("whatsapp-qr"), message.qrSvg);
+    $("whatsapp-number").textContent = message.botNumber;
+    $("whatsapp-text").textContent = message.text;
+    $("whatsapp-link").textContent = message.waLink;
+    $("whatsapp-expiry").textContent = `The message works until ${timeOf(message.expiresAt)}.`;
+    $("whatsapp-status").textContent = "Waiting for your message…";
+    $("whatsapp-error").textContent = "";
+    show("whatsapp");
+    awaitWhatsapp();
+  });
+}
+
+async function awaitWhatsapp() {
+  try {
+    state.sent = await ipc.waitForWhatsapp();
+  } catch (failure) {
+    if (failure.code === "no_pending_login" || $("screen-whatsapp").hidden) return;
+    $("whatsapp-status").textContent = "";
+    $("whatsapp-error").textContent = failure.code === "unknown_request"
+      ? "The message was not sent in time. Go back and start again."
+      : messageOf(failure);
+    return;
+  }
+  if ($("screen-whatsapp").hidden) return;
+  announce("Message received. CareKey replied on WhatsApp with your link and code.");
+  showCode(true);
+  $("code-sent-to").textContent =
+    `We replied on WhatsApp (${state.sent.login}). Tap the link there, or type the ${state.sent.codeLength}-digit code here. It works until ${timeOf(state.sent.expiresAt)}.`;
+}
+
+async function leaveWhatsapp() {
+  try {
+    await ipc.abandonLogin();
+  } catch (error) {
+    console.error(error);
+  }
+  showContact(state.mode);
 }
 
 // ---------- code ----------
@@ -1085,6 +1147,8 @@ function wire() {
     input.addEventListener("change", updateContactFields);
   }
   $("contact-form").addEventListener("submit", submitContact);
+  $("contact-whatsapp").addEventListener("click", startWhatsapp);
+  $("whatsapp-back").addEventListener("click", leaveWhatsapp);
   document.querySelector("#contact-form .back").addEventListener("click", () => showWelcome(null));
   $("code-form").addEventListener("submit", submitCode);
   $("code").addEventListener("input", onCodeInput);

@@ -145,13 +145,18 @@ impl Backend {
             .await
             .ok()
             .and_then(|text| text.trim().parse::<u16>().ok());
+        let whatsapp = whatsapp_settings();
         let settings = |port: u16| Settings {
             listen: format!("127.0.0.1:{port}"),
             database_url: sqlite_url(&self.data_dir.join("carekey.db")),
             database_max_connections: 4,
-            channel: "outbox".into(),
+            channel: if whatsapp.whatsapp_phone_number_id.is_some() {
+                "outbox,whatsapp".into()
+            } else {
+                "outbox".into()
+            },
             outbox_file: self.outbox_file().display().to_string(),
-            ..Settings::default()
+            ..whatsapp.clone()
         };
         let running = match previous_port {
             Some(port) => match carekey_server::start(settings(port)).await {
@@ -304,6 +309,30 @@ async fn check_server(url: &str) -> Result<(), CommandError> {
     };
     let api = carekey_core::ApiClient::new(url).map_err(|_| unreachable())?;
     api.ready().await.map_err(|_| unreachable())
+}
+
+/// The embedded server's WhatsApp bot, from the `CAREKEY_WHATSAPP_*`
+/// variables a standalone server reads (its other settings are the app's):
+/// with a bot number and app secret, "Log in with WhatsApp" is offered and
+/// its replies go to the Dev inbox; with a Cloud API number id and token too,
+/// they go to WhatsApp.
+fn whatsapp_settings() -> Settings {
+    let from_environment = Settings::load(None).unwrap_or_else(|error| {
+        tracing::warn!(%error, "CAREKEY_* variables ignored");
+        Settings::default()
+    });
+    Settings {
+        whatsapp_base_url: from_environment.whatsapp_base_url,
+        whatsapp_phone_number_id: from_environment.whatsapp_phone_number_id,
+        whatsapp_access_token: from_environment.whatsapp_access_token,
+        whatsapp_bot_number: from_environment.whatsapp_bot_number,
+        whatsapp_app_secret: from_environment.whatsapp_app_secret,
+        whatsapp_verify_token: from_environment.whatsapp_verify_token,
+        whatsapp_code_template: from_environment.whatsapp_code_template,
+        whatsapp_template_language: from_environment.whatsapp_template_language,
+        whatsapp_reference_ttl_seconds: from_environment.whatsapp_reference_ttl_seconds,
+        ..Settings::default()
+    }
 }
 
 #[cfg(test)]

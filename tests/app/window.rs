@@ -389,6 +389,38 @@ async fn link_behind_landing_page(outbox: &Path, to: &str, nth: usize) -> String
     html[start..].split('"').next().unwrap().to_owned()
 }
 
+const WHATSAPP_BOT: &str = "+15550001111";
+const WHATSAPP_APP_SECRET: &str = "meta-app-secret";
+
+/// Posts `text` from `from` to the server's WhatsApp webhook as the Cloud
+/// API does, signed with `app_secret`; answers the HTTP status.
+async fn post_whatsapp_message(server: &str, from: &str, text: &str, app_secret: &str) -> u16 {
+    let body = json!({
+        "object": "whatsapp_business_account",
+        "entry": [{"id": "102290129340398", "changes": [{"field": "messages", "value": {
+            "messaging_product": "whatsapp",
+            "metadata": {"display_phone_number": "15550001111", "phone_number_id": "106540352242922"},
+            "contacts": [{"profile": {"name": "Lisa Cuddy"}, "wa_id": from.trim_start_matches('+')}],
+            "messages": [{"from": from.trim_start_matches('+'), "id": format!("wamid.{}", unique("m")),
+                          "timestamp": "1763800000", "type": "text", "text": {"body": text}}]
+        }}]}]
+    })
+    .to_string();
+    reqwest::Client::new()
+        .post(format!("{server}/v1/webhooks/whatsapp"))
+        .header("content-type", "application/json")
+        .header(
+            "x-hub-signature-256",
+            carekey_server::webhook_signature(app_secret.as_bytes(), body.as_bytes()),
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
 /// The phone's browser: headless Chromium through chromedriver.
 struct Phone {
     client: Client,
@@ -795,6 +827,9 @@ async fn journey() {
             listen: "127.0.0.1:0".into(),
             database_url: format!("sqlite://{}", dir.path().join("standalone.db").display()),
             outbox_file: dir.path().join("outbox.jsonl").display().to_string(),
+            // Log in with WhatsApp, the bot's replies going to the outbox.
+            whatsapp_bot_number: Some(WHATSAPP_BOT.into()),
+            whatsapp_app_secret: Some(WHATSAPP_APP_SECRET.into()),
             ..carekey_server::Settings::default()
         },
         standalone_clock.clone(),
@@ -918,12 +953,78 @@ async fn journey() {
     assert_eq!(app.text("home-title").await, "Hello, James Wilson");
     app.shot("approved-from-another-device").await;
 
+    // WhatsApp (Konsulin's flow): a new clinician registers by sending the
+    // prepared message from her phone. A forged webhook post changes
+    // nothing; the real one (signed as Meta signs) moves this screen on,
+    // and the bot's reply carries the link she opens.
+    app.click("log-out").await;
+    app.screen("welcome").await;
+    app.click("choose-register").await;
+    app.screen("contact").await;
+    app.type_into("email", "").await;
+    app.type_into("phone", "").await;
+    app.type_into("first-name", "Lisa").await;
+    app.type_into("last-name", "Cuddy").await;
+    app.click_radio("role", "clinician").await;
+    app.wait_text("contact-whatsapp", "Register with WhatsApp")
+        .await;
+    app.click("contact-whatsapp").await;
+    app.screen("whatsapp").await;
+    let text = app.text("whatsapp-text").await;
+    assert!(
+        text.starts_with("Request login, authenticate me. CK-"),
+        "{text}"
+    );
+    assert!(
+        app.text("whatsapp-link")
+            .await
+            .starts_with("https://wa.me/15550001111?text=")
+    );
+    app.wait_until(
+        "the QR code of the message",
+        "return !!document.querySelector('#whatsapp-qr svg')",
+    )
+    .await;
+    app.shot("whatsapp-qr").await;
+    let cuddy = "+32470998877";
+    assert_eq!(
+        post_whatsapp_message(&standalone.url(), cuddy, &text, "not-the-app-secret").await,
+        401
+    );
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(app.visible_screen().await, "screen-whatsapp");
+    assert_eq!(
+        post_whatsapp_message(&standalone.url(), cuddy, &text, WHATSAPP_APP_SECRET).await,
+        200
+    );
+    app.screen("code").await;
+    app.wait_text("code-sent-to", "We replied on WhatsApp")
+        .await;
+    app.shot("whatsapp-replied").await;
+    let link = link_behind_landing_page(&standalone_outbox, cuddy, 1).await;
+    gio_open(home.path(), &link);
+    app.screen("backup").await;
+    app.click("backup-skip").await;
+    app.click("backup-skip-confirm").await;
+    app.screen("home").await;
+    assert_eq!(app.text("home-title").await, "Hello, Lisa Cuddy");
+    assert!(app.text("home-phone").await.contains("8877"));
+    app.shot("registered-by-whatsapp").await;
+
     app.click("settings-open").await;
     app.click("settings-embedded").await;
     app.screen("welcome").await;
     app.wait_until(
         "the Dev inbox to come back",
         "return !document.getElementById('inbox-toggle').hidden",
+    )
+    .await;
+    // The built-in server has no WhatsApp number: no button for it.
+    app.click("choose-login").await;
+    app.screen("contact").await;
+    app.wait_until(
+        "no WhatsApp button",
+        "return document.getElementById('contact-whatsapp').hidden",
     )
     .await;
     app.quit().await;

@@ -132,6 +132,15 @@ pub async fn login_start(
         phone: contact.phone,
         country: contact.country,
     };
+    let account = new_account(account)?;
+    Ok(connection
+        .client
+        .start(&contact, account.as_ref())
+        .await?
+        .into())
+}
+
+fn new_account(account: Option<AccountInput>) -> Result<Option<NewAccount>, CommandError> {
     let account = account.map(|account| NewAccount {
         first_name: account.first_name,
         last_name: account.last_name,
@@ -146,11 +155,53 @@ pub async fn login_start(
             "Give a first and a last name.",
         ));
     }
-    Ok(connection
-        .client
-        .start(&contact, account.as_ref())
-        .await?
-        .into())
+    Ok(account)
+}
+
+/// Which ways of logging in the server offers.
+#[tauri::command]
+pub async fn auth_channels(
+    backend: State<'_, Backend>,
+) -> Result<carekey_api::AuthChannels, CommandError> {
+    Ok(backend.connection().await?.client.channels().await?)
+}
+
+/// The WhatsApp message to send, as the screen shows it.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WhatsappView {
+    pub wa_link: String,
+    pub qr_svg: String,
+    pub text: String,
+    pub bot_number: String,
+    pub expires_at: String,
+}
+
+/// "Log in with WhatsApp": registers with `account`, logs in without.
+#[tauri::command]
+pub async fn login_whatsapp_start(
+    backend: State<'_, Backend>,
+    account: Option<AccountInput>,
+) -> Result<WhatsappView, CommandError> {
+    let connection = backend.connection().await?;
+    let account = new_account(account)?;
+    let login = connection.client.start_whatsapp(account.as_ref()).await?;
+    Ok(WhatsappView {
+        wa_link: login.started.wa_link,
+        qr_svg: login.qr_svg,
+        text: login.started.text,
+        bot_number: login.started.bot_number,
+        expires_at: login.started.expires_at,
+    })
+}
+
+/// Waits for the person's WhatsApp message; then the code screen follows
+/// (the bot's reply holds the link and the code). Ends with
+/// `no_pending_login` when the person went back.
+#[tauri::command]
+pub async fn login_whatsapp_wait(backend: State<'_, Backend>) -> Result<CodeSent, CommandError> {
+    let connection = backend.connection().await?;
+    Ok(connection.client.wait_for_whatsapp().await?.into())
 }
 
 #[tauri::command]
