@@ -289,6 +289,29 @@ pub struct Profile {
     pub phone_verified: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub responsible_clinician_id: Option<String>,
+    /// An anonymous account made before login: no name, no contact. Logging
+    /// in from the same device carries its data into the real account.
+    #[serde(default)]
+    pub guest: bool,
+}
+
+/// `POST /v1/auth/guest`: an anonymous session before any login.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct GuestRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_name: Option<String>,
+}
+
+/// A user's preferences, kept with the account (`GET/PUT /v1/me/settings`):
+/// a JSON object of at most 4 KiB.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct UserSettings {
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub values: serde_json::Map<String, serde_json::Value>,
 }
 
 /// The encryption scheme of users' keypairs: RSA with OAEP and SHA-256

@@ -297,6 +297,49 @@ impl ApiClient {
     pub async fn samples(&self, access_token: &SecretString) -> Result<Samples, CoreError> {
         self.get("/v1/samples", access_token).await
     }
+
+    pub async fn start_guest(
+        &self,
+        request: &carekey_api::GuestRequest,
+    ) -> Result<SessionResponse, CoreError> {
+        self.post("/v1/auth/guest", request, None).await
+    }
+
+    pub async fn settings(
+        &self,
+        access_token: &SecretString,
+    ) -> Result<carekey_api::UserSettings, CoreError> {
+        self.get("/v1/me/settings", access_token).await
+    }
+
+    pub async fn save_settings(
+        &self,
+        access_token: &SecretString,
+        settings: &carekey_api::UserSettings,
+    ) -> Result<carekey_api::UserSettings, CoreError> {
+        self.put("/v1/me/settings", settings, access_token).await
+    }
+
+    /// `DELETE /v1/me/guest` (answers 204, no body).
+    pub async fn close_guest(&self, access_token: &SecretString) -> Result<(), CoreError> {
+        let response = self
+            .http
+            .delete(format!("{}/v1/me/guest", self.base))
+            .bearer_auth(access_token.expose())
+            .send()
+            .await
+            .map_err(|_| CoreError::Unreachable)?;
+        if response.status().is_success() {
+            return Ok(());
+        }
+        let status = response.status();
+        let body = response.bytes().await.map_err(|_| CoreError::Unreachable)?;
+        match serde_json::from_slice::<ApiError>(&body) {
+            Ok(error) => Err(CoreError::Api(error)),
+            Err(_) if status.is_server_error() => Err(CoreError::Unreachable),
+            Err(_) => Err(CoreError::BadAnswer),
+        }
+    }
 }
 
 /// Ids go into paths: anything but letters, digits and dashes is dropped,

@@ -73,11 +73,15 @@ pub struct LoggedIn {
     pub is_new_user: bool,
     /// The fingerprint of this device's key for the account, if it has one.
     pub key_fingerprint: Option<String>,
+    /// What a guest session on this device had, now in the account.
+    pub carried_over: Option<crate::guest::CarriedOver>,
 }
 
 pub struct Client {
     pub(crate) api: ApiClient,
     pub(crate) sessions: Sessions,
+    /// A guest's session set aside at login, until its data is carried over.
+    pub(crate) guest_sessions: Sessions,
     pub(crate) store: Arc<dyn SecretStore>,
     pending: Mutex<Option<PendingLogin>>,
     /// "Log in with WhatsApp" waiting for the person's message: its
@@ -96,7 +100,7 @@ pub(crate) fn private_key_entry(user_id: &str) -> String {
 }
 
 /// How this device names itself on a link's landing page.
-fn device_name() -> String {
+pub(crate) fn device_name() -> String {
     let os = match std::env::consts::OS {
         "linux" => "Linux",
         "macos" => "macOS",
@@ -126,6 +130,11 @@ impl Client {
         let api = ApiClient::new(server)?;
         Ok(Client {
             pending_entry: format!("{session_entry}:pending-login"),
+            guest_sessions: Sessions::new(
+                api.clone(),
+                store.clone(),
+                format!("{session_entry}:guest"),
+            ),
             sessions: Sessions::new(api.clone(), store.clone(), session_entry),
             api,
             store,
@@ -362,13 +371,16 @@ impl Client {
         &self,
         session: &carekey_api::SessionResponse,
     ) -> Result<LoggedIn, CoreError> {
+        self.sessions.set_guest_aside(&self.guest_sessions).await?;
         self.sessions.begin(session).await?;
+        let carried_over = self.carry_over_guest_or_later().await;
         let profile = self.sessions.profile().await?;
         let key_fingerprint = self.key_fingerprint().await?;
         Ok(LoggedIn {
             profile,
             is_new_user: session.is_new_user,
             key_fingerprint,
+            carried_over,
         })
     }
 
@@ -432,8 +444,16 @@ impl Client {
         }
     }
 
+    /// The saved session; a guest's data that could not be carried over at
+    /// login (the server was unreachable) is carried over now.
     pub async fn resume(&self) -> Result<Resumed, CoreError> {
-        self.sessions.resume().await
+        let resumed = self.sessions.resume().await?;
+        if let Resumed::LoggedIn(profile) = &resumed
+            && !profile.guest
+        {
+            self.carry_over_guest_or_later().await;
+        }
+        Ok(resumed)
     }
 
     pub async fn profile(&self) -> Result<Profile, CoreError> {

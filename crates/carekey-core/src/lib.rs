@@ -7,6 +7,7 @@ mod client;
 mod device;
 pub mod envelope;
 mod error;
+pub mod guest;
 pub mod keys;
 pub mod links;
 pub mod phone;

@@ -185,25 +185,7 @@ impl crate::Client {
             )));
         }
         let (user_id, pair) = self.device_key().await?;
-        let profile = self.profile().await?;
-        let mut readers = vec![user_id.clone()];
-        readers.extend(profile.responsible_clinician_id.clone());
-        let mut recipients = Vec::new();
-        for reader in &readers {
-            let keys = self
-                .sessions
-                .with_token(|token| async move { self.api.user_keys(&token, reader).await })
-                .await?;
-            for key in keys.keys {
-                recipients.push(RecipientKey {
-                    recipient_id: reader.clone(),
-                    key_id: key.key_id,
-                    spki: STANDARD
-                        .decode(&key.public_key)
-                        .map_err(|_| CoreError::BadAnswer)?,
-                });
-            }
-        }
+        let recipients = self.recipients_of(&user_id).await?;
         // The device's own key may not be registered yet (a failed upload):
         // the sample must still open here.
         let own_key_id = pair.key_id()?;

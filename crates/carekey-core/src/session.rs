@@ -22,6 +22,9 @@ struct StoredSession {
     access_expires_ms: i64,
     refresh_token: SecretString,
     refresh_expires_ms: i64,
+    /// A guest's session (`POST /v1/auth/guest`), set aside at login.
+    #[serde(default)]
+    guest: bool,
 }
 
 impl std::fmt::Debug for StoredSession {
@@ -52,6 +55,7 @@ impl StoredSession {
             access_expires_ms: parse_time(&response.access_token_expires_at)?,
             refresh_token: response.refresh_token.clone(),
             refresh_expires_ms: parse_time(&response.refresh_token_expires_at)?,
+            guest: false,
         })
     }
 }
@@ -109,6 +113,50 @@ impl Sessions {
         self.save(&session).await?;
         *current = Some(session);
         Ok(())
+    }
+
+    /// Keeps a guest's session.
+    pub async fn begin_as_guest(&self, response: &SessionResponse) -> Result<(), CoreError> {
+        let session = StoredSession {
+            guest: true,
+            ..StoredSession::from_response(response)?
+        };
+        let mut current = self.current.lock().await;
+        self.save(&session).await?;
+        *current = Some(session);
+        Ok(())
+    }
+
+    /// Moves the current session to `other` if it is a guest's (at login,
+    /// so that the guest's data can be carried over afterwards).
+    pub async fn set_guest_aside(&self, other: &Sessions) -> Result<(), CoreError> {
+        let mut current = self.current.lock().await;
+        let guest = match current.as_ref() {
+            Some(session) if session.guest => session.clone(),
+            _ => return Ok(()),
+        };
+        other.save(&guest).await?;
+        *other.current.lock().await = Some(guest);
+        self.forget(&mut current).await
+    }
+
+    /// The session in the keychain, loaded if not yet: `None` when there is none.
+    pub async fn load(&self) -> Result<Option<String>, CoreError> {
+        let mut current = self.current.lock().await;
+        if current.is_none() {
+            let store = self.store.clone();
+            let entry = self.entry.clone();
+            if let Some(saved) = blocking(move || store.get(&entry)).await? {
+                *current = serde_json::from_slice::<StoredSession>(&saved).ok();
+            }
+        }
+        Ok(current.as_ref().map(|session| session.user_id.clone()))
+    }
+
+    /// Forgets the session here only (the server already ended it).
+    pub async fn discard(&self) -> Result<(), CoreError> {
+        let mut current = self.current.lock().await;
+        self.forget(&mut current).await
     }
 
     pub async fn user_id(&self) -> Option<String> {
@@ -178,7 +226,10 @@ impl Sessions {
         };
         match self.api.refresh(&session.refresh_token).await {
             Ok(response) => {
-                let renewed = StoredSession::from_response(&response)?;
+                let renewed = StoredSession {
+                    guest: session.guest,
+                    ..StoredSession::from_response(&response)?
+                };
                 self.save(&renewed).await?;
                 let token = renewed.access_token.clone();
                 *current = Some(renewed);

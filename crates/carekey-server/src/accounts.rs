@@ -21,6 +21,8 @@ pub struct User {
     /// Whether `phone` is the login number (proven with a code).
     pub phone_verified: bool,
     pub responsible_clinician_id: Option<String>,
+    /// An anonymous account made before login (`POST /v1/auth/guest`).
+    pub guest: bool,
 }
 
 impl User {
@@ -35,6 +37,7 @@ impl User {
             phone: self.phone.clone(),
             phone_verified: self.phone.is_some() && self.phone_verified,
             responsible_clinician_id: self.responsible_clinician_id.clone(),
+            guest: self.guest,
         }
     }
 
@@ -51,6 +54,7 @@ impl User {
             phone: row.try_get("phone")?,
             phone_verified: row.try_get::<Option<i64>, _>("phone_verified")? == Some(1),
             responsible_clinician_id: row.try_get("responsible_clinician_id")?,
+            guest: row.try_get::<Option<i64>, _>("guest")? == Some(1),
         })
     }
 }
@@ -71,7 +75,7 @@ pub struct Registration {
 pub const COLUMNS: &str = "id, group_id, role, first_name, last_name, email, \
     COALESCE(phone, unverified_phone) AS phone, \
     CAST(CASE WHEN phone IS NOT NULL THEN 1 ELSE 0 END AS BIGINT) AS phone_verified, \
-    responsible_clinician_id";
+    responsible_clinician_id, CAST(guest AS BIGINT) AS guest";
 
 pub async fn by_id<'c, E>(executor: E, id: &str) -> Result<Option<User>, ServiceError>
 where
@@ -123,6 +127,7 @@ pub async fn create(
         phone: phone.clone().or(unverified_phone.clone()),
         phone_verified: phone.is_some(),
         responsible_clinician_id: registration.responsible_clinician_id.clone(),
+        guest: false,
     };
     sqlx::query(
         "INSERT INTO users (id, group_id, role, first_name, last_name, email, phone, \

@@ -68,6 +68,12 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/l/{token}/approve", post(link_approve))
         .route("/v1/auth/approval", post(approval))
         .route("/v1/auth/channels", get(auth_channels))
+        .route("/v1/auth/guest", post(guest_start))
+        .route(
+            "/v1/me/settings",
+            get(user_settings).put(save_user_settings),
+        )
+        .route("/v1/me/guest", axum::routing::delete(close_guest))
         .route("/v1/auth/whatsapp", post(whatsapp_start))
         .route("/v1/auth/whatsapp/wait", post(whatsapp_wait))
         .route(
@@ -364,6 +370,14 @@ async fn add_phone(
     Body(request): Body<PhoneRequest>,
 ) -> Result<Json<StartResponse>, ServiceError> {
     let claims = sessions::authenticate(&state, &token).await?;
+    let guest = crate::accounts::by_id(state.db.reader(), &claims.sub)
+        .await?
+        .is_none_or(|user| user.guest);
+    if guest {
+        return Err(ServiceError::InvalidRequest(
+            "a guest has no login to add a number to: create an account or log in first".into(),
+        ));
+    }
     crate::phone_numbers::start(&state, &claims.sub, &request.phone, ip)
         .await
         .map(Json)
@@ -937,6 +951,73 @@ async fn whatsapp_webhook(
     Ok("EVENT_RECEIVED")
 }
 
+#[utoipa::path(post, path = "/v1/auth/guest", tag = "auth",
+    description = "An anonymous guest account and its session, before any login: its notes and preferences have an owner. Logging in later on the same device carries them into the real account (the device re-encrypts the notes), then closes the guest with DELETE /v1/me/guest.",
+    request_body = carekey_api::GuestRequest,
+    responses(
+        (status = 200, body = SessionResponse),
+        (status = 429, body = ApiError, description = "rate_limited"),
+    ))]
+async fn guest_start(
+    State(state): Shared,
+    ClientIp(ip): ClientIp,
+    Body(_request): Body<carekey_api::GuestRequest>,
+) -> Result<Json<SessionResponse>, ServiceError> {
+    let issued = crate::guests::start(&state, ip).await?;
+    Ok(Json(issued.response(true)))
+}
+
+#[utoipa::path(get, path = "/v1/me/settings", tag = "account",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = carekey_api::UserSettings),
+        (status = 401, body = ApiError, description = "invalid_token"),
+    ))]
+async fn user_settings(
+    State(state): Shared,
+    Bearer(token): Bearer,
+) -> Result<Json<carekey_api::UserSettings>, ServiceError> {
+    let claims = sessions::authenticate(&state, &token).await?;
+    crate::guests::settings(&state, &claims.sub).await.map(Json)
+}
+
+#[utoipa::path(put, path = "/v1/me/settings", tag = "account",
+    description = "Replaces the caller's preferences (a JSON object, at most 4 KiB).",
+    request_body = carekey_api::UserSettings,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = carekey_api::UserSettings),
+        (status = 400, body = ApiError, description = "invalid_request (too large)"),
+        (status = 401, body = ApiError, description = "invalid_token"),
+    ))]
+async fn save_user_settings(
+    State(state): Shared,
+    Bearer(token): Bearer,
+    Body(settings): Body<carekey_api::UserSettings>,
+) -> Result<Json<carekey_api::UserSettings>, ServiceError> {
+    let claims = sessions::authenticate(&state, &token).await?;
+    crate::guests::save_settings(&state, &claims.sub, &settings)
+        .await
+        .map(Json)
+}
+
+#[utoipa::path(delete, path = "/v1/me/guest", tag = "account",
+    description = "Closes the caller's guest account (its notes, keys, preferences, sessions), once the device has carried them into the real account. Refused for a real account.",
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "closed"),
+        (status = 400, body = ApiError, description = "invalid_request (not a guest)"),
+        (status = 401, body = ApiError, description = "invalid_token"),
+    ))]
+async fn close_guest(
+    State(state): Shared,
+    Bearer(token): Bearer,
+) -> Result<StatusCode, ServiceError> {
+    let claims = sessions::authenticate(&state, &token).await?;
+    crate::guests::close(&state, &claims.sub).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 async fn not_found() -> ServiceError {
     ServiceError::NotFound
 }
@@ -958,7 +1039,7 @@ impl utoipa::Modify for BearerScheme {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "CareKey Server", description = "Passwordless registration and login by one-time codes."),
-    paths(start, resend, complete, refresh, logout, me, add_phone, verify_phone, register_key, list_keys, user_keys, list_backups, store_backup, fetch_backup, audit, offer_transfer, take_transfer, create_sample, list_samples, read_sample, biot_generate, biot_login, biot_refresh, healthz, readyz, metrics, jwks, link_landing, link_approve, approval, assetlinks, apple_app_site_association, auth_channels, whatsapp_start, whatsapp_wait, whatsapp_handshake, whatsapp_webhook),
+    paths(start, resend, complete, refresh, logout, me, add_phone, verify_phone, register_key, list_keys, user_keys, list_backups, store_backup, fetch_backup, audit, offer_transfer, take_transfer, create_sample, list_samples, read_sample, biot_generate, biot_login, biot_refresh, healthz, readyz, metrics, jwks, link_landing, link_approve, approval, assetlinks, apple_app_site_association, auth_channels, whatsapp_start, whatsapp_wait, whatsapp_handshake, whatsapp_webhook, guest_start, user_settings, save_user_settings, close_guest),
     components(schemas(ApiError, carekey_api::ErrorCode, carekey_api::Role)),
     modifiers(&BearerScheme),
 )]

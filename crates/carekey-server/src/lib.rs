@@ -11,6 +11,7 @@ mod channels;
 pub mod clock;
 mod db;
 mod error;
+mod guests;
 mod http;
 mod identity;
 mod keys;

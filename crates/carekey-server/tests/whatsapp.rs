@@ -172,6 +172,10 @@ fn sign(secret: &str, body: &[u8]) -> String {
     carekey_server::webhook_signature(secret.as_bytes(), body)
 }
 
+fn new_message_id() -> String {
+    format!("wamid.{}", uuid::Uuid::new_v4().simple())
+}
+
 impl TestServer {
     async fn post_webhook(&self, body: Vec<u8>, signature: Option<String>) -> common::Answer {
         let mut request = self

@@ -1,0 +1,137 @@
+//! Guests and preferences. A guest is an anonymous account made before any
+//! login, so that what a person does first (notes, preferences) has an
+//! owner and a session. Logging in later (registering, or into an account
+//! that already exists) does not turn the guest into that account on the
+//! server: the device, which alone holds the guest's key, carries the data
+//! over (re-encrypted for the account) and then closes the guest account.
+//! So nothing encrypted is ever re-labelled by the server, and an account
+//! that already exists gets the data merged without a duplicate account.
+
+use crate::accounts::User;
+use crate::error::ServiceError;
+use crate::sessions::{self, Issued};
+use crate::state::AppState;
+use carekey_api::{Role, UserSettings};
+use std::net::IpAddr;
+
+/// The largest preferences object, as JSON text.
+const LARGEST_SETTINGS: usize = 4096;
+
+/// `POST /v1/auth/guest`: a new guest account and its session.
+pub async fn start(state: &AppState, client_ip: IpAddr) -> Result<Issued, ServiceError> {
+    let now = state.clock.now_ms();
+    let limits = [crate::limits::Limit {
+        key: format!("guest:ip:{client_ip}"),
+        max: state.policy.send_limit_per_ip,
+    }];
+    let mut tx = state.db.begin().await?;
+    crate::limits::count_send(&mut tx, &limits, state.policy.send_window_ms, now).await?;
+    let user = User {
+        id: crate::db::new_id(now),
+        group_id: state.group_id.clone(),
+        role: Role::Patient,
+        first_name: String::new(),
+        last_name: String::new(),
+        email: None,
+        phone: None,
+        phone_verified: false,
+        responsible_clinician_id: None,
+        guest: true,
+    };
+    sqlx::query(
+        "INSERT INTO users (id, group_id, role, first_name, last_name, guest, created_at, updated_at) \
+         VALUES ($1, $2, $3, '', '', 1, $4, $4)",
+    )
+    .bind(user.id.clone())
+    .bind(user.group_id.clone())
+    .bind(user.role.as_str())
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    let issued = sessions::open(state, &mut tx, user, now).await?;
+    tx.commit().await?;
+    tracing::info!(user = %issued.user.id, "guest session started");
+    Ok(issued)
+}
+
+/// `GET /v1/me/settings`.
+pub async fn settings(state: &AppState, user_id: &str) -> Result<UserSettings, ServiceError> {
+    let stored: Option<String> =
+        sqlx::query_scalar("SELECT settings FROM user_settings WHERE user_id = $1")
+            .bind(user_id.to_owned())
+            .fetch_optional(state.db.reader())
+            .await?;
+    let values = match stored {
+        Some(text) => serde_json::from_str(&text)
+            .map_err(|_| ServiceError::Internal("stored settings".into()))?,
+        None => serde_json::Map::new(),
+    };
+    Ok(UserSettings { values })
+}
+
+/// `PUT /v1/me/settings`: replaces the preferences.
+pub async fn save_settings(
+    state: &AppState,
+    user_id: &str,
+    settings: &UserSettings,
+) -> Result<UserSettings, ServiceError> {
+    let text = serde_json::to_string(&settings.values)
+        .map_err(|_| ServiceError::Internal("settings encoding".into()))?;
+    if text.len() > LARGEST_SETTINGS {
+        return Err(ServiceError::InvalidRequest(format!(
+            "settings must be at most {LARGEST_SETTINGS} bytes of JSON"
+        )));
+    }
+    sqlx::query(
+        "INSERT INTO user_settings (user_id, settings, updated_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (user_id) DO UPDATE SET settings = excluded.settings, updated_at = excluded.updated_at",
+    )
+    .bind(user_id.to_owned())
+    .bind(text)
+    .bind(state.clock.now_ms())
+    .execute(state.db.writer())
+    .await?;
+    Ok(settings.clone())
+}
+
+/// `DELETE /v1/me/guest`: closes the caller's guest account once its data
+/// has been carried over: its notes, keys, preferences and sessions go.
+/// Refused for a real account.
+pub async fn close(state: &AppState, user_id: &str) -> Result<(), ServiceError> {
+    let mut tx = state.db.begin().await?;
+    let guest: Option<i64> =
+        sqlx::query_scalar("SELECT CAST(guest AS BIGINT) FROM users WHERE id = $1")
+            .bind(user_id.to_owned())
+            .fetch_optional(&mut *tx)
+            .await?;
+    match guest {
+        None => return Err(ServiceError::InvalidToken),
+        Some(0) => {
+            return Err(ServiceError::InvalidRequest(
+                "only a guest account can be closed this way".into(),
+            ));
+        }
+        Some(_) => {}
+    }
+    for statement in [
+        "DELETE FROM data_sample_keys WHERE sample_id IN (SELECT id FROM data_samples WHERE owner_id = $1)",
+        "DELETE FROM data_samples WHERE owner_id = $1",
+        "DELETE FROM public_keys WHERE user_id = $1",
+        "DELETE FROM key_backups WHERE user_id = $1",
+        "DELETE FROM key_transfers WHERE user_id = $1",
+        "DELETE FROM key_audit_events WHERE user_id = $1",
+        "DELETE FROM user_settings WHERE user_id = $1",
+        "DELETE FROM phone_verifications WHERE user_id = $1",
+        "DELETE FROM refresh_tokens WHERE session_id IN (SELECT id FROM sessions WHERE user_id = $1)",
+        "DELETE FROM sessions WHERE user_id = $1",
+        "DELETE FROM users WHERE id = $1 AND guest = 1",
+    ] {
+        sqlx::query(statement)
+            .bind(user_id.to_owned())
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    tracing::info!(user = %user_id, "guest account closed");
+    Ok(())
+}
