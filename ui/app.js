@@ -107,6 +107,7 @@ function clearLinkNotice() {
 function enter(done) {
   stopTicker();
   state.sent = null;
+  state.carriedOver = done.carriedOver || null;
   if (done.profile.keyFingerprint) {
     showHome(done.profile);
   } else if (done.isNewUser) {
@@ -146,6 +147,7 @@ async function onLinkArrived() {
 
 function showWelcome(reason) {
   stopTicker();
+  applyPreferences(null);
   const notice = $("welcome-reason");
   notice.textContent = reason || "";
   notice.hidden = !reason;
@@ -482,7 +484,10 @@ async function makeKey(profile) {
       progress.setAttribute("aria-valuetext", text);
     });
     announce("Your encryption key is ready.");
-    showBackup({ ...profile, keyFingerprint: key.fingerprint }, true);
+    const withKey = { ...profile, keyFingerprint: key.fingerprint };
+    // A guest sets a backup once they have an account to keep it with.
+    if (profile.guest) showHome(withKey);
+    else showBackup(withKey, true);
   } catch (failure) {
     $("keys-error").textContent = messageOf(failure);
     $("keys-retry").hidden = false;
@@ -496,7 +501,19 @@ let homeProfile = null;
 
 function showHome(profile) {
   homeProfile = profile;
-  $("home-title").textContent = `Hello, ${profile.firstName} ${profile.lastName}`;
+  $("home-title").textContent = profile.guest
+    ? "Hello, guest"
+    : `Hello, ${profile.firstName} ${profile.lastName}`;
+  $("home-guest").hidden = !profile.guest;
+  for (const id of ["home-facts", "home-backup", "log-out"]) $(id).hidden = profile.guest;
+  const carried = state.carriedOver;
+  state.carriedOver = null;
+  $("home-carried").hidden = !carried;
+  if (carried) {
+    const notes = carried.notes === 1 ? "1 note" : `${carried.notes} notes`;
+    $("home-carried").textContent =
+      `What you did as a guest is now in your account: ${notes} and your preferences.`;
+  }
   $("home-role").textContent = profile.role === "clinician" ? "Clinician" : "Patient";
   $("home-contact").textContent = profile.contact;
   $("home-id").textContent = profile.userId;
@@ -522,15 +539,61 @@ function showHome(profile) {
   $("notes-title").textContent = isClinician ? "Notes, yours and your patients'" : "Notes";
   $("note-hint").textContent = isClinician
     ? "Encrypted on this device for you alone. Your patients' notes shared with you are listed below."
-    : "Encrypted on this device for you and your clinician. The server stores it unreadable.";
+    : profile.guest
+      ? "Encrypted on this device for you alone. The server stores it unreadable."
+      : "Encrypted on this device for you and your clinician. The server stores it unreadable.";
   closeTransfer();
   closeExport();
   show("home");
   refreshHome();
 }
 
+// ---------- preferences ----------
+
+function applyPreferences(values) {
+  const theme = values?.theme;
+  if (theme === "light" || theme === "dark") document.documentElement.dataset.theme = theme;
+  else delete document.documentElement.dataset.theme;
+  $("pref-theme").value = theme === "light" || theme === "dark" ? theme : "system";
+}
+
+async function loadPreferences() {
+  try {
+    state.preferences = await ipc.preferences();
+    applyPreferences(state.preferences);
+  } catch (failure) {
+    $("preferences-error").textContent = messageOf(failure);
+  }
+}
+
+async function changeTheme() {
+  $("preferences-error").textContent = "";
+  const values = { ...(state.preferences || {}), theme: $("pref-theme").value };
+  try {
+    state.preferences = await ipc.savePreferences(values);
+    applyPreferences(state.preferences);
+    announce("Appearance saved.");
+  } catch (failure) {
+    $("preferences-error").textContent = messageOf(failure);
+    applyPreferences(state.preferences);
+  }
+}
+
+async function startGuest() {
+  $("guest-error").textContent = "";
+  await busy($("choose-guest"), async () => {
+    try {
+      const profile = await ipc.startGuest();
+      makeKey(profile);
+    } catch (failure) {
+      $("guest-error").textContent = messageOf(failure);
+    }
+  });
+}
+
 // The parts of home that need the server: backups, notes, key activity.
 async function refreshHome() {
+  loadPreferences();
   const profile = homeProfile;
   try {
     const status = await ipc.backupStatus();
@@ -1143,13 +1206,21 @@ function wire() {
   $("link-notice-close").addEventListener("click", clearLinkNotice);
   $("choose-register").addEventListener("click", () => showContact("register"));
   $("choose-login").addEventListener("click", () => showContact("login"));
+  $("choose-guest").addEventListener("click", startGuest);
+  $("guest-register").addEventListener("click", () => showContact("register"));
+  $("guest-login").addEventListener("click", () => showContact("login"));
+  $("pref-theme").addEventListener("change", changeTheme);
   for (const input of document.querySelectorAll('input[name="via"], input[name="role"]')) {
     input.addEventListener("change", updateContactFields);
   }
   $("contact-form").addEventListener("submit", submitContact);
   $("contact-whatsapp").addEventListener("click", startWhatsapp);
   $("whatsapp-back").addEventListener("click", leaveWhatsapp);
-  document.querySelector("#contact-form .back").addEventListener("click", () => showWelcome(null));
+  // A guest going back returns to their notes, not to a new guest.
+  document.querySelector("#contact-form .back").addEventListener("click", () => {
+    if (homeProfile?.guest) showHome(homeProfile);
+    else showWelcome(null);
+  });
   $("code-form").addEventListener("submit", submitCode);
   $("code").addEventListener("input", onCodeInput);
   $("resend").addEventListener("click", resend);

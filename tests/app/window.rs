@@ -400,7 +400,7 @@ async fn post_whatsapp_message(server: &str, from: &str, text: &str, app_secret:
         "entry": [{"id": "102290129340398", "changes": [{"field": "messages", "value": {
             "messaging_product": "whatsapp",
             "metadata": {"display_phone_number": "15550001111", "phone_number_id": "106540352242922"},
-            "contacts": [{"profile": {"name": "Lisa Cuddy"}, "wa_id": from.trim_start_matches('+')}],
+            "contacts": [{"profile": {"name": "Allison Cameron"}, "wa_id": from.trim_start_matches('+')}],
             "messages": [{"from": from.trim_start_matches('+'), "id": format!("wamid.{}", unique("m")),
                           "timestamp": "1763800000", "type": "text", "text": {"body": text}}]
         }}]}]
@@ -500,6 +500,7 @@ fn unique(prefix: &str) -> String {
 }
 
 const BACKUP_PASSWORD: &str = "tidal-mango-orbit-velvet-42";
+const GUEST_NOTE: &str = "Trying CareKey before making an account.";
 const NOTE: &str = "Slept badly; blood pressure 131/84 this morning.";
 
 /// The whole journey takes about 40 s; a WebDriver call that never answers
@@ -963,8 +964,8 @@ async fn journey() {
     app.screen("contact").await;
     app.type_into("email", "").await;
     app.type_into("phone", "").await;
-    app.type_into("first-name", "Lisa").await;
-    app.type_into("last-name", "Cuddy").await;
+    app.type_into("first-name", "Allison").await;
+    app.type_into("last-name", "Cameron").await;
     app.click_radio("role", "clinician").await;
     app.wait_text("contact-whatsapp", "Register with WhatsApp")
         .await;
@@ -986,28 +987,28 @@ async fn journey() {
     )
     .await;
     app.shot("whatsapp-qr").await;
-    let cuddy = "+32470998877";
+    let cameron = "+32470998877";
     assert_eq!(
-        post_whatsapp_message(&standalone.url(), cuddy, &text, "not-the-app-secret").await,
+        post_whatsapp_message(&standalone.url(), cameron, &text, "not-the-app-secret").await,
         401
     );
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(app.visible_screen().await, "screen-whatsapp");
     assert_eq!(
-        post_whatsapp_message(&standalone.url(), cuddy, &text, WHATSAPP_APP_SECRET).await,
+        post_whatsapp_message(&standalone.url(), cameron, &text, WHATSAPP_APP_SECRET).await,
         200
     );
     app.screen("code").await;
     app.wait_text("code-sent-to", "We replied on WhatsApp")
         .await;
     app.shot("whatsapp-replied").await;
-    let link = link_behind_landing_page(&standalone_outbox, cuddy, 1).await;
+    let link = link_behind_landing_page(&standalone_outbox, cameron, 1).await;
     gio_open(home.path(), &link);
     app.screen("backup").await;
     app.click("backup-skip").await;
     app.click("backup-skip-confirm").await;
     app.screen("home").await;
-    assert_eq!(app.text("home-title").await, "Hello, Lisa Cuddy");
+    assert_eq!(app.text("home-title").await, "Hello, Allison Cameron");
     assert!(app.text("home-phone").await.contains("8877"));
     app.shot("registered-by-whatsapp").await;
 
@@ -1027,6 +1028,47 @@ async fn journey() {
         "return document.getElementById('contact-whatsapp').hidden",
     )
     .await;
+
+    // A guest: he tries CareKey without an account, writes a note and
+    // picks the dark appearance; then creates his account on this device,
+    // and finds both there.
+    app.click_back_on_contact().await;
+    app.screen("welcome").await;
+    app.click("choose-guest").await;
+    app.screen("home").await;
+    assert_eq!(app.text("home-title").await, "Hello, guest");
+    app.type_into("note-text", GUEST_NOTE).await;
+    app.click("note-submit").await;
+    app.wait_text("notes-list", GUEST_NOTE).await;
+    app.select("pref-theme", "dark").await;
+    app.wait_until(
+        "the dark appearance",
+        "return document.documentElement.dataset.theme === 'dark'",
+    )
+    .await;
+    app.shot("guest-home").await;
+    let chase = unique("chase");
+    app.click("guest-register").await;
+    app.screen("contact").await;
+    app.type_into("email", &chase).await;
+    app.type_into("phone", "").await;
+    app.type_into("first-name", "Robert").await;
+    app.type_into("last-name", "Chase").await;
+    app.click_radio("role", "clinician").await;
+    app.click("contact-submit").await;
+    app.screen("code").await;
+    let code = app.code_for(&chase, 1).await;
+    app.type_into("code", &code).await;
+    app.screen("home").await;
+    assert_eq!(app.text("home-title").await, "Hello, Robert Chase");
+    app.wait_text("home-carried", "1 note").await;
+    app.wait_text("notes-list", GUEST_NOTE).await;
+    app.wait_until(
+        "the guest's appearance kept",
+        "return document.documentElement.dataset.theme === 'dark' && document.getElementById('pref-theme').value === 'dark'",
+    )
+    .await;
+    app.shot("guest-became-an-account").await;
     app.quit().await;
     standalone.shutdown().await;
 }
@@ -1097,6 +1139,16 @@ impl App {
             .find(Locator::Css(&format!(
                 "input[name={name:?}][value={value:?}]"
             )))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+
+    async fn click_back_on_contact(&self) {
+        self.client
+            .find(Locator::Css("#contact-form .back"))
             .await
             .unwrap()
             .click()

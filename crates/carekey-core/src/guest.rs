@@ -47,8 +47,16 @@ fn carried_id(guest_sample_id: &str, account_id: &str) -> String {
 }
 
 impl crate::Client {
-    /// An anonymous session on this device, before any login.
+    /// An anonymous session on this device, before any login; the guest
+    /// this device already is, if it is one (a second guest would orphan
+    /// the first one's notes).
     pub async fn start_as_guest(&self) -> Result<Profile, CoreError> {
+        if self.sessions.user_id().await.is_some()
+            && let Ok(profile) = self.sessions.profile().await
+            && profile.guest
+        {
+            return Ok(profile);
+        }
         let request = carekey_api::GuestRequest {
             device_name: Some(crate::client::device_name()),
         };

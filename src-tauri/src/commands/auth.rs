@@ -24,6 +24,8 @@ pub struct ProfileView {
     /// Grouped hex of the SHA-256 of this device's public key, if the
     /// device has the user's private key.
     pub key_fingerprint: Option<String>,
+    /// A guest: no name, no contact, until they register or log in.
+    pub guest: bool,
 }
 
 impl ProfileView {
@@ -43,6 +45,7 @@ impl ProfileView {
             phone_verified: profile.phone_verified,
             responsible_clinician_id: profile.responsible_clinician_id,
             key_fingerprint,
+            guest: profile.guest,
         }
     }
 }
@@ -158,6 +161,34 @@ fn new_account(account: Option<AccountInput>) -> Result<Option<NewAccount>, Comm
     Ok(account)
 }
 
+/// Uses the app before any login: a guest session (notes and preferences
+/// are carried into the account at login).
+#[tauri::command]
+pub async fn guest_start(backend: State<'_, Backend>) -> Result<ProfileView, CommandError> {
+    let connection = backend.connection().await?;
+    let profile = connection.client.start_as_guest().await?;
+    Ok(ProfileView::new(profile, None))
+}
+
+/// The person's preferences (kept with their account, or their guest's).
+#[tauri::command]
+pub async fn preferences_get(
+    backend: State<'_, Backend>,
+) -> Result<serde_json::Map<String, serde_json::Value>, CommandError> {
+    let connection = backend.connection().await?;
+    Ok(connection.client.preferences().await?.values)
+}
+
+#[tauri::command]
+pub async fn preferences_set(
+    backend: State<'_, Backend>,
+    values: serde_json::Map<String, serde_json::Value>,
+) -> Result<serde_json::Map<String, serde_json::Value>, CommandError> {
+    let connection = backend.connection().await?;
+    let settings = carekey_api::UserSettings { values };
+    Ok(connection.client.save_preferences(&settings).await?.values)
+}
+
 /// Which ways of logging in the server offers.
 #[tauri::command]
 pub async fn auth_channels(
@@ -215,6 +246,18 @@ pub async fn login_resend(backend: State<'_, Backend>) -> Result<CodeSent, Comma
 pub struct LoggedInView {
     pub profile: ProfileView,
     pub is_new_user: bool,
+    /// What the guest session on this device brought into the account.
+    pub carried_over: Option<carekey_core::guest::CarriedOver>,
+}
+
+impl From<carekey_core::LoggedIn> for LoggedInView {
+    fn from(logged_in: carekey_core::LoggedIn) -> Self {
+        LoggedInView {
+            profile: ProfileView::new(logged_in.profile, logged_in.key_fingerprint),
+            is_new_user: logged_in.is_new_user,
+            carried_over: logged_in.carried_over,
+        }
+    }
 }
 
 /// Trades the typed code for a session kept in the keychain.
@@ -226,10 +269,7 @@ pub async fn login_complete(
     let code = zeroize::Zeroizing::new(code);
     let connection = backend.connection().await?;
     let logged_in = connection.client.complete(&code).await?;
-    Ok(LoggedInView {
-        profile: ProfileView::new(logged_in.profile, logged_in.key_fingerprint),
-        is_new_user: logged_in.is_new_user,
-    })
+    Ok(logged_in.into())
 }
 
 /// While the code screen shows: waits for the login to be approved from
@@ -242,10 +282,7 @@ pub async fn login_wait_approval(
 ) -> Result<LoggedInView, CommandError> {
     let connection = backend.connection().await?;
     let logged_in = connection.client.wait_for_approval().await?;
-    Ok(LoggedInView {
-        profile: ProfileView::new(logged_in.profile, logged_in.key_fingerprint),
-        is_new_user: logged_in.is_new_user,
-    })
+    Ok(logged_in.into())
 }
 
 /// The person went back from the code screen.

@@ -2,7 +2,7 @@
 //! the window listens for them and asks the backend to use each one.
 
 use crate::backend::Backend;
-use crate::commands::auth::{LoggedInView, ProfileView};
+use crate::commands::auth::LoggedInView;
 use crate::error::CommandError;
 use crate::intake::LinkIntake;
 use tauri::State;
@@ -30,10 +30,7 @@ pub async fn link_consume(
     let host = reqwest_host(connection.client.server());
     let link = carekey_core::links::parse(&url, &host).map_err(carekey_core::CoreError::from)?;
     let logged_in = connection.client.complete_with_link(&link).await?;
-    Ok(Some(LoggedInView {
-        profile: ProfileView::new(logged_in.profile, logged_in.key_fingerprint),
-        is_new_user: logged_in.is_new_user,
-    }))
+    Ok(Some(logged_in.into()))
 }
 
 fn reqwest_host(server: &str) -> String {
