@@ -4,7 +4,9 @@
 #   tests/setup.sh run    to build and run the app: also WebKitGTK and the
 #                         other libraries Tauri builds on, gnome-keyring
 #   tests/setup.sh test   (the default) also PostgreSQL, a Python virtualenv
-#                         with the test SMTP server (aiosmtpd), Xvfb,
+#                         with the test SMTP server (aiosmtpd) and the
+#                         Standard Webhooks reference library, the test FHIR
+#                         server (Medplum's, from npm, on Node.js), Xvfb,
 #                         WebKitWebDriver and tauri-driver, headless Chromium
 #                         with chromedriver, and the reference
 #                         tools the benchmarks compare with (openssl, argon2)
@@ -74,13 +76,30 @@ if ! command -v tauri-driver >/dev/null; then
     cargo install tauri-driver --version '^2' --locked
 fi
 
-# The test SMTP server runs in its own virtualenv, so neither the system
-# Python (PEP 668) nor pyenv's needs touching.
+# The test SMTP server and webhook receiver run in their own virtualenv, so
+# neither the system Python (PEP 668) nor pyenv's needs touching.
 VENV=target/test-python
-if ! "$VENV/bin/python" -c "import aiosmtpd" 2>/dev/null; then
-    echo "setup: creating $VENV with aiosmtpd"
+if ! "$VENV/bin/python" -c "import aiosmtpd, standardwebhooks" 2>/dev/null; then
+    echo "setup: creating $VENV with aiosmtpd and standardwebhooks"
     mkdir -p target
     rm -rf "$VENV"
     python3 -m venv "$VENV"
-    "$VENV/bin/pip" install -q --disable-pip-version-check aiosmtpd
+    "$VENV/bin/pip" install -q --disable-pip-version-check aiosmtpd standardwebhooks
+fi
+
+# The test FHIR server: Medplum's FHIR router from npm (the versions in its
+# package-lock.json), on Node.js 20 or later.
+if ! command -v node >/dev/null; then
+    echo "setup: installing Node.js"
+    as_root apt-get install -y -q --no-install-recommends nodejs npm </dev/null
+fi
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if (( node_major < 20 )); then
+    echo "setup: the test FHIR server needs Node.js 20 or later; this machine has $(node --version)" >&2
+    exit 1
+fi
+FHIR_SERVER=crates/carekey-server/tests/support/fhir
+if [ ! -f "$FHIR_SERVER/node_modules/@medplum/fhir-router/package.json" ]; then
+    echo "setup: installing the test FHIR server's packages"
+    (cd "$FHIR_SERVER" && npm ci --no-audit --no-fund --loglevel=error)
 fi

@@ -1005,6 +1005,8 @@ async fn redeem_locked(
     device_verifier: Option<&str>,
 ) -> Result<Redeemed, ServiceError> {
     let now = state.clock.now_ms();
+    // The other systems' jobs for an account made here (none for a login).
+    let mut told = Vec::new();
     let mut tx = state.db.begin().await?;
     let lock = match state.db.backend() {
         Backend::Sqlite => "",
@@ -1053,6 +1055,8 @@ async fn redeem_locked(
                     .and_then(|json| serde_json::from_str(json).ok())
                     .ok_or(ServiceError::UnknownRequest)?;
                 let user = accounts::create(&mut tx, &registration, &state.group_id, now).await?;
+                told =
+                    crate::integrations::enqueue_registration(state, &mut tx, &user, now).await?;
                 (Some(user), true)
             }
         },
@@ -1060,6 +1064,9 @@ async fn redeem_locked(
     let user = user.ok_or(ServiceError::UnknownRequest)?;
     let issued = sessions::open(state, &mut tx, user, now).await?;
     tx.commit().await?;
+    for job in &told {
+        message_queued(state, job);
+    }
     Ok(Redeemed {
         issued,
         is_new_user,

@@ -19,6 +19,10 @@ pub enum TransportName {
     Smtp,
     Twilio,
     Whatsapp,
+    /// Not a message: a registration told to the omnichannel system.
+    Omnichannel,
+    /// Not a message: a registration linked to its FHIR Patient.
+    Fhir,
 }
 
 impl TransportName {
@@ -28,6 +32,8 @@ impl TransportName {
             TransportName::Smtp => "smtp",
             TransportName::Twilio => "twilio",
             TransportName::Whatsapp => "whatsapp",
+            TransportName::Omnichannel => "omnichannel",
+            TransportName::Fhir => "fhir",
         }
     }
 
@@ -37,6 +43,8 @@ impl TransportName {
             "smtp" => Some(TransportName::Smtp),
             "twilio" => Some(TransportName::Twilio),
             "whatsapp" => Some(TransportName::Whatsapp),
+            "omnichannel" => Some(TransportName::Omnichannel),
+            "fhir" => Some(TransportName::Fhir),
             _ => None,
         }
     }
@@ -66,7 +74,7 @@ pub struct DeliveryError {
 }
 
 impl DeliveryError {
-    fn transient(transport: TransportName, summary: impl Into<String>) -> Self {
+    pub(crate) fn transient(transport: TransportName, summary: impl Into<String>) -> Self {
         DeliveryError {
             transport: transport.as_str(),
             permanent: false,
@@ -74,7 +82,7 @@ impl DeliveryError {
         }
     }
 
-    fn permanent(transport: TransportName, summary: impl Into<String>) -> Self {
+    pub(crate) fn permanent(transport: TransportName, summary: impl Into<String>) -> Self {
         DeliveryError {
             transport: transport.as_str(),
             permanent: true,
@@ -195,6 +203,10 @@ impl Channels {
                     "not configured on this instance",
                 )),
             },
+            TransportName::Omnichannel | TransportName::Fhir => Err(DeliveryError::permanent(
+                transport,
+                "carries registrations, not messages",
+            )),
         }
     }
 }

@@ -14,6 +14,7 @@ mod error;
 mod guests;
 mod http;
 mod identity;
+mod integrations;
 mod keys;
 mod limits;
 mod links;

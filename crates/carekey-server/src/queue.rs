@@ -145,6 +145,7 @@ enum Outcome {
 pub struct Worker {
     pub db: Database,
     pub channels: Arc<Channels>,
+    pub integrations: Arc<crate::integrations::Integrations>,
     pub sealer: QueueSealer,
     pub clock: Clock,
     pub metrics: Arc<Metrics>,
@@ -327,6 +328,26 @@ impl Worker {
             .as_deref()
             .ok_or(())
             .and_then(|sealed| self.sealer.open(&job.id, sealed).map_err(|_| ()));
+        if matches!(transport, TransportName::Omnichannel | TransportName::Fhir) {
+            let registration: Option<crate::integrations::Registration> = opened
+                .ok()
+                .and_then(|plain| serde_json::from_slice(&plain).ok());
+            let Some(registration) = registration else {
+                return Outcome::Failed(DeliveryError {
+                    transport: transport.as_str(),
+                    permanent: true,
+                    summary: String::from("sealed body missing or unreadable"),
+                });
+            };
+            return match self
+                .integrations
+                .deliver(transport, &job.id, &registration)
+                .await
+            {
+                Ok(reference) => Outcome::Sent(reference),
+                Err(error) => Outcome::Failed(error),
+            };
+        }
         let message: Message = match opened
             .ok()
             .and_then(|plain| serde_json::from_slice(&plain).ok())

@@ -29,6 +29,8 @@ pub enum StartError {
     #[error(transparent)]
     Captcha(#[from] CaptchaConfigError),
     #[error(transparent)]
+    Integrations(#[from] crate::integrations::IntegrationConfigError),
+    #[error(transparent)]
     Policy(#[from] PolicyError),
     #[error("invalid setting {0}: {1}")]
     Setting(&'static str, String),
@@ -131,6 +133,7 @@ fn worker(state: &Arc<AppState>) -> Worker {
     Worker {
         db: state.db.clone(),
         channels: state.channels.clone(),
+        integrations: state.integrations.clone(),
         sealer: state.sealer.clone(),
         clock: state.clock.clone(),
         metrics: state.metrics.clone(),
@@ -179,6 +182,10 @@ pub async fn start_with_clock(
         .ok()
         .and_then(|url| url.host_str().map(str::to_owned))
         .ok_or_else(|| StartError::Setting("public_url", public_url.clone()))?;
+    let integrations = Arc::new(crate::integrations::Integrations::from_settings(
+        &settings,
+        &public_url,
+    )?);
 
     let db = Database::connect(
         &settings.database_url,
@@ -237,6 +244,7 @@ pub async fn start_with_clock(
         tokens,
         sealer,
         channels,
+        integrations,
         captcha,
         metrics: Arc::new(Metrics::new()),
         queue: queue_policy(&settings),

@@ -45,6 +45,13 @@ pub struct Settings {
     pub whatsapp_code_template: String,
     pub whatsapp_template_language: String,
     pub whatsapp_reference_ttl_seconds: u64,
+    pub omnichannel_webhook_url: Option<String>,
+    #[serde(serialize_with = "serialize_redacted")]
+    pub omnichannel_webhook_secret: Option<SecretString>,
+    pub fhir_base_url: Option<String>,
+    #[serde(serialize_with = "serialize_redacted")]
+    pub fhir_bearer_token: Option<SecretString>,
+    pub fhir_identifier_system: Option<String>,
     pub provider_timeout_seconds: u64,
     pub code_length: u8,
     pub otp_ttl_seconds: Option<u64>,
@@ -116,6 +123,11 @@ impl Default for Settings {
             whatsapp_code_template: "carekey_code".into(),
             whatsapp_template_language: "en".into(),
             whatsapp_reference_ttl_seconds: 600,
+            omnichannel_webhook_url: None,
+            omnichannel_webhook_secret: None,
+            fhir_base_url: None,
+            fhir_bearer_token: None,
+            fhir_identifier_system: None,
             provider_timeout_seconds: 10,
             code_length: 6,
             otp_ttl_seconds: None,
@@ -293,6 +305,26 @@ pub const SETTINGS: &[(&str, &str)] = &[
     (
         "whatsapp_reference_ttl_seconds",
         "how long the reference in a prepared WhatsApp message stays valid",
+    ),
+    (
+        "omnichannel_webhook_url",
+        "where each registration is posted as a contact.created event (Standard Webhooks), through the queue",
+    ),
+    (
+        "omnichannel_webhook_secret",
+        "whsec_<base64>: the Standard Webhooks signing secret (required with omnichannel_webhook_url)",
+    ),
+    (
+        "fhir_base_url",
+        "FHIR R4 base URL: each patient's registration links or creates their Patient there, through the queue",
+    ),
+    (
+        "fhir_bearer_token",
+        "bearer token for the FHIR server, if it needs one",
+    ),
+    (
+        "fhir_identifier_system",
+        "the identifier system of CareKey user ids in FHIR [default: <public_url>/users]",
     ),
     (
         "provider_timeout_seconds",

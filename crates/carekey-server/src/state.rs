@@ -120,6 +120,8 @@ pub struct AppState {
     pub tokens: AccessTokens,
     pub sealer: QueueSealer,
     pub channels: Arc<Channels>,
+    /// The clinic's other systems, told of registrations through the queue.
+    pub integrations: Arc<crate::integrations::Integrations>,
     pub captcha: Option<Captcha>,
     pub metrics: Arc<Metrics>,
     pub queue: crate::queue::QueuePolicy,

@@ -15,7 +15,8 @@ use axum::routing::post;
 use axum::{Json, Router};
 use base64::Engine;
 use common::{
-    Backend, Device, SmtpSink, TestServer, clinician, code_in, serve, unique_email, unique_phone,
+    Backend, Device, SupportServer, TestServer, clinician, code_in, serve, unique_email,
+    unique_phone,
 };
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -163,7 +164,7 @@ fn code_of(body: &str) -> String {
 }
 
 async fn email_goes_through_a_real_smtp_server(backend: Backend) {
-    let sink = SmtpSink::start(0).await;
+    let sink = SupportServer::smtp_sink(0).await;
     let port = sink.port;
     let server = TestServer::start_with(backend, |settings| with_smtp(settings, port)).await;
     let email = unique_email();
@@ -190,7 +191,7 @@ async fn email_goes_through_a_real_smtp_server(backend: Backend) {
         .await
         .ok();
     tokio::time::sleep(Duration::from_millis(800)).await;
-    let sink = SmtpSink::start(port).await;
+    let sink = SupportServer::smtp_sink(port).await;
     sink.wait_for(1).await;
     // Let any stray retry happen before counting.
     tokio::time::sleep(Duration::from_millis(1500)).await;
@@ -487,7 +488,7 @@ async fn forwarded_for_counts_only_from_trusted_proxies(backend: Backend) {
 }
 
 async fn a_server_without_an_sms_transport_says_so(backend: Backend) {
-    let sink = SmtpSink::start(0).await;
+    let sink = SupportServer::smtp_sink(0).await;
     let port = sink.port;
     let server = TestServer::start_with(backend, |settings| with_smtp(settings, port)).await;
     server

@@ -405,32 +405,73 @@ pub fn python() -> String {
     std::env::var("CAREKEY_TEST_PYTHON").unwrap_or_else(|_| "python3".into())
 }
 
-/// A real SMTP server (Python's aiosmtpd) in a child process.
-pub struct SmtpSink {
+/// A test server in a child process: it prints `{"port": N}` once
+/// listening, then one JSON line per thing it received.
+pub struct SupportServer {
     pub port: u16,
     child: tokio::process::Child,
     pub received: std::sync::Arc<std::sync::Mutex<Vec<Value>>>,
 }
 
-impl SmtpSink {
-    pub async fn start(port: u16) -> Self {
-        use tokio::io::AsyncBufReadExt;
+impl SupportServer {
+    /// A real SMTP server (Python's aiosmtpd).
+    pub async fn smtp_sink(port: u16) -> Self {
         let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/smtp_sink.py");
-        let mut child = tokio::process::Command::new(python())
-            .arg(script)
-            .arg(port.to_string())
+        Self::start(
+            &python(),
+            &[script, &port.to_string()],
+            &[],
+            "the SMTP sink (aiosmtpd)",
+        )
+        .await
+    }
+
+    /// A webhook receiver that checks signatures with the Standard Webhooks
+    /// reference library (Python's `standardwebhooks`).
+    pub async fn webhook_sink(secret: &str) -> Self {
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/webhook_sink.py");
+        Self::start(
+            &python(),
+            &[script],
+            &[("WEBHOOK_SECRET", secret)],
+            "the webhook sink (standardwebhooks)",
+        )
+        .await
+    }
+
+    /// A FHIR R4 server: Medplum's FHIR router and in-memory repository
+    /// (`tests/support/fhir`, installed by `tests/setup.sh`).
+    pub async fn fhir(token: &str) -> Self {
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/fhir/server.mjs");
+        // Medplum's client library expects a global WebSocket (built into
+        // Node.js 22; behind this flag in 20).
+        Self::start(
+            "node",
+            &["--experimental-websocket", script],
+            &[("FHIR_TOKEN", token)],
+            "the FHIR server (Node.js 20+ and tests/support/fhir/node_modules: run tests/run.sh)",
+        )
+        .await
+    }
+
+    async fn start(program: &str, args: &[&str], env: &[(&str, &str)], what: &str) -> Self {
+        use tokio::io::AsyncBufReadExt;
+        let mut child = tokio::process::Command::new(program)
+            .args(args)
+            .envs(env.iter().copied())
             .stdout(std::process::Stdio::piped())
             .kill_on_drop(true)
             .spawn()
-            .unwrap_or_else(|error| panic!("cannot run {} for the SMTP sink: {error}", python()));
-        let stdout = child.stdout.take().expect("sink stdout");
+            .unwrap_or_else(|error| panic!("cannot run {program} for {what}: {error}"));
+        let stdout = child.stdout.take().expect("child stdout");
         let mut lines = tokio::io::BufReader::new(stdout).lines();
-        let first = tokio::time::timeout(Duration::from_secs(20), lines.next_line())
+        let first = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
             .await
-            .expect("the SMTP sink starts in time")
-            .expect("sink output")
-            .expect("the SMTP sink started (is aiosmtpd installed? run tests/run.sh)");
-        let ready: Value = serde_json::from_str(&first).expect("sink says its port");
+            .unwrap_or_else(|_| panic!("{what} did not start in time"))
+            .expect("child output")
+            .unwrap_or_else(|| panic!("{what} did not start"));
+        let ready: Value = serde_json::from_str(&first)
+            .unwrap_or_else(|_| panic!("{what} printed {first:?} instead of its port"));
         let port = u16::try_from(ready["port"].as_u64().expect("port")).expect("port");
         let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let sink = received.clone();
@@ -441,11 +482,15 @@ impl SmtpSink {
                 }
             }
         });
-        SmtpSink {
+        SupportServer {
             port,
             child,
             received,
         }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
     }
 
     pub async fn stop(mut self) {
@@ -466,7 +511,7 @@ impl SmtpSink {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
         panic!(
-            "the SMTP sink did not receive {count} message(s): {:?}",
+            "the support server did not receive {count} thing(s): {:?}",
             self.messages()
         );
     }

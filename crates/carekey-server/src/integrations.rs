@@ -1,0 +1,478 @@
+//! The clinic's other systems, told of each registration through the
+//! durable queue (Konsulin's integrations): the omnichannel contact webhook
+//! and the FHIR R4 Patient.
+//!
+//! Both run as queue jobs written in the registration's own transaction, so
+//! a registration and its jobs exist together; a system that is down delays
+//! its job (retried with backoff), never loses it. Both are idempotent, so a
+//! retry after a lost answer creates nothing twice:
+//!
+//! - **Omnichannel**: a JSON `contact.created` event signed as Standard
+//!   Webhooks specifies (`webhook-id`, `webhook-timestamp`,
+//!   `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">`);
+//!   the id is the job's, the same on every attempt, for the receiver to
+//!   drop repeats.
+//! - **FHIR**: the Patient with the same phone (else email) gets our
+//!   identifier by a versioned update (`If-Match`, read again and retried on
+//!   412); when there is none, a conditional create (`If-None-Exist` on our
+//!   identifier) makes one. A Patient that already carries our identifier is
+//!   left alone.
+
+use crate::accounts::User;
+use crate::channels::{DeliveryError, TransportName};
+use crate::clock::{Millis, rfc3339};
+use crate::error::ServiceError;
+use crate::queue::{self, SealedJob};
+use crate::settings::Settings;
+use crate::state::AppState;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use carekey_api::{Role, SecretString};
+use hmac::{Hmac, Mac};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use sha2::Sha256;
+use std::time::Duration;
+use zeroize::Zeroizing;
+
+/// How many times a FHIR update is read again after a 412 within one attempt.
+const FHIR_CONFLICT_RETRIES: usize = 5;
+
+#[derive(Debug, thiserror::Error)]
+pub enum IntegrationConfigError {
+    #[error("omnichannel_webhook_secret must be set with omnichannel_webhook_url")]
+    MissingSecret,
+    #[error("omnichannel_webhook_secret must be whsec_ followed by base64 (Standard Webhooks)")]
+    MalformedSecret,
+    #[error("{0} must be an http(s) URL")]
+    NotAUrl(&'static str),
+    #[error("cannot build the HTTP client for the integrations")]
+    Client,
+}
+
+/// What the other systems learn of a new account. Sealed in its queue job
+/// (it holds names and contact details).
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Registration {
+    pub user_id: String,
+    pub role: Role,
+    pub first_name: String,
+    pub last_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Only a number the person proved (logged in with).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    pub registered_at: String,
+}
+
+impl Registration {
+    fn of(user: &User, now: Millis) -> Self {
+        Registration {
+            user_id: user.id.clone(),
+            role: user.role,
+            first_name: user.first_name.clone(),
+            last_name: user.last_name.clone(),
+            email: user.email.clone(),
+            phone: user.phone.clone().filter(|_| user.phone_verified),
+            registered_at: rfc3339(now),
+        }
+    }
+}
+
+struct Omnichannel {
+    url: String,
+    secret: Zeroizing<Vec<u8>>,
+}
+
+struct Fhir {
+    base: String,
+    token: Option<SecretString>,
+    identifier_system: String,
+}
+
+pub struct Integrations {
+    http: reqwest::Client,
+    omnichannel: Option<Omnichannel>,
+    fhir: Option<Fhir>,
+}
+
+fn http_url(name: &'static str, value: &str) -> Result<String, IntegrationConfigError> {
+    let trimmed = value.trim().trim_end_matches('/');
+    if trimmed.starts_with("https://") || trimmed.starts_with("http://") {
+        Ok(trimmed.to_owned())
+    } else {
+        Err(IntegrationConfigError::NotAUrl(name))
+    }
+}
+
+impl Integrations {
+    pub fn from_settings(
+        settings: &Settings,
+        public_url: &str,
+    ) -> Result<Self, IntegrationConfigError> {
+        let omnichannel = match &settings.omnichannel_webhook_url {
+            None => None,
+            Some(url) => {
+                let secret = settings
+                    .omnichannel_webhook_secret
+                    .as_ref()
+                    .ok_or(IntegrationConfigError::MissingSecret)?;
+                let encoded = secret
+                    .expose()
+                    .strip_prefix("whsec_")
+                    .ok_or(IntegrationConfigError::MalformedSecret)?;
+                let secret = Zeroizing::new(
+                    STANDARD
+                        .decode(encoded)
+                        .map_err(|_| IntegrationConfigError::MalformedSecret)?,
+                );
+                Some(Omnichannel {
+                    url: http_url("omnichannel_webhook_url", url)?,
+                    secret,
+                })
+            }
+        };
+        let fhir = match &settings.fhir_base_url {
+            None => None,
+            Some(base) => Some(Fhir {
+                base: http_url("fhir_base_url", base)?,
+                token: settings.fhir_bearer_token.clone(),
+                identifier_system: settings
+                    .fhir_identifier_system
+                    .clone()
+                    .unwrap_or_else(|| format!("{public_url}/users")),
+            }),
+        };
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(
+                settings.provider_timeout_seconds.max(1),
+            ))
+            .build()
+            .map_err(|_| IntegrationConfigError::Client)?;
+        Ok(Integrations {
+            http,
+            omnichannel,
+            fhir,
+        })
+    }
+
+    /// The jobs a registration makes on this server.
+    fn destinations(&self, user: &User) -> Vec<TransportName> {
+        let mut destinations = Vec::new();
+        if self.omnichannel.is_some() {
+            destinations.push(TransportName::Omnichannel);
+        }
+        // A clinician is a FHIR Practitioner, which the clinic manages itself.
+        if self.fhir.is_some() && user.role == Role::Patient {
+            destinations.push(TransportName::Fhir);
+        }
+        destinations
+    }
+
+    /// Tells one system of one registration; answers what the system calls
+    /// it (the Patient's id), when it says.
+    pub async fn deliver(
+        &self,
+        transport: TransportName,
+        job_id: &str,
+        registration: &Registration,
+    ) -> Result<Option<String>, DeliveryError> {
+        match (transport, &self.omnichannel, &self.fhir) {
+            (TransportName::Omnichannel, Some(omnichannel), _) => {
+                self.send_contact(omnichannel, job_id, registration).await
+            }
+            (TransportName::Fhir, _, Some(fhir)) => self.link_patient(fhir, registration).await,
+            _ => Err(DeliveryError::transient(
+                transport,
+                "not configured on this instance",
+            )),
+        }
+    }
+
+    async fn send_contact(
+        &self,
+        omnichannel: &Omnichannel,
+        job_id: &str,
+        registration: &Registration,
+    ) -> Result<Option<String>, DeliveryError> {
+        let transport = TransportName::Omnichannel;
+        let body = json!({
+            "type": "contact.created",
+            "timestamp": registration.registered_at,
+            "data": registration,
+        })
+        .to_string();
+        let webhook_id = format!("msg_{job_id}");
+        let timestamp = time::OffsetDateTime::now_utc().unix_timestamp().to_string();
+        let signature =
+            standard_webhooks_signature(&omnichannel.secret, &webhook_id, &timestamp, &body);
+        let response = self
+            .http
+            .post(&omnichannel.url)
+            .header("webhook-id", &webhook_id)
+            .header("webhook-timestamp", &timestamp)
+            .header("webhook-signature", signature)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body)
+            .send()
+            .await
+            .map_err(|error| unreachable_error(transport, &error))?;
+        let status = response.status();
+        if status.is_success() {
+            return Ok(None);
+        }
+        Err(status_error(transport, status))
+    }
+
+    fn fhir_request(
+        &self,
+        fhir: &Fhir,
+        method: reqwest::Method,
+        path: &str,
+    ) -> reqwest::RequestBuilder {
+        let mut request = self
+            .http
+            .request(method, format!("{}/{path}", fhir.base))
+            .header(reqwest::header::ACCEPT, "application/fhir+json");
+        if let Some(token) = &fhir.token {
+            request = request.bearer_auth(token.expose());
+        }
+        request
+    }
+
+    async fn fhir_json(
+        &self,
+        request: reqwest::RequestBuilder,
+    ) -> Result<(reqwest::StatusCode, Value), DeliveryError> {
+        let response = request
+            .send()
+            .await
+            .map_err(|error| unreachable_error(TransportName::Fhir, &error))?;
+        let status = response.status();
+        let body = response.json().await.unwrap_or(Value::Null);
+        Ok((status, body))
+    }
+
+    /// The Patient with this person's phone (else email) gets our
+    /// identifier; with none, one is created, conditionally.
+    async fn link_patient(
+        &self,
+        fhir: &Fhir,
+        registration: &Registration,
+    ) -> Result<Option<String>, DeliveryError> {
+        let transport = TransportName::Fhir;
+        let ours = json!({"system": fhir.identifier_system, "value": registration.user_id});
+        let search = match (&registration.phone, &registration.email) {
+            (Some(phone), _) => Some(("phone", phone)),
+            (None, Some(email)) => Some(("email", email)),
+            (None, None) => None,
+        };
+        if let Some((parameter, value)) = search {
+            for _ in 0..FHIR_CONFLICT_RETRIES {
+                let value = percent_encoding::utf8_percent_encode(
+                    value,
+                    percent_encoding::NON_ALPHANUMERIC,
+                );
+                let request = self.fhir_request(
+                    fhir,
+                    reqwest::Method::GET,
+                    &format!("Patient?{parameter}={value}"),
+                );
+                let (status, bundle) = self.fhir_json(request).await?;
+                if !status.is_success() {
+                    return Err(status_error(transport, status));
+                }
+                let Some(mut patient) = bundle
+                    .pointer("/entry/0/resource")
+                    .filter(|resource| resource["resourceType"] == "Patient")
+                    .cloned()
+                else {
+                    break;
+                };
+                let id = patient["id"].as_str().unwrap_or_default().to_owned();
+                let identifiers = patient["identifier"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default();
+                if identifiers.iter().any(|identifier| {
+                    identifier["system"] == ours["system"] && identifier["value"] == ours["value"]
+                }) {
+                    return Ok(Some(format!("Patient/{id}")));
+                }
+                let Some(version) = patient.pointer("/meta/versionId").and_then(Value::as_str)
+                else {
+                    return Err(DeliveryError::permanent(
+                        transport,
+                        "the FHIR server gave a Patient without meta.versionId",
+                    ));
+                };
+                let if_match = format!("W/\"{version}\"");
+                let mut with_ours = identifiers;
+                with_ours.push(ours.clone());
+                patient["identifier"] = Value::Array(with_ours);
+                let request = self
+                    .fhir_request(fhir, reqwest::Method::PUT, &format!("Patient/{id}"))
+                    .header(reqwest::header::IF_MATCH, if_match)
+                    .header(reqwest::header::CONTENT_TYPE, "application/fhir+json")
+                    .body(patient.to_string());
+                let (status, _) = self.fhir_json(request).await?;
+                if status == reqwest::StatusCode::PRECONDITION_FAILED {
+                    tracing::info!(patient = %id, "FHIR Patient changed meanwhile; reading it again");
+                    continue;
+                }
+                if !status.is_success() {
+                    return Err(status_error(transport, status));
+                }
+                return Ok(Some(format!("Patient/{id}")));
+            }
+        }
+        let mut telecom = Vec::new();
+        if let Some(phone) = &registration.phone {
+            telecom.push(json!({"system": "phone", "value": phone, "use": "mobile"}));
+        }
+        if let Some(email) = &registration.email {
+            telecom.push(json!({"system": "email", "value": email}));
+        }
+        let patient = json!({
+            "resourceType": "Patient",
+            "identifier": [ours],
+            "active": true,
+            "name": [{"family": registration.last_name, "given": [registration.first_name]}],
+            "telecom": telecom,
+        });
+        let condition = format!(
+            "identifier={}|{}",
+            fhir.identifier_system, registration.user_id
+        );
+        let request = self
+            .fhir_request(fhir, reqwest::Method::POST, "Patient")
+            .header("If-None-Exist", condition)
+            .header(reqwest::header::CONTENT_TYPE, "application/fhir+json")
+            .body(patient.to_string());
+        let (status, created) = self.fhir_json(request).await?;
+        if !status.is_success() {
+            return Err(status_error(transport, status));
+        }
+        Ok(created["id"].as_str().map(|id| format!("Patient/{id}")))
+    }
+}
+
+/// `v1,<base64 HMAC-SHA256(secret, "<id>.<timestamp>.<body>")>`.
+pub fn standard_webhooks_signature(secret: &[u8], id: &str, timestamp: &str, body: &str) -> String {
+    let digest = match <Hmac<Sha256> as Mac>::new_from_slice(secret) {
+        Ok(mut mac) => {
+            mac.update(id.as_bytes());
+            mac.update(b".");
+            mac.update(timestamp.as_bytes());
+            mac.update(b".");
+            mac.update(body.as_bytes());
+            mac.finalize().into_bytes().to_vec()
+        }
+        // HMAC takes keys of any length; this arm cannot run.
+        Err(_) => Vec::new(),
+    };
+    format!("v1,{}", STANDARD.encode(digest))
+}
+
+fn unreachable_error(transport: TransportName, error: &reqwest::Error) -> DeliveryError {
+    let summary = if error.is_timeout() {
+        "timed out"
+    } else {
+        "connection failed"
+    };
+    DeliveryError::transient(transport, summary)
+}
+
+/// 5xx, 408, 409 and 429 are worth retrying; other refusals are not.
+fn status_error(transport: TransportName, status: reqwest::StatusCode) -> DeliveryError {
+    let summary = format!("HTTP {}", status.as_u16());
+    if status.is_server_error()
+        || status == reqwest::StatusCode::TOO_MANY_REQUESTS
+        || status == reqwest::StatusCode::REQUEST_TIMEOUT
+        || status == reqwest::StatusCode::CONFLICT
+    {
+        DeliveryError::transient(transport, summary)
+    } else {
+        DeliveryError::permanent(transport, summary)
+    }
+}
+
+/// The jobs that tell the other systems of `user`'s registration, queued in
+/// the caller's transaction (leased to this instance); hand them to the
+/// local lane once committed.
+pub async fn enqueue_registration(
+    state: &AppState,
+    conn: &mut sqlx::AnyConnection,
+    user: &User,
+    now: Millis,
+) -> Result<Vec<SealedJob>, ServiceError> {
+    let registration = Registration::of(user, now);
+    let plain = Zeroizing::new(
+        serde_json::to_vec(&registration)
+            .map_err(|_| ServiceError::Internal("registration encoding".into()))?,
+    );
+    let mut jobs = Vec::new();
+    for transport in state.integrations.destinations(user) {
+        let id = crate::db::new_id(now);
+        let sealed = state
+            .sealer
+            .seal(&id, &plain)
+            .map_err(|error| ServiceError::Internal(error.to_string()))?;
+        let job = SealedJob {
+            id,
+            transport,
+            sealed,
+        };
+        queue::enqueue(conn, &job, now, state.queue.lease_ms).await?;
+        jobs.push(job);
+    }
+    Ok(jobs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_signature_follows_standard_webhooks() {
+        // The example of the Standard Webhooks reference libraries.
+        let secret = STANDARD.decode("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap();
+        let signature = standard_webhooks_signature(
+            &secret,
+            "msg_p5jXN8AQM9LWM0D4loKWxJek",
+            "1614265330",
+            r#"{"test": 2432232314}"#,
+        );
+        assert_eq!(signature, "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
+    }
+
+    #[test]
+    fn secrets_and_urls_are_checked() {
+        let settings = |url: &str, secret: Option<&str>| Settings {
+            omnichannel_webhook_url: Some(url.into()),
+            omnichannel_webhook_secret: secret.map(Into::into),
+            ..Settings::default()
+        };
+        let error = |settings: Settings| {
+            Integrations::from_settings(&settings, "https://auth.example")
+                .err()
+                .map(|error| error.to_string())
+                .unwrap_or_default()
+        };
+        assert!(error(settings("https://hooks.example/h", None)).contains("must be set"));
+        assert!(error(settings("https://hooks.example/h", Some("plain"))).contains("whsec_"));
+        assert!(error(settings("hooks.example", Some("whsec_AAAA"))).contains("http(s) URL"));
+        assert!(
+            Integrations::from_settings(
+                &settings(
+                    "https://hooks.example/h",
+                    Some("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+                ),
+                "https://auth.example"
+            )
+            .is_ok()
+        );
+    }
+}
