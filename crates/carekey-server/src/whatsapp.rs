@@ -275,6 +275,7 @@ fn refusal_error(code: &str, retry_after: Option<u64>) -> ServiceError {
         "invalid_clinician" => ServiceError::InvalidClinician(
             "the responsible clinician must be the user id of a registered clinician",
         ),
+        "unavailable" => ServiceError::Unavailable("the WhatsApp login could not start".into()),
         _ => ServiceError::UnknownRequest,
     }
 }
@@ -456,11 +457,16 @@ async fn bind(
         asked,
     )
     .await;
+    // Meta does not redeliver a message answered 200, and this one is
+    // already marked handled: whatever happened is kept for the device.
     let (request_id, refusal) = match &outcome {
         Ok(started) => (Some(started.request_id.clone()), None),
         Err(error) => match refusal_code(error) {
             Some(refusal) => (None, Some(refusal)),
-            None => return outcome.map(|_| true),
+            None => {
+                tracing::error!(%error, "a WhatsApp login could not start");
+                (None, Some(("unavailable", None)))
+            }
         },
     };
     sqlx::query(

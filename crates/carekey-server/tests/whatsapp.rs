@@ -29,6 +29,7 @@ on_both_databases!(
     a_code_sent_unasked_is_an_authentication_template,
     the_cloud_api_down_delays_the_reply_and_loses_nothing,
     a_server_without_whatsapp_says_so,
+    a_login_the_limits_refuse_is_told_to_the_device,
 );
 
 const PHONE_NUMBER_ID: &str = "106540352242922";
@@ -615,5 +616,40 @@ async fn a_server_without_whatsapp_says_so(backend: Backend) {
         .post_webhook(body, Some(signature))
         .await
         .error(404, "not_found");
+    server.stop().await;
+}
+
+async fn a_login_the_limits_refuse_is_told_to_the_device(backend: Backend) {
+    let (cloud, base) = FakeCloudApi::start().await;
+    let server = TestServer::start_with(backend, |s| {
+        with_whatsapp(s, &base);
+        s.send_limit_per_identifier = 1;
+    })
+    .await;
+    let phone = unique_phone();
+    for expected in [None, Some("rate_limited")] {
+        let device = Device::new();
+        let login = server.whatsapp_start(&device, json!({})).await;
+        let reference = login.ok()["reference"].as_str().unwrap().to_owned();
+        server
+            .whatsapp_text(&phone, login.ok()["text"].as_str().unwrap())
+            .await
+            .ok();
+        let waited = server.whatsapp_wait(&device, &reference).await;
+        match expected {
+            None => assert_eq!(waited.status, 200, "{:?}", waited.body),
+            Some(code) => {
+                waited.error(429, code);
+                assert!(
+                    waited.body["retryAfter"]
+                        .as_u64()
+                        .is_some_and(|after| after > 0)
+                );
+            }
+        }
+    }
+    // Only the first got a reply: the refused one sent nothing.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(cloud.sent_to(&phone).len(), 1);
     server.stop().await;
 }
