@@ -91,6 +91,8 @@ fi
 # package-lock.json), on Node.js 20 or later.
 if ! command -v node >/dev/null; then
     echo "setup: installing Node.js"
+    export DEBIAN_FRONTEND=noninteractive
+    as_root apt-get update -q
     as_root apt-get install -y -q --no-install-recommends nodejs npm </dev/null
 fi
 node_major=$(node -p 'process.versions.node.split(".")[0]')
