@@ -282,8 +282,10 @@ impl App {
         )
         .unwrap();
         let body = &bodies[nth - 1];
-        body.split(|c: char| !c.is_ascii_digit())
-            .find(|run| run.len() == 6)
+        // A word of its own: a link's token can hold six digits in a row.
+        body.split_whitespace()
+            .map(|word| word.trim_matches(|c: char| !c.is_ascii_alphanumeric()))
+            .find(|word| word.len() == 6 && word.bytes().all(|b| b.is_ascii_digit()))
             .unwrap_or_else(|| panic!("no code in {body:?}"))
             .to_owned()
     }

@@ -86,10 +86,12 @@ fn check_bounds(args: &Args) -> Result<(), LoadError> {
     Ok(())
 }
 
-/// The first run of 6 to 10 digits in a message body.
+/// The first word of 6 to 10 digits in a message body: a word of its own,
+/// because a link's token can hold a run of digits.
 fn code_in(body: &str) -> Option<String> {
-    body.split(|c: char| !c.is_ascii_digit())
-        .find(|run| (6..=10).contains(&run.len()))
+    body.split_whitespace()
+        .map(|word| word.trim_matches(|c: char| !c.is_ascii_alphanumeric()))
+        .find(|word| (6..=10).contains(&word.len()) && word.bytes().all(|b| b.is_ascii_digit()))
         .map(str::to_owned)
 }
 

@@ -59,9 +59,11 @@ impl Server {
                 .collect();
             if let Some(message) = messages.get(nth - 1) {
                 let body = message["body"].as_str().unwrap();
+                // A word of its own: a link's token can hold six digits in a row.
                 return body
-                    .split(|c: char| !c.is_ascii_digit())
-                    .find(|run| run.len() == 6)
+                    .split_whitespace()
+                    .map(|word| word.trim_matches(|c: char| !c.is_ascii_alphanumeric()))
+                    .find(|word| word.len() == 6 && word.bytes().all(|b| b.is_ascii_digit()))
                     .unwrap()
                     .to_owned();
             }
