@@ -8,6 +8,8 @@
 //! that already exists gets the data merged without a duplicate account.
 
 use crate::accounts::User;
+use crate::clock::Millis;
+use crate::db::Tx;
 use crate::error::ServiceError;
 use crate::sessions::{self, Issued};
 use crate::state::AppState;
@@ -113,25 +115,94 @@ pub async fn close(state: &AppState, user_id: &str) -> Result<(), ServiceError> 
         }
         Some(_) => {}
     }
-    for statement in [
-        "DELETE FROM data_sample_keys WHERE sample_id IN (SELECT id FROM data_samples WHERE owner_id = $1)",
-        "DELETE FROM data_samples WHERE owner_id = $1",
-        "DELETE FROM public_keys WHERE user_id = $1",
-        "DELETE FROM key_backups WHERE user_id = $1",
-        "DELETE FROM key_transfers WHERE user_id = $1",
-        "DELETE FROM key_audit_events WHERE user_id = $1",
-        "DELETE FROM user_settings WHERE user_id = $1",
-        "DELETE FROM phone_verifications WHERE user_id = $1",
-        "DELETE FROM refresh_tokens WHERE session_id IN (SELECT id FROM sessions WHERE user_id = $1)",
-        "DELETE FROM sessions WHERE user_id = $1",
-        "DELETE FROM users WHERE id = $1 AND guest = 1",
-    ] {
-        sqlx::query(statement)
-            .bind(user_id.to_owned())
-            .execute(&mut *tx)
-            .await?;
-    }
+    delete(&mut tx, user_id).await?;
     tx.commit().await?;
     tracing::info!(user = %user_id, "guest account closed");
     Ok(())
+}
+
+/// What a guest owns, children before parents. The last statement only
+/// deletes a guest, so a mistaken id can never take a real account.
+const GUEST_ROWS: [&str; 11] = [
+    "DELETE FROM data_sample_keys WHERE sample_id IN (SELECT id FROM data_samples WHERE owner_id = $1)",
+    "DELETE FROM data_samples WHERE owner_id = $1",
+    "DELETE FROM public_keys WHERE user_id = $1",
+    "DELETE FROM key_backups WHERE user_id = $1",
+    "DELETE FROM key_transfers WHERE user_id = $1",
+    "DELETE FROM key_audit_events WHERE user_id = $1",
+    "DELETE FROM user_settings WHERE user_id = $1",
+    "DELETE FROM phone_verifications WHERE user_id = $1",
+    "DELETE FROM refresh_tokens WHERE session_id IN (SELECT id FROM sessions WHERE user_id = $1)",
+    "DELETE FROM sessions WHERE user_id = $1",
+    "DELETE FROM users WHERE id = $1 AND guest = 1",
+];
+
+async fn delete(tx: &mut Tx, user_id: &str) -> Result<(), sqlx::Error> {
+    for statement in GUEST_ROWS {
+        sqlx::query(statement)
+            .bind(user_id.to_owned())
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// SQL: the guest (`users` row) has no open session holding a refresh token
+/// valid after `$2`. A macro so that the queries stay literals.
+macro_rules! unreachable_guest {
+    () => {
+        "NOT EXISTS (SELECT 1 FROM sessions \
+         JOIN refresh_tokens ON refresh_tokens.session_id = sessions.id \
+         WHERE sessions.user_id = users.id AND sessions.revoked_at IS NULL \
+         AND refresh_tokens.expires_at > $2)"
+    };
+}
+
+/// The most abandoned guests one clean-up deletes, so that a backlog is
+/// worked off over several minutes instead of in one long pass.
+const ABANDONED_PER_PASS: i64 = 200;
+
+/// Deletes guests nobody can come back to: a guest has no contact to log in
+/// with, so once none of its sessions holds a refresh token that is still
+/// valid, its device can never use it again, and what it wrote (encrypted
+/// under a key only that device had) can never be carried over. Guests made
+/// in the last day are left alone whatever their tokens say. Returns how many
+/// were deleted.
+pub async fn delete_abandoned(state: &AppState) -> Result<u64, ServiceError> {
+    const DAY: Millis = 24 * 3600 * 1000;
+    let now = state.clock.now_ms();
+    let abandoned: Vec<String> = sqlx::query_scalar(concat!(
+        "SELECT id FROM users WHERE guest = 1 AND created_at < $1 AND ",
+        unreachable_guest!(),
+        " LIMIT $3"
+    ))
+    .bind(now - DAY)
+    .bind(now)
+    .bind(ABANDONED_PER_PASS)
+    .fetch_all(state.db.reader())
+    .await?;
+    let mut deleted = 0;
+    for user_id in abandoned {
+        let mut tx = state.db.begin().await?;
+        // Checked again inside the transaction: the device may have
+        // refreshed between the search and now.
+        let still_abandoned: Option<i64> = sqlx::query_scalar(concat!(
+            "SELECT CAST(1 AS BIGINT) FROM users WHERE id = $1 AND guest = 1 AND ",
+            unreachable_guest!()
+        ))
+        .bind(user_id.clone())
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if still_abandoned.is_none() {
+            continue;
+        }
+        delete(&mut tx, &user_id).await?;
+        tx.commit().await?;
+        deleted += 1;
+    }
+    if deleted > 0 {
+        tracing::info!(deleted, "abandoned guest accounts deleted");
+    }
+    Ok(deleted)
 }

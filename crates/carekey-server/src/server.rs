@@ -333,8 +333,9 @@ async fn janitor(state: Arc<AppState>, mut stop: watch::Receiver<bool>) {
 
 /// Deletes what can no longer be used: ended requests (a day after they
 /// could last end), WhatsApp references a day after they expired, WhatsApp
-/// message ids a week old, phone verifications a day old, counters of past windows, spent lockouts, refresh tokens
-/// expired a day ago, and messages given up a month ago.
+/// message ids a week old, phone verifications a day old, counters of past
+/// windows, spent lockouts, refresh tokens expired a day ago, messages given
+/// up a month ago, and guests nobody can come back to.
 async fn clean_up(state: &AppState) {
     const DAY: Millis = 24 * 3600 * 1000;
     let now = state.clock.now_ms();
@@ -389,5 +390,8 @@ async fn clean_up(state: &AppState) {
         {
             tracing::warn!(error = %error, "janitor could not clean up");
         }
+    }
+    if let Err(error) = crate::guests::delete_abandoned(state).await {
+        tracing::warn!(error = %error, "janitor could not delete abandoned guests");
     }
 }

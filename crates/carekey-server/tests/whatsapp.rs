@@ -209,19 +209,6 @@ impl TestServer {
         )
         .await
     }
-
-    async fn count(&self, table: &str) -> i64 {
-        sqlx::any::install_default_drivers();
-        let pool = sqlx::AnyPool::connect(&self.database_url).await.unwrap();
-        let row: (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT CAST(COUNT(*) AS BIGINT) FROM {table}"
-        )))
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-        pool.close().await;
-        row.0
-    }
 }
 
 /// The link and the code in a chat reply.
