@@ -124,7 +124,8 @@ pub async fn close(state: &AppState, user_id: &str) -> Result<(), ServiceError> 
 /// What a guest owns, children before parents. The last statement only
 /// deletes a guest, so a mistaken id can never take a real account.
 const GUEST_ROWS: [&str; 11] = [
-    "DELETE FROM data_sample_keys WHERE sample_id IN (SELECT id FROM data_samples WHERE owner_id = $1)",
+    "DELETE FROM data_sample_keys WHERE recipient_id = $1 \
+     OR sample_id IN (SELECT id FROM data_samples WHERE owner_id = $1)",
     "DELETE FROM data_samples WHERE owner_id = $1",
     "DELETE FROM public_keys WHERE user_id = $1",
     "DELETE FROM key_backups WHERE user_id = $1",
@@ -183,26 +184,41 @@ pub async fn delete_abandoned(state: &AppState) -> Result<u64, ServiceError> {
     .await?;
     let mut deleted = 0;
     for user_id in abandoned {
-        let mut tx = state.db.begin().await?;
-        // Checked again inside the transaction: the device may have
-        // refreshed between the search and now.
-        let still_abandoned: Option<i64> = sqlx::query_scalar(concat!(
-            "SELECT CAST(1 AS BIGINT) FROM users WHERE id = $1 AND guest = 1 AND ",
-            unreachable_guest!()
-        ))
-        .bind(user_id.clone())
-        .bind(now)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if still_abandoned.is_none() {
-            continue;
+        // One guest that cannot be deleted must not hold up the others.
+        match delete_if_abandoned(state, &user_id, now).await {
+            Ok(true) => deleted += 1,
+            Ok(false) => {}
+            Err(error) => {
+                tracing::warn!(user = %user_id, error = %error, "could not delete an abandoned guest");
+            }
         }
-        delete(&mut tx, &user_id).await?;
-        tx.commit().await?;
-        deleted += 1;
     }
     if deleted > 0 {
         tracing::info!(deleted, "abandoned guest accounts deleted");
     }
     Ok(deleted)
+}
+
+/// Checked again inside the deleting transaction: the device may have
+/// refreshed since the search, or another instance deleted it.
+async fn delete_if_abandoned(
+    state: &AppState,
+    user_id: &str,
+    now: Millis,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = state.db.begin().await?;
+    let still_abandoned: Option<i64> = sqlx::query_scalar(concat!(
+        "SELECT CAST(1 AS BIGINT) FROM users WHERE id = $1 AND guest = 1 AND ",
+        unreachable_guest!()
+    ))
+    .bind(user_id.to_owned())
+    .bind(now)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if still_abandoned.is_none() {
+        return Ok(false);
+    }
+    delete(&mut tx, user_id).await?;
+    tx.commit().await?;
+    Ok(true)
 }
