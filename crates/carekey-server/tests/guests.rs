@@ -17,13 +17,7 @@ on_both_databases!(guests_nobody_can_come_back_to_are_deleted);
 
 impl TestServer {
     async fn put_settings(&self, token: &str, body: serde_json::Value) -> common::Answer {
-        self.send(
-            self.http
-                .put(self.url("/v1/me/settings"))
-                .bearer_auth(token)
-                .json(&body),
-        )
-        .await
+        self.put("/v1/me/settings", token, &body).await
     }
 
     async fn close_guest(&self, token: &str) -> common::Answer {
@@ -73,13 +67,7 @@ async fn a_guest_has_a_session_preferences_and_can_be_closed(backend: Backend) {
 
     // A guest has no login to prove a phone number for.
     let refused = server
-        .send(
-            server
-                .http
-                .post(server.url("/v1/me/phone"))
-                .bearer_auth(&token)
-                .json(&json!({"phone": unique_phone()})),
-        )
+        .post_as("/v1/me/phone", &token, &json!({"phone": unique_phone()}))
         .await;
     refused.error(400, "invalid_request");
 
@@ -131,12 +119,10 @@ async fn guests_nobody_can_come_back_to_are_deleted(backend: Backend) {
     // A guest who logged out can never come back; but the clean-up leaves
     // guests alone for their first day.
     let logout = server
-        .send(
-            server
-                .http
-                .post(server.url("/v1/auth/logout"))
-                .bearer_auth(&logged_out_token)
-                .json(&json!({"refreshToken": logged_out_refresh})),
+        .post_as(
+            "/v1/auth/logout",
+            &logged_out_token,
+            &json!({"refreshToken": logged_out_refresh}),
         )
         .await;
     assert_eq!(logout.status, 204);

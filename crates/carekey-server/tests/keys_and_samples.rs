@@ -10,7 +10,7 @@ mod common;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use common::{Answer, Backend, Registered, TestServer, unique_email};
+use common::{Backend, Registered, TestServer, unique_email};
 use serde_json::{Value, json};
 
 on_both_databases!(
@@ -20,16 +20,6 @@ on_both_databases!(
 );
 
 impl TestServer {
-    async fn put(&self, path: &str, token: &str, body: &Value) -> Answer {
-        self.send(self.http.put(self.url(path)).bearer_auth(token).json(body))
-            .await
-    }
-
-    async fn post_as(&self, path: &str, token: &str, body: &Value) -> Answer {
-        self.send(self.http.post(self.url(path)).bearer_auth(token).json(body))
-            .await
-    }
-
     /// Registers a new RSA-2048 public key of `user`; answers its key id.
     async fn register_key(&self, user: &Registered) -> String {
         use rsa::pkcs8::EncodePublicKey;

@@ -193,6 +193,18 @@ impl TestServer {
         self.send(self.http.post(self.url(path)).json(body)).await
     }
 
+    /// A POST with a bearer access token.
+    pub async fn post_as(&self, path: &str, token: &str, body: &Value) -> Answer {
+        self.send(self.http.post(self.url(path)).bearer_auth(token).json(body))
+            .await
+    }
+
+    /// A PUT with a bearer access token.
+    pub async fn put(&self, path: &str, token: &str, body: &Value) -> Answer {
+        self.send(self.http.put(self.url(path)).bearer_auth(token).json(body))
+            .await
+    }
+
     pub async fn get(&self, path: &str, bearer: Option<&str>) -> Answer {
         let mut request = self.http.get(self.url(path));
         if let Some(token) = bearer {
