@@ -16,7 +16,8 @@ use crate::limits::{self, Limit};
 use crate::messages::{self, Channel, Fill, Template};
 use crate::queue;
 use crate::secrets::{
-    generate_code, generate_link_secret, is_well_formed_challenge, verifier_matches,
+    generate_code, generate_link_secret, is_well_formed_challenge, seal_code_for_link,
+    verifier_matches,
 };
 use crate::sessions::{self, Issued};
 use crate::state::AppState;
@@ -136,7 +137,7 @@ pub(crate) fn send_limits(state: &AppState, contact: &Contact, client_ip: IpAddr
             max: policy.send_limit_per_identifier,
         },
         Limit {
-            key: format!("send:ip:{client_ip}"),
+            key: format!("send:ip:{}", limits::requester(client_ip)),
             max: policy.send_limit_per_ip,
         },
     ];
@@ -152,20 +153,58 @@ pub(crate) fn send_limits(state: &AppState, contact: &Contact, client_ip: IpAddr
     limits
 }
 
-/// A new code for `request_id`, with the magic link that stands for it
-/// (native logins; BioT's messages carry the code alone, as BioT's do).
-fn new_code(
-    state: &AppState,
-    flavor: Flavor,
-    request_id: &str,
-) -> (SecretString, Option<Zeroizing<String>>) {
+/// A new code for a request and, for native logins, its magic link: a
+/// secret of its own (never derived from the code), kept as a keyed hash,
+/// with the code sealed under it for the landing page. BioT's messages
+/// carry the code alone, as BioT's do.
+pub(crate) struct NewCode {
+    pub code: SecretString,
+    pub link: Option<Zeroizing<String>>,
+    pub link_hash: Option<Vec<u8>>,
+    pub link_code: Option<Vec<u8>>,
+}
+
+pub(crate) fn new_code(state: &AppState, flavor: Flavor, request_id: &str) -> NewCode {
+    let code = generate_code(state.policy.code_length);
     match flavor {
         Flavor::Native => {
-            let (secret, code) = generate_link_secret(state.policy.code_length);
-            let link = crate::links::url(&state.public_url, request_id, secret.expose());
-            (code, Some(link))
+            let secret = generate_link_secret();
+            NewCode {
+                link: Some(crate::links::url(
+                    &state.public_url,
+                    request_id,
+                    secret.expose(),
+                )),
+                link_hash: Some(state.codes.hash_link(request_id, secret.expose())),
+                link_code: seal_code_for_link(request_id, secret.expose(), code.expose()),
+                code,
+            }
         }
-        Flavor::Biot => (generate_code(state.policy.code_length), None),
+        Flavor::Biot => NewCode {
+            code,
+            link: None,
+            link_hash: None,
+            link_code: None,
+        },
+    }
+}
+
+/// What a person offers to complete a request: the code they typed, or the
+/// secret of the link they opened. Either is checked against the same
+/// budget of tries.
+#[derive(Clone, Copy)]
+pub enum Proof<'a> {
+    Code(&'a str),
+    Link(&'a str),
+}
+
+impl Proof<'_> {
+    /// The keyed hashes to compare in SQL: (code hash, link hash), one NULL.
+    fn hashes(self, state: &AppState, request_id: &str) -> (Option<Vec<u8>>, Option<Vec<u8>>) {
+        match self {
+            Proof::Code(code) => (Some(state.codes.hash(request_id, code.trim())), None),
+            Proof::Link(secret) => (None, Some(state.codes.hash_link(request_id, secret))),
+        }
     }
 }
 
@@ -326,7 +365,7 @@ pub async fn redeem_approval(
         state,
         Flavor::Native,
         request_id,
-        code.expose(),
+        Proof::Code(code.expose()),
         Some(device_verifier),
     )
     .await
@@ -348,7 +387,8 @@ pub async fn begin(
     let client_ip = asked.ip;
     let origin_device = crate::links::device_label(asked.device);
     let request_id = crate::db::new_id(now);
-    let (code, link) = new_code(state, flavor, &request_id);
+    let fresh = new_code(state, flavor, &request_id);
+    let (code, link) = (&fresh.code, &fresh.link);
     let ttl = state.policy.code_ttl_ms(contact.kind());
     // Whether the account exists is only known inside the write, so both
     // messages are sealed and the database keeps the right one: the code when
@@ -437,6 +477,8 @@ pub async fn begin(
     args.push(origin_device.into());
     args.push(client_ip.to_string().into());
     args.push(asked.channel.as_str().into());
+    args.push(fresh.link_hash.clone().into());
+    args.push(fresh.link_code.clone().into());
     let outcome = operation.run(args).await?;
     if clinician.is_some() && outcome.try_get::<i64, _>("clinician_ok")? != 1 {
         return Err(ServiceError::InvalidClinician(
@@ -490,24 +532,29 @@ pub async fn begin(
 /// NULL, $23 the end of the message's lease to this instance, for a phone
 /// $24-$25 its prefix limit, and last (an email's $24-$26, a phone's
 /// $26-$28) where the login was asked from (the device's name and address)
-/// and the channel the code goes by.
+/// and the channel the code goes by, then the link's hash and its sealed
+/// code (an email's $27-$28, a phone's $29-$30).
 /// Answers one row: over_limit, locked_until, clinician_ok, queued,
 /// with_code.
 pub fn start_operation(kind: ContactKind) -> Operation {
     type Origin = (&'static str, &'static str, &'static str);
-    let (column, pairs, origin): (&str, &[(&str, &str)], Origin) = match kind {
+    type Link = (&'static str, &'static str);
+    let (column, pairs, origin, link): (&str, &[(&str, &str)], Origin, Link) = match kind {
         ContactKind::Email => (
             "email",
             &[("$3", "$4"), ("$5", "$6")],
             ("$24", "$25", "$26"),
+            ("$27", "$28"),
         ),
         ContactKind::Sms => (
             "phone",
             &[("$3", "$4"), ("$5", "$6"), ("$24", "$25")],
             ("$26", "$27", "$28"),
+            ("$29", "$30"),
         ),
     };
     let (origin_device, origin_ip, channel) = origin;
+    let (link_hash, link_code) = link;
     let account = format!("(SELECT id FROM users WHERE {column} = $10)");
     let locked =
         "EXISTS (SELECT 1 FROM identifier_guards WHERE identifier = $21 AND locked_until > $1)";
@@ -515,8 +562,13 @@ pub fn start_operation(kind: ContactKind) -> Operation {
         "($22 IS NULL OR EXISTS (SELECT 1 FROM users WHERE id = $22 AND role = 'clinician'))";
     let request = "INSERT INTO auth_requests (id, flavor, contact_kind, contact, user_id, registration, \
          device_challenge, code_hash, code_expires_at, expires_at, resend_after, sends, status, created_at, \
-         origin_device, origin_ip, channel)";
-    let code_hash = "CASE WHEN account.id IS NOT NULL OR $11 IS NOT NULL THEN $13 END";
+         origin_device, origin_ip, channel, link_hash, link_code)";
+    // A code (and a link) only where there is an account or a registration.
+    let with_code = |value: &str| {
+        format!("CASE WHEN account.id IS NOT NULL OR $11 IS NOT NULL THEN {value} END")
+    };
+    let code_hash = with_code("$13");
+    let (link_hash, link_code) = (with_code(link_hash), with_code(link_code));
     let job = queue::insert_sql("$17", "$18", "chosen.body", "$1", "$23");
     let outcome = |job: &str, request: &str, over: String| {
         format!(
@@ -530,10 +582,10 @@ pub fn start_operation(kind: ContactKind) -> Operation {
     let over = limits::over_limit_sql(pairs, "rate_counters");
     Operation {
         name: "start",
-        params: if kind == ContactKind::Email { 26 } else { 28 },
+        params: if kind == ContactKind::Email { 28 } else { 30 },
         sqlite: format!(
             "{count}; \
-             {request} SELECT $7, $8, $9, $10, account.id, $11, $12, {code_hash}, $14, $15, $16, 1, 'pending', $1, {origin_device}, {origin_ip}, {channel} \
+             {request} SELECT $7, $8, $9, $10, account.id, $11, $12, {code_hash}, $14, $15, $16, 1, 'pending', $1, {origin_device}, {origin_ip}, {channel}, {link_hash}, {link_code} \
                FROM (SELECT {account} AS id) AS account \
                WHERE NOT {locked} AND {clinician_ok} AND NOT {over}; \
              {job} FROM (SELECT CASE WHEN code_hash IS NOT NULL THEN $19 ELSE $20 END AS body \
@@ -549,7 +601,7 @@ pub fn start_operation(kind: ContactKind) -> Operation {
         // The limits were counted just before, apart (`limits::count_apart`):
         // $2-$6 and $24-$25 go unused here.
         postgres: format!(
-            "WITH request AS ({request} SELECT $7, $8, $9, $10, account.id, $11, $12, {code_hash}, $14, $15, $16, 1, 'pending', $1, {origin_device}, {origin_ip}, {channel} \
+            "WITH request AS ({request} SELECT $7, $8, $9, $10, account.id, $11, $12, {code_hash}, $14, $15, $16, 1, 'pending', $1, {origin_device}, {origin_ip}, {channel}, {link_hash}, {link_code} \
                FROM (SELECT {account} AS id) AS account \
                WHERE NOT {locked} AND {clinician_ok} RETURNING code_hash), \
              job AS ({job} FROM (SELECT CASE WHEN code_hash IS NOT NULL THEN $19 ELSE $20 END AS body \
@@ -617,10 +669,16 @@ pub async fn resend(
     .await?;
     let user_id: Option<String> = row.try_get("user_id")?;
     let registration: Option<String> = row.try_get("registration")?;
-    let (code, link) = new_code(state, Flavor::Native, request_id);
+    let fresh = new_code(state, Flavor::Native, request_id);
+    let (code, link) = (&fresh.code, &fresh.link);
     let ttl = state.policy.code_ttl_ms(contact.kind());
     let sends_code = user_id.is_some() || registration.is_some();
     let code_hash = sends_code.then(|| state.codes.hash(request_id, code.expose()));
+    let (link_hash, link_code) = if sends_code {
+        (fresh.link_hash.clone(), fresh.link_code.clone())
+    } else {
+        (None, None)
+    };
     let started = Started {
         request_id: request_id.to_owned(),
         contact,
@@ -628,13 +686,15 @@ pub async fn resend(
         resend_after: now.saturating_add(state.policy.resend_cooldown_ms),
     };
     sqlx::query(
-        "UPDATE auth_requests SET code_hash = $2, code_expires_at = $3, resend_after = $4, sends = sends + 1 \
-         WHERE id = $1",
+        "UPDATE auth_requests SET code_hash = $2, code_expires_at = $3, resend_after = $4, sends = sends + 1, \
+         link_hash = $5, link_code = $6 WHERE id = $1",
     )
     .bind(request_id)
     .bind(code_hash)
     .bind(started.code_expires_at)
     .bind(started.resend_after)
+    .bind(link_hash)
+    .bind(link_code)
     .execute(&mut *tx)
     .await?;
     let template = if sends_code {
@@ -689,15 +749,15 @@ pub struct Redeemed {
 
 /// The lockout key of a request's identifier, in SQL over `auth_requests`
 /// columns: the same text as `Contact::key()` (`email:ADDRESS`, `phone:NUMBER`).
-const IDENTIFIER_SQL: &str = "(CASE auth_requests.contact_kind WHEN 'email' THEN 'email:' ELSE 'phone:' END) || auth_requests.contact";
+pub(crate) const IDENTIFIER_SQL: &str = "(CASE auth_requests.contact_kind WHEN 'email' THEN 'email:' ELSE 'phone:' END) || auth_requests.contact";
 
 /// A request as stored, with the lockout of its identifier.
 fn request_sql() -> String {
     format!(
         "SELECT auth_requests.flavor, auth_requests.contact_kind, auth_requests.contact, \
          auth_requests.user_id, auth_requests.registration, auth_requests.device_challenge, \
-         auth_requests.code_hash, auth_requests.code_expires_at, auth_requests.expires_at, \
-         auth_requests.failed_attempts, auth_requests.status, g.locked_until \
+         auth_requests.code_hash, auth_requests.link_hash, auth_requests.code_expires_at, \
+         auth_requests.expires_at, auth_requests.failed_attempts, auth_requests.status, g.locked_until \
          FROM auth_requests LEFT JOIN identifier_guards g ON g.identifier = {IDENTIFIER_SQL} \
          WHERE auth_requests.id = $1"
     )
@@ -710,6 +770,7 @@ struct RequestState {
     registration: Option<String>,
     device_challenge: Option<String>,
     code_hash: Option<Vec<u8>>,
+    link_hash: Option<Vec<u8>>,
     code_expires_at: i64,
     expires_at: i64,
     failed_attempts: i64,
@@ -726,6 +787,7 @@ impl RequestState {
             registration: row.try_get("registration")?,
             device_challenge: row.try_get("device_challenge")?,
             code_hash: row.try_get("code_hash")?,
+            link_hash: row.try_get("link_hash")?,
             code_expires_at: row.try_get("code_expires_at")?,
             expires_at: row.try_get("expires_at")?,
             failed_attempts: row.try_get("failed_attempts")?,
@@ -734,14 +796,16 @@ impl RequestState {
         })
     }
 
-    /// Whether `code` is right for this request, or why it cannot be tried.
-    /// A wrong verifier is refused before the code is looked at.
+    /// Whether `proof` is right for this request, or why it cannot be
+    /// tried. A wrong verifier is refused before the proof is looked at.
+    /// Called only under the request's row lock, whose transaction counts
+    /// a wrong proof before anyone else can try.
     fn assess(
         &self,
         state: &AppState,
         flavor: Flavor,
         request_id: &str,
-        code: &str,
+        proof: Proof<'_>,
         device_verifier: Option<&str>,
         now: Millis,
     ) -> Result<bool, ServiceError> {
@@ -773,29 +837,35 @@ impl RequestState {
         if now >= self.code_expires_at || now >= self.expires_at {
             return Err(ServiceError::CodeExpired);
         }
-        Ok(self
-            .code_hash
-            .as_deref()
-            .is_some_and(|stored| state.codes.matches(request_id, code.trim(), stored)))
+        let (stored, given) = match proof.hashes(state, request_id) {
+            (Some(code), _) => (self.code_hash.as_deref(), code),
+            (None, Some(link)) => (self.link_hash.as_deref(), link),
+            (None, None) => return Ok(false),
+        };
+        Ok(stored.is_some_and(|stored| {
+            !stored.is_empty() && bool::from(subtle::ConstantTimeEq::ct_eq(stored, &given[..]))
+        }))
     }
 }
 
-/// Checks a code (and, for the native API, the device verifier) and opens a
-/// session.
+/// Checks a code or a link's secret (and, for the native API, the device
+/// verifier) and opens a session.
 ///
-/// The common case, a right code (and device) for an existing account, is
-/// redeemed in one atomic write that checks everything in the database
-/// ([`log_in`]). Anything else (a wrong code to count, a registration, an
-/// expired or used code to explain) goes through [`redeem_locked`], which
-/// decides under a row lock.
+/// Every evaluation takes its try before it compares: the common case (an
+/// existing account) is one atomic statement that counts a wrong proof in
+/// the same row update that compares it ([`log_in`]), so no number of
+/// concurrent guesses evaluates more than the request's budget. Anything
+/// that statement did not try (a registration, or a request it refused: to
+/// explain why) goes through [`redeem_locked`], which compares under the
+/// request's row lock and counts in the same transaction.
 pub async fn redeem(
     state: &AppState,
     flavor: Flavor,
     request_id: &str,
-    code: &str,
+    proof: Proof<'_>,
     device_verifier: Option<&str>,
 ) -> Result<Redeemed, ServiceError> {
-    let result = redeem_unlocked(state, flavor, request_id, code, device_verifier).await;
+    let result = redeem_unlocked(state, flavor, request_id, proof, device_verifier).await;
     match &result {
         Ok(redeemed) => {
             state.metrics.login(if redeemed.is_new_user {
@@ -819,37 +889,57 @@ async fn redeem_unlocked(
     state: &AppState,
     flavor: Flavor,
     request_id: &str,
-    code: &str,
+    proof: Proof<'_>,
     device_verifier: Option<&str>,
 ) -> Result<Redeemed, ServiceError> {
     if uuid::Uuid::parse_str(request_id).is_err() {
         return Err(ServiceError::UnknownRequest);
     }
-    if let Some(issued) = log_in(state, flavor, request_id, code, device_verifier).await? {
-        return Ok(Redeemed {
-            issued,
+    match log_in(state, flavor, request_id, proof, device_verifier).await? {
+        Tried::LoggedIn(issued) => Ok(Redeemed {
+            issued: *issued,
             is_new_user: false,
-        });
+        }),
+        Tried::Wrong { failed } => Err(invalid_code(state, failed)),
+        Tried::Untried => redeem_locked(state, flavor, request_id, proof, device_verifier).await,
     }
-    redeem_locked(state, flavor, request_id, code, device_verifier).await
 }
 
-/// The common case in one atomic round trip: a right code (and device) for
-/// an existing account marks the request completed and opens a session. The
-/// write happens only if every check holds in the database at that moment;
-/// `None` means one did not (or it is a registration), and
-/// [`redeem_locked`] then decides and explains.
+/// What the atomic login did with one proof.
+enum Tried {
+    /// Right: the request is completed and this session opened.
+    LoggedIn(Box<Issued>),
+    /// Wrong: counted (the request now has `failed` wrong tries).
+    Wrong { failed: i64 },
+    /// Not tried at all (a registration, or a request that cannot be tried
+    /// now): nothing was compared and nothing written.
+    Untried,
+}
+
+fn invalid_code(state: &AppState, failed: i64) -> ServiceError {
+    let attempts_left = i64::from(state.policy.max_attempts_per_request) - failed;
+    ServiceError::InvalidCode {
+        attempts_left: u32::try_from(attempts_left.max(0)).unwrap_or(0),
+    }
+}
+
+/// The common case in one atomic round trip: takes a try on a login of an
+/// existing account and compares the proof in the same row update. A right
+/// proof marks the request completed and opens a session; a wrong one is
+/// counted against the request and the identifier.
 async fn log_in(
     state: &AppState,
     flavor: Flavor,
     request_id: &str,
-    code: &str,
+    proof: Proof<'_>,
     device_verifier: Option<&str>,
-) -> Result<Option<Issued>, ServiceError> {
+) -> Result<Tried, ServiceError> {
     let now = state.clock.now_ms();
     let session_id = crate::db::new_id(now);
     let (refresh_token, refresh_hash) = crate::secrets::new_refresh_token();
     let refresh_expires = now.saturating_add(state.policy.refresh_ttl_ms);
+    let (code_hash, link_hash) = proof.hashes(state, request_id);
+    let policy = &state.policy;
     let row = state
         .operations
         .log_in
@@ -857,17 +947,23 @@ async fn log_in(
             request_id.into(),
             now.into(),
             session_id.clone().into(),
-            state.codes.hash(request_id, code.trim()).into(),
+            code_hash.into(),
             device_verifier.map(crate::secrets::challenge_of).into(),
             flavor.as_str().into(),
             refresh_hash.into(),
             refresh_expires.into(),
-            i64::from(state.policy.max_attempts_per_request).into(),
+            i64::from(policy.max_attempts_per_request).into(),
+            link_hash.into(),
+            i64::from(policy.max_consecutive_failures).into(),
+            now.saturating_add(policy.failure_lockout_ms).into(),
         ])
         .await?;
-    // No account in the row: nothing was written.
+    if let Some(failed) = row.try_get::<Option<i64>, _>("failed_attempts")? {
+        return Ok(Tried::Wrong { failed });
+    }
+    // No account in the row: nothing was tried.
     if row.try_get::<Option<String>, _>("role")?.is_none() {
-        return Ok(None);
+        return Ok(Tried::Untried);
     }
     let user = User::from_row(&row)?;
     sessions::issue(
@@ -877,47 +973,86 @@ async fn log_in(
         (refresh_token, refresh_expires),
         now,
     )
-    .map(Some)
+    .map(|issued| Tried::LoggedIn(Box::new(issued)))
 }
 
-/// The login operation. Parameters: $1 request, $2 now, $3 new session, $4
-/// keyed hash of the code given, $5 challenge of the verifier given (NULL for
-/// BioT), $6 flavor, $7 refresh-token hash, $8 its expiry, $9 attempts
-/// allowed. The rows written are those of `sessions::open`; the one row
-/// answered holds the account, or NULLs when nothing was written.
+/// The login operation. Parameters: $1 request, $2 now, $3 new session (and
+/// this call's mark on the try it takes), $4 keyed hash of the code given or
+/// NULL, $5 challenge of the verifier given (NULL for BioT), $6 flavor, $7
+/// refresh-token hash, $8 its expiry, $9 tries allowed, $10 keyed hash of the
+/// link secret given or NULL, $11 wrong tries in a row that lock the
+/// identifier, $12 until when.
+///
+/// The one row update takes the try and compares in the same step (the row
+/// is locked while it does, on both databases): a right proof costs nothing
+/// and completes the request, a wrong one counts. The rows written on success
+/// are those of `sessions::open`. The one row answered holds the account
+/// when this call logged in, `failed_attempts` when it counted a wrong
+/// proof, and NULLs when it tried nothing.
 pub fn log_in_operation() -> Operation {
-    let consume = format!(
-        "UPDATE auth_requests SET status = 'completed', completed_at = $2, code_hash = NULL, session_id = $3 \
-         WHERE id = $1 AND flavor = $6 AND status = 'pending' AND user_id IS NOT NULL AND code_hash = $4 \
+    let right = "(auth_requests.code_hash = $4 OR auth_requests.link_hash = $10)";
+    let tried = format!(
+        "UPDATE auth_requests SET last_try = $3, \
+           failed_attempts = failed_attempts + CASE WHEN {right} THEN 0 ELSE 1 END, \
+           status = CASE WHEN {right} THEN 'completed' WHEN failed_attempts + 1 >= $9 THEN 'locked' ELSE 'pending' END, \
+           completed_at = CASE WHEN {right} THEN $2 END, \
+           session_id = CASE WHEN {right} THEN $3 END, \
+           code_hash = CASE WHEN {right} THEN NULL ELSE code_hash END, \
+           link_hash = CASE WHEN {right} THEN NULL ELSE link_hash END, \
+           link_code = CASE WHEN {right} THEN NULL ELSE link_code END \
+         WHERE id = $1 AND flavor = $6 AND status = 'pending' AND user_id IS NOT NULL \
            AND device_challenge IS NOT DISTINCT FROM $5 AND failed_attempts < $9 \
            AND code_expires_at > $2 AND expires_at > $2 \
            AND NOT EXISTS (SELECT 1 FROM identifier_guards \
                            WHERE identifier = {IDENTIFIER_SQL} AND locked_until > $2)"
     );
+    let failure = |source: &str| {
+        format!(
+            "INSERT INTO identifier_guards (identifier, consecutive_failures, locked_until) \
+               {source} \
+             ON CONFLICT (identifier) DO UPDATE SET \
+               consecutive_failures = CASE WHEN identifier_guards.consecutive_failures + 1 >= $11 \
+                 THEN 0 ELSE identifier_guards.consecutive_failures + 1 END, \
+               locked_until = CASE WHEN identifier_guards.consecutive_failures + 1 >= $11 \
+                 THEN $12 ELSE identifier_guards.locked_until END"
+        )
+    };
     let account = accounts::COLUMNS;
     Operation {
         name: "log_in",
-        params: 9,
+        params: 12,
         sqlite: format!(
-            "{consume}; \
+            "{tried}; \
              INSERT INTO sessions (id, user_id, created_at) \
                SELECT $3, user_id, $2 FROM auth_requests WHERE id = $1 AND session_id = $3; \
              INSERT INTO refresh_tokens (token_hash, session_id, issued_at, expires_at) \
                SELECT $7, id, $2, $8 FROM sessions WHERE id = $3; \
              DELETE FROM identifier_guards WHERE identifier = \
                (SELECT {IDENTIFIER_SQL} FROM auth_requests WHERE id = $1 AND session_id = $3); \
-             SELECT {account} FROM (SELECT 1) AS answer \
-               LEFT JOIN users ON users.id = (SELECT user_id FROM sessions WHERE id = $3)"
+             {failed}; \
+             SELECT {account}, \
+               (SELECT failed_attempts FROM auth_requests \
+                WHERE id = $1 AND last_try = $3 AND session_id IS NULL) AS failed_attempts \
+             FROM (SELECT 1) AS answer \
+               LEFT JOIN users ON users.id = (SELECT user_id FROM sessions WHERE id = $3)",
+            failed = failure(&format!(
+                "SELECT {IDENTIFIER_SQL}, 1, 0 FROM auth_requests \
+                 WHERE id = $1 AND last_try = $3 AND session_id IS NULL"
+            )),
         ),
         postgres: format!(
-            "WITH done AS ({consume} RETURNING user_id, {IDENTIFIER_SQL} AS identifier), \
+            "WITH done AS ({tried} RETURNING user_id, session_id, failed_attempts, {IDENTIFIER_SQL} AS identifier), \
              opened AS (INSERT INTO sessions (id, user_id, created_at) \
-                        SELECT $3, user_id, $2 FROM done RETURNING id, user_id), \
+                        SELECT $3, user_id, $2 FROM done WHERE session_id = $3 RETURNING id, user_id), \
              token AS (INSERT INTO refresh_tokens (token_hash, session_id, issued_at, expires_at) \
                        SELECT $7, id, $2, $8 FROM opened), \
-             cleared AS (DELETE FROM identifier_guards WHERE identifier IN (SELECT identifier FROM done)) \
-             SELECT {account} FROM (SELECT 1) AS answer \
-               LEFT JOIN users ON users.id = (SELECT user_id FROM opened)"
+             cleared AS (DELETE FROM identifier_guards \
+                         WHERE identifier IN (SELECT identifier FROM done WHERE session_id = $3)), \
+             failed AS ({failed}) \
+             SELECT {account}, (SELECT failed_attempts FROM done WHERE session_id IS NULL) AS failed_attempts \
+             FROM (SELECT 1) AS answer \
+               LEFT JOIN users ON users.id = (SELECT user_id FROM opened)",
+            failed = failure("SELECT identifier, 1, 0 FROM done WHERE session_id IS NULL"),
         ),
     }
 }
@@ -952,7 +1087,8 @@ pub(crate) enum CodeRequests {
 
 /// A wrong code: counts it against its request (locked at the limit) and
 /// against the identifier, commits that (although the answer is an error),
-/// and says how many tries are left.
+/// and says how many tries are left. The caller holds the request's row
+/// lock from before it compared.
 pub(crate) async fn refuse_wrong_code(
     state: &AppState,
     mut tx: crate::db::Tx,
@@ -988,20 +1124,17 @@ pub(crate) async fn refuse_wrong_code(
     )
     .await?;
     tx.commit().await?;
-    let attempts_left = i64::from(policy.max_attempts_per_request) - failed;
-    Ok(ServiceError::InvalidCode {
-        attempts_left: u32::try_from(attempts_left.max(0)).unwrap_or(0),
-    })
+    Ok(invalid_code(state, failed))
 }
 
-/// Decides under a row lock: counts a wrong code against the request and the
-/// identifier (committed although the answer is an error), or redeems a right
-/// one, creating the account of a registration.
+/// Decides under a row lock: counts a wrong proof against the request and
+/// the identifier (committed although the answer is an error), or redeems a
+/// right one, creating the account of a registration.
 async fn redeem_locked(
     state: &AppState,
     flavor: Flavor,
     request_id: &str,
-    code: &str,
+    proof: Proof<'_>,
     device_verifier: Option<&str>,
 ) -> Result<Redeemed, ServiceError> {
     let now = state.clock.now_ms();
@@ -1019,7 +1152,7 @@ async fn redeem_locked(
         .ok_or(ServiceError::UnknownRequest)?;
     let current = RequestState::from_row(&row)?;
     let contact = &current.contact;
-    if !current.assess(state, flavor, request_id, code, device_verifier, now)? {
+    if !current.assess(state, flavor, request_id, proof, device_verifier, now)? {
         return Err(refuse_wrong_code(
             state,
             tx,
@@ -1031,8 +1164,8 @@ async fn redeem_locked(
         .await?);
     }
     let consumed = sqlx::query(
-        "UPDATE auth_requests SET status = 'completed', completed_at = $2, code_hash = NULL \
-         WHERE id = $1 AND status = 'pending'",
+        "UPDATE auth_requests SET status = 'completed', completed_at = $2, code_hash = NULL, \
+         link_hash = NULL, link_code = NULL WHERE id = $1 AND status = 'pending'",
     )
     .bind(request_id.to_owned())
     .bind(now)

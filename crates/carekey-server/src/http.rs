@@ -93,7 +93,7 @@ pub fn router(state: Arc<AppState>) -> Router {
 /// logged: later routes (magic links) carry secrets in it.
 async fn observe(State(state): Shared, request: Request, next: Next) -> Response {
     let started = Instant::now();
-    let method = request.method().to_string();
+    let method = crate::metrics::method_label(request.method());
     let route = request.extensions().get::<MatchedPath>().map_or_else(
         || String::from("unmatched"),
         |path| path.as_str().to_owned(),
@@ -105,7 +105,7 @@ async fn observe(State(state): Shared, request: Request, next: Next) -> Response
         .metrics
         .http_requests
         .get_or_create(&RouteLabels {
-            method: method.clone(),
+            method,
             route: route.clone(),
             status,
         })
@@ -268,13 +268,14 @@ async fn complete(
     State(state): Shared,
     Body(request): Body<CompleteRequest>,
 ) -> Result<Json<SessionResponse>, ServiceError> {
-    // A link's secret stands for its code: from here on both are the same.
-    let code = match (&request.code, &request.link_secret) {
-        (Some(code), None) => code.clone(),
-        (None, Some(secret)) => {
-            crate::secrets::code_of_link_secret(secret.expose(), state.policy.code_length)
-                .ok_or(ServiceError::InvalidLink)?
+    // A link's secret is its own proof, checked against the same budget of
+    // tries as the code; a malformed one is refused without a look-up.
+    let proof = match (&request.code, &request.link_secret) {
+        (Some(code), None) => auth::Proof::Code(code.expose()),
+        (None, Some(secret)) if crate::secrets::is_well_formed_link_secret(secret.expose()) => {
+            auth::Proof::Link(secret.expose())
         }
+        (None, Some(_)) => return Err(ServiceError::InvalidLink),
         _ => {
             return Err(ServiceError::InvalidRequest(
                 "give either code or linkSecret".into(),
@@ -285,7 +286,7 @@ async fn complete(
         &state,
         Flavor::Native,
         &request.request_id,
-        code.expose(),
+        proof,
         Some(request.device_verifier.expose()),
     )
     .await?;
@@ -707,7 +708,7 @@ async fn biot_login(
         &state,
         Flavor::Biot,
         &request.request_id,
-        request.code.expose(),
+        auth::Proof::Code(request.code.expose()),
         None,
     )
     .await?;

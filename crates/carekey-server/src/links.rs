@@ -1,7 +1,9 @@
 //! Magic links: `https://<public host>/l/<request id>.<secret>`, sent next to
-//! the code in every native message. The secret stands for the code (see
-//! [`crate::secrets::generate_link_secret`]), so a link is used up, expires
-//! and needs the starting device's verifier exactly as its code does.
+//! the code in every native message. The secret is its own 160 random bits
+//! (see [`crate::secrets::generate_link_secret`]), unrelated to the code; it
+//! is used up, expires and needs the starting device's verifier exactly as
+//! the code does, and every check of it, on any endpoint, takes a try from
+//! the same budget as a typed code before it compares.
 //!
 //! Opening a link in a browser (or a mail scanner, or a link preview) logs
 //! nobody in: `GET /l/...` only shows a page offering "Open CareKey" (the
@@ -19,7 +21,7 @@
 
 use crate::clock::readable;
 use crate::error::ServiceError;
-use crate::secrets::code_of_link_secret;
+use crate::secrets::{is_well_formed_link_secret, open_code_with_link};
 use crate::settings::Settings;
 use crate::state::AppState;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -28,7 +30,6 @@ use carekey_api::SecretString;
 use serde_json::json;
 use sqlx::Row;
 use std::net::IpAddr;
-use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
 /// The link for a request and its secret.
@@ -180,45 +181,75 @@ pub async fn take_approval(
 
 /// What the landing page can say about a link.
 enum Landing {
-    /// Still usable: the code it stands for.
-    Usable(String),
-    /// Used, replaced by a newer code, or out of time.
+    /// The real link of a request still waiting: the code it unsealed.
+    Usable(Zeroizing<String>),
+    /// A wrong secret (counted), or a request used, replaced, locked or out
+    /// of time: the page says the same for all.
     Ended,
     Malformed,
 }
 
-/// Looks the link up without changing anything (a GET must not use it up):
-/// what the page can say, and the request the link belongs to when it is
-/// usable.
-async fn assess_request(
+/// Takes a try on the link's request and compares its secret in the same
+/// row update (a wrong secret counts against the request's tries and the
+/// identifier's run of failures, exactly as a wrong code at `/complete`;
+/// the real one costs nothing, so mail scanners and previews spend no
+/// try). Nothing is compared once the tries are spent. Only the real
+/// secret unseals the code.
+async fn try_link(
     state: &AppState,
     token: &str,
 ) -> Result<(Landing, Option<String>), ServiceError> {
     let Some((request_id, secret)) = parse_token(token) else {
         return Ok((Landing::Malformed, None));
     };
-    let Some(code) = code_of_link_secret(secret, state.policy.code_length) else {
+    if !is_well_formed_link_secret(secret) {
         return Ok((Landing::Malformed, None));
-    };
-    let row = sqlx::query(
-        "SELECT code_hash, code_expires_at, status FROM auth_requests WHERE id = $1 AND flavor = 'native'",
-    )
+    }
+    let now = state.clock.now_ms();
+    let given = state.codes.hash_link(&request_id, secret);
+    let mut tx = state.db.begin().await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE auth_requests SET \
+           failed_attempts = failed_attempts + CASE WHEN link_hash = $2 THEN 0 ELSE 1 END, \
+           status = CASE WHEN link_hash = $2 THEN status \
+                         WHEN failed_attempts + 1 >= $4 THEN 'locked' ELSE status END \
+         WHERE id = $1 AND flavor = 'native' AND status = 'pending' AND failed_attempts < $4 \
+           AND code_expires_at > $3 AND expires_at > $3 \
+           AND NOT EXISTS (SELECT 1 FROM identifier_guards \
+                           WHERE identifier = {identifier} AND locked_until > $3) \
+         RETURNING CASE WHEN link_hash = $2 THEN link_code END AS link_code, \
+           {identifier} AS identifier",
+        identifier = crate::auth::IDENTIFIER_SQL,
+    )))
     .bind(request_id.clone())
-    .fetch_optional(state.db.reader())
+    .bind(given)
+    .bind(now)
+    .bind(i64::from(state.policy.max_attempts_per_request))
+    .fetch_optional(&mut *tx)
     .await?;
     let Some(row) = row else {
         return Ok((Landing::Ended, None));
     };
-    let stored: Option<Vec<u8>> = row.try_get("code_hash")?;
-    let expires_at: i64 = row.try_get("code_expires_at")?;
-    let status: String = row.try_get("status")?;
-    let expected = state.codes.hash(&request_id, code.expose());
-    let matches = stored.is_some_and(|stored| bool::from(stored.ct_eq(&expected)));
-    if matches && status == "pending" && expires_at > state.clock.now_ms() {
-        Ok((Landing::Usable(code.expose().to_owned()), Some(request_id)))
-    } else {
-        Ok((Landing::Ended, None))
-    }
+    let Some(sealed) = row.try_get::<Option<Vec<u8>>, _>("link_code")? else {
+        let identifier: String = row.try_get("identifier")?;
+        crate::limits::record_failure(
+            &mut tx,
+            &identifier,
+            state.policy.max_consecutive_failures,
+            state.policy.failure_lockout_ms,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        return Ok((Landing::Ended, None));
+    };
+    tx.commit().await?;
+    let code = open_code_with_link(&request_id, secret, &sealed)
+        .ok_or_else(|| ServiceError::Internal("a link's code could not be unsealed".into()))?;
+    Ok((
+        Landing::Usable(Zeroizing::new(code.expose().to_owned())),
+        Some(request_id),
+    ))
 }
 
 fn escape(text: &str) -> String {
@@ -282,9 +313,9 @@ fn malformed_page() -> Response {
 /// code, says which device asked and when, and offers to approve that
 /// device's login with a tap; it never logs anyone in by itself.
 pub async fn landing(state: &AppState, token: &str) -> Result<Response, ServiceError> {
-    let (landing, request_id) = assess_request(state, token).await?;
+    let (landing, request_id) = try_link(state, token).await?;
     let code = match landing {
-        Landing::Usable(code) => Zeroizing::new(code),
+        Landing::Usable(code) => code,
         Landing::Ended => return Ok(ended_page()),
         Landing::Malformed => return Ok(malformed_page()),
     };
@@ -325,9 +356,9 @@ pub async fn landing(state: &AppState, token: &str) -> Result<Response, ServiceE
 /// `POST /l/{token}/approve`: the tap. Keeps the code, sealed, for the
 /// device that asked; answers a page, never a token.
 pub async fn approve(state: &AppState, token: &str, ip: IpAddr) -> Result<Response, ServiceError> {
-    let (landing, request_id) = assess_request(state, token).await?;
+    let (landing, request_id) = try_link(state, token).await?;
     let (code, request_id) = match (landing, request_id) {
-        (Landing::Usable(code), Some(request_id)) => (Zeroizing::new(code), request_id),
+        (Landing::Usable(code), Some(request_id)) => (code, request_id),
         (Landing::Malformed, _) => return Ok(malformed_page()),
         _ => return Ok(ended_page()),
     };

@@ -42,56 +42,62 @@ pub fn generate_code(length: u8) -> SecretString {
     SecretString::new(code)
 }
 
-/// Bytes of randomness in a magic link.
+/// Bytes of randomness in a magic link's secret (160 bits).
 pub const LINK_SECRET_LEN: usize = 20;
 
-/// A magic link's secret (base32, lowercase: 32 characters of letters and
-/// the digits 2-7) and the code it stands for. The code is derived from the
-/// secret, so one stored hash serves both, the landing page can show the
-/// code from the link alone, and a link is exactly as strong as its code
-/// behind the same attempt limits (with 160 bits of its own on top).
-pub fn generate_link_secret(length: u8) -> (SecretString, SecretString) {
+/// A magic link's secret: 160 random bits of its own (base32, lowercase: 32
+/// characters of letters and the digits 2-7). It is never derived from the
+/// code nor the code from it, so knowing or guessing one teaches nothing
+/// about the other; the server keeps only its keyed hash
+/// ([`CodeHasher::hash_link`]) and the code sealed under it
+/// ([`seal_code_for_link`]), which only the real link opens.
+pub fn generate_link_secret() -> SecretString {
     let mut bytes = Zeroizing::new([0u8; LINK_SECRET_LEN]);
     csprng().fill_bytes(bytes.as_mut());
-    let secret = SecretString::new(
+    SecretString::new(
         data_encoding::BASE32_NOPAD
             .encode(bytes.as_ref())
             .to_ascii_lowercase(),
-    );
-    let code = digits_of(bytes.as_ref(), length);
-    (secret, code)
+    )
 }
 
-/// The code a link's secret stands for; `None` if it is not one (wrong
-/// alphabet or length).
-pub fn code_of_link_secret(secret: &str, length: u8) -> Option<SecretString> {
+/// Whether `secret` has the shape of a link secret (right alphabet and
+/// length). A malformed one is refused without looking anything up.
+pub fn is_well_formed_link_secret(secret: &str) -> bool {
+    data_encoding::BASE32_NOPAD
+        .decode(secret.trim().to_ascii_uppercase().as_bytes())
+        .is_ok_and(|bytes| bytes.len() == LINK_SECRET_LEN)
+}
+
+/// The link's own key for the sealed code: HMAC-SHA256 keyed by the secret.
+fn link_seal_key(secret: &str) -> Option<Zeroizing<[u8; 32]>> {
     let bytes = Zeroizing::new(
         data_encoding::BASE32_NOPAD
             .decode(secret.trim().to_ascii_uppercase().as_bytes())
             .ok()?,
     );
-    (bytes.len() == LINK_SECRET_LEN).then(|| digits_of(&bytes, length))
+    let mut mac = <HmacSha256 as Mac>::new_from_slice(&bytes).ok()?;
+    mac.update(b"carekey link seals its code\0");
+    let mut key = Zeroizing::new([0u8; 32]);
+    key.copy_from_slice(&mac.finalize().into_bytes());
+    Some(key)
 }
 
-/// Uniform decimal digits from SHA-256 blocks of the secret (bytes of 250
-/// and up are skipped, so that every digit is equally likely).
-fn digits_of(secret: &[u8], length: u8) -> SecretString {
-    let mut digits = String::with_capacity(usize::from(length));
-    let mut block: u32 = 0;
-    while digits.len() < usize::from(length) {
-        let hash = Sha256::new()
-            .chain_update(b"carekey link code\0")
-            .chain_update(block.to_be_bytes())
-            .chain_update(secret)
-            .finalize();
-        for byte in hash {
-            if byte < 250 && digits.len() < usize::from(length) {
-                digits.push(char::from(b'0' + byte % 10));
-            }
-        }
-        block += 1;
-    }
-    SecretString::new(digits)
+/// The code sealed under a key only the link's secret gives, bound to its
+/// request: the landing page shows the code to the holder of the real link
+/// and to nobody else, though the server never stores the code itself.
+pub fn seal_code_for_link(request_id: &str, secret: &str, code: &str) -> Option<Vec<u8>> {
+    let key = link_seal_key(secret)?;
+    let sealer = QueueSealer::new(key.as_ref()).ok()?;
+    sealer.seal(request_id, code.as_bytes()).ok()
+}
+
+/// The code a link's secret unseals; `None` for any other secret.
+pub fn open_code_with_link(request_id: &str, secret: &str, sealed: &[u8]) -> Option<SecretString> {
+    let key = link_seal_key(secret)?;
+    let sealer = QueueSealer::new(key.as_ref()).ok()?;
+    let code = sealer.open(request_id, sealed).ok()?;
+    String::from_utf8(code.to_vec()).ok().map(SecretString::new)
 }
 
 /// Hashes codes with a server key, bound to their request, so a stolen
@@ -115,6 +121,21 @@ impl CodeHasher {
         mac.update(request_id.as_bytes());
         mac.update(&[0]);
         mac.update(code.as_bytes());
+        mac.finalize().into_bytes().to_vec()
+    }
+
+    /// A link secret's keyed hash, in its own domain: no code and no link
+    /// secret ever hash alike.
+    pub fn hash_link(&self, request_id: &str, secret: &str) -> Vec<u8> {
+        let mut mac = match <HmacSha256 as Mac>::new_from_slice(&self.key) {
+            Ok(mac) => mac,
+            // HMAC takes keys of any length; this arm cannot run.
+            Err(_) => return Vec::new(),
+        };
+        mac.update(b"link\0");
+        mac.update(request_id.as_bytes());
+        mac.update(&[0]);
+        mac.update(secret.trim().to_ascii_lowercase().as_bytes());
         mac.finalize().into_bytes().to_vec()
     }
 
@@ -228,38 +249,45 @@ mod tests {
     }
 
     #[test]
-    fn a_link_secret_stands_for_its_code_alone() {
-        for length in 6..=10 {
-            let (secret, code) = generate_link_secret(length);
-            assert_eq!(secret.expose().len(), 32);
-            assert!(
-                secret
-                    .expose()
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || (b'2'..=b'7').contains(&b))
-            );
-            assert_eq!(code.expose().len(), usize::from(length));
-            let again = code_of_link_secret(&secret.expose().to_uppercase(), length).unwrap();
-            assert_eq!(again.expose(), code.expose());
-        }
-        assert!(code_of_link_secret("not-base32!", 6).is_none());
-        assert!(code_of_link_secret("aaaa", 6).is_none());
-        let (other, _) = generate_link_secret(6);
-        let (secret, code) = generate_link_secret(6);
-        assert_ne!(other.expose(), secret.expose());
-        // Digits from links are uniform too.
-        let mut counts = [0u32; 10];
-        for _ in 0..2000 {
-            let (_, code) = generate_link_secret(10);
-            for digit in code.expose().bytes() {
-                counts[usize::from(digit - b'0')] += 1;
-            }
-        }
+    fn a_link_secret_is_its_own_and_opens_only_its_sealed_code() {
+        let secret = generate_link_secret();
+        assert_eq!(secret.expose().len(), 32);
         assert!(
-            counts.iter().all(|&count| (1750..2250).contains(&count)),
-            "{counts:?}"
+            secret
+                .expose()
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || (b'2'..=b'7').contains(&b))
         );
-        drop(code);
+        assert!(is_well_formed_link_secret(secret.expose()));
+        assert!(is_well_formed_link_secret(&secret.expose().to_uppercase()));
+        assert!(!is_well_formed_link_secret("not-base32!"));
+        assert!(!is_well_formed_link_secret("aaaa"));
+        assert_ne!(generate_link_secret().expose(), secret.expose());
+        let sealed = seal_code_for_link("req-1", secret.expose(), "123456").unwrap();
+        assert_eq!(
+            open_code_with_link("req-1", secret.expose(), &sealed)
+                .unwrap()
+                .expose(),
+            "123456"
+        );
+        // Another link, or the same link for another request, opens nothing.
+        let other = generate_link_secret();
+        assert!(open_code_with_link("req-1", other.expose(), &sealed).is_none());
+        assert!(open_code_with_link("req-2", secret.expose(), &sealed).is_none());
+        assert!(!sealed.windows(6).any(|window| window == b"123456"));
+    }
+
+    #[test]
+    fn link_hashes_and_code_hashes_never_meet() {
+        let hasher = CodeHasher::new(Zeroizing::new(vec![7; 32]));
+        let secret = generate_link_secret();
+        let link = hasher.hash_link("req-1", secret.expose());
+        assert_eq!(
+            link,
+            hasher.hash_link("req-1", &secret.expose().to_uppercase())
+        );
+        assert_ne!(link, hasher.hash_link("req-2", secret.expose()));
+        assert_ne!(link, hasher.hash("req-1", secret.expose()));
     }
 
     #[test]
