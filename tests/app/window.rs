@@ -392,7 +392,7 @@ async fn link_behind_landing_page(outbox: &Path, to: &str, nth: usize) -> String
 }
 
 const WHATSAPP_BOT: &str = "+15550001111";
-const WHATSAPP_APP_SECRET: &str = "meta-app-secret";
+const WHATSAPP_APP_SECRET: &str = "meta-app-secret-of-the-tests";
 
 /// Posts `text` from `from` to the server's WhatsApp webhook as the Cloud
 /// API does, signed with `app_secret`; answers the HTTP status.

@@ -12,7 +12,7 @@ use carekey_core::CoreError;
 use common::{clinician, memory, server};
 use std::time::Duration;
 
-const APP_SECRET: &str = "meta-app-secret";
+const APP_SECRET: &str = "meta-app-secret-of-the-tests";
 
 /// Posts `text` from `from` to the server's webhook as the Cloud API does.
 async fn send_from_whatsapp(server_url: &str, from: &str, text: &str) -> u16 {

@@ -150,6 +150,9 @@ pub async fn start_with_clock(
     settings: Settings,
     clock: Clock,
 ) -> Result<RunningServer, StartError> {
+    if let Some((name, why)) = settings.unusable_secret() {
+        return Err(StartError::Setting(name, why));
+    }
     let policy = Policy::from_settings(&settings)?;
     let channels = Arc::new(Channels::from_settings(&settings)?);
     let captcha = Captcha::from_settings(&settings)?;

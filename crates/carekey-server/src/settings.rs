@@ -454,7 +454,62 @@ pub enum SettingsError {
     UnknownKey(String, String),
 }
 
+/// The fewest characters of a secret that signs webhooks: an empty or short
+/// key would let anyone forge a signature (Meta's app secrets are 32).
+pub const SIGNING_SECRET_MIN_CHARS: usize = 16;
+
 impl Settings {
+    /// The first secret setting that is set but unusable, with why: a blank
+    /// credential, a webhook signing key shorter than
+    /// [`SIGNING_SECRET_MIN_CHARS`], or a WhatsApp bot without the app secret
+    /// that signs its webhook. The server refuses to start on one (an empty
+    /// key would accept webhooks signed with the empty key).
+    pub fn unusable_secret(&self) -> Option<(&'static str, String)> {
+        let signing = [
+            ("whatsapp_app_secret", &self.whatsapp_app_secret),
+            (
+                "omnichannel_webhook_secret",
+                &self.omnichannel_webhook_secret,
+            ),
+        ];
+        for (name, value) in signing {
+            if let Some(value) = value {
+                let chars = value.expose().trim().chars().count();
+                if chars < SIGNING_SECRET_MIN_CHARS {
+                    return Some((
+                        name,
+                        format!(
+                            "it signs webhooks and must have at least {SIGNING_SECRET_MIN_CHARS} characters (it has {chars})"
+                        ),
+                    ));
+                }
+            }
+        }
+        let credentials = [
+            ("whatsapp_verify_token", &self.whatsapp_verify_token),
+            ("whatsapp_access_token", &self.whatsapp_access_token),
+            ("twilio_auth_token", &self.twilio_auth_token),
+            ("smtp_password", &self.smtp_password),
+            ("captcha_secret", &self.captcha_secret),
+            ("fhir_bearer_token", &self.fhir_bearer_token),
+        ];
+        for (name, value) in credentials {
+            if value
+                .as_ref()
+                .is_some_and(|value| value.expose().trim().is_empty())
+            {
+                return Some((name, "it is set but empty".into()));
+            }
+        }
+        if self.whatsapp_bot_number.is_some() && self.whatsapp_app_secret.is_none() {
+            return Some((
+                "whatsapp_app_secret",
+                "whatsapp_bot_number is set, and the bot's webhook cannot be checked without Meta's app secret".into(),
+            ));
+        }
+        None
+    }
+
     /// Defaults, then the file if given, then `CAREKEY_*` variables.
     pub fn load(file: Option<&Path>) -> Result<Self, SettingsError> {
         let mut builder = config::Config::builder();

@@ -34,7 +34,7 @@ on_both_databases!(
 
 const PHONE_NUMBER_ID: &str = "106540352242922";
 const ACCESS_TOKEN: &str = "cloud-api-access-token";
-const APP_SECRET: &str = "meta-app-secret";
+const APP_SECRET: &str = "meta-app-secret-of-the-tests";
 const VERIFY_TOKEN: &str = "verify-me";
 const BOT: &str = "+15550001111";
 
