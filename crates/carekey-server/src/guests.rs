@@ -23,7 +23,7 @@ const LARGEST_SETTINGS: usize = 4096;
 pub async fn start(state: &AppState, client_ip: IpAddr) -> Result<Issued, ServiceError> {
     let now = state.clock.now_ms();
     let limits = [crate::limits::Limit {
-        key: format!("guest:ip:{client_ip}"),
+        key: format!("guest:ip:{}", crate::limits::requester(client_ip)),
         max: state.policy.send_limit_per_ip,
     }];
     let mut tx = state.db.begin().await?;

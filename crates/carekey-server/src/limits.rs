@@ -6,6 +6,33 @@ use crate::clock::Millis;
 use crate::error::ServiceError;
 use sqlx::{AnyConnection, Row};
 
+/// The requester an address stands for in per-address limits: an IPv4
+/// address itself, an IPv6 address by its /64. One IPv6 subscriber or host
+/// is routinely given a whole /64, so keying on the exact address would
+/// hand an attacker 2^64 budgets. An IPv4-mapped address counts as IPv4.
+pub fn requester(ip: std::net::IpAddr) -> String {
+    match ip {
+        std::net::IpAddr::V4(v4) => v4.to_string(),
+        std::net::IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let segments = v6.segments();
+                let network = std::net::Ipv6Addr::new(
+                    segments[0],
+                    segments[1],
+                    segments[2],
+                    segments[3],
+                    0,
+                    0,
+                    0,
+                    0,
+                );
+                format!("{network}/64")
+            }
+        },
+    }
+}
+
 /// One counter to bump and the most it may reach in a window.
 pub struct Limit {
     pub key: String,
@@ -225,6 +252,22 @@ pub fn seconds_until(until: Millis, now: Millis) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ipv6_requesters_are_their_64_and_ipv4_their_address() {
+        let ip = |text: &str| text.parse::<std::net::IpAddr>().unwrap();
+        assert_eq!(requester(ip("203.0.113.7")), "203.0.113.7");
+        assert_eq!(requester(ip("::ffff:203.0.113.7")), "203.0.113.7");
+        assert_eq!(requester(ip("2001:db8:1:2::1")), "2001:db8:1:2::/64");
+        assert_eq!(
+            requester(ip("2001:db8:1:2:ffff:eeee:dddd:cccc")),
+            "2001:db8:1:2::/64"
+        );
+        assert_ne!(
+            requester(ip("2001:db8:1:3::1")),
+            requester(ip("2001:db8:1:2::1"))
+        );
+    }
 
     #[test]
     fn waits_round_up_to_a_second() {

@@ -171,7 +171,7 @@ pub async fn start(
     }
     let now = state.clock.now_ms();
     let limits = [crate::limits::Limit {
-        key: format!("whatsapp:ip:{client_ip}"),
+        key: format!("whatsapp:ip:{}", crate::limits::requester(client_ip)),
         max: state.policy.send_limit_per_ip,
     }];
     let window = state.policy.send_window_ms;
