@@ -2,8 +2,10 @@
 //!
 //! Refresh tokens are stored as SHA-256 hashes. Each one works once; a token
 //! presented again within `refresh_reuse_grace_seconds` of its first use is a
-//! concurrent refresh (two tabs, a retried request) and gets a fresh token;
-//! later, it is a replay of a stolen token, and the whole family is revoked.
+//! concurrent refresh (two tabs, a retried request) and gets the very
+//! successor the first use got (kept sealed for that), so there is only ever
+//! one chain and a thief's copy is detected at its next use; later, it is a
+//! replay of a stolen token, and the whole family is revoked.
 //! Access tokens name their session (`sid`), so revocation ends them too.
 
 use crate::accounts::{self, User};
@@ -12,6 +14,8 @@ use crate::error::ServiceError;
 use crate::secrets::{new_refresh_token, token_hash};
 use crate::state::AppState;
 use crate::tokens::{Claims, TokenError};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use carekey_api::{SecretString, SessionResponse};
 use sqlx::{AnyConnection, Row};
 
@@ -68,7 +72,13 @@ pub fn issue(
 ) -> Result<Issued, ServiceError> {
     let (access_token, access_expires) = state
         .tokens
-        .issue(&user.id, &user.group_id, &session_id, user.role, now)
+        .issue(
+            &user.id,
+            &user.group_id,
+            &session_id,
+            crate::tokens::TokenRole::of(user.role, user.guest),
+            now,
+        )
         .map_err(|error| ServiceError::Internal(error.to_string()))?;
     Ok(Issued {
         user,
@@ -103,7 +113,7 @@ pub async fn refresh(state: &AppState, token: &str) -> Result<Issued, ServiceErr
     let hash = token_hash(token);
     let mut tx = state.db.begin().await?;
     let sql = format!(
-        "SELECT t.session_id, t.expires_at, t.used_at, s.user_id, s.revoked_at, s.revoked_reason \
+        "SELECT t.session_id, t.expires_at, t.used_at, t.successor_sealed, s.user_id, s.revoked_at, s.revoked_reason \
          FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id WHERE t.token_hash = $1{}",
         state.db.backend().for_update()
     );
@@ -128,29 +138,57 @@ pub async fn refresh(state: &AppState, token: &str) -> Result<Issued, ServiceErr
     if expires_at <= now {
         return Err(ServiceError::InvalidToken);
     }
-    match used_at {
-        Some(used) if now.saturating_sub(used) > state.policy.refresh_grace_ms => {
+    let successor_sealed: Option<Vec<u8>> = row.try_get("successor_sealed")?;
+    let sealed_for = URL_SAFE_NO_PAD.encode(&hash);
+    let refresh = match (used_at, successor_sealed) {
+        (None, _) => {
+            let (token, expires) =
+                add_refresh_token(&mut tx, &session_id, now, state.policy.refresh_ttl_ms).await?;
+            let sealed = state
+                .sealer
+                .seal(&sealed_for, token.expose().as_bytes())
+                .map_err(|_| {
+                    ServiceError::Internal("a refresh token could not be sealed".into())
+                })?;
+            sqlx::query(
+                "UPDATE refresh_tokens SET used_at = $2, successor_sealed = $3 \
+                 WHERE token_hash = $1 AND used_at IS NULL",
+            )
+            .bind(&hash)
+            .bind(now)
+            .bind(sealed)
+            .execute(&mut *tx)
+            .await?;
+            (token, expires)
+        }
+        (Some(used), Some(sealed)) if now.saturating_sub(used) <= state.policy.refresh_grace_ms => {
+            // A concurrent refresh: the same successor, not a second chain.
+            let opened = state.sealer.open(&sealed_for, &sealed).map_err(|_| {
+                ServiceError::Internal("a refresh token could not be opened".into())
+            })?;
+            let token = SecretString::new(
+                String::from_utf8(opened.to_vec())
+                    .map_err(|_| ServiceError::Internal("a sealed refresh token".into()))?,
+            );
+            let expires: Option<i64> =
+                sqlx::query_scalar("SELECT expires_at FROM refresh_tokens WHERE token_hash = $1")
+                    .bind(token_hash(token.expose()))
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            (token, expires.ok_or(ServiceError::InvalidToken)?)
+        }
+        // Late, or used before successors were kept: a replay.
+        (Some(_), _) => {
             revoke(&mut tx, &session_id, "reuse", now).await?;
             tx.commit().await?;
             state.metrics.login("refresh_reuse");
             tracing::warn!(session = %session_id, "refresh token reused; session revoked");
             return Err(ServiceError::TokenReused);
         }
-        Some(_) => {}
-        None => {
-            sqlx::query(
-                "UPDATE refresh_tokens SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL",
-            )
-            .bind(&hash)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        }
-    }
+    };
     let user = accounts::by_id(&mut *tx, &user_id)
         .await?
         .ok_or(ServiceError::InvalidToken)?;
-    let refresh = add_refresh_token(&mut tx, &session_id, now, state.policy.refresh_ttl_ms).await?;
     tx.commit().await?;
     issue(state, user, session_id, refresh, now)
 }

@@ -26,6 +26,27 @@ pub enum TokenError {
     Expired,
 }
 
+/// Who a token's holder is, as other services read it: a guest (an
+/// anonymous account made before any login) has a role of its own, so that
+/// no service takes it for a registered patient.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TokenRole {
+    Patient,
+    Clinician,
+    Guest,
+}
+
+impl TokenRole {
+    pub fn of(role: Role, guest: bool) -> Self {
+        match (guest, role) {
+            (true, _) => TokenRole::Guest,
+            (false, Role::Patient) => TokenRole::Patient,
+            (false, Role::Clinician) => TokenRole::Clinician,
+        }
+    }
+}
+
 /// What an access token says. `sid` names the session (the refresh-token
 /// family): revoking the session ends its access tokens too.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -37,7 +58,7 @@ pub struct Claims {
     pub exp: i64,
     pub sid: String,
     pub grp: String,
-    pub role: Role,
+    pub role: TokenRole,
 }
 
 pub struct AccessTokens {
@@ -92,7 +113,7 @@ impl AccessTokens {
         user_id: &str,
         group_id: &str,
         session_id: &str,
-        role: Role,
+        role: TokenRole,
         now: Millis,
     ) -> Result<(SecretString, Millis), TokenError> {
         let expires = now.saturating_add(self.ttl_ms);
@@ -158,12 +179,14 @@ mod tests {
     fn a_token_verifies_until_it_expires() {
         let tokens = tokens();
         let now = 1_700_000_000_000;
-        let (token, expires) = tokens.issue("u1", "g1", "s1", Role::Patient, now).unwrap();
+        let (token, expires) = tokens
+            .issue("u1", "g1", "s1", TokenRole::Patient, now)
+            .unwrap();
         assert_eq!(expires, now + 900_000);
         let claims = tokens.verify(token.expose(), now + 1000).unwrap();
         assert_eq!(claims.sub, "u1");
         assert_eq!(claims.sid, "s1");
-        assert_eq!(claims.role, Role::Patient);
+        assert_eq!(claims.role, TokenRole::Patient);
         assert!(matches!(
             tokens.verify(token.expose(), expires),
             Err(TokenError::Expired)
@@ -173,7 +196,9 @@ mod tests {
     #[test]
     fn another_key_or_a_tampered_token_is_refused() {
         let (one, two) = (tokens(), tokens());
-        let (token, _) = one.issue("u1", "g1", "s1", Role::Clinician, 0).unwrap();
+        let (token, _) = one
+            .issue("u1", "g1", "s1", TokenRole::Clinician, 0)
+            .unwrap();
         assert!(matches!(
             two.verify(token.expose(), 0),
             Err(TokenError::Invalid)
@@ -187,7 +212,9 @@ mod tests {
     #[test]
     fn the_jwks_key_checks_tokens() {
         let tokens = tokens();
-        let (token, _) = tokens.issue("u1", "g1", "s1", Role::Patient, 0).unwrap();
+        let (token, _) = tokens
+            .issue("u1", "g1", "s1", TokenRole::Patient, 0)
+            .unwrap();
         let jwks = tokens.jwks();
         let x = jwks["keys"][0]["x"].as_str().unwrap();
         let key = DecodingKey::from_ed_components(x).unwrap();
