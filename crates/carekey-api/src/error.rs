@@ -55,6 +55,13 @@ pub enum ErrorCode {
     InvalidRecipient,
     /// The server or a service it depends on cannot answer now.
     Unavailable,
+    /// The request was not sent (or answered) in time; send it again.
+    RequestTimeout,
+    /// Changing how the account logs in or who can read its data needs a code
+    /// proven in the last few minutes (`POST /v1/me/proof`).
+    FreshProofRequired,
+    /// The account holds as much as it may (count or bytes); delete something first.
+    QuotaExceeded,
     InternalError,
     /// A code this client does not know yet.
     #[serde(other)]
@@ -91,6 +98,9 @@ impl ErrorCode {
             ErrorCode::TransferExpired => "transfer_expired",
             ErrorCode::InvalidRecipient => "invalid_recipient",
             ErrorCode::Unavailable => "unavailable",
+            ErrorCode::RequestTimeout => "request_timeout",
+            ErrorCode::FreshProofRequired => "fresh_proof_required",
+            ErrorCode::QuotaExceeded => "quota_exceeded",
             ErrorCode::InternalError => "internal_error",
             ErrorCode::Unknown => "unknown",
         }
@@ -153,6 +163,9 @@ mod tests {
             ErrorCode::TransferExpired,
             ErrorCode::InvalidRecipient,
             ErrorCode::Unavailable,
+            ErrorCode::QuotaExceeded,
+            ErrorCode::FreshProofRequired,
+            ErrorCode::RequestTimeout,
             ErrorCode::InternalError,
         ] {
             let json = serde_json::to_value(code).unwrap();

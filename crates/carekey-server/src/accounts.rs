@@ -89,6 +89,28 @@ where
     row.as_ref().map(User::from_row).transpose()
 }
 
+/// Takes the account's row lock for the rest of the transaction (PostgreSQL;
+/// SQLite's write transactions are serial already), so that checks against
+/// the account's quotas or state and the writes that follow them cannot
+/// interleave with another request's. Answers whether it is a guest.
+pub async fn lock(
+    conn: &mut AnyConnection,
+    backend: crate::db::Backend,
+    id: &str,
+) -> Result<bool, ServiceError> {
+    let sql = format!(
+        "SELECT CAST(guest AS BIGINT) AS guest FROM users WHERE id = $1{}",
+        backend.for_update()
+    );
+    let guest: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+        .bind(id.to_owned())
+        .fetch_optional(&mut *conn)
+        .await?;
+    guest
+        .map(|guest| guest != 0)
+        .ok_or(ServiceError::InvalidToken)
+}
+
 pub async fn id_by_contact(
     conn: &mut AnyConnection,
     contact: &Contact,

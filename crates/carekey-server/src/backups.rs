@@ -255,6 +255,17 @@ pub async fn offer(
         .bind(now - HOUR_MS)
         .execute(&mut *tx)
         .await?;
+    let guest = crate::accounts::lock(&mut tx, state.db.backend(), user_id).await?;
+    let waiting: i64 = sqlx::query_scalar(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM key_transfers WHERE user_id = $1 AND expires_at > $2",
+    )
+    .bind(user_id.to_owned())
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    if waiting >= state.policy.quotas.transfers_for(guest) {
+        return Err(ServiceError::QuotaExceeded);
+    }
     sqlx::query(
         "INSERT INTO key_transfers (id, user_id, envelope, expires_at, created_at) \
          VALUES ($1, $2, $3, $4, $5)",

@@ -70,6 +70,14 @@ pub enum ServiceError {
     InvalidRecipient(String),
     #[error("a service this server depends on is unavailable; try again shortly")]
     Unavailable(String),
+    #[error("the request took too long to arrive; try again")]
+    RequestTimeout,
+    #[error(
+        "this change needs a fresh code: confirm it's you with a code sent to your account's contact"
+    )]
+    FreshProofRequired,
+    #[error("this account has reached its storage limit")]
+    QuotaExceeded,
     #[error("internal error: {0}")]
     Internal(String),
     #[error("database error: {0}")]
@@ -115,6 +123,9 @@ impl ServiceError {
             ServiceError::TransferExpired => ErrorCode::TransferExpired,
             ServiceError::InvalidRecipient(_) => ErrorCode::InvalidRecipient,
             ServiceError::Unavailable(_) => ErrorCode::Unavailable,
+            ServiceError::QuotaExceeded => ErrorCode::QuotaExceeded,
+            ServiceError::FreshProofRequired => ErrorCode::FreshProofRequired,
+            ServiceError::RequestTimeout => ErrorCode::RequestTimeout,
             ServiceError::Internal(_) | ServiceError::Database(_) => ErrorCode::InternalError,
         }
     }
@@ -148,6 +159,9 @@ impl ServiceError {
                 StatusCode::TOO_MANY_REQUESTS
             }
             ServiceError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ServiceError::QuotaExceeded => StatusCode::CONFLICT,
+            ServiceError::FreshProofRequired => StatusCode::FORBIDDEN,
+            ServiceError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             ServiceError::Internal(_) | ServiceError::Database(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }

@@ -89,7 +89,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .with_state(state)
 }
 
-/// Counts and times every request by route template. The raw path is never
+/// Counts and times every request by route template, and answers any request
+/// not done within the request timeout. The raw path is never
 /// logged: later routes (magic links) carry secrets in it.
 async fn observe(State(state): Shared, request: Request, next: Next) -> Response {
     let started = Instant::now();
@@ -98,7 +99,12 @@ async fn observe(State(state): Shared, request: Request, next: Next) -> Response
         || String::from("unmatched"),
         |path| path.as_str().to_owned(),
     );
-    let response = next.run(request).await;
+    // A body sent too slowly holds its handler; past the request timeout
+    // the request is answered and its connection's slot freed.
+    let response = match tokio::time::timeout(state.request_timeout, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => ServiceError::RequestTimeout.into_response(),
+    };
     let status = response.status().as_u16();
     let elapsed = started.elapsed();
     state

@@ -9,6 +9,7 @@ mod backups;
 mod captcha;
 mod channels;
 pub mod clock;
+mod connections;
 mod db;
 mod error;
 mod guests;

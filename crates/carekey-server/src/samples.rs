@@ -124,6 +124,23 @@ pub async fn create(
     }
     let now = state.clock.now_ms();
     let mut tx = state.db.begin().await?;
+    // The owner's row lock (PostgreSQL; SQLite writes one at a time) keeps
+    // two uploads from passing the quota together.
+    crate::accounts::lock(&mut tx, state.db.backend(), &owner.id).await?;
+    let (most, most_bytes) = state.policy.quotas.samples_for(owner.guest);
+    let row = sqlx::query(
+        "SELECT CAST(COUNT(*) AS BIGINT) AS kept, CAST(COALESCE(SUM(LENGTH(ciphertext)), 0) AS BIGINT) AS bytes \
+         FROM data_samples WHERE owner_id = $1",
+    )
+    .bind(owner.id.clone())
+    .fetch_one(&mut *tx)
+    .await?;
+    let kept: i64 = row.try_get("kept")?;
+    let bytes: i64 = row.try_get("bytes")?;
+    let adding = i64::try_from(ciphertext.len()).unwrap_or(i64::MAX);
+    if kept >= most || bytes.saturating_add(adding) > most_bytes {
+        return Err(ServiceError::QuotaExceeded);
+    }
     let inserted = sqlx::query(
         "INSERT INTO data_samples (id, owner_id, ciphertext, created_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (id) DO NOTHING",

@@ -258,6 +258,7 @@ pub async fn start_with_clock(
         app_links: crate::links::AppLinks::from_settings(&settings),
         whatsapp: crate::whatsapp::WhatsappBot::from_settings(&settings),
         trusted_proxies,
+        request_timeout: Duration::from_secs(settings.http_request_timeout_seconds.max(1)),
     });
 
     let (stop, stopped) = watch::channel(false);
@@ -269,19 +270,14 @@ pub async fn start_with_clock(
         stopped.clone(),
     )));
     let app = crate::http::router(state.clone());
-    let mut http_stop = stopped;
-    tasks.push(tokio::spawn(async move {
-        let serve = axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async move {
-            let _ = http_stop.wait_for(|stop| *stop).await;
-        });
-        if let Err(error) = serve.await {
-            tracing::error!(error = %error, "http server stopped");
-        }
-    }));
+    let limits = crate::connections::ConnectionLimits {
+        total: settings.max_connections,
+        per_address: settings.max_connections_per_address,
+        header_timeout: Duration::from_secs(settings.http_header_timeout_seconds.max(1)),
+    };
+    tasks.push(tokio::spawn(crate::connections::serve(
+        listener, app, limits, stopped,
+    )));
     tracing::info!(
         address = %address,
         public_url = %public_url,

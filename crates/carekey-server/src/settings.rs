@@ -16,6 +16,10 @@ pub struct Settings {
     pub public_url: Option<String>,
     pub database_url: String,
     pub database_max_connections: u32,
+    pub max_connections: usize,
+    pub max_connections_per_address: usize,
+    pub http_header_timeout_seconds: u64,
+    pub http_request_timeout_seconds: u64,
     pub sqlite_synchronous: SqliteSynchronous,
     pub group_id: Option<String>,
     pub channel: String,
@@ -79,6 +83,11 @@ pub struct Settings {
     pub refresh_reuse_grace_seconds: u64,
     pub backup_fetches_per_hour: u32,
     pub key_transfer_ttl_seconds: u64,
+    pub quota_samples: u32,
+    pub quota_sample_megabytes: u32,
+    pub quota_guest_samples: u32,
+    pub quota_guest_sample_megabytes: u32,
+    pub quota_pending_transfers: u32,
     pub android_package: Option<String>,
     pub android_cert_fingerprints: String,
     pub apple_app_ids: String,
@@ -99,6 +108,12 @@ impl Default for Settings {
             public_url: None,
             database_url: "sqlite://carekey.db".into(),
             database_max_connections: 16,
+            // Under the usual limit of 1,024 open files, with room for the
+            // database, logs and outgoing calls.
+            max_connections: 768,
+            max_connections_per_address: 64,
+            http_header_timeout_seconds: 10,
+            http_request_timeout_seconds: 60,
             sqlite_synchronous: SqliteSynchronous::Normal,
             group_id: None,
             channel: "outbox".into(),
@@ -154,6 +169,11 @@ impl Default for Settings {
             refresh_reuse_grace_seconds: 5,
             backup_fetches_per_hour: 10,
             key_transfer_ttl_seconds: 300,
+            quota_samples: 20_000,
+            quota_sample_megabytes: 100,
+            quota_guest_samples: 200,
+            quota_guest_sample_megabytes: 2,
+            quota_pending_transfers: 5,
             android_package: None,
             android_cert_fingerprints: String::new(),
             apple_app_ids: String::new(),
@@ -230,6 +250,22 @@ pub const SETTINGS: &[(&str, &str)] = &[
     (
         "database_max_connections",
         "connection pool size (PostgreSQL; SQLite uses one writer)",
+    ),
+    (
+        "max_connections",
+        "open client connections at most; more are closed at once (keep it under the open-file limit)",
+    ),
+    (
+        "max_connections_per_address",
+        "open client connections at most from one address (IPv4) or one /64 (IPv6)",
+    ),
+    (
+        "http_header_timeout_seconds",
+        "a connection that has not sent a whole request head in this time (or sat idle between requests) is closed",
+    ),
+    (
+        "http_request_timeout_seconds",
+        "a request not answered in this time (a body sent too slowly) gets 408; above the long polls' 25 s",
     ),
     (
         "sqlite_synchronous",
@@ -399,6 +435,26 @@ pub const SETTINGS: &[(&str, &str)] = &[
     (
         "key_transfer_ttl_seconds",
         "how long a key sent to a new device waits to be taken",
+    ),
+    (
+        "quota_samples",
+        "encrypted data samples one account may keep",
+    ),
+    (
+        "quota_sample_megabytes",
+        "megabytes of data samples one account may keep",
+    ),
+    (
+        "quota_guest_samples",
+        "data samples one guest (an account before login) may keep",
+    ),
+    (
+        "quota_guest_sample_megabytes",
+        "megabytes of data samples one guest may keep",
+    ),
+    (
+        "quota_pending_transfers",
+        "key transfers one account may have waiting at once (a guest: one)",
     ),
     (
         "android_package",

@@ -31,6 +31,34 @@ pub struct Policy {
     pub refresh_grace_ms: Millis,
     pub backup_fetches_per_hour: u32,
     pub key_transfer_ttl_ms: Millis,
+    pub quotas: Quotas,
+}
+
+/// What one account may store: accounts and guests apart, since a guest
+/// costs nothing to make (100 an hour from one address) and must not be a
+/// way to fill the disk.
+#[derive(Debug, Clone, Copy)]
+pub struct Quotas {
+    pub samples: i64,
+    pub sample_bytes: i64,
+    pub guest_samples: i64,
+    pub guest_sample_bytes: i64,
+    pub pending_transfers: i64,
+}
+
+impl Quotas {
+    /// (samples, bytes) an account, or a guest, may keep.
+    pub fn samples_for(&self, guest: bool) -> (i64, i64) {
+        if guest {
+            (self.guest_samples, self.guest_sample_bytes)
+        } else {
+            (self.samples, self.sample_bytes)
+        }
+    }
+
+    pub fn transfers_for(&self, guest: bool) -> i64 {
+        if guest { 1 } else { self.pending_transfers }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -100,6 +128,13 @@ impl Policy {
             refresh_grace_ms: seconds(settings.refresh_reuse_grace_seconds),
             backup_fetches_per_hour: settings.backup_fetches_per_hour,
             key_transfer_ttl_ms: seconds(settings.key_transfer_ttl_seconds),
+            quotas: Quotas {
+                samples: i64::from(settings.quota_samples),
+                sample_bytes: i64::from(settings.quota_sample_megabytes) * 1024 * 1024,
+                guest_samples: i64::from(settings.quota_guest_samples),
+                guest_sample_bytes: i64::from(settings.quota_guest_sample_megabytes) * 1024 * 1024,
+                pending_transfers: i64::from(settings.quota_pending_transfers),
+            },
         })
     }
 
@@ -137,4 +172,7 @@ pub struct AppState {
     /// Log in with WhatsApp, when a bot number and its webhook secret are set.
     pub whatsapp: Option<crate::whatsapp::WhatsappBot>,
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// A request not answered in this time (its body sent too slowly) gets
+    /// `request_timeout`.
+    pub request_timeout: std::time::Duration,
 }

@@ -19,6 +19,10 @@ on_both_databases!(
     fifty_concurrent_biot_guesses_evaluate_at_most_five_codes,
     concurrent_guessed_links_on_the_landing_page_evaluate_at_most_five,
     made_up_http_methods_do_not_grow_the_metrics,
+    a_guest_token_says_guest_and_a_patient_token_says_patient,
+    a_refresh_replayed_inside_the_grace_window_gets_the_same_successor,
+    one_ipv6_64_is_one_requester_for_the_limits,
+    storage_has_quotas_and_guests_get_less,
 );
 
 /// A server whose send limits and identifier lockout stay out of the way, so
@@ -409,4 +413,261 @@ async fn the_server_refuses_to_start_with_an_empty_or_short_webhook_secret() {
         .unwrap();
     assert_eq!(answer.status().as_u16(), 401);
     server.shutdown().await;
+}
+
+/// The claims of an access token (its signature is the server's business).
+fn claims_of(token: &str) -> Value {
+    use base64::Engine;
+    let payload = token.split('.').nth(1).unwrap();
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .unwrap();
+    serde_json::from_slice(&bytes).unwrap()
+}
+
+async fn a_guest_token_says_guest_and_a_patient_token_says_patient(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let guest = server.post("/v1/auth/guest", &json!({})).await;
+    let guest_claims = claims_of(guest.ok()["accessToken"].as_str().unwrap());
+    assert_eq!(guest_claims["role"], "guest");
+    let clinician = server.register_clinician().await;
+    assert_eq!(claims_of(&clinician.access_token)["role"], "clinician");
+    let patient = server
+        .sign_in(json!({
+            "email": unique_email(),
+            "firstName": "Pat",
+            "lastName": "Ient",
+            "role": "patient",
+            "responsibleClinicianId": clinician.user_id,
+        }))
+        .await;
+    assert_eq!(claims_of(&patient.access_token)["role"], "patient");
+    // A refreshed guest is still a guest.
+    let refreshed = server
+        .post(
+            "/v1/auth/refresh",
+            &json!({"refreshToken": guest.body["refreshToken"]}),
+        )
+        .await;
+    assert_eq!(
+        claims_of(refreshed.ok()["accessToken"].as_str().unwrap())["role"],
+        "guest"
+    );
+    server.stop().await;
+}
+
+/// The review replayed a refresh token inside the grace window and got an
+/// independent chain that was never detected. A replay in grace now gets
+/// the same successor, so the thief and the owner share one chain and the
+/// later of them to use it after the grace is caught.
+async fn a_refresh_replayed_inside_the_grace_window_gets_the_same_successor(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let user = server.register_clinician().await;
+    let body = json!({"refreshToken": user.refresh_token});
+    let owner = server.post("/v1/auth/refresh", &body).await;
+    let thief = server.post("/v1/auth/refresh", &body).await;
+    let next = owner.ok()["refreshToken"].as_str().unwrap().to_owned();
+    assert_eq!(thief.ok()["refreshToken"], next.as_str());
+    // The owner moves on; the thief's copy of the successor, used late, is
+    // a reuse and ends the whole family, the owner's new token too.
+    let owner = server
+        .post("/v1/auth/refresh", &json!({"refreshToken": next}))
+        .await;
+    let newest = owner.ok()["refreshToken"].as_str().unwrap().to_owned();
+    server.advance(60);
+    server
+        .post("/v1/auth/refresh", &json!({"refreshToken": next}))
+        .await
+        .error(401, "token_reused");
+    server
+        .post("/v1/auth/refresh", &json!({"refreshToken": newest}))
+        .await
+        .error(401, "token_reused");
+    server.stop().await;
+}
+
+/// Addresses of one /64 share one budget; the next /64 has its own.
+async fn one_ipv6_64_is_one_requester_for_the_limits(backend: Backend) {
+    let server = TestServer::start_with(backend, |settings| {
+        settings.send_limit_per_ip = 3;
+        settings.trusted_proxies = "127.0.0.1/32".into();
+    })
+    .await;
+    let device = Device::new();
+    let start_from = |client: &'static str| {
+        let body = json!({"email": unique_email(), "deviceChallenge": device.challenge()});
+        server.send(
+            server
+                .http
+                .post(server.url("/v1/auth/start"))
+                .header("x-forwarded-for", client)
+                .json(&body),
+        )
+    };
+    for client in ["2001:db8:5:6::1", "2001:db8:5:6::2", "2001:db8:5:6:aaaa::3"] {
+        start_from(client).await.ok();
+    }
+    start_from("2001:db8:5:6:ffff:ffff:ffff:ffff")
+        .await
+        .error(429, "rate_limited");
+    start_from("2001:db8:5:7::1").await.ok();
+    server.stop().await;
+}
+
+/// Whether the server closed `stream` (read answers end of stream or an
+/// error) within `wait`.
+async fn closed_within(stream: &mut tokio::net::TcpStream, wait: std::time::Duration) -> bool {
+    use tokio::io::AsyncReadExt;
+    let mut buffer = [0u8; 1024];
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        match tokio::time::timeout_at(deadline, stream.read(&mut buffer)).await {
+            Err(_) => return false,
+            Ok(Ok(0)) | Ok(Err(_)) => return true,
+            // A 408 or 400 answer before the close is fine.
+            Ok(Ok(_)) => continue,
+        }
+    }
+}
+
+/// Half-sent requests once stayed open forever and a thousand of them
+/// stopped the server. Now a connection gets a few seconds to send its
+/// request head, one address holds a bounded number of connections, and
+/// a body sent too slowly is answered 408.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_and_numerous_clients_cannot_exhaust_the_server() {
+    use std::time::Duration;
+    use tokio::io::AsyncWriteExt;
+    let server = TestServer::start_with(Backend::Sqlite, |settings| {
+        settings.http_header_timeout_seconds = 2;
+        settings.http_request_timeout_seconds = 3;
+        settings.max_connections_per_address = 8;
+        settings.max_connections = 100;
+    })
+    .await;
+    let address = server.server.local_addr();
+    let mut slow = Vec::new();
+    for _ in 0..8 {
+        let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+        stream
+            .write_all(b"POST /v1/auth/start HTTP/1.1\r\nHost: x\r\n")
+            .await
+            .unwrap();
+        slow.push(stream);
+    }
+    // The ninth from the same address is closed at once, unread.
+    let mut ninth = tokio::net::TcpStream::connect(address).await.unwrap();
+    assert!(closed_within(&mut ninth, Duration::from_secs(1)).await);
+    // Every half-sent request is closed by the header timeout (people are
+    // slow: the wait here is well past it).
+    for stream in &mut slow {
+        assert!(closed_within(stream, Duration::from_secs(6)).await);
+    }
+    // A body that trickles in is answered 408 within the request timeout.
+    let mut trickle = tokio::net::TcpStream::connect(address).await.unwrap();
+    trickle
+        .write_all(
+            b"POST /v1/auth/start HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{",
+        )
+        .await
+        .unwrap();
+    let mut answer = Vec::new();
+    let started = std::time::Instant::now();
+    {
+        use tokio::io::AsyncReadExt;
+        let mut buffer = [0u8; 1024];
+        while let Ok(Ok(read)) =
+            tokio::time::timeout(Duration::from_secs(8), trickle.read(&mut buffer)).await
+        {
+            if read == 0 {
+                break;
+            }
+            answer.extend_from_slice(&buffer[..read]);
+            if answer.windows(4).any(|w| w == b"\r\n\r\n") {
+                break;
+            }
+        }
+    }
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(started.elapsed() < Duration::from_secs(8));
+    // The slots are free again: a person's request goes through.
+    server.get("/healthz", None).await.ok();
+    server.stop().await;
+}
+
+fn base64(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// Registers a new RSA-2048 public key for the bearer of `token`.
+async fn register_key(server: &TestServer, token: &str) -> String {
+    use rsa::pkcs8::EncodePublicKey;
+    let key = rsa::RsaPrivateKey::new(&mut rand::thread_rng(), 2048).unwrap();
+    let spki = key.to_public_key().to_public_key_der().unwrap();
+    let upload = json!({"publicKey": base64(spki.as_bytes()), "algorithm": "RSA-OAEP-SHA256"});
+    let answer = server.post_as("/v1/keys", token, &upload).await;
+    answer.ok()["keyId"].as_str().unwrap().to_owned()
+}
+
+/// A guest (a hundred an hour from one address) once stored samples and
+/// transfers without end.
+async fn storage_has_quotas_and_guests_get_less(backend: Backend) {
+    let server = TestServer::start_with(backend, |settings| {
+        settings.quota_guest_samples = 3;
+        settings.quota_samples = 5;
+    })
+    .await;
+    let guest = server.post("/v1/auth/guest", &json!({})).await;
+    let guest_id = guest.ok()["userId"].as_str().unwrap().to_owned();
+    let guest_token = guest.body["accessToken"].as_str().unwrap().to_owned();
+    let clinician = server.register_clinician().await;
+    let owners = [
+        (guest_id, guest_token, 3),
+        (clinician.user_id.clone(), clinician.access_token.clone(), 5),
+    ];
+    for (owner, token, most) in owners {
+        let key_id = register_key(&server, &token).await;
+        let sample = || {
+            json!({
+                "id": uuid::Uuid::new_v4().to_string(),
+                "ciphertext": base64(&[7u8; 1000]),
+                "keys": [{"recipientId": owner, "keyId": key_id, "wrappedKey": base64(&[9u8; 256])}],
+            })
+        };
+        for _ in 0..most {
+            server.post_as("/v1/samples", &token, &sample()).await.ok();
+        }
+        server
+            .post_as("/v1/samples", &token, &sample())
+            .await
+            .error(409, "quota_exceeded");
+        // What was kept is all still there.
+        let kept = server.get("/v1/samples", Some(&token)).await;
+        assert_eq!(kept.ok()["samples"].as_array().unwrap().len(), most);
+    }
+    // A guest has one key transfer waiting at most; an account a few.
+    let guest = server.post("/v1/auth/guest", &json!({})).await;
+    let token = guest.ok()["accessToken"].as_str().unwrap().to_owned();
+    let offer = json!({"envelope": base64(&[7u8; 1900])});
+    server
+        .post_as("/v1/me/transfers", &token, &offer)
+        .await
+        .ok();
+    server
+        .post_as("/v1/me/transfers", &token, &offer)
+        .await
+        .error(409, "quota_exceeded");
+    for _ in 0..5 {
+        server
+            .post_as("/v1/me/transfers", &clinician.access_token, &offer)
+            .await
+            .ok();
+    }
+    server
+        .post_as("/v1/me/transfers", &clinician.access_token, &offer)
+        .await
+        .error(409, "quota_exceeded");
+    server.stop().await;
 }
