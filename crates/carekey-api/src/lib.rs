@@ -338,6 +338,9 @@ pub struct PublicKeyInfo {
     pub public_key: String,
     pub algorithm: String,
     pub created_at: String,
+    /// When its owner revoked it (then it is no longer handed out).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked_at: Option<String>,
 }
 
 /// `GET /v1/keys`: the caller's public keys, oldest first.

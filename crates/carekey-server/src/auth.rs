@@ -1083,6 +1083,7 @@ impl Operations {
 pub(crate) enum CodeRequests {
     Logins,
     PhoneVerifications,
+    Proofs,
 }
 
 /// A wrong code: counts it against its request (locked at the limit) and
@@ -1108,6 +1109,7 @@ pub(crate) async fn refuse_wrong_code(
         CodeRequests::PhoneVerifications => {
             "UPDATE phone_verifications SET failed_attempts = $2, status = $3 WHERE id = $1"
         }
+        CodeRequests::Proofs => "UPDATE proofs SET failed_attempts = $2, status = $3 WHERE id = $1",
     };
     sqlx::query(sql)
         .bind(request_id.to_owned())

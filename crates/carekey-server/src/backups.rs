@@ -36,6 +36,7 @@ pub enum Action {
     TransferOffered,
     TransferTaken,
     KeyRegistered,
+    KeyRevoked,
 }
 
 impl Action {
@@ -46,6 +47,7 @@ impl Action {
             Action::TransferOffered => "transfer_offered",
             Action::TransferTaken => "transfer_taken",
             Action::KeyRegistered => "key_registered",
+            Action::KeyRevoked => "key_revoked",
         }
     }
 }

@@ -43,6 +43,9 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/me/phone", post(add_phone))
         .route("/v1/me/phone/verify", post(verify_phone))
         .route("/v1/keys", get(list_keys).post(register_key))
+        .route("/v1/keys/{id}", axum::routing::delete(revoke_key))
+        .route("/v1/me/proof", post(start_proof))
+        .route("/v1/me/proof/verify", post(verify_proof))
         .route("/v1/users/{id}/keys", get(user_keys))
         .route("/v1/me/backups", get(list_backups))
         .route("/v1/me/backups/{kind}", get(fetch_backup).put(store_backup))
@@ -385,7 +388,7 @@ async fn add_phone(
             "a guest has no login to add a number to: create an account or log in first".into(),
         ));
     }
-    crate::phone_numbers::start(&state, &claims.sub, &request.phone, ip)
+    crate::phone_numbers::start(&state, &claims, &request.phone, ip)
         .await
         .map(Json)
 }
@@ -434,9 +437,70 @@ async fn register_key(
     Body(upload): Body<PublicKeyUpload>,
 ) -> Result<Json<PublicKeyInfo>, ServiceError> {
     let claims = sessions::authenticate(&state, &token).await?;
-    crate::keys::register(&state, &claims.sub, &upload, ip)
+    crate::keys::register(&state, &claims, &upload, ip)
         .await
         .map(Json)
+}
+
+#[utoipa::path(delete, path = "/v1/keys/{id}", tag = "keys",
+    description = "Revoke one of the caller's keys: it is no longer handed out nor accepted for new data. Needs a fresh proof; the account's contacts are told.",
+    params(("id" = String, Path, description = "the key's fingerprint (keyId)")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = PublicKeyInfo),
+        (status = 401, body = ApiError, description = "invalid_token"),
+        (status = 403, body = ApiError, description = "fresh_proof_required"),
+        (status = 404, body = ApiError, description = "not_found"),
+    ))]
+async fn revoke_key(
+    State(state): Shared,
+    ClientIp(ip): ClientIp,
+    Bearer(token): Bearer,
+    Path(id): Path<String>,
+) -> Result<Json<PublicKeyInfo>, ServiceError> {
+    let claims = sessions::authenticate(&state, &token).await?;
+    crate::keys::revoke(&state, &claims, &id, ip)
+        .await
+        .map(Json)
+}
+
+#[utoipa::path(post, path = "/v1/me/proof", tag = "account",
+    description = "Send a code to the account's own contact (its email, else its login phone), to prove the session's holder is the owner before a change that needs a fresh proof.",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = StartResponse),
+        (status = 400, body = ApiError, description = "invalid_request (no contact)"),
+        (status = 401, body = ApiError, description = "invalid_token"),
+        (status = 429, body = ApiError, description = "rate_limited, too_many_attempts"),
+    ))]
+async fn start_proof(
+    State(state): Shared,
+    ClientIp(ip): ClientIp,
+    Bearer(token): Bearer,
+) -> Result<Json<StartResponse>, ServiceError> {
+    let claims = sessions::authenticate(&state, &token).await?;
+    crate::proofs::start(&state, &claims, ip).await.map(Json)
+}
+
+#[utoipa::path(post, path = "/v1/me/proof/verify", tag = "account",
+    description = "Prove the code sent by /v1/me/proof: for the next few minutes this session may change the account's keys and phone.",
+    request_body = PhoneVerifyRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "proven"),
+        (status = 400, body = ApiError, description = "invalid_code (with attemptsLeft), code_expired"),
+        (status = 401, body = ApiError, description = "invalid_token"),
+        (status = 404, body = ApiError, description = "unknown_request"),
+        (status = 429, body = ApiError, description = "too_many_attempts"),
+    ))]
+async fn verify_proof(
+    State(state): Shared,
+    Bearer(token): Bearer,
+    Body(request): Body<PhoneVerifyRequest>,
+) -> Result<StatusCode, ServiceError> {
+    let claims = sessions::authenticate(&state, &token).await?;
+    crate::proofs::verify(&state, &claims, &request.request_id, request.code.expose()).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(get, path = "/v1/keys", tag = "keys",
@@ -451,7 +515,7 @@ async fn list_keys(
     Bearer(token): Bearer,
 ) -> Result<Json<PublicKeys>, ServiceError> {
     let claims = sessions::authenticate(&state, &token).await?;
-    crate::keys::list(&state, &claims.sub).await.map(Json)
+    crate::keys::own(&state, &claims.sub).await.map(Json)
 }
 
 #[utoipa::path(get, path = "/v1/users/{id}/keys", tag = "keys",
@@ -1046,7 +1110,7 @@ impl utoipa::Modify for BearerScheme {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "CareKey Server", description = "Passwordless registration and login by one-time codes."),
-    paths(start, resend, complete, refresh, logout, me, add_phone, verify_phone, register_key, list_keys, user_keys, list_backups, store_backup, fetch_backup, audit, offer_transfer, take_transfer, create_sample, list_samples, read_sample, biot_generate, biot_login, biot_refresh, healthz, readyz, metrics, jwks, link_landing, link_approve, approval, assetlinks, apple_app_site_association, auth_channels, whatsapp_start, whatsapp_wait, whatsapp_handshake, whatsapp_webhook, guest_start, user_settings, save_user_settings, close_guest),
+    paths(start, resend, complete, refresh, logout, me, add_phone, verify_phone, start_proof, verify_proof, register_key, revoke_key, list_keys, user_keys, list_backups, store_backup, fetch_backup, audit, offer_transfer, take_transfer, create_sample, list_samples, read_sample, biot_generate, biot_login, biot_refresh, healthz, readyz, metrics, jwks, link_landing, link_approve, approval, assetlinks, apple_app_site_association, auth_channels, whatsapp_start, whatsapp_wait, whatsapp_handshake, whatsapp_webhook, guest_start, user_settings, save_user_settings, close_guest),
     components(schemas(ApiError, carekey_api::ErrorCode, carekey_api::Role)),
     modifiers(&BearerScheme),
 )]

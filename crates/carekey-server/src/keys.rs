@@ -4,6 +4,7 @@
 use crate::clock::rfc3339;
 use crate::error::ServiceError;
 use crate::state::AppState;
+use crate::tokens::Claims;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use carekey_api::{PublicKeyInfo, PublicKeyUpload, PublicKeys, RSA_OAEP_SHA256};
@@ -45,20 +46,58 @@ fn parse(upload: &PublicKeyUpload) -> Result<Vec<u8>, ServiceError> {
     Ok(spki)
 }
 
-/// Registers a public key of `user_id`; registering it again changes nothing.
+/// The first characters of a fingerprint, as notices and the app show it.
+fn short(key_id: &str) -> &str {
+    key_id.get(..16).unwrap_or(key_id)
+}
+
+/// Registers a public key of the caller; registering an active key again
+/// changes nothing. Adding a key changes who can read the account's data,
+/// so it needs a fresh proof (a guest's first key excepted: a guest has no
+/// contact to prove, and no data of anyone else) and tells the account's
+/// contacts. A revoked key stays revoked.
 pub async fn register(
     state: &AppState,
-    user_id: &str,
+    claims: &Claims,
     upload: &PublicKeyUpload,
     ip: std::net::IpAddr,
 ) -> Result<PublicKeyInfo, ServiceError> {
     let spki = parse(upload)?;
     let id = key_id(&spki);
+    let user_id = claims.sub.as_str();
     let now = state.clock.now_ms();
     let mut tx = state.db.begin().await?;
-    let added = sqlx::query(
+    let guest = crate::accounts::lock(&mut tx, state.db.backend(), user_id).await?;
+    let existing: Option<Option<i64>> =
+        sqlx::query_scalar("SELECT revoked_at FROM public_keys WHERE user_id = $1 AND key_id = $2")
+            .bind(user_id.to_owned())
+            .bind(id.clone())
+            .fetch_optional(&mut *tx)
+            .await?;
+    match existing {
+        Some(Some(_)) => {
+            return Err(ServiceError::InvalidRequest(
+                "this key was revoked and cannot be registered again; make a new keypair".into(),
+            ));
+        }
+        Some(None) => {
+            tx.commit().await?;
+            return find(state, user_id, &id).await;
+        }
+        None => {}
+    }
+    let active: i64 = sqlx::query_scalar(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM public_keys WHERE user_id = $1 AND revoked_at IS NULL",
+    )
+    .bind(user_id.to_owned())
+    .fetch_one(&mut *tx)
+    .await?;
+    if !(guest && active == 0) {
+        crate::proofs::require_fresh(state, &mut tx, claims).await?;
+    }
+    sqlx::query(
         "INSERT INTO public_keys (user_id, key_id, spki, algorithm, created_at) \
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (user_id, key_id) DO NOTHING",
+         VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(user_id.to_owned())
     .bind(id.clone())
@@ -67,33 +106,123 @@ pub async fn register(
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    if added.rows_affected() > 0 {
+    crate::backups::record(
+        &mut tx,
+        user_id,
+        crate::backups::Action::KeyRegistered,
+        Some(&id),
+        ip,
+        now,
+    )
+    .await?;
+    let user = crate::accounts::by_id(&mut *tx, user_id)
+        .await?
+        .ok_or(ServiceError::InvalidToken)?;
+    let notices = crate::proofs::notify(
+        state,
+        &mut tx,
+        &user,
+        &format!(
+            "A new encryption key (fingerprint {}) was added to your account. Data shared with you from now on can be read with it.",
+            short(&id)
+        ),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    crate::proofs::notices_queued(state, &notices);
+    find(state, user_id, &id).await
+}
+
+async fn find(
+    state: &AppState,
+    user_id: &str,
+    key_id: &str,
+) -> Result<PublicKeyInfo, ServiceError> {
+    own(state, user_id)
+        .await?
+        .keys
+        .into_iter()
+        .find(|key| key.key_id == key_id)
+        .ok_or(ServiceError::NotFound)
+}
+
+/// `DELETE /v1/keys/{id}`: the owner revokes one of their keys. It is no
+/// longer handed out nor accepted for new data; data already wrapped for it
+/// stays as it is. Needs a fresh proof, and tells the account's contacts.
+pub async fn revoke(
+    state: &AppState,
+    claims: &Claims,
+    key_id: &str,
+    ip: std::net::IpAddr,
+) -> Result<PublicKeyInfo, ServiceError> {
+    let user_id = claims.sub.as_str();
+    let now = state.clock.now_ms();
+    let mut tx = state.db.begin().await?;
+    crate::accounts::lock(&mut tx, state.db.backend(), user_id).await?;
+    crate::proofs::require_fresh(state, &mut tx, claims).await?;
+    let revoked = sqlx::query(
+        "UPDATE public_keys SET revoked_at = $3 WHERE user_id = $1 AND key_id = $2 AND revoked_at IS NULL",
+    )
+    .bind(user_id.to_owned())
+    .bind(key_id.to_owned())
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    if revoked.rows_affected() == 1 {
         crate::backups::record(
             &mut tx,
             user_id,
-            crate::backups::Action::KeyRegistered,
-            Some(&id),
+            crate::backups::Action::KeyRevoked,
+            Some(key_id),
             ip,
             now,
         )
         .await?;
+        let user = crate::accounts::by_id(&mut *tx, user_id)
+            .await?
+            .ok_or(ServiceError::InvalidToken)?;
+        let notices = crate::proofs::notify(
+            state,
+            &mut tx,
+            &user,
+            &format!(
+                "The encryption key with fingerprint {} was revoked on your account.",
+                short(key_id)
+            ),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        crate::proofs::notices_queued(state, &notices);
+    } else {
+        tx.commit().await?;
     }
-    tx.commit().await?;
-    list(state, user_id)
-        .await?
-        .keys
-        .into_iter()
-        .find(|key| key.key_id == id)
-        .ok_or(ServiceError::NotFound)
+    find(state, user_id, key_id).await
 }
 
-/// The public keys of `user_id`, oldest first.
+/// The caller's own keys, revoked ones included (marked), oldest first.
+pub async fn own(state: &AppState, user_id: &str) -> Result<PublicKeys, ServiceError> {
+    keys(state, user_id, true).await
+}
+
+/// The active public keys of `user_id`, oldest first: what others may wrap
+/// data for.
 pub async fn list(state: &AppState, user_id: &str) -> Result<PublicKeys, ServiceError> {
+    keys(state, user_id, false).await
+}
+
+async fn keys(
+    state: &AppState,
+    user_id: &str,
+    with_revoked: bool,
+) -> Result<PublicKeys, ServiceError> {
     let rows = sqlx::query(
-        "SELECT key_id, spki, algorithm, created_at FROM public_keys \
-         WHERE user_id = $1 ORDER BY created_at, key_id",
+        "SELECT key_id, spki, algorithm, created_at, revoked_at FROM public_keys \
+         WHERE user_id = $1 AND ($2 = 1 OR revoked_at IS NULL) ORDER BY created_at, key_id",
     )
     .bind(user_id.to_owned())
+    .bind(i64::from(with_revoked))
     .fetch_all(state.db.reader())
     .await?;
     let keys = rows
@@ -105,6 +234,7 @@ pub async fn list(state: &AppState, user_id: &str) -> Result<PublicKeys, Service
                 public_key: STANDARD.encode(spki),
                 algorithm: row.try_get("algorithm")?,
                 created_at: rfc3339(row.try_get("created_at")?),
+                revoked_at: row.try_get::<Option<i64>, _>("revoked_at")?.map(rfc3339),
             })
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()?;

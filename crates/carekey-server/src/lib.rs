@@ -23,6 +23,7 @@ mod logging;
 mod messages;
 mod metrics;
 mod phone_numbers;
+mod proofs;
 mod queue;
 mod samples;
 mod secrets;

@@ -13,6 +13,8 @@ const CODE_WHATSAPP: &str = include_str!("../../../assets/templates/code.whatsap
 const CODE_WHATSAPP_CHAT: &str = include_str!("../../../assets/templates/code.whatsapp-chat.txt");
 const NO_ACCOUNT_WHATSAPP_CHAT: &str =
     include_str!("../../../assets/templates/no-account.whatsapp-chat.txt");
+const NOTICE_EMAIL: &str = include_str!("../../../assets/templates/notice.email.txt");
+const NOTICE_SMS: &str = include_str!("../../../assets/templates/notice.sms.txt");
 const HELP_WHATSAPP_CHAT: &str = include_str!("../../../assets/templates/help.whatsapp-chat.txt");
 
 /// How a message travels. An address's kind has its own channel; a phone
@@ -160,6 +162,37 @@ pub fn compose(template: Template, channel: Channel, to: &str, fill: &Fill<'_>) 
         body,
         template_code,
     })
+}
+
+/// A security notice (a key added or revoked, a login phone changed, a
+/// number someone tried to take) for one contact. It carries no code and no
+/// link: it only tells. WhatsApp notices go as SMS text, since a business
+/// may not write first on WhatsApp without an approved template.
+pub fn notice(channel: Channel, to: &str, notice: &str) -> Message {
+    let (subject, body) = match channel {
+        Channel::Email => {
+            let filled = NOTICE_EMAIL.replace("{notice}", notice);
+            match filled.split_once('\n') {
+                Some((subject, body)) => (Some(subject.trim().to_owned()), body.to_owned()),
+                None => (None, filled),
+            }
+        }
+        Channel::Sms | Channel::Whatsapp => (
+            None,
+            NOTICE_SMS.replace("{notice}", notice).trim_end().to_owned(),
+        ),
+    };
+    Message {
+        kind: if channel == Channel::Whatsapp {
+            Channel::Sms
+        } else {
+            channel
+        },
+        to: to.to_owned(),
+        subject,
+        body,
+        template_code: None,
+    }
 }
 
 #[cfg(test)]

@@ -5,6 +5,12 @@
 //! email got the code) and is never used to log in; this is how it becomes
 //! usable. The same limits as login codes apply: send limits per number, IP
 //! and number range, 5 tries per request, lockout after repeated failures.
+//!
+//! Making a number the account's login changes how it logs in: it needs a
+//! fresh proof ([`crate::proofs`]) and tells the account's contacts. A
+//! number that is already another account's login is answered exactly as a
+//! free one (so the endpoint cannot tell who is registered); it gets no code,
+//! only word that someone tried to add it to another account.
 
 use crate::auth::{CodeRequests, message_queued, prepare_message, refuse_wrong_code, send_limits};
 use crate::clock::rfc3339;
@@ -15,6 +21,7 @@ use crate::messages::Template;
 use crate::queue;
 use crate::secrets::generate_code;
 use crate::state::AppState;
+use crate::tokens::Claims;
 use carekey_api::{Profile, StartResponse};
 use sqlx::Row;
 use std::net::IpAddr;
@@ -27,10 +34,11 @@ fn taken_by_other(owner: Option<String>, user_id: &str) -> bool {
 /// `POST /v1/me/phone`: sends a code to `phone` for the logged-in user.
 pub async fn start(
     state: &AppState,
-    user_id: &str,
+    claims: &Claims,
     phone: &str,
     client_ip: IpAddr,
 ) -> Result<StartResponse, ServiceError> {
+    let user_id = claims.sub.as_str();
     let contact = Contact::phone(phone)?;
     if state
         .channels
@@ -41,15 +49,14 @@ pub async fn start(
     }
     let now = state.clock.now_ms();
     let mut tx = state.db.begin().await?;
+    crate::proofs::require_fresh(state, &mut tx, claims).await?;
     let owner: Option<String> = sqlx::query("SELECT id FROM users WHERE phone = $1")
-        .bind(contact.address())
+        .bind(contact.address().to_owned())
         .fetch_optional(&mut *tx)
         .await?
         .map(|row| row.try_get("id"))
         .transpose()?;
-    if taken_by_other(owner, user_id) {
-        return Err(ServiceError::ContactTaken);
-    }
+    let taken = taken_by_other(owner, user_id);
     if let Some(wait) = limits::lockout(&mut tx, &contact.key(), now).await? {
         return Err(ServiceError::TooManyAttempts {
             retry_after: Some(wait),
@@ -66,6 +73,8 @@ pub async fn start(
     let code = generate_code(state.policy.code_length);
     let ttl = state.policy.code_ttl_ms(contact.kind());
     let code_expires_at = now.saturating_add(ttl);
+    // A taken number's request has no code: nothing proves it.
+    let code_hash = (!taken).then(|| state.codes.hash(&request_id, code.expose()));
     sqlx::query(
         "INSERT INTO phone_verifications (id, user_id, phone, code_hash, code_expires_at, status, created_at) \
          VALUES ($1, $2, $3, $4, $5, 'pending', $6)",
@@ -73,11 +82,32 @@ pub async fn start(
     .bind(request_id.clone())
     .bind(user_id.to_owned())
     .bind(contact.address().to_owned())
-    .bind(state.codes.hash(&request_id, code.expose()))
+    .bind(code_hash)
     .bind(code_expires_at)
     .bind(now)
     .execute(&mut *tx)
     .await?;
+    let answer = StartResponse {
+        request_id: request_id.clone(),
+        login: contact.masked(),
+        expires_at: rfc3339(code_expires_at),
+        resend_after: rfc3339(now.saturating_add(state.policy.resend_cooldown_ms)),
+        code_length: state.policy.code_length,
+    };
+    if taken {
+        let notices = crate::proofs::notify_contacts(
+            state,
+            &mut tx,
+            std::slice::from_ref(&contact),
+            "Someone tried to add this number to another CareKey account. It was not added, and your account is unchanged.",
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        crate::proofs::notices_queued(state, &notices);
+        tracing::info!(request = %request_id, user = %user_id, to = %contact.masked(), "phone verification asked for a number in use");
+        return Ok(answer);
+    }
     let job_id = crate::db::new_id(now);
     let job = prepare_message(
         state,
@@ -92,13 +122,7 @@ pub async fn start(
     tx.commit().await?;
     message_queued(state, &job);
     tracing::info!(request = %request_id, user = %user_id, to = %contact.masked(), "phone verification started");
-    Ok(StartResponse {
-        request_id,
-        login: contact.masked(),
-        expires_at: rfc3339(code_expires_at),
-        resend_after: rfc3339(now.saturating_add(state.policy.resend_cooldown_ms)),
-        code_length: state.policy.code_length,
-    })
+    Ok(answer)
 }
 
 /// `POST /v1/me/phone/verify`: a right code makes the number the user's
@@ -164,6 +188,11 @@ pub async fn verify(
     .execute(&mut *tx)
     .await?;
     limits::record_success(&mut tx, &contact.key()).await?;
+    let previous: Option<String> = sqlx::query_scalar("SELECT phone FROM users WHERE id = $1")
+        .bind(user_id.to_owned())
+        .fetch_optional(&mut *tx)
+        .await?
+        .flatten();
     // The UNIQUE constraint on users.phone settles a race with another
     // account proving the same number meanwhile.
     let updated = sqlx::query(
@@ -184,7 +213,28 @@ pub async fn verify(
     let user = crate::accounts::by_id(&mut *tx, user_id)
         .await?
         .ok_or(ServiceError::InvalidToken)?;
+    // The contacts from before the change hear of it, and the new number too.
+    let mut told = Vec::new();
+    if let Some(email) = &user.email {
+        told.push(Contact::Email(email.clone()));
+    }
+    if let Some(old) = previous.filter(|old| old != contact.address()) {
+        told.push(Contact::Phone(old));
+    }
+    told.push(contact.clone());
+    let notices = crate::proofs::notify_contacts(
+        state,
+        &mut tx,
+        &told,
+        &format!(
+            "The phone number {} is now the login phone of your account.",
+            contact.masked()
+        ),
+        now,
+    )
+    .await?;
     tx.commit().await?;
+    crate::proofs::notices_queued(state, &notices);
     tracing::info!(request = %request_id, user = %user_id, to = %contact.masked(), "phone verified");
     Ok(user.profile())
 }

@@ -342,7 +342,7 @@ async fn clean_up(state: &AppState) {
     // (UUIDv7) sort by start time, so no index on expiry is needed.
     let ended = crate::db::first_id_at(now - DAY - state.policy.request_ttl_ms);
     let window = state.policy.send_window_ms;
-    let statements: [(&str, Arg); 9] = [
+    let statements: [(&str, Arg); 10] = [
         (
             "DELETE FROM auth_requests WHERE id < $1",
             ended.clone().into(),
@@ -362,6 +362,10 @@ async fn clean_up(state: &AppState) {
         ),
         (
             "DELETE FROM phone_verifications WHERE id < $1",
+            crate::db::first_id_at(now - DAY).into(),
+        ),
+        (
+            "DELETE FROM proofs WHERE id < $1",
             crate::db::first_id_at(now - DAY).into(),
         ),
         (

@@ -81,6 +81,7 @@ pub struct Settings {
     pub access_token_ttl_seconds: u64,
     pub refresh_token_ttl_seconds: u64,
     pub refresh_reuse_grace_seconds: u64,
+    pub fresh_proof_seconds: u64,
     pub backup_fetches_per_hour: u32,
     pub key_transfer_ttl_seconds: u64,
     pub quota_samples: u32,
@@ -167,6 +168,7 @@ impl Default for Settings {
             access_token_ttl_seconds: 900,
             refresh_token_ttl_seconds: 30 * 24 * 3600,
             refresh_reuse_grace_seconds: 5,
+            fresh_proof_seconds: 600,
             backup_fetches_per_hour: 10,
             key_transfer_ttl_seconds: 300,
             quota_samples: 20_000,
@@ -476,6 +478,10 @@ pub const SETTINGS: &[(&str, &str)] = &[
     (
         "refresh_reuse_grace_seconds",
         "a refresh token reused within this time counts as a concurrent refresh, not a theft",
+    ),
+    (
+        "fresh_proof_seconds",
+        "how long a login (or a code proven from the app) lets a session change the account's keys or phone",
     ),
     ("queue_batch_size", "messages one worker takes at a time"),
     (

@@ -29,6 +29,7 @@ pub struct Policy {
     pub phone_prefix_digits: u8,
     pub refresh_ttl_ms: Millis,
     pub refresh_grace_ms: Millis,
+    pub fresh_proof_ms: Millis,
     pub backup_fetches_per_hour: u32,
     pub key_transfer_ttl_ms: Millis,
     pub quotas: Quotas,
@@ -126,6 +127,7 @@ impl Policy {
             phone_prefix_digits: settings.phone_prefix_digits,
             refresh_ttl_ms: seconds(settings.refresh_token_ttl_seconds),
             refresh_grace_ms: seconds(settings.refresh_reuse_grace_seconds),
+            fresh_proof_ms: seconds(settings.fresh_proof_seconds),
             backup_fetches_per_hour: settings.backup_fetches_per_hour,
             key_transfer_ttl_ms: seconds(settings.key_transfer_ttl_seconds),
             quotas: Quotas {

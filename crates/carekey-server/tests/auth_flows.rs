@@ -1023,10 +1023,33 @@ async fn a_proven_phone_number_becomes_a_login(backend: Backend) {
     // The number now logs in to the same account.
     let by_sms = server.sign_in(json!({"phone": phone})).await;
     assert_eq!(by_sms.user_id, user.user_id);
-    // And nobody else can claim it.
-    post("/v1/me/phone", json!({"phone": phone}), &other.access_token)
-        .await
-        .error(409, "contact_taken");
+    // Nobody else can claim it, and the answer does not say it is taken:
+    // the same shape as for a free number, no code to the number (its owner
+    // is told someone tried), and no code proves it.
+    let messages_before = server.wait_for_messages(&phone, 2).await.len();
+    let tried = post("/v1/me/phone", json!({"phone": phone}), &other.access_token).await;
+    let tried = tried.ok().clone();
+    assert_eq!(
+        tried.as_object().unwrap().keys().collect::<Vec<_>>(),
+        started.as_object().unwrap().keys().collect::<Vec<_>>()
+    );
+    let told = server.wait_for_messages(&phone, messages_before + 1).await;
+    let notice = told.last().unwrap()["body"].as_str().unwrap().to_owned();
+    assert!(
+        notice.contains("Someone tried to add this number"),
+        "{notice}"
+    );
+    assert!(
+        !notice.chars().any(|c| c.is_ascii_digit()),
+        "a code went out: {notice}"
+    );
+    post(
+        "/v1/me/phone/verify",
+        json!({"requestId": tried["requestId"], "code": code}),
+        &other.access_token,
+    )
+    .await
+    .error(400, "invalid_code");
 
     // A code that has expired is refused.
     let second = unique_phone();

@@ -23,6 +23,7 @@ on_both_databases!(
     a_refresh_replayed_inside_the_grace_window_gets_the_same_successor,
     one_ipv6_64_is_one_requester_for_the_limits,
     storage_has_quotas_and_guests_get_less,
+    a_stolen_access_token_cannot_add_keys_or_phones_without_a_fresh_proof,
 );
 
 /// A server whose send limits and identifier lockout stay out of the way, so
@@ -669,5 +670,126 @@ async fn storage_has_quotas_and_guests_get_less(backend: Backend) {
         .post_as("/v1/me/transfers", &clinician.access_token, &offer)
         .await
         .error(409, "quota_exceeded");
+    server.stop().await;
+}
+
+async fn delete_as(server: &TestServer, path: &str, token: &str) -> common::Answer {
+    server
+        .send(server.http.delete(server.url(path)).bearer_auth(token))
+        .await
+}
+
+/// The review registered its own key on a clinician's account, and its own
+/// number as the login phone, with a fifteen-minute access token alone.
+async fn a_stolen_access_token_cannot_add_keys_or_phones_without_a_fresh_proof(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let email = unique_email();
+    let doctor = server
+        .sign_in(json!({"email": email, "firstName": "Gregory", "lastName": "House", "role": "clinician"}))
+        .await;
+    // Right after login the session is fresh: the app makes its key.
+    let first_key = register_key(&server, &doctor.access_token).await;
+    let patient = server
+        .sign_in(json!({
+            "email": unique_email(),
+            "firstName": "Pat",
+            "lastName": "Ient",
+            "role": "patient",
+            "responsibleClinicianId": doctor.user_id,
+        }))
+        .await;
+    let patient_key = register_key(&server, &patient.access_token).await;
+    // Eleven minutes later the access token still works (fifteen minutes),
+    // but it is all the attacker holds.
+    server.advance(11 * 60);
+    let stolen = doctor.access_token.as_str();
+    server.get("/v1/me", Some(stolen)).await.ok();
+    use rsa::pkcs8::EncodePublicKey;
+    let attacker_key = rsa::RsaPrivateKey::new(&mut rand::thread_rng(), 2048).unwrap();
+    let spki = attacker_key.to_public_key().to_public_key_der().unwrap();
+    let upload = json!({"publicKey": base64(spki.as_bytes()), "algorithm": "RSA-OAEP-SHA256"});
+    server
+        .post_as("/v1/keys", stolen, &upload)
+        .await
+        .error(403, "fresh_proof_required");
+    server
+        .post_as("/v1/me/phone", stolen, &json!({"phone": unique_phone()}))
+        .await
+        .error(403, "fresh_proof_required");
+    delete_as(&server, &format!("/v1/keys/{first_key}"), stolen)
+        .await
+        .error(403, "fresh_proof_required");
+    // Patients' apps are still handed the doctor's one real key only.
+    let handed = server
+        .get(
+            &format!("/v1/users/{}/keys", doctor.user_id),
+            Some(&patient.access_token),
+        )
+        .await;
+    assert_eq!(handed.ok()["keys"].as_array().unwrap().len(), 1);
+
+    // The owner proves it is them with a code to their own email (a wrong
+    // code counts), and may then add a key; their contacts hear of it.
+    let before = server.wait_for_messages(&email, 1).await.len();
+    let proof = server.post_as("/v1/me/proof", stolen, &json!({})).await;
+    let proof_id = proof.ok()["requestId"].as_str().unwrap().to_owned();
+    let code = server.code_in_message(&email, before + 1).await;
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let refused = server
+        .post_as(
+            "/v1/me/proof/verify",
+            stolen,
+            &json!({"requestId": proof_id, "code": wrong}),
+        )
+        .await;
+    assert_eq!(refused.error(400, "invalid_code")["attemptsLeft"], 4);
+    let proven = server
+        .post_as(
+            "/v1/me/proof/verify",
+            stolen,
+            &json!({"requestId": proof_id, "code": code}),
+        )
+        .await;
+    assert_eq!(proven.status, 204);
+    let second_key = register_key(&server, stolen).await;
+    let notices = server.wait_for_messages(&email, before + 2).await;
+    let notice = notices.last().unwrap()["body"].as_str().unwrap();
+    assert!(notice.contains("new encryption key"), "{notice}");
+    assert!(notice.contains(&second_key[..16]));
+    // The owner revokes the first key: it is no longer handed out, and new
+    // data cannot be wrapped for it.
+    let revoked = delete_as(&server, &format!("/v1/keys/{first_key}"), stolen).await;
+    assert!(revoked.ok()["revokedAt"].is_string());
+    let handed = server
+        .get(
+            &format!("/v1/users/{}/keys", doctor.user_id),
+            Some(&patient.access_token),
+        )
+        .await;
+    let handed = handed.ok()["keys"].as_array().unwrap().clone();
+    assert_eq!(handed.len(), 1);
+    assert_eq!(handed[0]["keyId"], second_key.as_str());
+    let own = server.get("/v1/keys", Some(stolen)).await;
+    assert_eq!(own.ok()["keys"].as_array().unwrap().len(), 2);
+    let sample = json!({
+        "id": uuid::Uuid::new_v4().to_string(),
+        "ciphertext": base64(b"opaque"),
+        "keys": [
+            {"recipientId": patient.user_id, "keyId": patient_key, "wrappedKey": base64(&[9u8; 256])},
+            {"recipientId": doctor.user_id, "keyId": first_key, "wrappedKey": base64(&[9u8; 256])},
+        ],
+    });
+    server
+        .post_as("/v1/samples", &patient.access_token, &sample)
+        .await
+        .error(400, "invalid_recipient");
+    // A revoked key cannot come back.
+    let mut again = upload.clone();
+    let own = server.get("/v1/keys", Some(stolen)).await;
+    again["publicKey"] = own.body["keys"][0]["publicKey"].clone();
+    server
+        .post_as("/v1/keys", stolen, &again)
+        .await
+        .error(400, "invalid_request");
     server.stop().await;
 }

@@ -11,3 +11,26 @@ ALTER TABLE auth_requests ADD COLUMN last_try TEXT;
 -- queue key: a concurrent refresh inside the grace window gets this same
 -- successor, never a chain of its own.
 ALTER TABLE refresh_tokens ADD COLUMN successor_sealed BYTEA;
+
+-- When a session last proved, with a code sent to the account's own
+-- contact, that its holder is the account's owner (a login proves it at the
+-- session's creation). Changing how the account logs in or who can read its
+-- data needs a recent proof: a stolen access token alone cannot.
+ALTER TABLE sessions ADD COLUMN proven_at BIGINT;
+
+-- A key its owner revoked: no longer handed out nor used for new data.
+ALTER TABLE public_keys ADD COLUMN revoked_at BIGINT;
+
+-- A fresh proof in progress: a code sent to the account's login contact.
+CREATE TABLE proofs (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users (id),
+    session_id TEXT NOT NULL REFERENCES sessions (id),
+    contact_kind TEXT NOT NULL,
+    contact TEXT NOT NULL,
+    code_hash BYTEA,
+    code_expires_at BIGINT NOT NULL,
+    failed_attempts BIGINT NOT NULL DEFAULT 0,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'completed', 'locked')),
+    created_at BIGINT NOT NULL
+);
