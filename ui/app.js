@@ -268,6 +268,7 @@ async function startWhatsapp() {
     $("whatsapp-link").textContent = message.waLink;
     $("whatsapp-expiry").textContent = `The message works until ${timeOf(message.expiresAt)}.`;
     $("whatsapp-status").textContent = "Waiting for your message…";
+    $("whatsapp-sender").hidden = true;
     $("whatsapp-error").textContent = "";
     show("whatsapp");
     awaitWhatsapp();
@@ -286,10 +287,36 @@ async function awaitWhatsapp() {
     return;
   }
   if ($("screen-whatsapp").hidden) return;
-  announce("Message received. CareKey replied on WhatsApp with your link and code.");
-  showCode(true);
-  $("code-sent-to").textContent =
-    `We replied on WhatsApp (${state.sent.login}). Tap the link there, or type the ${state.sent.codeLength}-digit code here. It works until ${timeOf(state.sent.expiresAt)}.`;
+  // Anyone can send this device's message from their own WhatsApp: the
+  // person confirms the number is theirs before anything can log in.
+  $("whatsapp-status").textContent = "";
+  $("whatsapp-sender-text").textContent =
+    `Your message arrived from the WhatsApp number ${state.sent.login}. Is that your number?`;
+  $("whatsapp-sender").hidden = false;
+  announce(`Message received from ${state.sent.login}. Confirm it is your number.`);
+  $("whatsapp-sender-yes").focus();
+}
+
+async function confirmWhatsappSender() {
+  await busy($("whatsapp-sender-yes"), async () => {
+    try {
+      await ipc.confirmWhatsapp();
+    } catch (failure) {
+      $("whatsapp-error").textContent = messageOf(failure);
+      return;
+    }
+    $("whatsapp-sender").hidden = true;
+    showCode(true);
+    $("code-sent-to").textContent =
+      `We replied on WhatsApp (${state.sent.login}). Tap the link there, or type the ${state.sent.codeLength}-digit code here. It works until ${timeOf(state.sent.expiresAt)}.`;
+  });
+}
+
+async function denyWhatsappSender() {
+  $("whatsapp-sender").hidden = true;
+  await leaveWhatsapp();
+  $("contact-error").textContent =
+    "The message came from a number that is not yours, so nothing was logged in. Start again, and send the message from your own WhatsApp.";
 }
 
 async function leaveWhatsapp() {
@@ -331,6 +358,8 @@ function showCode(first) {
   const sent = state.sent;
   $("code-sent-to").textContent =
     `We sent a ${sent.codeLength}-digit code to ${sent.login}. It works until ${timeOf(sent.expiresAt)}.`;
+  $("code-match").hidden = sent.matchNumber == null;
+  $("code-match-number").textContent = sent.matchNumber ?? "";
   $("code").value = "";
   $("code").setAttribute("aria-label", `${sent.codeLength}-digit code`);
   $("code-error").textContent = "";
@@ -1031,6 +1060,7 @@ let phoneStep = "number";
 function openPhoneForm() {
   phoneStep = "number";
   $("phone-step-number").hidden = false;
+  $("phone-step-proof").hidden = true;
   $("phone-step-code").hidden = true;
   $("phone-submit").textContent = "Send code";
   $("phone-form-error").textContent = "";
@@ -1049,8 +1079,30 @@ async function submitPhone(event) {
   error.textContent = "";
   await busy($("phone-submit"), async () => {
     try {
+      if (phoneStep === "proof") {
+        await ipc.verifyProof($("phone-proof-code").value);
+        phoneStep = "number";
+        $("phone-step-proof").hidden = true;
+      }
       if (phoneStep === "number") {
-        const sent = await ipc.addPhone($("phone-new").value, $("phone-country").value || null);
+        let sent;
+        try {
+          sent = await ipc.addPhone($("phone-new").value, $("phone-country").value || null);
+        } catch (failure) {
+          if (failure.code !== "fresh_proof_required") throw failure;
+          // The login is no longer recent: the account's own contact
+          // confirms it is its owner before the number changes.
+          const proof = await ipc.startProof();
+          phoneStep = "proof";
+          $("phone-step-number").hidden = true;
+          $("phone-step-proof").hidden = false;
+          $("phone-proof-sent-to").textContent =
+            `To keep your account safe, confirm it's you first: we sent a ${proof.codeLength}-digit code to ${proof.login}.`;
+          $("phone-submit").textContent = "Confirm";
+          $("phone-proof-code").value = "";
+          $("phone-proof-code").focus();
+          return;
+        }
         phoneStep = "code";
         $("phone-step-number").hidden = true;
         $("phone-step-code").hidden = false;
@@ -1066,8 +1118,9 @@ async function submitPhone(event) {
     } catch (failure) {
       if (failure.code === "invalid_code") {
         error.textContent = `That code is not right. ${failure.attemptsLeft} ${failure.attemptsLeft === 1 ? "try" : "tries"} left.`;
-        $("phone-code").value = "";
-        $("phone-code").focus();
+        const input = phoneStep === "proof" ? $("phone-proof-code") : $("phone-code");
+        input.value = "";
+        input.focus();
       } else if (ENDED.has(failure.code)) {
         error.textContent = `${messageOf(failure)} Send a new code.`;
         openPhoneForm();
@@ -1216,6 +1269,8 @@ function wire() {
   $("contact-form").addEventListener("submit", submitContact);
   $("contact-whatsapp").addEventListener("click", startWhatsapp);
   $("whatsapp-back").addEventListener("click", leaveWhatsapp);
+  $("whatsapp-sender-yes").addEventListener("click", confirmWhatsappSender);
+  $("whatsapp-sender-no").addEventListener("click", denyWhatsappSender);
   // A guest going back returns to their notes, not to a new guest.
   document.querySelector("#contact-form .back").addEventListener("click", () => {
     if (homeProfile?.guest) showHome(homeProfile);

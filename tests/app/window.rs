@@ -927,9 +927,18 @@ async fn journey() {
         .unwrap();
     let page = phone.client.source().await.unwrap();
     assert!(
-        page.contains("asked for by <strong>CareKey on Linux</strong>"),
+        page.contains("calls itself <q>CareKey on Linux</q>"),
         "{page}"
     );
+    // Number matching: he types on the phone the number this computer shows.
+    let number = app.text("code-match-number").await;
+    assert_eq!(number.len(), 2, "the code screen shows a two-digit number");
+    let field = phone
+        .client
+        .find(Locator::Css("input[name=number]"))
+        .await
+        .unwrap();
+    field.send_keys(&number).await.unwrap();
     let shot = phone.client.screenshot().await.unwrap();
     std::fs::write(screenshots().join("phone-landing-page.png"), shot).unwrap();
     let button = phone
@@ -1000,6 +1009,11 @@ async fn journey() {
         post_whatsapp_message(&standalone.url(), cameron, &text, WHATSAPP_APP_SECRET).await,
         200
     );
+    // The app names the number the message came from and waits for her
+    // to confirm it is hers before anything can log in.
+    app.wait_text("whatsapp-sender-text", "8877").await;
+    app.shot("whatsapp-confirm-sender").await;
+    app.click("whatsapp-sender-yes").await;
     app.screen("code").await;
     app.wait_text("code-sent-to", "We replied on WhatsApp")
         .await;

@@ -9,6 +9,11 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "camelCase")]
 pub struct BiotOtpGenerateRequest {
     pub phone: String,
+    /// Not in BioT's API: a captcha token, required when this server checks
+    /// captchas (unless `captcha_exempt_biot` is set).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub captcha_token: Option<crate::SecretString>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

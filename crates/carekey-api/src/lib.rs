@@ -103,6 +103,11 @@ pub struct StartResponse {
     /// The earliest time a resend is accepted.
     pub resend_after: String,
     pub code_length: u8,
+    /// Logins: the number the starting device shows. Approving this login
+    /// from another device (the message's link) asks for it, so that only
+    /// the person at the starting device can have it approved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub match_number: Option<u8>,
 }
 
 /// `POST /v1/auth/resend`.
@@ -111,6 +116,11 @@ pub struct StartResponse {
 #[serde(rename_all = "camelCase")]
 pub struct ResendRequest {
     pub request_id: String,
+    /// A fresh captcha token, when the server checks captchas (a resend
+    /// sends a message, like a start).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub captcha_token: Option<SecretString>,
 }
 
 /// `POST /v1/me/phone`: a phone number to add to the logged-in account.
@@ -302,6 +312,10 @@ pub struct Profile {
 pub struct GuestRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_name: Option<String>,
+    /// A captcha token, when the server checks captchas.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub captcha_token: Option<SecretString>,
 }
 
 /// A user's preferences, kept with the account (`GET/PUT /v1/me/settings`):

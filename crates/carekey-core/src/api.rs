@@ -120,6 +120,7 @@ impl ApiClient {
 
     pub async fn resend(&self, request_id: &str) -> Result<StartResponse, CoreError> {
         let body = ResendRequest {
+            captcha_token: None,
             request_id: request_id.to_owned(),
         };
         self.post("/v1/auth/resend", &body, None).await
@@ -175,11 +176,22 @@ impl ApiClient {
         let body = LogoutRequest {
             refresh_token: Some(refresh_token.clone()),
         };
+        self.post_answering_nothing("/v1/auth/logout", &body, access_token)
+            .await
+    }
+
+    /// A POST whose success has no body (204).
+    async fn post_answering_nothing<B: Serialize>(
+        &self,
+        path: &str,
+        body: &B,
+        access_token: &SecretString,
+    ) -> Result<(), CoreError> {
         let response = self
             .http
-            .post(format!("{}/v1/auth/logout", self.base))
+            .post(format!("{}{path}", self.base))
             .bearer_auth(access_token.expose())
-            .json(&body)
+            .json(body)
             .send()
             .await
             .map_err(|_| CoreError::Unreachable)?;
@@ -188,6 +200,24 @@ impl ApiClient {
         }
         let body = response.bytes().await.map_err(|_| CoreError::Unreachable)?;
         Err(serde_json::from_slice::<ApiError>(&body).map_or(CoreError::BadAnswer, CoreError::Api))
+    }
+
+    /// Sends a code to the account's own contact (a fresh proof).
+    pub async fn start_proof(
+        &self,
+        access_token: &SecretString,
+    ) -> Result<StartResponse, CoreError> {
+        self.post("/v1/me/proof", &serde_json::json!({}), Some(access_token))
+            .await
+    }
+
+    pub async fn verify_proof(
+        &self,
+        access_token: &SecretString,
+        request: &PhoneVerifyRequest,
+    ) -> Result<(), CoreError> {
+        self.post_answering_nothing("/v1/me/proof/verify", request, access_token)
+            .await
     }
 
     pub async fn me(&self, access_token: &SecretString) -> Result<Profile, CoreError> {

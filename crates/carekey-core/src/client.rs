@@ -87,8 +87,16 @@ pub struct Client {
     /// "Log in with WhatsApp" waiting for the person's message: its
     /// reference, and the verifier whose challenge went with it.
     pending_whatsapp: Mutex<Option<(String, DeviceVerifier)>>,
+    /// A WhatsApp login whose message arrived from a number the person has
+    /// not yet confirmed as theirs: its request id and verifier. Until they
+    /// confirm, it is not the pending login, so no code, link or approval
+    /// can complete it (a stranger who sent this device's reference from
+    /// their own WhatsApp would otherwise log this device into their account).
+    unconfirmed_whatsapp: Mutex<Option<(String, DeviceVerifier)>>,
     /// The phone verification waiting for its code (its request id).
     pending_phone: Mutex<Option<String>>,
+    /// The fresh proof waiting for its code (its request id).
+    pending_proof: Mutex<Option<String>>,
     /// A recovery key shown to the person, not yet confirmed written down.
     pub(crate) pending_recovery: Mutex<Option<crate::recovery::RecoveryKey>>,
     /// The keychain entry of the login waiting for its code.
@@ -140,7 +148,9 @@ impl Client {
             store,
             pending: Mutex::new(None),
             pending_whatsapp: Mutex::new(None),
+            unconfirmed_whatsapp: Mutex::new(None),
             pending_phone: Mutex::new(None),
+            pending_proof: Mutex::new(None),
             pending_recovery: Mutex::new(None),
         })
     }
@@ -234,8 +244,10 @@ impl Client {
         Ok(WhatsappLogin { qr_svg, started })
     }
 
-    /// Waits for the person's WhatsApp message; then the login goes on as
-    /// one started with a code (the bot's reply holds the link and the code).
+    /// Waits for the person's WhatsApp message. The answer names (masked)
+    /// the number it came from; the login goes on, as one started with a
+    /// code (the bot's reply holds the link and the code), only once the
+    /// person confirms that number is theirs ([`Client::confirm_whatsapp`]).
     /// Ends with `no_pending_login` when the WhatsApp login was abandoned.
     pub async fn wait_for_whatsapp(&self) -> Result<StartResponse, CoreError> {
         loop {
@@ -263,7 +275,7 @@ impl Client {
             };
             drop(pending);
             let started = outcome?;
-            self.remember_login(&started.request_id, verifier).await?;
+            *self.unconfirmed_whatsapp.lock().await = Some((started.request_id.clone(), verifier));
             return Ok(started);
         }
     }
@@ -436,9 +448,19 @@ impl Client {
     }
 
     /// Forgets the login in progress (the person went back).
+    /// The person confirmed that the number the WhatsApp message came from
+    /// is theirs: the login now waits for its code, link or approval.
+    pub async fn confirm_whatsapp(&self) -> Result<(), CoreError> {
+        let Some((request_id, verifier)) = self.unconfirmed_whatsapp.lock().await.take() else {
+            return Err(CoreError::NoPendingLogin);
+        };
+        self.remember_login(&request_id, verifier).await
+    }
+
     pub async fn abandon(&self) {
         *self.pending.lock().await = None;
         *self.pending_whatsapp.lock().await = None;
+        *self.unconfirmed_whatsapp.lock().await = None;
         if let Err(error) = self.forget_login().await {
             tracing::warn!(%error, "the abandoned login stays in the keychain");
         }
@@ -506,6 +528,51 @@ impl Client {
             .await;
         let finished = match &result {
             Ok(_) => true,
+            Err(error) => !matches!(
+                error.api_code(),
+                Some(carekey_api::ErrorCode::InvalidCode) | None
+            ),
+        };
+        if finished {
+            *pending = None;
+        }
+        result
+    }
+
+    /// Asks for a code to the account's own contact: a change to how the
+    /// account logs in or who can read its data (a phone, a key) needs one
+    /// proven in the last few minutes once the login is no longer fresh
+    /// (the server answers `fresh_proof_required`).
+    pub async fn start_proof(&self) -> Result<StartResponse, CoreError> {
+        let started = self
+            .sessions
+            .with_token(|token| async move { self.api.start_proof(&token).await })
+            .await?;
+        *self.pending_proof.lock().await = Some(started.request_id.clone());
+        Ok(started)
+    }
+
+    /// Proves the code [`Client::start_proof`] sent; the change can then be
+    /// made again.
+    pub async fn verify_proof(&self, code: &str) -> Result<(), CoreError> {
+        let code: String = code.chars().filter(char::is_ascii_digit).collect();
+        let mut pending = self.pending_proof.lock().await;
+        let Some(request_id) = pending.clone() else {
+            return Err(CoreError::NoPendingLogin);
+        };
+        let request = PhoneVerifyRequest {
+            request_id,
+            code: SecretString::new(code),
+        };
+        let result = self
+            .sessions
+            .with_token(|token| {
+                let request = request.clone();
+                async move { self.api.verify_proof(&token, &request).await }
+            })
+            .await;
+        let finished = match &result {
+            Ok(()) => true,
             Err(error) => !matches!(
                 error.api_code(),
                 Some(carekey_api::ErrorCode::InvalidCode) | None

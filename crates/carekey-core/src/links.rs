@@ -5,7 +5,8 @@
 //! Accepted: `carekey://l/<request id>.<secret>`, and
 //! `https://<the server's host>/l/<request id>.<secret>` (App Links and
 //! Universal Links on phones); `http` only for a server on this machine
-//! (the built-in one).
+//! (the built-in one), and then only on its own port: another program
+//! listening on a loopback port is not our server.
 
 use carekey_api::SecretString;
 
@@ -60,8 +61,10 @@ fn is_loopback(host: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
-/// Parses `url`; `server_host` is the host of the server the app uses.
-pub fn parse(url: &str, server_host: &str) -> Result<AppLink, LinkError> {
+/// Parses `url`; `server` is the base URL of the server the app uses. An
+/// https or http link must name that server's host and port; http only when
+/// the server itself is on this machine over http.
+pub fn parse(url: &str, server: &str) -> Result<AppLink, LinkError> {
     let url = reqwest::Url::parse(url.trim()).map_err(|_| LinkError::Foreign)?;
     if !url.username().is_empty() || url.password().is_some() {
         return Err(LinkError::Foreign);
@@ -72,7 +75,11 @@ pub fn parse(url: &str, server_host: &str) -> Result<AppLink, LinkError> {
         "carekey" if host == "l" => token(path.trim_start_matches('/')),
         "carekey" => Err(LinkError::Malformed),
         "https" | "http" => {
-            let ours = host == server_host.to_ascii_lowercase();
+            let server = reqwest::Url::parse(server.trim()).map_err(|_| LinkError::Foreign)?;
+            let server_host = server.host_str().unwrap_or_default().to_ascii_lowercase();
+            let ours = host == server_host
+                && url.port_or_known_default() == server.port_or_known_default()
+                && (url.scheme() == server.scheme() || url.scheme() == "https");
             if !ours || (url.scheme() == "http" && !is_loopback(&host)) {
                 return Err(LinkError::Foreign);
             }
@@ -110,18 +117,18 @@ mod tests {
             format!("http://127.0.0.1:4317/l/{ID}.{SECRET}"),
             format!("  carekey://l/{ID}.{SECRET}\n"),
         ] {
-            let host = if url.contains("127.0.0.1") {
-                "127.0.0.1"
+            let server = if url.contains("127.0.0.1") {
+                "http://127.0.0.1:4317"
             } else {
-                "auth.example.org"
+                "https://auth.example.org"
             };
-            assert_eq!(parse(&url, host), Ok(login()), "{url}");
+            assert_eq!(parse(&url, server), Ok(login()), "{url}");
         }
     }
 
     #[test]
     fn anything_else_is_refused() {
-        let host = "auth.example.org";
+        let host = "https://auth.example.org";
         for (url, error) in [
             (
                 format!("https://evil.example/l/{ID}.{SECRET}"),
@@ -169,5 +176,26 @@ mod tests {
         ] {
             assert_eq!(parse(&url, host), Err(error), "{url}");
         }
+    }
+
+    #[test]
+    fn http_links_name_the_built_in_server_port_and_no_other() {
+        let built_in = "http://127.0.0.1:4317";
+        for url in [
+            format!("http://127.0.0.1:4318/l/{ID}.{SECRET}"),
+            format!("http://127.0.0.1/l/{ID}.{SECRET}"),
+            format!("http://localhost:4317/l/{ID}.{SECRET}"),
+            format!("http://[::1]:4317/l/{ID}.{SECRET}"),
+            format!("https://auth.example.org/l/{ID}.{SECRET}"),
+        ] {
+            assert_eq!(parse(&url, built_in), Err(LinkError::Foreign), "{url}");
+        }
+        assert_eq!(
+            parse(
+                &format!("https://auth.example.org:8443/l/{ID}.{SECRET}"),
+                "https://auth.example.org"
+            ),
+            Err(LinkError::Foreign)
+        );
     }
 }

@@ -28,12 +28,7 @@ async fn link_for(server: &Server, to: &str, nth: usize) -> (String, AppLink) {
         .find(|word| word.contains("/l/"))
         .unwrap()
         .to_owned();
-    let host = reqwest::Url::parse(&server.running.url())
-        .unwrap()
-        .host_str()
-        .unwrap()
-        .to_owned();
-    let link = links::parse(&url, &host).unwrap();
+    let link = links::parse(&url, &server.running.url()).unwrap();
     (url, link)
 }
 
@@ -93,10 +88,11 @@ async fn the_device_that_asked_waits_for_an_approval_from_another() {
     let server = server(|_| {}).await;
     let email = unique("cameron");
     let client = std::sync::Arc::new(server.client(&memory()));
-    client
+    let started = client
         .start(&email_contact(&email), Some(&clinician()))
         .await
         .unwrap();
+    let number = started.match_number.unwrap();
     let (url, _) = link_for(&server, &email, 1).await;
     let waiting = {
         let client = client.clone();
@@ -110,6 +106,8 @@ async fn the_device_that_asked_waits_for_an_approval_from_another() {
     );
     let approved = reqwest::Client::new()
         .post(format!("{url}/approve"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("number={number}"))
         .send()
         .await
         .unwrap();

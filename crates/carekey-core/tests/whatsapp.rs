@@ -69,8 +69,14 @@ async fn a_whatsapp_message_registers_this_device() {
     let (started, client) = waiting.await.unwrap();
     let started = started.unwrap();
     assert!(started.login.ends_with("33"));
-    // The bot's reply (here in the outbox) holds the code and the link.
+    // The bot's reply (here in the outbox) holds the code and the link; it
+    // completes nothing until the person confirms the number is theirs.
     let code = server.code(phone, 1).await;
+    assert!(matches!(
+        client.complete(&code).await,
+        Err(CoreError::NoPendingLogin)
+    ));
+    client.confirm_whatsapp().await.unwrap();
     let logged_in = client.complete(&code).await.unwrap();
     assert!(logged_in.is_new_user);
     assert_eq!(logged_in.profile.phone.as_deref(), Some(phone));

@@ -129,28 +129,50 @@ pub(crate) fn read_registration(
     }
 }
 
+/// The send limits a message to `contact` asked from `client_ip` counts
+/// against, each keyed so that a stranger cannot spend the owner's: the
+/// identifier's budget is per requester (the owner's own network keeps its
+/// own), the IP's is the requester's own, and a phone prefix's budget has a
+/// share per requester (one address or /64 cannot empty it). The
+/// identifier-wide ceiling is apart ([`identifier_ceiling`]): the owner's
+/// known requesters pass it.
 pub(crate) fn send_limits(state: &AppState, contact: &Contact, client_ip: IpAddr) -> Vec<Limit> {
     let policy = &state.policy;
+    let requester = limits::requester(client_ip);
     let mut limits = vec![
         Limit {
-            key: format!("send:id:{}", contact.key()),
+            key: format!("send:id:{}|{requester}", contact.key()),
             max: policy.send_limit_per_identifier,
         },
         Limit {
-            key: format!("send:ip:{}", limits::requester(client_ip)),
+            key: format!("send:ip:{requester}"),
             max: policy.send_limit_per_ip,
         },
     ];
     if let Contact::Phone(number) = contact {
+        let prefix = phone_prefix(number, policy.phone_prefix_digits);
         limits.push(Limit {
-            key: format!(
-                "send:prefix:{}",
-                phone_prefix(number, policy.phone_prefix_digits)
-            ),
+            key: format!("send:prefix:{prefix}"),
             max: policy.send_limit_per_phone_prefix,
+        });
+        limits.push(Limit {
+            key: format!("send:prefix:{prefix}|{requester}"),
+            // A tenth of the prefix's budget, at least ten (or all of a
+            // smaller one).
+            max: (policy.send_limit_per_phone_prefix / 10)
+                .max(policy.send_limit_per_phone_prefix.min(10)),
         });
     }
     limits
+}
+
+/// The identifier-wide ceiling: all requesters together, except those the
+/// identifier's owner has logged in from.
+pub(crate) fn identifier_ceiling(state: &AppState, contact: &Contact) -> Limit {
+    Limit {
+        key: format!("send:id:{}", contact.key()),
+        max: state.policy.send_limit_per_identifier_total,
+    }
 }
 
 /// A new code for a request and, for native logins, its magic link: a
@@ -279,13 +301,15 @@ pub struct Started {
 }
 
 impl Started {
-    pub fn response(&self, code_length: u8) -> StartResponse {
+    /// The native API's answer: with the number to match on approval.
+    pub fn response(&self, state: &AppState) -> StartResponse {
         StartResponse {
             request_id: self.request_id.clone(),
             login: self.contact.masked(),
             expires_at: rfc3339(self.code_expires_at),
             resend_after: rfc3339(self.resend_after),
-            code_length,
+            code_length: state.policy.code_length,
+            match_number: Some(state.codes.match_number(&self.request_id)),
         }
     }
 }
@@ -314,11 +338,7 @@ pub async fn start(
     if state.channels.transport_for(asked.channel).is_none() {
         return Err(ServiceError::ChannelUnavailable(asked.channel.as_str()));
     }
-    if let Some(captcha) = &state.captcha {
-        captcha
-            .verify(request.captcha_token.as_ref(), client_ip)
-            .await?;
-    }
+    crate::captcha::check(state, request.captcha_token.as_ref(), client_ip).await?;
     let started = begin(
         state,
         Flavor::Native,
@@ -328,7 +348,7 @@ pub async fn start(
         asked,
     )
     .await?;
-    Ok(started.response(state.policy.code_length))
+    Ok(started.response(state))
 }
 
 /// `POST /v1/auth/approval`, once: the session for a login approved from
@@ -436,9 +456,18 @@ pub async fn begin(
         resend_after: now.saturating_add(state.policy.resend_cooldown_ms),
     };
     let limits = send_limits(state, &started.contact, client_ip);
+    let ceiling = identifier_ceiling(state, &started.contact);
+    let requester = limits::requester(client_ip);
     let window = state.policy.send_window_ms;
     if let Some(count) = &state.operations.count_limits {
-        limits::count_apart(count, &limits, window, now).await?;
+        let asked = limits::StartLimits {
+            limits: &limits,
+            ceiling: &ceiling,
+            identifier: &started.contact.key(),
+            requester: &requester,
+            clinician: clinician.as_deref(),
+        };
+        limits::count_apart(count, &asked, window, now).await?;
     }
     let mut args: Vec<Arg> = vec![
         now.into(),
@@ -479,6 +508,14 @@ pub async fn begin(
     args.push(asked.channel.as_str().into());
     args.push(fresh.link_hash.clone().into());
     args.push(fresh.link_code.clone().into());
+    args.push(requester.clone().into());
+    args.push(ceiling.key.clone().into());
+    args.push(i64::from(ceiling.max).into());
+    if let Contact::Phone(_) = &started.contact {
+        let share = &limits[3];
+        args.push(share.key.clone().into());
+        args.push(i64::from(share.max).into());
+    }
     let outcome = operation.run(args).await?;
     if clinician.is_some() && outcome.try_get::<i64, _>("clinician_ok")? != 1 {
         return Err(ServiceError::InvalidClinician(
@@ -526,83 +563,144 @@ pub async fn begin(
 }
 
 /// The start operation. Parameters: $1 now, $2 window start, $3-$6 the
-/// identifier and IP limits (key, max), $7-$16 the request, $17-$20 the
-/// message (id, transport, body with the code, body for an unknown address or
-/// NULL), $21 the identifier's lockout key, $22 the responsible clinician or
-/// NULL, $23 the end of the message's lease to this instance, for a phone
-/// $24-$25 its prefix limit, and last (an email's $24-$26, a phone's
-/// $26-$28) where the login was asked from (the device's name and address)
-/// and the channel the code goes by, then the link's hash and its sealed
-/// code (an email's $27-$28, a phone's $29-$30).
+/// identifier's (for this requester) and IP limits (key, max), $7-$16 the
+/// request, $17-$20 the message (id, transport, body with the code, body for
+/// an unknown address or NULL), $21 the identifier's lockout key, $22 the
+/// responsible clinician or NULL, $23 the end of the message's lease to this
+/// instance, for a phone $24-$25 its prefix limit, then (an email's
+/// $24-$26, a phone's $26-$28) where the login was asked from (the device's
+/// name and address) and the channel the code goes by, then the link's hash
+/// and its sealed code (an email's $27-$28, a phone's $29-$30), then the
+/// requester and the identifier-wide ceiling (key, max: an email's
+/// $29-$31, a phone's $31-$33), and for a phone its prefix share (key, max,
+/// $34-$35).
+///
+/// SQLite counts the limits here, and only when the start is admitted (no
+/// counter at its maximum, the ceiling passed by the owner's known
+/// requesters; the identifier not locked for this requester; the clinician
+/// real): a refused start spends nobody's budget. PostgreSQL counted them
+/// just before, the same way ([`limits::count_apart`]).
 /// Answers one row: over_limit, locked_until, clinician_ok, queued,
 /// with_code.
 pub fn start_operation(kind: ContactKind) -> Operation {
-    type Origin = (&'static str, &'static str, &'static str);
-    type Link = (&'static str, &'static str);
-    let (column, pairs, origin, link): (&str, &[(&str, &str)], Origin, Link) = match kind {
-        ContactKind::Email => (
-            "email",
-            &[("$3", "$4"), ("$5", "$6")],
-            ("$24", "$25", "$26"),
-            ("$27", "$28"),
-        ),
-        ContactKind::Sms => (
-            "phone",
-            &[("$3", "$4"), ("$5", "$6"), ("$24", "$25")],
-            ("$26", "$27", "$28"),
-            ("$29", "$30"),
-        ),
+    struct Places {
+        column: &'static str,
+        /// The requester's own limits (key, max).
+        pairs: &'static [(&'static str, &'static str)],
+        origin: (&'static str, &'static str, &'static str),
+        link: (&'static str, &'static str),
+        requester: &'static str,
+        ceiling: (&'static str, &'static str),
+        params: usize,
+    }
+    let places = match kind {
+        ContactKind::Email => Places {
+            column: "email",
+            pairs: &[("$3", "$4"), ("$5", "$6")],
+            origin: ("$24", "$25", "$26"),
+            link: ("$27", "$28"),
+            requester: "$29",
+            ceiling: ("$30", "$31"),
+            params: 31,
+        },
+        ContactKind::Sms => Places {
+            column: "phone",
+            pairs: &[("$3", "$4"), ("$5", "$6"), ("$24", "$25"), ("$34", "$35")],
+            origin: ("$26", "$27", "$28"),
+            link: ("$29", "$30"),
+            requester: "$31",
+            ceiling: ("$32", "$33"),
+            params: 35,
+        },
     };
-    let (origin_device, origin_ip, channel) = origin;
-    let (link_hash, link_code) = link;
-    let account = format!("(SELECT id FROM users WHERE {column} = $10)");
-    let locked =
-        "EXISTS (SELECT 1 FROM identifier_guards WHERE identifier = $21 AND locked_until > $1)";
+    let (origin_device, origin_ip, channel) = places.origin;
+    let requester = places.requester;
+    let (ceiling_key, ceiling_max) = places.ceiling;
+    let account = format!("(SELECT id FROM users WHERE {} = $10)", places.column);
+    let known = format!(
+        "EXISTS (SELECT 1 FROM trusted_requesters WHERE identifier = $21 AND requester = {requester})"
+    );
+    let locked = format!(
+        "(EXISTS (SELECT 1 FROM identifier_guards WHERE identifier = $21 AND locked_until > $1) AND NOT {known})"
+    );
     let clinician_ok =
         "($22 IS NULL OR EXISTS (SELECT 1 FROM users WHERE id = $22 AND role = 'clinician'))";
     let request = "INSERT INTO auth_requests (id, flavor, contact_kind, contact, user_id, registration, \
          device_challenge, code_hash, code_expires_at, expires_at, resend_after, sends, status, created_at, \
-         origin_device, origin_ip, channel, link_hash, link_code)";
+         origin_device, origin_ip, channel, link_hash, link_code, origin_requester)";
     // A code (and a link) only where there is an account or a registration.
     let with_code = |value: &str| {
         format!("CASE WHEN account.id IS NOT NULL OR $11 IS NOT NULL THEN {value} END")
     };
     let code_hash = with_code("$13");
-    let (link_hash, link_code) = (with_code(link_hash), with_code(link_code));
+    let (link_hash, link_code) = (with_code(places.link.0), with_code(places.link.1));
     let job = queue::insert_sql("$17", "$18", "chosen.body", "$1", "$23");
     let outcome = |job: &str, request: &str, over: String| {
         format!(
             "SELECT CASE WHEN {over} THEN 1 ELSE 0 END AS over_limit, \
-             (SELECT locked_until FROM identifier_guards WHERE identifier = $21) AS locked_until, \
+             CASE WHEN {known} THEN NULL \
+                  ELSE (SELECT locked_until FROM identifier_guards WHERE identifier = $21) END AS locked_until, \
              CASE WHEN {clinician_ok} THEN 1 ELSE 0 END AS clinician_ok, \
              CASE WHEN EXISTS (SELECT 1 FROM {job}) THEN 1 ELSE 0 END AS queued, \
              CASE WHEN EXISTS (SELECT 1 FROM {request} WHERE code_hash IS NOT NULL) THEN 1 ELSE 0 END AS with_code"
         )
     };
-    let over = limits::over_limit_sql(pairs, "rate_counters");
+    // A counter at its maximum in this window refuses the start (the
+    // ceiling not for a known requester).
+    let at_limit = {
+        let mut conditions: Vec<String> = places
+            .pairs
+            .iter()
+            .map(|(key, max)| format!("(key = {key} AND count >= {max})"))
+            .collect();
+        conditions.push(format!(
+            "(key = {ceiling_key} AND count >= {ceiling_max} AND NOT {known})"
+        ));
+        format!(
+            "EXISTS (SELECT 1 FROM rate_counters WHERE window_start = $2 AND ({}))",
+            conditions.join(" OR ")
+        )
+    };
+    let counted_keys: Vec<String> = places
+        .pairs
+        .iter()
+        .map(|(key, _)| format!("({key})"))
+        .chain(std::iter::once(format!("({ceiling_key})")))
+        .collect();
+    let admit = format!(
+        "INSERT INTO rate_counters (key, window_start, count) \
+           SELECT column1, $2, 1 FROM (VALUES {}) \
+           WHERE NOT {at_limit} AND NOT {locked} AND {clinician_ok} \
+         ON CONFLICT (key) DO UPDATE SET \
+           count = CASE WHEN rate_counters.window_start = excluded.window_start \
+                        THEN rate_counters.count + 1 ELSE 1 END, \
+           window_start = excluded.window_start",
+        counted_keys.join(", ")
+    );
+    let values = format!(
+        "SELECT $7, $8, $9, $10, account.id, $11, $12, {code_hash}, $14, $15, $16, 1, 'pending', $1, \
+         {origin_device}, {origin_ip}, {channel}, {link_hash}, {link_code}, {requester} \
+         FROM (SELECT {account} AS id) AS account"
+    );
     Operation {
         name: "start",
-        params: if kind == ContactKind::Email { 28 } else { 30 },
+        params: places.params,
         sqlite: format!(
-            "{count}; \
-             {request} SELECT $7, $8, $9, $10, account.id, $11, $12, {code_hash}, $14, $15, $16, 1, 'pending', $1, {origin_device}, {origin_ip}, {channel}, {link_hash}, {link_code} \
-               FROM (SELECT {account} AS id) AS account \
-               WHERE NOT {locked} AND {clinician_ok} AND NOT {over}; \
+            "{admit}; \
+             {request} {values} WHERE changes() > 0; \
              {job} FROM (SELECT CASE WHEN code_hash IS NOT NULL THEN $19 ELSE $20 END AS body \
                          FROM auth_requests WHERE id = $7) AS chosen WHERE chosen.body IS NOT NULL; \
              {outcome}",
-            count = limits::count_sql(pairs, "$2", false),
             outcome = outcome(
                 "message_jobs WHERE id = $17",
                 "(SELECT code_hash FROM auth_requests WHERE id = $7) AS request",
-                over.clone()
+                format!("NOT EXISTS (SELECT 1 FROM auth_requests WHERE id = $7) AND {at_limit}")
             ),
         ),
         // The limits were counted just before, apart (`limits::count_apart`):
-        // $2-$6 and $24-$25 go unused here.
+        // the limit parameters go unused here.
         postgres: format!(
-            "WITH request AS ({request} SELECT $7, $8, $9, $10, account.id, $11, $12, {code_hash}, $14, $15, $16, 1, 'pending', $1, {origin_device}, {origin_ip}, {channel}, {link_hash}, {link_code} \
-               FROM (SELECT {account} AS id) AS account \
+            "WITH request AS ({request} {values} \
                WHERE NOT {locked} AND {clinician_ok} RETURNING code_hash), \
              job AS ({job} FROM (SELECT CASE WHEN code_hash IS NOT NULL THEN $19 ELSE $20 END AS body \
                                 FROM request) AS chosen WHERE chosen.body IS NOT NULL RETURNING id) \
@@ -655,7 +753,9 @@ pub async fn resend(
         });
     }
     let contact = stored_contact(&row)?;
-    if let Some(wait) = limits::lockout(&mut tx, &contact.key(), now).await? {
+    let known =
+        limits::known_requester(&mut tx, &contact.key(), &limits::requester(client_ip)).await?;
+    if !known && let Some(wait) = limits::lockout(&mut tx, &contact.key(), now).await? {
         return Err(ServiceError::TooManyAttempts {
             retry_after: Some(wait),
         });
@@ -726,7 +826,7 @@ pub async fn resend(
         message_queued(state, job);
     }
     tracing::info!(request = %request_id, to = %started.contact.masked(), "code sent again");
-    Ok(started.response(state.policy.code_length))
+    Ok(started.response(state))
 }
 
 fn stored_contact(row: &sqlx::any::AnyRow) -> Result<Contact, ServiceError> {
@@ -751,17 +851,12 @@ pub struct Redeemed {
 /// columns: the same text as `Contact::key()` (`email:ADDRESS`, `phone:NUMBER`).
 pub(crate) const IDENTIFIER_SQL: &str = "(CASE auth_requests.contact_kind WHEN 'email' THEN 'email:' ELSE 'phone:' END) || auth_requests.contact";
 
-/// A request as stored, with the lockout of its identifier.
-fn request_sql() -> String {
-    format!(
-        "SELECT auth_requests.flavor, auth_requests.contact_kind, auth_requests.contact, \
-         auth_requests.user_id, auth_requests.registration, auth_requests.device_challenge, \
-         auth_requests.code_hash, auth_requests.link_hash, auth_requests.code_expires_at, \
-         auth_requests.expires_at, auth_requests.failed_attempts, auth_requests.status, g.locked_until \
-         FROM auth_requests LEFT JOIN identifier_guards g ON g.identifier = {IDENTIFIER_SQL} \
-         WHERE auth_requests.id = $1"
-    )
-}
+/// A request as stored.
+const REQUEST_SQL: &str = "SELECT auth_requests.flavor, auth_requests.contact_kind, auth_requests.contact, \
+     auth_requests.user_id, auth_requests.registration, auth_requests.device_challenge, \
+     auth_requests.code_hash, auth_requests.link_hash, auth_requests.code_expires_at, \
+     auth_requests.expires_at, auth_requests.failed_attempts, auth_requests.status, \
+     auth_requests.origin_requester FROM auth_requests WHERE auth_requests.id = $1";
 
 struct RequestState {
     flavor: String,
@@ -775,7 +870,7 @@ struct RequestState {
     expires_at: i64,
     failed_attempts: i64,
     status: String,
-    locked_until: Option<i64>,
+    origin_requester: Option<String>,
 }
 
 impl RequestState {
@@ -792,7 +887,7 @@ impl RequestState {
             expires_at: row.try_get("expires_at")?,
             failed_attempts: row.try_get("failed_attempts")?,
             status: row.try_get("status")?,
-            locked_until: row.try_get("locked_until")?,
+            origin_requester: row.try_get("origin_requester")?,
         })
     }
 
@@ -828,11 +923,6 @@ impl RequestState {
         }
         if self.failed_attempts >= i64::from(state.policy.max_attempts_per_request) {
             return Err(ServiceError::TooManyAttempts { retry_after: None });
-        }
-        if let Some(until) = self.locked_until.filter(|until| *until > now) {
-            return Err(ServiceError::TooManyAttempts {
-                retry_after: Some(limits::seconds_until(until, now)),
-            });
         }
         if now >= self.code_expires_at || now >= self.expires_at {
             return Err(ServiceError::CodeExpired);
@@ -1002,9 +1092,7 @@ pub fn log_in_operation() -> Operation {
            link_code = CASE WHEN {right} THEN NULL ELSE link_code END \
          WHERE id = $1 AND flavor = $6 AND status = 'pending' AND user_id IS NOT NULL \
            AND device_challenge IS NOT DISTINCT FROM $5 AND failed_attempts < $9 \
-           AND code_expires_at > $2 AND expires_at > $2 \
-           AND NOT EXISTS (SELECT 1 FROM identifier_guards \
-                           WHERE identifier = {IDENTIFIER_SQL} AND locked_until > $2)"
+           AND code_expires_at > $2 AND expires_at > $2"
     );
     let failure = |source: &str| {
         format!(
@@ -1015,6 +1103,14 @@ pub fn log_in_operation() -> Operation {
                  THEN 0 ELSE identifier_guards.consecutive_failures + 1 END, \
                locked_until = CASE WHEN identifier_guards.consecutive_failures + 1 >= $11 \
                  THEN $12 ELSE identifier_guards.locked_until END"
+        )
+    };
+    // The owner logged in from this requester: a stranger's traffic will
+    // not stop them getting codes from it.
+    let trust = |source: &str| {
+        format!(
+            "INSERT INTO trusted_requesters (identifier, requester, last_login_at) {source} \
+             ON CONFLICT (identifier, requester) DO UPDATE SET last_login_at = excluded.last_login_at"
         )
     };
     let account = accounts::COLUMNS;
@@ -1029,6 +1125,7 @@ pub fn log_in_operation() -> Operation {
                SELECT $7, id, $2, $8 FROM sessions WHERE id = $3; \
              DELETE FROM identifier_guards WHERE identifier = \
                (SELECT {IDENTIFIER_SQL} FROM auth_requests WHERE id = $1 AND session_id = $3); \
+             {trusted}; \
              {failed}; \
              SELECT {account}, \
                (SELECT failed_attempts FROM auth_requests \
@@ -1039,20 +1136,30 @@ pub fn log_in_operation() -> Operation {
                 "SELECT {IDENTIFIER_SQL}, 1, 0 FROM auth_requests \
                  WHERE id = $1 AND last_try = $3 AND session_id IS NULL"
             )),
+            trusted = trust(&format!(
+                "SELECT {IDENTIFIER_SQL}, origin_requester, $2 FROM auth_requests \
+                 WHERE id = $1 AND session_id = $3 AND origin_requester IS NOT NULL"
+            )),
         ),
         postgres: format!(
-            "WITH done AS ({tried} RETURNING user_id, session_id, failed_attempts, {IDENTIFIER_SQL} AS identifier), \
+            "WITH done AS ({tried} RETURNING user_id, session_id, failed_attempts, origin_requester, \
+                           {IDENTIFIER_SQL} AS identifier), \
              opened AS (INSERT INTO sessions (id, user_id, created_at) \
                         SELECT $3, user_id, $2 FROM done WHERE session_id = $3 RETURNING id, user_id), \
              token AS (INSERT INTO refresh_tokens (token_hash, session_id, issued_at, expires_at) \
                        SELECT $7, id, $2, $8 FROM opened), \
              cleared AS (DELETE FROM identifier_guards \
                          WHERE identifier IN (SELECT identifier FROM done WHERE session_id = $3)), \
-             failed AS ({failed}) \
+             failed AS ({failed}), \
+             trusted AS ({trusted}) \
              SELECT {account}, (SELECT failed_attempts FROM done WHERE session_id IS NULL) AS failed_attempts \
              FROM (SELECT 1) AS answer \
                LEFT JOIN users ON users.id = (SELECT user_id FROM opened)",
             failed = failure("SELECT identifier, 1, 0 FROM done WHERE session_id IS NULL"),
+            trusted = trust(
+                "SELECT identifier, origin_requester, $2 FROM done \
+                 WHERE session_id = $3 AND origin_requester IS NOT NULL"
+            ),
         ),
     }
 }
@@ -1147,7 +1254,7 @@ async fn redeem_locked(
         Backend::Sqlite => "",
         Backend::Postgres => " FOR UPDATE OF auth_requests",
     };
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{}{lock}", request_sql())))
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{REQUEST_SQL}{lock}")))
         .bind(request_id.to_owned())
         .fetch_optional(&mut *tx)
         .await?
@@ -1177,6 +1284,13 @@ async fn redeem_locked(
         return Err(ServiceError::CodeUsed);
     }
     limits::record_success(&mut tx, &contact.key()).await?;
+    limits::trust_requester(
+        &mut tx,
+        &contact.key(),
+        current.origin_requester.as_deref(),
+        now,
+    )
+    .await?;
     let (user, is_new_user) = match &current.user_id {
         Some(user_id) => (accounts::by_id(&mut *tx, user_id).await?, false),
         // Someone may have registered this identifier since start: the code

@@ -140,3 +140,19 @@ impl Captcha {
         Err(ServiceError::CaptchaFailed)
     }
 }
+
+/// Checks `token` when this server checks captchas; every path that makes
+/// the server send a message or open an account calls it (start, resend,
+/// WhatsApp, BioT's generate unless exempt by setting, guests). Guessing
+/// paths need no captcha of their own: each guess spends a try of a request
+/// whose start passed one.
+pub async fn check(
+    state: &crate::state::AppState,
+    token: Option<&carekey_api::SecretString>,
+    client_ip: IpAddr,
+) -> Result<(), crate::error::ServiceError> {
+    match &state.captcha {
+        Some(captcha) => captcha.verify(token, client_ip).await,
+        None => Ok(()),
+    }
+}

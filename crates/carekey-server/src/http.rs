@@ -88,8 +88,43 @@ pub fn router(state: Arc<AppState>) -> Router {
         )
         .fallback(not_found)
         .layer(axum::extract::DefaultBodyLimit::max(16 * 1024))
+        .layer(middleware::from_fn_with_state(state.clone(), check_host))
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .with_state(state)
+}
+
+/// Paths answered whatever the `Host`: probes and scrapers name servers by
+/// address, and these say nothing secret and change nothing.
+const ANY_HOST_PATHS: [&str; 3] = ["/healthz", "/readyz", "/metrics"];
+
+/// Refuses a request whose `Host` (or HTTP/2 authority) is not one this
+/// server answers for: a page on attacker.example that the attacker's DNS
+/// points at 127.0.0.1 (DNS rebinding) reaches the port but names its own
+/// host.
+async fn check_host(State(state): Shared, request: Request, next: Next) -> Response {
+    let Some(allowed) = &state.allowed_hosts else {
+        return next.run(request).await;
+    };
+    if ANY_HOST_PATHS.contains(&request.uri().path()) {
+        return next.run(request).await;
+    }
+    let named = request
+        .uri()
+        .authority()
+        .map(|authority| authority.as_str().to_owned())
+        .or_else(|| {
+            request
+                .headers()
+                .get(header::HOST)
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_owned)
+        })
+        .map(|host| host.trim().trim_end_matches('.').to_ascii_lowercase());
+    match named {
+        Some(host) if allowed.contains(&host) => next.run(request).await,
+        _ => ServiceError::InvalidRequest("this server does not answer for that host name".into())
+            .into_response(),
+    }
 }
 
 /// Counts and times every request by route template, and answers any request
@@ -257,6 +292,7 @@ async fn resend(
     ClientIp(ip): ClientIp,
     Body(request): Body<ResendRequest>,
 ) -> Result<Json<StartResponse>, ServiceError> {
+    crate::captcha::check(&state, request.captcha_token.as_ref(), ip).await?;
     auth::resend(&state, &request.request_id, ip)
         .await
         .map(Json)
@@ -735,6 +771,9 @@ async fn biot_generate(
     if state.channels.transport_for(asked.channel).is_none() {
         return Err(ServiceError::ChannelUnavailable("sms"));
     }
+    if !state.captcha_exempt_biot {
+        crate::captcha::check(&state, request.captcha_token.as_ref(), ip).await?;
+    }
     let started = auth::begin(&state, Flavor::Biot, contact, None, None, asked).await?;
     Ok(Json(BiotOtpGenerateResponse {
         request_id: started.request_id,
@@ -853,7 +892,7 @@ async fn link_landing(
 }
 
 #[utoipa::path(post, path = "/l/{token}/approve", tag = "links",
-    description = "The landing page's approve button (an HTML form): approves the login for the device that asked, which then receives its session from POST /v1/auth/approval. The approving browser gets no tokens.",
+    description = "The landing page's approval form (number=<the number the starting device shows>): approves the login for the device that asked, which then receives its session from POST /v1/auth/approval. A wrong number approves nothing and spends one of the request's tries. The approving browser gets no tokens.",
     params(("token" = String, Path, description = "<request id>.<link secret>")),
     responses(
         (status = 200, description = "approved: the page says so"),
@@ -864,8 +903,13 @@ async fn link_approve(
     State(state): Shared,
     ClientIp(ip): ClientIp,
     Path(token): Path<String>,
+    form: axum::body::Bytes,
 ) -> Result<Response, ServiceError> {
-    crate::links::approve(&state, &token, ip).await
+    // The form's one field: the number the starting device shows.
+    let number = form_urlencoded::parse(&form)
+        .find(|(name, _)| name == "number")
+        .map(|(_, value)| value.trim().to_owned());
+    crate::links::approve(&state, &token, number.as_deref(), ip).await
 }
 
 #[utoipa::path(post, path = "/v1/auth/approval", tag = "auth",
@@ -1032,8 +1076,9 @@ async fn whatsapp_webhook(
 async fn guest_start(
     State(state): Shared,
     ClientIp(ip): ClientIp,
-    Body(_request): Body<carekey_api::GuestRequest>,
+    Body(request): Body<carekey_api::GuestRequest>,
 ) -> Result<Json<SessionResponse>, ServiceError> {
+    crate::captcha::check(&state, request.captcha_token.as_ref(), ip).await?;
     let issued = crate::guests::start(&state, ip).await?;
     Ok(Json(issued.response(true)))
 }

@@ -54,8 +54,8 @@ fn short(key_id: &str) -> &str {
 /// Registers a public key of the caller; registering an active key again
 /// changes nothing. Adding a key changes who can read the account's data,
 /// so it needs a fresh proof (a guest's first key excepted: a guest has no
-/// contact to prove, and no data of anyone else) and tells the account's
-/// contacts. A revoked key stays revoked.
+/// contact to prove, and no data of anyone else), and a key beside others
+/// is told to the account's contacts. A revoked key stays revoked.
 pub async fn register(
     state: &AppState,
     claims: &Claims,
@@ -115,20 +115,26 @@ pub async fn register(
         now,
     )
     .await?;
-    let user = crate::accounts::by_id(&mut *tx, user_id)
+    // An account's first key (made at registration) changes nobody's
+    // access; any further key is told to the account's contacts.
+    let notices = if active > 0 {
+        let user = crate::accounts::by_id(&mut *tx, user_id)
+            .await?
+            .ok_or(ServiceError::InvalidToken)?;
+        crate::proofs::notify(
+            state,
+            &mut tx,
+            &user,
+            &format!(
+                "A new encryption key (fingerprint {}) was added to your account. Data shared with you from now on can be read with it.",
+                short(&id)
+            ),
+            now,
+        )
         .await?
-        .ok_or(ServiceError::InvalidToken)?;
-    let notices = crate::proofs::notify(
-        state,
-        &mut tx,
-        &user,
-        &format!(
-            "A new encryption key (fingerprint {}) was added to your account. Data shared with you from now on can be read with it.",
-            short(&id)
-        ),
-        now,
-    )
-    .await?;
+    } else {
+        Vec::new()
+    };
     tx.commit().await?;
     crate::proofs::notices_queued(state, &notices);
     find(state, user_id, &id).await

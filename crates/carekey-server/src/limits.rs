@@ -1,6 +1,14 @@
-//! Send limits (per identifier, client IP and phone prefix) and the lockout of
-//! identifiers after too many wrong codes in a row. All state is in the
-//! database, inside the caller's transaction, so it holds across instances.
+//! Send limits and the lockout of identifiers after too many wrong codes in
+//! a row. All state is in the database, inside the caller's transaction, so
+//! it holds across instances.
+//!
+//! Limits protect people (a phone from SMS bombing, an account from
+//! guessing) and must not become a way to lock them out: a refused request
+//! spends nobody's budget; the identifier's budget is per requester (an IPv4
+//! address or an IPv6 /64), so a stranger spends only his own; the
+//! identifier-wide ceiling and the lockout after wrong codes do not apply to
+//! requesters the owner has logged in from (`trusted_requesters`); a phone
+//! prefix's budget has a per-requester share, so one address cannot empty it.
 
 use crate::clock::Millis;
 use crate::error::ServiceError;
@@ -41,7 +49,7 @@ pub struct Limit {
 
 /// SQL that counts one event for each `(key, max)` parameter pair in the
 /// fixed window starting at `window` (a parameter), answering `key, count`
-/// rows when `returning`. Used alone and inside the start operation.
+/// rows when `returning`.
 pub fn count_sql(pairs: &[(&str, &str)], window: &str, returning: bool) -> String {
     let values: Vec<String> = pairs
         .iter()
@@ -59,19 +67,6 @@ pub fn count_sql(pairs: &[(&str, &str)], window: &str, returning: bool) -> Strin
         } else {
             ""
         }
-    )
-}
-
-/// SQL true when a counter `source` (a table or CTE of `key, count`) is over
-/// its limit for one of the `(key, max)` parameter pairs.
-pub fn over_limit_sql(pairs: &[(&str, &str)], source: &str) -> String {
-    let conditions: Vec<String> = pairs
-        .iter()
-        .map(|(key, max)| format!("(key = {key} AND count > {max})"))
-        .collect();
-    format!(
-        "EXISTS (SELECT 1 FROM {source} WHERE {})",
-        conditions.join(" OR ")
     )
 }
 
@@ -103,8 +98,29 @@ pub fn check_counts(
     Ok(())
 }
 
+/// What a start asks of the limits on PostgreSQL ([`count_apart`]).
+pub struct StartLimits<'a> {
+    /// The requester's own limits ([`crate::auth::send_limits`]).
+    pub limits: &'a [Limit],
+    /// The identifier-wide ceiling, passed by the owner's known requesters.
+    pub ceiling: &'a Limit,
+    /// The identifier's lockout key and the requester.
+    pub identifier: &'a str,
+    pub requester: &'a str,
+    /// The responsible clinician named, if any (a start naming no real
+    /// clinician is refused, and spends nothing).
+    pub clinician: Option<&'a str>,
+}
+
+/// The most limits one start counts (identifier, IP, prefix and its share,
+/// and the ceiling).
+const MOST_START_LIMITS: usize = 5;
+
 /// PostgreSQL: counts one send against every limit in a statement of its
-/// own, committed without waiting for the disk.
+/// own, committed without waiting for the disk, unless the identifier is
+/// locked for this requester or the clinician is not real; a count over a
+/// limit (the ceiling passed by a known requester) refuses the start and is
+/// given back. A refused start spends nobody's budget.
 ///
 /// A counter row (an IP behind a clinic's router, a phone range) can be hot:
 /// inside the start transaction its lock would be held through every
@@ -113,24 +129,30 @@ pub fn check_counts(
 /// SQLite counts inside the start script instead: it has one writer anyway.
 pub async fn count_apart(
     runner: &crate::db::Runner,
-    limits: &[Limit],
+    asked: &StartLimits<'_>,
     window_ms: Millis,
     now: Millis,
 ) -> Result<(), ServiceError> {
-    let key = |index: usize| limits.get(index).map(|limit| limit.key.clone());
-    let max = |index: usize| i64::from(limits.get(index).map_or(u32::MAX, |limit| limit.max));
-    let row = runner
-        .run(vec![
-            window_start(now, window_ms).into(),
-            key(0).into(),
-            key(1).into(),
-            key(2).into(),
-            max(0).into(),
-            max(1).into(),
-            max(2).into(),
-        ])
-        .await?;
+    let mut all: Vec<&Limit> = asked.limits.iter().collect();
+    all.truncate(MOST_START_LIMITS - 1);
+    let key = |index: usize| all.get(index).map(|limit| limit.key.clone());
+    let max = |index: usize| i64::from(all.get(index).map_or(u32::MAX, |limit| limit.max));
+    let mut args: Vec<crate::db::Arg> = vec![window_start(now, window_ms).into()];
+    for index in 0..MOST_START_LIMITS - 1 {
+        args.push(key(index).into());
+    }
+    args.push(asked.ceiling.key.clone().into());
+    for index in 0..MOST_START_LIMITS - 1 {
+        args.push(max(index).into());
+    }
+    args.push(i64::from(asked.ceiling.max).into());
+    args.push(asked.identifier.into());
+    args.push(asked.requester.into());
+    args.push(now.into());
+    args.push(asked.clinician.map(str::to_owned).into());
+    let row = runner.run(args).await?;
     if row.try_get::<i64, _>("over_limit")? == 1 {
+        give_back(runner.database(), asked, window_start(now, window_ms)).await?;
         return Err(ServiceError::RateLimited {
             retry_after: seconds_until(window_start(now, window_ms) + window_ms.max(1000), now),
         });
@@ -138,26 +160,60 @@ pub async fn count_apart(
     Ok(())
 }
 
+/// PostgreSQL: takes back the counts of a start the limits refused, so that
+/// it spends nobody's budget. (Counting first and giving back keeps the
+/// limits exact under concurrency: a start never passes on a count that a
+/// concurrent one has not yet written.)
+async fn give_back(
+    db: &crate::db::Database,
+    asked: &StartLimits<'_>,
+    window: Millis,
+) -> Result<(), ServiceError> {
+    for limit in asked.limits.iter().chain(std::iter::once(asked.ceiling)) {
+        sqlx::query(
+            "UPDATE rate_counters SET count = count - 1 \
+             WHERE key = $1 AND window_start = $2 AND count > 0",
+        )
+        .bind(limit.key.clone())
+        .bind(window)
+        .execute(db.writer())
+        .await?;
+    }
+    Ok(())
+}
+
 /// The PostgreSQL statement behind [`count_apart`]. Parameters: $1 window
-/// start, $2-$4 keys ($4 NULL without a phone prefix), $5-$7 their limits.
+/// start, $2-$5 the requester's limit keys (NULL where absent), $6 the
+/// ceiling's key, $7-$10 and $11 their maxima, $12 the identifier, $13 the
+/// requester, $14 now, $15 the clinician or NULL.
 pub fn count_operation() -> crate::db::Operation {
     crate::db::Operation {
         name: "count_limits",
-        params: 7,
+        params: 15,
         sqlite: String::new(),
         postgres: String::from(
             "WITH relaxed AS (SELECT set_config('synchronous_commit', 'off', true) AS setting), \
+             limits(key, most, ceiling) AS (VALUES ($2::text, $7::bigint, FALSE), ($3::text, $8::bigint, FALSE), \
+               ($4::text, $9::bigint, FALSE), ($5::text, $10::bigint, FALSE), ($6::text, $11::bigint, TRUE)), \
+             known AS (SELECT EXISTS (SELECT 1 FROM trusted_requesters \
+                                      WHERE identifier = $12::text AND requester = $13::text) AS yes), \
+             refused AS (SELECT (EXISTS (SELECT 1 FROM identifier_guards \
+                                         WHERE identifier = $12::text AND locked_until > $14::bigint) \
+                                 AND NOT (SELECT yes FROM known)) \
+                                OR ($15::text IS NOT NULL AND NOT EXISTS \
+                                    (SELECT 1 FROM users WHERE id = $15::text AND role = 'clinician')) AS yes), \
              counted AS ( \
                INSERT INTO rate_counters (key, window_start, count) \
-               SELECT counter.key, $1, 1 FROM (VALUES ($2), ($3), ($4)) AS counter(key) \
-               WHERE counter.key IS NOT NULL \
+               SELECT key, $1, 1 FROM limits \
+               WHERE key IS NOT NULL AND NOT (SELECT yes FROM refused) \
                ON CONFLICT (key) DO UPDATE SET \
                  count = CASE WHEN rate_counters.window_start = excluded.window_start \
                               THEN rate_counters.count + 1 ELSE 1 END, \
                  window_start = excluded.window_start \
                RETURNING key, count) \
-             SELECT CASE WHEN EXISTS (SELECT 1 FROM counted WHERE (key = $2 AND count > $5) \
-                                      OR (key = $3 AND count > $6) OR (key = $4 AND count > $7)) \
+             SELECT CASE WHEN EXISTS (SELECT 1 FROM counted c JOIN limits l ON l.key = c.key \
+                                      WHERE c.count > l.most \
+                                        AND NOT (l.ceiling AND (SELECT yes FROM known))) \
                          THEN 1 ELSE 0 END AS over_limit \
              FROM relaxed",
         ),
@@ -166,22 +222,62 @@ pub fn count_operation() -> crate::db::Operation {
 
 /// Counts one send against every limit, inside the caller's transaction.
 /// Fails with `rate_limited` if any is exceeded; the caller's transaction
-/// then rolls the counts back.
+/// then rolls the counts back, so a refused send spends nobody's budget.
 pub async fn count_send(
     conn: &mut AnyConnection,
     limits: &[Limit],
     window_ms: Millis,
     now: Millis,
 ) -> Result<(), ServiceError> {
-    const PARAMS: [(&str, &str); 3] = [("$2", ""), ("$3", ""), ("$4", "")];
-    let pairs = &PARAMS[..limits.len().min(PARAMS.len())];
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(count_sql(pairs, "$1", true)))
+    let keys: Vec<String> = (0..limits.len())
+        .map(|index| format!("${}", index + 2))
+        .collect();
+    let pairs: Vec<(&str, &str)> = keys.iter().map(|key| (key.as_str(), "")).collect();
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(count_sql(&pairs, "$1", true)))
         .bind(window_start(now, window_ms));
-    for limit in &limits[..pairs.len()] {
+    for limit in limits {
         query = query.bind(limit.key.clone());
     }
     let counted = query.fetch_all(&mut *conn).await?;
     check_counts(&counted, limits, window_ms, now)
+}
+
+/// Whether `requester` is one the owner of `identifier` has logged in from.
+pub async fn known_requester(
+    conn: &mut AnyConnection,
+    identifier: &str,
+    requester: &str,
+) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT CAST(1 AS BIGINT) FROM trusted_requesters WHERE identifier = $1 AND requester = $2",
+    )
+    .bind(identifier.to_owned())
+    .bind(requester.to_owned())
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(found.is_some())
+}
+
+/// Remembers that the owner of `identifier` logged in from `requester`.
+pub async fn trust_requester(
+    conn: &mut AnyConnection,
+    identifier: &str,
+    requester: Option<&str>,
+    now: Millis,
+) -> Result<(), sqlx::Error> {
+    let Some(requester) = requester else {
+        return Ok(());
+    };
+    sqlx::query(
+        "INSERT INTO trusted_requesters (identifier, requester, last_login_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (identifier, requester) DO UPDATE SET last_login_at = excluded.last_login_at",
+    )
+    .bind(identifier.to_owned())
+    .bind(requester.to_owned())
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 /// Whether the identifier is locked out; if so, for how many seconds more.

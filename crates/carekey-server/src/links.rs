@@ -14,8 +14,10 @@
 //!
 //! A link opened on another device than the one that asked (the message
 //! read on a phone, the login started on a laptop) can approve the login
-//! there: the page says which device asked and when, and approves only on a
-//! tap (a form POST). The approval keeps the code, sealed, for the device
+//! there: the page says what the server itself saw (when, from which
+//! network) and shows the requester's device name only as its claim, and
+//! approves only when the person types the number the starting device
+//! shows (number matching), in a form POST. The approval keeps the code, sealed, for the device
 //! that asked, which collects its session with its verifier; the approving
 //! browser gets no tokens.
 
@@ -215,8 +217,6 @@ async fn try_link(
                          WHEN failed_attempts + 1 >= $4 THEN 'locked' ELSE status END \
          WHERE id = $1 AND flavor = 'native' AND status = 'pending' AND failed_attempts < $4 \
            AND code_expires_at > $3 AND expires_at > $3 \
-           AND NOT EXISTS (SELECT 1 FROM identifier_guards \
-                           WHERE identifier = {identifier} AND locked_until > $3) \
          RETURNING CASE WHEN link_hash = $2 THEN link_code END AS link_code, \
            {identifier} AS identifier",
         identifier = crate::auth::IDENTIFIER_SQL,
@@ -327,12 +327,19 @@ pub async fn landing(state: &AppState, token: &str) -> Result<Response, ServiceE
     let approve = match asked {
         Some(asked) => format!(
             "<h2>Asked on another device?</h2>\
-             <p>This login was asked for by <strong>{device}</strong> on {at} \
-             (from {ip}). If that was you, approve it here and that device logs in. Nothing \
-             logs in on this device.</p>\
+             <p>Our server received this login request on {at}, from the network address \
+             {ip}. The device that asked calls itself <q>{device}</q>: that name is its own \
+             claim, which anyone can type.</p>\
+             <p>If you asked for it on another device, that device shows a number. Type it \
+             here to approve, and that device logs in. Nothing logs in on this device.</p>\
              <form method=\"post\" action=\"/l/{token}/approve\">\
-             <button type=\"submit\">Yes, it was me: log in on {device}</button></form>\
-             <p class=\"hint\">If you did not ask for it, do nothing: the request ends by itself.</p>",
+             <label for=\"number\">The number your other device shows</label> \
+             <input id=\"number\" name=\"number\" inputmode=\"numeric\" pattern=\"[0-9]{{2}}\" \
+             maxlength=\"2\" size=\"3\" autocomplete=\"off\" required> \
+             <button type=\"submit\">Approve</button></form>\
+             <p class=\"hint\">If you did not ask for it, or no device of yours shows a number, \
+             do nothing: the request ends by itself. Nobody from CareKey or your clinic \
+             will ever ask you for this number or this code.</p>",
             device = escape(&asked.device),
             at = escape(&asked.at),
             ip = escape(&asked.ip),
@@ -353,15 +360,39 @@ pub async fn landing(state: &AppState, token: &str) -> Result<Response, ServiceE
     ))
 }
 
-/// `POST /l/{token}/approve`: the tap. Keeps the code, sealed, for the
-/// device that asked; answers a page, never a token.
-pub async fn approve(state: &AppState, token: &str, ip: IpAddr) -> Result<Response, ServiceError> {
+/// `POST /l/{token}/approve`: the approval, with the number the starting
+/// device shows (number matching: a login an attacker started cannot be
+/// approved with one tap by the person who got the message). Keeps the
+/// code, sealed, for the device that asked; answers a page, never a token.
+/// A wrong number approves nothing and spends one of the request's tries.
+pub async fn approve(
+    state: &AppState,
+    token: &str,
+    number: Option<&str>,
+    ip: IpAddr,
+) -> Result<Response, ServiceError> {
     let (landing, request_id) = try_link(state, token).await?;
     let (code, request_id) = match (landing, request_id) {
         (Landing::Usable(code), Some(request_id)) => (code, request_id),
         (Landing::Malformed, _) => return Ok(malformed_page()),
         _ => return Ok(ended_page()),
     };
+    let expected = state.codes.match_number(&request_id);
+    let matched = number
+        .and_then(|number| number.parse::<u8>().ok())
+        .is_some_and(|number| number == expected);
+    if !matched {
+        spend_try(state, &request_id).await?;
+        tracing::info!(request = %request_id, "approval refused: wrong number");
+        return Ok(page(
+            StatusCode::FORBIDDEN,
+            "Not approved",
+            "<p>That is not the number the device that asked shows, so nothing was approved.</p>\
+             <p class=\"hint\">If you did not start this login yourself, someone else may have: \
+             do nothing, and it ends by itself. If it was you, open the link again and type the \
+             number your other device shows.</p>",
+        ));
+    }
     let sealed = state
         .sealer
         .seal(&request_id, code.as_bytes())
@@ -377,18 +408,27 @@ pub async fn approve(state: &AppState, token: &str, ip: IpAddr) -> Result<Respon
     .execute(state.db.writer())
     .await?;
     tracing::info!(request = %request_id, "login approved from another device");
-    let device = origin(state, &request_id)
-        .await?
-        .map_or_else(|| "the device that asked".to_owned(), |asked| asked.device);
     Ok(page(
         StatusCode::OK,
         "Approved",
-        &format!(
-            "<p>{} is logging in now. You can close this page.</p>\
-             <p class=\"hint\">Nothing logged in on this device.</p>",
-            escape(&device)
-        ),
+        "<p>The device that asked is logging in now. You can close this page.</p>\
+         <p class=\"hint\">Nothing logged in on this device.</p>",
     ))
+}
+
+/// A wrong approval number counts as a wrong try of the request, locking it
+/// at the limit like a wrong code.
+async fn spend_try(state: &AppState, request_id: &str) -> Result<(), ServiceError> {
+    sqlx::query(
+        "UPDATE auth_requests SET failed_attempts = failed_attempts + 1, \
+           status = CASE WHEN failed_attempts + 1 >= $2 THEN 'locked' ELSE status END \
+         WHERE id = $1 AND status = 'pending'",
+    )
+    .bind(request_id.to_owned())
+    .bind(i64::from(state.policy.max_attempts_per_request))
+    .execute(state.db.writer())
+    .await?;
+    Ok(())
 }
 
 #[cfg(test)]

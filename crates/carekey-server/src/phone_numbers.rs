@@ -93,6 +93,7 @@ pub async fn start(
         expires_at: rfc3339(code_expires_at),
         resend_after: rfc3339(now.saturating_add(state.policy.resend_cooldown_ms)),
         code_length: state.policy.code_length,
+        match_number: None,
     };
     if taken {
         let notices = crate::proofs::notify_contacts(
@@ -213,7 +214,8 @@ pub async fn verify(
     let user = crate::accounts::by_id(&mut *tx, user_id)
         .await?
         .ok_or(ServiceError::InvalidToken)?;
-    // The contacts from before the change hear of it, and the new number too.
+    // The contacts from before the change hear of it (the new number has
+    // just proven itself with its code).
     let mut told = Vec::new();
     if let Some(email) = &user.email {
         told.push(Contact::Email(email.clone()));
@@ -221,7 +223,6 @@ pub async fn verify(
     if let Some(old) = previous.filter(|old| old != contact.address()) {
         told.push(Contact::Phone(old));
     }
-    told.push(contact.clone());
     let notices = crate::proofs::notify_contacts(
         state,
         &mut tx,

@@ -134,6 +134,7 @@ pub async fn start(
         expires_at: rfc3339(code_expires_at),
         resend_after: rfc3339(now.saturating_add(state.policy.resend_cooldown_ms)),
         code_length: state.policy.code_length,
+        match_number: None,
     })
 }
 

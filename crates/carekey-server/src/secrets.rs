@@ -139,6 +139,23 @@ impl CodeHasher {
         mac.finalize().into_bytes().to_vec()
     }
 
+    /// The two-digit number (10-99) a login's starting device shows and its
+    /// approver must type: a keyed function of the request id, so it needs
+    /// no storage and only the server and the starting device know it.
+    pub fn match_number(&self, request_id: &str) -> u8 {
+        let mut mac = match <HmacSha256 as Mac>::new_from_slice(&self.key) {
+            Ok(mac) => mac,
+            // HMAC takes keys of any length; this arm cannot run.
+            Err(_) => return 10,
+        };
+        mac.update(b"match number\0");
+        mac.update(request_id.as_bytes());
+        let digest = mac.finalize().into_bytes();
+        let value = u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]]);
+        // 2^32 mod 90 skews the choice by under one in 47 million.
+        10 + u8::try_from(value % 90).unwrap_or(0)
+    }
+
     pub fn matches(&self, request_id: &str, code: &str, stored: &[u8]) -> bool {
         let computed = self.hash(request_id, code);
         !stored.is_empty() && computed.ct_eq(stored).into()
@@ -275,6 +292,24 @@ mod tests {
         assert!(open_code_with_link("req-1", other.expose(), &sealed).is_none());
         assert!(open_code_with_link("req-2", secret.expose(), &sealed).is_none());
         assert!(!sealed.windows(6).any(|window| window == b"123456"));
+    }
+
+    #[test]
+    fn match_numbers_are_two_digits_keyed_and_stable() {
+        let hasher = CodeHasher::new(Zeroizing::new(vec![7; 32]));
+        let other = CodeHasher::new(Zeroizing::new(vec![8; 32]));
+        let mut seen = std::collections::HashSet::new();
+        let mut differ = 0;
+        for index in 0..2000 {
+            let id = format!("req-{index}");
+            let number = hasher.match_number(&id);
+            assert!((10..=99).contains(&number));
+            assert_eq!(number, hasher.match_number(&id));
+            differ += usize::from(number != other.match_number(&id));
+            seen.insert(number);
+        }
+        assert_eq!(seen.len(), 90);
+        assert!(differ > 1900, "{differ}");
     }
 
     #[test]

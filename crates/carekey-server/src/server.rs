@@ -259,6 +259,8 @@ pub async fn start_with_clock(
         whatsapp: crate::whatsapp::WhatsappBot::from_settings(&settings),
         trusted_proxies,
         request_timeout: Duration::from_secs(settings.http_request_timeout_seconds.max(1)),
+        allowed_hosts: allowed_hosts(&settings.allowed_hosts, &public_url, address),
+        captcha_exempt_biot: settings.captcha_exempt_biot,
     });
 
     let (stop, stopped) = watch::channel(false);
@@ -293,6 +295,43 @@ pub async fn start_with_clock(
         worker,
         state,
     })
+}
+
+/// The `Host` values answered: the configured list, else the public URL's
+/// authority and, on a loopback listener, this machine's names for its port.
+fn allowed_hosts(configured: &str, public_url: &str, address: SocketAddr) -> Option<Vec<String>> {
+    let configured: Vec<String> = configured
+        .split(',')
+        .map(|host| host.trim().trim_end_matches('.').to_ascii_lowercase())
+        .filter(|host| !host.is_empty())
+        .collect();
+    if configured.iter().any(|host| host == "*") {
+        return None;
+    }
+    if !configured.is_empty() {
+        return Some(configured);
+    }
+    let mut hosts = Vec::new();
+    if let Ok(url) = reqwest::Url::parse(public_url)
+        && let Some(host) = url.host_str()
+    {
+        let host = host.to_ascii_lowercase();
+        match url.port() {
+            Some(port) => hosts.push(format!("{host}:{port}")),
+            None => hosts.push(host),
+        }
+    }
+    let port = address.port();
+    if address.ip().is_loopback() {
+        hosts.extend([
+            format!("127.0.0.1:{port}"),
+            format!("localhost:{port}"),
+            format!("[::1]:{port}"),
+        ]);
+    } else {
+        hosts.push(address.to_string());
+    }
+    Some(hosts)
 }
 
 fn db_kind(url: &str) -> &'static str {
@@ -342,7 +381,7 @@ async fn clean_up(state: &AppState) {
     // (UUIDv7) sort by start time, so no index on expiry is needed.
     let ended = crate::db::first_id_at(now - DAY - state.policy.request_ttl_ms);
     let window = state.policy.send_window_ms;
-    let statements: [(&str, Arg); 10] = [
+    let statements: [(&str, Arg); 11] = [
         (
             "DELETE FROM auth_requests WHERE id < $1",
             ended.clone().into(),
@@ -367,6 +406,10 @@ async fn clean_up(state: &AppState) {
         (
             "DELETE FROM proofs WHERE id < $1",
             crate::db::first_id_at(now - DAY).into(),
+        ),
+        (
+            "DELETE FROM trusted_requesters WHERE last_login_at < $1",
+            (now - 180 * DAY).into(),
         ),
         (
             "DELETE FROM rate_counters WHERE window_start < $1",

@@ -24,6 +24,7 @@ pub struct Policy {
     pub resend_cooldown_ms: Millis,
     pub send_window_ms: Millis,
     pub send_limit_per_identifier: u32,
+    pub send_limit_per_identifier_total: u32,
     pub send_limit_per_ip: u32,
     pub send_limit_per_phone_prefix: u32,
     pub phone_prefix_digits: u8,
@@ -122,6 +123,7 @@ impl Policy {
             resend_cooldown_ms: seconds(settings.resend_cooldown_seconds),
             send_window_ms: seconds(settings.send_limit_window_seconds),
             send_limit_per_identifier: settings.send_limit_per_identifier,
+            send_limit_per_identifier_total: settings.send_limit_per_identifier_total,
             send_limit_per_ip: settings.send_limit_per_ip,
             send_limit_per_phone_prefix: settings.send_limit_per_phone_prefix,
             phone_prefix_digits: settings.phone_prefix_digits,
@@ -177,4 +179,10 @@ pub struct AppState {
     /// A request not answered in this time (its body sent too slowly) gets
     /// `request_timeout`.
     pub request_timeout: std::time::Duration,
+    /// The `Host` values (authorities, lowercase) this server answers;
+    /// `None` answers any. A DNS-rebinding page (attacker.example resolving
+    /// to 127.0.0.1) names its own host, and is refused.
+    pub allowed_hosts: Option<Vec<String>>,
+    /// BioT's code endpoint takes no captcha (by setting).
+    pub captcha_exempt_biot: bool,
 }

@@ -164,11 +164,7 @@ pub async fn start(
             ));
         }
     }
-    if let Some(captcha) = &state.captcha {
-        captcha
-            .verify(request.captcha_token.as_ref(), client_ip)
-            .await?;
-    }
+    crate::captcha::check(state, request.captcha_token.as_ref(), client_ip).await?;
     let now = state.clock.now_ms();
     let limits = [crate::limits::Limit {
         key: format!("whatsapp:ip:{}", crate::limits::requester(client_ip)),
@@ -248,11 +244,12 @@ pub async fn wait(
     };
     let contact = Contact::phone(&row.try_get::<String, _>("contact")?)?;
     Ok(StartResponse {
-        request_id,
+        request_id: request_id.clone(),
         login: contact.masked(),
         expires_at: rfc3339(row.try_get("code_expires_at")?),
         resend_after: rfc3339(row.try_get("resend_after")?),
         code_length: state.policy.code_length,
+        match_number: Some(state.codes.match_number(&request_id)),
     })
 }
 

@@ -271,6 +271,8 @@ async fn a_login_is_approved_from_another_device_with_a_tap(backend: Backend) {
         )
         .await;
     let request_id = started.ok()["requestId"].as_str().unwrap().to_owned();
+    let number = started.body["matchNumber"].as_u64().unwrap();
+    assert!((10..=99).contains(&number));
     let link = link_in(&server.wait_for_messages(&email, 2).await[1]);
     let wait = |verifier: String, seconds: u32| {
         let request_id = request_id.clone();
@@ -291,13 +293,19 @@ async fn a_login_is_approved_from_another_device_with_a_tap(backend: Backend) {
         .await
         .error(403, "verifier_mismatch");
 
-    // The page says which device asked and when, and approves on a tap only.
+    // The page says what the server saw, shows the device's name as its
+    // claim, and approves only with the number the laptop shows.
     let (status, html, _) = server.open_in_browser(&link.url).await;
     assert_eq!(status, 200);
     assert!(
-        html.contains("asked for by <strong>CareKey on Linux</strong>"),
+        html.contains("calls itself <q>CareKey on Linux</q>: that name is its own claim"),
         "{html}"
     );
+    assert!(
+        html.contains("from the network address 127.0.0.1"),
+        "{html}"
+    );
+    assert!(html.contains("name=\"number\""));
     assert!(html.contains(&format!(
         "action=\"/l/{}.{}/approve\"",
         link.request_id, link.secret
@@ -306,23 +314,54 @@ async fn a_login_is_approved_from_another_device_with_a_tap(backend: Backend) {
         .await
         .error(409, "approval_pending");
 
-    // The laptop waits (long polling) while the phone taps.
+    // A tap without the number, or with another, approves nothing.
+    let approve_path = link
+        .url
+        .split_once("/l/")
+        .map(|(_, rest)| format!("/l/{rest}/approve"))
+        .unwrap();
+    let other = if number == 99 { 10 } else { number + 1 };
+    for form in [String::new(), format!("number={other}"), "number=ab".into()] {
+        let refused = server
+            .http
+            .post(server.url(&approve_path))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status().as_u16(), 403);
+        assert!(
+            refused
+                .text()
+                .await
+                .unwrap()
+                .contains("nothing was approved")
+        );
+    }
+    wait(laptop.verifier.clone(), 0)
+        .await
+        .error(409, "approval_pending");
+
+    // The laptop waits (long polling) while the phone approves.
     let waiting = wait(laptop.verifier.clone(), 10);
     let tap = async {
         tokio::time::sleep(std::time::Duration::from_millis(700)).await;
-        let path = link
-            .url
-            .split_once("/l/")
-            .map(|(_, rest)| format!("/l/{rest}/approve"))
-            .unwrap();
-        server.http.post(server.url(&path)).send().await.unwrap()
+        server
+            .http
+            .post(server.url(&approve_path))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!("number={number}"))
+            .send()
+            .await
+            .unwrap()
     };
     let (session, tapped) = tokio::join!(waiting, tap);
     assert_eq!(tapped.status().as_u16(), 200);
     assert!(tapped.headers().get("set-cookie").is_none());
     let page = tapped.text().await.unwrap();
     assert!(
-        page.contains("CareKey on Linux is logging in now"),
+        page.contains("The device that asked is logging in now"),
         "{page}"
     );
     assert!(

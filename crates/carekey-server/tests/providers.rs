@@ -31,6 +31,7 @@ on_both_databases!(
     a_refused_number_is_not_retried_forever,
     recaptcha_scores_are_checked,
     friendlycaptcha_answers_are_checked,
+    every_path_that_sends_a_message_or_opens_an_account_checks_the_captcha,
     forwarded_for_counts_only_from_trusted_proxies,
     a_server_without_an_sms_transport_says_so,
 );
@@ -379,6 +380,78 @@ async fn recaptcha_scores_are_checked(backend: Backend) {
         .await
         .error(503, "unavailable");
     server.stop().await;
+}
+
+/// The review found BioT's generate sending SMS codes, and guests being made,
+/// with captcha on. Every sender and every account-opener checks it now;
+/// BioT's only when not exempt by setting.
+async fn every_path_that_sends_a_message_or_opens_an_account_checks_the_captcha(backend: Backend) {
+    let base =
+        serve(Router::new().route("/recaptcha/api/siteverify", post(recaptcha_siteverify))).await;
+    for exempt_biot in [false, true] {
+        let server = TestServer::start_with(backend, |settings| {
+            settings.captcha = carekey_server::settings::CaptchaKind::Recaptcha;
+            settings.captcha_secret = Some("recaptcha-secret".into());
+            settings.captcha_base_url = Some(base.clone());
+            settings.captcha_exempt_biot = exempt_biot;
+        })
+        .await;
+        let phone = unique_phone();
+        let generate = server
+            .post("/ums/v2/users/otp/generate", &json!({"phone": phone}))
+            .await;
+        if exempt_biot {
+            generate.ok();
+        } else {
+            generate.error(403, "captcha_failed");
+            server
+                .post(
+                    "/ums/v2/users/otp/generate",
+                    &json!({"phone": phone, "captchaToken": "bot"}),
+                )
+                .await
+                .error(403, "captcha_failed");
+            server
+                .post(
+                    "/ums/v2/users/otp/generate",
+                    &json!({"phone": phone, "captchaToken": "human"}),
+                )
+                .await
+                .ok();
+        }
+        server
+            .post("/v1/auth/guest", &json!({}))
+            .await
+            .error(403, "captcha_failed");
+        server
+            .post("/v1/auth/guest", &json!({"captchaToken": "human"}))
+            .await
+            .ok();
+        let device = Device::new();
+        let email = unique_email();
+        let started = server
+            .start_request(&device, json!({"email": email, "captchaToken": "human"}))
+            .await;
+        let request_id = started.ok()["requestId"].as_str().unwrap().to_owned();
+        server.wait_for_messages(&email, 1).await;
+        server.advance(61);
+        server
+            .post("/v1/auth/resend", &json!({"requestId": request_id}))
+            .await
+            .error(403, "captcha_failed");
+        server
+            .post(
+                "/v1/auth/resend",
+                &json!({"requestId": request_id, "captchaToken": "human"}),
+            )
+            .await
+            .ok();
+        // Only the starts that passed sent anything: one to the email (then
+        // its resend); nothing went to the phone (an unknown number).
+        server.wait_for_messages(&email, 2).await;
+        assert_eq!(server.outbox_messages().len(), 2);
+        server.stop().await;
+    }
 }
 
 /// FriendlyCaptcha v2 siteverify: X-API-Key header, JSON {response, sitekey}.

@@ -24,6 +24,11 @@ on_both_databases!(
     one_ipv6_64_is_one_requester_for_the_limits,
     storage_has_quotas_and_guests_get_less,
     a_stolen_access_token_cannot_add_keys_or_phones_without_a_fresh_proof,
+    a_page_on_another_host_name_gets_no_answer,
+    refused_starts_spend_nobodys_budget,
+    a_stranger_cannot_use_up_the_owners_identifier_budget,
+    one_address_cannot_empty_a_phone_prefix,
+    a_strangers_wrong_codes_do_not_lock_the_owner_out,
 );
 
 /// A server whose send limits and identifier lockout stay out of the way, so
@@ -551,7 +556,7 @@ async fn slow_and_numerous_clients_cannot_exhaust_the_server() {
     for _ in 0..8 {
         let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
         stream
-            .write_all(b"POST /v1/auth/start HTTP/1.1\r\nHost: x\r\n")
+            .write_all(format!("POST /v1/auth/start HTTP/1.1\r\nHost: {address}\r\n").as_bytes())
             .await
             .unwrap();
         slow.push(stream);
@@ -568,7 +573,8 @@ async fn slow_and_numerous_clients_cannot_exhaust_the_server() {
     let mut trickle = tokio::net::TcpStream::connect(address).await.unwrap();
     trickle
         .write_all(
-            b"POST /v1/auth/start HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{",
+            format!("POST /v1/auth/start HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{{")
+                .as_bytes(),
         )
         .await
         .unwrap();
@@ -791,5 +797,311 @@ async fn a_stolen_access_token_cannot_add_keys_or_phones_without_a_fresh_proof(b
         .post_as("/v1/keys", stolen, &again)
         .await
         .error(400, "invalid_request");
+    server.stop().await;
+}
+
+/// DNS rebinding: a page on attacker.example whose DNS points at 127.0.0.1
+/// reaches the built-in server's port but names its own host.
+async fn a_page_on_another_host_name_gets_no_answer(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let with_host = |path: &str, host: &str| {
+        server.send(
+            server
+                .http
+                .get(server.url(path))
+                .header(reqwest::header::HOST, host),
+        )
+    };
+    let port = server.server.local_addr().port();
+    with_host("/v1/auth/channels", "attacker.example")
+        .await
+        .error(400, "invalid_request");
+    with_host("/v1/auth/channels", &format!("attacker.example:{port}"))
+        .await
+        .error(400, "invalid_request");
+    with_host("/openapi.json", &format!("127.0.0.2:{port}"))
+        .await
+        .error(400, "invalid_request");
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        "auth.carekey.test".to_owned(),
+    ] {
+        with_host("/v1/auth/channels", &host).await.ok();
+    }
+    // Probes and scrapers name servers by address: always answered.
+    with_host("/healthz", "10.0.0.7:8080").await.ok();
+    server.stop().await;
+    // An operator may list hosts, or answer any.
+    let server = TestServer::start_with(backend, |settings| {
+        settings.allowed_hosts = "*".into();
+    })
+    .await;
+    server
+        .send(
+            server
+                .http
+                .get(server.url("/v1/auth/channels"))
+                .header(reqwest::header::HOST, "anything.example"),
+        )
+        .await
+        .ok();
+    server.stop().await;
+}
+
+/// A server that believes X-Forwarded-For from the test (so that requests
+/// come from the addresses the test names), with `configure` on top.
+async fn behind_proxy(
+    backend: Backend,
+    configure: impl FnOnce(&mut carekey_server::Settings),
+) -> TestServer {
+    TestServer::start_with(backend, |settings| {
+        settings.trusted_proxies = "127.0.0.1/32".into();
+        settings.resend_cooldown_seconds = 0;
+        configure(settings);
+    })
+    .await
+}
+
+/// `POST /v1/auth/start` with `body` (plus a device challenge) from `from`.
+async fn start_from(
+    server: &TestServer,
+    from: &str,
+    device: &Device,
+    mut body: Value,
+) -> common::Answer {
+    body["deviceChallenge"] = json!(device.challenge());
+    server
+        .send(
+            server
+                .http
+                .post(server.url("/v1/auth/start"))
+                .header("x-forwarded-for", from)
+                .json(&body),
+        )
+        .await
+}
+
+/// Registers a clinician by email from `from` (the code read from the
+/// outbox); `from` is then a network the owner has logged in from.
+async fn register_from(server: &TestServer, from: &str, email: &str) {
+    let device = Device::new();
+    let before = server
+        .outbox_messages()
+        .iter()
+        .filter(|message| message["to"] == email)
+        .count();
+    let started = start_from(
+        server,
+        from,
+        &device,
+        json!({"email": email, "firstName": "Own", "lastName": "Er", "role": "clinician"}),
+    )
+    .await;
+    let request_id = started.ok()["requestId"].as_str().unwrap().to_owned();
+    let code = server.code_in_message(email, before + 1).await;
+    server.complete(&device, &request_id, &code).await.ok();
+}
+
+/// Logs the owner of `email` in from `from`, reading the code from the outbox.
+async fn log_in_from(server: &TestServer, from: &str, email: &str) {
+    let before = server
+        .outbox_messages()
+        .iter()
+        .filter(|message| message["to"] == email)
+        .count();
+    let device = Device::new();
+    let started = start_from(server, from, &device, json!({"email": email})).await;
+    let request_id = started.ok()["requestId"].as_str().unwrap().to_owned();
+    let code = server.code_in_message(email, before + 1).await;
+    server.complete(&device, &request_id, &code).await.ok();
+}
+
+/// A client already over its own limit once still spent other people's
+/// budgets: refused starts count for nobody.
+async fn refused_starts_spend_nobodys_budget(backend: Backend) {
+    let server = behind_proxy(backend, |settings| {
+        settings.send_limit_per_ip = 2;
+        settings.send_limit_per_identifier = 2;
+    })
+    .await;
+    let victim = unique_email();
+    let attacker = Device::new();
+    for _ in 0..2 {
+        start_from(
+            &server,
+            "198.51.100.66",
+            &attacker,
+            json!({"email": unique_email()}),
+        )
+        .await
+        .ok();
+    }
+    for _ in 0..20 {
+        start_from(
+            &server,
+            "198.51.100.66",
+            &attacker,
+            json!({"email": victim}),
+        )
+        .await
+        .error(429, "rate_limited");
+    }
+    // The victim's own two starts of the hour are all there.
+    for index in 0..2 {
+        let answer = start_from(
+            &server,
+            "203.0.113.10",
+            &Device::new(),
+            json!({"email": victim}),
+        )
+        .await;
+        assert_eq!(answer.status, 200, "start {index}: {}", answer.body);
+    }
+    start_from(
+        &server,
+        "203.0.113.10",
+        &Device::new(),
+        json!({"email": victim}),
+    )
+    .await
+    .error(429, "rate_limited");
+    server.stop().await;
+}
+
+/// Strangers on other networks spend their own share of an identifier's
+/// budget, and the identifier-wide ceiling stops only requesters the owner
+/// never logged in from.
+async fn a_stranger_cannot_use_up_the_owners_identifier_budget(backend: Backend) {
+    let server = behind_proxy(backend, |settings| {
+        settings.send_limit_per_identifier = 2;
+        settings.send_limit_per_identifier_total = 6;
+    })
+    .await;
+    let owner = unique_email();
+    register_from(&server, "203.0.113.10", &owner).await;
+    for stranger in ["198.51.100.1", "198.51.100.2"] {
+        for _ in 0..2 {
+            start_from(&server, stranger, &Device::new(), json!({"email": owner}))
+                .await
+                .ok();
+        }
+        start_from(&server, stranger, &Device::new(), json!({"email": owner}))
+            .await
+            .error(429, "rate_limited");
+    }
+    start_from(
+        &server,
+        "198.51.100.3",
+        &Device::new(),
+        json!({"email": owner}),
+    )
+    .await
+    .ok();
+    // The ceiling (registration, four strangers' and one more) is reached:
+    // an unknown network is refused, the owner's own network is not.
+    start_from(
+        &server,
+        "198.51.100.4",
+        &Device::new(),
+        json!({"email": owner}),
+    )
+    .await
+    .error(429, "rate_limited");
+    log_in_from(&server, "203.0.113.10", &owner).await;
+    server.stop().await;
+}
+
+/// One address once emptied a whole phone prefix's budget (BioT's
+/// generate too): it now has a tenth of it.
+async fn one_address_cannot_empty_a_phone_prefix(backend: Backend) {
+    let server = behind_proxy(backend, |settings| {
+        settings.send_limit_per_phone_prefix = 100;
+        settings.send_limit_per_ip = 1000;
+    })
+    .await;
+    let number = |last: u32| format!("+32470{last:06}");
+    // A tenth of the prefix's budget, through BioT's generate and the
+    // native start alike, then nothing more from that /64.
+    for index in 0..10 {
+        let answer = if index % 2 == 0 {
+            server
+                .send(
+                    server
+                        .http
+                        .post(server.url("/ums/v2/users/otp/generate"))
+                        .header("x-forwarded-for", "2001:db8:66::1")
+                        .json(&json!({"phone": number(100 + index)})),
+                )
+                .await
+        } else {
+            start_from(
+                &server,
+                "2001:db8:66::2",
+                &Device::new(),
+                json!({"phone": number(100 + index)}),
+            )
+            .await
+        };
+        answer.ok();
+    }
+    for index in 10..40 {
+        start_from(
+            &server,
+            "2001:db8:66::99",
+            &Device::new(),
+            json!({"phone": number(100 + index)}),
+        )
+        .await
+        .error(429, "rate_limited");
+    }
+    // The prefix still serves everyone else.
+    start_from(
+        &server,
+        "203.0.113.10",
+        &Device::new(),
+        json!({"phone": number(999)}),
+    )
+    .await
+    .ok();
+    server.stop().await;
+}
+
+/// A stranger who never saw a code once locked an address for an hour with
+/// wrong codes on logins he started himself.
+async fn a_strangers_wrong_codes_do_not_lock_the_owner_out(backend: Backend) {
+    let server = behind_proxy(backend, |settings| {
+        settings.max_consecutive_failures = 10;
+    })
+    .await;
+    let owner = unique_email();
+    register_from(&server, "203.0.113.10", &owner).await;
+    for _ in 0..2 {
+        let stranger = Device::new();
+        let started = start_from(&server, "198.51.100.1", &stranger, json!({"email": owner})).await;
+        let request_id = started.ok()["requestId"].as_str().unwrap().to_owned();
+        for _ in 0..5 {
+            server.complete(&stranger, &request_id, "000000").await;
+        }
+    }
+    // The guessing stopped for unknown networks...
+    start_from(
+        &server,
+        "198.51.100.1",
+        &Device::new(),
+        json!({"email": owner}),
+    )
+    .await
+    .error(429, "too_many_attempts");
+    start_from(
+        &server,
+        "198.51.100.2",
+        &Device::new(),
+        json!({"email": owner}),
+    )
+    .await
+    .error(429, "too_many_attempts");
+    // ...and the owner logs in from home as usual.
+    log_in_from(&server, "203.0.113.10", &owner).await;
     server.stop().await;
 }

@@ -109,6 +109,8 @@ pub struct CodeSent {
     pub expires_at: String,
     pub resend_after: String,
     pub code_length: u8,
+    /// Logins: the number to type when approving from another device.
+    pub match_number: Option<u8>,
 }
 
 impl From<StartResponse> for CodeSent {
@@ -118,6 +120,7 @@ impl From<StartResponse> for CodeSent {
             expires_at: started.expires_at,
             resend_after: started.resend_after,
             code_length: started.code_length,
+            match_number: started.match_number,
         }
     }
 }
@@ -283,6 +286,40 @@ pub async fn login_wait_approval(
     let connection = backend.connection().await?;
     let logged_in = connection.client.wait_for_approval().await?;
     Ok(logged_in.into())
+}
+
+/// The person confirmed the WhatsApp message came from their own number:
+/// only then can a code, link or approval complete the login.
+#[tauri::command]
+pub async fn login_whatsapp_confirm(backend: State<'_, Backend>) -> Result<(), CommandError> {
+    backend
+        .connection()
+        .await?
+        .client
+        .confirm_whatsapp()
+        .await?;
+    Ok(())
+}
+
+/// Sends a code to the account's own contact, when a change (a phone, a
+/// key) needs a fresh proof that the person is the account's owner.
+#[tauri::command]
+pub async fn proof_start(backend: State<'_, Backend>) -> Result<CodeSent, CommandError> {
+    let connection = backend.connection().await?;
+    Ok(connection.client.start_proof().await?.into())
+}
+
+/// Proves that code; the change can then be made.
+#[tauri::command]
+pub async fn proof_verify(backend: State<'_, Backend>, code: String) -> Result<(), CommandError> {
+    let code = zeroize::Zeroizing::new(code);
+    backend
+        .connection()
+        .await?
+        .client
+        .verify_proof(&code)
+        .await?;
+    Ok(())
 }
 
 /// The person went back from the code screen.

@@ -27,36 +27,8 @@ pub async fn link_consume(
         return Ok(None);
     };
     let connection = backend.connection().await?;
-    let host = reqwest_host(connection.client.server());
-    let link = carekey_core::links::parse(&url, &host).map_err(carekey_core::CoreError::from)?;
+    let link = carekey_core::links::parse(&url, connection.client.server())
+        .map_err(carekey_core::CoreError::from)?;
     let logged_in = connection.client.complete_with_link(&link).await?;
     Ok(Some(logged_in.into()))
-}
-
-fn reqwest_host(server: &str) -> String {
-    server
-        .split_once("://")
-        .map_or(server, |(_, rest)| rest)
-        .split(['/', ':'])
-        .next()
-        .unwrap_or_default()
-        .to_owned()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_host_of_the_server_is_what_links_must_name() {
-        assert_eq!(reqwest_host("http://127.0.0.1:4317"), "127.0.0.1");
-        assert_eq!(
-            reqwest_host("https://auth.example.org/"),
-            "auth.example.org"
-        );
-        assert_eq!(
-            reqwest_host("https://auth.example.org:8443/x"),
-            "auth.example.org"
-        );
-    }
 }

@@ -34,3 +34,18 @@ CREATE TABLE proofs (
     status TEXT NOT NULL CHECK (status IN ('pending', 'completed', 'locked')),
     created_at BIGINT NOT NULL
 );
+
+-- Who asked for a login, as the limits count requesters: an IPv4 address,
+-- or an IPv6 /64.
+ALTER TABLE auth_requests ADD COLUMN origin_requester TEXT;
+
+-- Requesters (networks) from which an identifier's owner has logged in
+-- with a code. A stranger's traffic (many starts, wrong codes) never stops
+-- the owner from getting a code from one of these: the identifier-wide
+-- ceiling and the lockout after wrong codes apply to the others.
+CREATE TABLE trusted_requesters (
+    identifier TEXT NOT NULL,
+    requester TEXT NOT NULL,
+    last_login_at BIGINT NOT NULL,
+    PRIMARY KEY (identifier, requester)
+);

@@ -125,6 +125,10 @@ impl Runner {
         }
     }
 
+    pub fn database(&self) -> &Database {
+        &self.db
+    }
+
     /// One call; answers its row. A SQLite call completes even if the caller
     /// stops waiting (a request cancelled by its client): stopping halfway
     /// would leave the writer inside a transaction. A PostgreSQL statement is
