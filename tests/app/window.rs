@@ -261,28 +261,26 @@ impl App {
         std::fs::write(&path, png).unwrap();
     }
 
-    /// The code in the `nth` message (oldest first) the Dev inbox shows for
-    /// `to`.
+    /// The code in the `nth` message to `to` that carries one (security
+    /// notices carry none), as the Dev inbox shows it.
     async fn code_for(&self, to: &str, nth: usize) -> String {
+        // A word of its own: a link's token can hold six digits in a row.
+        const CODES: &str = "[...document.querySelectorAll('#inbox-list li')].filter((m) => m.querySelector('.message-head span').textContent.endsWith(' to ' + arguments[0])).map((m) => m.querySelector('.message-body').textContent).filter((body) => body.split(/\\s+/).some((word) => /^[0-9]{6}$/.test(word.replace(/[^0-9a-zA-Z]/g, '')))).reverse()";
         self.wait_until(
-            &format!("message {nth} to {to} in the Dev inbox"),
+            &format!("message {nth} with a code to {to} in the Dev inbox"),
             &format!(
-                "return [...document.querySelectorAll('#inbox-list li')].filter((m) => m.querySelector('.message-head span').textContent.endsWith(' to ' + {to:?})).length >= {nth}"
+                "return (function() {{ return {CODES}; }}).apply(null, [{to:?}]).length >= {nth}"
             ),
         )
         .await;
         let bodies: Vec<String> = serde_json::from_value(
             self.client
-                .execute(
-                    "return [...document.querySelectorAll('#inbox-list li')].filter((m) => m.querySelector('.message-head span').textContent.endsWith(' to ' + arguments[0])).map((m) => m.querySelector('.message-body').textContent).reverse()",
-                    vec![json!(to)],
-                )
+                .execute(&format!("return {CODES}"), vec![json!(to)])
                 .await
                 .unwrap(),
         )
         .unwrap();
         let body = &bodies[nth - 1];
-        // A word of its own: a link's token can hold six digits in a row.
         body.split_whitespace()
             .map(|word| word.trim_matches(|c: char| !c.is_ascii_alphanumeric()))
             .find(|word| word.len() == 6 && word.bytes().all(|b| b.is_ascii_digit()))
