@@ -51,8 +51,10 @@ impl Server {
     /// The code in the `nth` message to `to`.
     pub async fn code(&self, to: &str, nth: usize) -> String {
         for _ in 0..500 {
-            let messages: Vec<Value> = std::fs::read_to_string(&self.outbox)
-                .unwrap_or_default()
+            // A last line still being written (no newline yet) is skipped.
+            let text = std::fs::read_to_string(&self.outbox).unwrap_or_default();
+            let complete = text.rfind('\n').map_or("", |end| &text[..end]);
+            let messages: Vec<Value> = complete
                 .lines()
                 .map(|line| serde_json::from_str(line).unwrap())
                 .filter(|message: &Value| message["to"] == to)

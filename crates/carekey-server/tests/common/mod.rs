@@ -232,10 +232,12 @@ impl TestServer {
         answer.body.as_str().expect("metrics are text").to_owned()
     }
 
-    /// Every message the outbox holds, oldest first.
+    /// Every message the outbox holds, oldest first. A last line the server
+    /// is still writing (no newline yet) is not a message yet.
     pub fn outbox_messages(&self) -> Vec<Value> {
-        std::fs::read_to_string(&self.outbox)
-            .unwrap_or_default()
+        let text = std::fs::read_to_string(&self.outbox).unwrap_or_default();
+        let complete = text.rfind('\n').map_or("", |end| &text[..end]);
+        complete
             .lines()
             .map(|line| serde_json::from_str(line).expect("outbox lines are JSON"))
             .collect()
