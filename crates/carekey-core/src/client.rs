@@ -510,33 +510,10 @@ impl Client {
 
     /// Proves the number with its code; it then logs in by SMS.
     pub async fn verify_phone(&self, code: &str) -> Result<Profile, CoreError> {
-        let code: String = code.chars().filter(char::is_ascii_digit).collect();
-        let mut pending = self.pending_phone.lock().await;
-        let Some(request_id) = pending.clone() else {
-            return Err(CoreError::NoPendingLogin);
-        };
-        let request = PhoneVerifyRequest {
-            request_id,
-            code: SecretString::new(code),
-        };
-        let result = self
-            .sessions
-            .with_token(|token| {
-                let request = request.clone();
-                async move { self.api.verify_phone(&token, &request).await }
-            })
-            .await;
-        let finished = match &result {
-            Ok(_) => true,
-            Err(error) => !matches!(
-                error.api_code(),
-                Some(carekey_api::ErrorCode::InvalidCode) | None
-            ),
-        };
-        if finished {
-            *pending = None;
-        }
-        result
+        self.prove_pending(&self.pending_phone, code, |token, request| async move {
+            self.api.verify_phone(&token, &request).await
+        })
+        .await
     }
 
     /// Asks for a code to the account's own contact: a change to how the
@@ -555,8 +532,27 @@ impl Client {
     /// Proves the code [`Client::start_proof`] sent; the change can then be
     /// made again.
     pub async fn verify_proof(&self, code: &str) -> Result<(), CoreError> {
+        self.prove_pending(&self.pending_proof, code, |token, request| async move {
+            self.api.verify_proof(&token, &request).await
+        })
+        .await
+    }
+
+    /// Sends `code` for the request waiting in `pending` through `call`.
+    /// The request stays pending after a wrong code (the person types
+    /// again) or an unreachable server, and ends otherwise.
+    async fn prove_pending<T, F, Fut>(
+        &self,
+        pending: &Mutex<Option<String>>,
+        code: &str,
+        call: F,
+    ) -> Result<T, CoreError>
+    where
+        F: Fn(SecretString, PhoneVerifyRequest) -> Fut,
+        Fut: std::future::Future<Output = Result<T, CoreError>>,
+    {
         let code: String = code.chars().filter(char::is_ascii_digit).collect();
-        let mut pending = self.pending_proof.lock().await;
+        let mut pending = pending.lock().await;
         let Some(request_id) = pending.clone() else {
             return Err(CoreError::NoPendingLogin);
         };
@@ -566,13 +562,10 @@ impl Client {
         };
         let result = self
             .sessions
-            .with_token(|token| {
-                let request = request.clone();
-                async move { self.api.verify_proof(&token, &request).await }
-            })
+            .with_token(|token| call(token, request.clone()))
             .await;
         let finished = match &result {
-            Ok(()) => true,
+            Ok(_) => true,
             Err(error) => !matches!(
                 error.api_code(),
                 Some(carekey_api::ErrorCode::InvalidCode) | None

@@ -647,19 +647,23 @@ pub fn start_operation(kind: ContactKind) -> Operation {
     };
     // A counter at its maximum in this window refuses the start (the
     // ceiling not for a known requester).
+    // Each counter is looked up by its key (the primary key), never scanned.
     let at_limit = {
+        let counter = |key: &str, max: &str| {
+            format!(
+                "EXISTS (SELECT 1 FROM rate_counters WHERE key = {key} AND window_start = $2 AND count >= {max})"
+            )
+        };
         let mut conditions: Vec<String> = places
             .pairs
             .iter()
-            .map(|(key, max)| format!("(key = {key} AND count >= {max})"))
+            .map(|(key, max)| counter(key, max))
             .collect();
         conditions.push(format!(
-            "(key = {ceiling_key} AND count >= {ceiling_max} AND NOT {known})"
+            "({} AND NOT {known})",
+            counter(ceiling_key, ceiling_max)
         ));
-        format!(
-            "EXISTS (SELECT 1 FROM rate_counters WHERE window_start = $2 AND ({}))",
-            conditions.join(" OR ")
-        )
+        format!("({})", conditions.join(" OR "))
     };
     let counted_keys: Vec<String> = places
         .pairs
@@ -1107,10 +1111,13 @@ pub fn log_in_operation() -> Operation {
     };
     // The owner logged in from this requester: a stranger's traffic will
     // not stop them getting codes from it.
+    // Written again at most daily: most logins come from a known requester,
+    // and a row rewritten on each would cost every login a write.
     let trust = |source: &str| {
         format!(
             "INSERT INTO trusted_requesters (identifier, requester, last_login_at) {source} \
-             ON CONFLICT (identifier, requester) DO UPDATE SET last_login_at = excluded.last_login_at"
+             ON CONFLICT (identifier, requester) DO UPDATE SET last_login_at = excluded.last_login_at \
+             WHERE trusted_requesters.last_login_at < excluded.last_login_at - 86400000"
         )
     };
     let account = accounts::COLUMNS;
@@ -1234,6 +1241,47 @@ pub(crate) async fn refuse_wrong_code(
     .await?;
     tx.commit().await?;
     Ok(invalid_code(state, failed))
+}
+
+/// Checks `code` for an account's own code request (a phone being proven, a
+/// fresh proof), read with its row lock held in `tx` from `row`
+/// (`status`, `failed_attempts`, `code_expires_at`, `code_hash`). A wrong
+/// code is counted and committed before the error is answered; a right one
+/// hands the transaction back to finish the change.
+pub(crate) async fn check_requested_code(
+    state: &AppState,
+    mut tx: crate::db::Tx,
+    (table, request_id): (CodeRequests, &str),
+    row: &sqlx::any::AnyRow,
+    contact: &Contact,
+    code: &str,
+) -> Result<crate::db::Tx, ServiceError> {
+    let now = state.clock.now_ms();
+    let failed: i64 = row.try_get("failed_attempts")?;
+    match row.try_get::<String, _>("status")?.as_str() {
+        "completed" => return Err(ServiceError::CodeUsed),
+        "locked" => return Err(ServiceError::TooManyAttempts { retry_after: None }),
+        _ => {}
+    }
+    if failed >= i64::from(state.policy.max_attempts_per_request) {
+        return Err(ServiceError::TooManyAttempts { retry_after: None });
+    }
+    if let Some(wait) = limits::lockout(&mut tx, &contact.key(), now).await? {
+        return Err(ServiceError::TooManyAttempts {
+            retry_after: Some(wait),
+        });
+    }
+    if now >= row.try_get::<i64, _>("code_expires_at")? {
+        return Err(ServiceError::CodeExpired);
+    }
+    let stored: Option<Vec<u8>> = row.try_get("code_hash")?;
+    let right = stored
+        .as_deref()
+        .is_some_and(|stored| state.codes.matches(request_id, code.trim(), stored));
+    if !right {
+        return Err(refuse_wrong_code(state, tx, table, request_id, failed, contact).await?);
+    }
+    Ok(tx)
 }
 
 /// Decides under a row lock: counts a wrong proof against the request and

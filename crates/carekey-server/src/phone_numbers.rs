@@ -12,7 +12,9 @@
 //! free one (so the endpoint cannot tell who is registered); it gets no code,
 //! only word that someone tried to add it to another account.
 
-use crate::auth::{CodeRequests, message_queued, prepare_message, refuse_wrong_code, send_limits};
+use crate::auth::{
+    CodeRequests, check_requested_code, message_queued, prepare_message, send_limits,
+};
 use crate::clock::rfc3339;
 use crate::error::ServiceError;
 use crate::identity::Contact;
@@ -152,36 +154,15 @@ pub async fn verify(
         .await?
         .ok_or(ServiceError::UnknownRequest)?;
     let contact = Contact::Phone(row.try_get("phone")?);
-    let status: String = row.try_get("status")?;
-    let failed: i64 = row.try_get("failed_attempts")?;
-    match status.as_str() {
-        "completed" => return Err(ServiceError::CodeUsed),
-        "locked" => return Err(ServiceError::TooManyAttempts { retry_after: None }),
-        _ => {}
-    }
-    if let Some(wait) = limits::lockout(&mut tx, &contact.key(), now).await? {
-        return Err(ServiceError::TooManyAttempts {
-            retry_after: Some(wait),
-        });
-    }
-    if now >= row.try_get::<i64, _>("code_expires_at")? {
-        return Err(ServiceError::CodeExpired);
-    }
-    let stored: Option<Vec<u8>> = row.try_get("code_hash")?;
-    let right = stored
-        .as_deref()
-        .is_some_and(|stored| state.codes.matches(request_id, code.trim(), stored));
-    if !right {
-        return Err(refuse_wrong_code(
-            state,
-            tx,
-            CodeRequests::PhoneVerifications,
-            request_id,
-            failed,
-            &contact,
-        )
-        .await?);
-    }
+    let mut tx = check_requested_code(
+        state,
+        tx,
+        (CodeRequests::PhoneVerifications, request_id),
+        &row,
+        &contact,
+        code,
+    )
+    .await?;
     sqlx::query(
         "UPDATE phone_verifications SET status = 'completed', code_hash = NULL WHERE id = $1",
     )

@@ -12,7 +12,9 @@
 //! did not make.
 
 use crate::accounts::User;
-use crate::auth::{CodeRequests, message_queued, prepare_message, refuse_wrong_code, send_limits};
+use crate::auth::{
+    CodeRequests, check_requested_code, message_queued, prepare_message, send_limits,
+};
 use crate::clock::{Millis, rfc3339};
 use crate::db::Tx;
 use crate::error::ServiceError;
@@ -169,38 +171,15 @@ pub async fn verify(
         Some(ContactKind::Email) => Contact::Email(address),
         _ => Contact::Phone(address),
     };
-    let failed: i64 = row.try_get("failed_attempts")?;
-    match row.try_get::<String, _>("status")?.as_str() {
-        "completed" => return Err(ServiceError::CodeUsed),
-        "locked" => return Err(ServiceError::TooManyAttempts { retry_after: None }),
-        _ => {}
-    }
-    if failed >= i64::from(state.policy.max_attempts_per_request) {
-        return Err(ServiceError::TooManyAttempts { retry_after: None });
-    }
-    if let Some(wait) = limits::lockout(&mut tx, &contact.key(), now).await? {
-        return Err(ServiceError::TooManyAttempts {
-            retry_after: Some(wait),
-        });
-    }
-    if now >= row.try_get::<i64, _>("code_expires_at")? {
-        return Err(ServiceError::CodeExpired);
-    }
-    let stored: Option<Vec<u8>> = row.try_get("code_hash")?;
-    let right = stored
-        .as_deref()
-        .is_some_and(|stored| state.codes.matches(request_id, code.trim(), stored));
-    if !right {
-        return Err(refuse_wrong_code(
-            state,
-            tx,
-            CodeRequests::Proofs,
-            request_id,
-            failed,
-            &contact,
-        )
-        .await?);
-    }
+    let mut tx = check_requested_code(
+        state,
+        tx,
+        (CodeRequests::Proofs, request_id),
+        &row,
+        &contact,
+        code,
+    )
+    .await?;
     sqlx::query("UPDATE proofs SET status = 'completed', code_hash = NULL WHERE id = $1")
         .bind(request_id.to_owned())
         .execute(&mut *tx)

@@ -73,6 +73,18 @@ async fn victim(server: &TestServer) -> String {
     email
 }
 
+/// A roomy server, a victim's account, and a login for it started by
+/// `device` (an attacker's, or the victim's own): the request and the
+/// message the victim got.
+async fn victim_login(backend: Backend) -> (TestServer, Device, String, Value) {
+    let server = roomy_server(backend).await;
+    let email = victim(&server).await;
+    let device = Device::new();
+    let request_id = server.request_id(&device, json!({"email": email})).await;
+    let message = server.wait_for_messages(&email, 2).await[1].clone();
+    (server, device, request_id, message)
+}
+
 async fn open_page(server: &TestServer, request_id: &str, secret: &str) -> (u16, String) {
     let response = server
         .http
@@ -91,14 +103,10 @@ async fn open_page(server: &TestServer, request_id: &str, secret: &str) -> (u16,
 /// code. Every guess must spend the same budget as a wrong code at
 /// `/complete`, and once it is spent even the real link shows nothing.
 async fn guessed_links_spend_the_code_budget_and_show_no_code(backend: Backend) {
-    let server = roomy_server(backend).await;
-    let email = victim(&server).await;
     // The attacker starts the victim's login with his own device.
-    let attacker = Device::new();
-    let request_id = server.request_id(&attacker, json!({"email": email})).await;
-    let message = &server.wait_for_messages(&email, 2).await[1];
-    let code = code_in(message);
-    let (_, real_secret) = link_in(message);
+    let (server, attacker, request_id, message) = victim_login(backend).await;
+    let code = code_in(&message);
+    let (_, real_secret) = link_in(&message);
 
     // A guess at the landing page and one at the approval cost a try each.
     let (status, page) = open_page(&server, &request_id, &guessed_secret(1)).await;
@@ -140,13 +148,10 @@ async fn guessed_links_spend_the_code_budget_and_show_no_code(backend: Backend) 
 /// shows it only because the link unseals it), and the real link and the
 /// real code each work alone.
 async fn a_link_and_its_code_teach_nothing_about_each_other(backend: Backend) {
-    let server = roomy_server(backend).await;
-    let email = victim(&server).await;
-    let device = Device::new();
-    let request_id = server.request_id(&device, json!({"email": email})).await;
-    let message = &server.wait_for_messages(&email, 2).await[1];
-    let code = code_in(message);
-    let (_, secret) = link_in(message);
+    let (server, device, request_id, message) = victim_login(backend).await;
+    let email = message["to"].as_str().unwrap().to_owned();
+    let code = code_in(&message);
+    let (_, secret) = link_in(&message);
     // The real link shows the code, and viewing it spends nothing.
     for _ in 0..6 {
         let (status, page) = open_page(&server, &request_id, &secret).await;
@@ -314,12 +319,8 @@ async fn fifty_concurrent_biot_guesses_evaluate_at_most_five_codes(backend: Back
 /// at most five are evaluated, so the page shows the code at most when the
 /// real link came among the first five.
 async fn concurrent_guessed_links_on_the_landing_page_evaluate_at_most_five(backend: Backend) {
-    let server = roomy_server(backend).await;
-    let email = victim(&server).await;
-    let attacker = Device::new();
-    let request_id = server.request_id(&attacker, json!({"email": email})).await;
-    let message = &server.wait_for_messages(&email, 2).await[1];
-    let (_, real) = link_in(message);
+    let (server, attacker, request_id, message) = victim_login(backend).await;
+    let (_, real) = link_in(&message);
     let mut secrets: Vec<String> = (0..49).map(guessed_secret).collect();
     secrets.push(real.clone());
     secrets.shuffle(&mut rand::thread_rng());
