@@ -74,6 +74,44 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
+/// How many times a launch starts again when the running app it should
+/// hand over to does not answer (it is quitting).
+const HANDOVER_TRIES: u32 = 10;
+
+/// Starts this same launch again (same arguments, so a link is not lost)
+/// after a pause, at most [`HANDOVER_TRIES`] times; then gives up with the
+/// reason.
+fn start_again_after_handover_failed() -> ! {
+    const TRIES: &str = "CAREKEY_HANDOVER_TRIES";
+    let tried: u32 = std::env::var(TRIES)
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(0);
+    if tried >= HANDOVER_TRIES {
+        tracing::error!("CareKey cannot start: the running CareKey does not answer");
+        eprintln!("CareKey cannot start: another CareKey is running but does not answer");
+        std::process::exit(1);
+    }
+    tracing::warn!(
+        tried,
+        "the running CareKey did not answer (quitting?); starting again"
+    );
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let started = std::env::current_exe().and_then(|exe| {
+        std::process::Command::new(exe)
+            .args(std::env::args_os().skip(1))
+            .env(TRIES, (tried + 1).to_string())
+            .spawn()
+    });
+    match started {
+        Ok(_) => std::process::exit(0),
+        Err(error) => {
+            eprintln!("CareKey cannot start again: {error}");
+            std::process::exit(1);
+        }
+    }
+}
+
 pub fn run() {
     start_logging();
     let builder = tauri::Builder::default();
@@ -131,6 +169,13 @@ pub fn run() {
         .build(tauri::generate_context!("../tauri.conf.json"));
     let app = match app {
         Ok(app) => app,
+        // A launch while the running app is quitting finds it still on the
+        // session bus, asks it to take over, and gets no answer: the one
+        // that quits is gone a moment later, so this launch starts again
+        // rather than leaving the person with nothing.
+        Err(tauri::Error::PluginInitialization(plugin, _)) if plugin == "single-instance" => {
+            start_again_after_handover_failed()
+        }
         Err(error) => {
             tracing::error!(%error, "CareKey cannot start");
             eprintln!("CareKey cannot start: {error}");
