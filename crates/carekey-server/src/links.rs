@@ -17,9 +17,9 @@
 //! there: the page says what the server itself saw (when, from which
 //! network) and shows the requester's device name only as its claim, and
 //! approves only when the person types the number the starting device
-//! shows (number matching), in a form POST. The approval keeps the code, sealed, for the device
-//! that asked, which collects its session with its verifier; the approving
-//! browser gets no tokens.
+//! shows (number matching), in a form POST. The approval keeps the code,
+//! sealed, for the device that asked, which collects its session with its
+//! verifier; the approving browser gets no tokens.
 
 use crate::clock::readable;
 use crate::error::ServiceError;
@@ -310,8 +310,9 @@ fn malformed_page() -> Response {
 }
 
 /// `GET /l/{token}`: the landing page. It offers the app and shows the
-/// code, says which device asked and when, and offers to approve that
-/// device's login with a tap; it never logs anyone in by itself.
+/// code, says what the server saw of the request and the asking device's
+/// name as its claim, and asks for the number that device shows to approve
+/// its login; it never logs anyone in by itself.
 pub async fn landing(state: &AppState, token: &str) -> Result<Response, ServiceError> {
     let (landing, request_id) = try_link(state, token).await?;
     let code = match landing {
