@@ -166,6 +166,35 @@ pub(crate) fn send_limits(state: &AppState, contact: &Contact, client_ip: IpAddr
     limits
 }
 
+/// Admits one more message to `contact` asked from `client_ip`, inside
+/// `tx`: refused while the identifier is locked out (unless the owner has
+/// logged in from this requester), else counted against the send limits
+/// (a refusal rolls the counts back with `tx`). For the messages of a
+/// request already started (resend) and of a logged-in account (a phone
+/// to prove, a fresh proof); starts count in their own operation.
+pub(crate) async fn admit_message(
+    state: &AppState,
+    tx: &mut crate::db::Tx,
+    contact: &Contact,
+    client_ip: IpAddr,
+    now: Millis,
+) -> Result<(), ServiceError> {
+    let known =
+        limits::known_requester(&mut *tx, &contact.key(), &limits::requester(client_ip)).await?;
+    if !known && let Some(wait) = limits::lockout(&mut *tx, &contact.key(), now).await? {
+        return Err(ServiceError::TooManyAttempts {
+            retry_after: Some(wait),
+        });
+    }
+    limits::count_send(
+        &mut *tx,
+        &send_limits(state, contact, client_ip),
+        state.policy.send_window_ms,
+        now,
+    )
+    .await
+}
+
 /// The identifier-wide ceiling: all requesters together, except those the
 /// identifier's owner has logged in from.
 pub(crate) fn identifier_ceiling(state: &AppState, contact: &Contact) -> Limit {
@@ -757,20 +786,7 @@ pub async fn resend(
         });
     }
     let contact = stored_contact(&row)?;
-    let known =
-        limits::known_requester(&mut tx, &contact.key(), &limits::requester(client_ip)).await?;
-    if !known && let Some(wait) = limits::lockout(&mut tx, &contact.key(), now).await? {
-        return Err(ServiceError::TooManyAttempts {
-            retry_after: Some(wait),
-        });
-    }
-    limits::count_send(
-        &mut tx,
-        &send_limits(state, &contact, client_ip),
-        state.policy.send_window_ms,
-        now,
-    )
-    .await?;
+    admit_message(state, &mut tx, &contact, client_ip, now).await?;
     let user_id: Option<String> = row.try_get("user_id")?;
     let registration: Option<String> = row.try_get("registration")?;
     let fresh = new_code(state, Flavor::Native, request_id);

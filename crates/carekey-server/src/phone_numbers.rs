@@ -13,7 +13,7 @@
 //! only word that someone tried to add it to another account.
 
 use crate::auth::{
-    CodeRequests, check_requested_code, message_queued, prepare_message, send_limits,
+    CodeRequests, admit_message, check_requested_code, message_queued, prepare_message,
 };
 use crate::clock::rfc3339;
 use crate::error::ServiceError;
@@ -59,18 +59,7 @@ pub async fn start(
         .map(|row| row.try_get("id"))
         .transpose()?;
     let taken = taken_by_other(owner, user_id);
-    if let Some(wait) = limits::lockout(&mut tx, &contact.key(), now).await? {
-        return Err(ServiceError::TooManyAttempts {
-            retry_after: Some(wait),
-        });
-    }
-    limits::count_send(
-        &mut tx,
-        &send_limits(state, &contact, client_ip),
-        state.policy.send_window_ms,
-        now,
-    )
-    .await?;
+    admit_message(state, &mut tx, &contact, client_ip, now).await?;
     let request_id = crate::db::new_id(now);
     let code = generate_code(state.policy.code_length);
     let ttl = state.policy.code_ttl_ms(contact.kind());

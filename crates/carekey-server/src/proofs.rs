@@ -13,7 +13,7 @@
 
 use crate::accounts::User;
 use crate::auth::{
-    CodeRequests, check_requested_code, message_queued, prepare_message, send_limits,
+    CodeRequests, admit_message, check_requested_code, message_queued, prepare_message,
 };
 use crate::clock::{Millis, rfc3339};
 use crate::db::Tx;
@@ -87,18 +87,7 @@ pub async fn start(
     })?;
     let now = state.clock.now_ms();
     let mut tx = state.db.begin().await?;
-    if let Some(wait) = limits::lockout(&mut tx, &contact.key(), now).await? {
-        return Err(ServiceError::TooManyAttempts {
-            retry_after: Some(wait),
-        });
-    }
-    limits::count_send(
-        &mut tx,
-        &send_limits(state, &contact, client_ip),
-        state.policy.send_window_ms,
-        now,
-    )
-    .await?;
+    admit_message(state, &mut tx, &contact, client_ip, now).await?;
     let request_id = crate::db::new_id(now);
     let code = generate_code(state.policy.code_length);
     let ttl = state.policy.code_ttl_ms(contact.kind());
