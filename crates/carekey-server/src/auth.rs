@@ -422,8 +422,9 @@ pub async fn redeem_approval(
 
 /// Creates a request and queues its message in one atomic round trip to the
 /// database, which also finds the account, checks the lockout and the
-/// responsible clinician, and counts the send limits. Every start counts
-/// against the limits, refused or not; a refused one writes nothing else.
+/// responsible clinician, and counts the send limits. Only an admitted
+/// start counts against the limits: a refused one spends nobody's budget
+/// and writes nothing.
 pub async fn begin(
     state: &AppState,
     flavor: Flavor,
