@@ -74,9 +74,10 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// How many times a launch starts again when the running app it should
-/// hand over to does not answer (it is quitting).
-const HANDOVER_TRIES: u32 = 10;
+/// How many times a launch starts again, half a second apart, when the
+/// running app it should hand over to does not answer (it is quitting): a
+/// busy or slow computer may take several seconds to let it go.
+const HANDOVER_TRIES: u32 = 30;
 
 /// Starts this same launch again (same arguments, so a link is not lost)
 /// after a pause, at most [`HANDOVER_TRIES`] times; then gives up with the
@@ -96,7 +97,7 @@ fn start_again_after_handover_failed() -> ! {
         tried,
         "the running CareKey did not answer (quitting?); starting again"
     );
-    std::thread::sleep(std::time::Duration::from_millis(300));
+    std::thread::sleep(std::time::Duration::from_millis(500));
     let started = std::env::current_exe().and_then(|exe| {
         std::process::Command::new(exe)
             .args(std::env::args_os().skip(1))

@@ -166,6 +166,31 @@ pub(crate) fn send_limits(state: &AppState, contact: &Contact, client_ip: IpAddr
     limits
 }
 
+/// Queues `code` to the account's own `contact` (no link: the person is in
+/// the app) in `tx`, commits, and hands the message to the worker.
+pub(crate) async fn send_account_code(
+    state: &AppState,
+    mut tx: crate::db::Tx,
+    contact: &Contact,
+    code: &SecretString,
+    ttl: Millis,
+) -> Result<(), ServiceError> {
+    let now = state.clock.now_ms();
+    let job = prepare_message(
+        state,
+        &crate::db::new_id(now),
+        (contact, contact.kind().into()),
+        Template::Code,
+        (code.expose(), None),
+        ttl,
+    )?
+    .ok_or_else(|| ServiceError::Internal("a code message with no text".into()))?;
+    queue::enqueue(&mut tx, &job, now, state.queue.lease_ms).await?;
+    tx.commit().await?;
+    message_queued(state, &job);
+    Ok(())
+}
+
 /// Admits one more message to `contact` asked from `client_ip`, inside
 /// `tx`: refused while the identifier is locked out (unless the owner has
 /// logged in from this requester), else counted against the send limits

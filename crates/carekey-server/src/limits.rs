@@ -47,26 +47,21 @@ pub struct Limit {
     pub max: u32,
 }
 
-/// SQL that counts one event for each `(key, max)` parameter pair in the
-/// fixed window starting at `window` (a parameter), answering `key, count`
-/// rows when `returning`.
-pub fn count_sql(pairs: &[(&str, &str)], window: &str, returning: bool) -> String {
-    let values: Vec<String> = pairs
+/// SQL that counts one event for each key parameter (`$2`…) in the fixed
+/// window starting at `window` (a parameter), answering `key, count` rows.
+fn count_sql(keys: &[String], window: &str) -> String {
+    let values: Vec<String> = keys
         .iter()
-        .map(|(key, _)| format!("({key}, {window}, 1)"))
+        .map(|key| format!("({key}, {window}, 1)"))
         .collect();
     format!(
         "INSERT INTO rate_counters (key, window_start, count) VALUES {} \
          ON CONFLICT (key) DO UPDATE SET \
            count = CASE WHEN rate_counters.window_start = excluded.window_start \
                         THEN rate_counters.count + 1 ELSE 1 END, \
-           window_start = excluded.window_start{}",
-        values.join(", "),
-        if returning {
-            " RETURNING key, count"
-        } else {
-            ""
-        }
+           window_start = excluded.window_start \
+         RETURNING key, count",
+        values.join(", ")
     )
 }
 
@@ -169,16 +164,25 @@ async fn give_back(
     asked: &StartLimits<'_>,
     window: Millis,
 ) -> Result<(), ServiceError> {
-    for limit in asked.limits.iter().chain(std::iter::once(asked.ceiling)) {
-        sqlx::query(
-            "UPDATE rate_counters SET count = count - 1 \
-             WHERE key = $1 AND window_start = $2 AND count > 0",
-        )
-        .bind(limit.key.clone())
-        .bind(window)
-        .execute(db.writer())
-        .await?;
+    let keys: Vec<String> = asked
+        .limits
+        .iter()
+        .chain(std::iter::once(asked.ceiling))
+        .map(|limit| limit.key.clone())
+        .collect();
+    let places: Vec<String> = (0..keys.len())
+        .map(|index| format!("${}", index + 2))
+        .collect();
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE rate_counters SET count = count - 1 \
+         WHERE window_start = $1 AND count > 0 AND key IN ({})",
+        places.join(", ")
+    )))
+    .bind(window);
+    for key in keys {
+        query = query.bind(key);
     }
+    query.execute(db.writer()).await?;
     Ok(())
 }
 
@@ -232,9 +236,8 @@ pub async fn count_send(
     let keys: Vec<String> = (0..limits.len())
         .map(|index| format!("${}", index + 2))
         .collect();
-    let pairs: Vec<(&str, &str)> = keys.iter().map(|key| (key.as_str(), "")).collect();
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(count_sql(&pairs, "$1", true)))
-        .bind(window_start(now, window_ms));
+    let mut query =
+        sqlx::query(sqlx::AssertSqlSafe(count_sql(&keys, "$1"))).bind(window_start(now, window_ms));
     for limit in limits {
         query = query.bind(limit.key.clone());
     }

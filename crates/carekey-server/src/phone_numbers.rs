@@ -12,15 +12,11 @@
 //! free one (so the endpoint cannot tell who is registered); it gets no code,
 //! only word that someone tried to add it to another account.
 
-use crate::auth::{
-    CodeRequests, admit_message, check_requested_code, message_queued, prepare_message,
-};
+use crate::auth::{CodeRequests, admit_message, check_requested_code, send_account_code};
 use crate::clock::rfc3339;
 use crate::error::ServiceError;
 use crate::identity::Contact;
 use crate::limits;
-use crate::messages::Template;
-use crate::queue;
 use crate::secrets::generate_code;
 use crate::state::AppState;
 use crate::tokens::Claims;
@@ -100,19 +96,7 @@ pub async fn start(
         tracing::info!(request = %request_id, user = %user_id, to = %contact.masked(), "phone verification asked for a number in use");
         return Ok(answer);
     }
-    let job_id = crate::db::new_id(now);
-    let job = prepare_message(
-        state,
-        &job_id,
-        (&contact, contact.kind().into()),
-        Template::Code,
-        (code.expose(), None),
-        ttl,
-    )?
-    .ok_or_else(|| ServiceError::Internal("a code message with no text".into()))?;
-    queue::enqueue(&mut tx, &job, now, state.queue.lease_ms).await?;
-    tx.commit().await?;
-    message_queued(state, &job);
+    send_account_code(state, tx, &contact, &code, ttl).await?;
     tracing::info!(request = %request_id, user = %user_id, to = %contact.masked(), "phone verification started");
     Ok(answer)
 }

@@ -13,14 +13,14 @@
 
 use crate::accounts::User;
 use crate::auth::{
-    CodeRequests, admit_message, check_requested_code, message_queued, prepare_message,
+    CodeRequests, admit_message, check_requested_code, message_queued, send_account_code,
 };
 use crate::clock::{Millis, rfc3339};
 use crate::db::Tx;
 use crate::error::ServiceError;
 use crate::identity::{Contact, ContactKind};
 use crate::limits;
-use crate::messages::{Channel, Template};
+use crate::messages::Channel;
 use crate::queue;
 use crate::secrets::generate_code;
 use crate::state::AppState;
@@ -106,18 +106,7 @@ pub async fn start(
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    let job = prepare_message(
-        state,
-        &crate::db::new_id(now),
-        (&contact, contact.kind().into()),
-        Template::Code,
-        (code.expose(), None),
-        ttl,
-    )?
-    .ok_or_else(|| ServiceError::Internal("a code message with no text".into()))?;
-    queue::enqueue(&mut tx, &job, now, state.queue.lease_ms).await?;
-    tx.commit().await?;
-    message_queued(state, &job);
+    send_account_code(state, tx, &contact, &code, ttl).await?;
     tracing::info!(request = %request_id, user = %claims.sub, to = %contact.masked(), "fresh proof started");
     Ok(StartResponse {
         request_id,
