@@ -305,12 +305,36 @@ impl App {
         let log = self.ipc_log().await;
         self.client.close().await.unwrap();
         let started = Instant::now();
-        while app_is_running() {
+        // Gone from the process table and from the session bus: a launch
+        // before the bus has let go of its single-instance name hands over
+        // to the leaving app, and a WebDriver session cannot follow the
+        // relaunch the app then makes of itself.
+        while app_is_running() || single_instance_name_is_owned() {
             assert!(started.elapsed() < WAIT, "the app did not exit");
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         log
     }
+}
+
+/// Whether a CareKey still holds its single-instance name on the session bus.
+fn single_instance_name_is_owned() -> bool {
+    let answer = std::process::Command::new("gdbus")
+        .args([
+            "call",
+            "--session",
+            "--dest",
+            "org.freedesktop.DBus",
+            "--object-path",
+            "/org/freedesktop/DBus",
+            "--method",
+            "org.freedesktop.DBus.NameHasOwner",
+            "app.carekey.desktop.SingleInstance",
+        ])
+        .output()
+        .expect("gdbus (libglib2.0-bin, installed by tests/setup.sh) runs");
+    assert!(answer.status.success(), "gdbus failed: {answer:?}");
+    String::from_utf8_lossy(&answer.stdout).contains("true")
 }
 
 /// Whether a process of the app binary runs (on Linux, from `/proc`).
