@@ -299,10 +299,82 @@ pub struct Profile {
     pub phone_verified: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub responsible_clinician_id: Option<String>,
+    /// Whether the responsible clinician accepted this patient. Until he
+    /// does, nothing is shared with him and his keys are not handed out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub care_status: Option<CareStatus>,
     /// An anonymous account made before login: no name, no contact. Logging
     /// in from the same device carries its data into the real account.
     #[serde(default)]
     pub guest: bool,
+}
+
+/// Where a patient stands with the clinician they named. Naming a clinician
+/// is a claim: anyone who knows his id can name him, so he accepts the
+/// patient before she appears as his or gets his keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum CareStatus {
+    /// Named him; he has not answered yet.
+    Pending,
+    /// He accepted: her notes are shared with him.
+    Accepted,
+    /// He declined (or stopped caring for her): nothing new is shared.
+    Declined,
+    /// A status this client does not know (a newer server): treated as not
+    /// accepted.
+    #[serde(other)]
+    Unknown,
+}
+
+impl CareStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CareStatus::Pending => "pending",
+            CareStatus::Accepted => "accepted",
+            CareStatus::Declined => "declined",
+            CareStatus::Unknown => "unknown",
+        }
+    }
+
+    /// The stored statuses; anything else is not one.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "pending" => Some(CareStatus::Pending),
+            "accepted" => Some(CareStatus::Accepted),
+            "declined" => Some(CareStatus::Declined),
+            _ => None,
+        }
+    }
+}
+
+/// One patient who named the caller as their clinician
+/// (`GET /v1/patients`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Patient {
+    pub user_id: String,
+    /// The names she typed at registration: her claim, not checked by anyone.
+    pub first_name: String,
+    pub last_name: String,
+    /// Her contact, so the clinician can tell who she is before accepting.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    pub care_status: CareStatus,
+    /// When she registered naming him.
+    pub named_at: String,
+}
+
+/// `GET /v1/patients`: those waiting first, then by name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Patients {
+    pub patients: Vec<Patient>,
 }
 
 /// `POST /v1/auth/guest`: an anonymous session before any login.
@@ -519,6 +591,30 @@ pub struct Sample {
     pub owner_name: String,
     pub created_at: String,
     pub ciphertext: String,
+    pub keys: Vec<WrappedKey>,
+    /// For its owner only: every key its content key is wrapped for, so her
+    /// device can tell what to share again (a clinician who accepted her
+    /// later, or a clinician's new key).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shared_with: Vec<SharedWith>,
+}
+
+/// One key a sample's content key is wrapped for (not the wrapped key).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct SharedWith {
+    pub recipient_id: String,
+    pub key_id: String,
+}
+
+/// `POST /v1/samples/{id}/keys`: the owner shares an existing sample with
+/// more keys (her own or her accepted clinician's registered ones): its
+/// content key, wrapped on her device.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct SampleKeysUpload {
     pub keys: Vec<WrappedKey>,
 }
 

@@ -3,9 +3,10 @@
 use crate::error::CoreError;
 use carekey_api::{
     ApiError, AuditLog, Backup, BackupInfo, BackupKind, BackupUpload, Backups, CompleteRequest,
-    LogoutRequest, PhoneRequest, PhoneVerifyRequest, Profile, PublicKeyInfo, PublicKeyUpload,
-    PublicKeys, RefreshRequest, ResendRequest, Sample, SampleUpload, Samples, SecretString,
-    SessionResponse, StartRequest, StartResponse, Transfer, TransferOffer, TransferUpload,
+    LogoutRequest, Patient, Patients, PhoneRequest, PhoneVerifyRequest, Profile, PublicKeyInfo,
+    PublicKeyUpload, PublicKeys, RefreshRequest, ResendRequest, Sample, SampleKeysUpload,
+    SampleUpload, Samples, SecretString, SessionResponse, StartRequest, StartResponse, Transfer,
+    TransferOffer, TransferUpload,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -262,6 +263,41 @@ impl ApiClient {
         self.get(
             &format!("/v1/users/{}/keys", path_part(user_id)),
             access_token,
+        )
+        .await
+    }
+
+    /// Shares sample `id` of the caller's with more keys.
+    pub async fn share_sample(
+        &self,
+        access_token: &SecretString,
+        id: &str,
+        upload: &SampleKeysUpload,
+    ) -> Result<Sample, CoreError> {
+        self.post(
+            &format!("/v1/samples/{}/keys", path_part(id)),
+            upload,
+            Some(access_token),
+        )
+        .await
+    }
+
+    /// The patients who named the caller as their clinician.
+    pub async fn patients(&self, access_token: &SecretString) -> Result<Patients, CoreError> {
+        self.get("/v1/patients", access_token).await
+    }
+
+    /// The caller's answer to a patient who named him: `accept` or `decline`.
+    pub async fn answer_patient(
+        &self,
+        access_token: &SecretString,
+        patient_id: &str,
+        answer: &str,
+    ) -> Result<Patient, CoreError> {
+        self.post(
+            &format!("/v1/patients/{}/{answer}", path_part(patient_id)),
+            &serde_json::json!({}),
+            Some(access_token),
         )
         .await
     }

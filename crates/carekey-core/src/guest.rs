@@ -193,11 +193,14 @@ impl crate::Client {
         Ok(Some(carried))
     }
 
-    /// Every registered key of `owner` and of their responsible clinician.
+    /// Every registered key of `owner` and of their responsible clinician,
+    /// once he has accepted them (before, the server would refuse both).
     pub(crate) async fn recipients_of(&self, owner: &str) -> Result<Vec<RecipientKey>, CoreError> {
         let profile = self.profile().await?;
         let mut readers = vec![owner.to_owned()];
-        readers.extend(profile.responsible_clinician_id.clone());
+        if crate::care::shares_with_clinician(&profile) {
+            readers.extend(profile.responsible_clinician_id.clone());
+        }
         let mut recipients = Vec::new();
         for reader in &readers {
             let keys = self

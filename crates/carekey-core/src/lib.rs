@@ -3,6 +3,7 @@
 
 mod api;
 mod backup;
+pub mod care;
 mod client;
 mod device;
 pub mod envelope;

@@ -9,7 +9,7 @@ use crate::error::CoreError;
 use crate::keys::{KeyPair, encrypt_to};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use carekey_api::{Sample, SampleUpload, WrappedKey};
+use carekey_api::{Sample, SampleKeysUpload, SampleUpload, WrappedKey};
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use rand::RngCore;
@@ -118,16 +118,8 @@ pub fn seal(
     ciphertext.push(CIPHERTEXT_VERSION);
     ciphertext.extend_from_slice(&nonce);
     ciphertext.extend_from_slice(&sealed);
-    let keys = recipients
-        .iter()
-        .map(|recipient| {
-            Ok(WrappedKey {
-                recipient_id: recipient.recipient_id.clone(),
-                key_id: recipient.key_id.clone(),
-                wrapped_key: STANDARD.encode(encrypt_to(&recipient.spki, content_key.as_slice())?),
-            })
-        })
-        .collect::<Result<Vec<_>, CoreError>>()?;
+    let recipients: Vec<&RecipientKey> = recipients.iter().collect();
+    let keys = wrap_for(content_key.as_slice(), &recipients)?;
     Ok(SampleUpload {
         id: id.to_owned(),
         ciphertext: STANDARD.encode(ciphertext),
@@ -135,23 +127,54 @@ pub fn seal(
     })
 }
 
-/// Opens `sample` with whichever of `pairs` it was wrapped for.
-pub fn open(sample: &Sample, pairs: &[KeyPair]) -> Result<SampleBody, CoreError> {
+/// The content key of `sample`, unwrapped with whichever of `pairs` it was
+/// wrapped for.
+fn content_key(sample: &Sample, pairs: &[KeyPair]) -> Result<Zeroizing<Vec<u8>>, CoreError> {
     let unreadable = || CoreError::Crypto("this sample is damaged".into());
-    let mut content_key = None;
     for pair in pairs {
         let key_id = pair.key_id()?;
         if let Some(wrapped) = sample.keys.iter().find(|key| key.key_id == key_id) {
             let wrapped = STANDARD
                 .decode(&wrapped.wrapped_key)
                 .map_err(|_| unreadable())?;
-            content_key = Some(pair.decrypt(&wrapped)?);
-            break;
+            return pair.decrypt(&wrapped);
         }
     }
-    let content_key = content_key.ok_or_else(|| {
-        CoreError::Crypto("this sample was not shared with this device's key".into())
-    })?;
+    Err(CoreError::Crypto(
+        "this sample was not shared with this device's key".into(),
+    ))
+}
+
+/// The content key of `sample` wrapped for `recipients` as well: sharing a
+/// note again never re-encrypts it, so its id, owner and text stay bound.
+pub fn rewrap(
+    sample: &Sample,
+    pairs: &[KeyPair],
+    recipients: &[&RecipientKey],
+) -> Result<Vec<WrappedKey>, CoreError> {
+    wrap_for(content_key(sample, pairs)?.as_slice(), recipients)
+}
+
+fn wrap_for(
+    content_key: &[u8],
+    recipients: &[&RecipientKey],
+) -> Result<Vec<WrappedKey>, CoreError> {
+    recipients
+        .iter()
+        .map(|recipient| {
+            Ok(WrappedKey {
+                recipient_id: recipient.recipient_id.clone(),
+                key_id: recipient.key_id.clone(),
+                wrapped_key: STANDARD.encode(encrypt_to(&recipient.spki, content_key)?),
+            })
+        })
+        .collect()
+}
+
+/// Opens `sample` with whichever of `pairs` it was wrapped for.
+pub fn open(sample: &Sample, pairs: &[KeyPair]) -> Result<SampleBody, CoreError> {
+    let unreadable = || CoreError::Crypto("this sample is damaged".into());
+    let content_key = content_key(sample, pairs)?;
     let ciphertext = STANDARD
         .decode(&sample.ciphertext)
         .map_err(|_| unreadable())?;
@@ -204,6 +227,63 @@ impl crate::Client {
             })
             .await?;
         Ok(opened(&stored, std::slice::from_ref(&pair)))
+    }
+
+    /// Shares the user's notes with every current key of the clinician who
+    /// accepted them, where a note lacks one: those written while he had not
+    /// yet accepted (or carried over from a guest then), and all of them
+    /// when he adds a device. Answers how many notes it shared. Notes this
+    /// device cannot open are left for a device that can.
+    pub async fn share_earlier_notes(&self) -> Result<usize, CoreError> {
+        let profile = self.profile().await?;
+        if !crate::care::shares_with_clinician(&profile) {
+            return Ok(0);
+        }
+        let (user_id, pair) = self.device_key().await?;
+        let recipients = self.recipients_of(&user_id).await?;
+        let samples = self
+            .sessions
+            .with_token(|token| async move { self.api.samples(&token).await })
+            .await?;
+        let mut shared = 0;
+        for sample in samples
+            .samples
+            .iter()
+            .filter(|sample| sample.owner_id == user_id)
+        {
+            let missing: Vec<&RecipientKey> = recipients
+                .iter()
+                .filter(|recipient| {
+                    !sample.shared_with.iter().any(|held| {
+                        held.recipient_id == recipient.recipient_id
+                            && held.key_id == recipient.key_id
+                    })
+                })
+                .collect();
+            if missing.is_empty() {
+                continue;
+            }
+            let keys = match rewrap(sample, std::slice::from_ref(&pair), &missing) {
+                Ok(keys) => keys,
+                Err(error) => {
+                    tracing::info!(%error, "a note this device cannot open stays as it is");
+                    continue;
+                }
+            };
+            let upload = SampleKeysUpload { keys };
+            self.sessions
+                .with_token(|token| {
+                    let upload = upload.clone();
+                    let id = sample.id.as_str();
+                    async move { self.api.share_sample(&token, id, &upload).await }
+                })
+                .await?;
+            shared += 1;
+        }
+        if shared > 0 {
+            tracing::info!(shared, "earlier notes shared with the clinician");
+        }
+        Ok(shared)
     }
 
     /// The samples the user may read, newest first, opened with this
@@ -265,6 +345,7 @@ mod tests {
             created_at: "t".into(),
             ciphertext: upload.ciphertext.clone(),
             keys: upload.keys.clone(),
+            shared_with: Vec::new(),
         };
         assert_eq!(open(&sample, std::slice::from_ref(&owner)).unwrap(), body);
         assert_eq!(

@@ -96,6 +96,8 @@ async fn a_patient_changes_devices_and_still_reads_what_she_shared() {
     let a = log_in(&server, &email, Some(&patient)).await;
     let fingerprint = a.client.create_keypair(|_| {}).await.unwrap();
     let user_id = a.client.profile().await.unwrap().user_id;
+    // Her clinician accepts her: from then on her notes are his to read too.
+    doctor.client.answer_patient(&user_id, true).await.unwrap();
     let written = a.client.write_sample(NOTE).await.unwrap();
     assert_eq!(written.text.as_deref(), Some(NOTE));
     assert_eq!(written.owner_name, "Daenerys Targaryen");

@@ -98,14 +98,26 @@ async fn a_guest_keeps_what_they_did_when_they_register_and_when_they_log_in() {
         ["Headache since Tuesday", "Took 1 g paracetamol"]
     );
     assert_eq!(a.preferences().await.unwrap().values["theme"], "dark");
-    // Re-encrypted for her clinician too.
-    let shared: Vec<_> = doctor
-        .samples()
-        .await
-        .unwrap()
-        .into_iter()
-        .filter(|sample| sample.owner_id == account_id)
-        .collect();
+    // Her clinician has not accepted her yet: nothing reaches him.
+    let hers = || async {
+        doctor
+            .samples()
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|sample| sample.owner_id == account_id)
+            .collect::<Vec<_>>()
+    };
+    assert!(hers().await.is_empty());
+    assert_eq!(a.share_earlier_notes().await.unwrap(), 0);
+    // He accepts her; her device shares what she wrote before.
+    let waiting = doctor.patients().await.unwrap();
+    assert_eq!(waiting[0].user_id, account_id);
+    assert_eq!(waiting[0].care_status, carekey_api::CareStatus::Pending);
+    doctor.answer_patient(&account_id, true).await.unwrap();
+    assert_eq!(a.share_earlier_notes().await.unwrap(), 2);
+    assert_eq!(a.share_earlier_notes().await.unwrap(), 0, "once");
+    let shared = hers().await;
     assert_eq!(shared.len(), 2);
     assert!(shared.iter().all(|sample| sample.text.is_some()));
     // The guest account is gone, and its key with it.

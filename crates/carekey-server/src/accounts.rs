@@ -3,7 +3,7 @@
 use crate::clock::Millis;
 use crate::error::ServiceError;
 use crate::identity::Contact;
-use carekey_api::{Profile, Role};
+use carekey_api::{CareStatus, Profile, Role};
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Executor, Row};
@@ -21,6 +21,8 @@ pub struct User {
     /// Whether `phone` is the login number (proven with a code).
     pub phone_verified: bool,
     pub responsible_clinician_id: Option<String>,
+    /// Whether that clinician accepted this patient; `None` without one.
+    pub care_status: Option<CareStatus>,
     /// An anonymous account made before login (`POST /v1/auth/guest`).
     pub guest: bool,
 }
@@ -37,6 +39,7 @@ impl User {
             phone: self.phone.clone(),
             phone_verified: self.phone.is_some() && self.phone_verified,
             responsible_clinician_id: self.responsible_clinician_id.clone(),
+            care_status: self.care_status,
             guest: self.guest,
         }
     }
@@ -54,6 +57,14 @@ impl User {
             phone: row.try_get("phone")?,
             phone_verified: row.try_get::<Option<i64>, _>("phone_verified")? == Some(1),
             responsible_clinician_id: row.try_get("responsible_clinician_id")?,
+            care_status: row
+                .try_get::<Option<String>, _>("care_status")?
+                .map(|status| {
+                    CareStatus::parse(&status).ok_or_else(|| {
+                        ServiceError::Internal(format!("stored care status {status}"))
+                    })
+                })
+                .transpose()?,
             guest: row.try_get::<Option<i64>, _>("guest")? == Some(1),
         })
     }
@@ -75,7 +86,7 @@ pub struct Registration {
 pub const COLUMNS: &str = "id, group_id, role, first_name, last_name, email, \
     COALESCE(phone, unverified_phone) AS phone, \
     CAST(CASE WHEN phone IS NOT NULL THEN 1 ELSE 0 END AS BIGINT) AS phone_verified, \
-    responsible_clinician_id, CAST(guest AS BIGINT) AS guest";
+    responsible_clinician_id, care_status, CAST(guest AS BIGINT) AS guest";
 
 pub async fn by_id<'c, E>(executor: E, id: &str) -> Result<Option<User>, ServiceError>
 where
@@ -149,12 +160,17 @@ pub async fn create(
         phone: phone.clone().or(unverified_phone.clone()),
         phone_verified: phone.is_some(),
         responsible_clinician_id: registration.responsible_clinician_id.clone(),
+        // Naming a clinician is a request he answers (see `care`).
+        care_status: registration
+            .responsible_clinician_id
+            .as_ref()
+            .map(|_| CareStatus::Pending),
         guest: false,
     };
     sqlx::query(
         "INSERT INTO users (id, group_id, role, first_name, last_name, email, phone, \
-         unverified_phone, responsible_clinician_id, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
+         unverified_phone, responsible_clinician_id, care_status, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
     )
     .bind(&user.id)
     .bind(&user.group_id)
@@ -165,6 +181,7 @@ pub async fn create(
     .bind(phone)
     .bind(unverified_phone)
     .bind(&user.responsible_clinician_id)
+    .bind(user.care_status.map(CareStatus::as_str))
     .bind(now)
     .execute(&mut *conn)
     .await?;

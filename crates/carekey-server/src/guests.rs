@@ -38,6 +38,7 @@ pub async fn start(state: &AppState, client_ip: IpAddr) -> Result<Issued, Servic
         phone: None,
         phone_verified: false,
         responsible_clinician_id: None,
+        care_status: None,
         guest: true,
     };
     sqlx::query(

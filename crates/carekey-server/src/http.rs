@@ -19,11 +19,11 @@ use axum::{Json, Router};
 use carekey_api::{
     ApiError, ApprovalRequest, AuditLog, Backup, BackupInfo, BackupKind, BackupUpload, Backups,
     BiotJwt, BiotLoginResponse, BiotOtpGenerateRequest, BiotOtpGenerateResponse,
-    BiotOtpLoginRequest, BiotRefreshRequest, CompleteRequest, LogoutRequest, PhoneRequest,
-    PhoneVerifyRequest, Profile, PublicKeyInfo, PublicKeyUpload, PublicKeys, RefreshRequest,
-    ResendRequest, Sample, SampleUpload, Samples, SessionResponse, StartRequest, StartResponse,
-    Transfer, TransferOffer, TransferUpload, WhatsappStartRequest, WhatsappStartResponse,
-    WhatsappWaitRequest,
+    BiotOtpLoginRequest, BiotRefreshRequest, CareStatus, CompleteRequest, LogoutRequest, Patient,
+    Patients, PhoneRequest, PhoneVerifyRequest, Profile, PublicKeyInfo, PublicKeyUpload,
+    PublicKeys, RefreshRequest, ResendRequest, Sample, SampleKeysUpload, SampleUpload, Samples,
+    SessionResponse, StartRequest, StartResponse, Transfer, TransferOffer, TransferUpload,
+    WhatsappStartRequest, WhatsappStartResponse, WhatsappWaitRequest,
 };
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -54,6 +54,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/me/transfers/{id}/take", post(take_transfer))
         .route("/v1/samples", get(list_samples).post(create_sample))
         .route("/v1/samples/{id}", get(read_sample))
+        .route("/v1/samples/{id}/keys", post(share_sample))
+        .route("/v1/patients", get(list_patients))
+        .route("/v1/patients/{id}/accept", post(accept_patient))
+        .route("/v1/patients/{id}/decline", post(decline_patient))
         .route("/ums/v2/users/otp/generate", post(biot_generate))
         .route("/ums/v2/users/otp/login", post(biot_login))
         .route("/ums/v2/users/token/refresh", post(biot_refresh))
@@ -555,7 +559,7 @@ async fn list_keys(
 }
 
 #[utoipa::path(get, path = "/v1/users/{id}/keys", tag = "keys",
-    description = "The public keys of a user the caller shares with: themselves, their responsible clinician, or (for a clinician) one of their patients. Anyone else is not found.",
+    description = "The public keys of a user the caller shares with: themselves, the clinician who accepted them, or (for a clinician) a patient he accepted. Anyone else is not found.",
     params(("id" = String, Path, description = "the user id")),
     security(("bearer" = [])),
     responses(
@@ -749,6 +753,86 @@ async fn read_sample(
 ) -> Result<Json<Sample>, ServiceError> {
     let claims = sessions::authenticate(&state, &token).await?;
     crate::samples::read(&state, &claims.sub, &id)
+        .await
+        .map(Json)
+}
+
+#[utoipa::path(post, path = "/v1/samples/{id}/keys", tag = "samples",
+    description = "Share one of the caller's samples with more registered keys (their own, or those of the clinician who accepted them): for notes written before he accepted, or before he had that key. Keys already there stay as they were.",
+    params(("id" = String, Path, description = "the sample id")),
+    request_body = SampleKeysUpload,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Sample),
+        (status = 400, body = ApiError, description = "invalid_request, invalid_recipient"),
+        (status = 401, body = ApiError, description = "invalid_token"),
+        (status = 404, body = ApiError, description = "not_found (or not the caller's)"),
+    ))]
+async fn share_sample(
+    State(state): Shared,
+    Bearer(token): Bearer,
+    Path(id): Path<String>,
+    Body(upload): Body<SampleKeysUpload>,
+) -> Result<Json<Sample>, ServiceError> {
+    let claims = sessions::authenticate(&state, &token).await?;
+    crate::samples::share(&state, &claims.sub, &id, &upload)
+        .await
+        .map(Json)
+}
+
+#[utoipa::path(get, path = "/v1/patients", tag = "care",
+    description = "The patients who named the caller as their clinician, those waiting for an answer first. Naming a clinician is the patient's claim: nothing is shared with him until he accepts. Anyone but a clinician has none.",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Patients),
+        (status = 401, body = ApiError, description = "invalid_token"),
+    ))]
+async fn list_patients(
+    State(state): Shared,
+    Bearer(token): Bearer,
+) -> Result<Json<Patients>, ServiceError> {
+    let claims = sessions::authenticate(&state, &token).await?;
+    crate::care::patients_of(&state, &claims.sub)
+        .await
+        .map(Json)
+}
+
+#[utoipa::path(post, path = "/v1/patients/{id}/accept", tag = "care",
+    description = "Accept a patient who named the caller: from now on her notes are shared with him and his keys are handed to her. Also takes back an earlier decline.",
+    params(("id" = String, Path, description = "the patient's user id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Patient),
+        (status = 401, body = ApiError, description = "invalid_token"),
+        (status = 404, body = ApiError, description = "not_found (she did not name the caller)"),
+    ))]
+async fn accept_patient(
+    State(state): Shared,
+    Bearer(token): Bearer,
+    Path(id): Path<String>,
+) -> Result<Json<Patient>, ServiceError> {
+    let claims = sessions::authenticate(&state, &token).await?;
+    crate::care::answer(&state, &claims.sub, &id, CareStatus::Accepted)
+        .await
+        .map(Json)
+}
+
+#[utoipa::path(post, path = "/v1/patients/{id}/decline", tag = "care",
+    description = "Decline a patient who named the caller, or stop caring for one he accepted: nothing new is shared with him and his keys are no longer handed to her. Notes already shared stay readable to him.",
+    params(("id" = String, Path, description = "the patient's user id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Patient),
+        (status = 401, body = ApiError, description = "invalid_token"),
+        (status = 404, body = ApiError, description = "not_found (she did not name the caller)"),
+    ))]
+async fn decline_patient(
+    State(state): Shared,
+    Bearer(token): Bearer,
+    Path(id): Path<String>,
+) -> Result<Json<Patient>, ServiceError> {
+    let claims = sessions::authenticate(&state, &token).await?;
+    crate::care::answer(&state, &claims.sub, &id, CareStatus::Declined)
         .await
         .map(Json)
 }
@@ -1155,7 +1239,7 @@ impl utoipa::Modify for BearerScheme {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "CareKey Server", description = "Passwordless registration and login by one-time codes."),
-    paths(start, resend, complete, refresh, logout, me, add_phone, verify_phone, start_proof, verify_proof, register_key, revoke_key, list_keys, user_keys, list_backups, store_backup, fetch_backup, audit, offer_transfer, take_transfer, create_sample, list_samples, read_sample, biot_generate, biot_login, biot_refresh, healthz, readyz, metrics, jwks, link_landing, link_approve, approval, assetlinks, apple_app_site_association, auth_channels, whatsapp_start, whatsapp_wait, whatsapp_handshake, whatsapp_webhook, guest_start, user_settings, save_user_settings, close_guest),
+    paths(start, resend, complete, refresh, logout, me, add_phone, verify_phone, start_proof, verify_proof, register_key, revoke_key, list_keys, user_keys, list_backups, store_backup, fetch_backup, audit, offer_transfer, take_transfer, create_sample, list_samples, read_sample, share_sample, list_patients, accept_patient, decline_patient, biot_generate, biot_login, biot_refresh, healthz, readyz, metrics, jwks, link_landing, link_approve, approval, assetlinks, apple_app_site_association, auth_channels, whatsapp_start, whatsapp_wait, whatsapp_handshake, whatsapp_webhook, guest_start, user_settings, save_user_settings, close_guest),
     components(schemas(ApiError, carekey_api::ErrorCode, carekey_api::Role)),
     modifiers(&BearerScheme),
 )]
@@ -1206,6 +1290,10 @@ mod tests {
             "/v1/auth/whatsapp",
             "/v1/auth/whatsapp/wait",
             "/v1/webhooks/whatsapp",
+            "/v1/patients",
+            "/v1/samples/{id}/keys",
+            "/v1/patients/{id}/accept",
+            "/v1/patients/{id}/decline",
         ] {
             assert!(doc["paths"].get(path).is_some(), "{path} missing");
         }

@@ -7,6 +7,7 @@ mod accounts;
 mod auth;
 mod backups;
 mod captcha;
+mod care;
 mod channels;
 pub mod clock;
 mod connections;

@@ -1,7 +1,7 @@
 //! Encrypted data samples (iCure's DataSample). The device encrypts each
 //! sample under a random content key and wraps that key with RSA-OAEP for
 //! every registered key of its owner and of the owner's responsible
-//! clinician. The server stores ciphertext and wrapped keys only, and hands
+//! clinician, once he accepted her (see `care`). The server stores ciphertext and wrapped keys only, and hands
 //! each reader the sample with the keys wrapped for them.
 
 use crate::accounts;
@@ -10,7 +10,9 @@ use crate::error::ServiceError;
 use crate::state::AppState;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use carekey_api::{PublicKeys, Sample, SampleUpload, Samples, WrappedKey};
+use carekey_api::{
+    CareStatus, PublicKeys, Sample, SampleKeysUpload, SampleUpload, Samples, SharedWith, WrappedKey,
+};
 use sqlx::Row;
 use std::collections::{BTreeMap, HashSet};
 
@@ -23,32 +25,15 @@ const MOST_KEYS: usize = 16;
 /// How many samples one list answers.
 const LISTED: i64 = 200;
 
-/// Who `reader` may read keys of and share with, besides themselves: a
-/// patient's responsible clinician, and a clinician's patients.
-async fn related(state: &AppState, reader: &str, other: &str) -> Result<bool, ServiceError> {
-    if reader == other {
-        return Ok(true);
-    }
-    let row = sqlx::query(
-        "SELECT 1 AS related FROM users WHERE (id = $1 AND responsible_clinician_id = $2) \
-         OR (id = $2 AND responsible_clinician_id = $1)",
-    )
-    .bind(reader.to_owned())
-    .bind(other.to_owned())
-    .fetch_optional(state.db.reader())
-    .await?;
-    Ok(row.is_some())
-}
-
 /// `GET /v1/users/{id}/keys`: the public keys the caller needs to share with
-/// `user_id` (their own, their responsible clinician's, their patients').
-/// Anyone else's is answered as not found.
+/// `user_id` (their own, the clinician who accepted them, the patients they
+/// accepted). Anyone else's is answered as not found.
 pub async fn keys_of(
     state: &AppState,
     reader: &str,
     user_id: &str,
 ) -> Result<PublicKeys, ServiceError> {
-    if !related(state, reader, user_id).await? {
+    if !crate::care::shares_with(state, reader, user_id).await? {
         return Err(ServiceError::NotFound);
     }
     crate::keys::list(state, user_id).await
@@ -64,6 +49,113 @@ fn decode(field: &str, value: &str, largest: usize) -> Result<Vec<u8>, ServiceEr
         )));
     }
     Ok(bytes)
+}
+
+/// The wrapped keys of an upload by `owner`, decoded, once each is for a
+/// registered key of the owner or of the clinician who accepted them.
+async fn checked_keys<'k>(
+    state: &AppState,
+    owner: &accounts::User,
+    keys: &'k [WrappedKey],
+) -> Result<Vec<(&'k WrappedKey, Vec<u8>)>, ServiceError> {
+    let mut wrapped = Vec::with_capacity(keys.len());
+    let mut seen = HashSet::new();
+    for key in keys {
+        let allowed = key.recipient_id == owner.id
+            || (owner.care_status == Some(CareStatus::Accepted)
+                && owner.responsible_clinician_id.as_deref() == Some(key.recipient_id.as_str()));
+        if !allowed {
+            return Err(ServiceError::InvalidRecipient(
+                "a sample is shared only with its owner and the clinician who accepted them".into(),
+            ));
+        }
+        if !seen.insert((key.recipient_id.as_str(), key.key_id.as_str())) {
+            return Err(ServiceError::InvalidRequest(
+                "a key is listed twice for one recipient".into(),
+            ));
+        }
+        let registered = crate::keys::list(state, &key.recipient_id).await?;
+        if !registered
+            .keys
+            .iter()
+            .any(|known| known.key_id == key.key_id)
+        {
+            return Err(ServiceError::InvalidRecipient(
+                "a key is not one the recipient registered".into(),
+            ));
+        }
+        wrapped.push((
+            key,
+            decode("wrappedKey", &key.wrapped_key, LARGEST_WRAPPED_KEY)?,
+        ));
+    }
+    Ok(wrapped)
+}
+
+async fn insert_keys(
+    tx: &mut sqlx::AnyConnection,
+    sample_id: &str,
+    wrapped: Vec<(&WrappedKey, Vec<u8>)>,
+) -> Result<u64, ServiceError> {
+    let mut added = 0;
+    for (key, bytes) in wrapped {
+        // A key already there (a retry after a lost answer) stays as it was.
+        added += sqlx::query(
+            "INSERT INTO data_sample_keys (sample_id, recipient_id, key_id, wrapped_key) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (sample_id, recipient_id, key_id) DO NOTHING",
+        )
+        .bind(sample_id.to_owned())
+        .bind(key.recipient_id.clone())
+        .bind(key.key_id.clone())
+        .bind(bytes)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    }
+    Ok(added)
+}
+
+/// `POST /v1/samples/{id}/keys`: shares a sample of the caller's with more
+/// registered keys (their own, or of the clinician who accepted them), for
+/// notes written before he accepted or before he had this key. Anyone
+/// else's sample is not found.
+pub async fn share(
+    state: &AppState,
+    owner_id: &str,
+    sample_id: &str,
+    upload: &SampleKeysUpload,
+) -> Result<Sample, ServiceError> {
+    if upload.keys.is_empty() || upload.keys.len() > MOST_KEYS {
+        return Err(ServiceError::InvalidRequest(format!(
+            "keys must list 1 to {MOST_KEYS} wrapped keys"
+        )));
+    }
+    let owner = accounts::by_id(state.db.reader(), owner_id)
+        .await?
+        .ok_or(ServiceError::InvalidToken)?;
+    let wrapped = checked_keys(state, &owner, &upload.keys).await?;
+    let mut tx = state.db.begin().await?;
+    crate::accounts::lock(&mut tx, state.db.backend(), &owner.id).await?;
+    let held: Option<i64> = sqlx::query_scalar(
+        "SELECT CAST(COUNT(k.key_id) AS BIGINT) FROM data_samples s \
+         LEFT JOIN data_sample_keys k ON k.sample_id = s.id \
+         WHERE s.id = $1 AND s.owner_id = $2 GROUP BY s.id",
+    )
+    .bind(sample_id.to_owned())
+    .bind(owner.id.clone())
+    .fetch_optional(&mut *tx)
+    .await?;
+    let held = held.ok_or(ServiceError::NotFound)?;
+    let most = i64::try_from(MOST_KEYS).unwrap_or(i64::MAX);
+    if held.saturating_add(i64::try_from(wrapped.len()).unwrap_or(i64::MAX)) > most {
+        return Err(ServiceError::InvalidRequest(format!(
+            "a sample is wrapped for at most {MOST_KEYS} keys"
+        )));
+    }
+    let added = insert_keys(&mut tx, sample_id, wrapped).await?;
+    tx.commit().await?;
+    tracing::info!(added, "sample shared with more keys");
+    read(state, owner_id, sample_id).await
 }
 
 /// `POST /v1/samples`: stores a sample of the caller's. Its keys must
@@ -87,36 +179,7 @@ pub async fn create(
     let owner = accounts::by_id(state.db.reader(), owner_id)
         .await?
         .ok_or(ServiceError::InvalidToken)?;
-    let mut wrapped = Vec::with_capacity(upload.keys.len());
-    let mut seen = HashSet::new();
-    for key in &upload.keys {
-        let allowed = key.recipient_id == owner.id
-            || owner.responsible_clinician_id.as_deref() == Some(key.recipient_id.as_str());
-        if !allowed {
-            return Err(ServiceError::InvalidRecipient(
-                "a sample is shared only with its owner and their responsible clinician".into(),
-            ));
-        }
-        if !seen.insert((key.recipient_id.as_str(), key.key_id.as_str())) {
-            return Err(ServiceError::InvalidRequest(
-                "a key is listed twice for one recipient".into(),
-            ));
-        }
-        let registered = crate::keys::list(state, &key.recipient_id).await?;
-        if !registered
-            .keys
-            .iter()
-            .any(|known| known.key_id == key.key_id)
-        {
-            return Err(ServiceError::InvalidRecipient(
-                "a key is not one the recipient registered".into(),
-            ));
-        }
-        wrapped.push((
-            key,
-            decode("wrappedKey", &key.wrapped_key, LARGEST_WRAPPED_KEY)?,
-        ));
-    }
+    let wrapped = checked_keys(state, &owner, &upload.keys).await?;
     if !upload.keys.iter().any(|key| key.recipient_id == owner.id) {
         return Err(ServiceError::InvalidRecipient(
             "the content key must be wrapped for its owner too".into(),
@@ -156,18 +219,7 @@ pub async fn create(
             "a sample with this id already exists".into(),
         ));
     }
-    for (key, bytes) in wrapped {
-        sqlx::query(
-            "INSERT INTO data_sample_keys (sample_id, recipient_id, key_id, wrapped_key) \
-             VALUES ($1, $2, $3, $4)",
-        )
-        .bind(id.clone())
-        .bind(key.recipient_id.clone())
-        .bind(key.key_id.clone())
-        .bind(bytes)
-        .execute(&mut *tx)
-        .await?;
-    }
+    insert_keys(&mut tx, &id, wrapped).await?;
     tx.commit().await?;
     read(state, owner_id, &id).await
 }
@@ -200,6 +252,7 @@ fn group(rows: &[sqlx::any::AnyRow], reader: &str) -> Result<Vec<Sample>, Servic
                 created_at: rfc3339(row.try_get("created_at")?),
                 ciphertext: STANDARD.encode(row.try_get::<Vec<u8>, _>("ciphertext")?),
                 keys: vec![key],
+                shared_with: Vec::new(),
             },
         );
     }
@@ -207,6 +260,51 @@ fn group(rows: &[sqlx::any::AnyRow], reader: &str) -> Result<Vec<Sample>, Servic
         .into_iter()
         .filter_map(|id| samples.remove(&id))
         .collect())
+}
+
+/// Fills in, for the samples `reader` owns, every key they are wrapped for:
+/// her device shares again from it (never another reader's business).
+async fn fill_shared_with(
+    state: &AppState,
+    reader: &str,
+    samples: &mut [Sample],
+) -> Result<(), ServiceError> {
+    let own: Vec<&str> = samples
+        .iter()
+        .filter(|sample| sample.owner_id == reader)
+        .map(|sample| sample.id.as_str())
+        .collect();
+    if own.is_empty() {
+        return Ok(());
+    }
+    let places: Vec<String> = (2..own.len() + 2).map(|n| format!("${n}")).collect();
+    let sql = format!(
+        "SELECT k.sample_id, k.recipient_id, k.key_id FROM data_sample_keys k \
+         JOIN data_samples s ON s.id = k.sample_id \
+         WHERE s.owner_id = $1 AND k.sample_id IN ({}) ORDER BY k.recipient_id, k.key_id",
+        places.join(", ")
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(reader.to_owned());
+    for id in &own {
+        query = query.bind((*id).to_owned());
+    }
+    let rows = query.fetch_all(state.db.reader()).await?;
+    let mut by_sample: BTreeMap<String, Vec<SharedWith>> = BTreeMap::new();
+    for row in rows {
+        by_sample
+            .entry(row.try_get("sample_id")?)
+            .or_default()
+            .push(SharedWith {
+                recipient_id: row.try_get("recipient_id")?,
+                key_id: row.try_get("key_id")?,
+            });
+    }
+    for sample in samples.iter_mut() {
+        if let Some(shared) = by_sample.remove(&sample.id) {
+            sample.shared_with = shared;
+        }
+    }
+    Ok(())
 }
 
 const SELECT: &str = "SELECT s.id, s.owner_id, s.ciphertext, s.created_at, k.key_id, \
@@ -228,9 +326,9 @@ pub async fn list(state: &AppState, reader: &str) -> Result<Samples, ServiceErro
     .bind(reader.to_owned())
     .fetch_all(state.db.reader())
     .await?;
-    Ok(Samples {
-        samples: group(&rows, reader)?,
-    })
+    let mut samples = group(&rows, reader)?;
+    fill_shared_with(state, reader, &mut samples).await?;
+    Ok(Samples { samples })
 }
 
 /// `GET /v1/samples/{id}`: one sample the caller may read; any other is
@@ -243,8 +341,8 @@ pub async fn read(state: &AppState, reader: &str, id: &str) -> Result<Sample, Se
     .bind(id.to_owned())
     .fetch_all(state.db.reader())
     .await?;
-    group(&rows, reader)?
-        .into_iter()
-        .next()
-        .ok_or(ServiceError::NotFound)
+    let mut samples = group(&rows, reader)?;
+    samples.truncate(1);
+    fill_shared_with(state, reader, &mut samples).await?;
+    samples.pop().ok_or(ServiceError::NotFound)
 }

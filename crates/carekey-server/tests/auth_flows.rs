@@ -90,6 +90,7 @@ async fn register_and_log_in_by_email(backend: Backend) {
     assert_eq!(me["firstName"], "Daenerys");
     assert_eq!(me["email"], email.as_str());
     assert_eq!(me["responsibleClinicianId"], clinician.user_id.as_str());
+    assert_eq!(me["careStatus"], "pending");
 
     // Log in again: the identifier alone, a new code, the same account.
     let again = server.sign_in(json!({"email": email.to_uppercase()})).await;

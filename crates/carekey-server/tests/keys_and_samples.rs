@@ -227,6 +227,7 @@ async fn samples_are_shared_with_the_responsible_clinician_only(backend: Backend
     let stranger_key = server.register_key(&stranger).await;
     let patient = server.register_patient(&doctor.user_id).await;
     let patient_key = server.register_key(&patient).await;
+    server.accept_patient(&doctor, &patient.user_id).await;
 
     // Public keys: one's own, one's clinician's, one's patients'; no one else's.
     let keys_of = |of: &str, token: &str| {

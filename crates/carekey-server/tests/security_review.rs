@@ -29,6 +29,7 @@ on_both_databases!(
     a_stranger_cannot_use_up_the_owners_identifier_budget,
     one_address_cannot_empty_a_phone_prefix,
     a_strangers_wrong_codes_do_not_lock_the_owner_out,
+    a_stranger_who_names_a_clinician_gets_nothing_until_he_accepts,
 );
 
 /// A server whose send limits and identifier lockout stay out of the way, so
@@ -706,6 +707,7 @@ async fn a_stolen_access_token_cannot_add_keys_or_phones_without_a_fresh_proof(b
         }))
         .await;
     let patient_key = register_key(&server, &patient.access_token).await;
+    server.accept_patient(&doctor, &patient.user_id).await;
     // Eleven minutes later the access token still works (fifteen minutes),
     // but it is all the attacker holds.
     server.advance(11 * 60);
@@ -1104,5 +1106,196 @@ async fn a_strangers_wrong_codes_do_not_lock_the_owner_out(backend: Backend) {
     .error(429, "too_many_attempts");
     // ...and the owner logs in from home as usual.
     log_in_from(&server, "203.0.113.10", &owner).await;
+    server.stop().await;
+}
+
+/// Point 7: knowing a clinician's id was enough to register as his patient;
+/// the stranger then got his keys, and her notes sat among his patients'.
+async fn a_stranger_who_names_a_clinician_gets_nothing_until_he_accepts(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let doctor = server.register_clinician().await;
+    let doctor_key = register_key(&server, &doctor.access_token).await;
+    let other_doctor = server.register_clinician().await;
+    let register = |first: &'static str| {
+        let (server, doctor_id) = (&server, doctor.user_id.clone());
+        async move {
+            server
+                .sign_in(json!({
+                    "email": unique_email(),
+                    "firstName": first,
+                    "lastName": "Claimant",
+                    "role": "patient",
+                    "responsibleClinicianId": doctor_id,
+                }))
+                .await
+        }
+    };
+    let stranger = register("Mallory").await;
+    let stranger_key = register_key(&server, &stranger.access_token).await;
+    let me = server.get("/v1/me", Some(&stranger.access_token)).await;
+    assert_eq!(me.ok()["careStatus"], "pending");
+
+    let keys_of = |of: &str, token: &str| {
+        let (path, token) = (format!("/v1/users/{of}/keys"), token.to_owned());
+        let server = &server;
+        async move { server.get(&path, Some(&token)).await }
+    };
+    let sample_for = |owner: &str, owner_key: &str, keys: &[(&str, &str)]| {
+        let mut wrapped = vec![
+            json!({"recipientId": owner, "keyId": owner_key, "wrappedKey": base64(&[9u8; 256])}),
+        ];
+        for (recipient, key) in keys {
+            wrapped.push(
+                json!({"recipientId": recipient, "keyId": key, "wrappedKey": base64(&[9u8; 256])}),
+            );
+        }
+        json!({"id": uuid::Uuid::new_v4().to_string(), "ciphertext": base64(b"\x01opaque"), "keys": wrapped})
+    };
+    let shared_with_doctor = || async {
+        let samples = server.get("/v1/samples", Some(&doctor.access_token)).await;
+        samples.ok()["samples"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|sample| sample["ownerId"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+
+    // Pending: no keys either way, nothing wrapped for him, nothing in his notes.
+    let refused = |stranger_state: &'static str| {
+        let (server, doctor, stranger) = (&server, &doctor, &stranger);
+        let (doctor_key, stranger_key) = (doctor_key.clone(), stranger_key.clone());
+        async move {
+            keys_of(&doctor.user_id, &stranger.access_token)
+                .await
+                .error(404, "not_found");
+            keys_of(&stranger.user_id, &doctor.access_token)
+                .await
+                .error(404, "not_found");
+            let body = sample_for(
+                &stranger.user_id,
+                &stranger_key,
+                &[(&doctor.user_id, &doctor_key)],
+            );
+            server
+                .post_as("/v1/samples", &stranger.access_token, &body)
+                .await
+                .error(400, "invalid_recipient");
+            // Her own notes stay hers.
+            let body = sample_for(&stranger.user_id, &stranger_key, &[]);
+            server
+                .post_as("/v1/samples", &stranger.access_token, &body)
+                .await
+                .ok();
+            assert!(
+                !shared_with_doctor().await.contains(&stranger.user_id),
+                "{stranger_state}: her notes reached him"
+            );
+        }
+    };
+    refused("pending").await;
+
+    // He sees her waiting, with what she claims, so he can decide.
+    let patients = server.get("/v1/patients", Some(&doctor.access_token)).await;
+    let listed = &patients.ok()["patients"][0];
+    assert_eq!(listed["userId"], stranger.user_id.as_str());
+    assert_eq!(listed["careStatus"], "pending");
+    assert_eq!(listed["firstName"], "Mallory");
+    assert!(listed["email"].as_str().unwrap().contains('@'));
+    // Nobody else answers for him: not another clinician, not the patient.
+    for token in [&other_doctor.access_token, &stranger.access_token] {
+        let path = format!("/v1/patients/{}/accept", stranger.user_id);
+        server
+            .post_as(&path, token, &json!({}))
+            .await
+            .error(404, "not_found");
+    }
+    let others = server
+        .get("/v1/patients", Some(&other_doctor.access_token))
+        .await;
+    assert_eq!(others.ok()["patients"], json!([]));
+
+    // He declines her: still nothing.
+    let path = format!("/v1/patients/{}/decline", stranger.user_id);
+    let declined = server
+        .post_as(&path, &doctor.access_token, &json!({}))
+        .await;
+    assert_eq!(declined.ok()["careStatus"], "declined");
+    refused("declined").await;
+    let me = server.get("/v1/me", Some(&stranger.access_token)).await;
+    assert_eq!(me.ok()["careStatus"], "declined");
+
+    // His real patient: shared once he accepts, no longer once he stops.
+    let patient = register("Daenerys").await;
+    let patient_key = register_key(&server, &patient.access_token).await;
+    keys_of(&doctor.user_id, &patient.access_token)
+        .await
+        .error(404, "not_found");
+    let early = sample_for(&patient.user_id, &patient_key, &[]);
+    server
+        .post_as("/v1/samples", &patient.access_token, &early)
+        .await
+        .ok();
+    let early_id = early["id"].as_str().unwrap().to_owned();
+    let share_early = |token: &str, recipient: &str, key: &str| {
+        let (path, token) = (format!("/v1/samples/{early_id}/keys"), token.to_owned());
+        let body = json!({"keys": [{"recipientId": recipient, "keyId": key, "wrappedKey": base64(&[7u8; 256])}]});
+        let server = &server;
+        async move { server.post_as(&path, &token, &body).await }
+    };
+    share_early(&patient.access_token, &doctor.user_id, &doctor_key)
+        .await
+        .error(400, "invalid_recipient");
+    server.accept_patient(&doctor, &patient.user_id).await;
+    assert_eq!(
+        keys_of(&doctor.user_id, &patient.access_token).await.ok()["keys"][0]["keyId"],
+        doctor_key.as_str()
+    );
+    keys_of(&patient.user_id, &doctor.access_token).await.ok();
+    // The note she wrote while waiting, shared now; by her alone.
+    share_early(&doctor.access_token, &doctor.user_id, &doctor_key)
+        .await
+        .error(404, "not_found");
+    share_early(&stranger.access_token, &stranger.user_id, &stranger_key)
+        .await
+        .error(404, "not_found");
+    let shared = share_early(&patient.access_token, &doctor.user_id, &doctor_key).await;
+    assert_eq!(shared.ok()["sharedWith"].as_array().unwrap().len(), 2);
+    // Again (a retry after a lost answer): nothing changes.
+    share_early(&patient.access_token, &doctor.user_id, &doctor_key)
+        .await
+        .ok();
+    let body = sample_for(
+        &patient.user_id,
+        &patient_key,
+        &[(&doctor.user_id, &doctor_key)],
+    );
+    server
+        .post_as("/v1/samples", &patient.access_token, &body)
+        .await
+        .ok();
+    assert_eq!(shared_with_doctor().await, vec![patient.user_id.clone(); 2]);
+    // Only the owner learns who a sample is shared with.
+    let his = server.get("/v1/samples", Some(&doctor.access_token)).await;
+    assert!(his.ok()["samples"][0].get("sharedWith").is_none());
+    let path = format!("/v1/patients/{}/decline", patient.user_id);
+    server
+        .post_as(&path, &doctor.access_token, &json!({}))
+        .await
+        .ok();
+    keys_of(&doctor.user_id, &patient.access_token)
+        .await
+        .error(404, "not_found");
+    let body = sample_for(
+        &patient.user_id,
+        &patient_key,
+        &[(&doctor.user_id, &doctor_key)],
+    );
+    server
+        .post_as("/v1/samples", &patient.access_token, &body)
+        .await
+        .error(400, "invalid_recipient");
+    // What she shared while he cared for her stays his record.
+    assert_eq!(shared_with_doctor().await, vec![patient.user_id.clone(); 2]);
     server.stop().await;
 }

@@ -410,6 +410,16 @@ impl TestServer {
         }
     }
 
+    /// `clinician` accepts `patient_id`, who named him (nothing is shared
+    /// between them before).
+    pub async fn accept_patient(&self, clinician: &Registered, patient_id: &str) {
+        let path = format!("/v1/patients/{patient_id}/accept");
+        let answer = self
+            .post_as(&path, &clinician.access_token, &json!({}))
+            .await;
+        assert_eq!(answer.ok()["careStatus"], "accepted");
+    }
+
     pub async fn register_clinician(&self) -> Registered {
         self.sign_in(json!({
             "email": unique_email(),
