@@ -42,6 +42,10 @@ const COMMANDS: &[&str] = &[
     // data
     "samples_list",
     "sample_write",
+    "notes_share",
+    // care
+    "patients_list",
+    "patient_answer",
     "dev_inbox",
     "countries",
     // settings

@@ -554,6 +554,8 @@ function showHome(profile) {
   $("home-clinician").textContent = clinician || "";
   $("home-clinician-label").hidden = !clinician;
   $("home-clinician-value").hidden = !clinician;
+  showCare(profile.careStatus, 0);
+  $("home-patients").hidden = profile.role !== "clinician";
   $("home-phone").textContent = !profile.phone
     ? "None"
     : (profile.phoneVerified ? profile.phone : `${profile.phone} (not verified yet)`);
@@ -568,13 +570,143 @@ function showHome(profile) {
   $("notes-title").textContent = isClinician ? "Notes, yours and your patients'" : "Notes";
   $("note-hint").textContent = isClinician
     ? "Encrypted on this device for you alone. Your patients' notes shared with you are listed below."
-    : profile.guest
-      ? "Encrypted on this device for you alone. The server stores it unreadable."
-      : "Encrypted on this device for you and your clinician. The server stores it unreadable.";
+    : noteHintFor(profile);
   closeTransfer();
   closeExport();
   show("home");
   refreshHome();
+}
+
+function noteHintFor(profile) {
+  if (profile.guest) return "Encrypted on this device for you alone. The server stores it unreadable.";
+  if (profile.careStatus === "accepted") {
+    return "Encrypted on this device for you and your clinician. The server stores it unreadable.";
+  }
+  return "Encrypted on this device for you alone until your clinician accepts you; then they can read it too. The server stores it unreadable.";
+}
+
+// ---------- care: a patient and the clinician she named ----------
+
+const CARE_STATUS_TEXT = {
+  pending: "(waiting for them to accept you)",
+  accepted: "(accepted you)",
+  declined: "(declined)",
+};
+
+let careTimer = null;
+// How often a waiting patient's home asks whether her clinician answered.
+const CARE_POLL_MS = 20000;
+
+// Where the patient stands with the clinician she named, and what her
+// device just shared with them. A status this app does not know reads as
+// "not accepted": nothing is shared until the server says accepted.
+function showCare(status, shared) {
+  const patient = homeProfile && homeProfile.role === "patient" && !homeProfile.guest;
+  $("home-care-status").textContent = patient ? (CARE_STATUS_TEXT[status] || "") : "";
+  let text = "";
+  if (patient && status === "pending") {
+    text = "Your clinician has not accepted you yet. Until they do, your notes are kept for you alone; once they accept, CareKey shares them with your clinician.";
+  } else if (patient && status === "declined") {
+    text = "Your clinician declined to follow you in CareKey. Your notes are kept for you alone. If this is a mistake, ask them to accept you.";
+  } else if (patient && status === "accepted" && shared > 0) {
+    const notes = shared === 1 ? "1 earlier note is" : `${shared} earlier notes are`;
+    text = `Your clinician accepted you: ${notes} now shared with them.`;
+  } else if (patient && status && status !== "accepted") {
+    text = "Your clinician has not accepted you yet: your notes are kept for you alone.";
+  }
+  $("home-care").textContent = text;
+  $("home-care").hidden = !text;
+  if (patient) $("note-hint").textContent = noteHintFor({ ...homeProfile, careStatus: status });
+}
+
+// Asks the server where the patient stands; once accepted, her device
+// shares the notes she wrote before. While she waits, it asks again now and
+// then, so the home screen changes when her clinician answers.
+async function refreshCare() {
+  clearTimeout(careTimer);
+  careTimer = null;
+  const profile = homeProfile;
+  if (!profile || profile.role !== "patient" || profile.guest || $("screen-home").hidden) return;
+  try {
+    const care = await ipc.shareEarlierNotes();
+    if (homeProfile !== profile) return;
+    profile.careStatus = care.careStatus;
+    showCare(care.careStatus, care.shared);
+    if (care.shared > 0) await refreshNotes();
+  } catch (failure) {
+    // The next look tries again; the notes stay safe on the server meanwhile.
+    console.warn("care status", failure && failure.code);
+  }
+  if (homeProfile === profile && profile.careStatus !== "accepted") {
+    careTimer = setTimeout(refreshCare, CARE_POLL_MS);
+  }
+}
+
+async function refreshPatients() {
+  $("patients-error").textContent = "";
+  try {
+    renderPatients(await ipc.patients());
+  } catch (failure) {
+    $("patients-error").textContent = messageOf(failure);
+  }
+}
+
+function renderPatients(patients) {
+  $("patients-list").replaceChildren(...patients.map((patient) => {
+    const item = document.createElement("li");
+    item.className = "patient";
+    item.dataset.patientId = patient.userId;
+    const head = document.createElement("div");
+    head.className = "note-head";
+    const who = document.createElement("strong");
+    who.textContent = `${patient.firstName} ${patient.lastName}`;
+    const status = document.createElement("span");
+    status.className = "care-status";
+    status.textContent = {
+      pending: "Waiting for your answer",
+      accepted: "Accepted",
+      declined: "Declined",
+    }[patient.careStatus] || "";
+    head.append(who, status);
+    const facts = document.createElement("p");
+    facts.className = "hint";
+    const contact = patient.email || patient.phone || "no contact given";
+    facts.textContent = `${contact} · named you ${dateOf(patient.namedAt)}`;
+    const actions = document.createElement("div");
+    actions.className = "actions";
+    const answer = (accept, label, secondary) => {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = label;
+      button.dataset.answer = accept ? "accept" : "decline";
+      if (secondary) button.className = "secondary";
+      button.addEventListener("click", () => answerPatient(button, patient, accept));
+      return button;
+    };
+    if (patient.careStatus !== "accepted") actions.append(answer(true, "Accept", false));
+    if (patient.careStatus !== "declined") {
+      actions.append(answer(false, patient.careStatus === "accepted" ? "Stop following" : "Decline", true));
+    }
+    item.append(head, facts, actions);
+    return item;
+  }));
+  $("patients-empty").hidden = patients.length > 0;
+}
+
+async function answerPatient(button, patient, accept) {
+  $("patients-error").textContent = "";
+  await busy(button, async () => {
+    try {
+      const answered = await ipc.answerPatient(patient.userId, accept);
+      announce(accept
+        ? `${answered.firstName} ${answered.lastName} is now your patient: their notes will be shared with you.`
+        : `${answered.firstName} ${answered.lastName}: nothing new will be shared with you.`);
+      await refreshPatients();
+      await refreshNotes();
+    } catch (failure) {
+      $("patients-error").textContent = messageOf(failure);
+    }
+  });
 }
 
 // ---------- preferences ----------
@@ -624,6 +756,8 @@ async function startGuest() {
 async function refreshHome() {
   loadPreferences();
   const profile = homeProfile;
+  if (profile.role === "clinician") refreshPatients();
+  else if (!profile.guest && profile.keyFingerprint) refreshCare();
   try {
     const status = await ipc.backupStatus();
     const password = status.backups.find((backup) => backup.kind === "password");

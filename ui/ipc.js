@@ -92,3 +92,6 @@ export const restoreFromFile = (contents, password, onProgress) =>
 export const auditLog = () => call("audit_log");
 export const samples = () => call("samples_list");
 export const writeSample = (text) => call("sample_write", { text });
+export const shareEarlierNotes = () => call("notes_share");
+export const patients = () => call("patients_list");
+export const answerPatient = (patientId, accept) => call("patient_answer", { patientId, accept });

@@ -214,13 +214,17 @@ impl App {
     }
 
     async fn click(&self, id: &str) {
+        self.click_css(&format!("#{id}")).await;
+    }
+
+    async fn click_css(&self, selector: &str) {
         self.client
-            .find(Locator::Id(id))
+            .find(Locator::Css(selector))
             .await
-            .unwrap_or_else(|error| panic!("#{id}: {error}"))
+            .unwrap_or_else(|error| panic!("{selector}: {error}"))
             .click()
             .await
-            .unwrap_or_else(|error| panic!("click #{id}: {error}"));
+            .unwrap_or_else(|error| panic!("click {selector}: {error}"));
     }
 
     async fn type_into(&self, id: &str, text: &str) {
@@ -656,7 +660,14 @@ async fn journey() {
     app.frames_while_the_key_was_made().await;
     app.argon2_progress_was_shown().await;
 
-    // She writes a note, encrypted for her and her clinician.
+    // Her clinician has not accepted her yet: she is told, and her notes
+    // stay hers until he does.
+    app.wait_text("home-care", "has not accepted you yet").await;
+    assert!(
+        app.text("home-care-status")
+            .await
+            .contains("waiting for them")
+    );
     app.type_into("note-text", NOTE).await;
     app.click("note-submit").await;
     app.wait_text("notes-list", NOTE).await;
@@ -779,9 +790,35 @@ async fn journey() {
     assert_eq!(app.text("home-fingerprint").await, fingerprint);
     app.wait_text("notes-list", NOTE).await;
 
-    // Her clinician, on his account, reads what she shared.
+    // Her clinician, on his account: she waits for his answer, and nothing
+    // of hers has reached him. He accepts her.
     app.log_out_and_ask_a_code(&clinician_email).await;
     let code = app.code_for(&clinician_email, 2).await;
+    app.type_into("code", &code).await;
+    app.screen("home").await;
+    app.wait_text("patients-list", "Lisa Cuddy").await;
+    app.wait_text("patients-list", "Waiting for your answer")
+        .await;
+    assert!(!app.text("notes-list").await.contains(NOTE));
+    app.scroll_to("home-patients").await;
+    app.shot("clinician-patient-waiting").await;
+    app.click_css("#patients-list button[data-answer=accept]")
+        .await;
+    app.wait_text("patients-list", "Accepted").await;
+
+    // Her device shares the note she wrote while she waited.
+    app.log_out_and_ask_a_code(&email).await;
+    let code = app.code_for(&email, 4).await;
+    app.type_into("code", &code).await;
+    app.screen("home").await;
+    app.wait_text("home-care", "1 earlier note is now shared")
+        .await;
+    assert!(app.text("home-care-status").await.contains("accepted you"));
+    app.shot("patient-accepted").await;
+
+    // He reads what she shared.
+    app.log_out_and_ask_a_code(&clinician_email).await;
+    let code = app.code_for(&clinician_email, 3).await;
     app.type_into("code", &code).await;
     app.screen("home").await;
     app.wait_text("notes-list", "From Lisa Cuddy").await;

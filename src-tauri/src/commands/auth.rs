@@ -2,7 +2,7 @@
 
 use crate::backend::Backend;
 use crate::error::CommandError;
-use carekey_api::{Profile, Role, StartResponse, mask_email, mask_phone};
+use carekey_api::{CareStatus, Profile, Role, StartResponse, mask_email, mask_phone};
 use carekey_core::{Contact, NewAccount, Resumed};
 use serde::{Deserialize, Serialize};
 use tauri::State;
@@ -21,6 +21,9 @@ pub struct ProfileView {
     pub phone: Option<String>,
     pub phone_verified: bool,
     pub responsible_clinician_id: Option<String>,
+    /// Whether that clinician accepted this patient (nothing is shared
+    /// with him before).
+    pub care_status: Option<CareStatus>,
     /// Grouped hex of the SHA-256 of this device's public key, if the
     /// device has the user's private key.
     pub key_fingerprint: Option<String>,
@@ -44,6 +47,7 @@ impl ProfileView {
             phone: profile.phone.as_deref().map(mask_phone),
             phone_verified: profile.phone_verified,
             responsible_clinician_id: profile.responsible_clinician_id,
+            care_status: profile.care_status,
             key_fingerprint,
             guest: profile.guest,
         }

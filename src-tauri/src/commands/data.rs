@@ -50,6 +50,29 @@ pub async fn sample_write(
     Ok(connection.client.write_sample(&text).await?)
 }
 
+/// Where a patient stands with her clinician, and how many earlier notes
+/// her device just shared with him.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CareView {
+    pub care_status: Option<carekey_api::CareStatus>,
+    pub shared: usize,
+}
+
+/// Asks where the patient stands with her clinician and, once he accepted
+/// her, shares the notes she wrote before (or before he had his current
+/// keys) with him.
+#[tauri::command]
+pub async fn notes_share(backend: State<'_, Backend>) -> Result<CareView, CommandError> {
+    let connection = backend.connection().await?;
+    let shared = connection.client.share_earlier_notes().await?;
+    let profile = connection.client.profile().await?;
+    Ok(CareView {
+        care_status: profile.care_status,
+        shared,
+    })
+}
+
 /// How many of the latest messages the panel lists.
 const INBOX_LENGTH: usize = 50;
 
