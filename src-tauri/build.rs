@@ -39,6 +39,8 @@ const COMMANDS: &[&str] = &[
     "backup_export",
     "restore_file",
     "audit_log",
+    "keys_list",
+    "key_revoke",
     // data
     "samples_list",
     "sample_write",

@@ -440,10 +440,7 @@ async function submitCode(event) {
       enter(done);
     } catch (failure) {
       if (failure.code === "invalid_code") {
-        const left = failure.attemptsLeft;
-        error.textContent = left === 1
-          ? "That code is not right. 1 try left."
-          : `That code is not right. ${left} tries left.`;
+        error.textContent = triesLeft(failure);
         input.value = "";
         input.focus();
       } else if (ENDED.has(failure.code)) {
@@ -507,11 +504,19 @@ async function makeKey(profile) {
   $("keys-step").textContent = "Starting…";
   const progress = $("keys-progress");
   try {
-    const key = await ipc.createKey((step) => {
+    // Long after the login (a key made later from home), the server asks
+    // the account's own contact to confirm before a new key is trusted.
+    const key = await withFreshProof(() => ipc.createKey((step) => {
       const text = (STEP_TEXT[step.stage] || (() => ""))(step);
       $("keys-step").textContent = text;
       progress.setAttribute("aria-valuetext", text);
-    });
+    }));
+    if (key === CANCELLED) {
+      $("keys-error").textContent = "Your key is not registered yet: confirm it's you to finish.";
+      $("keys-retry").hidden = false;
+      $("keys-retry").onclick = () => makeKey(profile);
+      return;
+    }
     announce("Your encryption key is ready.");
     const withKey = { ...profile, keyFingerprint: key.fingerprint };
     // A guest sets a backup once they have an account to keep it with.
@@ -779,6 +784,7 @@ async function refreshHome() {
     $("notes-empty").hidden = false;
   }
   await refreshActivity();
+  if (!profile.guest && $("account-keys").open) await refreshAccountKeys();
 }
 
 function dateOf(iso) {
@@ -847,6 +853,7 @@ const ACTION_TEXT = {
   transfer_offered: () => "Key offered to a new device",
   transfer_taken: () => "Key taken by a new device",
   key_registered: () => "New key registered",
+  key_revoked: () => "Key revoked",
 };
 
 async function refreshActivity() {
@@ -1187,6 +1194,142 @@ async function logOut() {
   });
 }
 
+// ---------- fresh proof ----------
+
+function triesLeft(failure) {
+  return `That code is not right. ${failure.attemptsLeft} ${failure.attemptsLeft === 1 ? "try" : "tries"} left.`;
+}
+
+// Asks for a code sent to the account's own contact, in a dialog over the
+// screen; resolves true once it is proven, false if the person cancels.
+function askForProof() {
+  return new Promise((resolve) => {
+    const dialog = $("proof");
+    let checking = false;
+    const finish = (proven) => {
+      $("proof-form").onsubmit = null;
+      $("proof-cancel").onclick = null;
+      dialog.oncancel = null;
+      if (dialog.open) dialog.close();
+      resolve(proven);
+    };
+    const send = async () => {
+      $("proof-sent-to").textContent = "Sending a code to your account's own email or phone…";
+      const proof = await ipc.startProof();
+      $("proof-sent-to").textContent =
+        `To keep your account safe, confirm it's you first: we sent a ${proof.codeLength}-digit code to ${proof.login}.`;
+      $("proof-code").value = "";
+      $("proof-code").focus();
+    };
+    $("proof-form").onsubmit = async (event) => {
+      event.preventDefault();
+      if (checking) return;
+      checking = true;
+      $("proof-submit").disabled = true;
+      $("proof-error").textContent = "";
+      try {
+        await ipc.verifyProof($("proof-code").value);
+        finish(true);
+      } catch (failure) {
+        if (failure.code === "invalid_code") {
+          $("proof-error").textContent = triesLeft(failure);
+          $("proof-code").value = "";
+          $("proof-code").focus();
+        } else if (ENDED.has(failure.code)) {
+          $("proof-error").textContent = `${messageOf(failure)} Here is a new code.`;
+          await send().catch((again) => { $("proof-error").textContent = messageOf(again); });
+        } else {
+          $("proof-error").textContent = messageOf(failure);
+        }
+      } finally {
+        checking = false;
+        $("proof-submit").disabled = false;
+      }
+    };
+    $("proof-cancel").onclick = () => finish(false);
+    dialog.oncancel = (event) => {
+      event.preventDefault();
+      finish(false);
+    };
+    $("proof-error").textContent = "";
+    dialog.showModal();
+    send().catch((failure) => { $("proof-error").textContent = messageOf(failure); });
+  });
+}
+
+// Runs `action`; if the server wants a fresh proof first (a change to how
+// the account logs in or who can read its data, long after the login),
+// asks for one and runs it again. Answers CANCELLED when the person
+// cancels (an action may itself answer null).
+const CANCELLED = Symbol("cancelled");
+
+async function withFreshProof(action) {
+  try {
+    return await action();
+  } catch (failure) {
+    if (failure.code !== "fresh_proof_required") throw failure;
+  }
+  if (!(await askForProof())) return CANCELLED;
+  return await action();
+}
+
+// ---------- the account's keys ----------
+
+async function refreshAccountKeys() {
+  $("account-keys-error").textContent = "";
+  try {
+    renderAccountKeys(await ipc.accountKeys());
+  } catch (failure) {
+    $("account-keys-error").textContent = messageOf(failure);
+  }
+}
+
+function renderAccountKeys(keys) {
+  $("account-keys-list").replaceChildren(...keys.map((key) => {
+    const item = document.createElement("li");
+    item.dataset.keyId = key.keyId;
+    const fingerprint = document.createElement("code");
+    fingerprint.textContent = key.fingerprint;
+    const facts = document.createElement("p");
+    facts.className = "hint";
+    const made = `Made ${dateOf(key.createdAt)}`;
+    facts.textContent = key.revokedAt
+      ? `${made} · revoked ${dateOf(key.revokedAt)}`
+      : key.thisDevice ? `${made} · this device` : made;
+    item.append(fingerprint, facts);
+    if (!key.revokedAt && !key.thisDevice) {
+      const revoke = document.createElement("button");
+      revoke.type = "button";
+      revoke.className = "secondary";
+      revoke.textContent = "Revoke";
+      revoke.addEventListener("click", () => revokeKey(revoke, key));
+      item.append(revoke);
+    }
+    return item;
+  }));
+}
+
+async function revokeKey(button, key) {
+  // Revoking cannot be undone: the first press asks, the second does it.
+  if (button.dataset.armed !== "yes") {
+    button.dataset.armed = "yes";
+    button.textContent = "Revoke this key for good";
+    return;
+  }
+  $("account-keys-error").textContent = "";
+  await busy(button, async () => {
+    try {
+      const done = await withFreshProof(() => ipc.revokeKey(key.keyId));
+      if (done === CANCELLED) return;
+      announce("The key is revoked: nothing new is encrypted for it.");
+      await refreshAccountKeys();
+      await refreshActivity();
+    } catch (failure) {
+      $("account-keys-error").textContent = messageOf(failure);
+    }
+  });
+}
+
 // ---------- adding a mobile number ----------
 
 let phoneStep = "number";
@@ -1194,7 +1337,6 @@ let phoneStep = "number";
 function openPhoneForm() {
   phoneStep = "number";
   $("phone-step-number").hidden = false;
-  $("phone-step-proof").hidden = true;
   $("phone-step-code").hidden = true;
   $("phone-submit").textContent = "Send code";
   $("phone-form-error").textContent = "";
@@ -1213,30 +1355,11 @@ async function submitPhone(event) {
   error.textContent = "";
   await busy($("phone-submit"), async () => {
     try {
-      if (phoneStep === "proof") {
-        await ipc.verifyProof($("phone-proof-code").value);
-        phoneStep = "number";
-        $("phone-step-proof").hidden = true;
-      }
       if (phoneStep === "number") {
-        let sent;
-        try {
-          sent = await ipc.addPhone($("phone-new").value, $("phone-country").value || null);
-        } catch (failure) {
-          if (failure.code !== "fresh_proof_required") throw failure;
-          // The login is no longer recent: the account's own contact
-          // confirms it is its owner before the number changes.
-          const proof = await ipc.startProof();
-          phoneStep = "proof";
-          $("phone-step-number").hidden = true;
-          $("phone-step-proof").hidden = false;
-          $("phone-proof-sent-to").textContent =
-            `To keep your account safe, confirm it's you first: we sent a ${proof.codeLength}-digit code to ${proof.login}.`;
-          $("phone-submit").textContent = "Confirm";
-          $("phone-proof-code").value = "";
-          $("phone-proof-code").focus();
-          return;
-        }
+        // A login that is no longer recent confirms it is the account's
+        // owner (a code to its own contact) before the number changes.
+        const sent = await withFreshProof(() => ipc.addPhone($("phone-new").value, $("phone-country").value || null));
+        if (sent === CANCELLED) return;
         phoneStep = "code";
         $("phone-step-number").hidden = true;
         $("phone-step-code").hidden = false;
@@ -1251,10 +1374,9 @@ async function submitPhone(event) {
       }
     } catch (failure) {
       if (failure.code === "invalid_code") {
-        error.textContent = `That code is not right. ${failure.attemptsLeft} ${failure.attemptsLeft === 1 ? "try" : "tries"} left.`;
-        const input = phoneStep === "proof" ? $("phone-proof-code") : $("phone-code");
-        input.value = "";
-        input.focus();
+        error.textContent = triesLeft(failure);
+        $("phone-code").value = "";
+        $("phone-code").focus();
       } else if (ENDED.has(failure.code)) {
         error.textContent = `${messageOf(failure)} Send a new code.`;
         openPhoneForm();
@@ -1450,6 +1572,11 @@ function wire() {
   $("phone-open").addEventListener("click", openPhoneForm);
   $("phone-cancel").addEventListener("click", closePhoneForm);
   $("phone-form").addEventListener("submit", submitPhone);
+  // Opened later, it shows the keys as they are now (another device may
+  // have added one since home was drawn).
+  $("account-keys").addEventListener("toggle", () => {
+    if ($("account-keys").open) refreshAccountKeys();
+  });
   $("fatal-retry").addEventListener("click", boot);
   $("inbox-toggle").addEventListener("click", () => {
     $("inbox-toggle").dataset.touched = "yes";

@@ -90,6 +90,8 @@ export const exportBackup = (password, confirmation, onProgress) =>
 export const restoreFromFile = (contents, password, onProgress) =>
   withProgress("restore_file", { contents, password }, onProgress);
 export const auditLog = () => call("audit_log");
+export const accountKeys = () => call("keys_list");
+export const revokeKey = (keyId) => call("key_revoke", { keyId });
 export const samples = () => call("samples_list");
 export const writeSample = (text) => call("sample_write", { text });
 export const shareEarlierNotes = () => call("notes_share");

@@ -159,6 +159,8 @@ pub fn run() {
             commands::keys::backup_export,
             commands::keys::restore_file,
             commands::keys::audit_log,
+            commands::keys::keys_list,
+            commands::keys::key_revoke,
             commands::data::samples_list,
             commands::data::sample_write,
             commands::data::notes_share,

@@ -395,14 +395,79 @@ fn assert_no_secret(log: &[String], secrets: &[String]) {
 /// What tapping "Open CareKey" on a message's landing page gives: the page
 /// is fetched as a browser would (it must not log in), and its button's
 /// `carekey:` link is returned.
-async fn link_behind_landing_page(outbox: &Path, to: &str, nth: usize) -> String {
-    let text = std::fs::read_to_string(outbox).unwrap();
-    let message: Value = text
+/// The messages in `outbox` for `to`, oldest first (a last line still
+/// being written is left for the next look).
+fn messages_to(outbox: &Path, to: &str) -> Vec<Value> {
+    let text = std::fs::read_to_string(outbox).unwrap_or_default();
+    let complete = text.rfind('\n').map_or("", |end| &text[..end]);
+    complete
         .lines()
         .map(|line| serde_json::from_str::<Value>(line).unwrap())
         .filter(|message| message["to"] == to)
-        .nth(nth - 1)
-        .unwrap_or_else(|| panic!("no message {nth} to {to}"));
+        .collect()
+}
+
+/// The code in the first message for `to` after the first `seen` that
+/// carries one (notices carry none), waiting for it.
+async fn next_code(outbox: &Path, to: &str, seen: usize) -> String {
+    let started = Instant::now();
+    loop {
+        let code = messages_to(outbox, to)
+            .iter()
+            .skip(seen)
+            .find_map(|message| {
+                message["body"]
+                    .as_str()?
+                    .split_whitespace()
+                    .map(|word| word.trim_matches(|c: char| !c.is_ascii_alphanumeric()))
+                    .find(|word| word.len() == 6 && word.bytes().all(|b| b.is_ascii_digit()))
+                    .map(str::to_owned)
+            });
+        if let Some(code) = code {
+            return code;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "no new code for {to}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// How many login messages (with a link) `outbox` holds for `to`.
+fn links_to(outbox: &Path, to: &str) -> usize {
+    messages_to(outbox, to)
+        .iter()
+        .filter(|message| {
+            message["body"]
+                .as_str()
+                .is_some_and(|body| body.contains("/l/"))
+        })
+        .count()
+}
+
+/// The `carekey://` link behind the landing page of the `nth` login
+/// message (one with a link) for `to`.
+async fn link_behind_landing_page(outbox: &Path, to: &str, nth: usize) -> String {
+    let started = Instant::now();
+    let message: Value = loop {
+        let found = messages_to(outbox, to)
+            .into_iter()
+            .filter(|message| {
+                message["body"]
+                    .as_str()
+                    .is_some_and(|body| body.contains("/l/"))
+            })
+            .nth(nth - 1);
+        if let Some(message) = found {
+            break message;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "no message {nth} to {to}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
     let url = message["body"]
         .as_str()
         .unwrap()
@@ -970,13 +1035,54 @@ async fn journey() {
     assert_eq!(app.text("home-title").await, "Hello, James Wilson");
     app.shot("cold-start-by-link").await;
 
+    // A key he does not recognise (a laptop he lost, with a key of its
+    // own): he revokes it from the keys list. His login is no longer
+    // recent, so he first proves it is him with a code to his email.
+    let lost_laptop = carekey_core::Client::new(
+        &standalone.url(),
+        std::sync::Arc::new(carekey_core::vault::MemoryStore::default()),
+        "session:lost".into(),
+    )
+    .unwrap();
+    let seen = messages_to(&standalone_outbox, &wilson).len();
+    let contact = carekey_core::Contact {
+        email: Some(wilson.clone()),
+        ..carekey_core::Contact::default()
+    };
+    lost_laptop.start(&contact, None).await.unwrap();
+    let code = next_code(&standalone_outbox, &wilson, seen).await;
+    lost_laptop.complete(&code).await.unwrap();
+    lost_laptop.create_keypair(|_| {}).await.unwrap();
+    standalone_clock.advance(Duration::from_secs(11 * 60));
+    app.click_css("#account-keys summary").await;
+    app.wait_until(
+        "both keys listed",
+        "return document.querySelectorAll('#account-keys-list li').length === 2",
+    )
+    .await;
+    assert!(app.text("account-keys-list").await.contains("this device"));
+    app.click_css("#account-keys-list button").await;
+    app.wait_text("account-keys-list", "for good").await;
+    let seen = messages_to(&standalone_outbox, &wilson).len();
+    app.click_css("#account-keys-list button").await;
+    app.wait_text("proof-sent-to", "confirm it's you first")
+        .await;
+    app.shot("fresh-proof").await;
+    let code = next_code(&standalone_outbox, &wilson, seen).await;
+    app.type_into("proof-code", &code).await;
+    app.click("proof-submit").await;
+    app.wait_text("account-keys-list", "revoked").await;
+    app.scroll_to("account-keys").await;
+    app.shot("key-revoked").await;
+
     // Cross-device approval: he asks on this computer and reads the
     // message on his phone, whose browser shows which device asked and
     // approves it with a tap (the form's POST); this computer, waiting on
     // the code screen, logs in.
+    let links = links_to(&standalone_outbox, &wilson);
     app.log_out_and_ask_a_code(&wilson).await;
     app.shot("waiting-for-approval").await;
-    let approve = link_behind_landing_page(&standalone_outbox, &wilson, 4).await;
+    let approve = link_behind_landing_page(&standalone_outbox, &wilson, links + 1).await;
     let token = approve.trim_start_matches("carekey://l/");
     let phone = Phone::start().await;
     phone

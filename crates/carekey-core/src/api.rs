@@ -254,6 +254,19 @@ impl ApiClient {
         self.get("/v1/keys", access_token).await
     }
 
+    /// Revokes one of the caller's keys (a fresh proof is needed).
+    pub async fn revoke_key(
+        &self,
+        access_token: &SecretString,
+        key_id: &str,
+    ) -> Result<PublicKeyInfo, CoreError> {
+        let request = self
+            .http
+            .delete(format!("{}/v1/keys/{}", self.base, path_part(key_id)))
+            .bearer_auth(access_token.expose());
+        self.send(request).await
+    }
+
     /// The public keys of someone the caller shares with.
     pub async fn user_keys(
         &self,

@@ -77,6 +77,19 @@ pub struct LoggedIn {
     pub carried_over: Option<crate::guest::CarriedOver>,
 }
 
+/// One of the account's public keys, as its owner sees it.
+#[derive(Debug, Clone, serde::Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountKey {
+    pub key_id: String,
+    /// The key id in groups of four, as the home screen shows this device's.
+    pub fingerprint: String,
+    pub created_at: String,
+    pub revoked_at: Option<String>,
+    /// The key whose private half is in this device's keychain.
+    pub this_device: bool,
+}
+
 pub struct Client {
     pub(crate) api: ApiClient,
     pub(crate) sessions: Sessions,
@@ -622,6 +635,50 @@ impl Client {
                 let upload = upload.clone();
                 async move { self.api.register_key(&token, &upload).await }
             })
+            .await?;
+        Ok(())
+    }
+
+    /// The account's keys, oldest first, revoked ones included: what its
+    /// owner checks after a lost device or a surprising "new key" message.
+    pub async fn account_keys(&self) -> Result<Vec<AccountKey>, CoreError> {
+        let user_id = self.user_id().await?;
+        let here = match self.stored_key(&user_id).await? {
+            Some(pair) => Some(pair.key_id()?),
+            None => None,
+        };
+        let keys = self
+            .sessions
+            .with_token(|token| async move { self.api.keys(&token).await })
+            .await?;
+        Ok(keys
+            .keys
+            .into_iter()
+            .map(|key| AccountKey {
+                fingerprint: crate::keys::grouped(&key.key_id),
+                this_device: here.as_deref() == Some(key.key_id.as_str()),
+                key_id: key.key_id,
+                created_at: key.created_at,
+                revoked_at: key.revoked_at,
+            })
+            .collect())
+    }
+
+    /// Revokes one of the account's keys: the server no longer hands it out
+    /// nor accepts notes for it. This device's own key is refused here (the
+    /// device could no longer write notes); the server asks for a fresh
+    /// proof (`fresh_proof_required`) once the login is not recent.
+    pub async fn revoke_key(&self, key_id: &str) -> Result<(), CoreError> {
+        let user_id = self.user_id().await?;
+        if let Some(pair) = self.stored_key(&user_id).await?
+            && pair.key_id()? == key_id
+        {
+            return Err(CoreError::Invalid(
+                "this is this device's own key; revoke it from another device".into(),
+            ));
+        }
+        self.sessions
+            .with_token(|token| async move { self.api.revoke_key(&token, key_id).await })
             .await?;
         Ok(())
     }

@@ -171,7 +171,11 @@ pub fn encrypt_to(spki: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, CoreError> {
 
 /// The key id (hex SHA-256 of the SPKI DER) shown in groups of four.
 pub fn fingerprint(spki: &[u8]) -> String {
-    let hex = key_id(spki);
+    grouped(&key_id(spki))
+}
+
+/// A key id (hex) in groups of four, as people compare fingerprints.
+pub fn grouped(hex: &str) -> String {
     hex.as_bytes()
         .chunks(4)
         .map(|chunk| String::from_utf8_lossy(chunk).into_owned())

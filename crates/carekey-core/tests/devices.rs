@@ -426,3 +426,60 @@ fn database_files(server: &Server) -> Vec<(String, Vec<u8>)> {
         })
         .collect()
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_owner_lists_her_keys_and_revokes_a_lost_devices_after_proving_it_is_her() {
+    let server = server(|_| {}).await;
+    let email = unique("clara");
+    let owner = clinician();
+    let laptop = log_in(&server, &email, Some(&owner)).await;
+    laptop.client.create_keypair(|_| {}).await.unwrap();
+    // A second device with a key of its own (later lost).
+    let lost = log_in(&server, &email, None).await;
+    lost.client.create_keypair(|_| {}).await.unwrap();
+
+    let keys = laptop.client.account_keys().await.unwrap();
+    assert_eq!(keys.len(), 2);
+    let here = keys.iter().find(|key| key.this_device).unwrap();
+    assert_eq!(
+        Some(here.fingerprint.clone()),
+        laptop.client.key_fingerprint().await.unwrap()
+    );
+    let lost_key = keys.iter().find(|key| !key.this_device).unwrap().clone();
+    assert!(lost_key.revoked_at.is_none());
+
+    // Its own key is not this device's to revoke.
+    let error = laptop.client.revoke_key(&here.key_id).await.unwrap_err();
+    assert_eq!(error.code(), "invalid_request", "{error}");
+
+    // Eleven minutes after logging in, a session alone is not enough.
+    server
+        .clock
+        .advance(std::time::Duration::from_secs(11 * 60));
+    let error = laptop
+        .client
+        .revoke_key(&lost_key.key_id)
+        .await
+        .unwrap_err();
+    assert_eq!(error.code(), "fresh_proof_required", "{error}");
+    let before = std::fs::read_to_string(&server.outbox)
+        .unwrap_or_default()
+        .lines()
+        .filter(|line| line.contains(&email))
+        .count();
+    laptop.client.start_proof().await.unwrap();
+    let code = server.code(&email, before + 1).await;
+    laptop.client.verify_proof(&code).await.unwrap();
+    laptop.client.revoke_key(&lost_key.key_id).await.unwrap();
+
+    let keys = laptop.client.account_keys().await.unwrap();
+    let revoked = keys
+        .iter()
+        .find(|key| key.key_id == lost_key.key_id)
+        .unwrap();
+    assert!(revoked.revoked_at.is_some());
+    assert!(
+        keys.iter()
+            .any(|key| key.this_device && key.revoked_at.is_none())
+    );
+}

@@ -48,6 +48,23 @@ pub async fn key_create(
     Ok(KeyView { fingerprint })
 }
 
+/// The account's keys, oldest first, this device's marked.
+#[tauri::command]
+pub async fn keys_list(
+    backend: State<'_, Backend>,
+) -> Result<Vec<carekey_core::AccountKey>, CommandError> {
+    let connection = backend.connection().await?;
+    Ok(connection.client.account_keys().await?)
+}
+
+/// Revokes one of the account's keys (not this device's); the server asks
+/// for a fresh proof (`fresh_proof_required`) when the login is not recent.
+#[tauri::command]
+pub async fn key_revoke(backend: State<'_, Backend>, key_id: String) -> Result<(), CommandError> {
+    let connection = backend.connection().await?;
+    Ok(connection.client.revoke_key(&key_id).await?)
+}
+
 /// Backup progress goes to the window as it comes (ten a second at most);
 /// a window that went away just stops receiving it.
 fn progress_to(channel: Channel<BackupProgress>) -> Progress {
