@@ -131,8 +131,6 @@ impl ApiClient {
         self.post("/v1/auth/complete", request, None).await
     }
 
-    /// Long-polls for an approval from another device; `approval_pending`
-    /// when none came within `wait_seconds`.
     pub async fn channels(&self) -> Result<carekey_api::AuthChannels, CoreError> {
         let request = self.http.get(format!("{}/v1/auth/channels", self.base));
         self.send(request).await
@@ -145,18 +143,39 @@ impl ApiClient {
         self.post("/v1/auth/whatsapp", request, None).await
     }
 
+    /// Long-polls for the person's WhatsApp message; `whatsapp_pending`
+    /// when none came within `wait_seconds`. The request may take the hold
+    /// and a margin (the client's usual timeout is shorter than a hold).
     pub async fn whatsapp_wait(
         &self,
         request: &carekey_api::WhatsappWaitRequest,
     ) -> Result<StartResponse, CoreError> {
-        self.post("/v1/auth/whatsapp/wait", request, None).await
+        self.long_poll("/v1/auth/whatsapp/wait", request, request.wait_seconds)
+            .await
     }
 
+    /// Long-polls for an approval from another device; `approval_pending`
+    /// when none came within `wait_seconds`.
     pub async fn approval(
         &self,
         request: &carekey_api::ApprovalRequest,
     ) -> Result<SessionResponse, CoreError> {
-        self.post("/v1/auth/approval", request, None).await
+        self.long_poll("/v1/auth/approval", request, request.wait_seconds)
+            .await
+    }
+
+    async fn long_poll<B: Serialize, R: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+        hold_seconds: u32,
+    ) -> Result<R, CoreError> {
+        let request = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .json(body)
+            .timeout(crate::waiting::long_poll_timeout(hold_seconds));
+        self.send(request).await
     }
 
     pub async fn refresh(

@@ -8,6 +8,7 @@ use crate::keys::{KeyPair, KeyProgress};
 use crate::phone::to_e164;
 use crate::session::{Resumed, Sessions};
 use crate::vault::{SecretStore, blocking};
+use crate::waiting::{Backoff, HOLD_SECONDS, WaitState};
 use carekey_api::{
     CompleteRequest, PhoneRequest, PhoneVerifyRequest, Profile, PublicKeyUpload, RSA_OAEP_SHA256,
     Role, SecretString, StartRequest, StartResponse,
@@ -75,6 +76,15 @@ pub struct LoggedIn {
     pub key_fingerprint: Option<String>,
     /// What a guest session on this device had, now in the account.
     pub carried_over: Option<crate::guest::CarriedOver>,
+}
+
+/// Reports a server out of reach and sleeps the backoff's next delay.
+async fn reconnect_after(backoff: &mut Backoff, progress: &(impl Fn(WaitState) + Send + Sync)) {
+    let delay = backoff.next_delay();
+    progress(WaitState::Reconnecting {
+        retry_in_seconds: delay.as_secs().max(1),
+    });
+    tokio::time::sleep(delay).await;
 }
 
 /// One of the account's public keys, as its owner sees it.
@@ -263,6 +273,17 @@ impl Client {
     /// person confirms that number is theirs ([`Client::confirm_whatsapp`]).
     /// Ends with `no_pending_login` when the WhatsApp login was abandoned.
     pub async fn wait_for_whatsapp(&self) -> Result<StartResponse, CoreError> {
+        self.wait_for_whatsapp_reporting(|_| {}).await
+    }
+
+    /// [`Client::wait_for_whatsapp`], telling `progress` how the wait goes:
+    /// a server out of reach is asked again after a backoff, for as long as
+    /// the WhatsApp login is pending on this device.
+    pub async fn wait_for_whatsapp_reporting(
+        &self,
+        progress: impl Fn(WaitState) + Send + Sync,
+    ) -> Result<StartResponse, CoreError> {
+        let mut backoff = Backoff::default();
         loop {
             let (reference, verifier) = match self.pending_whatsapp.lock().await.as_ref() {
                 Some((reference, verifier)) => {
@@ -273,11 +294,17 @@ impl Client {
             let request = carekey_api::WhatsappWaitRequest {
                 reference: reference.clone(),
                 device_verifier: verifier,
-                wait_seconds: 20,
+                wait_seconds: HOLD_SECONDS,
             };
             let outcome = self.api.whatsapp_wait(&request).await;
             if matches!(&outcome, Err(error) if error.api_code() == Some(carekey_api::ErrorCode::WhatsappPending))
             {
+                backoff.reset();
+                progress(WaitState::Waiting);
+                continue;
+            }
+            if matches!(&outcome, Err(error) if error.is_transient()) {
+                reconnect_after(&mut backoff, &progress).await;
                 continue;
             }
             let mut pending = self.pending_whatsapp.lock().await;
@@ -415,6 +442,17 @@ impl Client {
     /// still works; once the login is over either way, it ends with
     /// `no_pending_login`.
     pub async fn wait_for_approval(&self) -> Result<LoggedIn, CoreError> {
+        self.wait_for_approval_reporting(|_| {}).await
+    }
+
+    /// [`Client::wait_for_approval`], telling `progress` how the wait goes:
+    /// a server out of reach is asked again after a backoff, for as long as
+    /// a login is pending on this device.
+    pub async fn wait_for_approval_reporting(
+        &self,
+        progress: impl Fn(WaitState) + Send + Sync,
+    ) -> Result<LoggedIn, CoreError> {
+        let mut backoff = Backoff::default();
         loop {
             let (request_id, verifier) = match self.pending.lock().await.as_ref() {
                 Some(login) => (
@@ -426,7 +464,7 @@ impl Client {
             let request = carekey_api::ApprovalRequest {
                 request_id: request_id.clone(),
                 device_verifier: verifier,
-                wait_seconds: 20,
+                wait_seconds: HOLD_SECONDS,
             };
             match self.api.approval(&request).await {
                 Ok(session) => {
@@ -442,6 +480,11 @@ impl Client {
                     return self.begin_session(&session).await;
                 }
                 Err(error) if error.api_code() == Some(carekey_api::ErrorCode::ApprovalPending) => {
+                    backoff.reset();
+                    progress(WaitState::Waiting);
+                }
+                Err(error) if error.is_transient() => {
+                    reconnect_after(&mut backoff, &progress).await;
                 }
                 Err(error) => {
                     let still_this_login = self

@@ -101,6 +101,17 @@ impl CoreError {
         }
     }
 
+    /// A failure that says nothing about the request itself (the network,
+    /// a server restarting, overloaded or failing inside): asking again
+    /// later may work.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, CoreError::Unreachable)
+            || matches!(
+                self.api_code(),
+                Some(ErrorCode::RequestTimeout | ErrorCode::Unavailable | ErrorCode::InternalError)
+            )
+    }
+
     /// With `invalid_code`: tries left.
     pub fn attempts_left(&self) -> Option<u32> {
         match self {

@@ -16,6 +16,7 @@ pub mod recovery;
 pub mod samples;
 mod session;
 pub mod vault;
+pub mod waiting;
 
 pub use api::ApiClient;
 pub use backup::{

@@ -7,30 +7,8 @@
 
 mod common;
 
-use carekey_core::links::{self, AppLink};
-use common::{Server, clinician, email_contact, memory, server, unique};
+use common::{approve, clinician, email_contact, link_for, memory, server, unique};
 use std::time::Duration;
-
-/// The link in the `nth` message to `to`, parsed as the app parses it.
-async fn link_for(server: &Server, to: &str, nth: usize) -> (String, AppLink) {
-    server.code(to, nth).await;
-    let text = std::fs::read_to_string(&server.outbox).unwrap();
-    let message = text
-        .lines()
-        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
-        .filter(|message| message["to"] == to)
-        .nth(nth - 1)
-        .unwrap();
-    let url = message["body"]
-        .as_str()
-        .unwrap()
-        .split_whitespace()
-        .find(|word| word.contains("/l/"))
-        .unwrap()
-        .to_owned();
-    let link = links::parse(&url, &server.running.url()).unwrap();
-    (url, link)
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_link_logs_in_the_device_that_asked_even_after_a_restart() {
@@ -104,14 +82,7 @@ async fn the_device_that_asked_waits_for_an_approval_from_another() {
         page.contains("CareKey on"),
         "the page names the device: {page}"
     );
-    let approved = reqwest::Client::new()
-        .post(format!("{url}/approve"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!("number={number}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(approved.status().as_u16(), 200);
+    approve(&url, number).await;
     let done = tokio::time::timeout(Duration::from_secs(30), waiting)
         .await
         .unwrap()

@@ -9,35 +9,8 @@
 mod common;
 
 use carekey_core::CoreError;
-use common::{clinician, memory, server};
+use common::{APP_SECRET, clinician, memory, send_from_whatsapp, server};
 use std::time::Duration;
-
-const APP_SECRET: &str = "meta-app-secret-of-the-tests";
-
-/// Posts `text` from `from` to the server's webhook as the Cloud API does.
-async fn send_from_whatsapp(server_url: &str, from: &str, text: &str) -> u16 {
-    let body = serde_json::json!({
-        "object": "whatsapp_business_account",
-        "entry": [{"id": "1", "changes": [{"field": "messages", "value": {
-            "messaging_product": "whatsapp",
-            "messages": [{"from": from.trim_start_matches('+'), "id": format!("wamid.{}", common::unique("m")),
-                          "timestamp": "1763800000", "type": "text", "text": {"body": text}}]
-        }}]}]
-    })
-    .to_string();
-    reqwest::Client::new()
-        .post(format!("{server_url}/v1/webhooks/whatsapp"))
-        .header(
-            "x-hub-signature-256",
-            carekey_server::webhook_signature(APP_SECRET.as_bytes(), body.as_bytes()),
-        )
-        .body(body)
-        .send()
-        .await
-        .unwrap()
-        .status()
-        .as_u16()
-}
 
 #[tokio::test]
 async fn a_whatsapp_message_registers_this_device() {

@@ -1009,21 +1009,41 @@ async fn approval(
     State(state): Shared,
     Body(request): Body<ApprovalRequest>,
 ) -> Result<Json<SessionResponse>, ServiceError> {
-    let wait = std::time::Duration::from_secs(u64::from(request.wait_seconds.min(25)));
-    let started = std::time::Instant::now();
+    let (state, request) = (&state, &request);
+    let redeemed = hold(state, request.wait_seconds, move || {
+        auth::redeem_approval(state, &request.request_id, request.device_verifier.expose())
+    })
+    .await?;
+    Ok(Json(redeemed.issued.response(redeemed.is_new_user)))
+}
+
+/// Long polling: asks `poll` every half second while it answers a
+/// "pending" error (`approval_pending`, `whatsapp_pending`), for up to
+/// `wait_seconds` (at most 25). A server that stops answers "pending" at
+/// once, so its clients ask again (and find it back, or another instance)
+/// rather than being held while it closes its database.
+async fn hold<T, Fut>(
+    state: &AppState,
+    wait_seconds: u32,
+    mut poll: impl FnMut() -> Fut,
+) -> Result<T, ServiceError>
+where
+    Fut: std::future::Future<Output = Result<T, ServiceError>>,
+{
+    let wait = std::time::Duration::from_secs(u64::from(wait_seconds.min(25)));
+    let started = Instant::now();
+    let mut stopping = state.stopping.clone();
     loop {
-        match auth::redeem_approval(
-            &state,
-            &request.request_id,
-            request.device_verifier.expose(),
-        )
-        .await
-        {
-            Err(ServiceError::ApprovalPending) if started.elapsed() < wait => {
-                tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        match poll().await {
+            Err(ServiceError::ApprovalPending | ServiceError::WhatsappPending)
+                if started.elapsed() < wait && !*stopping.borrow() =>
+            {
+                tokio::select! {
+                    () = tokio::time::sleep(std::time::Duration::from_millis(500)) => {}
+                    _ = stopping.changed() => {}
+                }
             }
-            Ok(redeemed) => return Ok(Json(redeemed.issued.response(redeemed.is_new_user))),
-            Err(error) => return Err(error),
+            outcome => return outcome,
         }
     }
 }
@@ -1091,16 +1111,12 @@ async fn whatsapp_wait(
     State(state): Shared,
     Body(request): Body<WhatsappWaitRequest>,
 ) -> Result<Json<StartResponse>, ServiceError> {
-    let wait = std::time::Duration::from_secs(u64::from(request.wait_seconds.min(25)));
-    let started = Instant::now();
-    loop {
-        match crate::whatsapp::wait(&state, &request).await {
-            Err(ServiceError::WhatsappPending) if started.elapsed() < wait => {
-                tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-            }
-            outcome => return outcome.map(Json),
-        }
-    }
+    let (state, request) = (&state, &request);
+    hold(state, request.wait_seconds, move || {
+        crate::whatsapp::wait(state, request)
+    })
+    .await
+    .map(Json)
 }
 
 #[derive(serde::Deserialize)]

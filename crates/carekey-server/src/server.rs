@@ -238,7 +238,9 @@ pub async fn start_with_clock(
         QueueSealer::new(&queue_key).map_err(|error| StartError::Keys(error.to_string()))?;
 
     let (local_lane, local_jobs) = LocalLane::new();
+    let (stop, stopped) = watch::channel(false);
     let state = Arc::new(AppState {
+        stopping: stopped.clone(),
         operations: crate::auth::Operations::new(&db),
         db: db.clone(),
         clock: clock.clone(),
@@ -263,7 +265,6 @@ pub async fn start_with_clock(
         captcha_exempt_biot: settings.captcha_exempt_biot,
     });
 
-    let (stop, stopped) = watch::channel(false);
     let mut tasks = Vec::new();
     let worker = tokio::spawn(worker(&state).run(local_jobs, stopped.clone()));
     tasks.push(tokio::spawn(janitor(state.clone(), stopped.clone())));

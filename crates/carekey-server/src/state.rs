@@ -152,6 +152,8 @@ impl Policy {
 
 pub struct AppState {
     pub db: Database,
+    /// Turns true when the server stops: long polls answer at once.
+    pub stopping: tokio::sync::watch::Receiver<bool>,
     pub operations: crate::auth::Operations,
     pub clock: Clock,
     pub policy: Policy,

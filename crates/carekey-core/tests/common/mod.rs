@@ -118,3 +118,68 @@ pub fn unique(prefix: &str) -> String {
     let n = NEXT.fetch_add(1, Ordering::SeqCst);
     format!("{prefix}-{}-{n}@example.com", std::process::id())
 }
+
+/// The link in the `nth` message to `to`, parsed as the app parses it.
+pub async fn link_for(
+    server: &Server,
+    to: &str,
+    nth: usize,
+) -> (String, carekey_core::links::AppLink) {
+    server.code(to, nth).await;
+    let text = std::fs::read_to_string(&server.outbox).unwrap();
+    let message = text
+        .lines()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
+        .filter(|message| message["to"] == to)
+        .nth(nth - 1)
+        .unwrap();
+    let url = message["body"]
+        .as_str()
+        .unwrap()
+        .split_whitespace()
+        .find(|word| word.contains("/l/"))
+        .unwrap()
+        .to_owned();
+    let link = carekey_core::links::parse(&url, &server.running.url()).unwrap();
+    (url, link)
+}
+
+/// Approves a login from "another device": the link's page, then the
+/// number the starting device shows.
+pub async fn approve(url: &str, number: u8) {
+    let approved = reqwest::Client::new()
+        .post(format!("{url}/approve"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("number={number}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(approved.status().as_u16(), 200);
+}
+
+pub const APP_SECRET: &str = "meta-app-secret-of-the-tests";
+
+/// Posts `text` from `from` to the server's webhook as the Cloud API does.
+pub async fn send_from_whatsapp(server_url: &str, from: &str, text: &str) -> u16 {
+    let body = serde_json::json!({
+        "object": "whatsapp_business_account",
+        "entry": [{"id": "1", "changes": [{"field": "messages", "value": {
+            "messaging_product": "whatsapp",
+            "messages": [{"from": from.trim_start_matches('+'), "id": format!("wamid.{}", unique("m")),
+                          "timestamp": "1763800000", "type": "text", "text": {"body": text}}]
+        }}]}]
+    })
+    .to_string();
+    reqwest::Client::new()
+        .post(format!("{server_url}/v1/webhooks/whatsapp"))
+        .header(
+            "x-hub-signature-256",
+            carekey_server::webhook_signature(APP_SECRET.as_bytes(), body.as_bytes()),
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
