@@ -267,6 +267,7 @@ async function startWhatsapp() {
     $("whatsapp-text").textContent = message.text;
     $("whatsapp-link").textContent = message.waLink;
     $("whatsapp-expiry").textContent = `The message works until ${timeOf(message.expiresAt)}.`;
+    state.whatsappExpiresAt = message.expiresAt;
     $("whatsapp-status").textContent = "Waiting for your message…";
     $("whatsapp-sender").hidden = true;
     $("whatsapp-error").textContent = "";
@@ -276,8 +277,20 @@ async function startWhatsapp() {
 }
 
 async function awaitWhatsapp() {
+  const status = $("whatsapp-status");
+  status.classList.add("waiting", "alive");
   try {
-    state.sent = await ipc.waitForWhatsapp();
+    state.sent = await ipc.waitForWhatsapp((progress) => {
+      if ($("screen-whatsapp").hidden) return;
+      showWaitProgress(status, progress, "Waiting for your message…");
+      // The server out of reach past the message's life: it cannot work
+      // any more, whatever the server says when it is back.
+      if (progress.state === "reconnecting" && secondsUntil(state.whatsappExpiresAt) <= 0) {
+        status.textContent = "";
+        $("whatsapp-error").textContent = "The message was not sent in time. Go back and start again.";
+        ipc.abandonLogin().catch((error) => console.error(error));
+      }
+    });
   } catch (failure) {
     if (failure.code === "no_pending_login" || $("screen-whatsapp").hidden) return;
     $("whatsapp-status").textContent = "";
@@ -285,6 +298,8 @@ async function awaitWhatsapp() {
       ? "The message was not sent in time. Go back and start again."
       : messageOf(failure);
     return;
+  } finally {
+    status.classList.remove("alive", "offline");
   }
   if ($("screen-whatsapp").hidden) return;
   // Anyone can send this device's message from their own WhatsApp: the
@@ -337,19 +352,41 @@ let awaitingApproval = false;
 async function awaitApproval() {
   if (awaitingApproval) return;
   awaitingApproval = true;
+  const status = $("code-waiting");
+  status.classList.add("alive");
+  status.textContent = "";
   try {
-    const done = await ipc.waitForApproval();
+    const done = await ipc.waitForApproval((progress) => {
+      if (!$("screen-code").hidden) {
+        showWaitProgress(status, progress, "Still listening for an approval from your other device.");
+      }
+    });
     if (!$("screen-code").hidden) {
       clearLinkNotice();
       announce("Approved from your other device. You are logged in.");
       enter(done);
     }
   } catch (failure) {
-    // The login ended another way (a code, a link, going back), or the
-    // wait failed: the code screen still works either way.
+    // The login ended another way (a code, a link, going back) or ran out;
+    // the code screen says so itself (its countdown, its errors).
     if (failure.code !== "no_pending_login") console.error(failure);
   } finally {
     awaitingApproval = false;
+    status.classList.remove("alive", "offline");
+    status.textContent = "";
+  }
+}
+
+// Shows how a long wait goes: alive while the server holds it, and a
+// plain sentence while the server cannot be reached (the wait goes on by
+// itself; nothing the person did is lost).
+function showWaitProgress(element, progress, waitingText) {
+  if (progress.state === "reconnecting") {
+    element.classList.add("offline");
+    element.textContent = `Cannot reach the server right now. Trying again in ${progress.retryInSeconds} s; nothing is lost meanwhile.`;
+  } else {
+    element.classList.remove("offline");
+    element.textContent = waitingText;
   }
 }
 

@@ -38,13 +38,15 @@ export const startLogin = (contact, account) => call("login_start", { contact, a
 export const resendCode = () => call("login_resend");
 export const completeLogin = (code) => call("login_complete", { code });
 export const abandonLogin = () => call("login_abandon");
-export const waitForApproval = () => call("login_wait_approval");
+// Long waits: `onProgress` gets {state: "waiting"} after each hold of the
+// server, {state: "reconnecting", retryInSeconds} while it is out of reach.
+export const waitForApproval = (onProgress) => withProgress("login_wait_approval", {}, onProgress);
 export const authChannels = () => call("auth_channels");
 export const startGuest = () => call("guest_start");
 export const preferences = () => call("preferences_get");
 export const savePreferences = (values) => call("preferences_set", { values });
 export const startWhatsapp = (account) => call("login_whatsapp_start", { account });
-export const waitForWhatsapp = () => call("login_whatsapp_wait");
+export const waitForWhatsapp = (onProgress) => withProgress("login_whatsapp_wait", {}, onProgress);
 export const confirmWhatsapp = () => call("login_whatsapp_confirm");
 export const startProof = () => call("proof_start");
 export const verifyProof = (code) => call("proof_verify", { code });

@@ -949,16 +949,17 @@ async fn journey() {
     // and no Dev inbox (its messages would go out for real).
     let dir = tempfile::tempdir().unwrap();
     let standalone_clock = carekey_server::Clock::manual();
-    let standalone = carekey_server::start_with_clock(
-        carekey_server::Settings {
-            listen: "127.0.0.1:0".into(),
-            database_url: format!("sqlite://{}", dir.path().join("standalone.db").display()),
-            outbox_file: dir.path().join("outbox.jsonl").display().to_string(),
-            // Log in with WhatsApp, the bot's replies going to the outbox.
-            whatsapp_bot_number: Some(WHATSAPP_BOT.into()),
-            whatsapp_app_secret: Some(WHATSAPP_APP_SECRET.into()),
-            ..carekey_server::Settings::default()
-        },
+    let standalone_settings = |listen: &str| carekey_server::Settings {
+        listen: listen.into(),
+        database_url: format!("sqlite://{}", dir.path().join("standalone.db").display()),
+        outbox_file: dir.path().join("outbox.jsonl").display().to_string(),
+        // Log in with WhatsApp, the bot's replies going to the outbox.
+        whatsapp_bot_number: Some(WHATSAPP_BOT.into()),
+        whatsapp_app_secret: Some(WHATSAPP_APP_SECRET.into()),
+        ..carekey_server::Settings::default()
+    };
+    let mut standalone = carekey_server::start_with_clock(
+        standalone_settings("127.0.0.1:0"),
         standalone_clock.clone(),
     )
     .await
@@ -1084,6 +1085,34 @@ async fn journey() {
     app.shot("waiting-for-approval").await;
     let approve = link_behind_landing_page(&standalone_outbox, &wilson, links + 1).await;
     let token = approve.trim_start_matches("carekey://l/");
+    // He takes his time finding his phone, longer than two holds of the
+    // server, and the server restarts meanwhile (an update): the code
+    // screen says so, keeps waiting, and goes on once it is back.
+    let asked = Instant::now();
+    app.wait_text("code-waiting", "Still listening").await;
+    let address = standalone.url().trim_start_matches("http://").to_owned();
+    standalone.shutdown().await;
+    let away = app
+        .wait_text("code-waiting", "Cannot reach the server")
+        .await;
+    assert!(away.contains("Trying again in "), "{away}");
+    assert!(!away.contains("undefined"), "{away}");
+    app.shot("waiting-server-away").await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    standalone =
+        carekey_server::start_with_clock(standalone_settings(&address), standalone_clock.clone())
+            .await
+            .unwrap();
+    app.wait_until(
+        "the code screen to reach the server again",
+        "return !document.getElementById('code-waiting').textContent.includes('Cannot reach')",
+    )
+    .await;
+    let person_pace = Duration::from_secs(45);
+    if let Some(left) = person_pace.checked_sub(asked.elapsed()) {
+        tokio::time::sleep(left).await;
+    }
+    assert_eq!(app.visible_screen().await, "screen-code");
     let phone = Phone::start().await;
     phone
         .client

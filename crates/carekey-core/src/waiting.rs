@@ -26,7 +26,11 @@ pub fn long_poll_timeout(hold_seconds: u32) -> Duration {
 
 /// What a wait reports as it goes, so the screen shows it is alive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase", tag = "state")]
+#[serde(
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase",
+    tag = "state"
+)]
 pub enum WaitState {
     /// The server holds the request; nothing yet.
     Waiting,
@@ -76,6 +80,20 @@ mod tests {
         }
         backoff.reset();
         assert!(backoff.next_delay() < Duration::from_millis(1201));
+    }
+
+    #[test]
+    fn the_screen_reads_each_state_in_camel_case() {
+        let json = serde_json::to_value(WaitState::Reconnecting {
+            retry_in_seconds: 4,
+        })
+        .unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"state": "reconnecting", "retryInSeconds": 4})
+        );
+        let json = serde_json::to_value(WaitState::Waiting).unwrap();
+        assert_eq!(json, serde_json::json!({"state": "waiting"}));
     }
 
     #[test]

@@ -3,9 +3,11 @@
 use crate::backend::Backend;
 use crate::error::CommandError;
 use carekey_api::{CareStatus, Profile, Role, StartResponse, mask_email, mask_phone};
+use carekey_core::waiting::WaitState;
 use carekey_core::{Contact, NewAccount, Resumed};
 use serde::{Deserialize, Serialize};
 use tauri::State;
+use tauri::ipc::Channel;
 
 /// Who is logged in, as the home screen shows them.
 #[derive(Debug, Clone, Serialize)]
@@ -237,9 +239,26 @@ pub async fn login_whatsapp_start(
 /// (the bot's reply holds the link and the code). Ends with
 /// `no_pending_login` when the person went back.
 #[tauri::command]
-pub async fn login_whatsapp_wait(backend: State<'_, Backend>) -> Result<CodeSent, CommandError> {
+pub async fn login_whatsapp_wait(
+    backend: State<'_, Backend>,
+    on_progress: Channel<WaitState>,
+) -> Result<CodeSent, CommandError> {
     let connection = backend.connection().await?;
-    Ok(connection.client.wait_for_whatsapp().await?.into())
+    Ok(connection
+        .client
+        .wait_for_whatsapp_reporting(report_to(on_progress))
+        .await?
+        .into())
+}
+
+/// A wait's progress goes to the window as it comes; a window that went
+/// away just stops receiving it.
+fn report_to(channel: Channel<WaitState>) -> impl Fn(WaitState) + Send + Sync {
+    move |state| {
+        if let Err(error) = channel.send(state) {
+            tracing::debug!(%error, "wait progress not delivered");
+        }
+    }
 }
 
 #[tauri::command]
@@ -286,9 +305,13 @@ pub async fn login_complete(
 #[tauri::command]
 pub async fn login_wait_approval(
     backend: State<'_, Backend>,
+    on_progress: Channel<WaitState>,
 ) -> Result<LoggedInView, CommandError> {
     let connection = backend.connection().await?;
-    let logged_in = connection.client.wait_for_approval().await?;
+    let logged_in = connection
+        .client
+        .wait_for_approval_reporting(report_to(on_progress))
+        .await?;
     Ok(logged_in.into())
 }
 
