@@ -5,6 +5,7 @@
 mod backend;
 mod commands;
 mod error;
+mod handover;
 mod intake;
 mod scheme;
 
@@ -25,7 +26,7 @@ fn start_logging() {
         .try_init();
 }
 
-fn show_main_window(app: &tauri::AppHandle) {
+pub(crate) fn show_main_window(app: &tauri::AppHandle) {
     if let Some(window) = app.get_webview_window("main") {
         let _ = window.unminimize();
         let _ = window.show();
@@ -74,54 +75,18 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// How many times a launch starts again, half a second apart, when the
-/// running app it should hand over to does not answer (it is quitting): a
-/// busy or slow computer may take several seconds to let it go.
-const HANDOVER_TRIES: u32 = 30;
-
-/// Starts this same launch again (same arguments, so a link is not lost)
-/// after a pause, at most [`HANDOVER_TRIES`] times; then gives up with the
-/// reason.
-fn start_again_after_handover_failed() -> ! {
-    const TRIES: &str = "CAREKEY_HANDOVER_TRIES";
-    let tried: u32 = std::env::var(TRIES)
-        .ok()
-        .and_then(|value| value.parse().ok())
-        .unwrap_or(0);
-    if tried >= HANDOVER_TRIES {
-        tracing::error!("CareKey cannot start: the running CareKey does not answer");
-        eprintln!("CareKey cannot start: another CareKey is running but does not answer");
-        std::process::exit(1);
-    }
-    tracing::warn!(
-        tried,
-        "the running CareKey did not answer (quitting?); starting again"
-    );
-    std::thread::sleep(std::time::Duration::from_millis(500));
-    let started = std::env::current_exe().and_then(|exe| {
-        std::process::Command::new(exe)
-            .args(std::env::args_os().skip(1))
-            .env(TRIES, (tried + 1).to_string())
-            .spawn()
-    });
-    match started {
-        Ok(_) => std::process::exit(0),
-        Err(error) => {
-            eprintln!("CareKey cannot start again: {error}");
-            std::process::exit(1);
-        }
-    }
-}
-
 pub fn run() {
     start_logging();
+    if !handover::before_start() {
+        return;
+    }
     let builder = tauri::Builder::default();
     // First, so that a second launch hands over to the running app (and
     // its deep link, with the plugin's `deep-link` feature) before anything
     // else of it starts.
     #[cfg(desktop)]
-    let builder = builder.plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
-        show_main_window(app);
+    let builder = builder.plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
+        handover::on_second_launch(app, argv);
     }));
     let app = builder
         .plugin(tauri_plugin_deep_link::init())
@@ -180,7 +145,7 @@ pub fn run() {
         // that quits is gone a moment later, so this launch starts again
         // rather than leaving the person with nothing.
         Err(tauri::Error::PluginInitialization(plugin, _)) if plugin == "single-instance" => {
-            start_again_after_handover_failed()
+            handover::start_again_after_handover_failed()
         }
         Err(error) => {
             tracing::error!(%error, "CareKey cannot start");
@@ -188,10 +153,18 @@ pub fn run() {
             std::process::exit(1);
         }
     };
-    app.run(|handle, event| {
-        if let tauri::RunEvent::Exit = event {
+    app.run(|handle, event| match event {
+        // The first sign of quitting: a launch from now on starts anew.
+        tauri::RunEvent::WindowEvent {
+            event: tauri::WindowEvent::CloseRequested { .. } | tauri::WindowEvent::Destroyed,
+            ..
+        }
+        | tauri::RunEvent::ExitRequested { .. } => handover::let_go(handle),
+        tauri::RunEvent::Exit => {
+            handover::let_go(handle);
             // Close the embedded server's database cleanly.
             tauri::async_runtime::block_on(handle.state::<Backend>().shut_down());
         }
+        _ => {}
     });
 }

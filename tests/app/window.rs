@@ -302,6 +302,23 @@ impl App {
         .unwrap()
     }
 
+    /// Closes the app as a person does and returns at once: the next
+    /// launch may come while this one is still quitting.
+    async fn close_now(self) {
+        self.client.close().await.unwrap();
+        // Whether the launch that follows overlaps the quitting one: kept
+        // beside the screenshots, so a run shows what it tested.
+        let line = format!(
+            "closed; the previous CareKey still running: {}, still holding its name: {}\n",
+            app_is_running(),
+            single_instance_name_is_owned()
+        );
+        let path = screenshots().join("relaunch-overlap.txt");
+        let mut seen = std::fs::read_to_string(&path).unwrap_or_default();
+        seen.push_str(&line);
+        std::fs::write(path, seen).unwrap();
+    }
+
     /// Quits the app (the WebDriver session's end closes it) and waits
     /// until its process is gone: a launch while it still holds its D-Bus
     /// name would hand over to the dying instance (single-instance) and exit.
@@ -1015,6 +1032,24 @@ async fn journey() {
     app.wait_text("link-notice-text", "could not be used").await;
     assert_eq!(app.visible_screen().await, "screen-home");
     app.shot("link-replayed").await;
+    // He closes CareKey and opens it again at once, several times, the
+    // last time by a link (the same used one): every launch reaches a
+    // usable window, even while the CareKey before it is still quitting,
+    // and the link is handled by the one that stays.
+    for round in 0..3 {
+        app.close_now().await;
+        app = App::launch(&driver, "relaunch-at-once").await;
+        app.screen("home").await;
+        assert_eq!(
+            app.text("home-title").await,
+            "Hello, James Wilson",
+            "round {round}"
+        );
+    }
+    app.close_now().await;
+    app = App::launch_with(&driver, "relaunch-at-once", &[&link]).await;
+    app.screen("home").await;
+    app.wait_text("link-notice-text", "could not be used").await;
     // A link opened too late.
     app.log_out_and_ask_a_code(&wilson).await;
     let late = link_behind_landing_page(&standalone_outbox, &wilson, 2).await;
