@@ -76,11 +76,7 @@ async function boot() {
     await setUpInbox();
     // Which ways in the server offers; without an answer, email and SMS.
     state.channels = await ipc.authChannels().catch(() => null);
-    if (session.state === "loggedIn") {
-      showHome(session.profile);
-    } else {
-      showWelcome(session.reason);
-    }
+    showSession(session);
     if (!state.watchingLinks) {
       state.watchingLinks = true;
       await ipc.watchLinks(onLinkArrived);
@@ -88,6 +84,43 @@ async function boot() {
   } catch (error) {
     $("fatal-message").textContent = messageOf(error);
     show("error");
+  }
+}
+
+let offlineTimer = null;
+// How often an offline home asks whether the server is back.
+const OFFLINE_RETRY_MS = 10000;
+
+// The saved session as the start-up found it. Offline (the server out of
+// reach), home shows what this device last knew, says so, and asks again
+// every few seconds until the server answers.
+function showSession(session) {
+  clearTimeout(offlineTimer);
+  offlineTimer = null;
+  state.offline = session.state === "offline";
+  if (session.state === "loggedIn" || session.state === "offline") {
+    showHome(session.profile);
+  } else {
+    showWelcome(session.reason);
+  }
+  if (session.state === "offline") offlineTimer = setTimeout(retryOffline, OFFLINE_RETRY_MS);
+}
+
+async function retryOffline() {
+  offlineTimer = null;
+  // Only while the offline home is what the person looks at.
+  if ($("home-offline").hidden || $("screen-home").hidden) return;
+  try {
+    const session = await ipc.resumeSession();
+    if (session.state !== "offline") {
+      // What the server offers could not be asked at start-up.
+      state.channels = await ipc.authChannels().catch(() => state.channels);
+      announce("CareKey reaches the server again.");
+    }
+    showSession(session);
+  } catch (failure) {
+    console.warn("still offline", failure && failure.code);
+    offlineTimer = setTimeout(retryOffline, OFFLINE_RETRY_MS);
   }
 }
 
@@ -572,6 +605,9 @@ let homeProfile = null;
 
 function showHome(profile) {
   homeProfile = profile;
+  // Marked offline only as the start-up (or its retry) found it.
+  $("home-offline").hidden = !state.offline;
+  state.offline = false;
   $("home-title").textContent = profile.guest
     ? "Hello, guest"
     : `Hello, ${profile.firstName} ${profile.lastName}`;

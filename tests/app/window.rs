@@ -1194,6 +1194,28 @@ async fn journey() {
     assert_eq!(app.text("home-title").await, "Hello, James Wilson");
     app.shot("approved-from-another-device").await;
 
+    // The server goes away while home shows, and CareKey is opened again
+    // meanwhile: home, from what this device last knew, marked offline;
+    // once the server is back, the mark goes by itself.
+    let address = standalone.url().trim_start_matches("http://").to_owned();
+    standalone.shutdown().await;
+    app.close_now().await;
+    app = App::launch(&driver, "offline").await;
+    app.screen("home").await;
+    assert_eq!(app.text("home-title").await, "Hello, James Wilson");
+    app.wait_text("home-offline", "cannot reach the server")
+        .await;
+    app.shot("home-offline").await;
+    standalone =
+        carekey_server::start_with_clock(standalone_settings(&address), standalone_clock.clone())
+            .await
+            .unwrap();
+    app.wait_until(
+        "the offline mark to go once the server is back",
+        "return document.getElementById('home-offline').hidden",
+    )
+    .await;
+
     // WhatsApp (Konsulin's flow): a new clinician registers by sending the
     // prepared message from her phone. A forged webhook post changes
     // nothing; the real one (signed as Meta signs) moves this screen on,

@@ -25,6 +25,10 @@ struct StoredSession {
     /// A guest's session (`POST /v1/auth/guest`), set aside at login.
     #[serde(default)]
     guest: bool,
+    /// The profile last seen from the server: home shows it, marked
+    /// offline, when the app starts without the server in reach.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    profile: Option<Profile>,
 }
 
 impl std::fmt::Debug for StoredSession {
@@ -56,6 +60,7 @@ impl StoredSession {
             refresh_token: response.refresh_token.clone(),
             refresh_expires_ms: parse_time(&response.refresh_token_expires_at)?,
             guest: false,
+            profile: None,
         })
     }
 }
@@ -64,6 +69,9 @@ impl StoredSession {
 #[derive(Debug)]
 pub enum Resumed {
     LoggedIn(Profile),
+    /// A saved session while the server cannot be reached: the profile this
+    /// device last saw. Nothing is forgotten; the app asks again later.
+    Offline(Profile),
     /// No session, or one that ended; `reason` says why, for the login screen.
     LoggedOut {
         reason: Option<String>,
@@ -191,6 +199,18 @@ impl Sessions {
         }
         match self.profile().await {
             Ok(profile) => Ok(Resumed::LoggedIn(profile)),
+            Err(error) if error.is_transient() => {
+                let last_seen = self
+                    .current
+                    .lock()
+                    .await
+                    .as_ref()
+                    .and_then(|session| session.profile.clone());
+                match last_seen {
+                    Some(profile) => Ok(Resumed::Offline(profile)),
+                    None => Err(error),
+                }
+            }
             Err(CoreError::NotLoggedIn) => Ok(Resumed::LoggedOut {
                 reason: Some(SESSION_ENDED.into()),
             }),
@@ -228,6 +248,7 @@ impl Sessions {
             Ok(response) => {
                 let renewed = StoredSession {
                     guest: session.guest,
+                    profile: session.profile.clone(),
                     ..StoredSession::from_response(&response)?
                 };
                 self.save(&renewed).await?;
@@ -273,9 +294,21 @@ impl Sessions {
         }
     }
 
+    /// The profile, from the server; kept with the session when it changed.
     pub async fn profile(&self) -> Result<Profile, CoreError> {
-        self.with_token(|token| async move { self.api.me(&token).await })
-            .await
+        let profile = self
+            .with_token(|token| async move { self.api.me(&token).await })
+            .await?;
+        let mut current = self.current.lock().await;
+        if let Some(session) = current.as_mut()
+            && session.user_id == profile.user_id
+            && session.profile.as_ref() != Some(&profile)
+        {
+            session.profile = Some(profile.clone());
+            let session = session.clone();
+            self.save(&session).await?;
+        }
+        Ok(profile)
     }
 
     /// Ends the session on the server (if it can be reached) and forgets it

@@ -59,8 +59,17 @@ impl ProfileView {
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase", tag = "state")]
 pub enum SessionView {
-    LoggedIn { profile: ProfileView },
-    LoggedOut { reason: Option<String> },
+    LoggedIn {
+        profile: ProfileView,
+    },
+    /// Logged in, but the server cannot be reached: the profile this device
+    /// last saw, for a home screen marked offline.
+    Offline {
+        profile: ProfileView,
+    },
+    LoggedOut {
+        reason: Option<String>,
+    },
 }
 
 /// At start-up: the saved session opens home with no code (its access
@@ -78,11 +87,18 @@ pub async fn session_resume(
                 profile: ProfileView::new(profile, fingerprint),
             }
         }
+        Resumed::Offline(profile) => {
+            let fingerprint = connection.client.key_fingerprint().await?;
+            SessionView::Offline {
+                profile: ProfileView::new(profile, fingerprint),
+            }
+        }
         Resumed::LoggedOut { reason } => SessionView::LoggedOut { reason },
     };
     // The start-up benchmark (tests/bench/startup.py) times the first screen by this line.
     tracing::info!(
         logged_in = matches!(view, SessionView::LoggedIn { .. }),
+        offline = matches!(view, SessionView::Offline { .. }),
         "session resumed"
     );
     crate::scheme::register_after_first_screen(&app);
