@@ -234,7 +234,7 @@ pub struct WhatsappWaitRequest {
 }
 
 /// Which channels this server can send codes by (the app shows only those).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AuthChannels {
@@ -242,6 +242,23 @@ pub struct AuthChannels {
     pub sms: bool,
     /// Login by sending a WhatsApp message to the bot.
     pub whatsapp: bool,
+    /// With captcha on: what the app shows before it starts a login (every
+    /// start, resend, WhatsApp login and guest then carries its token).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub captcha: Option<CaptchaChallenge>,
+}
+
+/// The captcha a server asks for. The app shows the server's own page
+/// `GET /captcha` (the provider's widget) in a window of its own; the page
+/// ends by going to `/captcha/done?token=…`, and the app takes the token
+/// from that navigation (the server's `/captcha/done` never reads it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct CaptchaChallenge {
+    /// `recaptcha` (v3) or `friendlycaptcha` (v2).
+    pub provider: String,
+    pub site_key: String,
 }
 
 /// The answer to complete and refresh.

@@ -8,6 +8,13 @@
 //!
 //! A verifier that cannot be reached refuses the start (`unavailable`): a
 //! captcha that fails open would be no captcha.
+//!
+//! The app gets its token from this server's own page, `GET /captcha`: it
+//! loads the provider's widget script (its origin the only one the page's
+//! CSP allows, besides the page's own nonce), and when the widget answers
+//! it goes to `/captcha/done?token=…`. The app, which opened the page in a
+//! window of its own, takes the token from that navigation and cancels it:
+//! the token never comes back here but inside the start it protects.
 
 use crate::error::ServiceError;
 use crate::settings::{CaptchaKind, Settings};
@@ -20,7 +27,11 @@ pub struct Captcha {
     client: reqwest::Client,
     url: String,
     secret: SecretString,
-    site_key: Option<String>,
+    site_key: String,
+    widget_url: String,
+    /// Origins the provider's own widget loads from besides the script's
+    /// (none for a configured stand-in).
+    widget_origins: &'static [&'static str],
     min_score: f64,
 }
 
@@ -28,8 +39,10 @@ pub struct Captcha {
 pub enum CaptchaConfigError {
     #[error("captcha `{0}` needs captcha_secret")]
     MissingSecret(&'static str),
-    #[error("friendlycaptcha needs captcha_site_key")]
-    MissingSiteKey,
+    #[error("captcha `{0}` needs captcha_site_key (the app's widget shows it)")]
+    MissingSiteKey(&'static str),
+    #[error("captcha_widget_url must be an http(s) URL")]
+    BadWidgetUrl,
     #[error("cannot build the HTTP client for captcha checks")]
     Client,
 }
@@ -54,8 +67,25 @@ impl Captcha {
             .captcha_secret
             .clone()
             .ok_or(CaptchaConfigError::MissingSecret(name))?;
-        if settings.captcha == CaptchaKind::Friendlycaptcha && settings.captcha_site_key.is_none() {
-            return Err(CaptchaConfigError::MissingSiteKey);
+        let site_key = settings
+            .captcha_site_key
+            .clone()
+            .filter(|key| !key.trim().is_empty())
+            .ok_or(CaptchaConfigError::MissingSiteKey(name))?;
+        let (widget_url, widget_origins): (String, &'static [&'static str]) =
+            match (&settings.captcha_widget_url, settings.captcha) {
+                (Some(url), _) => (url.clone(), &[]),
+                (None, CaptchaKind::Recaptcha) => (
+                    "https://www.google.com/recaptcha/api.js".into(),
+                    &["https://www.gstatic.com", "https://recaptcha.google.com"],
+                ),
+                (None, _) => (
+                    "https://cdn.jsdelivr.net/npm/@friendlycaptcha/sdk@0.1.8/site.min.js".into(),
+                    &["https://global.frcapi.com", "https://eu.frcapi.com"],
+                ),
+            };
+        if origin_of(&widget_url).is_none() {
+            return Err(CaptchaConfigError::BadWidgetUrl);
         }
         let base = settings
             .captcha_base_url
@@ -73,7 +103,9 @@ impl Captcha {
             client,
             url: format!("{base}{path}"),
             secret,
-            site_key: settings.captcha_site_key.clone(),
+            site_key,
+            widget_url,
+            widget_origins,
             min_score: settings.recaptcha_min_score,
         }))
     }
@@ -99,7 +131,7 @@ impl Captcha {
                 .header("X-API-Key", self.secret.expose())
                 .json(&serde_json::json!({
                     "response": token.expose(),
-                    "sitekey": self.site_key,
+                    "sitekey": &self.site_key,
                 })),
             CaptchaKind::None => return Ok(()),
         };
@@ -155,4 +187,120 @@ pub async fn check(
         Some(captcha) => captcha.verify(token, client_ip).await,
         None => Ok(()),
     }
+}
+
+/// `scheme://host[:port]` of an http(s) URL, as a CSP source.
+fn origin_of(url: &str) -> Option<String> {
+    let parsed = reqwest::Url::parse(url).ok()?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return None;
+    }
+    Some(parsed.origin().ascii_serialization())
+}
+
+/// Text for an HTML attribute or a JavaScript string inside the page.
+fn escaped(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        .collect()
+}
+
+impl Captcha {
+    fn provider(&self) -> &'static str {
+        match self.kind {
+            CaptchaKind::Recaptcha => "recaptcha",
+            CaptchaKind::Friendlycaptcha => "friendlycaptcha",
+            CaptchaKind::None => "none",
+        }
+    }
+
+    /// What `GET /v1/auth/channels` tells the app.
+    pub fn challenge(&self) -> carekey_api::CaptchaChallenge {
+        carekey_api::CaptchaChallenge {
+            provider: self.provider().into(),
+            site_key: self.site_key.clone(),
+        }
+    }
+
+    /// The captcha page and its Content-Security-Policy: the page's own
+    /// script (by `nonce`) and the widget's origin, nothing else.
+    pub fn page(&self, nonce: &str) -> (String, String) {
+        let mut origins = vec![origin_of(&self.widget_url).unwrap_or_default()];
+        origins.extend(
+            self.widget_origins
+                .iter()
+                .map(|origin| (*origin).to_owned()),
+        );
+        let origin = origins.join(" ");
+        let site_key = escaped(&self.site_key);
+        let (widget, script) = match self.kind {
+            CaptchaKind::Recaptcha => (
+                format!(
+                    r#"<script nonce="{nonce}" src="{url}?render={site_key}"></script>"#,
+                    url = self.widget_url
+                ),
+                format!(
+                    "grecaptcha.ready(function () {{ grecaptcha.execute('{site_key}', {{action: 'login'}}).then(done, failed); }});"
+                ),
+            ),
+            _ => (
+                format!(
+                    r#"<div class="frc-captcha" data-sitekey="{site_key}" data-start="auto"></div><script nonce="{nonce}" type="module" src="{url}"></script>"#,
+                    url = self.widget_url
+                ),
+                "document.addEventListener('frc:widget.complete', function (event) { done(event.detail.response); });\n      document.addEventListener('frc:widget.error', failed);".to_owned(),
+            ),
+        };
+        let html = format!(
+            r#"<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>CareKey: a quick check</title>
+  <style nonce="{nonce}">body {{ font-family: system-ui, sans-serif; max-width: 30rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5; }}</style>
+</head>
+<body>
+  <h1>A quick check</h1>
+  <p id="status">Checking that a person is asking, not a program. This window closes by itself.</p>
+  {widget}
+  <script nonce="{nonce}">
+    function done(token) {{ location.href = '/captcha/done?token=' + encodeURIComponent(token); }}
+    function failed() {{ document.getElementById('status').textContent = 'The check could not be done. Close this window and try again.'; }}
+    {script}
+  </script>
+</body>
+</html>"#
+        );
+        let csp = format!(
+            "default-src 'none'; script-src 'nonce-{nonce}' {origin}; style-src 'nonce-{nonce}' {origin}; \
+             frame-src {origin}; connect-src {origin}; img-src {origin}; \
+             base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+        );
+        (html, csp)
+    }
+}
+
+/// `GET /captcha`: the page the app shows in a window of its own; not
+/// found with captcha off.
+pub fn page_response(state: &crate::state::AppState) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let Some(captcha) = &state.captcha else {
+        return crate::error::ServiceError::NotFound.into_response();
+    };
+    let mut nonce = [0u8; 16];
+    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut nonce);
+    let nonce = base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, nonce);
+    let (html, csp) = captcha.page(&nonce);
+    (
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8".to_owned()),
+            (header::CONTENT_SECURITY_POLICY, csp),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+            (header::REFERRER_POLICY, "no-referrer".to_owned()),
+        ],
+        html,
+    )
+        .into_response()
 }

@@ -75,6 +75,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/l/{token}/approve", post(link_approve))
         .route("/v1/auth/approval", post(approval))
         .route("/v1/auth/channels", get(auth_channels))
+        .route("/captcha", get(captcha_page))
+        .route("/captcha/done", get(captcha_done))
         .route("/v1/auth/guest", post(guest_start))
         .route(
             "/v1/me/settings",
@@ -1072,7 +1074,40 @@ async fn auth_channels(State(state): Shared) -> Json<carekey_api::AuthChannels> 
         email: has(Channel::Email),
         sms: has(Channel::Sms),
         whatsapp: has(Channel::Whatsapp) && state.whatsapp.is_some(),
+        captcha: state
+            .captcha
+            .as_ref()
+            .map(crate::captcha::Captcha::challenge),
     })
+}
+
+#[utoipa::path(get, path = "/captcha", tag = "auth",
+    description = "With captcha on: the page that shows the provider's widget (for the app's captcha window); it ends by going to /captcha/done?token=…, which the app intercepts. Not found with captcha off.",
+    responses(
+        (status = 200, description = "the page (HTML; CSP: its own nonce and the widget's origin only)"),
+        (status = 404, body = ApiError, description = "not_found (captcha is off)"),
+    ))]
+async fn captcha_page(State(state): Shared) -> Response {
+    crate::captcha::page_response(&state)
+}
+
+#[utoipa::path(get, path = "/captcha/done", tag = "auth",
+    description = "Where the captcha page goes once solved; the app takes the token from that navigation before it is made. Reached in a browser, it only says the window may close (the token is not read).",
+    responses((status = 200, description = "a page saying the window may close")))]
+async fn captcha_done() -> Response {
+    use axum::response::IntoResponse;
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (
+                axum::http::header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; frame-ancestors 'none'",
+            ),
+            (axum::http::header::CACHE_CONTROL, "no-store"),
+        ],
+        "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>CareKey</title><p>Done. You can close this window.</p></html>",
+    )
+        .into_response()
 }
 
 #[utoipa::path(post, path = "/v1/auth/whatsapp", tag = "auth",
@@ -1255,7 +1290,7 @@ impl utoipa::Modify for BearerScheme {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "CareKey Server", description = "Passwordless registration and login by one-time codes."),
-    paths(start, resend, complete, refresh, logout, me, add_phone, verify_phone, start_proof, verify_proof, register_key, revoke_key, list_keys, user_keys, list_backups, store_backup, fetch_backup, audit, offer_transfer, take_transfer, create_sample, list_samples, read_sample, share_sample, list_patients, accept_patient, decline_patient, biot_generate, biot_login, biot_refresh, healthz, readyz, metrics, jwks, link_landing, link_approve, approval, assetlinks, apple_app_site_association, auth_channels, whatsapp_start, whatsapp_wait, whatsapp_handshake, whatsapp_webhook, guest_start, user_settings, save_user_settings, close_guest),
+    paths(start, resend, complete, refresh, logout, me, add_phone, verify_phone, start_proof, verify_proof, register_key, revoke_key, list_keys, user_keys, list_backups, store_backup, fetch_backup, audit, offer_transfer, take_transfer, create_sample, list_samples, read_sample, share_sample, list_patients, accept_patient, decline_patient, biot_generate, biot_login, biot_refresh, healthz, readyz, metrics, jwks, link_landing, link_approve, approval, assetlinks, apple_app_site_association, auth_channels, captcha_page, captcha_done, whatsapp_start, whatsapp_wait, whatsapp_handshake, whatsapp_webhook, guest_start, user_settings, save_user_settings, close_guest),
     components(schemas(ApiError, carekey_api::ErrorCode, carekey_api::Role)),
     modifiers(&BearerScheme),
 )]

@@ -79,6 +79,7 @@ pub struct Settings {
     pub captcha_secret: Option<SecretString>,
     pub captcha_site_key: Option<String>,
     pub captcha_base_url: Option<String>,
+    pub captcha_widget_url: Option<String>,
     pub recaptcha_min_score: f64,
     pub captcha_exempt_biot: bool,
     pub access_token_ttl_seconds: u64,
@@ -169,6 +170,7 @@ impl Default for Settings {
             captcha_secret: None,
             captcha_site_key: None,
             captcha_base_url: None,
+            captcha_widget_url: None,
             recaptcha_min_score: 0.5,
             captcha_exempt_biot: false,
             access_token_ttl_seconds: 900,
@@ -438,10 +440,17 @@ pub const SETTINGS: &[(&str, &str)] = &[
         "captcha_secret",
         "reCAPTCHA secret or FriendlyCaptcha API key",
     ),
-    ("captcha_site_key", "FriendlyCaptcha site key"),
+    (
+        "captcha_site_key",
+        "reCAPTCHA or FriendlyCaptcha site key: the app's captcha page shows the widget with it",
+    ),
     (
         "captcha_base_url",
         "verifier base URL [default: https://www.google.com or https://global.frcapi.com]",
+    ),
+    (
+        "captcha_widget_url",
+        "the widget script the captcha page loads; its origin is the only one the page's CSP allows [default: the provider's own]",
     ),
     ("recaptcha_min_score", "lowest reCAPTCHA v3 score accepted"),
     (

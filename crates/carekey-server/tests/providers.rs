@@ -31,6 +31,7 @@ on_both_databases!(
     a_refused_number_is_not_retried_forever,
     recaptcha_scores_are_checked,
     friendlycaptcha_answers_are_checked,
+    the_app_is_told_which_captcha_and_gets_a_page_that_loads_only_its_widget,
     every_path_that_sends_a_message_or_opens_an_account_checks_the_captcha,
     forwarded_for_counts_only_from_trusted_proxies,
     a_server_without_an_sms_transport_says_so,
@@ -346,6 +347,7 @@ async fn recaptcha_scores_are_checked(backend: Backend) {
     let server = TestServer::start_with(backend, |settings| {
         settings.captcha = carekey_server::settings::CaptchaKind::Recaptcha;
         settings.captcha_secret = Some("recaptcha-secret".into());
+        settings.captcha_site_key = Some("RCSITEKEY".into());
         settings.captcha_base_url = Some(base.clone());
     })
     .await;
@@ -372,6 +374,7 @@ async fn recaptcha_scores_are_checked(backend: Backend) {
     let server = TestServer::start_with(backend, |settings| {
         settings.captcha = carekey_server::settings::CaptchaKind::Recaptcha;
         settings.captcha_secret = Some("recaptcha-secret".into());
+        settings.captcha_site_key = Some("RCSITEKEY".into());
         settings.captcha_base_url = Some("http://127.0.0.1:9".into());
     })
     .await;
@@ -392,6 +395,7 @@ async fn every_path_that_sends_a_message_or_opens_an_account_checks_the_captcha(
         let server = TestServer::start_with(backend, |settings| {
             settings.captcha = carekey_server::settings::CaptchaKind::Recaptcha;
             settings.captcha_secret = Some("recaptcha-secret".into());
+            settings.captcha_site_key = Some("RCSITEKEY".into());
             settings.captcha_base_url = Some(base.clone());
             settings.captcha_exempt_biot = exempt_biot;
         })
@@ -577,4 +581,81 @@ async fn a_server_without_an_sms_transport_says_so(backend: Backend) {
         .error(400, "channel_unavailable");
     sink.stop().await;
     server.stop().await;
+}
+
+/// Issue 11: with captcha on, the app learns which captcha from the
+/// channels, and shows this server's page, whose CSP lets in the widget's
+/// origin alone; the page ends at /captcha/done with the token, which the
+/// server's own /captcha/done never reads.
+async fn the_app_is_told_which_captcha_and_gets_a_page_that_loads_only_its_widget(
+    backend: Backend,
+) {
+    let off = TestServer::start(backend).await;
+    let channels = off.get("/v1/auth/channels", None).await;
+    assert!(channels.ok().get("captcha").is_none());
+    off.get("/captcha", None).await.error(404, "not_found");
+    off.stop().await;
+
+    for (kind, provider, marker) in [
+        (
+            carekey_server::settings::CaptchaKind::Recaptcha,
+            "recaptcha",
+            "grecaptcha.execute('SITEKEY-1'",
+        ),
+        (
+            carekey_server::settings::CaptchaKind::Friendlycaptcha,
+            "friendlycaptcha",
+            r#"data-sitekey="SITEKEY-1""#,
+        ),
+    ] {
+        let server = TestServer::start_with(backend, |settings| {
+            settings.captcha = kind;
+            settings.captcha_secret = Some("secret".into());
+            settings.captcha_site_key = Some("SITEKEY-1".into());
+            settings.captcha_widget_url = Some("http://127.0.0.1:4999/widget.js".into());
+        })
+        .await;
+        let channels = server.get("/v1/auth/channels", None).await;
+        let captcha = &channels.ok()["captcha"];
+        assert_eq!(captcha["provider"], provider);
+        assert_eq!(captcha["siteKey"], "SITEKEY-1");
+
+        let page = reqwest::get(server.url("/captcha")).await.unwrap();
+        assert_eq!(page.status().as_u16(), 200);
+        let csp = page
+            .headers()
+            .get("content-security-policy")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let html = page.text().await.unwrap();
+        assert!(html.contains(marker), "{html}");
+        assert!(html.contains("http://127.0.0.1:4999/widget.js"), "{html}");
+        assert!(html.contains("/captcha/done?token="), "{html}");
+        let nonce = csp
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|rest| rest.split('\'').next())
+            .unwrap()
+            .to_owned();
+        assert!(html.contains(&format!(r#"nonce="{nonce}""#)));
+        assert!(csp.contains("script-src 'nonce-"), "{csp}");
+        assert!(csp.contains("http://127.0.0.1:4999"), "{csp}");
+        assert!(csp.contains("default-src 'none'"), "{csp}");
+        assert!(
+            !csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"),
+            "{csp}"
+        );
+        // Each page its own nonce.
+        let again = reqwest::get(server.url("/captcha")).await.unwrap();
+        let again_csp = again.headers()["content-security-policy"].to_str().unwrap();
+        assert!(!again_csp.contains(&nonce));
+        let done = reqwest::get(server.url("/captcha/done?token=abc"))
+            .await
+            .unwrap();
+        assert_eq!(done.status().as_u16(), 200);
+        assert!(!done.text().await.unwrap().contains("abc"));
+        server.stop().await;
+    }
 }
