@@ -119,9 +119,13 @@ impl ApiClient {
         self.post("/v1/auth/start", request, None).await
     }
 
-    pub async fn resend(&self, request_id: &str) -> Result<StartResponse, CoreError> {
+    pub async fn resend(
+        &self,
+        request_id: &str,
+        captcha_token: Option<SecretString>,
+    ) -> Result<StartResponse, CoreError> {
         let body = ResendRequest {
-            captcha_token: None,
+            captcha_token,
             request_id: request_id.to_owned(),
         };
         self.post("/v1/auth/resend", &body, None).await

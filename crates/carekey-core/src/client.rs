@@ -124,6 +124,9 @@ pub struct Client {
     pub(crate) pending_recovery: Mutex<Option<crate::recovery::RecoveryKey>>,
     /// The keychain entry of the login waiting for its code.
     pending_entry: String,
+    /// A captcha token the person just earned, for the next request that
+    /// sends a message or opens an account (each token works once).
+    captcha: Mutex<Option<SecretString>>,
 }
 
 pub(crate) fn private_key_entry(user_id: &str) -> String {
@@ -151,6 +154,17 @@ fn clean(value: Option<&str>) -> Option<String> {
 }
 
 impl Client {
+    /// Keeps the token of a captcha the person just solved for the next
+    /// start, resend, WhatsApp login or guest (servers with captcha on ask
+    /// for one there; `GET /v1/auth/channels` says which).
+    pub async fn pass_captcha(&self, token: SecretString) {
+        *self.captcha.lock().await = Some(token);
+    }
+
+    pub(crate) async fn take_captcha(&self) -> Option<SecretString> {
+        self.captcha.lock().await.take()
+    }
+
     /// A client of the server at `server`, keeping its secrets in `store`;
     /// `session_entry` names this installation's session in the store.
     pub fn new(
@@ -161,6 +175,7 @@ impl Client {
         let api = ApiClient::new(server)?;
         Ok(Client {
             pending_entry: format!("{session_entry}:pending-login"),
+            captcha: Mutex::new(None),
             guest_sessions: Sessions::new(
                 api.clone(),
                 store.clone(),
@@ -206,7 +221,7 @@ impl Client {
             role: account.map(|account| account.role),
             responsible_clinician_id: account
                 .and_then(|account| clean(account.responsible_clinician_id.as_deref())),
-            captcha_token: None,
+            captcha_token: self.take_captcha().await,
             device_challenge: verifier.challenge(),
             device_name: Some(device_name()),
             channel: None,
@@ -257,7 +272,7 @@ impl Client {
             role: account.map(|account| account.role),
             responsible_clinician_id: account
                 .and_then(|account| clean(account.responsible_clinician_id.as_deref())),
-            captcha_token: None,
+            captcha_token: self.take_captcha().await,
             device_challenge: verifier.challenge(),
             device_name: Some(device_name()),
         };
@@ -346,7 +361,9 @@ impl Client {
             Some(pending) => pending.request_id.clone(),
             None => return Err(CoreError::NoPendingLogin),
         };
-        self.api.resend(&request_id).await
+        self.api
+            .resend(&request_id, self.take_captcha().await)
+            .await
     }
 
     /// Trades the code for a session. A wrong code keeps the login pending

@@ -58,7 +58,7 @@ impl crate::Client {
             return Ok(profile);
         }
         let request = carekey_api::GuestRequest {
-            captcha_token: None,
+            captcha_token: self.take_captcha().await,
             device_name: Some(crate::client::device_name()),
         };
         let response = self.api.start_guest(&request).await?;
