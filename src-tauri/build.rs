@@ -11,6 +11,7 @@ const COMMANDS: &[&str] = &[
     "login_abandon",
     "login_wait_approval",
     "auth_channels",
+    "captcha_solve",
     "login_whatsapp_start",
     "login_whatsapp_wait",
     "login_whatsapp_confirm",

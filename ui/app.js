@@ -273,12 +273,25 @@ async function submitContact(event) {
     : (via() === "phone" ? phone : email);
   await busy($("contact-submit"), async () => {
     try {
+      await captchaFirst();
       state.sent = await ipc.startLogin(contact, accountInput());
       showCode(true);
     } catch (failure) {
       showContactError(failure);
     }
   });
+}
+
+// ---------- captcha ----------
+
+// A server with captcha on wants, before it sends a code or opens an
+// account, proof that a person asks: its own page shows the provider's
+// check in a window of its own, whose token the backend keeps for the
+// request that follows. Without captcha, nothing happens here.
+async function captchaFirst() {
+  if (!state.channels?.captcha) return;
+  announce("A quick check that a person is asking opens in a new window.");
+  await ipc.solveCaptcha();
 }
 
 // ---------- WhatsApp ----------
@@ -290,6 +303,7 @@ async function startWhatsapp() {
   await busy($("contact-whatsapp"), async () => {
     let message;
     try {
+      await captchaFirst();
       message = await ipc.startWhatsapp(accountInput());
     } catch (failure) {
       showContactError(failure);
@@ -529,6 +543,7 @@ async function resend() {
   error.textContent = "";
   await busy($("resend"), async () => {
     try {
+      await captchaFirst();
       state.sent = await ipc.resendCode();
       showCode(false);
       announce(`A new code was sent to ${state.sent.login}. The previous one no longer works.`);
@@ -822,6 +837,7 @@ async function startGuest() {
   $("guest-error").textContent = "";
   await busy($("choose-guest"), async () => {
     try {
+      await captchaFirst();
       const profile = await ipc.startGuest();
       makeKey(profile);
     } catch (failure) {

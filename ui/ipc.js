@@ -42,6 +42,7 @@ export const abandonLogin = () => call("login_abandon");
 // server, {state: "reconnecting", retryInSeconds} while it is out of reach.
 export const waitForApproval = (onProgress) => withProgress("login_wait_approval", {}, onProgress);
 export const authChannels = () => call("auth_channels");
+export const solveCaptcha = () => call("captcha_solve");
 export const startGuest = () => call("guest_start");
 export const preferences = () => call("preferences_get");
 export const savePreferences = (values) => call("preferences_set", { values });

@@ -98,6 +98,7 @@ pub fn run() {
             commands::auth::login_abandon,
             commands::auth::login_wait_approval,
             commands::auth::auth_channels,
+            commands::captcha::captcha_solve,
             commands::auth::login_whatsapp_start,
             commands::auth::login_whatsapp_wait,
             commands::auth::login_whatsapp_confirm,

@@ -20,6 +20,8 @@ use serde_json::{Value, json};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 const APP: &str = env!("CARGO_BIN_EXE_carekey");
@@ -1336,8 +1338,100 @@ async fn journey() {
     )
     .await;
     app.shot("guest-became-an-account").await;
+
+    // A server with captcha on (reCAPTCHA v3; here local stand-ins of its
+    // widget and of its verifier): registering asks for the check first,
+    // in a window of its own; a check the verifier refuses says so and
+    // sends nothing; a passed one goes on to the code.
+    let refuse = Arc::new(AtomicBool::new(true));
+    let stand_in = captcha_stand_in(refuse.clone()).await;
+    let guarded_dir = tempfile::tempdir().unwrap();
+    let guarded_outbox = guarded_dir.path().join("outbox.jsonl");
+    let guarded = carekey_server::start(carekey_server::Settings {
+        listen: "127.0.0.1:0".into(),
+        database_url: format!(
+            "sqlite://{}",
+            guarded_dir.path().join("guarded.db").display()
+        ),
+        outbox_file: guarded_outbox.display().to_string(),
+        captcha: carekey_server::settings::CaptchaKind::Recaptcha,
+        captcha_secret: Some("recaptcha-secret".into()),
+        captcha_site_key: Some("SITEKEY".into()),
+        captcha_base_url: Some(stand_in.clone()),
+        captcha_widget_url: Some(format!("{stand_in}/widget.js")),
+        ..carekey_server::Settings::default()
+    })
+    .await
+    .unwrap();
+    app.click("settings-open").await;
+    app.type_into("server-url", &guarded.url()).await;
+    app.click("settings-save").await;
+    app.screen("welcome").await;
+    let foreman = unique("foreman");
+    app.click("choose-register").await;
+    app.screen("contact").await;
+    app.type_into("email", &foreman).await;
+    app.type_into("phone", "").await;
+    app.type_into("first-name", "Eric").await;
+    app.type_into("last-name", "Foreman").await;
+    app.click_radio("role", "clinician").await;
+    app.click("contact-submit").await;
+    app.wait_text("contact-error", "captcha check failed").await;
+    app.shot("captcha-refused").await;
+    assert!(messages_to(&guarded_outbox, &foreman).is_empty());
+    refuse.store(false, Ordering::SeqCst);
+    app.click("contact-submit").await;
+    app.screen("code").await;
+    let code = next_code(&guarded_outbox, &foreman, 0).await;
+    app.type_into("code", &code).await;
+    app.screen("backup").await;
+    app.click("backup-skip").await;
+    app.click("backup-skip-confirm").await;
+    app.screen("home").await;
+    assert_eq!(app.text("home-title").await, "Hello, Eric Foreman");
     app.quit().await;
+    guarded.shutdown().await;
     standalone.shutdown().await;
+}
+
+/// Local stand-ins for reCAPTCHA v3: its widget script (`/widget.js`),
+/// which answers at once with a token, and its siteverify, which accepts
+/// only the token a passed check makes. With `refuse` set, the widget
+/// answers a token the verifier refuses.
+async fn captcha_stand_in(refuse: Arc<AtomicBool>) -> String {
+    use axum::routing::{get, post};
+    async fn siteverify(
+        axum::Form(form): axum::Form<std::collections::HashMap<String, String>>,
+    ) -> axum::Json<Value> {
+        let human = form.get("response").map(String::as_str) == Some("passed-SITEKEY");
+        axum::Json(
+            json!({"success": human, "score": if human { 0.9 } else { 0.1 }, "action": "login"}),
+        )
+    }
+    let widget = move || {
+        let prefix = if refuse.load(Ordering::SeqCst) {
+            "refused-"
+        } else {
+            "passed-"
+        };
+        async move {
+            (
+                [(axum::http::header::CONTENT_TYPE, "text/javascript")],
+                format!(
+                    "window.grecaptcha = {{ ready: function (f) {{ f(); }}, execute: function (key) {{ return Promise.resolve('{prefix}' + key); }} }};"
+                ),
+            )
+        }
+    };
+    let app = axum::Router::new()
+        .route("/widget.js", get(widget))
+        .route("/recaptcha/api/siteverify", post(siteverify));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    url
 }
 
 impl App {

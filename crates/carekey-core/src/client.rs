@@ -161,6 +161,11 @@ impl Client {
         *self.captcha.lock().await = Some(token);
     }
 
+    /// The server this client talks to (`https://auth.example.org`).
+    pub fn server_url(&self) -> &str {
+        self.api.base()
+    }
+
     pub(crate) async fn take_captcha(&self) -> Option<SecretString> {
         self.captcha.lock().await.take()
     }

@@ -4,6 +4,7 @@
 //! in the core and the keychain.
 
 pub mod auth;
+pub mod captcha;
 pub mod care;
 pub mod data;
 pub mod keys;
