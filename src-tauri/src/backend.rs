@@ -57,6 +57,15 @@ impl Backend {
     /// `data_dir` keeps the embedded server's database and outbox;
     /// `config_dir` the saved settings.
     pub fn new(data_dir: PathBuf, config_dir: &Path) -> Self {
+        Self::with_store(
+            data_dir,
+            config_dir,
+            Arc::new(Keychain::new(KEYCHAIN_SERVICE)),
+        )
+    }
+
+    /// As [`Backend::new`], with secrets kept in `store`.
+    fn with_store(data_dir: PathBuf, config_dir: &Path, store: Arc<dyn SecretStore>) -> Self {
         let environment_url = std::env::var(SERVER_URL_VARIABLE)
             .ok()
             .map(|url| url.trim().to_owned())
@@ -65,7 +74,7 @@ impl Backend {
             data_dir,
             settings_file: config_dir.join("settings.json"),
             environment_url,
-            store: Arc::new(Keychain::new(KEYCHAIN_SERVICE)),
+            store,
             connection: Mutex::new(None),
             embedded: Mutex::new(None),
         }
@@ -338,6 +347,79 @@ fn whatsapp_settings() -> Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The code in the last message of the embedded server's outbox,
+    /// waiting for it (the queue delivers it just after the start answers).
+    async fn last_code(outbox: &Path) -> String {
+        let mut text = String::new();
+        for _ in 0..200 {
+            text = std::fs::read_to_string(outbox).unwrap_or_default();
+            if text.ends_with('\n') {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let message: serde_json::Value =
+            serde_json::from_str(text.lines().last().unwrap()).unwrap();
+        message["body"]
+            .as_str()
+            .unwrap()
+            .split_whitespace()
+            .map(|word| word.trim_matches(|c: char| !c.is_ascii_alphanumeric()))
+            .find(|word| word.len() == 6 && word.bytes().all(|b| b.is_ascii_digit()))
+            .unwrap()
+            .to_owned()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_taken_port_moves_the_built_in_server_and_the_session_carries_on() {
+        let data = tempfile::tempdir().unwrap();
+        let config = tempfile::tempdir().unwrap();
+        let store: Arc<dyn SecretStore> = Arc::new(carekey_core::vault::MemoryStore::default());
+        let first = Backend::with_store(data.path().to_owned(), config.path(), store.clone());
+        let connection = first.connection().await.unwrap();
+        let account = carekey_core::NewAccount {
+            first_name: "Lisa".into(),
+            last_name: "Cuddy".into(),
+            role: carekey_api::Role::Clinician,
+            responsible_clinician_id: None,
+        };
+        let contact = carekey_core::Contact {
+            email: Some("cuddy@example.com".into()),
+            ..carekey_core::Contact::default()
+        };
+        connection
+            .client
+            .start(&contact, Some(&account))
+            .await
+            .unwrap();
+        let outbox = connection.outbox.clone().unwrap();
+        connection
+            .client
+            .complete(&last_code(&outbox).await)
+            .await
+            .unwrap();
+        let old_url = connection.client.server_url().to_owned();
+        drop(connection);
+        first.shut_down().await;
+
+        // Another program takes the port before the app starts again.
+        let taken = std::net::TcpListener::bind(old_url.trim_start_matches("http://")).unwrap();
+        let again = Backend::with_store(data.path().to_owned(), config.path(), store);
+        let connection = again.connection().await.unwrap();
+        assert_ne!(connection.client.server_url(), old_url);
+        match connection.client.resume().await.unwrap() {
+            carekey_core::Resumed::LoggedIn(profile) => assert_eq!(profile.first_name, "Lisa"),
+            other => panic!("the session did not carry on: {other:?}"),
+        }
+        let remembered = std::fs::read_to_string(data.path().join("embedded-port")).unwrap();
+        assert_eq!(
+            connection.client.server_url(),
+            format!("http://127.0.0.1:{}", remembered.trim())
+        );
+        drop(taken);
+        again.shut_down().await;
+    }
 
     #[test]
     fn server_addresses_are_checked_and_normalised() {
