@@ -87,40 +87,59 @@ async function boot() {
   }
 }
 
-let offlineTimer = null;
-// How often an offline home asks whether the server is back.
+let homeWatch = null;
+// How often home asks the server how the session stands: online, and while
+// the server is out of reach.
+const HOME_CHECK_MS = 15000;
 const OFFLINE_RETRY_MS = 10000;
 
-// The saved session as the start-up found it. Offline (the server out of
-// reach), home shows what this device last knew, says so, and asks again
-// every few seconds until the server answers.
+// The saved session as the start-up (or a check) found it. Offline (the
+// server out of reach), home shows what this device last knew and says so.
 function showSession(session) {
-  clearTimeout(offlineTimer);
-  offlineTimer = null;
   state.offline = session.state === "offline";
   if (session.state === "loggedIn" || session.state === "offline") {
     showHome(session.profile);
   } else {
     showWelcome(session.reason);
   }
-  if (session.state === "offline") offlineTimer = setTimeout(retryOffline, OFFLINE_RETRY_MS);
 }
 
-async function retryOffline() {
-  offlineTimer = null;
-  // Only while the offline home is what the person looks at.
-  if ($("home-offline").hidden || $("screen-home").hidden) return;
+function watchHomeIn(delay) {
+  clearTimeout(homeWatch);
+  homeWatch = setTimeout(checkHome, delay);
+}
+
+// While home shows, it asks now and then how the session stands: a server
+// gone away marks home offline (and is asked again every few seconds), a
+// server back clears the mark and brings home up to date, a session ended
+// elsewhere leads to the welcome screen with the reason. Nothing the
+// person is typing is redrawn while all is well.
+async function checkHome() {
+  homeWatch = null;
+  if ($("screen-home").hidden) return;
+  const offline = !$("home-offline").hidden;
   try {
     const session = await ipc.resumeSession();
-    if (session.state !== "offline") {
-      // What the server offers could not be asked at start-up.
+    if ($("screen-home").hidden) return;
+    if (session.state === "offline") {
+      if (!offline) {
+        $("home-offline").hidden = false;
+        announce("CareKey cannot reach the server right now. It keeps trying.");
+      }
+      watchHomeIn(OFFLINE_RETRY_MS);
+    } else if (session.state === "loggedIn" && offline) {
+      // What the server offers could not be asked while it was away.
       state.channels = await ipc.authChannels().catch(() => state.channels);
       announce("CareKey reaches the server again.");
+      showSession(session);
+    } else if (session.state === "loggedIn") {
+      watchHomeIn(HOME_CHECK_MS);
+    } else {
+      showSession(session);
     }
-    showSession(session);
   } catch (failure) {
-    console.warn("still offline", failure && failure.code);
-    offlineTimer = setTimeout(retryOffline, OFFLINE_RETRY_MS);
+    console.warn("home check", failure && failure.code);
+    watchHomeIn(offline ? OFFLINE_RETRY_MS : HOME_CHECK_MS);
   }
 }
 
@@ -620,8 +639,9 @@ let homeProfile = null;
 
 function showHome(profile) {
   homeProfile = profile;
-  // Marked offline only as the start-up (or its retry) found it.
+  // Marked offline only as the start-up (or a check) found it.
   $("home-offline").hidden = !state.offline;
+  watchHomeIn(state.offline ? OFFLINE_RETRY_MS : HOME_CHECK_MS);
   state.offline = false;
   $("home-title").textContent = profile.guest
     ? "Hello, guest"

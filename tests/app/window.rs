@@ -1196,11 +1196,18 @@ async fn journey() {
     assert_eq!(app.text("home-title").await, "Hello, James Wilson");
     app.shot("approved-from-another-device").await;
 
-    // The server goes away while home shows, and CareKey is opened again
-    // meanwhile: home, from what this device last knew, marked offline;
-    // once the server is back, the mark goes by itself.
+    // The server goes away while home shows: home says so within a check.
+    // CareKey is opened again meanwhile: home, from what this device last
+    // knew, marked offline; once the server is back, the mark goes by
+    // itself.
     let address = standalone.url().trim_start_matches("http://").to_owned();
     standalone.shutdown().await;
+    // Home notices by itself (it checks every 15 s) and says so.
+    app.wait_until(
+        "home to say the server is out of reach",
+        "return !document.getElementById('home-offline').hidden",
+    )
+    .await;
     app.close_now().await;
     app = App::launch(&driver, "offline").await;
     app.screen("home").await;
