@@ -155,12 +155,14 @@ pub fn run() {
         }
     };
     app.run(|handle, event| match event {
-        // The first sign of quitting: a launch from now on starts anew.
+        // The first sign of quitting (the main window closing; the captcha
+        // window's closing is not one): a launch from now on starts anew.
         tauri::RunEvent::WindowEvent {
+            label,
             event: tauri::WindowEvent::CloseRequested { .. } | tauri::WindowEvent::Destroyed,
             ..
-        }
-        | tauri::RunEvent::ExitRequested { .. } => handover::let_go(handle),
+        } if label == "main" => handover::let_go(handle),
+        tauri::RunEvent::ExitRequested { .. } => handover::let_go(handle),
         tauri::RunEvent::Exit => {
             handover::let_go(handle);
             // Close the embedded server's database cleanly.

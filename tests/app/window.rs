@@ -1389,6 +1389,9 @@ async fn journey() {
     refuse.store(false, Ordering::SeqCst);
     app.click("contact-submit").await;
     app.screen("code").await;
+    // The captcha window came and went; the app is still the one CareKey
+    // (a launch now would hand over to it, not start a second one).
+    assert!(single_instance_name_is_owned());
     let code = next_code(&guarded_outbox, &foreman, 0).await;
     app.type_into("code", &code).await;
     app.screen("backup").await;
