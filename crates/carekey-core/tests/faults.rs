@@ -7,18 +7,13 @@
 mod common;
 
 use carekey_core::Resumed;
-use common::{clinician, email_contact, memory, unique};
+use common::{clinician, code_in, email_contact, memory, message_in, restartable, unique};
 use std::time::Duration;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_app_started_while_the_server_is_away_shows_home_offline_and_forgets_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let settings = |listen: &str| carekey_server::Settings {
-        listen: listen.into(),
-        database_url: format!("sqlite://{}", dir.path().join("carekey.db").display()),
-        outbox_file: dir.path().join("outbox.jsonl").display().to_string(),
-        ..carekey_server::Settings::default()
-    };
+    let settings = |listen: &str| restartable(dir.path(), listen);
     let clock = carekey_server::Clock::manual();
     let running = carekey_server::start_with_clock(settings("127.0.0.1:0"), clock.clone())
         .await
@@ -31,26 +26,7 @@ async fn an_app_started_while_the_server_is_away_shows_home_offline_and_forgets_
         .start(&email_contact(&email), Some(&clinician()))
         .await
         .unwrap();
-    let outbox = dir.path().join("outbox.jsonl");
-    let code = {
-        let mut found = None;
-        for _ in 0..100 {
-            let text = std::fs::read_to_string(&outbox).unwrap_or_default();
-            if let Some(line) = text.lines().next() {
-                let message: serde_json::Value = serde_json::from_str(line).unwrap();
-                found = message["body"]
-                    .as_str()
-                    .unwrap()
-                    .split_whitespace()
-                    .map(|word| word.trim_matches(|c: char| !c.is_ascii_alphanumeric()))
-                    .find(|word| word.len() == 6 && word.bytes().all(|b| b.is_ascii_digit()))
-                    .map(str::to_owned);
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        found.unwrap()
-    };
+    let code = code_in(&message_in(&dir.path().join("outbox.jsonl"), &email, 1).await);
     let logged_in = client.complete(&code).await.unwrap();
     let fingerprint = client.create_keypair(|_| {}).await.unwrap();
     let user_id = logged_in.profile.user_id.clone();

@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{approve, clinician, email_contact, link_for, memory, server, unique};
+use common::{approve, clinician, email_contact, finished, link_for, memory, server, unique};
 use std::time::Duration;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -83,11 +83,7 @@ async fn the_device_that_asked_waits_for_an_approval_from_another() {
         "the page names the device: {page}"
     );
     approve(&url, number).await;
-    let done = tokio::time::timeout(Duration::from_secs(30), waiting)
-        .await
-        .unwrap()
-        .unwrap()
-        .unwrap();
+    let done = finished(waiting, 30).await.unwrap();
     assert!(done.is_new_user);
     client.log_out().await.unwrap();
 
@@ -99,10 +95,6 @@ async fn the_device_that_asked_waits_for_an_approval_from_another() {
     };
     let code = server.code(&email, 2).await;
     client.complete(&code).await.unwrap();
-    let ended = tokio::time::timeout(Duration::from_secs(30), waiting)
-        .await
-        .unwrap()
-        .unwrap()
-        .unwrap_err();
+    let ended = finished(waiting, 30).await.unwrap_err();
     assert_eq!(ended.code(), "no_pending_login");
 }

@@ -9,8 +9,8 @@ mod common;
 
 use carekey_core::waiting::WaitState;
 use common::{
-    APP_SECRET, approve, clinician, email_contact, link_for, memory, send_from_whatsapp, server,
-    unique,
+    APP_SECRET, approve, clinician, email_contact, finished, link_for, link_in, memory, message_in,
+    restartable, send_from_whatsapp, server, unique,
 };
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -54,11 +54,7 @@ async fn an_approval_tapped_after_two_full_holds_still_logs_in() {
     tokio::time::sleep(PERSON_PACE).await;
     assert!(!waiting.is_finished(), "the wait is still on");
     approve(&url, started.match_number.unwrap()).await;
-    let done = tokio::time::timeout(Duration::from_secs(30), waiting)
-        .await
-        .unwrap()
-        .unwrap()
-        .unwrap();
+    let done = finished(waiting, 30).await.unwrap();
     assert!(done.is_new_user);
     assert!(count(&states, |state| *state == WaitState::Waiting) >= 2);
     assert_eq!(
@@ -90,11 +86,7 @@ async fn a_whatsapp_message_sent_after_two_full_holds_still_arrives() {
     let phone = "+32470998877";
     let status = send_from_whatsapp(&server.running.url(), phone, &login.started.text).await;
     assert_eq!(status, 200);
-    let started = tokio::time::timeout(Duration::from_secs(30), waiting)
-        .await
-        .unwrap()
-        .unwrap()
-        .unwrap();
+    let started = finished(waiting, 30).await.unwrap();
     assert!(started.login.ends_with("77"));
     assert!(count(&states, |state| *state == WaitState::Waiting) >= 2);
     client.confirm_whatsapp().await.unwrap();
@@ -187,11 +179,7 @@ async fn a_wait_whose_connections_drop_asks_again_and_logs_in() {
     assert!(!waiting.is_finished(), "a dropped connection ends nothing");
     relay.mend();
     approve(&url, started.match_number.unwrap()).await;
-    let done = tokio::time::timeout(Duration::from_secs(40), waiting)
-        .await
-        .unwrap()
-        .unwrap()
-        .unwrap();
+    let done = finished(waiting, 40).await.unwrap();
     assert!(done.is_new_user);
     assert!(
         count(&states, |state| matches!(
@@ -204,12 +192,7 @@ async fn a_wait_whose_connections_drop_asks_again_and_logs_in() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wait_across_a_server_restart_logs_in_once_it_is_back() {
     let dir = tempfile::tempdir().unwrap();
-    let settings = |listen: &str| carekey_server::Settings {
-        listen: listen.into(),
-        database_url: format!("sqlite://{}", dir.path().join("carekey.db").display()),
-        outbox_file: dir.path().join("outbox.jsonl").display().to_string(),
-        ..carekey_server::Settings::default()
-    };
+    let settings = |listen: &str| restartable(dir.path(), listen);
     let clock = carekey_server::Clock::manual();
     let first = carekey_server::start_with_clock(settings("127.0.0.1:0"), clock.clone())
         .await
@@ -242,21 +225,9 @@ async fn a_wait_across_a_server_restart_logs_in_once_it_is_back() {
     let second = carekey_server::start_with_clock(settings(&address.to_string()), clock)
         .await
         .unwrap();
-    let outbox = std::fs::read_to_string(dir.path().join("outbox.jsonl")).unwrap();
-    let message: serde_json::Value = serde_json::from_str(outbox.lines().next().unwrap()).unwrap();
-    let url = message["body"]
-        .as_str()
-        .unwrap()
-        .split_whitespace()
-        .find(|word| word.contains("/l/"))
-        .unwrap()
-        .to_owned();
+    let url = link_in(&message_in(&dir.path().join("outbox.jsonl"), &email, 1).await);
     approve(&url, started.match_number.unwrap()).await;
-    let done = tokio::time::timeout(Duration::from_secs(40), waiting)
-        .await
-        .unwrap()
-        .unwrap()
-        .unwrap();
+    let done = finished(waiting, 40).await.unwrap();
     assert!(done.is_new_user);
     assert!(
         count(&states, |state| matches!(

@@ -50,28 +50,7 @@ impl Server {
 
     /// The code in the `nth` message to `to`.
     pub async fn code(&self, to: &str, nth: usize) -> String {
-        for _ in 0..500 {
-            // A last line still being written (no newline yet) is skipped.
-            let text = std::fs::read_to_string(&self.outbox).unwrap_or_default();
-            let complete = text.rfind('\n').map_or("", |end| &text[..end]);
-            let messages: Vec<Value> = complete
-                .lines()
-                .map(|line| serde_json::from_str(line).unwrap())
-                .filter(|message: &Value| message["to"] == to)
-                .collect();
-            if let Some(message) = messages.get(nth - 1) {
-                let body = message["body"].as_str().unwrap();
-                // A word of its own: a link's token can hold six digits in a row.
-                return body
-                    .split_whitespace()
-                    .map(|word| word.trim_matches(|c: char| !c.is_ascii_alphanumeric()))
-                    .find(|word| word.len() == 6 && word.bytes().all(|b| b.is_ascii_digit()))
-                    .unwrap()
-                    .to_owned();
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        panic!("no message {nth} to {to}");
+        code_in(&message_in(&self.outbox, to, nth).await)
     }
 
     pub async fn refreshes(&self) -> u64 {
@@ -125,21 +104,7 @@ pub async fn link_for(
     to: &str,
     nth: usize,
 ) -> (String, carekey_core::links::AppLink) {
-    server.code(to, nth).await;
-    let text = std::fs::read_to_string(&server.outbox).unwrap();
-    let message = text
-        .lines()
-        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
-        .filter(|message| message["to"] == to)
-        .nth(nth - 1)
-        .unwrap();
-    let url = message["body"]
-        .as_str()
-        .unwrap()
-        .split_whitespace()
-        .find(|word| word.contains("/l/"))
-        .unwrap()
-        .to_owned();
+    let url = link_in(&message_in(&server.outbox, to, nth).await);
     let link = carekey_core::links::parse(&url, &server.running.url()).unwrap();
     (url, link)
 }
@@ -182,4 +147,66 @@ pub async fn send_from_whatsapp(server_url: &str, from: &str, text: &str) -> u16
         .unwrap()
         .status()
         .as_u16()
+}
+
+/// The `nth` message to `to` in `outbox`, waiting for it (a last line still
+/// being written, with no newline yet, is left for the next look).
+pub async fn message_in(outbox: &std::path::Path, to: &str, nth: usize) -> Value {
+    for _ in 0..500 {
+        let text = std::fs::read_to_string(outbox).unwrap_or_default();
+        let complete = text.rfind('\n').map_or("", |end| &text[..end]);
+        let found = complete
+            .lines()
+            .map(|line| serde_json::from_str::<Value>(line).unwrap())
+            .filter(|message| message["to"] == to)
+            .nth(nth - 1);
+        if let Some(message) = found {
+            return message;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("no message {nth} to {to}");
+}
+
+/// The code in `message`: a word of its own (a link's token can hold six
+/// digits in a row).
+pub fn code_in(message: &Value) -> String {
+    message["body"]
+        .as_str()
+        .unwrap()
+        .split_whitespace()
+        .map(|word| word.trim_matches(|c: char| !c.is_ascii_alphanumeric()))
+        .find(|word| word.len() == 6 && word.bytes().all(|b| b.is_ascii_digit()))
+        .unwrap()
+        .to_owned()
+}
+
+/// The magic link in `message`.
+pub fn link_in(message: &Value) -> String {
+    message["body"]
+        .as_str()
+        .unwrap()
+        .split_whitespace()
+        .find(|word| word.contains("/l/"))
+        .unwrap()
+        .to_owned()
+}
+
+/// Settings of a server kept in `dir` and listening on `listen`, so that a
+/// test can stop it and start it again on the same address and data.
+pub fn restartable(dir: &std::path::Path, listen: &str) -> Settings {
+    Settings {
+        listen: listen.into(),
+        database_url: format!("sqlite://{}", dir.join("carekey.db").display()),
+        outbox_file: dir.join("outbox.jsonl").display().to_string(),
+        ..Settings::default()
+    }
+}
+
+/// What a spawned wait answered, within `seconds`.
+pub async fn finished<T>(waiting: tokio::task::JoinHandle<T>, seconds: u64) -> T {
+    tokio::time::timeout(Duration::from_secs(seconds), waiting)
+        .await
+        .expect("the wait ends in time")
+        .expect("the wait does not panic")
 }
