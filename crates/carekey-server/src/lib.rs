@@ -1,44 +1,43 @@
 //! CareKey Server: passwordless registration and login with one-time codes
-//! sent by email or SMS, on SQLite or PostgreSQL.
+//! sent by email, SMS or WhatsApp, on SQLite or PostgreSQL.
 //!
 //! The app embeds it ([`start`]); `carekey-server` runs it standalone.
+//!
+//! The tree reads like the product. Each flow is a folder holding its
+//! routes (with their OpenAPI description), its logic and its SQL:
+//! `login/`, `account/`, `keys/`, `care/`. They stand on `outbound/` (the
+//! durable queue and what it delivers) and on the shared infrastructure at
+//! the top level (database, clock, secrets, tokens, limits, identity,
+//! errors, the state every handler shares) and `http/` (extractors, guards,
+//! operations endpoints). `app/` starts it all and assembles the router.
+//! Nothing below a flow imports a flow; `tests/layers.rs`… see
+//! `layering` in this crate's tests.
 
+mod account;
 mod accounts;
-mod auth;
-mod backups;
-mod captcha;
+mod app;
 mod care;
-mod channels;
 pub mod clock;
-mod connections;
 mod db;
 mod error;
-mod guests;
 mod http;
 mod identity;
-mod integrations;
 mod keys;
 mod limits;
-mod links;
 mod logging;
-mod messages;
+mod login;
 mod metrics;
-mod phone_numbers;
-mod proofs;
-mod queue;
-mod samples;
+mod outbound;
 mod secrets;
-mod server;
 mod sessions;
 pub mod settings;
 mod state;
 mod tokens;
-mod whatsapp;
 
+pub use app::{RunningServer, StartError, start, start_with_clock};
 pub use clock::Clock;
 pub use identity::{mask_email, mask_phone, normalise_phone};
 pub use logging::init_logging;
+pub use login::whatsapp::webhook_signature;
 pub use secrets::challenge_of;
-pub use server::{RunningServer, StartError, start, start_with_clock};
 pub use settings::Settings;
-pub use whatsapp::webhook_signature;

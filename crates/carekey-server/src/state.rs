@@ -1,11 +1,11 @@
 //! What every request handler shares: the database, the keys, the policy.
 
-use crate::captcha::Captcha;
-use crate::channels::Channels;
 use crate::clock::{Clock, Millis, seconds};
 use crate::db::Database;
 use crate::identity::ContactKind;
+use crate::login::captcha::Captcha;
 use crate::metrics::Metrics;
+use crate::outbound::channels::Channels;
 use crate::secrets::{CodeHasher, QueueSealer};
 use crate::settings::Settings;
 use crate::tokens::AccessTokens;
@@ -154,7 +154,7 @@ pub struct AppState {
     pub db: Database,
     /// Turns true when the server stops: long polls answer at once.
     pub stopping: tokio::sync::watch::Receiver<bool>,
-    pub operations: crate::auth::Operations,
+    pub operations: crate::login::auth::Operations,
     pub clock: Clock,
     pub policy: Policy,
     pub codes: CodeHasher,
@@ -162,21 +162,21 @@ pub struct AppState {
     pub sealer: QueueSealer,
     pub channels: Arc<Channels>,
     /// The clinic's other systems, told of registrations through the queue.
-    pub integrations: Arc<crate::integrations::Integrations>,
+    pub integrations: Arc<crate::outbound::integrations::Integrations>,
     pub captcha: Option<Captcha>,
     pub metrics: Arc<Metrics>,
-    pub queue: crate::queue::QueuePolicy,
+    pub queue: crate::outbound::queue::QueuePolicy,
     /// Hands this instance's committed messages to its worker.
-    pub local_lane: crate::queue::LocalLane,
+    pub local_lane: crate::outbound::queue::LocalLane,
     pub group_id: String,
     /// Where people reach this server (`https://auth.example.org`): magic
     /// links start with it.
     pub public_url: String,
     /// Host of the public URL, for the SMS autofill line.
     pub public_host: String,
-    pub app_links: crate::links::AppLinks,
+    pub app_links: crate::login::links::AppLinks,
     /// Log in with WhatsApp, when a bot number and its webhook secret are set.
-    pub whatsapp: Option<crate::whatsapp::WhatsappBot>,
+    pub whatsapp: Option<crate::login::whatsapp::WhatsappBot>,
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// A request not answered in this time (its body sent too slowly) gets
     /// `request_timeout`.

@@ -10,11 +10,11 @@
 //! marked sent only after its transport accepted it, and is never held by two
 //! workers while its lease runs.
 
-use crate::channels::{Channels, DeliveryError, TransportName};
 use crate::clock::{Clock, Millis};
 use crate::db::{Backend, Database};
-use crate::messages::Message;
 use crate::metrics::Metrics;
+use crate::outbound::channels::{Channels, DeliveryError, TransportName};
+use crate::outbound::messages::Message;
 use crate::secrets::QueueSealer;
 use rand::Rng;
 use sqlx::{AnyConnection, Row};
@@ -145,7 +145,7 @@ enum Outcome {
 pub struct Worker {
     pub db: Database,
     pub channels: Arc<Channels>,
-    pub integrations: Arc<crate::integrations::Integrations>,
+    pub integrations: Arc<crate::outbound::integrations::Integrations>,
     pub sealer: QueueSealer,
     pub clock: Clock,
     pub metrics: Arc<Metrics>,
@@ -329,7 +329,7 @@ impl Worker {
             .ok_or(())
             .and_then(|sealed| self.sealer.open(&job.id, sealed).map_err(|_| ()));
         if matches!(transport, TransportName::Omnichannel | TransportName::Fhir) {
-            let registration: Option<crate::integrations::Registration> = opened
+            let registration: Option<crate::outbound::integrations::Registration> = opened
                 .ok()
                 .and_then(|plain| serde_json::from_slice(&plain).ok());
             let Some(registration) = registration else {

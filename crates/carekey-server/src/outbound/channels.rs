@@ -4,7 +4,7 @@
 //! Transports are only called by the queue worker, never from a request: a
 //! provider that is down delays a message, it cannot fail a login.
 
-use crate::messages::{Channel, Message};
+use crate::outbound::messages::{Channel, Message};
 use crate::settings::{Settings, SmtpTls};
 use carekey_api::SecretString;
 use lettre::message::header::ContentType;

@@ -93,7 +93,7 @@ pub async fn register(
     .fetch_one(&mut *tx)
     .await?;
     if !(guest && active == 0) {
-        crate::proofs::require_fresh(state, &mut tx, claims).await?;
+        crate::account::proofs::require_fresh(state, &mut tx, claims).await?;
     }
     sqlx::query(
         "INSERT INTO public_keys (user_id, key_id, spki, algorithm, created_at) \
@@ -106,10 +106,10 @@ pub async fn register(
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    crate::backups::record(
+    crate::keys::backups::record(
         &mut tx,
         user_id,
-        crate::backups::Action::KeyRegistered,
+        crate::keys::backups::Action::KeyRegistered,
         Some(&id),
         ip,
         now,
@@ -121,7 +121,7 @@ pub async fn register(
         let user = crate::accounts::by_id(&mut *tx, user_id)
             .await?
             .ok_or(ServiceError::InvalidToken)?;
-        crate::proofs::notify(
+        crate::account::proofs::notify(
             state,
             &mut tx,
             &user,
@@ -136,7 +136,7 @@ pub async fn register(
         Vec::new()
     };
     tx.commit().await?;
-    crate::proofs::notices_queued(state, &notices);
+    crate::account::proofs::notices_queued(state, &notices);
     find(state, user_id, &id).await
 }
 
@@ -166,7 +166,7 @@ pub async fn revoke(
     let now = state.clock.now_ms();
     let mut tx = state.db.begin().await?;
     crate::accounts::lock(&mut tx, state.db.backend(), user_id).await?;
-    crate::proofs::require_fresh(state, &mut tx, claims).await?;
+    crate::account::proofs::require_fresh(state, &mut tx, claims).await?;
     let revoked = sqlx::query(
         "UPDATE public_keys SET revoked_at = $3 WHERE user_id = $1 AND key_id = $2 AND revoked_at IS NULL",
     )
@@ -176,10 +176,10 @@ pub async fn revoke(
     .execute(&mut *tx)
     .await?;
     if revoked.rows_affected() == 1 {
-        crate::backups::record(
+        crate::keys::backups::record(
             &mut tx,
             user_id,
-            crate::backups::Action::KeyRevoked,
+            crate::keys::backups::Action::KeyRevoked,
             Some(key_id),
             ip,
             now,
@@ -188,7 +188,7 @@ pub async fn revoke(
         let user = crate::accounts::by_id(&mut *tx, user_id)
             .await?
             .ok_or(ServiceError::InvalidToken)?;
-        let notices = crate::proofs::notify(
+        let notices = crate::account::proofs::notify(
             state,
             &mut tx,
             &user,
@@ -200,7 +200,7 @@ pub async fn revoke(
         )
         .await?;
         tx.commit().await?;
-        crate::proofs::notices_queued(state, &notices);
+        crate::account::proofs::notices_queued(state, &notices);
     } else {
         tx.commit().await?;
     }

@@ -19,10 +19,10 @@
 //!   left alone.
 
 use crate::accounts::User;
-use crate::channels::{DeliveryError, TransportName};
 use crate::clock::{Millis, rfc3339};
 use crate::error::ServiceError;
-use crate::queue::{self, SealedJob};
+use crate::outbound::channels::{DeliveryError, TransportName};
+use crate::outbound::queue::{self, SealedJob};
 use crate::settings::Settings;
 use crate::state::AppState;
 use base64::Engine;

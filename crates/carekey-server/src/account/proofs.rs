@@ -12,16 +12,16 @@
 //! did not make.
 
 use crate::accounts::User;
-use crate::auth::{
-    CodeRequests, admit_message, check_requested_code, message_queued, send_account_code,
-};
 use crate::clock::{Millis, rfc3339};
 use crate::db::Tx;
 use crate::error::ServiceError;
 use crate::identity::{Contact, ContactKind};
 use crate::limits;
-use crate::messages::Channel;
-use crate::queue;
+use crate::login::auth::{
+    CodeRequests, admit_message, check_requested_code, message_queued, send_account_code,
+};
+use crate::outbound::messages::Channel;
+use crate::outbound::queue;
 use crate::secrets::generate_code;
 use crate::state::AppState;
 use crate::tokens::Claims;
@@ -208,7 +208,7 @@ pub async fn notify_contacts(
         let Some(transport) = state.channels.transport_for(channel) else {
             continue;
         };
-        let message = crate::messages::notice(channel, contact.address(), notice);
+        let message = crate::outbound::messages::notice(channel, contact.address(), notice);
         let job = queue::seal(&state.sealer, &crate::db::new_id(now), transport, &message)?;
         queue::enqueue(&mut *tx, &job, now, state.queue.lease_ms).await?;
         jobs.push(job);

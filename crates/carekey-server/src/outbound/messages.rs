@@ -4,18 +4,20 @@
 use crate::identity::ContactKind;
 use serde::{Deserialize, Serialize};
 
-const CODE_EMAIL: &str = include_str!("../../../assets/templates/code.email.txt");
-const CODE_SMS: &str = include_str!("../../../assets/templates/code.sms.txt");
-const CODE_BIOT_SMS: &str = include_str!("../../../assets/templates/code.biot.sms.txt");
-const NO_ACCOUNT_EMAIL: &str = include_str!("../../../assets/templates/no-account.email.txt");
-const NO_ACCOUNT_SMS: &str = include_str!("../../../assets/templates/no-account.sms.txt");
-const CODE_WHATSAPP: &str = include_str!("../../../assets/templates/code.whatsapp.txt");
-const CODE_WHATSAPP_CHAT: &str = include_str!("../../../assets/templates/code.whatsapp-chat.txt");
+const CODE_EMAIL: &str = include_str!("../../../../assets/templates/code.email.txt");
+const CODE_SMS: &str = include_str!("../../../../assets/templates/code.sms.txt");
+const CODE_BIOT_SMS: &str = include_str!("../../../../assets/templates/code.biot.sms.txt");
+const NO_ACCOUNT_EMAIL: &str = include_str!("../../../../assets/templates/no-account.email.txt");
+const NO_ACCOUNT_SMS: &str = include_str!("../../../../assets/templates/no-account.sms.txt");
+const CODE_WHATSAPP: &str = include_str!("../../../../assets/templates/code.whatsapp.txt");
+const CODE_WHATSAPP_CHAT: &str =
+    include_str!("../../../../assets/templates/code.whatsapp-chat.txt");
 const NO_ACCOUNT_WHATSAPP_CHAT: &str =
-    include_str!("../../../assets/templates/no-account.whatsapp-chat.txt");
-const NOTICE_EMAIL: &str = include_str!("../../../assets/templates/notice.email.txt");
-const NOTICE_SMS: &str = include_str!("../../../assets/templates/notice.sms.txt");
-const HELP_WHATSAPP_CHAT: &str = include_str!("../../../assets/templates/help.whatsapp-chat.txt");
+    include_str!("../../../../assets/templates/no-account.whatsapp-chat.txt");
+const NOTICE_EMAIL: &str = include_str!("../../../../assets/templates/notice.email.txt");
+const NOTICE_SMS: &str = include_str!("../../../../assets/templates/notice.sms.txt");
+const HELP_WHATSAPP_CHAT: &str =
+    include_str!("../../../../assets/templates/help.whatsapp-chat.txt");
 
 /// How a message travels. An address's kind has its own channel; a phone
 /// number can also be reached by WhatsApp.

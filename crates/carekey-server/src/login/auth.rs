@@ -13,8 +13,8 @@ use crate::db::{Arg, Backend, Operation, Runner};
 use crate::error::ServiceError;
 use crate::identity::{Contact, ContactKind, phone_prefix};
 use crate::limits::{self, Limit};
-use crate::messages::{self, Channel, Fill, Template};
-use crate::queue;
+use crate::outbound::messages::{self, Channel, Fill, Template};
+use crate::outbound::queue;
 use crate::secrets::{
     generate_code, generate_link_secret, is_well_formed_challenge, seal_code_for_link,
     verifier_matches,
@@ -246,7 +246,7 @@ pub(crate) fn new_code(state: &AppState, flavor: Flavor, request_id: &str) -> Ne
         Flavor::Native => {
             let secret = generate_link_secret();
             NewCode {
-                link: Some(crate::links::url(
+                link: Some(crate::login::links::url(
                     &state.public_url,
                     request_id,
                     secret.expose(),
@@ -392,7 +392,7 @@ pub async fn start(
     if state.channels.transport_for(asked.channel).is_none() {
         return Err(ServiceError::ChannelUnavailable(asked.channel.as_str()));
     }
-    crate::captcha::check(state, request.captcha_token.as_ref(), client_ip).await?;
+    crate::login::captcha::check(state, request.captcha_token.as_ref(), client_ip).await?;
     let started = begin(
         state,
         Flavor::Native,
@@ -432,7 +432,7 @@ pub async fn redeem_approval(
     if status == "completed" {
         return Err(ServiceError::CodeUsed);
     }
-    let code = crate::links::take_approval(state, request_id)
+    let code = crate::login::links::take_approval(state, request_id)
         .await?
         .ok_or(ServiceError::ApprovalPending)?;
     redeem(
@@ -460,7 +460,7 @@ pub async fn begin(
 ) -> Result<Started, ServiceError> {
     let now = state.clock.now_ms();
     let client_ip = asked.ip;
-    let origin_device = crate::links::device_label(asked.device);
+    let origin_device = crate::login::links::device_label(asked.device);
     let request_id = crate::db::new_id(now);
     let fresh = new_code(state, flavor, &request_id);
     let (code, link) = (&fresh.code, &fresh.link);
@@ -1395,7 +1395,8 @@ async fn redeem_locked(
                     .ok_or(ServiceError::UnknownRequest)?;
                 let user = accounts::create(&mut tx, &registration, &state.group_id, now).await?;
                 told =
-                    crate::integrations::enqueue_registration(state, &mut tx, &user, now).await?;
+                    crate::outbound::integrations::enqueue_registration(state, &mut tx, &user, now)
+                        .await?;
                 (Some(user), true)
             }
         },

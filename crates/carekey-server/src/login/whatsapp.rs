@@ -11,11 +11,11 @@
 //! A message without a valid reference gets a help reply and creates nothing.
 
 use crate::accounts::Registration;
-use crate::auth::{self, Asked, Flavor};
 use crate::clock::{Millis, rfc3339, seconds};
 use crate::error::ServiceError;
 use crate::identity::Contact;
-use crate::messages::{Channel, Template};
+use crate::login::auth::{self, Asked, Flavor};
+use crate::outbound::messages::{Channel, Template};
 use crate::secrets::verifier_matches;
 use crate::settings::Settings;
 use crate::state::AppState;
@@ -164,7 +164,7 @@ pub async fn start(
             ));
         }
     }
-    crate::captcha::check(state, request.captcha_token.as_ref(), client_ip).await?;
+    crate::login::captcha::check(state, request.captcha_token.as_ref(), client_ip).await?;
     let now = state.clock.now_ms();
     let limits = [crate::limits::Limit {
         key: format!("whatsapp:ip:{}", crate::limits::requester(client_ip)),
@@ -187,7 +187,7 @@ pub async fn start(
     .bind(reference.clone())
     .bind(request.device_challenge.clone())
     .bind(registration)
-    .bind(crate::links::device_label(
+    .bind(crate::login::links::device_label(
         request.device_name.as_deref().or(user_agent),
     ))
     .bind(client_ip.to_string())

@@ -36,7 +36,7 @@ pub async fn keys_of(
     if !crate::care::shares_with(state, reader, user_id).await? {
         return Err(ServiceError::NotFound);
     }
-    crate::keys::list(state, user_id).await
+    crate::keys::public::list(state, user_id).await
 }
 
 fn decode(field: &str, value: &str, largest: usize) -> Result<Vec<u8>, ServiceError> {
@@ -74,7 +74,7 @@ async fn checked_keys<'k>(
                 "a key is listed twice for one recipient".into(),
             ));
         }
-        let registered = crate::keys::list(state, &key.recipient_id).await?;
+        let registered = crate::keys::public::list(state, &key.recipient_id).await?;
         if !registered
             .keys
             .iter()

@@ -1,9 +1,11 @@
 //! The HTTP API: routes, extractors, and per-request metrics.
 
-use crate::auth::{self, Flavor};
+pub mod connections;
+
 use crate::clock::rfc3339;
 use crate::error::ServiceError;
 use crate::identity::Contact;
+use crate::login::auth::{self, Flavor};
 use crate::metrics::{RouteLabels, RouteOnly};
 use crate::sessions;
 use crate::state::AppState;
@@ -298,7 +300,7 @@ async fn resend(
     ClientIp(ip): ClientIp,
     Body(request): Body<ResendRequest>,
 ) -> Result<Json<StartResponse>, ServiceError> {
-    crate::captcha::check(&state, request.captcha_token.as_ref(), ip).await?;
+    crate::login::captcha::check(&state, request.captcha_token.as_ref(), ip).await?;
     auth::resend(&state, &request.request_id, ip)
         .await
         .map(Json)
@@ -430,7 +432,7 @@ async fn add_phone(
             "a guest has no login to add a number to: create an account or log in first".into(),
         ));
     }
-    crate::phone_numbers::start(&state, &claims, &request.phone, ip)
+    crate::account::phone::start(&state, &claims, &request.phone, ip)
         .await
         .map(Json)
 }
@@ -453,7 +455,7 @@ async fn verify_phone(
     Body(request): Body<PhoneVerifyRequest>,
 ) -> Result<Json<Profile>, ServiceError> {
     let claims = sessions::authenticate(&state, &token).await?;
-    crate::phone_numbers::verify(
+    crate::account::phone::verify(
         &state,
         &claims.sub,
         &request.request_id,
@@ -479,7 +481,7 @@ async fn register_key(
     Body(upload): Body<PublicKeyUpload>,
 ) -> Result<Json<PublicKeyInfo>, ServiceError> {
     let claims = sessions::authenticate(&state, &token).await?;
-    crate::keys::register(&state, &claims, &upload, ip)
+    crate::keys::public::register(&state, &claims, &upload, ip)
         .await
         .map(Json)
 }
@@ -501,7 +503,7 @@ async fn revoke_key(
     Path(id): Path<String>,
 ) -> Result<Json<PublicKeyInfo>, ServiceError> {
     let claims = sessions::authenticate(&state, &token).await?;
-    crate::keys::revoke(&state, &claims, &id, ip)
+    crate::keys::public::revoke(&state, &claims, &id, ip)
         .await
         .map(Json)
 }
@@ -521,7 +523,9 @@ async fn start_proof(
     Bearer(token): Bearer,
 ) -> Result<Json<StartResponse>, ServiceError> {
     let claims = sessions::authenticate(&state, &token).await?;
-    crate::proofs::start(&state, &claims, ip).await.map(Json)
+    crate::account::proofs::start(&state, &claims, ip)
+        .await
+        .map(Json)
 }
 
 #[utoipa::path(post, path = "/v1/me/proof/verify", tag = "account",
@@ -541,7 +545,8 @@ async fn verify_proof(
     Body(request): Body<PhoneVerifyRequest>,
 ) -> Result<StatusCode, ServiceError> {
     let claims = sessions::authenticate(&state, &token).await?;
-    crate::proofs::verify(&state, &claims, &request.request_id, request.code.expose()).await?;
+    crate::account::proofs::verify(&state, &claims, &request.request_id, request.code.expose())
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -557,7 +562,9 @@ async fn list_keys(
     Bearer(token): Bearer,
 ) -> Result<Json<PublicKeys>, ServiceError> {
     let claims = sessions::authenticate(&state, &token).await?;
-    crate::keys::own(&state, &claims.sub).await.map(Json)
+    crate::keys::public::own(&state, &claims.sub)
+        .await
+        .map(Json)
 }
 
 #[utoipa::path(get, path = "/v1/users/{id}/keys", tag = "keys",
@@ -575,7 +582,7 @@ async fn user_keys(
     Path(id): Path<String>,
 ) -> Result<Json<PublicKeys>, ServiceError> {
     let claims = sessions::authenticate(&state, &token).await?;
-    crate::samples::keys_of(&state, &claims.sub, &id)
+    crate::keys::samples::keys_of(&state, &claims.sub, &id)
         .await
         .map(Json)
 }
@@ -598,7 +605,9 @@ async fn list_backups(
     Bearer(token): Bearer,
 ) -> Result<Json<Backups>, ServiceError> {
     let claims = sessions::authenticate(&state, &token).await?;
-    crate::backups::list(&state, &claims.sub).await.map(Json)
+    crate::keys::backups::list(&state, &claims.sub)
+        .await
+        .map(Json)
 }
 
 #[utoipa::path(put, path = "/v1/me/backups/{kind}", tag = "backups",
@@ -620,7 +629,7 @@ async fn store_backup(
     Body(upload): Body<BackupUpload>,
 ) -> Result<Json<BackupInfo>, ServiceError> {
     let claims = sessions::authenticate(&state, &token).await?;
-    crate::backups::store(&state, &claims.sub, backup_kind(&kind)?, &upload, ip)
+    crate::keys::backups::store(&state, &claims.sub, backup_kind(&kind)?, &upload, ip)
         .await
         .map(Json)
 }
@@ -642,7 +651,7 @@ async fn fetch_backup(
     Path(kind): Path<String>,
 ) -> Result<Json<Backup>, ServiceError> {
     let claims = sessions::authenticate(&state, &token).await?;
-    crate::backups::fetch(&state, &claims.sub, backup_kind(&kind)?, ip)
+    crate::keys::backups::fetch(&state, &claims.sub, backup_kind(&kind)?, ip)
         .await
         .map(Json)
 }
@@ -659,7 +668,9 @@ async fn audit(
     Bearer(token): Bearer,
 ) -> Result<Json<AuditLog>, ServiceError> {
     let claims = sessions::authenticate(&state, &token).await?;
-    crate::backups::audit(&state, &claims.sub).await.map(Json)
+    crate::keys::backups::audit(&state, &claims.sub)
+        .await
+        .map(Json)
 }
 
 #[utoipa::path(post, path = "/v1/me/transfers", tag = "backups",
@@ -678,7 +689,7 @@ async fn offer_transfer(
     Body(upload): Body<TransferUpload>,
 ) -> Result<Json<TransferOffer>, ServiceError> {
     let claims = sessions::authenticate(&state, &token).await?;
-    crate::backups::offer(&state, &claims.sub, &upload.envelope, ip)
+    crate::keys::backups::offer(&state, &claims.sub, &upload.envelope, ip)
         .await
         .map(Json)
 }
@@ -700,7 +711,7 @@ async fn take_transfer(
     Path(id): Path<String>,
 ) -> Result<Json<Transfer>, ServiceError> {
     let claims = sessions::authenticate(&state, &token).await?;
-    crate::backups::take(&state, &claims.sub, &id, ip)
+    crate::keys::backups::take(&state, &claims.sub, &id, ip)
         .await
         .map(Json)
 }
@@ -720,7 +731,7 @@ async fn create_sample(
     Body(upload): Body<SampleUpload>,
 ) -> Result<Json<Sample>, ServiceError> {
     let claims = sessions::authenticate(&state, &token).await?;
-    crate::samples::create(&state, &claims.sub, &upload)
+    crate::keys::samples::create(&state, &claims.sub, &upload)
         .await
         .map(Json)
 }
@@ -737,7 +748,9 @@ async fn list_samples(
     Bearer(token): Bearer,
 ) -> Result<Json<Samples>, ServiceError> {
     let claims = sessions::authenticate(&state, &token).await?;
-    crate::samples::list(&state, &claims.sub).await.map(Json)
+    crate::keys::samples::list(&state, &claims.sub)
+        .await
+        .map(Json)
 }
 
 #[utoipa::path(get, path = "/v1/samples/{id}", tag = "samples",
@@ -754,7 +767,7 @@ async fn read_sample(
     Path(id): Path<String>,
 ) -> Result<Json<Sample>, ServiceError> {
     let claims = sessions::authenticate(&state, &token).await?;
-    crate::samples::read(&state, &claims.sub, &id)
+    crate::keys::samples::read(&state, &claims.sub, &id)
         .await
         .map(Json)
 }
@@ -777,7 +790,7 @@ async fn share_sample(
     Body(upload): Body<SampleKeysUpload>,
 ) -> Result<Json<Sample>, ServiceError> {
     let claims = sessions::authenticate(&state, &token).await?;
-    crate::samples::share(&state, &claims.sub, &id, &upload)
+    crate::keys::samples::share(&state, &claims.sub, &id, &upload)
         .await
         .map(Json)
 }
@@ -858,7 +871,7 @@ async fn biot_generate(
         return Err(ServiceError::ChannelUnavailable("sms"));
     }
     if !state.captcha_exempt_biot {
-        crate::captcha::check(&state, request.captcha_token.as_ref(), ip).await?;
+        crate::login::captcha::check(&state, request.captcha_token.as_ref(), ip).await?;
     }
     let started = auth::begin(&state, Flavor::Biot, contact, None, None, asked).await?;
     Ok(Json(BiotOtpGenerateResponse {
@@ -944,7 +957,7 @@ async fn readyz(State(state): Shared) -> Result<Json<serde_json::Value>, Service
 
 #[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, description = "Prometheus / OpenMetrics text")))]
 async fn metrics(State(state): Shared) -> Response {
-    if let Ok(pending) = crate::queue::pending_count(&state.db).await {
+    if let Ok(pending) = crate::outbound::queue::pending_count(&state.db).await {
         state.metrics.queue_pending.set(pending);
     }
     (
@@ -974,7 +987,7 @@ async fn link_landing(
     State(state): Shared,
     Path(token): Path<String>,
 ) -> Result<Response, ServiceError> {
-    crate::links::landing(&state, &token).await
+    crate::login::links::landing(&state, &token).await
 }
 
 #[utoipa::path(post, path = "/l/{token}/approve", tag = "links",
@@ -995,7 +1008,7 @@ async fn link_approve(
     let number = form_urlencoded::parse(&form)
         .find(|(name, _)| name == "number")
         .map(|(_, value)| value.trim().to_owned());
-    crate::links::approve(&state, &token, number.as_deref(), ip).await
+    crate::login::links::approve(&state, &token, number.as_deref(), ip).await
 }
 
 #[utoipa::path(post, path = "/v1/auth/approval", tag = "auth",
@@ -1068,7 +1081,7 @@ async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     description = "How this server can send codes: the app offers only these.",
     responses((status = 200, body = carekey_api::AuthChannels)))]
 async fn auth_channels(State(state): Shared) -> Json<carekey_api::AuthChannels> {
-    use crate::messages::Channel;
+    use crate::outbound::messages::Channel;
     let has = |channel| state.channels.transport_for(channel).is_some();
     Json(carekey_api::AuthChannels {
         email: has(Channel::Email),
@@ -1077,7 +1090,7 @@ async fn auth_channels(State(state): Shared) -> Json<carekey_api::AuthChannels> 
         captcha: state
             .captcha
             .as_ref()
-            .map(crate::captcha::Captcha::challenge),
+            .map(crate::login::captcha::Captcha::challenge),
     })
 }
 
@@ -1088,7 +1101,7 @@ async fn auth_channels(State(state): Shared) -> Json<carekey_api::AuthChannels> 
         (status = 404, body = ApiError, description = "not_found (captcha is off)"),
     ))]
 async fn captcha_page(State(state): Shared) -> Response {
-    crate::captcha::page_response(&state)
+    crate::login::captcha::page_response(&state)
 }
 
 #[utoipa::path(get, path = "/captcha/done", tag = "auth",
@@ -1127,7 +1140,7 @@ async fn whatsapp_start(
     let user_agent = headers
         .get(header::USER_AGENT)
         .and_then(|value| value.to_str().ok());
-    crate::whatsapp::start(&state, &request, ip, user_agent)
+    crate::login::whatsapp::start(&state, &request, ip, user_agent)
         .await
         .map(Json)
 }
@@ -1148,7 +1161,7 @@ async fn whatsapp_wait(
 ) -> Result<Json<StartResponse>, ServiceError> {
     let (state, request) = (&state, &request);
     hold(state, request.wait_seconds, move || {
-        crate::whatsapp::wait(state, request)
+        crate::login::whatsapp::wait(state, request)
     })
     .await
     .map(Json)
@@ -1174,7 +1187,7 @@ async fn whatsapp_handshake(
     State(state): Shared,
     axum::extract::Query(query): axum::extract::Query<Handshake>,
 ) -> Result<String, ServiceError> {
-    crate::whatsapp::handshake(
+    crate::login::whatsapp::handshake(
         &state,
         query.mode.as_deref(),
         query.verify_token.as_deref(),
@@ -1197,7 +1210,7 @@ async fn whatsapp_webhook(
     let signature = headers
         .get("x-hub-signature-256")
         .and_then(|value| value.to_str().ok());
-    crate::whatsapp::receive(&state, signature, &body).await?;
+    crate::login::whatsapp::receive(&state, signature, &body).await?;
     Ok("EVENT_RECEIVED")
 }
 
@@ -1213,8 +1226,8 @@ async fn guest_start(
     ClientIp(ip): ClientIp,
     Body(request): Body<carekey_api::GuestRequest>,
 ) -> Result<Json<SessionResponse>, ServiceError> {
-    crate::captcha::check(&state, request.captcha_token.as_ref(), ip).await?;
-    let issued = crate::guests::start(&state, ip).await?;
+    crate::login::captcha::check(&state, request.captcha_token.as_ref(), ip).await?;
+    let issued = crate::account::guests::start(&state, ip).await?;
     Ok(Json(issued.response(true)))
 }
 
@@ -1229,7 +1242,9 @@ async fn user_settings(
     Bearer(token): Bearer,
 ) -> Result<Json<carekey_api::UserSettings>, ServiceError> {
     let claims = sessions::authenticate(&state, &token).await?;
-    crate::guests::settings(&state, &claims.sub).await.map(Json)
+    crate::account::guests::settings(&state, &claims.sub)
+        .await
+        .map(Json)
 }
 
 #[utoipa::path(put, path = "/v1/me/settings", tag = "account",
@@ -1247,7 +1262,7 @@ async fn save_user_settings(
     Body(settings): Body<carekey_api::UserSettings>,
 ) -> Result<Json<carekey_api::UserSettings>, ServiceError> {
     let claims = sessions::authenticate(&state, &token).await?;
-    crate::guests::save_settings(&state, &claims.sub, &settings)
+    crate::account::guests::save_settings(&state, &claims.sub, &settings)
         .await
         .map(Json)
 }
@@ -1265,7 +1280,7 @@ async fn close_guest(
     Bearer(token): Bearer,
 ) -> Result<StatusCode, ServiceError> {
     let claims = sessions::authenticate(&state, &token).await?;
-    crate::guests::close(&state, &claims.sub).await?;
+    crate::account::guests::close(&state, &claims.sub).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -7,16 +7,16 @@
 //! and number range, 5 tries per request, lockout after repeated failures.
 //!
 //! Making a number the account's login changes how it logs in: it needs a
-//! fresh proof ([`crate::proofs`]) and tells the account's contacts. A
+//! fresh proof ([`crate::account::proofs`]) and tells the account's contacts. A
 //! number that is already another account's login is answered exactly as a
 //! free one (so the endpoint cannot tell who is registered); it gets no code,
 //! only word that someone tried to add it to another account.
 
-use crate::auth::{CodeRequests, admit_message, check_requested_code, send_account_code};
 use crate::clock::rfc3339;
 use crate::error::ServiceError;
 use crate::identity::Contact;
 use crate::limits;
+use crate::login::auth::{CodeRequests, admit_message, check_requested_code, send_account_code};
 use crate::secrets::generate_code;
 use crate::state::AppState;
 use crate::tokens::Claims;
@@ -47,7 +47,7 @@ pub async fn start(
     }
     let now = state.clock.now_ms();
     let mut tx = state.db.begin().await?;
-    crate::proofs::require_fresh(state, &mut tx, claims).await?;
+    crate::account::proofs::require_fresh(state, &mut tx, claims).await?;
     let owner: Option<String> = sqlx::query("SELECT id FROM users WHERE phone = $1")
         .bind(contact.address().to_owned())
         .fetch_optional(&mut *tx)
@@ -83,7 +83,7 @@ pub async fn start(
         match_number: None,
     };
     if taken {
-        let notices = crate::proofs::notify_contacts(
+        let notices = crate::account::proofs::notify_contacts(
             state,
             &mut tx,
             std::slice::from_ref(&contact),
@@ -92,7 +92,7 @@ pub async fn start(
         )
         .await?;
         tx.commit().await?;
-        crate::proofs::notices_queued(state, &notices);
+        crate::account::proofs::notices_queued(state, &notices);
         tracing::info!(request = %request_id, user = %user_id, to = %contact.masked(), "phone verification asked for a number in use");
         return Ok(answer);
     }
@@ -177,7 +177,7 @@ pub async fn verify(
     if let Some(old) = previous.filter(|old| old != contact.address()) {
         told.push(Contact::Phone(old));
     }
-    let notices = crate::proofs::notify_contacts(
+    let notices = crate::account::proofs::notify_contacts(
         state,
         &mut tx,
         &told,
@@ -189,7 +189,7 @@ pub async fn verify(
     )
     .await?;
     tx.commit().await?;
-    crate::proofs::notices_queued(state, &notices);
+    crate::account::proofs::notices_queued(state, &notices);
     tracing::info!(request = %request_id, user = %user_id, to = %contact.masked(), "phone verified");
     Ok(user.profile())
 }

@@ -1,12 +1,12 @@
 //! Starting and stopping a server instance: the HTTP listener, the queue
 //! worker and the janitor that clears what has expired.
 
-use crate::captcha::{Captcha, CaptchaConfigError};
-use crate::channels::{ChannelConfigError, Channels};
 use crate::clock::{Clock, Millis};
 use crate::db::{Arg, Database, DbError};
+use crate::login::captcha::{Captcha, CaptchaConfigError};
 use crate::metrics::Metrics;
-use crate::queue::{LocalLane, QueuePolicy, Worker};
+use crate::outbound::channels::{ChannelConfigError, Channels};
+use crate::outbound::queue::{LocalLane, QueuePolicy, Worker};
 use crate::secrets::{CodeHasher, QueueSealer, random_key};
 use crate::settings::Settings;
 use crate::state::{AppState, Policy, PolicyError};
@@ -29,7 +29,7 @@ pub enum StartError {
     #[error(transparent)]
     Captcha(#[from] CaptchaConfigError),
     #[error(transparent)]
-    Integrations(#[from] crate::integrations::IntegrationConfigError),
+    Integrations(#[from] crate::outbound::integrations::IntegrationConfigError),
     #[error(transparent)]
     Policy(#[from] PolicyError),
     #[error("invalid setting {0}: {1}")]
@@ -185,7 +185,7 @@ pub async fn start_with_clock(
         .ok()
         .and_then(|url| url.host_str().map(str::to_owned))
         .ok_or_else(|| StartError::Setting("public_url", public_url.clone()))?;
-    let integrations = Arc::new(crate::integrations::Integrations::from_settings(
+    let integrations = Arc::new(crate::outbound::integrations::Integrations::from_settings(
         &settings,
         &public_url,
     )?);
@@ -241,7 +241,7 @@ pub async fn start_with_clock(
     let (stop, stopped) = watch::channel(false);
     let state = Arc::new(AppState {
         stopping: stopped.clone(),
-        operations: crate::auth::Operations::new(&db),
+        operations: crate::login::auth::Operations::new(&db),
         db: db.clone(),
         clock: clock.clone(),
         policy,
@@ -257,8 +257,8 @@ pub async fn start_with_clock(
         group_id,
         public_url: public_url.clone(),
         public_host,
-        app_links: crate::links::AppLinks::from_settings(&settings),
-        whatsapp: crate::whatsapp::WhatsappBot::from_settings(&settings),
+        app_links: crate::login::links::AppLinks::from_settings(&settings),
+        whatsapp: crate::login::whatsapp::WhatsappBot::from_settings(&settings),
         trusted_proxies,
         request_timeout: Duration::from_secs(settings.http_request_timeout_seconds.max(1)),
         allowed_hosts: allowed_hosts(&settings.allowed_hosts, &public_url, address),
@@ -273,12 +273,12 @@ pub async fn start_with_clock(
         stopped.clone(),
     )));
     let app = crate::http::router(state.clone());
-    let limits = crate::connections::ConnectionLimits {
+    let limits = crate::http::connections::ConnectionLimits {
         total: settings.max_connections,
         per_address: settings.max_connections_per_address,
         header_timeout: Duration::from_secs(settings.http_header_timeout_seconds.max(1)),
     };
-    tasks.push(tokio::spawn(crate::connections::serve(
+    tasks.push(tokio::spawn(crate::http::connections::serve(
         listener, app, limits, stopped,
     )));
     tracing::info!(
@@ -438,7 +438,7 @@ async fn clean_up(state: &AppState) {
             tracing::warn!(error = %error, "janitor could not clean up");
         }
     }
-    if let Err(error) = crate::guests::delete_abandoned(state).await {
+    if let Err(error) = crate::account::guests::delete_abandoned(state).await {
         tracing::warn!(error = %error, "janitor could not delete abandoned guests");
     }
 }

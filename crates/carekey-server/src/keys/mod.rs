@@ -1,0 +1,5 @@
+//! Keys and data.
+
+pub mod backups;
+pub mod public;
+pub mod samples;
