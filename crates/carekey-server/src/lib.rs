@@ -16,6 +16,7 @@
 mod account;
 mod accounts;
 mod app;
+mod app_links;
 mod care;
 pub mod clock;
 mod db;
@@ -38,6 +39,6 @@ pub use app::{RunningServer, StartError, start, start_with_clock};
 pub use clock::Clock;
 pub use identity::{mask_email, mask_phone, normalise_phone};
 pub use logging::init_logging;
-pub use login::whatsapp::webhook_signature;
+pub use outbound::whatsapp_bot::webhook_signature;
 pub use secrets::challenge_of;
 pub use settings::Settings;

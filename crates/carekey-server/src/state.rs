@@ -1,10 +1,14 @@
-//! What every request handler shares: the database, the keys, the policy.
+//! What every request handler shares: the database, the keys, the policy,
+//! the outbound queue and the providers.
+//!
+//! Invariant: the state names infrastructure and `outbound` types only,
+//! never a flow's: the flows depend on it, so it cannot depend on them.
 
 use crate::clock::{Clock, Millis, seconds};
 use crate::db::Database;
 use crate::identity::ContactKind;
-use crate::login::captcha::Captcha;
 use crate::metrics::Metrics;
+use crate::outbound::captcha::Captcha;
 use crate::outbound::channels::Channels;
 use crate::secrets::{CodeHasher, QueueSealer};
 use crate::settings::Settings;
@@ -154,7 +158,7 @@ pub struct AppState {
     pub db: Database,
     /// Turns true when the server stops: long polls answer at once.
     pub stopping: tokio::sync::watch::Receiver<bool>,
-    pub operations: crate::login::auth::Operations,
+    pub operations: crate::db::HotOperations,
     pub clock: Clock,
     pub policy: Policy,
     pub codes: CodeHasher,
@@ -174,9 +178,9 @@ pub struct AppState {
     pub public_url: String,
     /// Host of the public URL, for the SMS autofill line.
     pub public_host: String,
-    pub app_links: crate::login::links::AppLinks,
+    pub app_links: crate::app_links::AppLinks,
     /// Log in with WhatsApp, when a bot number and its webhook secret are set.
-    pub whatsapp: Option<crate::login::whatsapp::WhatsappBot>,
+    pub whatsapp: Option<crate::outbound::whatsapp_bot::WhatsappBot>,
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// A request not answered in this time (its body sent too slowly) gets
     /// `request_timeout`.

@@ -11,8 +11,14 @@ use crate::accounts::User;
 use crate::clock::Millis;
 use crate::db::Tx;
 use crate::error::ServiceError;
+use crate::http::{Caller, ClientIp, JsonBody, Shared};
 use crate::sessions::{self, Issued};
 use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use carekey_api::ApiError;
+use carekey_api::SessionResponse;
 use carekey_api::{Role, UserSettings};
 use std::net::IpAddr;
 
@@ -222,4 +228,37 @@ async fn delete_if_abandoned(
     delete(&mut tx, user_id).await?;
     tx.commit().await?;
     Ok(true)
+}
+
+#[utoipa::path(post, path = "/v1/auth/guest", tag = "auth",
+    description = "An anonymous guest account and its session, before any login: its notes and preferences have an owner. Logging in later on the same device carries them into the real account (the device re-encrypts the notes), then closes the guest with DELETE /v1/me/guest.",
+    request_body = carekey_api::GuestRequest,
+    responses(
+        (status = 200, body = SessionResponse),
+        (status = 429, body = ApiError, description = "rate_limited"),
+    ))]
+pub(super) async fn guest_start(
+    State(state): Shared,
+    ClientIp(ip): ClientIp,
+    JsonBody(request): JsonBody<carekey_api::GuestRequest>,
+) -> Result<Json<SessionResponse>, ServiceError> {
+    crate::login::captcha::check(&state, request.captcha_token.as_ref(), ip).await?;
+    let issued = crate::account::guests::start(&state, ip).await?;
+    Ok(Json(issued.response(true)))
+}
+
+#[utoipa::path(delete, path = "/v1/me/guest", tag = "account",
+    description = "Closes the caller's guest account (its notes, keys, preferences, sessions), once the device has carried them into the real account. Refused for a real account.",
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "closed"),
+        (status = 400, body = ApiError, description = "invalid_request (not a guest)"),
+        (status = 401, body = ApiError, description = "invalid_token"),
+    ))]
+pub(super) async fn close_guest(
+    State(state): Shared,
+    Caller(claims): Caller,
+) -> Result<StatusCode, ServiceError> {
+    crate::account::guests::close(&state, &claims.sub).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -1,5 +1,32 @@
-//! Account: what a logged-in person changes about their own account.
+//! Account: what a logged-in person reads and changes about their own
+//! account: the profile (`profile`), a phone number to log in with
+//! (`phone`), the fresh proof that guards changes to keys and phone
+//! (`proofs`), guests before any login (`guests`) and preferences
+//! (`preferences`).
+//!
+//! Invariant: every route here but `POST /v1/auth/guest` acts for the
+//! [`Caller`](crate::http::Caller) only, on their own rows.
 
 pub mod guests;
 pub mod phone;
+mod preferences;
+mod profile;
 pub mod proofs;
+
+use crate::http::Routes;
+use utoipa_axum::routes;
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .routes(routes!(profile::me))
+        .routes(routes!(phone::add_phone))
+        .routes(routes!(phone::verify_phone))
+        .routes(routes!(proofs::start_proof))
+        .routes(routes!(proofs::verify_proof))
+        .routes(routes!(guests::guest_start))
+        .routes(routes!(guests::close_guest))
+        .routes(routes!(
+            preferences::user_settings,
+            preferences::save_user_settings
+        ))
+}

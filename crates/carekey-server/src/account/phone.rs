@@ -14,12 +14,17 @@
 
 use crate::clock::rfc3339;
 use crate::error::ServiceError;
+use crate::http::{Caller, ClientIp, JsonBody, Shared};
 use crate::identity::Contact;
 use crate::limits;
 use crate::login::auth::{CodeRequests, admit_message, check_requested_code, send_account_code};
 use crate::secrets::generate_code;
 use crate::state::AppState;
 use crate::tokens::Claims;
+use axum::Json;
+use axum::extract::State;
+use carekey_api::ApiError;
+use carekey_api::{PhoneRequest, PhoneVerifyRequest};
 use carekey_api::{Profile, StartResponse};
 use sqlx::Row;
 use std::net::IpAddr;
@@ -192,6 +197,63 @@ pub async fn verify(
     crate::account::proofs::notices_queued(state, &notices);
     tracing::info!(request = %request_id, user = %user_id, to = %contact.masked(), "phone verified");
     Ok(user.profile())
+}
+
+#[utoipa::path(post, path = "/v1/me/phone", tag = "account",
+    description = "Send a code to a phone number the caller wants to log in with. A number given beside an email at registration is not proven and cannot log in until it is verified this way.",
+    request_body = PhoneRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = StartResponse),
+        (status = 400, body = ApiError, description = "invalid_phone, channel_unavailable"),
+        (status = 401, body = ApiError, description = "invalid_token"),
+        (status = 409, body = ApiError, description = "contact_taken: another account logs in with it"),
+        (status = 429, body = ApiError, description = "rate_limited, too_many_attempts"),
+    ))]
+pub(super) async fn add_phone(
+    State(state): Shared,
+    ClientIp(ip): ClientIp,
+    Caller(claims): Caller,
+    JsonBody(request): JsonBody<PhoneRequest>,
+) -> Result<Json<StartResponse>, ServiceError> {
+    let guest = crate::accounts::by_id(state.db.reader(), &claims.sub)
+        .await?
+        .is_none_or(|user| user.guest);
+    if guest {
+        return Err(ServiceError::InvalidRequest(
+            "a guest has no login to add a number to: create an account or log in first".into(),
+        ));
+    }
+    crate::account::phone::start(&state, &claims, &request.phone, ip)
+        .await
+        .map(Json)
+}
+
+#[utoipa::path(post, path = "/v1/me/phone/verify", tag = "account",
+    description = "Prove the number with its code: it becomes the caller's login by SMS.",
+    request_body = PhoneVerifyRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Profile),
+        (status = 400, body = ApiError, description = "invalid_code (with attemptsLeft), code_expired"),
+        (status = 401, body = ApiError, description = "invalid_token"),
+        (status = 404, body = ApiError, description = "unknown_request"),
+        (status = 409, body = ApiError, description = "code_used, contact_taken"),
+        (status = 429, body = ApiError, description = "too_many_attempts"),
+    ))]
+pub(super) async fn verify_phone(
+    State(state): Shared,
+    Caller(claims): Caller,
+    JsonBody(request): JsonBody<PhoneVerifyRequest>,
+) -> Result<Json<Profile>, ServiceError> {
+    crate::account::phone::verify(
+        &state,
+        &claims.sub,
+        &request.request_id,
+        request.code.expose(),
+    )
+    .await
+    .map(Json)
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ use crate::accounts::User;
 use crate::clock::{Millis, rfc3339};
 use crate::db::Tx;
 use crate::error::ServiceError;
+use crate::http::{Caller, ClientIp, JsonBody, Shared};
 use crate::identity::{Contact, ContactKind};
 use crate::limits;
 use crate::login::auth::{
@@ -25,6 +26,11 @@ use crate::outbound::queue;
 use crate::secrets::generate_code;
 use crate::state::AppState;
 use crate::tokens::Claims;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use carekey_api::ApiError;
+use carekey_api::PhoneVerifyRequest;
 use carekey_api::StartResponse;
 use sqlx::Row;
 use std::net::IpAddr;
@@ -221,4 +227,44 @@ pub fn notices_queued(state: &AppState, jobs: &[queue::SealedJob]) {
     for job in jobs {
         message_queued(state, job);
     }
+}
+
+#[utoipa::path(post, path = "/v1/me/proof", tag = "account",
+    description = "Send a code to the account's own contact (its email, else its login phone), to prove the session's holder is the owner before a change that needs a fresh proof.",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = StartResponse),
+        (status = 400, body = ApiError, description = "invalid_request (no contact)"),
+        (status = 401, body = ApiError, description = "invalid_token"),
+        (status = 429, body = ApiError, description = "rate_limited, too_many_attempts"),
+    ))]
+pub(super) async fn start_proof(
+    State(state): Shared,
+    ClientIp(ip): ClientIp,
+    Caller(claims): Caller,
+) -> Result<Json<StartResponse>, ServiceError> {
+    crate::account::proofs::start(&state, &claims, ip)
+        .await
+        .map(Json)
+}
+
+#[utoipa::path(post, path = "/v1/me/proof/verify", tag = "account",
+    description = "Prove the code sent by /v1/me/proof: for the next few minutes this session may change the account's keys and phone.",
+    request_body = PhoneVerifyRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "proven"),
+        (status = 400, body = ApiError, description = "invalid_code (with attemptsLeft), code_expired"),
+        (status = 401, body = ApiError, description = "invalid_token"),
+        (status = 404, body = ApiError, description = "unknown_request"),
+        (status = 429, body = ApiError, description = "too_many_attempts"),
+    ))]
+pub(super) async fn verify_proof(
+    State(state): Shared,
+    Caller(claims): Caller,
+    JsonBody(request): JsonBody<PhoneVerifyRequest>,
+) -> Result<StatusCode, ServiceError> {
+    crate::account::proofs::verify(&state, &claims, &request.request_id, request.code.expose())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -1,10 +1,19 @@
-//! Starting and stopping a server instance: the HTTP listener, the queue
-//! worker and the janitor that clears what has expired.
+//! Starting and stopping a server instance: the state every request shares
+//! ([`prepare`]), then the HTTP listener, the queue worker and the janitor
+//! that clears what has expired ([`start_with_clock`]).
+//!
+//! Invariant: a server answers requests only after its settings were
+//! checked, its database migrated and its keys read; stopping answers long
+//! polls at once, lets requests in flight finish and sends what the worker
+//! holds before the database closes.
+
+mod janitor;
+mod routes;
 
 use crate::clock::{Clock, Millis};
-use crate::db::{Arg, Database, DbError};
-use crate::login::captcha::{Captcha, CaptchaConfigError};
+use crate::db::{Database, DbError};
 use crate::metrics::Metrics;
+use crate::outbound::captcha::{Captcha, CaptchaConfigError};
 use crate::outbound::channels::{ChannelConfigError, Channels};
 use crate::outbound::queue::{LocalLane, QueuePolicy, Worker};
 use crate::secrets::{CodeHasher, QueueSealer, random_key};
@@ -65,7 +74,7 @@ impl RunningServer {
 
     /// Runs the janitor's clean-up now rather than at its next minute.
     pub async fn clean_up(&self) {
-        clean_up(&self.state).await;
+        janitor::clean_up(&self.state).await;
     }
 
     /// For failure drills: stops this instance's queue worker at once, as if
@@ -150,12 +159,80 @@ pub async fn start_with_clock(
     settings: Settings,
     clock: Clock,
 ) -> Result<RunningServer, StartError> {
+    let listener = tokio::net::TcpListener::bind(&settings.listen)
+        .await
+        .map_err(|error| StartError::Listen(settings.listen.clone(), error))?;
+    let address = listener
+        .local_addr()
+        .map_err(|error| StartError::Listen(settings.listen.clone(), error))?;
+    let Prepared {
+        state,
+        stop,
+        local_jobs,
+    } = prepare(&settings, clock, address).await?;
+    let stopped = stop.subscribe();
+    let mut tasks = Vec::new();
+    let worker = tokio::spawn(worker(&state).run(local_jobs, stopped.clone()));
+    tasks.push(tokio::spawn(janitor::janitor(
+        state.clone(),
+        stopped.clone(),
+    )));
+    tasks.push(tokio::spawn(janitor::checkpointer(
+        state.db.clone(),
+        stopped.clone(),
+    )));
+    let app = routes::router(state.clone());
+    let limits = crate::http::connections::ConnectionLimits {
+        total: settings.max_connections,
+        per_address: settings.max_connections_per_address,
+        header_timeout: Duration::from_secs(settings.http_header_timeout_seconds.max(1)),
+    };
+    tasks.push(tokio::spawn(crate::http::connections::serve(
+        listener, app, limits, stopped,
+    )));
+    let public_url = state.public_url.clone();
+    tracing::info!(
+        address = %address,
+        public_url = %public_url,
+        database = db_kind(&settings.database_url),
+        channel = %settings.channel,
+        "CareKey server listening"
+    );
+    Ok(RunningServer {
+        address,
+        public_url,
+        stop,
+        tasks,
+        worker,
+        state,
+    })
+}
+
+/// A server's state, ready to answer, before anything runs: no socket is
+/// bound and no worker spawned. `start_with_clock` runs it; tests drive its
+/// router directly.
+pub struct Prepared {
+    pub state: Arc<AppState>,
+    /// Turning it true stops what runs on the state (and ends long polls).
+    pub stop: watch::Sender<bool>,
+    /// What this instance queues for its own worker.
+    pub local_jobs: tokio::sync::mpsc::UnboundedReceiver<crate::outbound::queue::Job>,
+}
+
+/// Checks the settings, opens and migrates the database, reads or makes the
+/// server's keys, and builds the state that `address` (where the listener
+/// is, or would be) serves.
+pub async fn prepare(
+    settings: &Settings,
+    clock: Clock,
+    address: SocketAddr,
+) -> Result<Prepared, StartError> {
     if let Some((name, why)) = settings.unusable_secret() {
         return Err(StartError::Setting(name, why));
     }
-    let policy = Policy::from_settings(&settings)?;
-    let channels = Arc::new(Channels::from_settings(&settings)?);
-    let captcha = Captcha::from_settings(&settings)?;
+    let policy = Policy::from_settings(settings)?;
+    let channels = Arc::new(Channels::from_settings(settings)?);
+    let captcha = Captcha::from_settings(settings)?;
     let trusted_proxies = settings
         .trusted_proxies
         .split(',')
@@ -169,12 +246,6 @@ pub async fn start_with_clock(
         })
         .collect::<Result<Vec<_>, _>>()?;
 
-    let listener = tokio::net::TcpListener::bind(&settings.listen)
-        .await
-        .map_err(|error| StartError::Listen(settings.listen.clone(), error))?;
-    let address = listener
-        .local_addr()
-        .map_err(|error| StartError::Listen(settings.listen.clone(), error))?;
     let public_url = settings
         .public_url
         .clone()
@@ -186,7 +257,7 @@ pub async fn start_with_clock(
         .and_then(|url| url.host_str().map(str::to_owned))
         .ok_or_else(|| StartError::Setting("public_url", public_url.clone()))?;
     let integrations = Arc::new(crate::outbound::integrations::Integrations::from_settings(
-        &settings,
+        settings,
         &public_url,
     )?);
 
@@ -241,7 +312,7 @@ pub async fn start_with_clock(
     let (stop, stopped) = watch::channel(false);
     let state = Arc::new(AppState {
         stopping: stopped.clone(),
-        operations: crate::login::auth::Operations::new(&db),
+        operations: crate::login::operations(&db),
         db: db.clone(),
         clock: clock.clone(),
         policy,
@@ -252,49 +323,23 @@ pub async fn start_with_clock(
         integrations,
         captcha,
         metrics: Arc::new(Metrics::new()),
-        queue: queue_policy(&settings),
+        queue: queue_policy(settings),
         local_lane,
         group_id,
         public_url: public_url.clone(),
         public_host,
-        app_links: crate::login::links::AppLinks::from_settings(&settings),
-        whatsapp: crate::login::whatsapp::WhatsappBot::from_settings(&settings),
+        app_links: crate::app_links::AppLinks::from_settings(settings),
+        whatsapp: crate::outbound::whatsapp_bot::WhatsappBot::from_settings(settings),
         trusted_proxies,
         request_timeout: Duration::from_secs(settings.http_request_timeout_seconds.max(1)),
         allowed_hosts: allowed_hosts(&settings.allowed_hosts, &public_url, address),
         captcha_exempt_biot: settings.captcha_exempt_biot,
     });
 
-    let mut tasks = Vec::new();
-    let worker = tokio::spawn(worker(&state).run(local_jobs, stopped.clone()));
-    tasks.push(tokio::spawn(janitor(state.clone(), stopped.clone())));
-    tasks.push(tokio::spawn(checkpointer(
-        state.db.clone(),
-        stopped.clone(),
-    )));
-    let app = crate::http::router(state.clone());
-    let limits = crate::http::connections::ConnectionLimits {
-        total: settings.max_connections,
-        per_address: settings.max_connections_per_address,
-        header_timeout: Duration::from_secs(settings.http_header_timeout_seconds.max(1)),
-    };
-    tasks.push(tokio::spawn(crate::http::connections::serve(
-        listener, app, limits, stopped,
-    )));
-    tracing::info!(
-        address = %address,
-        public_url = %public_url,
-        database = db_kind(&settings.database_url),
-        channel = %settings.channel,
-        "CareKey server listening"
-    );
-    Ok(RunningServer {
-        address,
-        public_url,
-        stop,
-        tasks,
-        worker,
+    Ok(Prepared {
         state,
+        stop,
+        local_jobs,
     })
 }
 
@@ -340,105 +385,5 @@ fn db_kind(url: &str) -> &'static str {
         "sqlite"
     } else {
         "postgres"
-    }
-}
-
-/// Keeps SQLite's write-ahead log short (see `Database::checkpoint`).
-async fn checkpointer(db: Database, mut stop: watch::Receiver<bool>) {
-    if db.backend() != crate::db::Backend::Sqlite {
-        return;
-    }
-    loop {
-        tokio::select! {
-            _ = tokio::time::sleep(Duration::from_millis(250)) => {}
-            _ = stop.changed() => return,
-        }
-        if let Err(error) = db.checkpoint().await {
-            tracing::warn!(error = %error, "checkpoint failed");
-        }
-    }
-}
-
-/// Runs [`clean_up`] every minute.
-async fn janitor(state: Arc<AppState>, mut stop: watch::Receiver<bool>) {
-    loop {
-        tokio::select! {
-            _ = tokio::time::sleep(Duration::from_secs(60)) => {}
-            _ = stop.changed() => return,
-        }
-        clean_up(&state).await;
-    }
-}
-
-/// Deletes what can no longer be used: ended requests (a day after they
-/// could last end), WhatsApp references a day after they expired, WhatsApp
-/// message ids a week old, phone verifications a day old, counters of past
-/// windows, spent lockouts, refresh tokens expired a day ago, messages given
-/// up a month ago, and guests nobody can come back to.
-async fn clean_up(state: &AppState) {
-    const DAY: Millis = 24 * 3600 * 1000;
-    let now = state.clock.now_ms();
-    // Requests end at most `request_ttl` after they start; their ids
-    // (UUIDv7) sort by start time, so no index on expiry is needed.
-    let ended = crate::db::first_id_at(now - DAY - state.policy.request_ttl_ms);
-    let window = state.policy.send_window_ms;
-    let statements: [(&str, Arg); 11] = [
-        (
-            "DELETE FROM auth_requests WHERE id < $1",
-            ended.clone().into(),
-        ),
-        (
-            "DELETE FROM login_approvals WHERE request_id < $1",
-            ended.into(),
-        ),
-        (
-            "DELETE FROM whatsapp_requests WHERE expires_at < $1",
-            (now - DAY).into(),
-        ),
-        // Meta retries an unanswered delivery for up to 7 days.
-        (
-            "DELETE FROM whatsapp_messages WHERE received_at < $1",
-            (now - 7 * DAY).into(),
-        ),
-        (
-            "DELETE FROM phone_verifications WHERE id < $1",
-            crate::db::first_id_at(now - DAY).into(),
-        ),
-        (
-            "DELETE FROM proofs WHERE id < $1",
-            crate::db::first_id_at(now - DAY).into(),
-        ),
-        (
-            "DELETE FROM trusted_requesters WHERE last_login_at < $1",
-            (now - 180 * DAY).into(),
-        ),
-        (
-            "DELETE FROM rate_counters WHERE window_start < $1",
-            (now - 2 * window).into(),
-        ),
-        (
-            "DELETE FROM identifier_guards WHERE consecutive_failures = 0 AND locked_until < $1",
-            now.into(),
-        ),
-        (
-            "DELETE FROM refresh_tokens WHERE expires_at < $1",
-            (now - DAY).into(),
-        ),
-        (
-            "DELETE FROM message_jobs WHERE status = 'failed' AND run_at < $1",
-            (now - 30 * DAY).into(),
-        ),
-    ];
-    for (sql, before) in statements {
-        if let Err(error) = before
-            .bind(sqlx::query(sql))
-            .execute(state.db.writer())
-            .await
-        {
-            tracing::warn!(error = %error, "janitor could not clean up");
-        }
-    }
-    if let Err(error) = crate::account::guests::delete_abandoned(state).await {
-        tracing::warn!(error = %error, "janitor could not delete abandoned guests");
     }
 }

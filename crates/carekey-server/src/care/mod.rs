@@ -8,9 +8,21 @@
 
 use crate::clock::rfc3339;
 use crate::error::ServiceError;
+use crate::http::{Caller, Shared};
 use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Path, State};
+use carekey_api::ApiError;
 use carekey_api::{CareStatus, Patient, Patients};
 use sqlx::Row;
+use utoipa_axum::routes;
+
+pub fn routes() -> crate::http::Routes {
+    crate::http::Routes::new()
+        .routes(routes!(list_patients))
+        .routes(routes!(accept_patient))
+        .routes(routes!(decline_patient))
+}
 
 /// Most patients one list answers; a clinician with more sees those
 /// waiting first, which are the ones that need him.
@@ -113,4 +125,58 @@ pub async fn answer(
     .await?
     .ok_or(ServiceError::NotFound)?;
     patient(&row)
+}
+
+#[utoipa::path(get, path = "/v1/patients", tag = "care",
+    description = "The patients who named the caller as their clinician, those waiting for an answer first. Naming a clinician is the patient's claim: nothing is shared with him until he accepts. Anyone but a clinician has none.",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Patients),
+        (status = 401, body = ApiError, description = "invalid_token"),
+    ))]
+async fn list_patients(
+    State(state): Shared,
+    Caller(claims): Caller,
+) -> Result<Json<Patients>, ServiceError> {
+    crate::care::patients_of(&state, &claims.sub)
+        .await
+        .map(Json)
+}
+
+#[utoipa::path(post, path = "/v1/patients/{id}/accept", tag = "care",
+    description = "Accept a patient who named the caller: from now on her notes are shared with him and his keys are handed to her. Also takes back an earlier decline.",
+    params(("id" = String, Path, description = "the patient's user id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Patient),
+        (status = 401, body = ApiError, description = "invalid_token"),
+        (status = 404, body = ApiError, description = "not_found (she did not name the caller)"),
+    ))]
+async fn accept_patient(
+    State(state): Shared,
+    Caller(claims): Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Patient>, ServiceError> {
+    crate::care::answer(&state, &claims.sub, &id, CareStatus::Accepted)
+        .await
+        .map(Json)
+}
+
+#[utoipa::path(post, path = "/v1/patients/{id}/decline", tag = "care",
+    description = "Decline a patient who named the caller, or stop caring for one he accepted: nothing new is shared with him and his keys are no longer handed to her. Notes already shared stay readable to him.",
+    params(("id" = String, Path, description = "the patient's user id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Patient),
+        (status = 401, body = ApiError, description = "invalid_token"),
+        (status = 404, body = ApiError, description = "not_found (she did not name the caller)"),
+    ))]
+async fn decline_patient(
+    State(state): Shared,
+    Caller(claims): Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Patient>, ServiceError> {
+    crate::care::answer(&state, &claims.sub, &id, CareStatus::Declined)
+        .await
+        .map(Json)
 }

@@ -94,6 +94,17 @@ pub struct Operation {
     pub postgres: String,
 }
 
+/// The runners of the hot operations. Their SQL is the login flow's
+/// (`login::operations`); they are made once per server so that SQLite's
+/// calls of one kind batch together.
+pub struct HotOperations {
+    pub start_by_email: Runner,
+    pub start_by_phone: Runner,
+    pub log_in: Runner,
+    /// PostgreSQL only: the send limits, counted apart from the start.
+    pub count_limits: Option<Runner>,
+}
+
 /// The most calls in one SQLite script. Each size is its own prepared
 /// script, kept in sqlx's statement cache.
 const MOST_PER_BATCH: usize = 16;

@@ -10,7 +10,7 @@
 
 mod atomic;
 
-pub use atomic::{Arg, Operation, Runner};
+pub use atomic::{Arg, HotOperations, Operation, Runner};
 
 use crate::settings::SqliteSynchronous;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};

@@ -1,4 +1,4 @@
-//! Key backups, key transfers to a new device, and the audit log of both.
+//! Key backups and the audit log of what was done with the keys.
 //!
 //! Envelopes are sealed on the device (under the user's password, their
 //! recovery key, or a one-time transfer secret); the server stores and hands
@@ -10,21 +10,22 @@
 use crate::clock::{Millis, rfc3339};
 use crate::db::Tx;
 use crate::error::ServiceError;
+use crate::http::{Caller, ClientIp, JsonBody, Shared};
 use crate::limits::{self, Limit};
 use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Path, State};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use carekey_api::{
-    AuditEvent, AuditLog, Backup, BackupInfo, BackupKind, BackupUpload, Backups, Transfer,
-    TransferOffer,
-};
+use carekey_api::ApiError;
+use carekey_api::{AuditEvent, AuditLog, Backup, BackupInfo, BackupKind, BackupUpload, Backups};
 use sqlx::Row;
 use std::net::IpAddr;
 
 /// An envelope holds a few RSA keys (about 2 KB each); anything far larger
 /// is not one.
 const LARGEST_ENVELOPE: usize = 8 * 1024;
-const HOUR_MS: Millis = 3_600_000;
+pub(super) const HOUR_MS: Millis = 3_600_000;
 /// How many audit events the owner is shown.
 const AUDIT_SHOWN: i64 = 100;
 
@@ -76,7 +77,7 @@ pub async fn record(
     Ok(())
 }
 
-fn decode_envelope(envelope: &str) -> Result<Vec<u8>, ServiceError> {
+pub(super) fn decode_envelope(envelope: &str) -> Result<Vec<u8>, ServiceError> {
     let bytes = STANDARD
         .decode(envelope.trim())
         .map_err(|_| ServiceError::InvalidRequest("envelope must be standard base64".into()))?;
@@ -216,7 +217,7 @@ pub async fn fetch(
 }
 
 /// `GET /v1/me/audit`: the owner's latest events, newest first.
-pub async fn audit(state: &AppState, user_id: &str) -> Result<AuditLog, ServiceError> {
+pub async fn audit_log(state: &AppState, user_id: &str) -> Result<AuditLog, ServiceError> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT action, detail, ip, at FROM key_audit_events WHERE user_id = $1 \
          ORDER BY at DESC, id DESC LIMIT {AUDIT_SHOWN}"
@@ -238,89 +239,82 @@ pub async fn audit(state: &AppState, user_id: &str) -> Result<AuditLog, ServiceE
     Ok(AuditLog { events })
 }
 
-/// `POST /v1/me/transfers`: keeps the sealed key for a new device of the
-/// same user for `key_transfer_ttl_seconds`. Transfers of anyone that
-/// expired over an hour ago are swept at the same time (the last hour's are
-/// kept, so that taking one late says "expired" rather than "unknown").
-pub async fn offer(
-    state: &AppState,
-    user_id: &str,
-    envelope: &str,
-    ip: IpAddr,
-) -> Result<TransferOffer, ServiceError> {
-    let envelope = decode_envelope(envelope)?;
-    let now = state.clock.now_ms();
-    let expires_at = now.saturating_add(state.policy.key_transfer_ttl_ms);
-    let id = crate::db::new_id(now);
-    let mut tx = state.db.begin().await?;
-    sqlx::query("DELETE FROM key_transfers WHERE expires_at < $1")
-        .bind(now - HOUR_MS)
-        .execute(&mut *tx)
-        .await?;
-    let guest = crate::accounts::lock(&mut tx, state.db.backend(), user_id).await?;
-    let waiting: i64 = sqlx::query_scalar(
-        "SELECT CAST(COUNT(*) AS BIGINT) FROM key_transfers WHERE user_id = $1 AND expires_at > $2",
-    )
-    .bind(user_id.to_owned())
-    .bind(now)
-    .fetch_one(&mut *tx)
-    .await?;
-    if waiting >= state.policy.quotas.transfers_for(guest) {
-        return Err(ServiceError::QuotaExceeded);
-    }
-    sqlx::query(
-        "INSERT INTO key_transfers (id, user_id, envelope, expires_at, created_at) \
-         VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(id.clone())
-    .bind(user_id.to_owned())
-    .bind(envelope)
-    .bind(expires_at)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
-    record(&mut tx, user_id, Action::TransferOffered, None, ip, now).await?;
-    tx.commit().await?;
-    Ok(TransferOffer {
-        transfer_id: id,
-        expires_at: rfc3339(expires_at),
+fn backup_kind(name: &str) -> Result<BackupKind, ServiceError> {
+    BackupKind::parse(name).ok_or_else(|| {
+        ServiceError::InvalidRequest("the backup kind is password or recovery".into())
     })
 }
 
-/// `POST /v1/me/transfers/{id}/take`: the envelope, once, to the same user,
-/// before it expires. It is deleted whatever the outcome for its owner: an
-/// expired one is gone, a taken one cannot be taken again. Another user's
-/// transfer is answered as unknown and left alone.
-pub async fn take(
-    state: &AppState,
-    user_id: &str,
-    transfer_id: &str,
-    ip: IpAddr,
-) -> Result<Transfer, ServiceError> {
-    let now = state.clock.now_ms();
-    let mut tx = state.db.begin().await?;
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT envelope, expires_at FROM key_transfers WHERE id = $1 AND user_id = $2{}",
-        state.db.backend().for_update()
-    )))
-    .bind(transfer_id.to_owned())
-    .bind(user_id.to_owned())
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or(ServiceError::UnknownTransfer)?;
-    sqlx::query("DELETE FROM key_transfers WHERE id = $1")
-        .bind(transfer_id.to_owned())
-        .execute(&mut *tx)
-        .await?;
-    let expires_at: Millis = row.try_get("expires_at")?;
-    if expires_at < now {
-        tx.commit().await?;
-        return Err(ServiceError::TransferExpired);
-    }
-    record(&mut tx, user_id, Action::TransferTaken, None, ip, now).await?;
-    tx.commit().await?;
-    let envelope: Vec<u8> = row.try_get("envelope")?;
-    Ok(Transfer {
-        envelope: STANDARD.encode(envelope),
-    })
+#[utoipa::path(get, path = "/v1/me/backups", tag = "backups",
+    description = "Which key backups the caller has (without their envelopes).",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Backups),
+        (status = 401, body = ApiError, description = "invalid_token"),
+    ))]
+pub(super) async fn list_backups(
+    State(state): Shared,
+    Caller(claims): Caller,
+) -> Result<Json<Backups>, ServiceError> {
+    crate::keys::backups::list(&state, &claims.sub)
+        .await
+        .map(Json)
+}
+
+#[utoipa::path(put, path = "/v1/me/backups/{kind}", tag = "backups",
+    description = "Store the caller's key backup envelope (sealed on the device; opaque here). With expectedVersion (0 for none yet), only over that version.",
+    params(("kind" = BackupKind, Path, description = "password or recovery")),
+    request_body = BackupUpload,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = BackupInfo),
+        (status = 400, body = ApiError, description = "invalid_request"),
+        (status = 401, body = ApiError, description = "invalid_token"),
+        (status = 409, body = ApiError, description = "version_conflict"),
+    ))]
+pub(super) async fn store_backup(
+    State(state): Shared,
+    ClientIp(ip): ClientIp,
+    Caller(claims): Caller,
+    Path(kind): Path<String>,
+    JsonBody(upload): JsonBody<BackupUpload>,
+) -> Result<Json<BackupInfo>, ServiceError> {
+    crate::keys::backups::store(&state, &claims.sub, backup_kind(&kind)?, &upload, ip)
+        .await
+        .map(Json)
+}
+
+#[utoipa::path(get, path = "/v1/me/backups/{kind}", tag = "backups",
+    description = "The caller's key backup envelope. Limited per hour (backup_fetches_per_hour) and recorded in the caller's audit log.",
+    params(("kind" = BackupKind, Path, description = "password or recovery")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Backup),
+        (status = 401, body = ApiError, description = "invalid_token"),
+        (status = 404, body = ApiError, description = "no_backup"),
+        (status = 429, body = ApiError, description = "rate_limited"),
+    ))]
+pub(super) async fn fetch_backup(
+    State(state): Shared,
+    ClientIp(ip): ClientIp,
+    Caller(claims): Caller,
+    Path(kind): Path<String>,
+) -> Result<Json<Backup>, ServiceError> {
+    crate::keys::backups::fetch(&state, &claims.sub, backup_kind(&kind)?, ip)
+        .await
+        .map(Json)
+}
+
+#[utoipa::path(get, path = "/v1/me/audit", tag = "backups",
+    description = "What was done with the caller's keys and backups, newest first.",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = AuditLog),
+        (status = 401, body = ApiError, description = "invalid_token"),
+    ))]
+pub(super) async fn audit(
+    State(state): Shared,
+    Caller(claims): Caller,
+) -> Result<Json<AuditLog>, ServiceError> {
+    audit_log(&state, &claims.sub).await.map(Json)
 }

@@ -3,10 +3,14 @@
 
 use crate::clock::rfc3339;
 use crate::error::ServiceError;
+use crate::http::{Caller, ClientIp, JsonBody, Shared};
 use crate::state::AppState;
 use crate::tokens::Claims;
+use axum::Json;
+use axum::extract::{Path, State};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use carekey_api::ApiError;
 use carekey_api::{PublicKeyInfo, PublicKeyUpload, PublicKeys, RSA_OAEP_SHA256};
 use rsa::pkcs8::DecodePublicKey;
 use rsa::traits::PublicKeyParts;
@@ -245,6 +249,82 @@ async fn keys(
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
     Ok(PublicKeys { keys })
+}
+
+#[utoipa::path(post, path = "/v1/keys", tag = "keys",
+    description = "Register a public key of the caller's (RSA-OAEP-SHA256, 2048 to 8192 bits, SPKI DER in base64). Registering it again changes nothing.",
+    request_body = PublicKeyUpload,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = PublicKeyInfo),
+        (status = 400, body = ApiError, description = "invalid_request"),
+        (status = 401, body = ApiError, description = "invalid_token"),
+    ))]
+pub(super) async fn register_key(
+    State(state): Shared,
+    ClientIp(ip): ClientIp,
+    Caller(claims): Caller,
+    JsonBody(upload): JsonBody<PublicKeyUpload>,
+) -> Result<Json<PublicKeyInfo>, ServiceError> {
+    crate::keys::public::register(&state, &claims, &upload, ip)
+        .await
+        .map(Json)
+}
+
+#[utoipa::path(delete, path = "/v1/keys/{id}", tag = "keys",
+    description = "Revoke one of the caller's keys: it is no longer handed out nor accepted for new data. Needs a fresh proof; the account's contacts are told.",
+    params(("id" = String, Path, description = "the key's fingerprint (keyId)")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = PublicKeyInfo),
+        (status = 401, body = ApiError, description = "invalid_token"),
+        (status = 403, body = ApiError, description = "fresh_proof_required"),
+        (status = 404, body = ApiError, description = "not_found"),
+    ))]
+pub(super) async fn revoke_key(
+    State(state): Shared,
+    ClientIp(ip): ClientIp,
+    Caller(claims): Caller,
+    Path(id): Path<String>,
+) -> Result<Json<PublicKeyInfo>, ServiceError> {
+    crate::keys::public::revoke(&state, &claims, &id, ip)
+        .await
+        .map(Json)
+}
+
+#[utoipa::path(get, path = "/v1/keys", tag = "keys",
+    description = "The caller's public keys, oldest first.",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = PublicKeys),
+        (status = 401, body = ApiError, description = "invalid_token"),
+    ))]
+pub(super) async fn list_keys(
+    State(state): Shared,
+    Caller(claims): Caller,
+) -> Result<Json<PublicKeys>, ServiceError> {
+    crate::keys::public::own(&state, &claims.sub)
+        .await
+        .map(Json)
+}
+
+#[utoipa::path(get, path = "/v1/users/{id}/keys", tag = "keys",
+    description = "The public keys of a user the caller shares with: themselves, the clinician who accepted them, or (for a clinician) a patient he accepted. Anyone else is not found.",
+    params(("id" = String, Path, description = "the user id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = PublicKeys),
+        (status = 401, body = ApiError, description = "invalid_token"),
+        (status = 404, body = ApiError, description = "not_found"),
+    ))]
+pub(super) async fn user_keys(
+    State(state): Shared,
+    Caller(claims): Caller,
+    Path(id): Path<String>,
+) -> Result<Json<PublicKeys>, ServiceError> {
+    crate::keys::samples::keys_of(&state, &claims.sub, &id)
+        .await
+        .map(Json)
 }
 
 #[cfg(test)]

@@ -7,9 +7,13 @@
 use crate::accounts;
 use crate::clock::rfc3339;
 use crate::error::ServiceError;
+use crate::http::{Caller, JsonBody, Shared};
 use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Path, State};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use carekey_api::ApiError;
 use carekey_api::{
     CareStatus, PublicKeys, Sample, SampleKeysUpload, SampleUpload, Samples, SharedWith, WrappedKey,
 };
@@ -345,4 +349,79 @@ pub async fn read(state: &AppState, reader: &str, id: &str) -> Result<Sample, Se
     samples.truncate(1);
     fill_shared_with(state, reader, &mut samples).await?;
     samples.pop().ok_or(ServiceError::NotFound)
+}
+
+#[utoipa::path(post, path = "/v1/samples", tag = "samples",
+    description = "Store an encrypted data sample of the caller's: ciphertext and its content key wrapped for the caller's and their responsible clinician's registered keys. No plaintext.",
+    request_body = SampleUpload,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Sample),
+        (status = 400, body = ApiError, description = "invalid_request, invalid_recipient"),
+        (status = 401, body = ApiError, description = "invalid_token"),
+    ))]
+pub(super) async fn create_sample(
+    State(state): Shared,
+    Caller(claims): Caller,
+    JsonBody(upload): JsonBody<SampleUpload>,
+) -> Result<Json<Sample>, ServiceError> {
+    crate::keys::samples::create(&state, &claims.sub, &upload)
+        .await
+        .map(Json)
+}
+
+#[utoipa::path(get, path = "/v1/samples", tag = "samples",
+    description = "The samples the caller may read (their own and those shared with them), newest first, each with the keys wrapped for the caller.",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Samples),
+        (status = 401, body = ApiError, description = "invalid_token"),
+    ))]
+pub(super) async fn list_samples(
+    State(state): Shared,
+    Caller(claims): Caller,
+) -> Result<Json<Samples>, ServiceError> {
+    crate::keys::samples::list(&state, &claims.sub)
+        .await
+        .map(Json)
+}
+
+#[utoipa::path(get, path = "/v1/samples/{id}", tag = "samples",
+    params(("id" = String, Path, description = "the sample id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Sample),
+        (status = 401, body = ApiError, description = "invalid_token"),
+        (status = 404, body = ApiError, description = "not_found (or not shared with the caller)"),
+    ))]
+pub(super) async fn read_sample(
+    State(state): Shared,
+    Caller(claims): Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Sample>, ServiceError> {
+    crate::keys::samples::read(&state, &claims.sub, &id)
+        .await
+        .map(Json)
+}
+
+#[utoipa::path(post, path = "/v1/samples/{id}/keys", tag = "samples",
+    description = "Share one of the caller's samples with more registered keys (their own, or those of the clinician who accepted them): for notes written before he accepted, or before he had that key. Keys already there stay as they were.",
+    params(("id" = String, Path, description = "the sample id")),
+    request_body = SampleKeysUpload,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Sample),
+        (status = 400, body = ApiError, description = "invalid_request, invalid_recipient"),
+        (status = 401, body = ApiError, description = "invalid_token"),
+        (status = 404, body = ApiError, description = "not_found (or not the caller's)"),
+    ))]
+pub(super) async fn share_sample(
+    State(state): Shared,
+    Caller(claims): Caller,
+    Path(id): Path<String>,
+    JsonBody(upload): JsonBody<SampleKeysUpload>,
+) -> Result<Json<Sample>, ServiceError> {
+    crate::keys::samples::share(&state, &claims.sub, &id, &upload)
+        .await
+        .map(Json)
 }

@@ -9,8 +9,10 @@
 
 use crate::accounts::{self, Registration, User};
 use crate::clock::{Millis, rfc3339};
-use crate::db::{Arg, Backend, Operation, Runner};
+use crate::db::{Arg, Backend, HotOperations, Operation, Runner};
 use crate::error::ServiceError;
+use crate::http::hold;
+use crate::http::{ClientIp, JsonBody, Shared};
 use crate::identity::{Contact, ContactKind, phone_prefix};
 use crate::limits::{self, Limit};
 use crate::outbound::messages::{self, Channel, Fill, Template};
@@ -21,6 +23,11 @@ use crate::secrets::{
 };
 use crate::sessions::{self, Issued};
 use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use axum::http::header;
+use carekey_api::ApiError;
+use carekey_api::{ApprovalRequest, CompleteRequest, ResendRequest, SessionResponse};
 use carekey_api::{DeliveryChannel, Role, SecretString, StartRequest, StartResponse};
 use sqlx::Row;
 use std::net::IpAddr;
@@ -369,7 +376,7 @@ impl Started {
 }
 
 /// `POST /v1/auth/start`.
-pub async fn start(
+pub async fn start_login(
     state: &AppState,
     request: &StartRequest,
     client_ip: IpAddr,
@@ -770,7 +777,7 @@ pub fn start_operation(kind: ContactKind) -> Operation {
 }
 
 /// `POST /v1/auth/resend`: a new code that voids the previous one.
-pub async fn resend(
+pub async fn resend_code(
     state: &AppState,
     request_id: &str,
     client_ip: IpAddr,
@@ -1213,24 +1220,14 @@ pub fn log_in_operation() -> Operation {
     }
 }
 
-/// The runners of the hot operations, one per kind.
-pub struct Operations {
-    pub start_by_email: Runner,
-    pub start_by_phone: Runner,
-    pub log_in: Runner,
-    /// PostgreSQL only: the send limits, counted apart from the start.
-    pub count_limits: Option<Runner>,
-}
-
-impl Operations {
-    pub fn new(db: &crate::db::Database) -> Self {
-        Operations {
-            start_by_email: Runner::new(db, start_operation(ContactKind::Email)),
-            start_by_phone: Runner::new(db, start_operation(ContactKind::Sms)),
-            log_in: Runner::new(db, log_in_operation()),
-            count_limits: (db.backend() == Backend::Postgres)
-                .then(|| Runner::new(db, limits::count_operation())),
-        }
+/// The runners of login's hot operations, one per kind.
+pub fn operations(db: &crate::db::Database) -> HotOperations {
+    HotOperations {
+        start_by_email: Runner::new(db, start_operation(ContactKind::Email)),
+        start_by_phone: Runner::new(db, start_operation(ContactKind::Sms)),
+        log_in: Runner::new(db, log_in_operation()),
+        count_limits: (db.backend() == Backend::Postgres)
+            .then(|| Runner::new(db, limits::count_operation())),
     }
 }
 
@@ -1411,6 +1408,107 @@ async fn redeem_locked(
         issued,
         is_new_user,
     })
+}
+
+#[utoipa::path(post, path = "/v1/auth/start", tag = "auth",
+    description = "Register (names and role given) or log in (identifier only). The answer has the same shape whether or not an account exists.",
+    request_body = StartRequest,
+    responses(
+        (status = 200, body = StartResponse),
+        (status = 400, body = ApiError, description = "invalid_request, invalid_email, invalid_phone, invalid_clinician, channel_unavailable"),
+        (status = 403, body = ApiError, description = "captcha_failed"),
+        (status = 429, body = ApiError, description = "rate_limited, too_many_attempts"),
+    ))]
+pub(super) async fn start(
+    State(state): Shared,
+    ClientIp(ip): ClientIp,
+    headers: axum::http::HeaderMap,
+    JsonBody(request): JsonBody<StartRequest>,
+) -> Result<Json<StartResponse>, ServiceError> {
+    let user_agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|value| value.to_str().ok());
+    start_login(&state, &request, ip, user_agent)
+        .await
+        .map(Json)
+}
+
+#[utoipa::path(post, path = "/v1/auth/resend", tag = "auth",
+    description = "A new code for a pending request; the previous code stops working.",
+    request_body = ResendRequest,
+    responses(
+        (status = 200, body = StartResponse),
+        (status = 404, body = ApiError, description = "unknown_request"),
+        (status = 429, body = ApiError, description = "rate_limited (cooldown), too_many_attempts"),
+    ))]
+pub(super) async fn resend(
+    State(state): Shared,
+    ClientIp(ip): ClientIp,
+    JsonBody(request): JsonBody<ResendRequest>,
+) -> Result<Json<StartResponse>, ServiceError> {
+    crate::login::captcha::check(&state, request.captcha_token.as_ref(), ip).await?;
+    resend_code(&state, &request.request_id, ip).await.map(Json)
+}
+
+#[utoipa::path(post, path = "/v1/auth/complete", tag = "auth",
+    description = "Trade the code (or the magic link's secret) and the device verifier for a session.",
+    request_body = CompleteRequest,
+    responses(
+        (status = 200, body = SessionResponse),
+        (status = 400, body = ApiError, description = "invalid_code (with attemptsLeft), code_expired, invalid_link, invalid_request (neither or both of code and linkSecret)"),
+        (status = 403, body = ApiError, description = "verifier_mismatch"),
+        (status = 404, body = ApiError, description = "unknown_request"),
+        (status = 409, body = ApiError, description = "code_used"),
+        (status = 429, body = ApiError, description = "too_many_attempts"),
+    ))]
+pub(super) async fn complete(
+    State(state): Shared,
+    JsonBody(request): JsonBody<CompleteRequest>,
+) -> Result<Json<SessionResponse>, ServiceError> {
+    // A link's secret is its own proof, checked against the same budget of
+    // tries as the code; a malformed one is refused without a look-up.
+    let proof = match (&request.code, &request.link_secret) {
+        (Some(code), None) => Proof::Code(code.expose()),
+        (None, Some(secret)) if crate::secrets::is_well_formed_link_secret(secret.expose()) => {
+            Proof::Link(secret.expose())
+        }
+        (None, Some(_)) => return Err(ServiceError::InvalidLink),
+        _ => {
+            return Err(ServiceError::InvalidRequest(
+                "give either code or linkSecret".into(),
+            ));
+        }
+    };
+    let redeemed = redeem(
+        &state,
+        Flavor::Native,
+        &request.request_id,
+        proof,
+        Some(request.device_verifier.expose()),
+    )
+    .await?;
+    Ok(Json(redeemed.issued.response(redeemed.is_new_user)))
+}
+
+#[utoipa::path(post, path = "/v1/auth/approval", tag = "auth",
+    description = "The device that asked waits for its login to be approved from another device (long polling: up to waitSeconds, at most 25). Only the verifier whose challenge was sent at start is answered.",
+    request_body = ApprovalRequest,
+    responses(
+        (status = 200, body = SessionResponse),
+        (status = 403, body = ApiError, description = "verifier_mismatch"),
+        (status = 404, body = ApiError, description = "unknown_request"),
+        (status = 409, body = ApiError, description = "approval_pending (ask again), code_used"),
+    ))]
+pub(super) async fn approval(
+    State(state): Shared,
+    JsonBody(request): JsonBody<ApprovalRequest>,
+) -> Result<Json<SessionResponse>, ServiceError> {
+    let (state, request) = (&state, &request);
+    let redeemed = hold(state, request.wait_seconds, move || {
+        redeem_approval(state, &request.request_id, request.device_verifier.expose())
+    })
+    .await?;
+    Ok(Json(redeemed.issued.response(redeemed.is_new_user)))
 }
 
 #[cfg(test)]

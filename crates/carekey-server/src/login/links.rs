@@ -23,13 +23,13 @@
 
 use crate::clock::readable;
 use crate::error::ServiceError;
+use crate::http::{ClientIp, Shared};
 use crate::secrets::{is_well_formed_link_secret, open_code_with_link};
-use crate::settings::Settings;
 use crate::state::AppState;
+use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use carekey_api::SecretString;
-use serde_json::json;
 use sqlx::Row;
 use std::net::IpAddr;
 use zeroize::Zeroizing;
@@ -47,65 +47,6 @@ pub fn parse_token(token: &str) -> Option<(String, &str)> {
         .hyphenated()
         .to_string();
     (!secret.is_empty()).then_some((request_id, secret))
-}
-
-/// Which apps may open this server's https links (from settings).
-#[derive(Debug, Clone, Default)]
-pub struct AppLinks {
-    android_package: Option<String>,
-    android_fingerprints: Vec<String>,
-    apple_app_ids: Vec<String>,
-}
-
-fn list(text: &str) -> Vec<String> {
-    text.split(',')
-        .map(str::trim)
-        .filter(|item| !item.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
-impl AppLinks {
-    pub fn from_settings(settings: &Settings) -> Self {
-        AppLinks {
-            android_package: settings
-                .android_package
-                .as_deref()
-                .map(str::trim)
-                .filter(|name| !name.is_empty())
-                .map(str::to_owned),
-            android_fingerprints: list(&settings.android_cert_fingerprints),
-            apple_app_ids: list(&settings.apple_app_ids),
-        }
-    }
-
-    /// Digital Asset Links: the Android app may handle every https link of
-    /// this host. Empty when no app is configured.
-    pub fn assetlinks(&self) -> serde_json::Value {
-        match &self.android_package {
-            Some(package) if !self.android_fingerprints.is_empty() => json!([{
-                "relation": ["delegate_permission/common.handle_all_urls"],
-                "target": {
-                    "namespace": "android_app",
-                    "package_name": package,
-                    "sha256_cert_fingerprints": self.android_fingerprints,
-                }
-            }]),
-            _ => json!([]),
-        }
-    }
-
-    /// Apple's app-site association: the iOS app opens `/l/*` only.
-    pub fn apple_app_site_association(&self) -> serde_json::Value {
-        json!({
-            "applinks": {
-                "details": [{
-                    "appIDs": self.apple_app_ids,
-                    "components": [{"/": "/l/*", "comment": "CareKey magic links"}],
-                }]
-            }
-        })
-    }
 }
 
 /// Where a login was asked from.
@@ -432,6 +373,42 @@ async fn spend_try(state: &AppState, request_id: &str) -> Result<(), ServiceErro
     Ok(())
 }
 
+#[utoipa::path(get, path = "/l/{token}", tag = "links",
+    description = "A magic link's landing page (HTML): \"Open CareKey\" and the code. It never logs anyone in; the app consumes the link with POST /v1/auth/complete.",
+    params(("token" = String, Path, description = "<request id>.<link secret>")),
+    responses(
+        (status = 200, description = "the link is usable: the page offers the app and the code"),
+        (status = 410, description = "used, replaced or expired"),
+        (status = 404, description = "not a CareKey link"),
+    ))]
+pub(super) async fn link_landing(
+    State(state): Shared,
+    Path(token): Path<String>,
+) -> Result<Response, ServiceError> {
+    crate::login::links::landing(&state, &token).await
+}
+
+#[utoipa::path(post, path = "/l/{token}/approve", tag = "links",
+    description = "The landing page's approval form (number=<the number the starting device shows>): approves the login for the device that asked, which then receives its session from POST /v1/auth/approval. A wrong number approves nothing and spends one of the request's tries. The approving browser gets no tokens.",
+    params(("token" = String, Path, description = "<request id>.<link secret>")),
+    responses(
+        (status = 200, description = "approved: the page says so"),
+        (status = 410, description = "used, replaced or expired"),
+        (status = 404, description = "not a CareKey link"),
+    ))]
+pub(super) async fn link_approve(
+    State(state): Shared,
+    ClientIp(ip): ClientIp,
+    Path(token): Path<String>,
+    form: axum::body::Bytes,
+) -> Result<Response, ServiceError> {
+    // The form's one field: the number the starting device shows.
+    let number = form_urlencoded::parse(&form)
+        .find(|(name, _)| name == "number")
+        .map(|(_, value)| value.trim().to_owned());
+    crate::login::links::approve(&state, &token, number.as_deref(), ip).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -449,30 +426,6 @@ mod tests {
         ] {
             assert!(parse_token(bad).is_none(), "{bad}");
         }
-    }
-
-    #[test]
-    fn the_well_known_documents_follow_settings() {
-        let empty = AppLinks::default();
-        assert_eq!(empty.assetlinks(), json!([]));
-        let links = AppLinks::from_settings(&Settings {
-            android_package: Some("app.carekey".into()),
-            android_cert_fingerprints: "AA:BB, CC:DD".into(),
-            apple_app_ids: "TEAM123.app.carekey".into(),
-            ..Settings::default()
-        });
-        let android = links.assetlinks();
-        assert_eq!(android[0]["target"]["package_name"], "app.carekey");
-        assert_eq!(android[0]["target"]["sha256_cert_fingerprints"][1], "CC:DD");
-        let apple = links.apple_app_site_association();
-        assert_eq!(
-            apple["applinks"]["details"][0]["appIDs"][0],
-            "TEAM123.app.carekey"
-        );
-        assert_eq!(
-            apple["applinks"]["details"][0]["components"][0]["/"],
-            "/l/*"
-        );
     }
 
     #[test]

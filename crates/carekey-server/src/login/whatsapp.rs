@@ -11,21 +11,25 @@
 //! A message without a valid reference gets a help reply and creates nothing.
 
 use crate::accounts::Registration;
-use crate::clock::{Millis, rfc3339, seconds};
+use crate::clock::{rfc3339, seconds};
 use crate::error::ServiceError;
+use crate::http::hold;
+use crate::http::{ClientIp, JsonBody, Shared};
 use crate::identity::Contact;
 use crate::login::auth::{self, Asked, Flavor};
 use crate::outbound::messages::{Channel, Template};
+use crate::outbound::whatsapp_bot::{WhatsappBot, signature_matches};
 use crate::secrets::verifier_matches;
-use crate::settings::Settings;
 use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use axum::http::header;
+use carekey_api::ApiError;
 use carekey_api::{
-    SecretString, StartResponse, WhatsappStartRequest, WhatsappStartResponse, WhatsappWaitRequest,
+    StartResponse, WhatsappStartRequest, WhatsappStartResponse, WhatsappWaitRequest,
 };
-use hmac::{Hmac, Mac};
 use rand::RngCore;
 use serde::Deserialize;
-use sha2::Sha256;
 use sqlx::Row;
 use std::net::IpAddr;
 
@@ -36,28 +40,6 @@ const REFERENCE_PREFIX: &str = "CK-";
 /// and is only useful together with the asking device's verifier.
 const REFERENCE_CHARS: usize = 10;
 const REFERENCE_ALPHABET: &[u8; 32] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-
-/// The bot's side of the configuration.
-pub struct WhatsappBot {
-    /// E.164.
-    pub number: String,
-    app_secret: SecretString,
-    verify_token: Option<SecretString>,
-    reference_ttl_ms: Millis,
-}
-
-impl WhatsappBot {
-    /// `None` unless the server has a number to be written to and the secret
-    /// that signs its webhook.
-    pub fn from_settings(settings: &Settings) -> Option<Self> {
-        Some(WhatsappBot {
-            number: settings.whatsapp_bot_number.clone()?,
-            app_secret: settings.whatsapp_app_secret.clone()?,
-            verify_token: settings.whatsapp_verify_token.clone(),
-            reference_ttl_ms: seconds(settings.whatsapp_reference_ttl_seconds.max(1)),
-        })
-    }
-}
 
 /// A new reference, `CK-` and 10 characters without look-alikes.
 pub fn new_reference() -> String {
@@ -90,37 +72,6 @@ pub fn wa_link(number: &str, text: &str) -> String {
     let digits: String = number.chars().filter(char::is_ascii_digit).collect();
     let text = percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC);
     format!("https://wa.me/{digits}?text={text}")
-}
-
-/// The `X-Hub-Signature-256` value Meta sends with `body`: `sha256=` and
-/// the hex HMAC-SHA256 of the raw body under the app secret. Public for
-/// tools and tests that post as the Cloud API does.
-pub fn webhook_signature(app_secret: &[u8], body: &[u8]) -> String {
-    let digest = match <Hmac<Sha256> as Mac>::new_from_slice(app_secret) {
-        Ok(mut mac) => {
-            mac.update(body);
-            mac.finalize().into_bytes().to_vec()
-        }
-        // HMAC takes keys of any length; this arm cannot run.
-        Err(_) => Vec::new(),
-    };
-    format!("sha256={}", data_encoding::HEXLOWER.encode(&digest))
-}
-
-/// Whether `header` (`sha256=<hex>`) is the HMAC-SHA256 of `body` under the
-/// app secret, compared in constant time.
-pub fn signature_matches(app_secret: &[u8], header: Option<&str>, body: &[u8]) -> bool {
-    let Some(hex) = header.and_then(|value| value.trim().strip_prefix("sha256=")) else {
-        return false;
-    };
-    let Ok(expected) = data_encoding::HEXLOWER_PERMISSIVE.decode(hex.as_bytes()) else {
-        return false;
-    };
-    let Ok(mut mac) = <Hmac<Sha256> as Mac>::new_from_slice(app_secret) else {
-        return false;
-    };
-    mac.update(body);
-    mac.verify_slice(&expected).is_ok()
 }
 
 fn bot(state: &AppState) -> Result<&WhatsappBot, ServiceError> {
@@ -501,6 +452,108 @@ async fn reply_help(state: &AppState, sender: &Contact) -> Result<(), ServiceErr
     auth::queue_now(state, job).await
 }
 
+/// The webhook's routes, with their own body limit: Meta batches
+/// notifications, and they stay far under 1 MiB.
+pub fn webhook_routes() -> utoipa_axum::router::UtoipaMethodRouter<std::sync::Arc<AppState>> {
+    let (schemas, paths, method) = utoipa_axum::routes!(whatsapp_handshake, whatsapp_webhook);
+    (
+        schemas,
+        paths,
+        method.layer(axum::extract::DefaultBodyLimit::max(1024 * 1024)),
+    )
+}
+
+#[derive(serde::Deserialize)]
+struct Handshake {
+    #[serde(rename = "hub.mode")]
+    mode: Option<String>,
+    #[serde(rename = "hub.verify_token")]
+    verify_token: Option<String>,
+    #[serde(rename = "hub.challenge")]
+    challenge: Option<String>,
+}
+
+#[utoipa::path(post, path = "/v1/auth/whatsapp", tag = "auth",
+    description = "Log in (or register) with WhatsApp: a reference and the wa.me link of the message that carries it. The person's number comes from WhatsApp when they send it.",
+    request_body = WhatsappStartRequest,
+    responses(
+        (status = 200, body = WhatsappStartResponse),
+        (status = 400, body = ApiError, description = "invalid_request, invalid_clinician, channel_unavailable (no WhatsApp number on this server)"),
+        (status = 429, body = ApiError, description = "rate_limited"),
+    ))]
+pub(super) async fn whatsapp_start(
+    State(state): Shared,
+    ClientIp(ip): ClientIp,
+    headers: axum::http::HeaderMap,
+    JsonBody(request): JsonBody<WhatsappStartRequest>,
+) -> Result<Json<WhatsappStartResponse>, ServiceError> {
+    let user_agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|value| value.to_str().ok());
+    crate::login::whatsapp::start(&state, &request, ip, user_agent)
+        .await
+        .map(Json)
+}
+
+#[utoipa::path(post, path = "/v1/auth/whatsapp/wait", tag = "auth",
+    description = "The device that asked waits for the person's WhatsApp message (long polling, up to waitSeconds, at most 25). Then the login goes on as any other: the link in the bot's reply, its approval, or the code typed on this device.",
+    request_body = WhatsappWaitRequest,
+    responses(
+        (status = 200, body = StartResponse),
+        (status = 403, body = ApiError, description = "verifier_mismatch"),
+        (status = 404, body = ApiError, description = "unknown_request (unknown or expired reference)"),
+        (status = 409, body = ApiError, description = "whatsapp_pending (ask again)"),
+        (status = 429, body = ApiError, description = "rate_limited, too_many_attempts (the login could not start)"),
+    ))]
+pub(super) async fn whatsapp_wait(
+    State(state): Shared,
+    JsonBody(request): JsonBody<WhatsappWaitRequest>,
+) -> Result<Json<StartResponse>, ServiceError> {
+    let (state, request) = (&state, &request);
+    hold(state, request.wait_seconds, move || {
+        crate::login::whatsapp::wait(state, request)
+    })
+    .await
+    .map(Json)
+}
+
+#[utoipa::path(get, path = "/v1/webhooks/whatsapp", tag = "webhooks",
+    description = "WhatsApp Cloud API verification handshake: answers hub.challenge when hub.mode is subscribe and hub.verify_token is whatsapp_verify_token.",
+    responses(
+        (status = 200, description = "hub.challenge, as text"),
+        (status = 401, body = ApiError, description = "invalid_signature (wrong token)"),
+    ))]
+async fn whatsapp_handshake(
+    State(state): Shared,
+    axum::extract::Query(query): axum::extract::Query<Handshake>,
+) -> Result<String, ServiceError> {
+    crate::login::whatsapp::handshake(
+        &state,
+        query.mode.as_deref(),
+        query.verify_token.as_deref(),
+        query.challenge.as_deref(),
+    )
+}
+
+#[utoipa::path(post, path = "/v1/webhooks/whatsapp", tag = "webhooks",
+    description = "WhatsApp Cloud API notifications. X-Hub-Signature-256 (HMAC-SHA256 of the raw body under whatsapp_app_secret) is checked before the body is read. A message carrying a valid reference starts that device's login and the bot replies with the link; any other message gets a help reply and creates nothing.",
+    responses(
+        (status = 200, description = "received"),
+        (status = 401, body = ApiError, description = "invalid_signature"),
+        (status = 400, body = ApiError, description = "invalid_request (signed, but not a notification)"),
+    ))]
+async fn whatsapp_webhook(
+    State(state): Shared,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<&'static str, ServiceError> {
+    let signature = headers
+        .get("x-hub-signature-256")
+        .and_then(|value| value.to_str().ok());
+    crate::login::whatsapp::receive(&state, signature, &body).await?;
+    Ok("EVENT_RECEIVED")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -530,27 +583,5 @@ mod tests {
             ),
             "https://wa.me/15550001111?text=Request%20login%2C%20authenticate%20me%2E%20CK%2DABCDEFGHJK"
         );
-    }
-
-    #[test]
-    fn the_signature_is_the_hmac_of_the_raw_body() {
-        let body = br#"{"object":"whatsapp_business_account"}"#;
-        let good = webhook_signature(b"app-secret", body);
-        // Computed independently, with Python's hmac module.
-        assert_eq!(
-            good,
-            "sha256=0bf7374433906636bed1653bc7c64affb42fa5da9a39e251ab95c2e3a9c06923"
-        );
-        assert!(signature_matches(b"app-secret", Some(&good), body));
-        assert!(signature_matches(
-            b"app-secret",
-            Some(&good.to_uppercase().replace("SHA256=", "sha256=")),
-            body
-        ));
-        assert!(!signature_matches(b"other-secret", Some(&good), body));
-        assert!(!signature_matches(b"app-secret", Some(&good), b"{}"));
-        assert!(!signature_matches(b"app-secret", None, body));
-        assert!(!signature_matches(b"app-secret", Some("sha1=abc"), body));
-        assert!(!signature_matches(b"app-secret", Some("sha256=zz"), body));
     }
 }

@@ -1,6 +1,8 @@
 //! Outbound.
 
+pub mod captcha;
 pub mod channels;
 pub mod integrations;
 pub mod messages;
 pub mod queue;
+pub mod whatsapp_bot;

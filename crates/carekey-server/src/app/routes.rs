@@ -1,0 +1,282 @@
+//! The one list of routes. Each flow hands over its routes together with
+//! their OpenAPI descriptions (`utoipa-axum`'s `routes!`); the router and
+//! `/openapi.json` are both made from that one list, so neither can name a
+//! route the other lacks. The tests below check it both ways.
+//!
+//! Order of the layers (outermost first): `observe` (metrics and the
+//! request timeout) sees every request, even one refused by `check_host`;
+//! then the `Host` check; then the 16 KiB body limit, which a route may
+//! raise for itself (the WhatsApp webhook).
+
+use crate::http::{Routes, check_host, not_found, observe};
+use crate::state::AppState;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware;
+use axum::{Extension, Router};
+use carekey_api::ApiError;
+use std::sync::Arc;
+use utoipa::OpenApi;
+
+/// The largest request body, but where a route says otherwise.
+const BODY_LIMIT: usize = 16 * 1024;
+
+struct BearerScheme;
+
+impl utoipa::Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let scheme = Http::builder()
+            .scheme(HttpAuthScheme::Bearer)
+            .bearer_format("JWT")
+            .build();
+        components.add_security_scheme("bearer", SecurityScheme::Http(scheme));
+    }
+}
+
+/// What the document says beyond its paths.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "CareKey Server", description = "Passwordless registration and login by one-time codes."),
+    components(schemas(ApiError, carekey_api::ErrorCode, carekey_api::Role)),
+    modifiers(&BearerScheme),
+)]
+struct ApiDoc;
+
+/// Every route of the server, with its description.
+pub fn api() -> Routes {
+    Routes::with_openapi(ApiDoc::openapi())
+        .merge(crate::login::routes())
+        .merge(crate::account::routes())
+        .merge(crate::keys::routes())
+        .merge(crate::care::routes())
+        .merge(crate::http::operations::routes())
+}
+
+/// The server's router: every route of [`api`], its document served at
+/// `/openapi.json`, the guards around them, and `not_found` for the rest.
+pub fn router(state: Arc<AppState>) -> Router {
+    let (routes, document) = api().split_for_parts();
+    routes
+        .layer(Extension(Arc::new(document)))
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn_with_state(state.clone(), check_host))
+        .layer(middleware::from_fn_with_state(state.clone(), observe))
+        .with_state(state)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::Clock;
+    use axum::body::Body;
+    use axum::extract::MatchedPath;
+    use axum::http::{Method, Request, StatusCode};
+    use std::sync::Mutex;
+    use tower::ServiceExt;
+
+    /// A server's state on a fresh SQLite file: no socket, no worker.
+    async fn prepared() -> (tempfile::TempDir, crate::app::Prepared) {
+        let dir = tempfile::tempdir().unwrap();
+        let settings = crate::Settings {
+            database_url: format!("sqlite://{}", dir.path().join("test.db").display()),
+            ..crate::Settings::default()
+        };
+        let address = "127.0.0.1:8080".parse().unwrap();
+        let prepared = crate::app::prepare(&settings, Clock::system(), address)
+            .await
+            .unwrap();
+        (dir, prepared)
+    }
+
+    fn documented(document: &utoipa::openapi::OpenApi) -> Vec<(String, Method)> {
+        let json = serde_json::to_value(document).unwrap();
+        let mut routes = Vec::new();
+        for (path, item) in json["paths"].as_object().unwrap() {
+            for method in item.as_object().unwrap().keys() {
+                if let Ok(method) = method.to_uppercase().parse::<Method>() {
+                    routes.push((path.clone(), method));
+                }
+            }
+        }
+        routes
+    }
+
+    #[tokio::test]
+    async fn every_documented_route_reaches_a_handler_of_that_path_and_method() {
+        let (_dir, prepared) = prepared().await;
+        let (routes, document) = api().split_for_parts();
+        let matched: Arc<Mutex<Option<String>>> = Arc::default();
+        let seen = matched.clone();
+        let router = routes
+            .layer(middleware::from_fn(
+                move |request: axum::extract::Request, next: middleware::Next| {
+                    let seen = seen.clone();
+                    async move {
+                        *seen.lock().unwrap() = request
+                            .extensions()
+                            .get::<MatchedPath>()
+                            .map(|path| path.as_str().to_owned());
+                        next.run(request).await
+                    }
+                },
+            ))
+            .layer(Extension(Arc::new(document.clone())))
+            .with_state(prepared.state.clone());
+        let routes = documented(&document);
+        assert!(routes.len() >= 50, "only {} routes", routes.len());
+        for (path, method) in routes {
+            let concrete = path
+                .replace("{id}", "x")
+                .replace("{kind}", "password")
+                .replace("{token}", "x.y");
+            *matched.lock().unwrap() = None;
+            let response = router
+                .clone()
+                .oneshot(
+                    Request::builder()
+                        .method(method.clone())
+                        .uri(&concrete)
+                        .header("content-type", "application/json")
+                        .body(Body::from("{}"))
+                        .unwrap(),
+                )
+                .await
+                .unwrap();
+            assert_ne!(
+                response.status(),
+                StatusCode::METHOD_NOT_ALLOWED,
+                "{method} {path}"
+            );
+            assert_eq!(
+                matched.lock().unwrap().as_deref(),
+                Some(path.as_str()),
+                "{method} {path}"
+            );
+        }
+        let _ = prepared.stop.send(true);
+    }
+
+    /// The other way round: a route can only be added through a flow's
+    /// `routes!`, which documents it; nothing in the server adds one by hand.
+    #[test]
+    fn no_route_is_added_outside_the_documented_list() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut pending = vec![root];
+        let mut files = 0;
+        while let Some(dir) = pending.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    pending.push(path);
+                    continue;
+                }
+                files += 1;
+                let text = std::fs::read_to_string(&path).unwrap();
+                for forbidden in [
+                    ".route(",
+                    ".route_service(",
+                    ".nest(",
+                    ".nest_service(",
+                    "Router::new()",
+                ] {
+                    assert!(
+                        !text.contains(forbidden) || path.ends_with("app/routes.rs"),
+                        "{} adds a route by hand ({forbidden})",
+                        path.display()
+                    );
+                }
+            }
+        }
+        assert!(files > 30);
+    }
+
+    #[test]
+    fn the_openapi_document_lists_the_routes_clients_rely_on() {
+        let doc = serde_json::to_value(api().into_openapi()).unwrap();
+        for path in [
+            "/v1/auth/start",
+            "/v1/auth/resend",
+            "/v1/auth/complete",
+            "/v1/auth/refresh",
+            "/v1/auth/logout",
+            "/v1/me",
+            "/v1/keys",
+            "/ums/v2/users/otp/generate",
+            "/ums/v2/users/otp/login",
+            "/ums/v2/users/token/refresh",
+            "/healthz",
+            "/readyz",
+            "/metrics",
+            "/openapi.json",
+            "/.well-known/jwks.json",
+            "/v1/auth/whatsapp",
+            "/v1/auth/whatsapp/wait",
+            "/v1/webhooks/whatsapp",
+            "/v1/patients",
+            "/v1/samples/{id}/keys",
+            "/v1/patients/{id}/accept",
+            "/v1/patients/{id}/decline",
+        ] {
+            assert!(doc["paths"].get(path).is_some(), "{path} missing");
+        }
+        for schema in [
+            "StartRequest",
+            "ApiError",
+            "ErrorCode",
+            "Role",
+            "SessionResponse",
+        ] {
+            assert!(
+                doc["components"]["schemas"].get(schema).is_some(),
+                "{schema} missing"
+            );
+        }
+        assert!(doc["components"]["securitySchemes"].get("bearer").is_some());
+    }
+
+    #[tokio::test]
+    async fn the_router_answers_without_a_socket_and_refuses_a_forged_bearer() {
+        let (_dir, prepared) = prepared().await;
+        let app = router(prepared.state.clone());
+        let get = |uri: &str, bearer: Option<&str>| {
+            let mut request = Request::builder().uri(uri).header("host", "127.0.0.1:8080");
+            if let Some(token) = bearer {
+                request = request.header("authorization", format!("Bearer {token}"));
+            }
+            request.body(Body::empty()).unwrap()
+        };
+        let health = app.clone().oneshot(get("/healthz", None)).await.unwrap();
+        assert_eq!(health.status(), StatusCode::OK);
+        let me = app
+            .clone()
+            .oneshot(get("/v1/me", Some("forged.token.here")))
+            .await
+            .unwrap();
+        assert_eq!(me.status(), StatusCode::UNAUTHORIZED);
+        let body = axum::body::to_bytes(me.into_body(), 4096).await.unwrap();
+        let error: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(error["code"], "invalid_token");
+        let missing = app.clone().oneshot(get("/v1/nothing", None)).await.unwrap();
+        assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+        let document = app
+            .clone()
+            .oneshot(get("/openapi.json", None))
+            .await
+            .unwrap();
+        assert_eq!(document.status(), StatusCode::OK);
+        let stranger = app
+            .oneshot(
+                Request::builder()
+                    .uri("/v1/auth/channels")
+                    .header("host", "attacker.example")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(stranger.status(), StatusCode::BAD_REQUEST);
+        let _ = prepared.stop.send(true);
+    }
+}

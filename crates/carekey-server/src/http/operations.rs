@@ -1,0 +1,81 @@
+//! The operations endpoints: liveness, readiness, metrics, the token
+//! signing keys, the app-link documents and the API's own description.
+//!
+//! Invariant: none of these says anything secret or changes anything, so
+//! probes and scrapers may reach them by address (see `check_host`).
+
+use super::{Routes, Shared};
+use crate::error::ServiceError;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use carekey_api::ApiError;
+use std::sync::Arc;
+use utoipa_axum::routes;
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .routes(routes!(healthz))
+        .routes(routes!(readyz))
+        .routes(routes!(metrics))
+        .routes(routes!(jwks))
+        .routes(routes!(assetlinks))
+        .routes(routes!(apple_app_site_association))
+        .routes(routes!(openapi))
+}
+
+#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, description = "the process answers")))]
+async fn healthz() -> Json<serde_json::Value> {
+    Json(serde_json::json!({"status": "ok"}))
+}
+
+#[utoipa::path(get, path = "/readyz", tag = "operations", responses(
+    (status = 200, description = "the database answers"),
+    (status = 503, body = ApiError, description = "unavailable"),
+))]
+async fn readyz(State(state): Shared) -> Result<Json<serde_json::Value>, ServiceError> {
+    state
+        .db
+        .ping()
+        .await
+        .map_err(|error| ServiceError::Unavailable(format!("database: {error}")))?;
+    Ok(Json(serde_json::json!({"status": "ready"})))
+}
+
+#[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, description = "Prometheus / OpenMetrics text")))]
+async fn metrics(State(state): Shared) -> Response {
+    if let Ok(pending) = crate::outbound::queue::pending_count(&state.db).await {
+        state.metrics.queue_pending.set(pending);
+    }
+    (
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        state.metrics.render(),
+    )
+        .into_response()
+}
+
+#[utoipa::path(get, path = "/.well-known/jwks.json", tag = "operations", responses((status = 200, description = "the public keys that sign access tokens")))]
+async fn jwks(State(state): Shared) -> Json<serde_json::Value> {
+    Json(state.tokens.jwks())
+}
+
+#[utoipa::path(get, path = "/.well-known/assetlinks.json", tag = "links", responses((status = 200, description = "Digital Asset Links: the Android app that opens this host's links (android_package, android_cert_fingerprints)")))]
+async fn assetlinks(State(state): Shared) -> Json<serde_json::Value> {
+    Json(state.app_links.assetlinks())
+}
+
+#[utoipa::path(get, path = "/.well-known/apple-app-site-association", tag = "links", responses((status = 200, description = "the iOS apps that open /l/* links (apple_app_ids)")))]
+async fn apple_app_site_association(State(state): Shared) -> Json<serde_json::Value> {
+    Json(state.app_links.apple_app_site_association())
+}
+
+#[utoipa::path(get, path = "/openapi.json", tag = "operations", responses((status = 200, description = "this document")))]
+async fn openapi(
+    Extension(document): Extension<Arc<utoipa::openapi::OpenApi>>,
+) -> Json<utoipa::openapi::OpenApi> {
+    Json(document.as_ref().clone())
+}
