@@ -10,8 +10,8 @@
 //! the top level (database, clock, secrets, tokens, limits, identity,
 //! errors, the state every handler shares) and `http/` (extractors, guards,
 //! operations endpoints). `app/` starts it all and assembles the router.
-//! Nothing below a flow imports a flow; `tests/layers.rs`… see
-//! `layering` in this crate's tests.
+//! Nothing below a flow imports a flow, and no two top-level modules
+//! import each other: `layering`'s tests check both from the source.
 
 mod account;
 mod accounts;
@@ -19,11 +19,14 @@ mod app;
 mod app_links;
 mod care;
 pub mod clock;
+mod codes;
 mod db;
 mod error;
 mod http;
 mod identity;
 mod keys;
+#[cfg(test)]
+mod layering;
 mod limits;
 mod logging;
 mod login;

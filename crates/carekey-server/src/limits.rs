@@ -95,7 +95,7 @@ pub fn check_counts(
 
 /// What a start asks of the limits on PostgreSQL ([`count_apart`]).
 pub struct StartLimits<'a> {
-    /// The requester's own limits ([`crate::login::auth::send_limits`]).
+    /// The requester's own limits (`send_limits` of the codes module).
     pub limits: &'a [Limit],
     /// The identifier-wide ceiling, passed by the owner's known requesters.
     pub ceiling: &'a Limit,

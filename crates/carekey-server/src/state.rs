@@ -192,3 +192,21 @@ pub struct AppState {
     /// BioT's code endpoint takes no captcha (by setting).
     pub captcha_exempt_biot: bool,
 }
+
+impl AppState {
+    /// Checks a captcha `token` when this server checks captchas; every path
+    /// that makes the server send a message or open an account calls it
+    /// (start, resend, WhatsApp, BioT's generate unless exempt by setting,
+    /// guests). Guessing paths need no captcha of their own: each guess
+    /// spends a try of a request whose start passed one.
+    pub async fn check_captcha(
+        &self,
+        token: Option<&carekey_api::SecretString>,
+        client_ip: std::net::IpAddr,
+    ) -> Result<(), crate::error::ServiceError> {
+        match &self.captcha {
+            Some(captcha) => captcha.verify(token, client_ip).await,
+            None => Ok(()),
+        }
+    }
+}

@@ -242,7 +242,9 @@ pub(super) async fn guest_start(
     ClientIp(ip): ClientIp,
     JsonBody(request): JsonBody<carekey_api::GuestRequest>,
 ) -> Result<Json<SessionResponse>, ServiceError> {
-    crate::login::captcha::check(&state, request.captcha_token.as_ref(), ip).await?;
+    state
+        .check_captcha(request.captcha_token.as_ref(), ip)
+        .await?;
     let issued = crate::account::guests::start(&state, ip).await?;
     Ok(Json(issued.response(true)))
 }

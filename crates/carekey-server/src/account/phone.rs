@@ -13,11 +13,11 @@
 //! only word that someone tried to add it to another account.
 
 use crate::clock::rfc3339;
+use crate::codes::{CodeRequests, admit_message, check_requested_code, send_account_code};
 use crate::error::ServiceError;
 use crate::http::{Caller, ClientIp, JsonBody, Shared};
 use crate::identity::Contact;
 use crate::limits;
-use crate::login::auth::{CodeRequests, admit_message, check_requested_code, send_account_code};
 use crate::secrets::generate_code;
 use crate::state::AppState;
 use crate::tokens::Claims;

@@ -13,14 +13,14 @@
 
 use crate::accounts::User;
 use crate::clock::{Millis, rfc3339};
+use crate::codes::{
+    CodeRequests, admit_message, check_requested_code, message_queued, send_account_code,
+};
 use crate::db::Tx;
 use crate::error::ServiceError;
 use crate::http::{Caller, ClientIp, JsonBody, Shared};
 use crate::identity::{Contact, ContactKind};
 use crate::limits;
-use crate::login::auth::{
-    CodeRequests, admit_message, check_requested_code, message_queued, send_account_code,
-};
 use crate::outbound::messages::Channel;
 use crate::outbound::queue;
 use crate::secrets::generate_code;

@@ -141,8 +141,7 @@ fn queue_policy(settings: &Settings) -> QueuePolicy {
 fn worker(state: &Arc<AppState>) -> Worker {
     Worker {
         db: state.db.clone(),
-        channels: state.channels.clone(),
-        integrations: state.integrations.clone(),
+        deliverers: vec![state.channels.clone(), state.integrations.clone()],
         sealer: state.sealer.clone(),
         clock: state.clock.clone(),
         metrics: state.metrics.clone(),

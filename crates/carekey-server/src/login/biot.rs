@@ -2,8 +2,8 @@ use crate::clock::rfc3339;
 use crate::error::ServiceError;
 use crate::http::{ClientIp, JsonBody, Shared};
 use crate::identity::Contact;
-use crate::login::auth;
-use crate::login::auth::Flavor;
+use crate::login::complete::{Proof, redeem};
+use crate::login::start::{Asked, Flavor, begin};
 use crate::sessions;
 use axum::Json;
 use axum::extract::State;
@@ -46,14 +46,16 @@ pub(super) async fn biot_generate(
     JsonBody(request): JsonBody<BiotOtpGenerateRequest>,
 ) -> Result<Json<BiotOtpGenerateResponse>, ServiceError> {
     let contact = Contact::phone(&request.phone)?;
-    let asked = auth::Asked::by_device(ip, None, &contact);
+    let asked = Asked::by_device(ip, None, &contact);
     if state.channels.transport_for(asked.channel).is_none() {
         return Err(ServiceError::ChannelUnavailable("sms"));
     }
     if !state.captcha_exempt_biot {
-        crate::login::captcha::check(&state, request.captcha_token.as_ref(), ip).await?;
+        state
+            .check_captcha(request.captcha_token.as_ref(), ip)
+            .await?;
     }
-    let started = auth::begin(&state, Flavor::Biot, contact, None, None, asked).await?;
+    let started = begin(&state, Flavor::Biot, contact, None, None, asked).await?;
     Ok(Json(BiotOtpGenerateResponse {
         request_id: started.request_id,
         phone: started.contact.masked(),
@@ -73,11 +75,11 @@ pub(super) async fn biot_login(
     State(state): Shared,
     JsonBody(request): JsonBody<BiotOtpLoginRequest>,
 ) -> Result<Json<BiotLoginResponse>, ServiceError> {
-    let redeemed = auth::redeem(
+    let redeemed = redeem(
         &state,
         Flavor::Biot,
         &request.request_id,
-        auth::Proof::Code(request.code.expose()),
+        Proof::Code(request.code.expose()),
         None,
     )
     .await?;

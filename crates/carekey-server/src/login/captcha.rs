@@ -2,7 +2,7 @@
 //! page (`GET /captcha`) that gets the app its token.
 //!
 //! Invariant: with captcha on, every start that can make the server send
-//! something or create an account passes [`check`] before it writes; the
+//! something or create an account passes `AppState::check_captcha` before it writes; the
 //! provider's own client is `outbound::captcha`.
 
 use crate::error::ServiceError;
@@ -12,23 +12,6 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use carekey_api::ApiError;
-use std::net::IpAddr;
-
-/// Checks `token` when this server checks captchas; every path that makes
-/// the server send a message or open an account calls it (start, resend,
-/// WhatsApp, BioT's generate unless exempt by setting, guests). Guessing
-/// paths need no captcha of their own: each guess spends a try of a request
-/// whose start passed one.
-pub async fn check(
-    state: &AppState,
-    token: Option<&carekey_api::SecretString>,
-    client_ip: IpAddr,
-) -> Result<(), ServiceError> {
-    match &state.captcha {
-        Some(captcha) => captcha.verify(token, client_ip).await,
-        None => Ok(()),
-    }
-}
 
 /// `GET /captcha`: the page the app shows in a window of its own; not
 /// found with captcha off.

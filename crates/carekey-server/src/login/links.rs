@@ -160,7 +160,7 @@ async fn try_link(
            AND code_expires_at > $3 AND expires_at > $3 \
          RETURNING CASE WHEN link_hash = $2 THEN link_code END AS link_code, \
            {identifier} AS identifier",
-        identifier = crate::login::auth::IDENTIFIER_SQL,
+        identifier = crate::login::sql::IDENTIFIER_SQL,
     )))
     .bind(request_id.clone())
     .bind(given)

@@ -9,25 +9,28 @@
 //! Invariant: every check of a code, link or verifier takes its try
 //! atomically before it compares (`complete`), on both databases.
 
-pub mod auth;
 mod biot;
 pub mod captcha;
 mod channels;
+pub mod complete;
 pub mod links;
+mod resend;
 mod sessions;
+mod sql;
+pub mod start;
 pub mod whatsapp;
 
 use crate::http::Routes;
 use utoipa_axum::routes;
 
-pub use auth::operations;
+pub use sql::operations;
 
 pub fn routes() -> Routes {
     Routes::new()
-        .routes(routes!(auth::start))
-        .routes(routes!(auth::resend))
-        .routes(routes!(auth::complete))
-        .routes(routes!(auth::approval))
+        .routes(routes!(start::start))
+        .routes(routes!(resend::resend))
+        .routes(routes!(complete::complete))
+        .routes(routes!(complete::approval))
         .routes(routes!(sessions::refresh))
         .routes(routes!(sessions::logout))
         .routes(routes!(channels::auth_channels))

@@ -12,11 +12,12 @@
 
 use crate::accounts::Registration;
 use crate::clock::{rfc3339, seconds};
+use crate::codes::{prepare_message, queue_now};
 use crate::error::ServiceError;
 use crate::http::hold;
 use crate::http::{ClientIp, JsonBody, Shared};
 use crate::identity::Contact;
-use crate::login::auth::{self, Asked, Flavor};
+use crate::login::start::{self, Asked, Flavor, check_challenge, read_registration};
 use crate::outbound::messages::{Channel, Template};
 use crate::outbound::whatsapp_bot::{WhatsappBot, signature_matches};
 use crate::secrets::verifier_matches;
@@ -93,9 +94,9 @@ pub async fn start(
     user_agent: Option<&str>,
 ) -> Result<WhatsappStartResponse, ServiceError> {
     let bot = bot(state)?;
-    auth::check_challenge(&request.device_challenge)?;
+    check_challenge(&request.device_challenge)?;
     // The number is only known when the message comes; it goes in then.
-    let registration = auth::read_registration(
+    let registration = read_registration(
         (request.first_name.as_deref(), request.last_name.as_deref()),
         request.role,
         request.responsible_clinician_id.as_deref(),
@@ -115,7 +116,9 @@ pub async fn start(
             ));
         }
     }
-    crate::login::captcha::check(state, request.captcha_token.as_ref(), client_ip).await?;
+    state
+        .check_captcha(request.captcha_token.as_ref(), client_ip)
+        .await?;
     let now = state.clock.now_ms();
     let limits = [crate::limits::Limit {
         key: format!("whatsapp:ip:{}", crate::limits::requester(client_ip)),
@@ -396,7 +399,7 @@ async fn bind(
         channel: Channel::Whatsapp,
         in_chat: true,
     };
-    let outcome = auth::begin(
+    let outcome = start::begin(
         state,
         Flavor::Native,
         sender.clone(),
@@ -437,7 +440,7 @@ async fn bind(
 
 async fn reply_help(state: &AppState, sender: &Contact) -> Result<(), ServiceError> {
     let job_id = crate::db::new_id(state.clock.now_ms());
-    let Some(job) = auth::prepare_message(
+    let Some(job) = prepare_message(
         state,
         &job_id,
         (sender, Channel::Whatsapp),
@@ -449,7 +452,7 @@ async fn reply_help(state: &AppState, sender: &Contact) -> Result<(), ServiceErr
         return Ok(());
     };
     tracing::info!(to = %sender.masked(), "WhatsApp message without a valid reference: help sent");
-    auth::queue_now(state, job).await
+    queue_now(state, job).await
 }
 
 /// The webhook's routes, with their own body limit: Meta batches

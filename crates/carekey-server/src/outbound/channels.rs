@@ -5,6 +5,7 @@
 //! provider that is down delays a message, it cannot fail a login.
 
 use crate::outbound::messages::{Channel, Message};
+use crate::outbound::queue::{Deliver, DeliveryError, TransportName};
 use crate::settings::{Settings, SmtpTls};
 use carekey_api::SecretString;
 use lettre::message::header::ContentType;
@@ -12,43 +13,6 @@ use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use std::path::PathBuf;
 use std::time::Duration;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TransportName {
-    Outbox,
-    Smtp,
-    Twilio,
-    Whatsapp,
-    /// Not a message: a registration told to the omnichannel system.
-    Omnichannel,
-    /// Not a message: a registration linked to its FHIR Patient.
-    Fhir,
-}
-
-impl TransportName {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TransportName::Outbox => "outbox",
-            TransportName::Smtp => "smtp",
-            TransportName::Twilio => "twilio",
-            TransportName::Whatsapp => "whatsapp",
-            TransportName::Omnichannel => "omnichannel",
-            TransportName::Fhir => "fhir",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "outbox" => Some(TransportName::Outbox),
-            "smtp" => Some(TransportName::Smtp),
-            "twilio" => Some(TransportName::Twilio),
-            "whatsapp" => Some(TransportName::Whatsapp),
-            "omnichannel" => Some(TransportName::Omnichannel),
-            "fhir" => Some(TransportName::Fhir),
-            _ => None,
-        }
-    }
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ChannelConfigError {
@@ -60,35 +24,6 @@ pub enum ChannelConfigError {
     Twilio(&'static str),
     #[error("the whatsapp channel needs {0}")]
     Whatsapp(&'static str),
-}
-
-/// Why a delivery failed. Permanent failures (a refused address, bad
-/// credentials) are not retried; transient ones are, with backoff.
-#[derive(Debug, thiserror::Error)]
-#[error("{transport}: {summary}")]
-pub struct DeliveryError {
-    pub transport: &'static str,
-    pub permanent: bool,
-    /// A short cause safe to store and log: no address, body or credential.
-    pub summary: String,
-}
-
-impl DeliveryError {
-    pub(crate) fn transient(transport: TransportName, summary: impl Into<String>) -> Self {
-        DeliveryError {
-            transport: transport.as_str(),
-            permanent: false,
-            summary: summary.into(),
-        }
-    }
-
-    pub(crate) fn permanent(transport: TransportName, summary: impl Into<String>) -> Self {
-        DeliveryError {
-            transport: transport.as_str(),
-            permanent: true,
-            summary: summary.into(),
-        }
-    }
 }
 
 pub struct Channels {
@@ -208,6 +143,33 @@ impl Channels {
                 "carries registrations, not messages",
             )),
         }
+    }
+}
+
+/// The channels carry the jobs that are messages.
+impl Deliver for Channels {
+    fn carries(&self, transport: TransportName) -> bool {
+        matches!(
+            transport,
+            TransportName::Outbox
+                | TransportName::Smtp
+                | TransportName::Twilio
+                | TransportName::Whatsapp
+        )
+    }
+
+    fn deliver<'a>(
+        &'a self,
+        transport: TransportName,
+        job_id: &'a str,
+        body: &'a [u8],
+    ) -> futures::future::BoxFuture<'a, Result<Option<String>, DeliveryError>> {
+        Box::pin(async move {
+            let message: Message = serde_json::from_slice(body).map_err(|_| {
+                DeliveryError::permanent(transport, "sealed body missing or unreadable")
+            })?;
+            Channels::deliver(self, transport, job_id, &message).await
+        })
     }
 }
 

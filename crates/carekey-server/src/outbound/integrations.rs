@@ -21,10 +21,9 @@
 use crate::accounts::User;
 use crate::clock::{Millis, rfc3339};
 use crate::error::ServiceError;
-use crate::outbound::channels::{DeliveryError, TransportName};
-use crate::outbound::queue::{self, SealedJob};
+use crate::outbound::queue::{self, Deliver, DeliveryError, SealedJob, TransportName};
+use crate::secrets::QueueSealer;
 use crate::settings::Settings;
-use crate::state::AppState;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use carekey_api::{Role, SecretString};
@@ -399,11 +398,34 @@ fn status_error(transport: TransportName, status: reqwest::StatusCode) -> Delive
     }
 }
 
+/// The integrations carry the jobs that are registrations.
+impl Deliver for Integrations {
+    fn carries(&self, transport: TransportName) -> bool {
+        matches!(transport, TransportName::Omnichannel | TransportName::Fhir)
+    }
+
+    fn deliver<'a>(
+        &'a self,
+        transport: TransportName,
+        job_id: &'a str,
+        body: &'a [u8],
+    ) -> futures::future::BoxFuture<'a, Result<Option<String>, DeliveryError>> {
+        Box::pin(async move {
+            let registration: Registration = serde_json::from_slice(body).map_err(|_| {
+                DeliveryError::permanent(transport, "sealed body missing or unreadable")
+            })?;
+            Integrations::deliver(self, transport, job_id, &registration).await
+        })
+    }
+}
+
 /// The jobs that tell the other systems of `user`'s registration, queued in
 /// the caller's transaction (leased to this instance); hand them to the
 /// local lane once committed.
 pub async fn enqueue_registration(
-    state: &AppState,
+    integrations: &Integrations,
+    sealer: &QueueSealer,
+    lease_ms: Millis,
     conn: &mut sqlx::AnyConnection,
     user: &User,
     now: Millis,
@@ -414,10 +436,9 @@ pub async fn enqueue_registration(
             .map_err(|_| ServiceError::Internal("registration encoding".into()))?,
     );
     let mut jobs = Vec::new();
-    for transport in state.integrations.destinations(user) {
+    for transport in integrations.destinations(user) {
         let id = crate::db::new_id(now);
-        let sealed = state
-            .sealer
+        let sealed = sealer
             .seal(&id, &plain)
             .map_err(|error| ServiceError::Internal(error.to_string()))?;
         let job = SealedJob {
@@ -425,7 +446,7 @@ pub async fn enqueue_registration(
             transport,
             sealed,
         };
-        queue::enqueue(conn, &job, now, state.queue.lease_ms).await?;
+        queue::enqueue(conn, &job, now, lease_ms).await?;
         jobs.push(job);
     }
     Ok(jobs)

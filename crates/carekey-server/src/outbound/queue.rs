@@ -13,14 +13,96 @@
 use crate::clock::{Clock, Millis};
 use crate::db::{Backend, Database};
 use crate::metrics::Metrics;
-use crate::outbound::channels::{Channels, DeliveryError, TransportName};
-use crate::outbound::messages::Message;
 use crate::secrets::QueueSealer;
 use rand::Rng;
 use sqlx::{AnyConnection, Row};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{mpsc, watch};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransportName {
+    Outbox,
+    Smtp,
+    Twilio,
+    Whatsapp,
+    /// Not a message: a registration told to the omnichannel system.
+    Omnichannel,
+    /// Not a message: a registration linked to its FHIR Patient.
+    Fhir,
+}
+
+impl TransportName {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TransportName::Outbox => "outbox",
+            TransportName::Smtp => "smtp",
+            TransportName::Twilio => "twilio",
+            TransportName::Whatsapp => "whatsapp",
+            TransportName::Omnichannel => "omnichannel",
+            TransportName::Fhir => "fhir",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "outbox" => Some(TransportName::Outbox),
+            "smtp" => Some(TransportName::Smtp),
+            "twilio" => Some(TransportName::Twilio),
+            "whatsapp" => Some(TransportName::Whatsapp),
+            "omnichannel" => Some(TransportName::Omnichannel),
+            "fhir" => Some(TransportName::Fhir),
+            _ => None,
+        }
+    }
+}
+
+/// Why a delivery failed. Permanent failures (a refused address, bad
+/// credentials) are not retried; transient ones are, with backoff.
+#[derive(Debug, thiserror::Error)]
+#[error("{transport}: {summary}")]
+pub struct DeliveryError {
+    pub transport: &'static str,
+    pub permanent: bool,
+    /// A short cause safe to store and log: no address, body or credential.
+    pub summary: String,
+}
+
+impl DeliveryError {
+    pub(crate) fn transient(transport: TransportName, summary: impl Into<String>) -> Self {
+        DeliveryError {
+            transport: transport.as_str(),
+            permanent: false,
+            summary: summary.into(),
+        }
+    }
+
+    pub(crate) fn permanent(transport: TransportName, summary: impl Into<String>) -> Self {
+        DeliveryError {
+            transport: transport.as_str(),
+            permanent: true,
+            summary: summary.into(),
+        }
+    }
+}
+
+/// What the worker does with a job it opened: each kind of job's owner
+/// implements it (the channels for messages, the integrations for
+/// registrations), so the queue knows the contract and none of them.
+pub trait Deliver: Send + Sync {
+    /// Whether jobs for `transport` are this one's.
+    fn carries(&self, transport: TransportName) -> bool;
+
+    /// Delivers job `job_id`'s opened body through `transport`; answers the
+    /// provider's reference for it when there is one. A body it cannot
+    /// read is a permanent failure.
+    fn deliver<'a>(
+        &'a self,
+        transport: TransportName,
+        job_id: &'a str,
+        body: &'a [u8],
+    ) -> futures::future::BoxFuture<'a, Result<Option<String>, DeliveryError>>;
+}
 
 #[derive(Debug, Clone)]
 pub struct QueuePolicy {
@@ -44,7 +126,7 @@ pub fn seal(
     sealer: &QueueSealer,
     id: &str,
     transport: TransportName,
-    message: &Message,
+    message: &impl serde::Serialize,
 ) -> Result<SealedJob, crate::error::ServiceError> {
     let id = id.to_owned();
     let plain = zeroize::Zeroizing::new(
@@ -144,8 +226,8 @@ enum Outcome {
 #[derive(Clone)]
 pub struct Worker {
     pub db: Database,
-    pub channels: Arc<Channels>,
-    pub integrations: Arc<crate::outbound::integrations::Integrations>,
+    /// Who delivers each kind of job.
+    pub deliverers: Vec<Arc<dyn Deliver>>,
     pub sealer: QueueSealer,
     pub clock: Clock,
     pub metrics: Arc<Metrics>,
@@ -323,45 +405,27 @@ impl Worker {
                 summary: format!("unknown transport {}", job.transport),
             });
         };
+        let Some(deliverer) = self
+            .deliverers
+            .iter()
+            .find(|deliverer| deliverer.carries(transport))
+        else {
+            return Outcome::Failed(DeliveryError::permanent(
+                transport,
+                "no deliverer for this transport",
+            ));
+        };
         let opened = job
             .sealed_body
             .as_deref()
-            .ok_or(())
-            .and_then(|sealed| self.sealer.open(&job.id, sealed).map_err(|_| ()));
-        if matches!(transport, TransportName::Omnichannel | TransportName::Fhir) {
-            let registration: Option<crate::outbound::integrations::Registration> = opened
-                .ok()
-                .and_then(|plain| serde_json::from_slice(&plain).ok());
-            let Some(registration) = registration else {
-                return Outcome::Failed(DeliveryError {
-                    transport: transport.as_str(),
-                    permanent: true,
-                    summary: String::from("sealed body missing or unreadable"),
-                });
-            };
-            return match self
-                .integrations
-                .deliver(transport, &job.id, &registration)
-                .await
-            {
-                Ok(reference) => Outcome::Sent(reference),
-                Err(error) => Outcome::Failed(error),
-            };
-        }
-        let message: Message = match opened
-            .ok()
-            .and_then(|plain| serde_json::from_slice(&plain).ok())
-        {
-            Some(message) => message,
-            None => {
-                return Outcome::Failed(DeliveryError {
-                    transport: transport.as_str(),
-                    permanent: true,
-                    summary: String::from("sealed body missing or unreadable"),
-                });
-            }
+            .and_then(|sealed| self.sealer.open(&job.id, sealed).ok());
+        let Some(plain) = opened else {
+            return Outcome::Failed(DeliveryError::permanent(
+                transport,
+                "sealed body missing or unreadable",
+            ));
         };
-        match self.channels.deliver(transport, &job.id, &message).await {
+        match deliverer.deliver(transport, &job.id, &plain).await {
             Ok(reference) => Outcome::Sent(reference),
             Err(error) => Outcome::Failed(error),
         }
