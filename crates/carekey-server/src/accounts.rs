@@ -86,7 +86,7 @@ pub struct Registration {
 pub const COLUMNS: &str = "id, group_id, role, first_name, last_name, email, \
     COALESCE(phone, unverified_phone) AS phone, \
     CAST(CASE WHEN phone IS NOT NULL THEN 1 ELSE 0 END AS BIGINT) AS phone_verified, \
-    responsible_clinician_id, care_status, CAST(guest AS BIGINT) AS guest";
+    responsible_clinician_id, care_status, guest";
 
 pub async fn by_id<'c, E>(executor: E, id: &str) -> Result<Option<User>, ServiceError>
 where
@@ -110,7 +110,7 @@ pub async fn lock(
     id: &str,
 ) -> Result<bool, ServiceError> {
     let sql = format!(
-        "SELECT CAST(guest AS BIGINT) AS guest FROM users WHERE id = $1{}",
+        "SELECT guest FROM users WHERE id = $1{}",
         backend.for_update()
     );
     let guest: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))

@@ -108,11 +108,10 @@ pub async fn save_settings(
 /// Refused for a real account.
 pub async fn close(state: &AppState, user_id: &str) -> Result<(), ServiceError> {
     let mut tx = state.db.begin().await?;
-    let guest: Option<i64> =
-        sqlx::query_scalar("SELECT CAST(guest AS BIGINT) FROM users WHERE id = $1")
-            .bind(user_id.to_owned())
-            .fetch_optional(&mut *tx)
-            .await?;
+    let guest: Option<i64> = sqlx::query_scalar("SELECT guest FROM users WHERE id = $1")
+        .bind(user_id.to_owned())
+        .fetch_optional(&mut *tx)
+        .await?;
     match guest {
         None => return Err(ServiceError::InvalidToken),
         Some(0) => {

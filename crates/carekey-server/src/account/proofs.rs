@@ -54,7 +54,7 @@ pub async fn require_fresh(
 ) -> Result<(), ServiceError> {
     let now = state.clock.now_ms();
     let row = sqlx::query(
-        "SELECT s.created_at, s.proven_at, CAST(u.guest AS BIGINT) AS guest \
+        "SELECT s.created_at, s.proven_at, u.guest \
          FROM sessions s JOIN users u ON u.id = s.user_id \
          WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL",
     )

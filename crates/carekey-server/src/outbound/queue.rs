@@ -187,7 +187,8 @@ pub fn backoff(policy: &QueuePolicy, attempts: u32) -> Millis {
     (delay + jitter).max(1)
 }
 
-/// A message being delivered.
+/// A message being delivered, as `claim` reads it.
+#[derive(sqlx::FromRow)]
 pub struct Job {
     id: String,
     transport: String,
@@ -379,22 +380,12 @@ impl Worker {
                           ORDER BY run_at LIMIT $3{lock}) \
              RETURNING id, transport, sealed_body, attempts"
         );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        sqlx::query_as::<_, Job>(sqlx::AssertSqlSafe(sql))
             .bind(now.saturating_add(self.policy.lease_ms))
             .bind(now)
             .bind(i64::from(self.policy.batch_size.max(1)))
             .fetch_all(self.db.writer())
-            .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(Job {
-                    id: row.try_get("id")?,
-                    transport: row.try_get("transport")?,
-                    sealed_body: row.try_get("sealed_body")?,
-                    attempts: row.try_get("attempts")?,
-                })
-            })
-            .collect()
+            .await
     }
 
     async fn deliver(&self, job: &Job) -> Outcome {
