@@ -1,0 +1,128 @@
+// Care: a patient and the clinician she named, and a clinician's patients.
+
+import * as ipc from "./ipc.js";
+import { noteHintFor } from "./home.js";
+import { refreshNotes } from "./notes.js";
+import { $, announce, busy, messageOf, state, dateOf } from "./view.js";
+
+export const CARE_STATUS_TEXT = {
+  pending: "(waiting for them to accept you)",
+  accepted: "(accepted you)",
+  declined: "(declined)",
+};
+
+let careTimer = null;
+// How often a waiting patient's home asks whether her clinician answered.
+export const CARE_POLL_MS = 20000;
+
+// Where the patient stands with the clinician she named, and what her
+// device just shared with them. A status this app does not know reads as
+// "not accepted": nothing is shared until the server says accepted.
+export function showCare(status, shared) {
+  const patient = state.homeProfile && state.homeProfile.role === "patient" && !state.homeProfile.guest;
+  $("home-care-status").textContent = patient ? (CARE_STATUS_TEXT[status] || "") : "";
+  let text = "";
+  if (patient && status === "pending") {
+    text = "Your clinician has not accepted you yet. Until they do, your notes are kept for you alone; once they accept, CareKey shares them with your clinician.";
+  } else if (patient && status === "declined") {
+    text = "Your clinician declined to follow you in CareKey. Your notes are kept for you alone. If this is a mistake, ask them to accept you.";
+  } else if (patient && status === "accepted" && shared > 0) {
+    const notes = shared === 1 ? "1 earlier note is" : `${shared} earlier notes are`;
+    text = `Your clinician accepted you: ${notes} now shared with them.`;
+  } else if (patient && status && status !== "accepted") {
+    text = "Your clinician has not accepted you yet: your notes are kept for you alone.";
+  }
+  $("home-care").textContent = text;
+  $("home-care").hidden = !text;
+  if (patient) $("note-hint").textContent = noteHintFor({ ...state.homeProfile, careStatus: status });
+}
+
+// Asks the server where the patient stands; once accepted, her device
+// shares the notes she wrote before. While she waits, it asks again now and
+// then, so the home screen changes when her clinician answers.
+export async function refreshCare() {
+  clearTimeout(careTimer);
+  careTimer = null;
+  const profile = state.homeProfile;
+  if (!profile || profile.role !== "patient" || profile.guest || $("screen-home").hidden) return;
+  try {
+    const care = await ipc.shareEarlierNotes();
+    if (state.homeProfile !== profile) return;
+    profile.careStatus = care.careStatus;
+    showCare(care.careStatus, care.shared);
+    if (care.shared > 0) await refreshNotes();
+  } catch (failure) {
+    // The next look tries again; the notes stay safe on the server meanwhile.
+    console.warn("care status", failure && failure.code);
+  }
+  if (state.homeProfile === profile && profile.careStatus !== "accepted") {
+    careTimer = setTimeout(refreshCare, CARE_POLL_MS);
+  }
+}
+
+export async function refreshPatients() {
+  $("patients-error").textContent = "";
+  try {
+    renderPatients(await ipc.patients());
+  } catch (failure) {
+    $("patients-error").textContent = messageOf(failure);
+  }
+}
+
+export function renderPatients(patients) {
+  $("patients-list").replaceChildren(...patients.map((patient) => {
+    const item = document.createElement("li");
+    item.className = "patient";
+    item.dataset.patientId = patient.userId;
+    const head = document.createElement("div");
+    head.className = "note-head";
+    const who = document.createElement("strong");
+    who.textContent = `${patient.firstName} ${patient.lastName}`;
+    const status = document.createElement("span");
+    status.className = "care-status";
+    status.textContent = {
+      pending: "Waiting for your answer",
+      accepted: "Accepted",
+      declined: "Declined",
+    }[patient.careStatus] || "";
+    head.append(who, status);
+    const facts = document.createElement("p");
+    facts.className = "hint";
+    const contact = patient.email || patient.phone || "no contact given";
+    facts.textContent = `${contact} · named you ${dateOf(patient.namedAt)}`;
+    const actions = document.createElement("div");
+    actions.className = "actions";
+    const answer = (accept, label, secondary) => {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = label;
+      button.dataset.answer = accept ? "accept" : "decline";
+      if (secondary) button.className = "secondary";
+      button.addEventListener("click", () => answerPatient(button, patient, accept));
+      return button;
+    };
+    if (patient.careStatus !== "accepted") actions.append(answer(true, "Accept", false));
+    if (patient.careStatus !== "declined") {
+      actions.append(answer(false, patient.careStatus === "accepted" ? "Stop following" : "Decline", true));
+    }
+    item.append(head, facts, actions);
+    return item;
+  }));
+  $("patients-empty").hidden = patients.length > 0;
+}
+
+export async function answerPatient(button, patient, accept) {
+  $("patients-error").textContent = "";
+  await busy(button, async () => {
+    try {
+      const answered = await ipc.answerPatient(patient.userId, accept);
+      announce(accept
+        ? `${answered.firstName} ${answered.lastName} is now your patient: their notes will be shared with you.`
+        : `${answered.firstName} ${answered.lastName}: nothing new will be shared with you.`);
+      await refreshPatients();
+      await refreshNotes();
+    } catch (failure) {
+      $("patients-error").textContent = messageOf(failure);
+    }
+  });
+}

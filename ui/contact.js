@@ -1,0 +1,121 @@
+// The welcome screen, the contact form (register or log in), and the
+// captcha a server may ask for first.
+
+import * as ipc from "./ipc.js";
+import { showCode } from "./code.js";
+import { applyPreferences } from "./settings.js";
+import { $, announce, busy, messageOf, show, state, stopTicker } from "./view.js";
+
+export function showWelcome(reason) {
+  stopTicker();
+  applyPreferences(null);
+  const notice = $("welcome-reason");
+  notice.textContent = reason || "";
+  notice.hidden = !reason;
+  show("welcome");
+}
+
+export function showContact(mode) {
+  state.mode = mode;
+  const registering = mode === "register";
+  $("contact-title").textContent = registering ? "Create your account" : "Log in";
+  $("register-fields").hidden = !registering;
+  $("contact-whatsapp").hidden = !state.channels?.whatsapp;
+  $("contact-whatsapp").textContent = registering ? "Register with WhatsApp" : "Log in with WhatsApp";
+  $("contact-error").textContent = "";
+  updateContactFields();
+  show("contact");
+}
+
+export function via() {
+  return document.querySelector('input[name="via"]:checked').value;
+}
+
+export function role() {
+  return document.querySelector('input[name="role"]:checked').value;
+}
+
+// Registering asks for an email, a phone or both; logging in for the one
+// the code should go to.
+export function updateContactFields() {
+  const registering = state.mode === "register";
+  const byPhone = via() === "phone";
+  $("via-field").hidden = registering;
+  $("email-field").hidden = !registering && byPhone;
+  $("phone-field").hidden = !registering && !byPhone;
+  $("both-hint").hidden = !registering;
+  $("phone-label").textContent = registering ? "Mobile number (optional if you give an email)" : "Mobile number";
+  $("clinician-field").hidden = !registering || role() !== "patient";
+}
+
+export async function fillCountries() {
+  const list = await ipc.countries();
+  const region = (navigator.language || "").split("-")[1];
+  for (const select of [$("country"), $("phone-country")]) {
+    for (const country of list) {
+      const option = document.createElement("option");
+      option.value = country.code;
+      option.textContent = `${country.name} (${country.dial})`;
+      if (country.code === region) option.selected = true;
+      select.append(option);
+    }
+    const other = document.createElement("option");
+    other.value = "";
+    other.textContent = "Other (type the number with +)";
+    select.append(other);
+  }
+}
+
+export const FIELD_OF_ERROR = {
+  invalid_phone: "phone",
+  invalid_email: "email",
+  invalid_request: null,
+};
+
+// The new account's details from the form, when registering.
+export function accountInput() {
+  if (state.mode !== "register") return null;
+  return {
+    firstName: $("first-name").value,
+    lastName: $("last-name").value,
+    role: role(),
+    responsibleClinicianId: role() === "patient" ? $("clinician-id").value : null,
+  };
+}
+
+export function showContactError(failure) {
+  $("contact-error").textContent = failure.code === "rate_limited" && failure.retryAfter
+    ? `${messageOf(failure)} Try again in ${failure.retryAfter} seconds.`
+    : messageOf(failure);
+  const field = FIELD_OF_ERROR[failure.code];
+  if (field) $(field).focus();
+}
+
+export async function submitContact(event) {
+  event.preventDefault();
+  $("contact-error").textContent = "";
+  const phone = { phone: $("phone").value, country: $("country").value || null };
+  const email = { email: $("email").value };
+  const contact = state.mode === "register"
+    ? { ...email, ...phone }
+    : (via() === "phone" ? phone : email);
+  await busy($("contact-submit"), async () => {
+    try {
+      await captchaFirst();
+      state.sent = await ipc.startLogin(contact, accountInput());
+      showCode(true);
+    } catch (failure) {
+      showContactError(failure);
+    }
+  });
+}
+
+// A server with captcha on wants, before it sends a code or opens an
+// account, proof that a person asks: its own page shows the provider's
+// check in a window of its own, whose token the backend keeps for the
+// request that follows. Without captcha, nothing happens here.
+export async function captchaFirst() {
+  if (!state.channels?.captcha) return;
+  announce("A quick check that a person is asking opens in a new window.");
+  await ipc.solveCaptcha();
+}

@@ -1,0 +1,155 @@
+// The home screen: the account, its backups, key activity, and logging out.
+
+import * as ipc from "./ipc.js";
+import { refreshCare, refreshPatients, showCare } from "./care.js";
+import { showWelcome } from "./contact.js";
+import { refreshAccountKeys } from "./keys.js";
+import { refreshNotes } from "./notes.js";
+import { closePhoneForm } from "./phone.js";
+import { loadPreferences } from "./settings.js";
+import { HOME_CHECK_MS, OFFLINE_RETRY_MS, watchHomeIn } from "./start.js";
+import { closeExport, closeTransfer } from "./transfer.js";
+import { $, announce, busy, messageOf, show, state, dateOf } from "./view.js";
+
+
+export function showHome(profile) {
+  state.homeProfile = profile;
+  // Marked offline only as the start-up (or a check) found it.
+  $("home-offline").hidden = !state.offline;
+  watchHomeIn(state.offline ? OFFLINE_RETRY_MS : HOME_CHECK_MS);
+  state.offline = false;
+  $("home-title").textContent = profile.guest
+    ? "Hello, guest"
+    : `Hello, ${profile.firstName} ${profile.lastName}`;
+  $("home-guest").hidden = !profile.guest;
+  for (const id of ["home-facts", "home-backup", "log-out"]) $(id).hidden = profile.guest;
+  const carried = state.carriedOver;
+  state.carriedOver = null;
+  $("home-carried").hidden = !carried;
+  if (carried) {
+    const notes = carried.notes === 1 ? "1 note" : `${carried.notes} notes`;
+    $("home-carried").textContent =
+      `What you did as a guest is now in your account: ${notes} and your preferences.`;
+  }
+  $("home-role").textContent = profile.role === "clinician" ? "Clinician" : "Patient";
+  $("home-contact").textContent = profile.contact;
+  $("home-id").textContent = profile.userId;
+  $("home-id-label").textContent = profile.role === "clinician"
+    ? "Your CareKey ID (give it to your patients)"
+    : "Your CareKey ID";
+  $("home-fingerprint").textContent = profile.keyFingerprint || "None";
+  const clinician = profile.responsibleClinicianId;
+  $("home-clinician").textContent = clinician || "";
+  $("home-clinician-label").hidden = !clinician;
+  $("home-clinician-value").hidden = !clinician;
+  showCare(profile.careStatus, 0);
+  $("home-patients").hidden = profile.role !== "clinician";
+  $("home-phone").textContent = !profile.phone
+    ? "None"
+    : (profile.phoneVerified ? profile.phone : `${profile.phone} (not verified yet)`);
+  $("phone-open").textContent = profile.phoneVerified ? "Change" : (profile.phone ? "Verify it" : "Add a mobile number");
+  closePhoneForm();
+  $("home-no-key").hidden = Boolean(profile.keyFingerprint);
+  const hasKey = Boolean(profile.keyFingerprint);
+  for (const id of ["home-backup-change", "home-recovery-new", "home-transfer", "home-export", "note-submit"]) {
+    $(id).disabled = !hasKey;
+  }
+  const isClinician = profile.role === "clinician";
+  $("notes-title").textContent = isClinician ? "Notes, yours and your patients'" : "Notes";
+  $("note-hint").textContent = isClinician
+    ? "Encrypted on this device for you alone. Your patients' notes shared with you are listed below."
+    : noteHintFor(profile);
+  closeTransfer();
+  closeExport();
+  show("home");
+  refreshHome();
+}
+
+export function noteHintFor(profile) {
+  if (profile.guest) return "Encrypted on this device for you alone. The server stores it unreadable.";
+  if (profile.careStatus === "accepted") {
+    return "Encrypted on this device for you and your clinician. The server stores it unreadable.";
+  }
+  return "Encrypted on this device for you alone until your clinician accepts you; then they can read it too. The server stores it unreadable.";
+}
+
+// The parts of home that need the server: backups, notes, key activity.
+export async function refreshHome() {
+  loadPreferences();
+  const profile = state.homeProfile;
+  if (profile.role === "clinician") refreshPatients();
+  else if (!profile.guest && profile.keyFingerprint) refreshCare();
+  try {
+    const status = await ipc.backupStatus();
+    const password = status.backups.find((backup) => backup.kind === "password");
+    const recovery = status.backups.find((backup) => backup.kind === "recovery");
+    const parts = [password
+      ? `Password backup saved ${dateOf(password.updatedAt)}.`
+      : "No backup password yet: if this device is lost, so is your key."];
+    parts.push(recovery ? `Recovery key made ${dateOf(recovery.updatedAt)}.` : "No recovery key yet.");
+    $("home-backup-status").textContent = parts.join(" ");
+    $("home-backup-change").textContent = password ? "Change backup password" : "Set backup password";
+  } catch (failure) {
+    $("home-backup-status").textContent = messageOf(failure);
+  }
+  if (profile.keyFingerprint) {
+    await refreshNotes();
+  } else {
+    $("notes-list").replaceChildren();
+    $("notes-empty").textContent = "Restore your key on this device to read your notes.";
+    $("notes-empty").hidden = false;
+  }
+  await refreshActivity();
+  if (!profile.guest && $("account-keys").open) await refreshAccountKeys();
+}
+
+export const ACTION_TEXT = {
+  backup_stored: (detail) => detail === "recovery" ? "Recovery key backup saved" : "Password backup saved",
+  backup_fetched: (detail) => detail === "recovery" ? "Recovery key backup downloaded" : "Password backup downloaded",
+  transfer_offered: () => "Key offered to a new device",
+  transfer_taken: () => "Key taken by a new device",
+  key_registered: () => "New key registered",
+  key_revoked: () => "Key revoked",
+};
+
+export async function refreshActivity() {
+  try {
+    const log = await ipc.auditLog();
+    $("activity-list").replaceChildren(...log.events.map((event) => {
+      const item = document.createElement("li");
+      const describe = ACTION_TEXT[event.action] || (() => event.action);
+      item.textContent = `${dateOf(event.at)}: ${describe(event.detail)} (from ${event.ip})`;
+      return item;
+    }));
+  } catch (failure) {
+    console.error(failure);
+  }
+}
+
+export async function copyId() {
+  try {
+    await navigator.clipboard.writeText(state.homeProfile.userId);
+    announce("Your CareKey ID was copied.");
+  } catch {
+    const range = document.createRange();
+    range.selectNodeContents($("home-id"));
+    const selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+    announce("Your CareKey ID is selected: copy it with Ctrl+C.");
+  }
+}
+
+export async function logOut() {
+  await busy($("log-out"), async () => {
+    try {
+      await ipc.logOut();
+      closeTransfer();
+      closeExport();
+      showWelcome(null);
+      announce("You are logged out.");
+    } catch (failure) {
+      announce(messageOf(failure));
+    }
+  });
+}

@@ -1,0 +1,80 @@
+// Restoring the key on a new device (backup password, recovery key, a
+// transfer or an exported file).
+
+import * as ipc from "./ipc.js";
+import { showHome } from "./home.js";
+import { backupStepText, makeKey } from "./keys.js";
+import { $, announce, busy, messageOf, show, state } from "./view.js";
+
+
+export function restoreHow() {
+  return document.querySelector('input[name="restore-how"]:checked').value;
+}
+
+export function updateRestoreFields() {
+  const how = restoreHow();
+  for (const part of document.querySelectorAll("#restore-form [data-how]")) {
+    part.hidden = !part.dataset.how.split(" ").includes(how);
+  }
+  $("restore-submit").textContent = how === "new" ? "Make a new key" : "Restore my key";
+  $("restore-error").textContent = "";
+}
+
+export function showRestore(profile) {
+  state.restoreProfile = profile;
+  for (const id of ["restore-password", "restore-recovery", "restore-transfer", "restore-file"]) $(id).value = "";
+  $("restore-new-understood").checked = false;
+  $("restore-working").hidden = true;
+  updateRestoreFields();
+  show("restore");
+}
+
+export function readFileBase64(file) {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result).split(",", 2)[1] || "");
+    reader.onerror = () => reject(new ipc.AppError("storage_failed", "The file could not be read."));
+    reader.readAsDataURL(file);
+  });
+}
+
+export async function submitRestore(event) {
+  event.preventDefault();
+  const how = restoreHow();
+  const error = $("restore-error");
+  error.textContent = "";
+  if (how === "new") {
+    if (!$("restore-new-understood").checked) {
+      error.textContent = "Tick “I understand” first: a new key cannot read what was encrypted for the old one.";
+      $("restore-new-understood").focus();
+      return;
+    }
+    makeKey(state.restoreProfile);
+    return;
+  }
+  const onStep = (step) => { $("restore-step").textContent = backupStepText(step); };
+  await busy($("restore-submit"), async () => {
+    try {
+      $("restore-working").hidden = false;
+      $("restore-step").textContent = "Starting…";
+      let key;
+      if (how === "password") {
+        key = await ipc.restoreWithPassword($("restore-password").value, onStep);
+      } else if (how === "recovery") {
+        key = await ipc.restoreWithRecoveryKey($("restore-recovery").value);
+      } else if (how === "transfer") {
+        key = await ipc.takeTransfer($("restore-transfer").value);
+      } else {
+        const file = $("restore-file").files[0];
+        if (!file) throw new ipc.AppError("invalid_request", "Choose the backup file first.");
+        key = await ipc.restoreFromFile(await readFileBase64(file), $("restore-password").value, onStep);
+      }
+      for (const id of ["restore-password", "restore-recovery", "restore-transfer"]) $(id).value = "";
+      announce("Your key is restored on this device.");
+      showHome({ ...state.restoreProfile, keyFingerprint: key.fingerprint });
+    } catch (failure) {
+      $("restore-working").hidden = true;
+      error.textContent = messageOf(failure);
+    }
+  });
+}

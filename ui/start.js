@@ -1,0 +1,135 @@
+// Start-up, the session check while home shows, and links opened from
+// a message.
+
+import * as ipc from "./ipc.js";
+import { showWelcome } from "./contact.js";
+import { showHome } from "./home.js";
+import { setUpInbox } from "./inbox.js";
+import { makeKey } from "./keys.js";
+import { showRestore } from "./restore.js";
+import { $, announce, messageOf, show, state, stopTicker } from "./view.js";
+
+export async function boot() {
+  stopTicker();
+  show("loading");
+  try {
+    const session = await ipc.resumeSession();
+    await setUpInbox();
+    // Which ways in the server offers; without an answer, email and SMS.
+    state.channels = await ipc.authChannels().catch(() => null);
+    showSession(session);
+    if (!state.watchingLinks) {
+      state.watchingLinks = true;
+      await ipc.watchLinks(onLinkArrived);
+    }
+  } catch (error) {
+    $("fatal-message").textContent = messageOf(error);
+    show("error");
+  }
+}
+
+let homeWatch = null;
+// How often home asks the server how the session stands: online, and while
+// the server is out of reach.
+export const HOME_CHECK_MS = 15000;
+export const OFFLINE_RETRY_MS = 10000;
+
+// The saved session as the start-up (or a check) found it. Offline (the
+// server out of reach), home shows what this device last knew and says so.
+export function showSession(session) {
+  state.offline = session.state === "offline";
+  if (session.state === "loggedIn" || session.state === "offline") {
+    showHome(session.profile);
+  } else {
+    showWelcome(session.reason);
+  }
+}
+
+export function watchHomeIn(delay) {
+  clearTimeout(homeWatch);
+  homeWatch = setTimeout(checkHome, delay);
+}
+
+// While home shows, it asks now and then how the session stands: a server
+// gone away marks home offline (and is asked again every few seconds), a
+// server back clears the mark and brings home up to date, a session ended
+// elsewhere leads to the welcome screen with the reason. Nothing the
+// person is typing is redrawn while all is well.
+export async function checkHome() {
+  homeWatch = null;
+  if ($("screen-home").hidden) return;
+  const offline = !$("home-offline").hidden;
+  try {
+    const session = await ipc.resumeSession();
+    if ($("screen-home").hidden) return;
+    if (session.state === "offline") {
+      if (!offline) {
+        $("home-offline").hidden = false;
+        announce("CareKey cannot reach the server right now. It keeps trying.");
+      }
+      watchHomeIn(OFFLINE_RETRY_MS);
+    } else if (session.state === "loggedIn" && offline) {
+      // What the server offers could not be asked while it was away.
+      state.channels = await ipc.authChannels().catch(() => state.channels);
+      announce("CareKey reaches the server again.");
+      showSession(session);
+    } else if (session.state === "loggedIn") {
+      watchHomeIn(HOME_CHECK_MS);
+    } else {
+      showSession(session);
+    }
+  } catch (failure) {
+    console.warn("home check", failure && failure.code);
+    watchHomeIn(offline ? OFFLINE_RETRY_MS : HOME_CHECK_MS);
+  }
+}
+
+export function showLinkNotice(text) {
+  $("link-notice-text").textContent = text;
+  $("link-notice").hidden = !text;
+}
+
+// The person chose what they were doing next: an old notice would mislead.
+export function clearLinkNotice() {
+  showLinkNotice("");
+}
+
+// Where a fresh session leads: home, the first key, or restoring the key.
+export function enter(done) {
+  stopTicker();
+  state.sent = null;
+  state.carriedOver = done.carriedOver || null;
+  if (done.profile.keyFingerprint) {
+    showHome(done.profile);
+  } else if (done.isNewUser) {
+    makeKey(done.profile);
+  } else {
+    showRestore(done.profile);
+  }
+}
+
+let consumingLinks = false;
+
+// A link reached the app (from a message, a browser, or the desktop):
+// the backend checks and uses it; this shows where it led.
+export async function onLinkArrived() {
+  if (consumingLinks) return;
+  consumingLinks = true;
+  try {
+    for (;;) {
+      let done;
+      try {
+        done = await ipc.consumeLink();
+      } catch (failure) {
+        showLinkNotice(`This link could not be used. ${messageOf(failure)}`);
+        continue;
+      }
+      if (!done) break;
+      clearLinkNotice();
+      announce("You are logged in with the link from your message.");
+      enter(done);
+    }
+  } finally {
+    consumingLinks = false;
+  }
+}

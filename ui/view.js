@@ -1,0 +1,76 @@
+// Shared by every screen: the screen switch, announcements, the busy
+// state of a button, error sentences and times, and the state the screens
+// share (what is being asked, the profiles the screens were opened for).
+
+import * as ipc from "./ipc.js";
+
+export const $ = (id) => document.getElementById(id);
+export const SCREENS = ["loading", "error", "welcome", "contact", "whatsapp", "code", "keys", "backup", "recovery",
+  "restore", "home"];
+export const INBOX_POLL_MS = 1500;
+
+export const state = {
+  mode: "register", // or "login"
+  sent: null, // the code on its way: {login, expiresAt, resendAfter, codeLength}
+  ticker: null,
+  busy: false,
+  inboxTimer: null,
+  inboxSeen: "",
+  watchingLinks: false,
+  // The profiles the home, backup, recovery and restore screens were
+  // opened for.
+  homeProfile: null,
+  backupProfile: null,
+  recoveryProfile: null,
+  restoreProfile: null,
+};
+
+export function show(name) {
+  for (const screen of SCREENS) {
+    $(`screen-${screen}`).hidden = screen !== name;
+  }
+  const heading = document.querySelector(`#screen-${name} h1`);
+  if (heading) heading.focus();
+}
+
+export function announce(text) {
+  const status = $("status");
+  status.textContent = "";
+  // A change after a pause is what screen readers pick up reliably.
+  setTimeout(() => { status.textContent = text; }, 60);
+}
+
+export function messageOf(error) {
+  if (error instanceof ipc.AppError && error.message) return error.message;
+  console.error(error);
+  return "Something went wrong inside CareKey. Please try again.";
+}
+
+export async function busy(button, work) {
+  if (state.busy) return;
+  state.busy = true;
+  button.disabled = true;
+  try {
+    await work();
+  } finally {
+    state.busy = false;
+    button.disabled = false;
+  }
+}
+
+export function timeOf(iso) {
+  return new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+}
+
+export function secondsUntil(iso) {
+  return Math.ceil((new Date(iso).getTime() - Date.now()) / 1000);
+}
+
+export function stopTicker() {
+  if (state.ticker) clearInterval(state.ticker);
+  state.ticker = null;
+}
+
+export function dateOf(iso) {
+  return new Date(iso).toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
+}
