@@ -4,6 +4,9 @@
 //! nullability, so a row written on one database reads the same on the
 //! other. Both are applied by a real server start.
 
+// Test support: a failed setup should panic with its reason.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::new_postgres_database;

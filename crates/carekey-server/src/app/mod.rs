@@ -308,9 +308,9 @@ pub async fn prepare(
         QueueSealer::new(&queue_key).map_err(|error| StartError::Keys(error.to_string()))?;
 
     let (local_lane, local_jobs) = LocalLane::new();
-    let (stop, stopped) = watch::channel(false);
+    let (stop, stopping) = watch::channel(false);
     let state = Arc::new(AppState {
-        stopping: stopped.clone(),
+        stopping,
         operations: crate::login::operations(&db),
         db: db.clone(),
         clock: clock.clone(),

@@ -1,0 +1,137 @@
+//! WhatsApp through the Cloud API: the authentication template for codes,
+//! free text for replies in a chat the person opened.
+//!
+//! Invariant: a template is sent outside a chat window, free text only
+//! inside one, as Meta's rules require.
+
+use super::ChannelConfigError;
+use crate::outbound::messages::Message;
+use crate::outbound::queue::{DeliveryError, TransportName};
+use crate::settings::Settings;
+use carekey_api::SecretString;
+use std::time::Duration;
+
+/// WhatsApp Cloud API: `POST <base>/<phone-number-id>/messages` with a
+/// bearer token and JSON; `200` with `messages[0].id`; errors as
+/// `{"error": {"code", "message", ...}}`. A reply in a chat the person opened
+/// is a `text` message; anything else must be an approved template, here the
+/// authentication template (its code in the body and in the copy-code button).
+pub(super) struct WhatsappCloud {
+    client: reqwest::Client,
+    pub(super) url: String,
+    access_token: SecretString,
+    template: String,
+    language: String,
+}
+
+impl WhatsappCloud {
+    pub(super) fn new(settings: &Settings, timeout: Duration) -> Result<Self, ChannelConfigError> {
+        let phone_number_id = settings
+            .whatsapp_phone_number_id
+            .as_deref()
+            .ok_or(ChannelConfigError::Whatsapp("whatsapp_phone_number_id"))?;
+        let access_token = settings
+            .whatsapp_access_token
+            .clone()
+            .ok_or(ChannelConfigError::Whatsapp("whatsapp_access_token"))?;
+        settings
+            .whatsapp_bot_number
+            .as_deref()
+            .ok_or(ChannelConfigError::Whatsapp("whatsapp_bot_number"))?;
+        settings
+            .whatsapp_app_secret
+            .as_ref()
+            .ok_or(ChannelConfigError::Whatsapp("whatsapp_app_secret"))?;
+        let client = reqwest::Client::builder()
+            .timeout(timeout)
+            .build()
+            .map_err(|_| ChannelConfigError::Whatsapp("an HTTP client"))?;
+        Ok(WhatsappCloud {
+            client,
+            url: format!(
+                "{}/{phone_number_id}/messages",
+                settings.whatsapp_base_url.trim_end_matches('/')
+            ),
+            access_token,
+            template: settings.whatsapp_code_template.clone(),
+            language: settings.whatsapp_template_language.clone(),
+        })
+    }
+
+    pub(super) fn payload(&self, message: &Message) -> serde_json::Value {
+        // The Cloud API takes the number without its `+`.
+        let to = message.to.trim_start_matches('+');
+        match &message.template_code {
+            Some(code) => serde_json::json!({
+                "messaging_product": "whatsapp",
+                "recipient_type": "individual",
+                "to": to,
+                "type": "template",
+                "template": {
+                    "name": self.template,
+                    "language": { "code": self.language },
+                    "components": [
+                        { "type": "body", "parameters": [{ "type": "text", "text": code }] },
+                        { "type": "button", "sub_type": "url", "index": "0",
+                          "parameters": [{ "type": "text", "text": code }] }
+                    ]
+                }
+            }),
+            None => serde_json::json!({
+                "messaging_product": "whatsapp",
+                "recipient_type": "individual",
+                "to": to,
+                "type": "text",
+                "text": { "preview_url": false, "body": message.body }
+            }),
+        }
+    }
+
+    pub(super) async fn send(&self, message: &Message) -> Result<Option<String>, DeliveryError> {
+        let payload = zeroize::Zeroizing::new(self.payload(message).to_string());
+        let response = self
+            .client
+            .post(&self.url)
+            .bearer_auth(self.access_token.expose())
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(payload.as_str().to_owned())
+            .send()
+            .await
+            .map_err(|error| {
+                let summary = if error.is_timeout() {
+                    "timed out"
+                } else {
+                    "connection failed"
+                };
+                DeliveryError::transient(TransportName::Whatsapp, summary)
+            })?;
+        let status = response.status();
+        let body: serde_json::Value = response.json().await.unwrap_or_default();
+        if status.is_success() {
+            return Ok(body
+                .pointer("/messages/0/id")
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_owned));
+        }
+        // Graph API errors: {"error": {"message", "type", "code", "error_subcode",
+        // "fbtrace_id"}}. Only the numeric code is kept (the message may quote
+        // the number). 4/80007/130429/131048/131056 are throttling.
+        let code = body
+            .pointer("/error/code")
+            .and_then(serde_json::Value::as_i64);
+        let summary = match code {
+            Some(code) => format!("HTTP {} (WhatsApp error {code})", status.as_u16()),
+            None => format!("HTTP {}", status.as_u16()),
+        };
+        let throttled = matches!(code, Some(4 | 80007 | 130429 | 131048 | 131056));
+        if status.is_server_error()
+            || throttled
+            || status == reqwest::StatusCode::TOO_MANY_REQUESTS
+            || status == reqwest::StatusCode::REQUEST_TIMEOUT
+        {
+            Err(DeliveryError::transient(TransportName::Whatsapp, summary))
+        } else {
+            Err(DeliveryError::permanent(TransportName::Whatsapp, summary))
+        }
+    }
+}
