@@ -1,4 +1,4 @@
-//! Guests and preferences. A guest is an anonymous account made before any
+//! Guests. A guest is an anonymous account made before any
 //! login, so that what a person does first (notes, preferences) has an
 //! owner and a session. Logging in later (registering, or into an account
 //! that already exists) does not turn the guest into that account on the
@@ -18,12 +18,9 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use carekey_api::ApiError;
+use carekey_api::Role;
 use carekey_api::SessionResponse;
-use carekey_api::{Role, UserSettings};
 use std::net::IpAddr;
-
-/// The largest preferences object, as JSON text.
-const LARGEST_SETTINGS: usize = 4096;
 
 /// `POST /v1/auth/guest`: a new guest account and its session.
 pub async fn start(state: &AppState, client_ip: IpAddr) -> Result<Issued, ServiceError> {
@@ -61,46 +58,6 @@ pub async fn start(state: &AppState, client_ip: IpAddr) -> Result<Issued, Servic
     tx.commit().await?;
     tracing::info!(user = %issued.user.id, "guest session started");
     Ok(issued)
-}
-
-/// `GET /v1/me/settings`.
-pub async fn settings(state: &AppState, user_id: &str) -> Result<UserSettings, ServiceError> {
-    let stored: Option<String> =
-        sqlx::query_scalar("SELECT settings FROM user_settings WHERE user_id = $1")
-            .bind(user_id.to_owned())
-            .fetch_optional(state.db.reader())
-            .await?;
-    let values = match stored {
-        Some(text) => serde_json::from_str(&text)
-            .map_err(|_| ServiceError::Internal("stored settings".into()))?,
-        None => serde_json::Map::new(),
-    };
-    Ok(UserSettings { values })
-}
-
-/// `PUT /v1/me/settings`: replaces the preferences.
-pub async fn save_settings(
-    state: &AppState,
-    user_id: &str,
-    settings: &UserSettings,
-) -> Result<UserSettings, ServiceError> {
-    let text = serde_json::to_string(&settings.values)
-        .map_err(|_| ServiceError::Internal("settings encoding".into()))?;
-    if text.len() > LARGEST_SETTINGS {
-        return Err(ServiceError::InvalidRequest(format!(
-            "settings must be at most {LARGEST_SETTINGS} bytes of JSON"
-        )));
-    }
-    sqlx::query(
-        "INSERT INTO user_settings (user_id, settings, updated_at) VALUES ($1, $2, $3) \
-         ON CONFLICT (user_id) DO UPDATE SET settings = excluded.settings, updated_at = excluded.updated_at",
-    )
-    .bind(user_id.to_owned())
-    .bind(text)
-    .bind(state.clock.now_ms())
-    .execute(state.db.writer())
-    .await?;
-    Ok(settings.clone())
 }
 
 /// `DELETE /v1/me/guest`: closes the caller's guest account once its data

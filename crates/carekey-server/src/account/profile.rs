@@ -1,3 +1,8 @@
+//! The caller's profile (`GET /v1/me`): who the session belongs to.
+//!
+//! Invariant: a session whose user no longer exists is `invalid_token`,
+//! never an empty profile.
+
 use crate::error::ServiceError;
 use crate::http::{Caller, Shared};
 use axum::Json;

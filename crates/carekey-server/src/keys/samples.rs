@@ -266,6 +266,14 @@ fn group(rows: &[sqlx::any::AnyRow], reader: &str) -> Result<Vec<Sample>, Servic
         .collect())
 }
 
+/// One key a sample of the reader's is wrapped for, as read.
+#[derive(sqlx::FromRow)]
+struct SharedKey {
+    sample_id: String,
+    recipient_id: String,
+    key_id: String,
+}
+
 /// Fills in, for the samples `reader` owns, every key they are wrapped for:
 /// her device shares again from it (never another reader's business).
 async fn fill_shared_with(
@@ -288,19 +296,19 @@ async fn fill_shared_with(
          WHERE s.owner_id = $1 AND k.sample_id IN ({}) ORDER BY k.recipient_id, k.key_id",
         places.join(", ")
     );
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(reader.to_owned());
+    let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(reader.to_owned());
     for id in &own {
         query = query.bind((*id).to_owned());
     }
-    let rows = query.fetch_all(state.db.reader()).await?;
+    let rows: Vec<SharedKey> = query.fetch_all(state.db.reader()).await?;
     let mut by_sample: BTreeMap<String, Vec<SharedWith>> = BTreeMap::new();
     for row in rows {
         by_sample
-            .entry(row.try_get("sample_id")?)
+            .entry(row.sample_id)
             .or_default()
             .push(SharedWith {
-                recipient_id: row.try_get("recipient_id")?,
-                key_id: row.try_get("key_id")?,
+                recipient_id: row.recipient_id,
+                key_id: row.key_id,
             });
     }
     for sample in samples.iter_mut() {

@@ -1,3 +1,10 @@
+//! BioT's OTP endpoints (`/ums/v2/users/...`) on CareKey's login
+//! machinery, in BioT's wire format and wording.
+//!
+//! Invariant: they log in existing users only, by SMS: an unknown phone gets
+//! the same answer as a known one and nothing is sent; codes and tries are
+//! the same as the native API's.
+
 use crate::clock::rfc3339;
 use crate::error::ServiceError;
 use crate::http::{ClientIp, JsonBody, Shared};

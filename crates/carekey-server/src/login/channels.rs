@@ -1,3 +1,9 @@
+//! `GET /v1/auth/channels`: how this server can send codes, and whether it
+//! asks for a captcha first, so the app offers only what works.
+//!
+//! Invariant: a channel is offered only when a transport for it is
+//! configured (WhatsApp also needs the bot's number and webhook secret).
+
 use crate::http::Shared;
 use axum::Json;
 use axum::extract::State;

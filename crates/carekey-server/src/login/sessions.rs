@@ -1,3 +1,9 @@
+//! Keeping and ending a session: a refresh token traded for a new pair,
+//! and logging out (the session store itself is `crate::sessions`).
+//!
+//! Invariant: each refresh token works once; a reuse past the grace period
+//! revokes its whole session, as a stolen token would be used.
+
 use crate::error::ServiceError;
 use crate::http::{Caller, JsonBody, Shared};
 use crate::sessions;
