@@ -8,8 +8,9 @@
 #                         Standard Webhooks reference library, the test FHIR
 #                         server (Medplum's, from npm, on Node.js), Xvfb,
 #                         WebKitWebDriver and tauri-driver, headless Chromium
-#                         with chromedriver, and the reference
-#                         tools the benchmarks compare with (openssl, argon2)
+#                         with chromedriver, ESLint for the UI modules, and
+#                         the reference tools the benchmarks compare with
+#                         (openssl, argon2)
 # Safe to run again: it only installs what is absent. Works as root (CI) or as
 # a user with sudo; never asks questions.
 set -euo pipefail
@@ -104,4 +105,12 @@ FHIR_SERVER=crates/carekey-server/tests/support/fhir
 if [ ! -f "$FHIR_SERVER/node_modules/@medplum/fhir-router/package.json" ]; then
     echo "setup: installing the test FHIR server's packages"
     (cd "$FHIR_SERVER" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+# The UI modules' check (ESLint: undefined names, missing imports), the
+# versions in its package-lock.json.
+UI_LINT=tests/ui-lint
+if [ ! -f "$UI_LINT/node_modules/eslint/bin/eslint.js" ]; then
+    echo "setup: installing the UI check's packages"
+    (cd "$UI_LINT" && npm ci --no-audit --no-fund --loglevel=error)
 fi
