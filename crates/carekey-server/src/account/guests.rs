@@ -17,9 +17,7 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use carekey_api::ApiError;
-use carekey_api::Role;
-use carekey_api::SessionResponse;
+use carekey_api::{ApiError, Role, SessionResponse};
 use std::net::IpAddr;
 
 /// `POST /v1/auth/guest`: a new guest account and its session.

@@ -23,9 +23,7 @@ use crate::state::AppState;
 use crate::tokens::Claims;
 use axum::Json;
 use axum::extract::State;
-use carekey_api::ApiError;
-use carekey_api::{PhoneRequest, PhoneVerifyRequest};
-use carekey_api::{Profile, StartResponse};
+use carekey_api::{ApiError, PhoneRequest, PhoneVerifyRequest, Profile, StartResponse};
 use sqlx::Row;
 use std::net::IpAddr;
 

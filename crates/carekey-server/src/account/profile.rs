@@ -7,8 +7,7 @@ use crate::error::ServiceError;
 use crate::http::{Caller, Shared};
 use axum::Json;
 use axum::extract::State;
-use carekey_api::ApiError;
-use carekey_api::Profile;
+use carekey_api::{ApiError, Profile};
 
 #[utoipa::path(get, path = "/v1/me", tag = "auth",
     security(("bearer" = [])),

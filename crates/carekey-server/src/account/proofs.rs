@@ -29,9 +29,7 @@ use crate::tokens::Claims;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use carekey_api::ApiError;
-use carekey_api::PhoneVerifyRequest;
-use carekey_api::StartResponse;
+use carekey_api::{ApiError, PhoneVerifyRequest, StartResponse};
 use sqlx::Row;
 use std::net::IpAddr;
 

@@ -12,8 +12,7 @@ use crate::http::{Caller, Shared};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
-use carekey_api::ApiError;
-use carekey_api::{CareStatus, Patient, Patients};
+use carekey_api::{ApiError, CareStatus, Patient, Patients};
 use sqlx::Row;
 use utoipa_axum::routes;
 

@@ -17,8 +17,9 @@ use axum::Json;
 use axum::extract::{Path, State};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use carekey_api::ApiError;
-use carekey_api::{AuditEvent, AuditLog, Backup, BackupInfo, BackupKind, BackupUpload, Backups};
+use carekey_api::{
+    ApiError, AuditEvent, AuditLog, Backup, BackupInfo, BackupKind, BackupUpload, Backups,
+};
 use sqlx::Row;
 use std::net::IpAddr;
 

@@ -13,9 +13,9 @@ use axum::Json;
 use axum::extract::{Path, State};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use carekey_api::ApiError;
 use carekey_api::{
-    CareStatus, PublicKeys, Sample, SampleKeysUpload, SampleUpload, Samples, SharedWith, WrappedKey,
+    ApiError, CareStatus, PublicKeys, Sample, SampleKeysUpload, SampleUpload, Samples, SharedWith,
+    WrappedKey,
 };
 use sqlx::Row;
 use std::collections::{BTreeMap, HashSet};

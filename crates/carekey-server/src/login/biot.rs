@@ -14,9 +14,8 @@ use crate::login::start::{Asked, Flavor, begin};
 use crate::sessions;
 use axum::Json;
 use axum::extract::State;
-use carekey_api::ApiError;
 use carekey_api::{
-    BiotJwt, BiotLoginResponse, BiotOtpGenerateRequest, BiotOtpGenerateResponse,
+    ApiError, BiotJwt, BiotLoginResponse, BiotOtpGenerateRequest, BiotOtpGenerateResponse,
     BiotOtpLoginRequest, BiotRefreshRequest,
 };
 

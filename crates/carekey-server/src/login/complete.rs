@@ -14,17 +14,15 @@ use crate::clock::Millis;
 use crate::codes::{CodeRequests, invalid_code, message_queued, refuse_wrong_code};
 use crate::db::Backend;
 use crate::error::ServiceError;
-use crate::http::hold;
-use crate::http::{JsonBody, Shared};
+use crate::http::{JsonBody, Shared, hold};
 use crate::identity::{Contact, ContactKind};
-use crate::limits::{self};
+use crate::limits;
 use crate::secrets::verifier_matches;
 use crate::sessions::{self, Issued};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
-use carekey_api::ApiError;
-use carekey_api::{ApprovalRequest, CompleteRequest, SessionResponse};
+use carekey_api::{ApiError, ApprovalRequest, CompleteRequest, SessionResponse};
 use sqlx::Row;
 
 /// What a person offers to complete a request: the code they typed, or the

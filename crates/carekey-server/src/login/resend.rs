@@ -8,15 +8,13 @@ use super::start::{Flavor, Started, new_code};
 use crate::codes::{admit_message, message_queued, prepare_message};
 use crate::error::ServiceError;
 use crate::http::{ClientIp, JsonBody, Shared};
-use crate::limits::{self};
+use crate::limits;
 use crate::outbound::messages::{Channel, Template};
 use crate::outbound::queue;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
-use carekey_api::ApiError;
-use carekey_api::ResendRequest;
-use carekey_api::StartResponse;
+use carekey_api::{ApiError, ResendRequest, StartResponse};
 use sqlx::Row;
 use std::net::IpAddr;
 

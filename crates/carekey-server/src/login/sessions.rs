@@ -10,8 +10,7 @@ use crate::sessions;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use carekey_api::ApiError;
-use carekey_api::{LogoutRequest, RefreshRequest, SessionResponse};
+use carekey_api::{ApiError, LogoutRequest, RefreshRequest, SessionResponse};
 
 #[utoipa::path(post, path = "/v1/auth/refresh", tag = "auth",
     description = "Trade a refresh token for a new pair. Each refresh token works once; reusing one after a few seconds revokes its session.",

@@ -5,10 +5,10 @@
 //! same statement (PostgreSQL) or script (SQLite) that writes, so
 //! concurrent calls cannot slip past a limit between a check and a write.
 
-use crate::accounts::{self};
+use crate::accounts;
 use crate::db::{Backend, HotOperations, Operation, Runner};
 use crate::identity::ContactKind;
-use crate::limits::{self};
+use crate::limits;
 use crate::outbound::queue;
 
 /// The lockout key of a request's identifier, in SQL over `auth_requests`

@@ -13,7 +13,7 @@ use crate::db::Arg;
 use crate::error::ServiceError;
 use crate::http::{ClientIp, JsonBody, Shared};
 use crate::identity::Contact;
-use crate::limits::{self};
+use crate::limits;
 use crate::outbound::messages::{Channel, Template};
 use crate::outbound::queue;
 use crate::secrets::{
@@ -23,8 +23,7 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::header;
-use carekey_api::ApiError;
-use carekey_api::{DeliveryChannel, Role, SecretString, StartRequest, StartResponse};
+use carekey_api::{ApiError, DeliveryChannel, Role, SecretString, StartRequest, StartResponse};
 use sqlx::Row;
 use std::net::IpAddr;
 use zeroize::Zeroizing;

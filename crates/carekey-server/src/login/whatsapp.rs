@@ -14,8 +14,7 @@ use crate::accounts::Registration;
 use crate::clock::{rfc3339, seconds};
 use crate::codes::{prepare_message, queue_now};
 use crate::error::ServiceError;
-use crate::http::hold;
-use crate::http::{ClientIp, JsonBody, Shared};
+use crate::http::{ClientIp, JsonBody, Shared, hold};
 use crate::identity::Contact;
 use crate::login::start::{self, Asked, Flavor, check_challenge, read_registration};
 use crate::outbound::messages::{Channel, Template};
@@ -25,9 +24,8 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::header;
-use carekey_api::ApiError;
 use carekey_api::{
-    StartResponse, WhatsappStartRequest, WhatsappStartResponse, WhatsappWaitRequest,
+    ApiError, StartResponse, WhatsappStartRequest, WhatsappStartResponse, WhatsappWaitRequest,
 };
 use rand::RngCore;
 use serde::Deserialize;
