@@ -8,6 +8,7 @@
 //! then the `Host` check; then the 16 KiB body limit, which a route may
 //! raise for itself (the WhatsApp webhook).
 
+use crate::http::operations::ApiDocument;
 use crate::http::{Routes, check_host, not_found, observe};
 use crate::state::AppState;
 use axum::extract::DefaultBodyLimit;
@@ -57,8 +58,14 @@ pub fn api() -> Routes {
 /// `/openapi.json`, the guards around them, and `not_found` for the rest.
 pub fn router(state: Arc<AppState>) -> Router {
     let (routes, document) = api().split_for_parts();
+    // Plain data with string keys: serialising it cannot fail, but if it
+    // ever did the document would say so rather than the server stop.
+    let json = serde_json::to_vec(&document).unwrap_or_else(|error| {
+        tracing::error!(error = %error, "cannot serialise the OpenAPI document");
+        br#"{"error":"the OpenAPI document could not be serialised"}"#.to_vec()
+    });
     routes
-        .layer(Extension(Arc::new(document)))
+        .layer(Extension(ApiDocument(json.into())))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn_with_state(state.clone(), check_host))
@@ -122,7 +129,9 @@ mod tests {
                     }
                 },
             ))
-            .layer(Extension(Arc::new(document.clone())))
+            .layer(Extension(ApiDocument(
+                serde_json::to_vec(&document).unwrap().into(),
+            )))
             .with_state(prepared.state.clone());
         let routes = documented(&document);
         assert!(routes.len() >= 50, "only {} routes", routes.len());

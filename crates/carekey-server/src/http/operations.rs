@@ -11,7 +11,6 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use carekey_api::ApiError;
-use std::sync::Arc;
 use utoipa_axum::routes;
 
 pub fn routes() -> Routes {
@@ -73,9 +72,12 @@ async fn apple_app_site_association(State(state): Shared) -> Json<serde_json::Va
     Json(state.app_links.apple_app_site_association())
 }
 
+/// The API's description, serialised once when the router is built: the
+/// document itself is not kept in memory.
+#[derive(Clone)]
+pub struct ApiDocument(pub axum::body::Bytes);
+
 #[utoipa::path(get, path = "/openapi.json", tag = "operations", responses((status = 200, description = "this document")))]
-async fn openapi(
-    Extension(document): Extension<Arc<utoipa::openapi::OpenApi>>,
-) -> Json<utoipa::openapi::OpenApi> {
-    Json(document.as_ref().clone())
+async fn openapi(Extension(ApiDocument(json)): Extension<ApiDocument>) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], json).into_response()
 }
