@@ -174,8 +174,9 @@ pub fn client_ip(peer: IpAddr, forwarded: &[&str], trusted: &[ipnet::IpNet]) -> 
     client
 }
 
-/// `Authorization: Bearer <access token>`.
-pub struct Bearer(pub String);
+/// `Authorization: Bearer <access token>`, unchecked: handlers take a
+/// [`Caller`], which checks it.
+struct Bearer(String);
 
 impl<S: Send + Sync> FromRequestParts<S> for Bearer {
     type Rejection = ServiceError;
