@@ -307,33 +307,56 @@ pub async fn receive(
         tracing::warn!("WhatsApp webhook post with a wrong or missing signature refused");
         return Err(ServiceError::InvalidSignature);
     }
-    let notification: Notification = serde_json::from_slice(body).map_err(|_| {
-        ServiceError::InvalidRequest("not a WhatsApp Cloud API notification".into())
-    })?;
-    let messages = notification
-        .entry
-        .into_iter()
-        .flat_map(|entry| entry.changes)
-        .filter(|change| change.field == "messages")
-        .flat_map(|change| change.value.messages);
-    for message in messages {
+    for message in received(body)? {
         if !first_delivery(state, &message.id).await? {
             continue;
         }
-        let Ok(sender) = Contact::phone(&format!("+{}", message.from)) else {
+        let Some(sender) = message.sender else {
             tracing::warn!("WhatsApp message from a number that is not a phone number ignored");
             continue;
         };
-        let text = match (&message.kind[..], &message.text) {
-            ("text", Some(text)) => text.body.as_str(),
-            _ => "",
-        };
-        match find_reference(text) {
+        match message.reference {
             Some(reference) if bind(state, bot, &reference, &sender).await? => {}
             _ => reply_help(state, &sender).await?,
         }
     }
     Ok(())
+}
+
+/// One message of a notification, as the bot acts on it.
+pub struct Received {
+    /// Meta's message id, for acting on each message once.
+    pub id: String,
+    /// The sender, when `from` is a phone number.
+    pub sender: Option<Contact>,
+    /// The login reference the text names, if it names one.
+    pub reference: Option<String>,
+}
+
+/// The messages of a notification whose signature was checked: only new
+/// messages (`field: messages`); statuses and other changes are skipped.
+pub fn received(body: &[u8]) -> Result<Vec<Received>, ServiceError> {
+    let notification: Notification = serde_json::from_slice(body).map_err(|_| {
+        ServiceError::InvalidRequest("not a WhatsApp Cloud API notification".into())
+    })?;
+    Ok(notification
+        .entry
+        .into_iter()
+        .flat_map(|entry| entry.changes)
+        .filter(|change| change.field == "messages")
+        .flat_map(|change| change.value.messages)
+        .map(|message| {
+            let text = match (&message.kind[..], &message.text) {
+                ("text", Some(text)) => text.body.as_str(),
+                _ => "",
+            };
+            Received {
+                sender: Contact::phone(&format!("+{}", message.from)).ok(),
+                reference: find_reference(text),
+                id: message.id,
+            }
+        })
+        .collect())
 }
 
 /// Records a message id; `false` when it was already handled.

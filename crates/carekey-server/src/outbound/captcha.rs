@@ -18,6 +18,7 @@
 //! the token never comes back here but inside the start it protects.
 
 use crate::error::ServiceError;
+use crate::outbound::answers;
 use crate::settings::{CaptchaKind, Settings};
 use carekey_api::SecretString;
 use std::net::IpAddr;
@@ -141,37 +142,51 @@ impl Captcha {
             .await
             .map_err(|_| ServiceError::Unavailable("captcha verifier unreachable".into()))?;
         let status = response.status();
-        let answer: serde_json::Value = response.json().await.map_err(|_| {
-            ServiceError::Unavailable(format!(
-                "captcha verifier answered HTTP {status} without JSON"
-            ))
-        })?;
-        let success = answer.get("success").and_then(serde_json::Value::as_bool) == Some(true);
-        let accepted = match self.kind {
-            CaptchaKind::Recaptcha => {
-                let score = answer
-                    .get("score")
-                    .and_then(serde_json::Value::as_f64)
-                    .unwrap_or(0.0);
-                success && score >= self.min_score
-            }
-            _ => success,
-        };
-        if accepted {
-            return Ok(());
-        }
-        // FriendlyCaptcha reports its own misconfiguration (bad API key) this way.
-        let own_fault = answer
-            .pointer("/error/error_code")
-            .and_then(serde_json::Value::as_str)
-            .is_some_and(|code| code.starts_with("auth_") || code == "sitekey_invalid");
-        if own_fault || status.is_server_error() {
-            return Err(ServiceError::Unavailable(format!(
-                "captcha verifier refused our request (HTTP {status})"
-            )));
-        }
-        Err(ServiceError::CaptchaFailed)
+        let body = answers::read_body(response).await;
+        verdict(self.kind, self.min_score, status, &body)
     }
+}
+
+/// The provider's answer to a verification: `Ok` when it accepts the
+/// token; `unavailable` when the provider is down or refuses our own
+/// request (so an operator's mistake is not blamed on the person);
+/// `captcha_failed` otherwise. A NaN or missing score is below any minimum.
+pub fn verdict(
+    kind: CaptchaKind,
+    min_score: f64,
+    status: reqwest::StatusCode,
+    body: &[u8],
+) -> Result<(), ServiceError> {
+    let Ok(answer) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return Err(ServiceError::Unavailable(format!(
+            "captcha verifier answered HTTP {status} without JSON"
+        )));
+    };
+    let success = answer.get("success").and_then(serde_json::Value::as_bool) == Some(true);
+    let accepted = match kind {
+        CaptchaKind::Recaptcha => {
+            let score = answer
+                .get("score")
+                .and_then(serde_json::Value::as_f64)
+                .unwrap_or(0.0);
+            success && score >= min_score
+        }
+        _ => success,
+    };
+    if accepted {
+        return Ok(());
+    }
+    // FriendlyCaptcha reports its own misconfiguration (bad API key) this way.
+    let own_fault = answer
+        .pointer("/error/error_code")
+        .and_then(serde_json::Value::as_str)
+        .is_some_and(|code| code.starts_with("auth_") || code == "sitekey_invalid");
+    if own_fault || status.is_server_error() {
+        return Err(ServiceError::Unavailable(format!(
+            "captcha verifier refused our request (HTTP {status})"
+        )));
+    }
+    Err(ServiceError::CaptchaFailed)
 }
 
 /// `scheme://host[:port]` of an http(s) URL, as a CSP source.

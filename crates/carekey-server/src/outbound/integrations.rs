@@ -21,6 +21,7 @@
 use crate::accounts::User;
 use crate::clock::{Millis, rfc3339};
 use crate::error::ServiceError;
+use crate::outbound::answers;
 use crate::outbound::queue::{self, Deliver, DeliveryError, SealedJob, TransportName};
 use crate::secrets::QueueSealer;
 use crate::settings::Settings;
@@ -217,12 +218,12 @@ impl Integrations {
             .body(body)
             .send()
             .await
-            .map_err(|error| unreachable_error(transport, &error))?;
+            .map_err(|error| answers::unreachable(transport, &error))?;
         let status = response.status();
         if status.is_success() {
             return Ok(None);
         }
-        Err(status_error(transport, status))
+        Err(answers::status_error(transport, status))
     }
 
     fn fhir_request(
@@ -248,10 +249,10 @@ impl Integrations {
         let response = request
             .send()
             .await
-            .map_err(|error| unreachable_error(TransportName::Fhir, &error))?;
+            .map_err(|error| answers::unreachable(TransportName::Fhir, &error))?;
         let status = response.status();
-        let body = response.json().await.unwrap_or(Value::Null);
-        Ok((status, body))
+        let body = answers::read_body(response).await;
+        Ok((status, answers::json_of(&body)))
     }
 
     /// The Patient with this person's phone (else email) gets our
@@ -281,36 +282,17 @@ impl Integrations {
                 );
                 let (status, bundle) = self.fhir_json(request).await?;
                 if !status.is_success() {
-                    return Err(status_error(transport, status));
+                    return Err(answers::status_error(transport, status));
                 }
-                let Some(mut patient) = bundle
-                    .pointer("/entry/0/resource")
-                    .filter(|resource| resource["resourceType"] == "Patient")
-                    .cloned()
-                else {
-                    break;
+                let (id, if_match, patient) = match linking(&bundle, &ours)? {
+                    Linking::Create => break,
+                    Linking::Linked(reference) => return Ok(Some(reference)),
+                    Linking::Update {
+                        id,
+                        if_match,
+                        patient,
+                    } => (id, if_match, patient),
                 };
-                let id = patient["id"].as_str().unwrap_or_default().to_owned();
-                let identifiers = patient["identifier"]
-                    .as_array()
-                    .cloned()
-                    .unwrap_or_default();
-                if identifiers.iter().any(|identifier| {
-                    identifier["system"] == ours["system"] && identifier["value"] == ours["value"]
-                }) {
-                    return Ok(Some(format!("Patient/{id}")));
-                }
-                let Some(version) = patient.pointer("/meta/versionId").and_then(Value::as_str)
-                else {
-                    return Err(DeliveryError::permanent(
-                        transport,
-                        "the FHIR server gave a Patient without meta.versionId",
-                    ));
-                };
-                let if_match = format!("W/\"{version}\"");
-                let mut with_ours = identifiers;
-                with_ours.push(ours.clone());
-                patient["identifier"] = Value::Array(with_ours);
                 let request = self
                     .fhir_request(fhir, reqwest::Method::PUT, &format!("Patient/{id}"))
                     .header(reqwest::header::IF_MATCH, if_match)
@@ -322,7 +304,7 @@ impl Integrations {
                     continue;
                 }
                 if !status.is_success() {
-                    return Err(status_error(transport, status));
+                    return Err(answers::status_error(transport, status));
                 }
                 return Ok(Some(format!("Patient/{id}")));
             }
@@ -352,9 +334,12 @@ impl Integrations {
             .body(patient.to_string());
         let (status, created) = self.fhir_json(request).await?;
         if !status.is_success() {
-            return Err(status_error(transport, status));
+            return Err(answers::status_error(transport, status));
         }
-        Ok(created["id"].as_str().map(|id| format!("Patient/{id}")))
+        Ok(created["id"]
+            .as_str()
+            .filter(|id| is_fhir_id(id))
+            .map(|id| format!("Patient/{id}")))
     }
 }
 
@@ -375,27 +360,79 @@ pub fn standard_webhooks_signature(secret: &[u8], id: &str, timestamp: &str, bod
     format!("v1,{}", STANDARD.encode(digest))
 }
 
-fn unreachable_error(transport: TransportName, error: &reqwest::Error) -> DeliveryError {
-    let summary = if error.is_timeout() {
-        "timed out"
-    } else {
-        "connection failed"
-    };
-    DeliveryError::transient(transport, summary)
+/// What the answer to a Patient search asks of us.
+#[derive(Debug, PartialEq)]
+pub enum Linking {
+    /// No Patient has this phone or email: create one.
+    Create,
+    /// The Patient found already carries our identifier: its reference.
+    Linked(String),
+    /// Put `patient` (the one found, with our identifier added) back as
+    /// `Patient/{id}`, if it is still at the version `if_match` names.
+    Update {
+        id: String,
+        if_match: String,
+        patient: Value,
+    },
 }
 
-/// 5xx, 408, 409 and 429 are worth retrying; other refusals are not.
-fn status_error(transport: TransportName, status: reqwest::StatusCode) -> DeliveryError {
-    let summary = format!("HTTP {}", status.as_u16());
-    if status.is_server_error()
-        || status == reqwest::StatusCode::TOO_MANY_REQUESTS
-        || status == reqwest::StatusCode::REQUEST_TIMEOUT
-        || status == reqwest::StatusCode::CONFLICT
-    {
-        DeliveryError::transient(transport, summary)
-    } else {
-        DeliveryError::permanent(transport, summary)
+/// FHIR's `id` type (R4 §2.24.0.1): 1 to 64 of `A-Z a-z 0-9 - .`. An id
+/// goes into a URL path and a version into a header, so anything else from
+/// the server is refused rather than sent back.
+fn is_fhir_id(text: &str) -> bool {
+    (1..=64).contains(&text.len())
+        && text
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'.')
+}
+
+/// Reads a searchset `bundle` for the Patient to give our identifier
+/// `ours` (`{"system", "value"}`). The FHIR server is another system: a
+/// Patient without a usable id or version is a permanent error, not a guess.
+pub fn linking(bundle: &Value, ours: &Value) -> Result<Linking, DeliveryError> {
+    let transport = TransportName::Fhir;
+    let Some(mut patient) = bundle
+        .pointer("/entry/0/resource")
+        .filter(|resource| resource["resourceType"] == "Patient")
+        .cloned()
+    else {
+        return Ok(Linking::Create);
+    };
+    let Some(id) = patient["id"].as_str().filter(|id| is_fhir_id(id)) else {
+        return Err(DeliveryError::permanent(
+            transport,
+            "the FHIR server gave a Patient without a valid id",
+        ));
+    };
+    let id = id.to_owned();
+    let identifiers = patient["identifier"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    if identifiers.iter().any(|identifier| {
+        identifier["system"] == ours["system"] && identifier["value"] == ours["value"]
+    }) {
+        return Ok(Linking::Linked(format!("Patient/{id}")));
     }
+    let Some(version) = patient
+        .pointer("/meta/versionId")
+        .and_then(Value::as_str)
+        .filter(|version| is_fhir_id(version))
+    else {
+        return Err(DeliveryError::permanent(
+            transport,
+            "the FHIR server gave a Patient without a valid meta.versionId",
+        ));
+    };
+    let if_match = format!("W/\"{version}\"");
+    let mut with_ours = identifiers;
+    with_ours.push(ours.clone());
+    patient["identifier"] = Value::Array(with_ours);
+    Ok(Linking::Update {
+        id,
+        if_match,
+        patient,
+    })
 }
 
 /// The integrations carry the jobs that are registrations.

@@ -5,11 +5,22 @@
 //! failures transient, so a bad number is not retried for hours.
 
 use super::ChannelConfigError;
+use crate::outbound::answers::{self, AnswerShape};
 use crate::outbound::messages::Message;
 use crate::outbound::queue::{DeliveryError, TransportName};
 use crate::settings::Settings;
 use carekey_api::SecretString;
 use std::time::Duration;
+
+/// Twilio's answer: `201` with the message `sid`; an error body
+/// `{"code": 21211, "message": ..., "status": 400}`.
+const ANSWER: AnswerShape = AnswerShape {
+    transport: TransportName::Twilio,
+    provider: "Twilio",
+    id_at: "/sid",
+    code_at: "/code",
+    throttling: &[],
+};
 
 /// Twilio Programmable Messaging: `POST /2010-04-01/Accounts/{sid}/Messages.json`,
 /// form-encoded `To`, `Body` and `From` or `MessagingServiceSid`, HTTP basic
@@ -74,35 +85,9 @@ impl Twilio {
             .form(&form)
             .send()
             .await
-            .map_err(|error| {
-                let summary = if error.is_timeout() {
-                    "timed out"
-                } else {
-                    "connection failed"
-                };
-                DeliveryError::transient(TransportName::Twilio, summary)
-            })?;
+            .map_err(|error| answers::unreachable(TransportName::Twilio, &error))?;
         let status = response.status();
-        let body: serde_json::Value = response.json().await.unwrap_or_default();
-        if status.is_success() {
-            return Ok(body
-                .get("sid")
-                .and_then(|sid| sid.as_str())
-                .map(str::to_owned));
-        }
-        // Twilio's error body: {"code": 21211, "message": ..., "status": 400}.
-        // Only the numeric code is kept: the message may quote the number.
-        let summary = match body.get("code").and_then(serde_json::Value::as_i64) {
-            Some(code) => format!("HTTP {} (Twilio error {code})", status.as_u16()),
-            None => format!("HTTP {}", status.as_u16()),
-        };
-        let retryable = status.is_server_error()
-            || status == reqwest::StatusCode::TOO_MANY_REQUESTS
-            || status == reqwest::StatusCode::REQUEST_TIMEOUT;
-        if retryable {
-            Err(DeliveryError::transient(TransportName::Twilio, summary))
-        } else {
-            Err(DeliveryError::permanent(TransportName::Twilio, summary))
-        }
+        let body = answers::read_body(response).await;
+        answers::read_send_answer(&ANSWER, status, &body)
     }
 }

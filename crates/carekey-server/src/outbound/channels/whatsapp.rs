@@ -5,11 +5,23 @@
 //! inside one, as Meta's rules require.
 
 use super::ChannelConfigError;
+use crate::outbound::answers::{self, AnswerShape};
 use crate::outbound::messages::Message;
 use crate::outbound::queue::{DeliveryError, TransportName};
 use crate::settings::Settings;
 use carekey_api::SecretString;
 use std::time::Duration;
+
+/// The Graph API's answer: `messages[0].id`, or `{"error": {"message",
+/// "type", "code", "error_subcode", "fbtrace_id"}}`; 4, 80007, 130429,
+/// 131048 and 131056 are throttling.
+const ANSWER: AnswerShape = AnswerShape {
+    transport: TransportName::Whatsapp,
+    provider: "WhatsApp",
+    id_at: "/messages/0/id",
+    code_at: "/error/code",
+    throttling: &[4, 80007, 130429, 131048, 131056],
+};
 
 /// WhatsApp Cloud API: `POST <base>/<phone-number-id>/messages` with a
 /// bearer token and JSON; `200` with `messages[0].id`; errors as
@@ -97,41 +109,9 @@ impl WhatsappCloud {
             .body(payload.as_str().to_owned())
             .send()
             .await
-            .map_err(|error| {
-                let summary = if error.is_timeout() {
-                    "timed out"
-                } else {
-                    "connection failed"
-                };
-                DeliveryError::transient(TransportName::Whatsapp, summary)
-            })?;
+            .map_err(|error| answers::unreachable(TransportName::Whatsapp, &error))?;
         let status = response.status();
-        let body: serde_json::Value = response.json().await.unwrap_or_default();
-        if status.is_success() {
-            return Ok(body
-                .pointer("/messages/0/id")
-                .and_then(serde_json::Value::as_str)
-                .map(str::to_owned));
-        }
-        // Graph API errors: {"error": {"message", "type", "code", "error_subcode",
-        // "fbtrace_id"}}. Only the numeric code is kept (the message may quote
-        // the number). 4/80007/130429/131048/131056 are throttling.
-        let code = body
-            .pointer("/error/code")
-            .and_then(serde_json::Value::as_i64);
-        let summary = match code {
-            Some(code) => format!("HTTP {} (WhatsApp error {code})", status.as_u16()),
-            None => format!("HTTP {}", status.as_u16()),
-        };
-        let throttled = matches!(code, Some(4 | 80007 | 130429 | 131048 | 131056));
-        if status.is_server_error()
-            || throttled
-            || status == reqwest::StatusCode::TOO_MANY_REQUESTS
-            || status == reqwest::StatusCode::REQUEST_TIMEOUT
-        {
-            Err(DeliveryError::transient(TransportName::Whatsapp, summary))
-        } else {
-            Err(DeliveryError::permanent(TransportName::Whatsapp, summary))
-        }
+        let body = answers::read_body(response).await;
+        answers::read_send_answer(&ANSWER, status, &body)
     }
 }
