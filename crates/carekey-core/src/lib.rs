@@ -8,6 +8,9 @@ mod client;
 mod device;
 pub mod envelope;
 mod error;
+#[cfg(any(test, feature = "fuzz"))]
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod guest;
 pub mod keys;
 pub mod links;

@@ -22,6 +22,9 @@ pub mod clock;
 mod codes;
 mod db;
 mod error;
+#[cfg(any(test, feature = "fuzz"))]
+#[doc(hidden)]
+pub mod fuzzing;
 mod http;
 mod identity;
 mod keys;

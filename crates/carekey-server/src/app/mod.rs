@@ -8,7 +8,7 @@
 //! holds before the database closes.
 
 mod janitor;
-mod routes;
+pub(crate) mod routes;
 
 use crate::clock::{Clock, Millis};
 use crate::db::{Database, DbError};
