@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Supply chain, checked offline: cargo-deny over every crate in Cargo.lock
+# (licences, bans, sources, and advisories against the RustSec database),
+# then a CycloneDX SBOM of the app and the server.
+#
+#   bash tests/supply-chain.sh        (tests/run.sh runs it)
+#
+# The advisory database cannot be fetched here: a copy of its crates/
+# folder of 2026-08-21 (commit bf5c0d2) is vendored in
+# tests/supply-chain/rustsec-advisory-db-2026-08-21.tar.gz. Advisories
+# published after that date are missing. To refresh it on a connected
+# machine: clone github.com/rustsec/advisory-db, tar its crates/, LICENSE.txt
+# and README.md the same way, replace the file and its date in ADVISORY_DB.
+# The SBOMs land in target/sbom/ (a release attaches them).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ADVISORY_DB=tests/supply-chain/rustsec-advisory-db-2026-08-21.tar.gz
+ADVISORY_DATE=2026-08-21T00:00:00Z
+DENY_VERSION=0.20.2
+CYCLONEDX_VERSION=0.5.9
+
+if ! cargo deny --version 2>/dev/null | grep -q " $DENY_VERSION"; then
+    echo "supply-chain: installing cargo-deny $DENY_VERSION"
+    cargo install cargo-deny --locked --version "$DENY_VERSION"
+fi
+if ! cargo cyclonedx --version 2>/dev/null | grep -q " $CYCLONEDX_VERSION"; then
+    echo "supply-chain: installing cargo-cyclonedx $CYCLONEDX_VERSION"
+    cargo install cargo-cyclonedx --locked --version "$CYCLONEDX_VERSION"
+fi
+
+# cargo-deny looks for the default database in a folder named after its URL
+# (this name is cargo-deny's, for https://github.com/RustSec/advisory-db);
+# it must be a git repository, whose commit date is the database's date.
+dbs="$PWD/target/advisory-dbs"
+repo="$dbs/advisory-db-3157b0e258782691"
+stamp="$repo/.vendored-from"
+if [ "$(cat "$stamp" 2>/dev/null)" != "$(sha256sum "$ADVISORY_DB")" ]; then
+    rm -rf "$repo"
+    mkdir -p "$repo"
+    tar -xzf "$ADVISORY_DB" -C "$repo"
+    git -C "$repo" init -q -b main
+    git -C "$repo" add -A
+    GIT_AUTHOR_DATE="$ADVISORY_DATE" GIT_COMMITTER_DATE="$ADVISORY_DATE" \
+        git -C "$repo" -c user.name=carekey -c user.email=carekey@localhost \
+        commit -q -m "RustSec advisory-db crates/ of ${ADVISORY_DATE%%T*}"
+    sha256sum "$ADVISORY_DB" > "$stamp"
+fi
+export CAREKEY_ADVISORY_DBS="$dbs"
+
+# Every crate of every target, so that cargo-deny can run offline.
+cargo fetch --locked --quiet
+cargo deny --offline --log-level error check --show-stats
+
+# cargo-cyclonedx writes <package>.cdx.json beside each package's manifest;
+# they are gathered in target/sbom/.
+rm -rf target/sbom
+mkdir -p target/sbom
+cargo cyclonedx --format json --spec-version 1.5 --quiet
+find . -path ./target -prune -o -name '*.cdx.json' -print0 | xargs -0 -I{} mv {} target/sbom/
+for package in carekey-app carekey-server; do
+    python3 - "target/sbom/$package.cdx.json" "$package" <<'PY'
+import json, sys
+sbom = json.load(open(sys.argv[1]))
+names = {c["name"] for c in sbom.get("components", [])}
+assert sbom["bomFormat"] == "CycloneDX", sbom.get("bomFormat")
+assert sbom["metadata"]["component"]["name"] == sys.argv[2], sbom["metadata"]["component"]
+for expected in ("tokio", "serde", "rsa"):
+    assert expected in names, f"{expected} missing from the SBOM of {sys.argv[2]}"
+print(f"supply-chain: {sys.argv[1]}: {len(names)} components")
+PY
+done
+echo "supply-chain: ok (advisories as of ${ADVISORY_DATE%%T*})"
