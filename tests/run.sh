@@ -28,6 +28,13 @@ cargo clippy --all-targets --locked -- -D warnings
 # The UI's ES modules: every name defined or imported, nothing left unused.
 node tests/ui-lint/node_modules/eslint/bin/eslint.js --config tests/ui-lint/eslint.config.mjs ui/
 
+# The whole run (no test-name filter) also checks the supply chain: licences,
+# sources, yanked crates and RustSec advisories (offline, against the
+# vendored copy), and the SBOMs.
+if [ $# -eq 0 ]; then
+    bash tests/supply-chain.sh
+fi
+
 # Built first, so that the window tests do not wait on the compiler.
 cargo test --all-targets --locked --no-run
 
@@ -47,3 +54,10 @@ xvfb-run --auto-servernum --server-args="-screen 0 1280x900x24" dbus-run-session
     printf %s carekey-tests | gnome-keyring-daemon --unlock --components=secrets >/dev/null
     exec cargo test --all-targets --locked "$@"
 ' tests "$@"
+
+# Last, on the whole run: every fuzz target for a short while (an
+# unoptimised build, which takes a third of the time of an optimised one);
+# longer runs are `bash fuzz/run.sh SECONDS` (README, "Fuzzing").
+if [ $# -eq 0 ]; then
+    CAREKEY_FUZZ_PROFILE=dev bash fuzz/run.sh "${CAREKEY_FUZZ_SECONDS:-20}"
+fi
