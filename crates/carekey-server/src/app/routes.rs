@@ -46,12 +46,61 @@ struct ApiDoc;
 
 /// Every route of the server, with its description.
 pub fn api() -> Routes {
-    Routes::with_openapi(ApiDoc::openapi())
+    let mut routes = Routes::with_openapi(ApiDoc::openapi())
         .merge(crate::login::routes())
         .merge(crate::account::routes())
         .merge(crate::keys::routes())
         .merge(crate::care::routes())
-        .merge(crate::http::operations::routes())
+        .merge(crate::http::operations::routes());
+    shared_answers(routes.get_openapi_mut());
+    routes
+}
+
+/// The answers an operation gives because of the extractors it takes,
+/// written once here rather than in each operation: every operation with a
+/// JSON body (`JsonBody`) can refuse it with 400 `invalid_request`, and
+/// every operation behind the bearer check (`Caller`) can answer 401
+/// `invalid_token`. Where an operation describes one itself, its words stay.
+fn shared_answers(openapi: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    let error = |description: &str| {
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("ApiError")))
+                    .build(),
+            )
+            .build()
+    };
+    for item in openapi.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for operation in operations.into_iter().flatten() {
+            let answers = &mut operation.responses.responses;
+            if operation.request_body.is_some() {
+                answers.entry("400".into()).or_insert_with(|| {
+                    error("invalid_request: the body is missing or is not this operation's JSON")
+                        .into()
+                });
+            }
+            if operation
+                .security
+                .as_ref()
+                .is_some_and(|list| !list.is_empty())
+            {
+                answers
+                    .entry("401".into())
+                    .or_insert_with(|| error("invalid_token: no valid bearer access token").into());
+            }
+        }
+    }
 }
 
 /// The server's router: every route of [`api`], its document served at
@@ -243,6 +292,31 @@ mod tests {
             );
         }
         assert!(doc["components"]["securitySchemes"].get("bearer").is_some());
+    }
+
+    /// Found by Schemathesis: a missing body answered 400 and a missing
+    /// token 401 where the operation did not say it could.
+    #[test]
+    fn every_operation_documents_what_its_extractors_answer() {
+        let doc = serde_json::to_value(api().into_openapi()).unwrap();
+        let mut checked = 0;
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, operation) in item.as_object().unwrap() {
+                let answers = &operation["responses"];
+                if operation.get("requestBody").is_some() {
+                    assert!(answers.get("400").is_some(), "{method} {path} lacks 400");
+                    checked += 1;
+                }
+                if operation["security"]
+                    .as_array()
+                    .is_some_and(|list| !list.is_empty())
+                {
+                    assert!(answers.get("401").is_some(), "{method} {path} lacks 401");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 40, "{checked}");
     }
 
     #[tokio::test]
