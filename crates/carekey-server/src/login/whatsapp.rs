@@ -546,6 +546,7 @@ pub(super) async fn whatsapp_wait(
     responses(
         (status = 200, description = "hub.challenge, as text"),
         (status = 401, body = ApiError, description = "invalid_signature (wrong token)"),
+        (status = 404, body = ApiError, description = "not_found: this server has no WhatsApp bot configured"),
     ))]
 async fn whatsapp_handshake(
     State(state): Shared,
@@ -565,6 +566,7 @@ async fn whatsapp_handshake(
         (status = 200, description = "received"),
         (status = 401, body = ApiError, description = "invalid_signature"),
         (status = 400, body = ApiError, description = "invalid_request (signed, but not a notification)"),
+        (status = 404, body = ApiError, description = "not_found: this server has no WhatsApp bot configured"),
     ))]
 async fn whatsapp_webhook(
     State(state): Shared,
