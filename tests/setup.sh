@@ -10,7 +10,8 @@
 #                         WebKitWebDriver and tauri-driver, headless Chromium
 #                         with chromedriver, ESLint for the UI modules, and
 #                         the reference tools the benchmarks compare with
-#                         (openssl, argon2)
+#                         (openssl, argon2), and Rust's nightly toolchain
+#                         for the fuzz targets
 # Safe to run again: it only installs what is absent. Works as root (CI) or as
 # a user with sudo; never asks questions.
 set -euo pipefail
@@ -70,6 +71,13 @@ for component in rustfmt clippy; do
 done
 
 [ "$PROFILE" = test ] || exit 0
+
+# The fuzz targets need the nightly toolchain (libFuzzer's instrumentation
+# and AddressSanitizer are nightly-only); fuzz/run.sh installs cargo-fuzz.
+if ! rustup run nightly rustc --version >/dev/null 2>&1; then
+    echo "setup: installing the nightly toolchain (for the fuzz targets)"
+    rustup toolchain install nightly --profile minimal
+fi
 
 # tauri-driver drives the app's window through WebKitWebDriver.
 if ! command -v tauri-driver >/dev/null; then
