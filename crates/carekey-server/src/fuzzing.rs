@@ -14,9 +14,9 @@
 use crate::app::Prepared;
 use crate::error::ServiceError;
 use crate::identity::{Contact, normalise_email, normalise_phone};
-use crate::outbound::answers::{self, AnswerShape, LONGEST_ANSWER};
+use crate::outbound::answers::{self, LONGEST_ANSWER};
+use crate::outbound::channels::ANSWER_SHAPES;
 use crate::outbound::integrations::{Linking, linking};
-use crate::outbound::queue::TransportName;
 use crate::settings::CaptchaKind;
 use axum::Router;
 use axum::body::Body;
@@ -78,25 +78,10 @@ pub fn provider_answer(data: &[u8]) {
     else {
         return;
     };
-    const SHAPES: [AnswerShape; 2] = [
-        AnswerShape {
-            transport: TransportName::Twilio,
-            provider: "Twilio",
-            id_at: "/sid",
-            code_at: "/code",
-            throttling: &[],
-        },
-        AnswerShape {
-            transport: TransportName::Whatsapp,
-            provider: "WhatsApp",
-            id_at: "/messages/0/id",
-            code_at: "/error/code",
-            throttling: &[4, 80007, 130429, 131048, 131056],
-        },
-    ];
     match which % 5 {
         shape @ 0..=1 => {
-            let answer = answers::read_send_answer(&SHAPES[usize::from(shape)], status, body);
+            let shape = ANSWER_SHAPES[usize::from(shape)];
+            let answer = answers::read_send_answer(shape, status, body);
             match answer {
                 Ok(id) => {
                     assert!(status.is_success());

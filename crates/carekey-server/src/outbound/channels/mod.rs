@@ -20,6 +20,12 @@ use std::time::Duration;
 use twilio::Twilio;
 use whatsapp::WhatsappCloud;
 
+/// How Twilio and the WhatsApp Cloud API answer a send, for the fuzz
+/// targets, which read every answer through the real shapes.
+#[cfg(any(test, feature = "fuzz"))]
+pub const ANSWER_SHAPES: [&crate::outbound::answers::AnswerShape; 2] =
+    [&twilio::ANSWER, &whatsapp::ANSWER];
+
 #[derive(Debug, thiserror::Error)]
 pub enum ChannelConfigError {
     #[error("unknown channel `{0}` (expected outbox, smtp, twilio or whatsapp)")]

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 /// Twilio's answer: `201` with the message `sid`; an error body
 /// `{"code": 21211, "message": ..., "status": 400}`.
-const ANSWER: AnswerShape = AnswerShape {
+pub(super) const ANSWER: AnswerShape = AnswerShape {
     transport: TransportName::Twilio,
     provider: "Twilio",
     id_at: "/sid",

@@ -15,7 +15,7 @@ use std::time::Duration;
 /// The Graph API's answer: `messages[0].id`, or `{"error": {"message",
 /// "type", "code", "error_subcode", "fbtrace_id"}}`; 4, 80007, 130429,
 /// 131048 and 131056 are throttling.
-const ANSWER: AnswerShape = AnswerShape {
+pub(super) const ANSWER: AnswerShape = AnswerShape {
     transport: TransportName::Whatsapp,
     provider: "WhatsApp",
     id_at: "/messages/0/id",
