@@ -38,6 +38,10 @@ targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
     mapfile -t targets < <(cargo fuzz list)
 fi
+if [ ${#targets[@]} -eq 0 ]; then
+    echo "fuzz: no fuzz target found (cargo fuzz list)" >&2
+    exit 1
+fi
 
 python3 fuzz/seed.py
 mkdir -p fuzz/artifacts
