@@ -68,6 +68,7 @@ pub struct StartRequest {
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub captcha_token: Option<SecretString>,
     /// Unpadded base64url of SHA-256(device verifier), as PKCE S256.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[A-Za-z0-9_-]{43}$"))]
     pub device_challenge: String,
     /// How the asking device names itself ("CareKey on Linux"), shown on
     /// the link's landing page when someone approves the login from another
@@ -172,8 +173,51 @@ pub struct ApprovalRequest {
     pub device_verifier: SecretString,
     /// How long the server may hold the answer while no approval came
     /// (long polling): 0 to 25 seconds, 0 by default.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "hold_seconds")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 25))]
     pub wait_seconds: u32,
+}
+
+/// The longest a long poll holds its answer: under every proxy's idle
+/// timeout people meet (30 s and up).
+pub const LONGEST_HOLD_SECONDS: u32 = 25;
+
+/// `waitSeconds`: whole seconds, 0 to [`LONGEST_HOLD_SECONDS`]. JSON has one
+/// kind of number, so `5.0` is 5, as JSON Schema's `integer` says; more than
+/// the longest hold is refused rather than silently shortened.
+fn hold_seconds<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
+    whole_number(serde_json::Number::deserialize(deserializer)?)
+        .and_then(|seconds| u32::try_from(seconds).ok())
+        .filter(|seconds| *seconds <= LONGEST_HOLD_SECONDS)
+        .ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "waitSeconds must be whole seconds from 0 to {LONGEST_HOLD_SECONDS}"
+            ))
+        })
+}
+
+/// `expectedVersion`: a whole number, written `3` or `3.0`.
+fn whole_version<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<i64>, D::Error> {
+    match Option::<serde_json::Number>::deserialize(deserializer)? {
+        None => Ok(None),
+        Some(number) => whole_number(number)
+            .map(Some)
+            .ok_or_else(|| serde::de::Error::custom("expectedVersion must be a whole number")),
+    }
+}
+
+/// A JSON number that is a whole one (`5` or `5.0`, as JSON Schema's
+/// `integer`), within what a float holds exactly.
+fn whole_number(number: serde_json::Number) -> Option<i64> {
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+    number.as_i64().or_else(|| {
+        number
+            .as_f64()
+            .filter(|value| value.fract() == 0.0 && value.abs() <= EXACT)
+            .map(|value| value as i64)
+    })
 }
 
 /// `POST /v1/auth/whatsapp`: a login (or a registration, with the same
@@ -195,6 +239,7 @@ pub struct WhatsappStartRequest {
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub captcha_token: Option<SecretString>,
     /// Unpadded base64url of SHA-256(device verifier), as PKCE S256.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[A-Za-z0-9_-]{43}$"))]
     pub device_challenge: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_name: Option<String>,
@@ -229,7 +274,8 @@ pub struct WhatsappWaitRequest {
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub device_verifier: SecretString,
     /// 0 to 25 seconds, 0 by default.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "hold_seconds")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 25))]
     pub wait_seconds: u32,
 }
 
@@ -427,8 +473,15 @@ pub const RSA_OAEP_SHA256: &str = "RSA-OAEP-SHA256";
 #[serde(rename_all = "camelCase")]
 pub struct PublicKeyUpload {
     /// The key as SubjectPublicKeyInfo DER, standard base64.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{4}|[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)$"
+        )
+    )]
     pub public_key: String,
     /// [`RSA_OAEP_SHA256`].
+    #[cfg_attr(feature = "openapi", schema(pattern = "^RSA-OAEP-SHA256$"))]
     pub algorithm: String,
 }
 
@@ -488,8 +541,18 @@ impl BackupKind {
 #[serde(rename_all = "camelCase")]
 pub struct BackupUpload {
     /// The envelope, standard base64.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{4}|[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)$"
+        )
+    )]
     pub envelope: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "whole_version"
+    )]
     pub expected_version: Option<i64>,
 }
 
@@ -552,6 +615,13 @@ pub struct AuditLog {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct TransferUpload {
+    /// The envelope, standard base64.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{4}|[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)$"
+        )
+    )]
     pub envelope: String,
 }
 
@@ -576,10 +646,18 @@ pub struct Transfer {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct WrappedKey {
+    #[cfg_attr(feature = "openapi", schema(format = "uuid"))]
     pub recipient_id: String,
     /// The recipient's key (`keyId` of `GET /v1/users/{id}/keys`).
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[0-9a-f]{64}$"))]
     pub key_id: String,
     /// Standard base64.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{4}|[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)$"
+        )
+    )]
     pub wrapped_key: String,
 }
 
@@ -590,8 +668,15 @@ pub struct WrappedKey {
 #[serde(rename_all = "camelCase")]
 pub struct SampleUpload {
     /// A UUID made by the client; it is bound into the ciphertext.
+    #[cfg_attr(feature = "openapi", schema(format = "uuid"))]
     pub id: String,
     /// Standard base64.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{4}|[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)$"
+        )
+    )]
     pub ciphertext: String,
     /// At least one for the owner (the caller).
     pub keys: Vec<WrappedKey>,
@@ -682,6 +767,49 @@ mod tests {
         assert_eq!(json["responsibleClinicianId"], "c1");
         assert_eq!(json["deviceChallenge"], "x");
         assert!(json.get("phone").is_none());
+    }
+
+    #[test]
+    fn whole_numbers_are_read_as_json_schema_reads_them() {
+        let parse = |wait: &str| {
+            serde_json::from_str::<ApprovalRequest>(&format!(
+                r#"{{"requestId": "r", "deviceVerifier": "v", "waitSeconds": {wait}}}"#
+            ))
+            .map(|request| request.wait_seconds)
+            .ok()
+        };
+        assert_eq!(parse("0"), Some(0));
+        assert_eq!(parse("25"), Some(25));
+        assert_eq!(parse("5.0"), Some(5), "JSON Schema's integer");
+        assert_eq!(parse("26"), None);
+        assert_eq!(parse("2.5"), None);
+        assert_eq!(parse("-1"), None);
+        assert_eq!(parse("85492.0"), None);
+        let version = |text: &str| {
+            serde_json::from_str::<BackupUpload>(text)
+                .map(|upload| upload.expected_version)
+                .ok()
+        };
+        assert_eq!(
+            version(r#"{"envelope": "AA==", "expectedVersion": 3.0}"#),
+            Some(Some(3))
+        );
+        assert_eq!(
+            version(r#"{"envelope": "AA==", "expectedVersion": 3}"#),
+            Some(Some(3))
+        );
+        assert_eq!(version(r#"{"envelope": "AA=="}"#), Some(None));
+        assert_eq!(
+            version(r#"{"envelope": "AA==", "expectedVersion": null}"#),
+            Some(None)
+        );
+        assert_eq!(
+            version(r#"{"envelope": "AA==", "expectedVersion": 3.5}"#),
+            None
+        );
+        let absent: Option<ApprovalRequest> =
+            serde_json::from_str(r#"{"requestId": "r", "deviceVerifier": "v"}"#).ok();
+        assert_eq!(absent.map(|request| request.wait_seconds), Some(0));
     }
 
     #[test]

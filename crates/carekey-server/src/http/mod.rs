@@ -16,7 +16,6 @@ use crate::sessions;
 use crate::state::AppState;
 use crate::tokens::Claims;
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, MatchedPath, Request, State};
 use axum::http::{header, request::Parts};
 use axum::middleware::Next;
@@ -104,22 +103,56 @@ pub async fn observe(State(state): Shared, request: Request, next: Next) -> Resp
     response
 }
 
-/// A JSON body whose rejection is a `{code, message}` error like any other.
+/// A JSON object body whose rejection is a `{code, message}` error like any
+/// other. Only an object: serde would also read a struct from a JSON array
+/// (`[null, null]`), which the document does not allow and no client sends.
 pub struct JsonBody<T>(pub T);
 
 impl<S, T> FromRequest<S> for JsonBody<T>
 where
-    Json<T>: FromRequest<S, Rejection = JsonRejection>,
+    T: serde::de::DeserializeOwned,
     S: Send + Sync,
 {
     type Rejection = ServiceError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match Json::<T>::from_request(request, state).await {
+        if !is_json(request.headers()) {
+            return Err(ServiceError::InvalidRequest(
+                "the body must be JSON (Content-Type: application/json)".into(),
+            ));
+        }
+        let bytes = axum::body::Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| ServiceError::InvalidRequest(rejection.body_text()))?;
+        if bytes.iter().find(|byte| !byte.is_ascii_whitespace()) != Some(&b'{') {
+            return Err(ServiceError::InvalidRequest(
+                "the body must be a JSON object".into(),
+            ));
+        }
+        match Json::<T>::from_bytes(&bytes) {
             Ok(Json(value)) => Ok(JsonBody(value)),
             Err(rejection) => Err(ServiceError::InvalidRequest(rejection.body_text())),
         }
     }
+}
+
+/// `application/json` or an `application/…+json` type, as axum's `Json`
+/// accepts.
+fn is_json(headers: &axum::http::HeaderMap) -> bool {
+    let Some(value) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+    else {
+        return false;
+    };
+    let essence = value
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
 /// The client's address: the socket peer, or, when the peer is a trusted
@@ -209,7 +242,9 @@ pub async fn hold<T, Fut>(
 where
     Fut: std::future::Future<Output = Result<T, ServiceError>>,
 {
-    let wait = std::time::Duration::from_secs(u64::from(wait_seconds.min(25)));
+    let wait = std::time::Duration::from_secs(u64::from(
+        wait_seconds.min(carekey_api::LONGEST_HOLD_SECONDS),
+    ));
     let started = Instant::now();
     let mut stopping = state.stopping.clone();
     loop {

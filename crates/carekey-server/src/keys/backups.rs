@@ -291,6 +291,7 @@ pub(super) async fn store_backup(
     security(("bearer" = [])),
     responses(
         (status = 200, body = Backup),
+        (status = 400, body = ApiError, description = "invalid_request: not a backup kind"),
         (status = 401, body = ApiError, description = "invalid_token"),
         (status = 404, body = ApiError, description = "no_backup"),
         (status = 429, body = ApiError, description = "rate_limited"),

@@ -114,6 +114,7 @@ pub async fn take(
         (status = 200, body = TransferOffer),
         (status = 400, body = ApiError, description = "invalid_request"),
         (status = 401, body = ApiError, description = "invalid_token"),
+        (status = 409, body = ApiError, description = "quota_exceeded: too many transfers waiting to be taken"),
     ))]
 pub(super) async fn offer_transfer(
     State(state): Shared,

@@ -29,7 +29,7 @@ pub(super) async fn refresh(
 
 #[utoipa::path(post, path = "/v1/auth/logout", tag = "auth",
     description = "End the session of the bearer access token (and of the refresh token given, if it is the same user's).",
-    request_body = LogoutRequest,
+    request_body = Option<LogoutRequest>,
     security(("bearer" = [])),
     responses(
         (status = 204, description = "logged out"),
@@ -40,12 +40,14 @@ pub(super) async fn logout(
     Caller(claims): Caller,
     body: axum::body::Bytes,
 ) -> Result<StatusCode, ServiceError> {
-    // The body is optional: an empty one means "this session only".
+    // The body is optional: an empty one, or JSON's null, means "this
+    // session only".
     let request: LogoutRequest = if body.iter().all(u8::is_ascii_whitespace) {
         LogoutRequest::default()
     } else {
-        serde_json::from_slice(&body)
+        serde_json::from_slice::<Option<LogoutRequest>>(&body)
             .map_err(|error| ServiceError::InvalidRequest(error.to_string()))?
+            .unwrap_or_default()
     };
     let refresh_token = request.refresh_token;
     sessions::logout(
