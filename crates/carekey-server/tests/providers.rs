@@ -8,20 +8,18 @@
 
 mod common;
 
-use axum::extract::{Form, Path, State};
+use axum::extract::Form;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::IntoResponse;
 use axum::routing::post;
 use axum::{Json, Router};
-use base64::Engine;
+use common::twilio::{start_twilio, with_twilio};
 use common::{
     Backend, Device, SupportServer, TestServer, clinician, code_in, serve, unique_email,
     unique_phone,
 };
 use serde_json::{Value, json};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 on_both_databases!(
@@ -36,121 +34,6 @@ on_both_databases!(
     forwarded_for_counts_only_from_trusted_proxies,
     a_server_without_an_sms_transport_says_so,
 );
-
-const ACCOUNT: &str = "AC0123456789abcdef0123456789abcdef";
-const TOKEN: &str = "twilio-auth-token";
-
-/// Twilio's Messages resource as documented: basic auth with the account SID
-/// and auth token, form-encoded To/From/Body, 201 with the message resource.
-#[derive(Clone, Default)]
-struct FakeTwilio {
-    down: Arc<AtomicBool>,
-    attempts: Arc<AtomicUsize>,
-    accepted: Arc<Mutex<Vec<HashMap<String, String>>>>,
-}
-
-async fn twilio_messages(
-    State(twilio): State<FakeTwilio>,
-    Path(account): Path<String>,
-    headers: HeaderMap,
-    Form(form): Form<HashMap<String, String>>,
-) -> impl IntoResponse {
-    twilio.attempts.fetch_add(1, Ordering::SeqCst);
-    let expected = format!(
-        "Basic {}",
-        base64::engine::general_purpose::STANDARD.encode(format!("{ACCOUNT}:{TOKEN}"))
-    );
-    if account != ACCOUNT
-        || headers.get("authorization").and_then(|v| v.to_str().ok()) != Some(&expected)
-    {
-        return (
-            StatusCode::UNAUTHORIZED,
-            Json(json!({"code": 20003, "message": "Authenticate", "status": 401})),
-        );
-    }
-    if twilio.down.load(Ordering::SeqCst) {
-        return (
-            StatusCode::SERVICE_UNAVAILABLE,
-            Json(json!({"code": 20503, "message": "Service unavailable", "status": 503})),
-        );
-    }
-    let to = form.get("To").cloned().unwrap_or_default();
-    if !form.contains_key("Body") || !form.contains_key("From") || !to.starts_with('+') {
-        return (
-            StatusCode::BAD_REQUEST,
-            Json(
-                json!({"code": 21604, "message": "A 'To' phone number is required.", "status": 400}),
-            ),
-        );
-    }
-    if to.ends_with("0000") {
-        return (
-            StatusCode::BAD_REQUEST,
-            Json(
-                json!({"code": 21211, "message": format!("The 'To' number {to} is not a valid phone number."), "status": 400}),
-            ),
-        );
-    }
-    let sid = format!("SM{}", uuid::Uuid::new_v4().simple());
-    twilio.accepted.lock().unwrap().push(form.clone());
-    (
-        StatusCode::CREATED,
-        Json(json!({
-            "sid": sid,
-            "account_sid": ACCOUNT,
-            "to": to,
-            "from": form.get("From"),
-            "body": form.get("Body"),
-            "status": "queued",
-            "num_segments": "1",
-            "direction": "outbound-api",
-            "api_version": "2010-04-01",
-            "uri": format!("/2010-04-01/Accounts/{ACCOUNT}/Messages/{sid}.json"),
-        })),
-    )
-}
-
-async fn start_twilio() -> (FakeTwilio, String) {
-    let twilio = FakeTwilio::default();
-    let router = Router::new()
-        .route(
-            "/2010-04-01/Accounts/{account}/Messages.json",
-            post(twilio_messages),
-        )
-        .with_state(twilio.clone());
-    (twilio, serve(router).await)
-}
-
-fn with_twilio(settings: &mut carekey_server::Settings, base: &str) {
-    settings.channel = "twilio,outbox".into();
-    settings.twilio_base_url = base.into();
-    settings.twilio_account_sid = Some(ACCOUNT.into());
-    settings.twilio_auth_token = Some(TOKEN.into());
-    settings.twilio_from = Some("+15005550006".into());
-}
-
-impl FakeTwilio {
-    fn bodies_to(&self, to: &str) -> Vec<String> {
-        self.accepted
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|form| form.get("To").map(String::as_str) == Some(to))
-            .filter_map(|form| form.get("Body").cloned())
-            .collect()
-    }
-
-    async fn wait_for(&self, to: &str, count: usize) -> Vec<String> {
-        for _ in 0..500 {
-            let bodies = self.bodies_to(to);
-            if bodies.len() >= count {
-                return bodies;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        panic!("Twilio did not get {count} message(s) for {to}");
-    }
-}
 
 /// Email through the SMTP sink on `port`, and no SMS transport.
 fn with_smtp(settings: &mut carekey_server::Settings, port: u16) {

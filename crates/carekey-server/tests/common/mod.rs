@@ -8,6 +8,8 @@
 // Test support: a failed setup should panic with its reason.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod twilio;
+
 use carekey_server::{Clock, RunningServer, Settings};
 use serde_json::{Value, json};
 use sqlx::Connection;
