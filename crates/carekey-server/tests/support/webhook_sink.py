@@ -8,12 +8,21 @@ makes it answer 503 (a receiver that is down) until POST /up."""
 
 import json
 import os
+import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from standardwebhooks import Webhook, WebhookVerificationError
 
 WEBHOOK = Webhook(os.environ["WEBHOOK_SECRET"])
 STATE = {"down": False}
+# Deliveries are handled on threads side by side; print writes a line and its
+# newline separately, so unguarded lines can interleave and be lost.
+PRINTING = threading.Lock()
+
+
+def report(entry):
+    with PRINTING:
+        print(json.dumps(entry), flush=True)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -32,7 +41,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.answer(204)
         headers = {name.lower(): value for name, value in self.headers.items()}
         if STATE["down"]:
-            print(json.dumps({"id": headers.get("webhook-id"), "refused": True}), flush=True)
+            report({"id": headers.get("webhook-id"), "refused": True})
             return self.answer(503)
         try:
             payload = WEBHOOK.verify(body, headers)
@@ -40,7 +49,7 @@ class Handler(BaseHTTPRequestHandler):
         except WebhookVerificationError:
             payload = None
             valid = False
-        print(json.dumps({"id": headers.get("webhook-id"), "valid": valid, "payload": payload}), flush=True)
+        report({"id": headers.get("webhook-id"), "valid": valid, "payload": payload})
         self.answer(204 if valid else 400)
 
 
