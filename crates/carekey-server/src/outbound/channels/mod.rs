@@ -130,7 +130,7 @@ impl Channels {
                 )),
             },
             TransportName::Smtp => match &self.smtp {
-                Some(smtp) => smtp.send(message).await,
+                Some(smtp) => smtp.send(job_id, message).await,
                 None => Err(DeliveryError::transient(
                     transport,
                     "not configured on this instance",

@@ -1,7 +1,10 @@
 //! Email through SMTP (lettre), with the TLS mode the settings name.
 //!
 //! Invariant: a refusal of the address is permanent; anything else is
-//! retried by the queue.
+//! retried by the queue. A message's Message-ID is made from its queue job,
+//! so a message sent again (the process died between the server's accept
+//! and the queue's record of it) is the same message to the mail system,
+//! which may collapse it, and to the person, who sees the same code.
 
 use super::ChannelConfigError;
 use crate::outbound::messages::Message;
@@ -50,20 +53,30 @@ impl Smtp {
         })
     }
 
-    pub(super) async fn send(&self, message: &Message) -> Result<Option<String>, DeliveryError> {
+    /// The email of queue job `job_id`.
+    fn email(&self, job_id: &str, message: &Message) -> Result<lettre::Message, DeliveryError> {
         let to = message
             .to
             .parse()
             .map_err(|_| DeliveryError::permanent(TransportName::Smtp, "invalid recipient"))?;
-        let email = lettre::Message::builder()
+        lettre::Message::builder()
             .from(self.from.clone())
             .to(to)
+            .message_id(Some(format!("<{job_id}@{}>", self.from.email.domain())))
             .subject(message.subject.clone().unwrap_or_default())
             .header(ContentType::TEXT_PLAIN)
             .body(message.body.clone())
             .map_err(|_| {
                 DeliveryError::permanent(TransportName::Smtp, "message could not be built")
-            })?;
+            })
+    }
+
+    pub(super) async fn send(
+        &self,
+        job_id: &str,
+        message: &Message,
+    ) -> Result<Option<String>, DeliveryError> {
+        let email = self.email(job_id, message)?;
         match self.transport.send(email).await {
             Ok(response) => Ok(response.first_line().map(str::to_owned)),
             Err(error) => {
@@ -79,5 +92,47 @@ impl Smtp {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_message_id_is_the_jobs_so_a_resent_mail_is_the_same_mail() {
+        let settings = Settings {
+            smtp_host: Some("127.0.0.1".into()),
+            smtp_tls: SmtpTls::None,
+            smtp_from: "CareKey <login@carekey.test>".into(),
+            ..Settings::default()
+        };
+        let Ok(smtp) = Smtp::new(&settings, Duration::from_secs(1)) else {
+            panic!("valid SMTP settings");
+        };
+        let message = Message {
+            kind: crate::outbound::messages::Channel::Email,
+            to: "ada@example.com".into(),
+            subject: Some("Your CareKey code".into()),
+            body: "123456".into(),
+            template_code: None,
+        };
+        let headers = |job: &str| {
+            smtp.email(job, &message)
+                .map(|email| String::from_utf8_lossy(&email.formatted()).into_owned())
+                .unwrap_or_default()
+        };
+        let first = headers("0b6c4a3e-job");
+        assert!(
+            first.contains("Message-ID: <0b6c4a3e-job@carekey.test>"),
+            "{first}"
+        );
+        assert_eq!(
+            first.lines().find(|l| l.starts_with("Message-ID")),
+            headers("0b6c4a3e-job")
+                .lines()
+                .find(|l| l.starts_with("Message-ID"))
+        );
+        assert!(!headers("another-job").contains("0b6c4a3e"));
     }
 }
