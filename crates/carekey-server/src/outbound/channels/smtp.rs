@@ -99,8 +99,9 @@ impl Smtp {
 mod tests {
     use super::*;
 
-    #[test]
-    fn the_message_id_is_the_jobs_so_a_resent_mail_is_the_same_mail() {
+    // lettre's transport keeps its connection pool on the Tokio runtime.
+    #[tokio::test]
+    async fn the_message_id_is_the_jobs_so_a_resent_mail_is_the_same_mail() {
         let settings = Settings {
             smtp_host: Some("127.0.0.1".into()),
             smtp_tls: SmtpTls::None,
