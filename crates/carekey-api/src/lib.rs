@@ -463,6 +463,17 @@ pub struct UserSettings {
     pub values: serde_json::Map<String, serde_json::Value>,
 }
 
+// In the document only (the fields stay `String`): one definition of the
+// base64 the server decodes, referenced by every field that carries bytes.
+/// Standard base64 with its padding, canonical (the bits after the last
+/// character are zero).
+#[cfg(feature = "openapi")]
+#[derive(utoipa::ToSchema)]
+#[schema(
+    pattern = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{4}|[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)$"
+)]
+pub struct Base64(pub String);
+
 /// The encryption scheme of users' keypairs: RSA with OAEP and SHA-256
 /// (iCure's `publicKeysForOaepWithSha256`).
 pub const RSA_OAEP_SHA256: &str = "RSA-OAEP-SHA256";
@@ -473,12 +484,7 @@ pub const RSA_OAEP_SHA256: &str = "RSA-OAEP-SHA256";
 #[serde(rename_all = "camelCase")]
 pub struct PublicKeyUpload {
     /// The key as SubjectPublicKeyInfo DER, standard base64.
-    #[cfg_attr(
-        feature = "openapi",
-        schema(
-            pattern = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{4}|[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)$"
-        )
-    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Base64))]
     pub public_key: String,
     /// [`RSA_OAEP_SHA256`].
     #[cfg_attr(feature = "openapi", schema(pattern = "^RSA-OAEP-SHA256$"))]
@@ -541,12 +547,7 @@ impl BackupKind {
 #[serde(rename_all = "camelCase")]
 pub struct BackupUpload {
     /// The envelope, standard base64.
-    #[cfg_attr(
-        feature = "openapi",
-        schema(
-            pattern = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{4}|[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)$"
-        )
-    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Base64))]
     pub envelope: String,
     #[serde(
         default,
@@ -616,12 +617,7 @@ pub struct AuditLog {
 #[serde(rename_all = "camelCase")]
 pub struct TransferUpload {
     /// The envelope, standard base64.
-    #[cfg_attr(
-        feature = "openapi",
-        schema(
-            pattern = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{4}|[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)$"
-        )
-    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Base64))]
     pub envelope: String,
 }
 
@@ -652,12 +648,7 @@ pub struct WrappedKey {
     #[cfg_attr(feature = "openapi", schema(pattern = "^[0-9a-f]{64}$"))]
     pub key_id: String,
     /// Standard base64.
-    #[cfg_attr(
-        feature = "openapi",
-        schema(
-            pattern = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{4}|[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)$"
-        )
-    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Base64))]
     pub wrapped_key: String,
 }
 
@@ -671,12 +662,7 @@ pub struct SampleUpload {
     #[cfg_attr(feature = "openapi", schema(format = "uuid"))]
     pub id: String,
     /// Standard base64.
-    #[cfg_attr(
-        feature = "openapi",
-        schema(
-            pattern = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{4}|[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)$"
-        )
-    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Base64))]
     pub ciphertext: String,
     /// At least one for the owner (the caller).
     pub keys: Vec<WrappedKey>,
