@@ -521,7 +521,7 @@ async fn killed_at_random_points_under_load_nothing_is_lost(backend: Backend) {
             .bearer_auth(token)
             .send()
             .await
-            .unwrap();
+            .unwrap_or_else(|error| panic!("the restarted server does not answer: {error:?}"));
         assert_eq!(
             me.status().as_u16(),
             200,
