@@ -31,6 +31,7 @@
 mod common;
 
 use base64::Engine;
+use common::process::ServerProcess;
 use common::twilio::{self, FakeTwilio, start_twilio};
 use common::{Backend, Device, SupportServer, code_in, new_postgres_database};
 use rand::{Rng, SeedableRng};
@@ -40,7 +41,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-const BINARY: &str = env!("CARGO_BIN_EXE_carekey-server");
 const CLIENTS: usize = 6;
 const KILLS: usize = 6;
 /// How long a leased message of a killed process waits before another
@@ -67,56 +67,6 @@ struct Promises {
     wrong: Vec<String>,
 }
 
-struct Server {
-    child: Option<tokio::process::Child>,
-    port: u16,
-    env: Vec<(String, String)>,
-}
-
-impl Server {
-    fn url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-
-    async fn launch(&mut self) {
-        let child = tokio::process::Command::new(BINARY)
-            .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-            .env("CAREKEY_LISTEN", format!("127.0.0.1:{}", self.port))
-            .stdout(std::process::Stdio::null())
-            .stderr(match std::env::var("CAREKEY_CRASH_LOG") {
-                Ok(path) => std::fs::OpenOptions::new()
-                    .create(true)
-                    .append(true)
-                    .open(path)
-                    .unwrap()
-                    .into(),
-                Err(_) => std::process::Stdio::null(),
-            })
-            .kill_on_drop(true)
-            .spawn()
-            .expect("the server binary starts");
-        self.child = Some(child);
-        let http = reqwest::Client::new();
-        for _ in 0..600 {
-            if let Ok(answer) = http.get(format!("{}/readyz", self.url())).send().await
-                && answer.status().is_success()
-            {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("the server did not become ready after a restart");
-    }
-
-    async fn kill(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            // SIGKILL: no shutdown hook, no flush, no goodbye.
-            child.start_kill().unwrap();
-            child.wait().await.unwrap();
-        }
-    }
-}
-
 /// The queue's rows, for a failure's message.
 async fn queue_rows(database_url: &str) -> Vec<(String, String, i64, i64, i64, Option<String>)> {
     sqlx::any::install_default_drivers();
@@ -129,11 +79,6 @@ async fn queue_rows(database_url: &str) -> Vec<(String, String, i64, i64, i64, O
     .unwrap();
     pool.close().await;
     rows
-}
-
-fn free_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap().port()
 }
 
 fn unique_phone(rng: &mut rand::rngs::StdRng) -> String {
@@ -347,26 +292,18 @@ async fn killed_at_random_points_under_load_nothing_is_lost(backend: Backend) {
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v.to_owned()))
     .collect();
-    let mut server = Server {
-        child: None,
-        port: free_port(),
-        env,
-    };
+    let mut server = ServerProcess::new(env);
     server.launch().await;
     let mut survivor = match backend {
         Backend::Sqlite => None,
         Backend::Postgres => {
-            let mut other = Server {
-                child: None,
-                port: free_port(),
-                env: server.env.clone(),
-            };
+            let mut other = ServerProcess::new(server.env.clone());
             other.launch().await;
             Some(other)
         }
     };
     let bases: Vec<String> = std::iter::once(server.url())
-        .chain(survivor.as_ref().map(Server::url))
+        .chain(survivor.as_ref().map(ServerProcess::url))
         .collect();
     let base = server.url();
 

@@ -8,6 +8,8 @@
 // Test support: a failed setup should panic with its reason.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod cluster;
+pub mod process;
 pub mod twilio;
 
 use carekey_server::{Clock, RunningServer, Settings};

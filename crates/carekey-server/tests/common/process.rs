@@ -1,0 +1,85 @@
+//! The `carekey-server` binary as a child process on a fixed loopback port,
+//! for the tests that kill it (SIGKILL: no shutdown hook runs) or take its
+//! database away and start it again on the same address.
+//! `CAREKEY_TEST_SERVER_LOG=FILE` appends its logs there; otherwise they are
+//! dropped.
+
+use std::time::Duration;
+
+const BINARY: &str = env!("CARGO_BIN_EXE_carekey-server");
+
+pub struct ServerProcess {
+    child: Option<tokio::process::Child>,
+    pub port: u16,
+    pub env: Vec<(String, String)>,
+}
+
+impl ServerProcess {
+    /// Not started yet: `launch` starts it with `env` (`CAREKEY_*`).
+    pub fn new(env: Vec<(String, String)>) -> Self {
+        ServerProcess {
+            child: None,
+            port: free_port(),
+            env,
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Starts the binary and waits until `/readyz` answers 200.
+    pub async fn launch(&mut self) {
+        let child = tokio::process::Command::new(BINARY)
+            .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .env("CAREKEY_LISTEN", format!("127.0.0.1:{}", self.port))
+            .stdout(std::process::Stdio::null())
+            .stderr(match std::env::var("CAREKEY_TEST_SERVER_LOG") {
+                Ok(path) => std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(path)
+                    .expect("the server log file opens")
+                    .into(),
+                Err(_) => std::process::Stdio::null(),
+            })
+            .kill_on_drop(true)
+            .spawn()
+            .expect("the server binary starts");
+        self.child = Some(child);
+        let http = reqwest::Client::new();
+        for _ in 0..600 {
+            if let Ok(answer) = http.get(format!("{}/readyz", self.url())).send().await
+                && answer.status().is_success()
+            {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the server did not become ready after a (re)start");
+    }
+
+    /// SIGKILL, and waits for the process to be gone.
+    pub async fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            child.start_kill().expect("SIGKILL");
+            child.wait().await.expect("the killed server is reaped");
+        }
+    }
+
+    /// Whether the process ended by itself.
+    pub fn exited(&mut self) -> bool {
+        self.child
+            .as_mut()
+            .is_none_or(|child| !matches!(child.try_wait(), Ok(None)))
+    }
+}
+
+/// A loopback port free now (a restarted server must come back on the same
+/// address its clients use).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|address| address.port())
+        .expect("a free loopback port")
+}
