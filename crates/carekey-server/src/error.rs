@@ -80,8 +80,22 @@ pub enum ServiceError {
     QuotaExceeded,
     #[error("internal error: {0}")]
     Internal(String),
+    /// The database refused a write for lack of space (the disk, or
+    /// `sqlite_max_megabytes`); the transaction rolled back whole.
+    #[error("the server's storage is full: {0}")]
+    StorageFull(String),
     #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
+}
+
+impl From<sqlx::Error> for ServiceError {
+    fn from(error: sqlx::Error) -> Self {
+        if crate::db::is_storage_full(&error) {
+            ServiceError::StorageFull(error.to_string())
+        } else {
+            ServiceError::Database(error)
+        }
+    }
 }
 
 impl From<crate::identity::IdentityError> for ServiceError {
@@ -122,7 +136,7 @@ impl ServiceError {
             ServiceError::UnknownTransfer => ErrorCode::UnknownTransfer,
             ServiceError::TransferExpired => ErrorCode::TransferExpired,
             ServiceError::InvalidRecipient(_) => ErrorCode::InvalidRecipient,
-            ServiceError::Unavailable(_) => ErrorCode::Unavailable,
+            ServiceError::Unavailable(_) | ServiceError::StorageFull(_) => ErrorCode::Unavailable,
             ServiceError::QuotaExceeded => ErrorCode::QuotaExceeded,
             ServiceError::FreshProofRequired => ErrorCode::FreshProofRequired,
             ServiceError::RequestTimeout => ErrorCode::RequestTimeout,
@@ -158,7 +172,9 @@ impl ServiceError {
             ServiceError::TooManyAttempts { .. } | ServiceError::RateLimited { .. } => {
                 StatusCode::TOO_MANY_REQUESTS
             }
-            ServiceError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ServiceError::Unavailable(_) | ServiceError::StorageFull(_) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             ServiceError::QuotaExceeded => StatusCode::CONFLICT,
             ServiceError::FreshProofRequired => StatusCode::FORBIDDEN,
             ServiceError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
@@ -177,6 +193,9 @@ impl ServiceError {
             ServiceError::Unavailable(_) => {
                 String::from("a service this server depends on is unavailable; try again shortly")
             }
+            ServiceError::StorageFull(_) => String::from(
+                "the server cannot store anything more right now; nothing was changed, try again later",
+            ),
             other => other.to_string(),
         };
         let (attempts_left, retry_after) = match self {
@@ -199,6 +218,7 @@ impl IntoResponse for ServiceError {
         match &self {
             ServiceError::Internal(_)
             | ServiceError::Database(_)
+            | ServiceError::StorageFull(_)
             | ServiceError::Unavailable(_) => {
                 tracing::error!(error = %self, "request failed");
             }

@@ -21,6 +21,7 @@ pub struct Settings {
     pub http_header_timeout_seconds: u64,
     pub http_request_timeout_seconds: u64,
     pub sqlite_synchronous: SqliteSynchronous,
+    pub sqlite_max_megabytes: u64,
     pub group_id: Option<String>,
     pub channel: String,
     pub outbox_file: String,
@@ -120,6 +121,7 @@ impl Default for Settings {
             http_header_timeout_seconds: 10,
             http_request_timeout_seconds: 60,
             sqlite_synchronous: SqliteSynchronous::Normal,
+            sqlite_max_megabytes: 0,
             group_id: None,
             channel: "outbox".into(),
             outbox_file: "carekey-outbox.jsonl".into(),
@@ -280,6 +282,10 @@ pub const SETTINGS: &[(&str, &str)] = &[
     (
         "sqlite_synchronous",
         "SQLite durability: off, normal (safe in WAL against crashes), full, extra",
+    ),
+    (
+        "sqlite_max_megabytes",
+        "SQLite: the most the database may grow to, in MiB (0: until the disk is full); past it, writes are refused with 503 unavailable and nothing is half-written",
     ),
     (
         "group_id",

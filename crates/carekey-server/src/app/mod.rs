@@ -264,6 +264,7 @@ pub async fn prepare(
         &settings.database_url,
         settings.database_max_connections,
         settings.sqlite_synchronous,
+        settings.sqlite_max_megabytes,
     )
     .await?;
     db.migrate().await?;

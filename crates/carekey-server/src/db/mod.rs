@@ -85,6 +85,7 @@ impl Database {
         url: &str,
         max_connections: u32,
         synchronous: SqliteSynchronous,
+        sqlite_max_megabytes: u64,
     ) -> Result<Self, DbError> {
         sqlx::any::install_default_drivers();
         let backend = if url.starts_with("sqlite:") {
@@ -98,7 +99,8 @@ impl Database {
             Backend::Sqlite => {
                 let url = sqlite_url(url);
                 let options = AnyConnectOptions::from_str(&url).map_err(DbError::Connect)?;
-                let pragmas = std::sync::Arc::<str>::from(sqlite_pragmas(synchronous));
+                let pragmas =
+                    std::sync::Arc::<str>::from(sqlite_pragmas(synchronous, sqlite_max_megabytes));
                 let open = |size: u32| {
                     let pragmas = pragmas.clone();
                     AnyPoolOptions::new()
@@ -247,16 +249,39 @@ fn sqlite_url(url: &str) -> String {
 /// Per-connection settings. Automatic checkpoints are off: they would run in
 /// the writer, inside some request's commit; [`Database::checkpoint`] runs
 /// them from a reader connection instead, beside the writer.
-fn sqlite_pragmas(synchronous: SqliteSynchronous) -> String {
+/// Whether the database refused a write for lack of space: SQLite's
+/// `SQLITE_FULL` (13: the disk, or the `max_page_count` of
+/// `sqlite_max_megabytes`) or PostgreSQL's `disk_full` (53100).
+pub fn is_storage_full(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Database(database) => {
+            matches!(database.code().as_deref(), Some("13" | "53100"))
+        }
+        _ => false,
+    }
+}
+
+/// SQLite's page size, which `max_page_count` counts in.
+const SQLITE_PAGE_BYTES: u64 = 4096;
+
+fn sqlite_pragmas(synchronous: SqliteSynchronous, max_megabytes: u64) -> String {
     let synchronous = match synchronous {
         SqliteSynchronous::Off => "OFF",
         SqliteSynchronous::Normal => "NORMAL",
         SqliteSynchronous::Full => "FULL",
         SqliteSynchronous::Extra => "EXTRA",
     };
+    // 0 leaves SQLite's own limit (about 17 TiB at this page size).
+    let size_limit = match max_megabytes {
+        0 => String::new(),
+        megabytes => format!(
+            " PRAGMA max_page_count = {};",
+            megabytes.saturating_mul(1024 * 1024) / SQLITE_PAGE_BYTES
+        ),
+    };
     format!(
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; PRAGMA busy_timeout = 10000; \
-         PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -16000;"
+         PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -16000;{size_limit}"
     )
 }
 
@@ -288,7 +313,7 @@ mod tests {
     async fn a_secret_is_made_once_and_kept() {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("s.db").display());
-        let db = Database::connect(&url, 2, SqliteSynchronous::Normal)
+        let db = Database::connect(&url, 2, SqliteSynchronous::Normal, 0)
             .await
             .unwrap();
         db.migrate().await.unwrap();
