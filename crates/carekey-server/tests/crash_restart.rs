@@ -4,8 +4,9 @@
 //! Clients register by email (a real SMTP server) and by SMS (a server
 //! speaking Twilio's API), complete with the code they receive (each
 //! registration is told to the omnichannel system by a Standard Webhooks
-//! delivery, an integration job of the queue), and store a key backup, while
-//! the server is killed and restarted under them. A call
+//! delivery, and a third of them are patients, each linked to a FHIR Patient:
+//! integration jobs of the queue), and store a key backup, while the server
+//! is killed and restarted under them. A call
 //! that got no answer has an unknown outcome; a call that answered is a
 //! promise, and after the last restart every promise is checked:
 //! - every accepted start's code reached its person (the queue resumed,
@@ -16,6 +17,8 @@
 //! - every registration that answered 200 reached the webhook receiver, and
 //!   a delivery made twice carries the same `webhook-id` (Standard Webhooks'
 //!   idempotency key, which receivers deduplicate on);
+//! - every patient has exactly one FHIR Patient with her id, however often
+//!   her job ran;
 //! - every login that answered 200 still has its session;
 //! - every backup that answered 200 is there, whole; one whose answer was
 //!   lost is either absent or whole, never half-written;
@@ -31,6 +34,7 @@
 mod common;
 
 use base64::Engine;
+use common::fhir::{FHIR_TOKEN, Fhir};
 use common::process::ServerProcess;
 use common::twilio::{self, FakeTwilio, start_twilio};
 use common::{Backend, Device, SupportServer, code_in, new_postgres_database};
@@ -58,6 +62,9 @@ struct Promises {
     unknown_starts: HashSet<String>,
     /// (access token, user id) of registrations that answered 200.
     sessions: Vec<(String, String)>,
+    /// User ids of patients whose registration answered 200: each must get
+    /// exactly one FHIR Patient.
+    patients: Vec<String>,
     /// (access token, envelope) of backups that answered 200.
     backups: Vec<(String, Vec<u8>)>,
     /// Backups whose answer was lost.
@@ -99,6 +106,7 @@ async fn one_person(
     smtp: &SupportServer,
     twilio: &FakeTwilio,
     address: String,
+    patient_of: Option<&str>,
     envelope: Vec<u8>,
     promises: &Mutex<Promises>,
 ) {
@@ -110,10 +118,13 @@ async fn one_person(
     };
     let started = http
         .post(format!("{base}/v1/auth/start"))
-        .json(
-            &json!({field: address, "firstName": "Crash", "lastName": "Test",
-                      "role": "clinician", "deviceChallenge": device.challenge()}),
-        )
+        .json(&match patient_of {
+            Some(clinician) => json!({field: address, "firstName": "Crash", "lastName": "Test",
+                    "role": "patient", "responsibleClinicianId": clinician,
+                    "deviceChallenge": device.challenge()}),
+            None => json!({field: address, "firstName": "Crash", "lastName": "Test",
+                    "role": "clinician", "deviceChallenge": device.challenge()}),
+        })
         .send()
         .await;
     let request_id = match answer_of(started).await {
@@ -149,11 +160,11 @@ async fn one_person(
         Some((200, body)) => {
             let token = body["accessToken"].as_str().unwrap().to_owned();
             let user = body["userId"].as_str().unwrap().to_owned();
-            promises
-                .lock()
-                .unwrap()
-                .sessions
-                .push((token.clone(), user));
+            let mut promises = promises.lock().unwrap();
+            if patient_of.is_some() {
+                promises.patients.push(user.clone());
+            }
+            promises.sessions.push((token.clone(), user));
             token
         }
         Some((status, body)) => {
@@ -264,6 +275,8 @@ async fn killed_at_random_points_under_load_nothing_is_lost(backend: Backend) {
     let smtp = SupportServer::smtp_sink(0).await;
     let hooks = SupportServer::webhook_sink(WEBHOOK_SECRET).await;
     let hooks_url = format!("{}/hooks/contacts", hooks.url());
+    let fhir = Fhir::start().await;
+    let fhir_url = fhir.server.url();
     let (twilio, twilio_url) = start_twilio().await;
     let env: Vec<(String, String)> = [
         ("CAREKEY_DATABASE_URL", database_url.as_str()),
@@ -278,6 +291,8 @@ async fn killed_at_random_points_under_load_nothing_is_lost(backend: Backend) {
         ("CAREKEY_TWILIO_FROM", "+15005550006"),
         ("CAREKEY_OMNICHANNEL_WEBHOOK_URL", &hooks_url),
         ("CAREKEY_OMNICHANNEL_WEBHOOK_SECRET", WEBHOOK_SECRET),
+        ("CAREKEY_FHIR_BASE_URL", &fhir_url),
+        ("CAREKEY_FHIR_BEARER_TOKEN", FHIR_TOKEN),
         ("CAREKEY_PUBLIC_URL", "https://auth.carekey.test"),
         ("CAREKEY_ALLOWED_HOSTS", "*"),
         ("CAREKEY_SEND_LIMIT_PER_IP", "1000000"),
@@ -316,9 +331,26 @@ async fn killed_at_random_points_under_load_nothing_is_lost(backend: Backend) {
 
     let promises = Arc::new(Mutex::new(Promises::default()));
     let stop = Arc::new(AtomicBool::new(false));
+    // The clinician the patients name, registered before the first kill.
+    one_person(
+        &reqwest::Client::new(),
+        &base,
+        &smtp,
+        &twilio,
+        format!(
+            "crash-clinician-{}@example.com",
+            uuid::Uuid::new_v4().simple()
+        ),
+        None,
+        vec![1; 64],
+        &promises,
+    )
+    .await;
+    let clinician = promises.lock().unwrap().sessions[0].1.clone();
     let smtp = Arc::new(smtp);
     let mut clients = Vec::new();
     for client in 0..CLIENTS {
+        let clinician = clinician.clone();
         let (base, smtp, twilio, promises, stop) = (
             bases[client % bases.len()].clone(),
             smtp.clone(),
@@ -342,7 +374,11 @@ async fn killed_at_random_points_under_load_nothing_is_lost(backend: Backend) {
                 };
                 let mut envelope = vec![0u8; client_rng.gen_range(512..8 * 1024)];
                 client_rng.fill(&mut envelope[..]);
-                one_person(&http, &base, &smtp, &twilio, address, envelope, &promises).await;
+                let patient_of = turn.is_multiple_of(3).then_some(clinician.as_str());
+                one_person(
+                    &http, &base, &smtp, &twilio, address, patient_of, envelope, &promises,
+                )
+                .await;
             }
         }));
     }
@@ -451,6 +487,18 @@ async fn killed_at_random_points_under_load_nothing_is_lost(backend: Backend) {
         "{webhook_duplicates} webhooks went out twice over {KILLS} kills"
     );
 
+    // Every patient linked to exactly one FHIR Patient, however often her
+    // job ran.
+    for user in &promises.patients {
+        let end = tokio::time::Instant::now() + Duration::from_secs(60);
+        let mut found = fhir.patients_with_our_id(user).await;
+        while found.is_empty() && tokio::time::Instant::now() < end {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            found = fhir.patients_with_our_id(user).await;
+        }
+        assert_eq!(found.len(), 1, "patient {user}: FHIR Patients {found:?}");
+    }
+
     let http = reqwest::Client::new();
     for (token, _) in &promises.sessions {
         let me = http
@@ -505,6 +553,7 @@ async fn killed_at_random_points_under_load_nothing_is_lost(backend: Backend) {
         ("starts", promises.started.len()),
         ("unknown starts", promises.unknown_starts.len()),
         ("sessions", promises.sessions.len()),
+        ("patients", promises.patients.len()),
         ("backups", promises.backups.len()),
         ("unknown backups", promises.unknown_backups.len()),
         ("duplicate messages", duplicates),

@@ -12,6 +12,7 @@
 
 mod common;
 
+use common::fhir::{FHIR_TOKEN, Fhir};
 use common::{Backend, SupportServer, TestServer, unique_email, unique_phone};
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -19,77 +20,6 @@ use std::time::Duration;
 on_both_databases!(registrations_reach_the_omnichannel_and_fhir_systems_once);
 
 const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-const FHIR_TOKEN: &str = "fhir-test-token";
-const SYSTEM: &str = "https://auth.carekey.test/users";
-
-struct Fhir {
-    server: SupportServer,
-    http: reqwest::Client,
-}
-
-impl Fhir {
-    async fn start() -> Self {
-        Fhir {
-            server: SupportServer::fhir(FHIR_TOKEN).await,
-            http: reqwest::Client::new(),
-        }
-    }
-
-    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
-        let mut request = self
-            .http
-            .request(method, format!("{}/{path}", self.server.url()))
-            .bearer_auth(FHIR_TOKEN)
-            .header("content-type", "application/fhir+json");
-        if let Some(body) = body {
-            request = request.body(body.to_string());
-        }
-        let response = request.send().await.unwrap();
-        response.json().await.unwrap_or(Value::Null)
-    }
-
-    /// A Patient the clinic already had, with an identifier of its own.
-    async fn existing_patient(&self, phone: &str) -> String {
-        let created = self
-            .call(
-                reqwest::Method::POST,
-                "Patient",
-                Some(json!({
-                    "resourceType": "Patient",
-                    "identifier": [{"system": "https://clinic.example/mrn", "value": "MRN-1"}],
-                    "name": [{"family": "Known", "given": ["Already"]}],
-                    "telecom": [{"system": "phone", "value": phone}],
-                })),
-            )
-            .await;
-        created["id"].as_str().unwrap().to_owned()
-    }
-
-    async fn patients_with_our_id(&self, user_id: &str) -> Vec<Value> {
-        let bundle = self
-            .call(
-                reqwest::Method::GET,
-                &format!("Patient?identifier={SYSTEM}%7C{user_id}"),
-                None,
-            )
-            .await;
-        bundle["entry"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
-            .into_iter()
-            .map(|entry| entry["resource"].clone())
-            .collect()
-    }
-
-    async fn hook(&self, name: &str) {
-        self.http
-            .post(format!("{}/__test__/{name}", self.server.url()))
-            .send()
-            .await
-            .unwrap();
-    }
-}
 
 impl TestServer {
     /// Moves the clock on (retries are due by it) until `done` holds.
