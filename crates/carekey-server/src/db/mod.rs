@@ -178,10 +178,24 @@ impl Database {
 
     /// SQLite: copies what the write-ahead log holds into the database file,
     /// as far as readers allow, without blocking the writer. Run often: the
-    /// log only shrinks after a checkpoint. Nothing to do on PostgreSQL.
+    /// log only starts over after a checkpoint. Nothing to do on PostgreSQL.
+    ///
+    /// Under steady load some reader always holds a snapshot, so a passive
+    /// checkpoint never lets the log start over and it grows without end
+    /// (the soak measured 290 MiB of log for 9 MiB of data in a minute).
+    /// Past [`LONGEST_WAL_FRAMES`] the checkpoint waits for the readers of
+    /// the log to finish and truncates it: writers wait that long (the
+    /// readers' few milliseconds), once per that many pages written.
     pub async fn checkpoint(&self) -> Result<(), sqlx::Error> {
-        if self.backend == Backend::Sqlite {
-            sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+        if self.backend != Backend::Sqlite {
+            return Ok(());
+        }
+        let row = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+            .fetch_one(&self.read)
+            .await?;
+        let log_frames: i64 = row.try_get(1)?;
+        if log_frames >= LONGEST_WAL_FRAMES {
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
                 .execute(&self.read)
                 .await?;
         }
@@ -246,9 +260,6 @@ fn sqlite_url(url: &str) -> String {
     }
 }
 
-/// Per-connection settings. Automatic checkpoints are off: they would run in
-/// the writer, inside some request's commit; [`Database::checkpoint`] runs
-/// them from a reader connection instead, beside the writer.
 /// Whether the database refused a write for lack of space: SQLite's
 /// `SQLITE_FULL` (13: the disk, or the `max_page_count` of
 /// `sqlite_max_megabytes`) or PostgreSQL's `disk_full` (53100).
@@ -261,9 +272,16 @@ pub fn is_storage_full(error: &sqlx::Error) -> bool {
     }
 }
 
+/// The write-ahead log's length (in pages) past which a checkpoint starts
+/// it over: 16 MiB.
+const LONGEST_WAL_FRAMES: i64 = 4096;
+
 /// SQLite's page size, which `max_page_count` counts in.
 const SQLITE_PAGE_BYTES: u64 = 4096;
 
+/// Per-connection settings. Automatic checkpoints are off: they would run in
+/// the writer, inside some request's commit; [`Database::checkpoint`] runs
+/// them from a reader connection instead, beside the writer.
 fn sqlite_pragmas(synchronous: SqliteSynchronous, max_megabytes: u64) -> String {
     let synchronous = match synchronous {
         SqliteSynchronous::Off => "OFF",
