@@ -55,6 +55,13 @@ xvfb-run --auto-servernum --server-args="-screen 0 1280x900x24" dbus-run-session
     exec cargo test --all-targets --locked "$@"
 ' tests "$@"
 
+# On the whole run: a minute of soak (mixed load on the debug build just
+# made; memory, descriptors and SQLite's log must stay flat). The 30-minute
+# run is `bash tests/soak.sh` (README, "Soak").
+if [ $# -eq 0 ]; then
+    CAREKEY_SOAK_PROFILE=dev bash tests/soak.sh 1 8
+fi
+
 # Last, on the whole run: every fuzz target for a short while (an
 # unoptimised build, which takes a third of the time of an optimised one);
 # longer runs are `bash fuzz/run.sh SECONDS` (README, "Fuzzing").

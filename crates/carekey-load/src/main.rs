@@ -1,8 +1,11 @@
 //! `carekey-load`: N concurrent users run full passwordless flows against a
 //! CareKey server on this machine: start, read the code from the outbox file,
 //! complete. It prints full flows per second and latency percentiles.
+//! With `--mix` (the soak run) each user, once registered with a key, does a
+//! mix of what the app does: logins, refreshes, backups, notes (samples,
+//! stored then read) and guests; it prints each kind's count and errors.
 //!
-//! Bounded on purpose: loopback servers only, at most 256 users and 10 minutes.
+//! Bounded on purpose: loopback servers only, at most 256 users and an hour.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -40,13 +43,31 @@ struct Args {
     /// Print the results as one JSON object
     #[arg(long)]
     json: bool,
+    /// Mixed flows (logins, refreshes, backups, samples, guests) instead of
+    /// logins only
+    #[arg(long)]
+    mix: bool,
 }
+
+/// An RSA-2048 public key (SubjectPublicKeyInfo DER, base64) every load user
+/// registers: the server checks its form, and samples are wrapped "for" it
+/// (the load never decrypts, so nobody needs its private half).
+const LOAD_PUBLIC_KEY: &str = "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAvop4X3qWPMW7w1IpKm+mu/42QtcM7K7HcQQ93lHUeVTy6FQnVJUBF4W4M/vrfXn2jxSXHCfDbUCUHJ26sqvpc5yYRO8EPTZl0y26Z5eX+DrfOM0iXteFLuXp3koyQkPUGFbUan0QqPzmtYbibtP/EZGQ1YVOagF+uXlsGX2VntSFJSR+p8g5zblJZhxzhcNlk0NzOXT6ClTIF948XGM6rV1H6a5ab7TRWJvSsZTpCy8fAC5u09AI9B7rbty5OST75mMcXH2Y9iMoHpBr7Wo2/oE5f5ZmLP24dVAd5q72wxFkoVbuVlowCI1Vqzck7IOk6A+zKHz6yjajdE/5f9f72wIDAQAB";
+
+/// The kinds of call `--mix` makes, and how many in a hundred.
+const MIX: [(&str, u32); 5] = [
+    ("login", 30),
+    ("refresh", 25),
+    ("backup", 15),
+    ("sample", 20),
+    ("guest", 10),
+];
 
 #[derive(Debug, thiserror::Error)]
 enum LoadError {
     #[error("refusing {0}: this tool only loads servers on loopback")]
     NotLoopback(String),
-    #[error("users must be 1 to 256 and duration 1 to 600 seconds")]
+    #[error("users must be 1 to 256 and duration 1 to 3600 seconds")]
     OutOfBounds,
     #[error("cannot build the HTTP client: {0}")]
     Client(String),
@@ -55,6 +76,9 @@ enum LoadError {
 }
 
 type Waiters = Arc<Mutex<HashMap<String, oneshot::Sender<String>>>>;
+
+/// `--mix`: per kind of call, how many succeeded and failed.
+type Tally = HashMap<&'static str, (u64, u64)>;
 
 #[derive(Default)]
 struct Samples {
@@ -80,7 +104,8 @@ fn check_bounds(args: &Args) -> Result<(), LoadError> {
     if !loopback {
         return Err(LoadError::NotLoopback(args.url.clone()));
     }
-    if !(1..=256).contains(&args.users) || !(1..=600).contains(&args.duration) || args.warmup > 60 {
+    if !(1..=256).contains(&args.users) || !(1..=3600).contains(&args.duration) || args.warmup > 60
+    {
         return Err(LoadError::OutOfBounds);
     }
     Ok(())
@@ -205,6 +230,13 @@ impl User {
 
     /// One start → code → complete; answers the three latencies in µs and when it began.
     async fn flow(&self, registered: bool) -> Result<(u64, u64, u64, Instant), String> {
+        self.login(registered)
+            .await
+            .map(|(start, complete, flow, began, _)| (start, complete, flow, began))
+    }
+
+    /// One login; answers its latencies, when it began, and the session.
+    async fn login(&self, registered: bool) -> Result<(u64, u64, u64, Instant, Value), String> {
         let verifier = format!(
             "{}{}",
             uuid::Uuid::new_v4().simple(),
@@ -228,7 +260,7 @@ impl User {
             .map_err(|_| String::from("no code within 10 s"))?
             .map_err(|_| String::from("outbox follower stopped"))?;
         let complete_began = Instant::now();
-        post(
+        let session = post(
             &self.client,
             &format!("{}/v1/auth/complete", self.base),
             &json!({"requestId": started["requestId"], "code": code, "deviceVerifier": verifier}),
@@ -242,7 +274,143 @@ impl User {
             micros(complete_began, done),
             micros(began, done),
             began,
+            session,
         ))
+    }
+
+    /// `--mix`: registers (with a key), then does a random mix of calls
+    /// until the end, counting each kind's successes and failures.
+    async fn run_mixed(self, tally: Arc<Mutex<Tally>>) {
+        let mut local = Tally::new();
+        let mut session = loop {
+            if Instant::now() >= self.stop_at {
+                return;
+            }
+            match self.login(false).await {
+                Ok((.., session)) => break session,
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        };
+        let token = |session: &Value| session["accessToken"].as_str().unwrap_or("").to_owned();
+        let user_id = session["userId"].as_str().unwrap_or("").to_owned();
+        let key = self
+            .send(
+                self.client
+                    .post(format!("{}/v1/keys", self.base))
+                    .bearer_auth(token(&session))
+                    .json(&json!({"publicKey": LOAD_PUBLIC_KEY, "algorithm": "RSA-OAEP-SHA256"})),
+            )
+            .await;
+        let key_id = match key {
+            Ok(key) => key["keyId"].as_str().unwrap_or("").to_owned(),
+            Err(error) => {
+                eprintln!("{}: cannot register the load key: {error}", self.email);
+                return;
+            }
+        };
+        let mut last_error = None;
+        while Instant::now() < self.stop_at {
+            let roll = (uuid::Uuid::new_v4().as_u128() % 100) as u32;
+            let mut cumulative = 0;
+            let kind = MIX
+                .iter()
+                .find(|(_, share)| {
+                    cumulative += share;
+                    roll < cumulative
+                })
+                .map_or("login", |(kind, _)| *kind);
+            let outcome = match kind {
+                "login" => self.login(true).await.map(|(.., fresh)| {
+                    session = fresh;
+                }),
+                "refresh" => self
+                    .send(
+                        self.client
+                            .post(format!("{}/v1/auth/refresh", self.base))
+                            .json(&json!({"refreshToken": session["refreshToken"]})),
+                    )
+                    .await
+                    .map(|fresh| {
+                        session = fresh;
+                    }),
+                "backup" => {
+                    let envelope = base64::engine::general_purpose::STANDARD
+                        .encode(uuid::Uuid::new_v4().as_bytes().repeat(64));
+                    self.send(
+                        self.client
+                            .put(format!("{}/v1/me/backups/password", self.base))
+                            .bearer_auth(token(&session))
+                            .json(&json!({"envelope": envelope})),
+                    )
+                    .await
+                    .map(drop)
+                }
+                "sample" => self.sample(&token(&session), &user_id, &key_id).await,
+                _ => self
+                    .send(
+                        self.client
+                            .post(format!("{}/v1/auth/guest", self.base))
+                            .json(&json!({"deviceName": "carekey-load"})),
+                    )
+                    .await
+                    .map(drop),
+            };
+            let counts = local.entry(kind).or_default();
+            match outcome {
+                Ok(()) => counts.0 += 1,
+                Err(error) => {
+                    counts.1 += 1;
+                    last_error = Some(format!("{kind}: {error}"));
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+            }
+        }
+        if let Some(error) = last_error {
+            eprintln!("{}: last error: {error}", self.email);
+        }
+        if let Ok(mut all) = tally.lock() {
+            for (kind, (ok, failed)) in local {
+                let counts = all.entry(kind).or_default();
+                counts.0 += ok;
+                counts.1 += failed;
+            }
+        }
+    }
+
+    /// A note: stored (its content key "wrapped" for the load key), then read
+    /// back.
+    async fn sample(&self, token: &str, user_id: &str, key_id: &str) -> Result<(), String> {
+        let id = uuid::Uuid::new_v4().to_string();
+        let bytes = |n: usize| {
+            base64::engine::general_purpose::STANDARD
+                .encode(uuid::Uuid::new_v4().as_bytes().repeat(n))
+        };
+        self.send(
+            self.client
+                .post(format!("{}/v1/samples", self.base))
+                .bearer_auth(token)
+                .json(&json!({"id": id, "ciphertext": bytes(32),
+                    "keys": [{"recipientId": user_id, "keyId": key_id, "wrappedKey": bytes(16)}]})),
+        )
+        .await?;
+        self.send(
+            self.client
+                .get(format!("{}/v1/samples/{id}", self.base))
+                .bearer_auth(token),
+        )
+        .await
+        .map(drop)
+    }
+
+    async fn send(&self, request: reqwest::RequestBuilder) -> Result<Value, String> {
+        let response = request.send().await.map_err(|e| e.to_string())?;
+        let status = response.status();
+        let body: Value = response.json().await.map_err(|e| e.to_string())?;
+        if status.is_success() {
+            Ok(body)
+        } else {
+            Err(format!("{status}: {body}"))
+        }
     }
 }
 
@@ -277,6 +445,7 @@ async fn run(args: Args) -> Result<Value, LoadError> {
     let warm_at = now + Duration::from_secs(args.warmup);
     let stop_at = warm_at + Duration::from_secs(args.duration);
     let samples = Arc::new(Mutex::new(Samples::default()));
+    let tally = Arc::new(Mutex::new(Tally::new()));
     let users: Vec<_> = (0..args.users)
         .map(|index| {
             let user = User {
@@ -287,13 +456,25 @@ async fn run(args: Args) -> Result<Value, LoadError> {
                 warm_at,
                 stop_at,
             };
-            tokio::spawn(user.run(samples.clone()))
+            if args.mix {
+                tokio::spawn(user.run_mixed(tally.clone()))
+            } else {
+                tokio::spawn(user.run(samples.clone()))
+            }
         })
         .collect();
     for user in users {
         let _ = user.await;
     }
     follower.abort();
+    if args.mix {
+        let tally = std::mem::take(&mut *tally.lock().map_err(|_| LoadError::OutOfBounds)?);
+        let calls: serde_json::Map<String, Value> = tally
+            .into_iter()
+            .map(|(kind, (ok, errors))| (kind.to_owned(), json!({"ok": ok, "errors": errors})))
+            .collect();
+        return Ok(json!({"users": args.users, "seconds": args.duration, "mix": calls}));
+    }
     let mut samples = std::mem::take(&mut *samples.lock().map_err(|_| LoadError::OutOfBounds)?);
     samples.start_us.sort_unstable();
     samples.complete_us.sort_unstable();
@@ -325,7 +506,7 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(run(args)) {
         Ok(report) => {
-            if as_json {
+            if as_json || report.get("mix").is_some() {
                 println!("{report}");
             } else {
                 println!(
@@ -368,6 +549,7 @@ mod tests {
             duration: 10,
             warmup: 1,
             json: false,
+            mix: false,
         }
     }
 
