@@ -48,9 +48,10 @@ use std::time::Duration;
 const CLIENTS: usize = 6;
 const KILLS: usize = 6;
 /// How long a leased message of a killed process waits before another
-/// worker takes it; above the provider timeout, so a live send is never
-/// taken twice.
-const LEASE_SECONDS: u64 = 6;
+/// worker takes it: well above a job's longest live run (a FHIR link makes
+/// up to three calls of the 3 s provider timeout), so a job still running is
+/// never taken twice, even on a busy machine.
+const LEASE_SECONDS: u64 = 12;
 const WEBHOOK_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
 /// What one client was promised, or could not tell.
