@@ -169,12 +169,12 @@ async fn follow_outbox(path: PathBuf, waiters: Waiters) {
 }
 
 async fn post(client: &reqwest::Client, url: &str, body: &Value) -> Result<Value, String> {
-    let response = client
-        .post(url)
-        .json(body)
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
+    send(client.post(url).json(body)).await
+}
+
+/// The JSON answer of a call, or its status and body as the error.
+async fn send(request: reqwest::RequestBuilder) -> Result<Value, String> {
+    let response = request.send().await.map_err(|e| e.to_string())?;
     let status = response.status();
     let body: Value = response.json().await.map_err(|e| e.to_string())?;
     if status.is_success() {
@@ -293,14 +293,13 @@ impl User {
         };
         let token = |session: &Value| session["accessToken"].as_str().unwrap_or("").to_owned();
         let user_id = session["userId"].as_str().unwrap_or("").to_owned();
-        let key = self
-            .send(
-                self.client
-                    .post(format!("{}/v1/keys", self.base))
-                    .bearer_auth(token(&session))
-                    .json(&json!({"publicKey": LOAD_PUBLIC_KEY, "algorithm": "RSA-OAEP-SHA256"})),
-            )
-            .await;
+        let key = send(
+            self.client
+                .post(format!("{}/v1/keys", self.base))
+                .bearer_auth(token(&session))
+                .json(&json!({"publicKey": LOAD_PUBLIC_KEY, "algorithm": "RSA-OAEP-SHA256"})),
+        )
+        .await;
         let key_id = match key {
             Ok(key) => key["keyId"].as_str().unwrap_or("").to_owned(),
             Err(error) => {
@@ -323,20 +322,19 @@ impl User {
                 "login" => self.login(true).await.map(|(.., fresh)| {
                     session = fresh;
                 }),
-                "refresh" => self
-                    .send(
-                        self.client
-                            .post(format!("{}/v1/auth/refresh", self.base))
-                            .json(&json!({"refreshToken": session["refreshToken"]})),
-                    )
-                    .await
-                    .map(|fresh| {
-                        session = fresh;
-                    }),
+                "refresh" => send(
+                    self.client
+                        .post(format!("{}/v1/auth/refresh", self.base))
+                        .json(&json!({"refreshToken": session["refreshToken"]})),
+                )
+                .await
+                .map(|fresh| {
+                    session = fresh;
+                }),
                 "backup" => {
                     let envelope = base64::engine::general_purpose::STANDARD
                         .encode(uuid::Uuid::new_v4().as_bytes().repeat(64));
-                    self.send(
+                    send(
                         self.client
                             .put(format!("{}/v1/me/backups/password", self.base))
                             .bearer_auth(token(&session))
@@ -346,14 +344,13 @@ impl User {
                     .map(drop)
                 }
                 "sample" => self.sample(&token(&session), &user_id, &key_id).await,
-                _ => self
-                    .send(
-                        self.client
-                            .post(format!("{}/v1/auth/guest", self.base))
-                            .json(&json!({"deviceName": "carekey-load"})),
-                    )
-                    .await
-                    .map(drop),
+                _ => send(
+                    self.client
+                        .post(format!("{}/v1/auth/guest", self.base))
+                        .json(&json!({"deviceName": "carekey-load"})),
+                )
+                .await
+                .map(drop),
             };
             let counts = local.entry(kind).or_default();
             match outcome {
@@ -385,7 +382,7 @@ impl User {
             base64::engine::general_purpose::STANDARD
                 .encode(uuid::Uuid::new_v4().as_bytes().repeat(n))
         };
-        self.send(
+        send(
             self.client
                 .post(format!("{}/v1/samples", self.base))
                 .bearer_auth(token)
@@ -393,24 +390,13 @@ impl User {
                     "keys": [{"recipientId": user_id, "keyId": key_id, "wrappedKey": bytes(16)}]})),
         )
         .await?;
-        self.send(
+        send(
             self.client
                 .get(format!("{}/v1/samples/{id}", self.base))
                 .bearer_auth(token),
         )
         .await
         .map(drop)
-    }
-
-    async fn send(&self, request: reqwest::RequestBuilder) -> Result<Value, String> {
-        let response = request.send().await.map_err(|e| e.to_string())?;
-        let status = response.status();
-        let body: Value = response.json().await.map_err(|e| e.to_string())?;
-        if status.is_success() {
-            Ok(body)
-        } else {
-            Err(format!("{status}: {body}"))
-        }
     }
 }
 

@@ -279,7 +279,7 @@ async fn killed_at_random_points_under_load_nothing_is_lost(backend: Backend) {
     let fhir = Fhir::start().await;
     let fhir_url = fhir.server.url();
     let (twilio, twilio_url) = start_twilio().await;
-    let env: Vec<(String, String)> = [
+    let env = [
         ("CAREKEY_DATABASE_URL", database_url.as_str()),
         ("CAREKEY_CHANNEL", "smtp,twilio"),
         ("CAREKEY_SMTP_HOST", "127.0.0.1"),
@@ -303,17 +303,14 @@ async fn killed_at_random_points_under_load_nothing_is_lost(backend: Backend) {
         ("CAREKEY_QUEUE_RETRY_BASE_MS", "200"),
         ("CAREKEY_QUEUE_RETRY_MAX_MS", "1000"),
         ("CAREKEY_PROVIDER_TIMEOUT_SECONDS", "3"),
-        ("CAREKEY_LOG_LEVEL", "info"),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v.to_owned()))
-    .collect();
-    let mut server = ServerProcess::new(env);
+        ("CAREKEY_LOG_LEVEL", "warn"),
+    ];
+    let mut server = ServerProcess::new(&env);
     server.launch().await;
     let mut survivor = match backend {
         Backend::Sqlite => None,
         Backend::Postgres => {
-            let mut other = ServerProcess::new(server.env.clone());
+            let mut other = server.sibling();
             other.launch().await;
             Some(other)
         }

@@ -137,18 +137,16 @@ async fn restarted_under_load(mode: &str) {
     let cluster = PostgresCluster::start().await;
     let dir = tempfile::tempdir().unwrap();
     let outbox = dir.path().join("outbox.jsonl");
-    let env: Vec<(String, String)> = [
-        ("CAREKEY_DATABASE_URL", cluster.url().as_str()),
+    let database_url = cluster.url();
+    let env = [
+        ("CAREKEY_DATABASE_URL", database_url.as_str()),
         ("CAREKEY_OUTBOX_FILE", outbox.to_str().unwrap()),
         ("CAREKEY_ALLOWED_HOSTS", "*"),
         ("CAREKEY_SEND_LIMIT_PER_IP", "1000000"),
         ("CAREKEY_QUEUE_POLL_INTERVAL_MS", "200"),
         ("CAREKEY_LOG_LEVEL", "warn"),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v.to_owned()))
-    .collect();
-    let mut server = ServerProcess::new(env);
+    ];
+    let mut server = ServerProcess::new(&env);
     server.launch().await;
     let base = server.url();
 

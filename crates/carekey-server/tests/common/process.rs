@@ -11,16 +11,28 @@ const BINARY: &str = env!("CARGO_BIN_EXE_carekey-server");
 pub struct ServerProcess {
     child: Option<tokio::process::Child>,
     pub port: u16,
-    pub env: Vec<(String, String)>,
+    env: Vec<(String, String)>,
 }
 
 impl ServerProcess {
     /// Not started yet: `launch` starts it with `env` (`CAREKEY_*`).
-    pub fn new(env: Vec<(String, String)>) -> Self {
+    pub fn new(env: &[(&str, &str)]) -> Self {
         ServerProcess {
             child: None,
             port: free_port(),
-            env,
+            env: env
+                .iter()
+                .map(|(key, value)| ((*key).to_owned(), (*value).to_owned()))
+                .collect(),
+        }
+    }
+
+    /// Another instance with the same settings, on a port of its own.
+    pub fn sibling(&self) -> Self {
+        ServerProcess {
+            child: None,
+            port: free_port(),
+            env: self.env.clone(),
         }
     }
 
