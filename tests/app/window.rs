@@ -27,6 +27,31 @@ use std::time::{Duration, Instant};
 const APP: &str = env!("CARGO_BIN_EXE_carekey");
 const WAIT: Duration = Duration::from_secs(30);
 
+/// What the journey is doing now, so that a journey stopped by its limit,
+/// or by a WebDriver call that fails, says what it was waiting for.
+static DOING: std::sync::Mutex<String> = std::sync::Mutex::new(String::new());
+
+fn doing(what: String) {
+    if let Ok(mut now) = DOING.lock() {
+        *now = what;
+    }
+}
+
+fn now_doing() -> String {
+    DOING.lock().map(|now| now.clone()).unwrap_or_default()
+}
+
+/// A WebDriver call that failed: what the journey was doing, and whether
+/// the app was still there (a session lost "because of page crash" with
+/// the app gone is a crash, not a slow page).
+fn failed(error: impl std::fmt::Display) -> String {
+    format!(
+        "{error}, while {}; the app's process is running: {}",
+        now_doing(),
+        app_is_running()
+    )
+}
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -144,6 +169,7 @@ impl App {
     /// Launched with `args`, as the desktop launches the app for a link
     /// when it is not running.
     async fn launch_with(driver: &Driver, name: &'static str, args: &[&str]) -> App {
+        doing(format!("launching the app ({name}, {args:?})"));
         let mut capabilities = serde_json::Map::new();
         capabilities.insert(
             "tauri:options".into(),
@@ -168,9 +194,15 @@ impl App {
     }
 
     async fn wait_until(&self, what: &str, script: &str) {
+        doing(format!("waiting for {what}"));
         let started = Instant::now();
         loop {
-            if self.client.execute(script, vec![]).await.unwrap() == json!(true) {
+            let answer = self
+                .client
+                .execute(script, vec![])
+                .await
+                .unwrap_or_else(|error| panic!("{}", failed(error)));
+            if answer == json!(true) {
                 return;
             }
             if started.elapsed() > WAIT {
@@ -220,6 +252,7 @@ impl App {
     }
 
     async fn click_css(&self, selector: &str) {
+        doing(format!("clicking {selector}"));
         self.client
             .find(Locator::Css(selector))
             .await
@@ -230,6 +263,7 @@ impl App {
     }
 
     async fn type_into(&self, id: &str, text: &str) {
+        doing(format!("typing into #{id}"));
         let field = self.client.find(Locator::Id(id)).await.unwrap();
         field.clear().await.unwrap();
         if !text.is_empty() {
@@ -262,7 +296,12 @@ impl App {
 
     async fn shot(&mut self, step: &str) {
         self.shots += 1;
-        let png = self.client.screenshot().await.unwrap();
+        doing(format!("taking the screenshot {step:?}"));
+        let png = self
+            .client
+            .screenshot()
+            .await
+            .unwrap_or_else(|error| panic!("{}", failed(error)));
         let path = screenshots().join(format!("{}-{:02}-{step}.png", self.name, self.shots));
         std::fs::write(&path, png).unwrap();
     }
@@ -307,6 +346,7 @@ impl App {
     /// Closes the app as a person does and returns at once: the next
     /// launch may come while this one is still quitting.
     async fn close_now(self) {
+        doing("closing the app".into());
         self.client.close().await.unwrap();
         // Whether the launch that follows overlaps the quitting one: kept
         // beside the screenshots, so a run shows what it tested.
@@ -325,6 +365,7 @@ impl App {
     /// until its process is gone: a launch while it still holds its D-Bus
     /// name would hand over to the dying instance (single-instance) and exit.
     async fn quit(self) -> Vec<String> {
+        doing("quitting the app".into());
         let log = self.ipc_log().await;
         self.client.close().await.unwrap();
         let started = Instant::now();
@@ -623,7 +664,12 @@ const JOURNEY_LIMIT: Duration = Duration::from_secs(300);
 async fn a_patient_registers_logs_in_by_sms_and_comes_back() {
     tokio::time::timeout(JOURNEY_LIMIT, journey())
         .await
-        .expect("the window test did not finish in 5 minutes");
+        .unwrap_or_else(|_| {
+            panic!(
+                "the window test did not finish in 5 minutes; it was {}",
+                now_doing()
+            )
+        });
 }
 
 async fn journey() {
