@@ -8,7 +8,7 @@ import { $, announce, busy, messageOf, show, state, dateOf } from "./view.js";
 
 export const STEP_TEXT = {
   searchingPrimes: (step) =>
-    `Looking for two large primes: ${step.candidates} candidates tried (${(step.elapsedMs / 1000).toFixed(1)} s).`,
+    `Looking for two large primes (${(step.elapsedMs / 1000).toFixed(1)} s)…`,
   storing: () => "Saving the private key in this computer's keychain…",
   registering: () => "Sending your public key to the server…",
   done: () => "Your key is ready.",

@@ -4,7 +4,6 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use rand::RngCore;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
@@ -16,7 +15,7 @@ impl DeviceVerifier {
     /// 256 random bits, base64url (43 characters, within PKCE's 43–128).
     pub fn new() -> Self {
         let mut bytes = Zeroizing::new([0u8; 32]);
-        rand::rngs::OsRng.fill_bytes(bytes.as_mut());
+        crate::random::fill(bytes.as_mut());
         DeviceVerifier {
             secret: Zeroizing::new(URL_SAFE_NO_PAD.encode(bytes.as_ref())),
         }

@@ -13,7 +13,6 @@
 use crate::keys::KeyPair;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
-use rand::RngCore;
 use zeroize::{Zeroize, Zeroizing};
 
 pub const MAGIC: &[u8; 8] = b"CKBACKUP";
@@ -394,8 +393,8 @@ pub fn seal(
 ) -> Result<Vec<u8>, EnvelopeError> {
     let mut salt = [0u8; SALT_LEN];
     let mut nonce = [0u8; NONCE_LEN];
-    rand::rngs::OsRng.fill_bytes(&mut salt);
-    rand::rngs::OsRng.fill_bytes(&mut nonce);
+    crate::random::fill(&mut salt);
+    crate::random::fill(&mut nonce);
     let payload = payload_of(pairs)?;
     seal_payload(purpose, secret, owner_id, &payload, params, &salt, &nonce)
 }
@@ -420,7 +419,7 @@ pub fn seal_payload(
         .map_err(|_| EnvelopeError::Seal("cipher key".into()))?;
     let sealed = cipher
         .encrypt(
-            XNonce::from_slice(nonce),
+            &XNonce::from(*nonce),
             Payload {
                 msg: payload,
                 aad: &envelope,
@@ -480,7 +479,7 @@ pub fn open(
         .map_err(|_| EnvelopeError::WrongSecret)?;
     let mut payload = cipher
         .decrypt(
-            XNonce::from_slice(&header.nonce),
+            &XNonce::from(header.nonce),
             Payload {
                 msg: ciphertext,
                 aad: header.bytes,

@@ -4,24 +4,27 @@
 //! (SubjectPublicKeyInfo DER) is registered with the server.
 
 use crate::error::CoreError;
-use rand::{CryptoRng, RngCore};
-use rsa::pkcs8::{DecodePrivateKey, EncodePrivateKey, EncodePublicKey};
-use rsa::{RsaPrivateKey, RsaPublicKey};
+use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey};
+use rsa::sha2::{Digest, Sha256};
+use rsa::{Oaep, PrivateKey, PublicKey};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
-use std::time::Instant;
+use std::sync::mpsc::{RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
 use zeroize::Zeroizing;
 
 pub const MODULUS_BITS: usize = 2048;
 
-/// How far key generation has gone, for a progress display. Finding the two
-/// primes is a search of unknown length: `candidates` counts the random
-/// numbers tried so far.
+/// How often the prime search says it is still going. The search (inside
+/// `rsa`: a sieve, then a primality test per candidate) has no count a
+/// caller can see and no known length, so progress is the time it has
+/// taken so far.
+const PROGRESS_EVERY: Duration = Duration::from_millis(100);
+
+/// How far key generation has gone, for a progress display.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 #[serde(rename_all = "camelCase", tag = "stage")]
 pub enum KeyProgress {
     SearchingPrimes {
-        candidates: u64,
         elapsed_ms: u64,
     },
     Storing,
@@ -32,40 +35,12 @@ pub enum KeyProgress {
     },
 }
 
-/// The OS generator, reporting each prime candidate it feeds the search.
-struct CountingRng<F: FnMut(u64)> {
-    candidates: u64,
-    report: F,
+fn elapsed_ms(started: Instant) -> u64 {
+    u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)
 }
-
-impl<F: FnMut(u64)> RngCore for CountingRng<F> {
-    fn next_u32(&mut self) -> u32 {
-        rand::rngs::OsRng.next_u32()
-    }
-
-    fn next_u64(&mut self) -> u64 {
-        rand::rngs::OsRng.next_u64()
-    }
-
-    fn fill_bytes(&mut self, dest: &mut [u8]) {
-        // The prime search draws one whole candidate (128 bytes) per call.
-        if dest.len() >= 64 {
-            self.candidates += 1;
-            (self.report)(self.candidates);
-        }
-        rand::rngs::OsRng.fill_bytes(dest);
-    }
-
-    fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rand::Error> {
-        self.fill_bytes(dest);
-        Ok(())
-    }
-}
-
-impl<F: FnMut(u64)> CryptoRng for CountingRng<F> {}
 
 pub struct KeyPair {
-    private: RsaPrivateKey,
+    private: PrivateKey,
 }
 
 impl std::fmt::Debug for KeyPair {
@@ -76,26 +51,38 @@ impl std::fmt::Debug for KeyPair {
 
 impl KeyPair {
     /// Makes a new keypair; CPU-bound for a few hundred milliseconds, so call
-    /// it off the UI and async threads. `progress` hears the search advance
-    /// (a few hundred times).
+    /// it off the UI and async threads. `progress` hears the search go on,
+    /// at once and then every [`PROGRESS_EVERY`], on the calling thread
+    /// while the search runs on another.
     pub fn generate(mut progress: impl FnMut(KeyProgress)) -> Result<Self, CoreError> {
         let started = Instant::now();
-        let mut rng = CountingRng {
-            candidates: 0,
-            report: |candidates| {
+        let (made, search_ended) = channel();
+        std::thread::scope(|scope| {
+            let search = scope.spawn(move || {
+                let _ = made.send(PrivateKey::new(&mut crate::random::os(), MODULUS_BITS));
+            });
+            let outcome = loop {
                 progress(KeyProgress::SearchingPrimes {
-                    candidates,
-                    elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+                    elapsed_ms: elapsed_ms(started),
                 });
-            },
-        };
-        let private = RsaPrivateKey::new(&mut rng, MODULUS_BITS)
-            .map_err(|error| CoreError::Crypto(error.to_string()))?;
-        Ok(KeyPair { private })
+                match search_ended.recv_timeout(PROGRESS_EVERY) {
+                    Ok(outcome) => break Some(outcome),
+                    Err(RecvTimeoutError::Timeout) => continue,
+                    // The search ended without an answer: it panicked.
+                    Err(RecvTimeoutError::Disconnected) => break None,
+                }
+            };
+            let joined = search.join();
+            match (outcome, joined) {
+                (Some(Ok(private)), Ok(())) => Ok(KeyPair { private }),
+                (Some(Err(error)), _) => Err(CoreError::Crypto(error.to_string())),
+                _ => Err(CoreError::Crypto("the key search stopped".into())),
+            }
+        })
     }
 
     pub fn from_pkcs8_der(der: &[u8]) -> Result<Self, CoreError> {
-        RsaPrivateKey::from_pkcs8_der(der)
+        PrivateKey::from_pkcs8_der(der)
             .map(|private| KeyPair { private })
             .map_err(|error| CoreError::Crypto(format!("stored key unreadable: {error}")))
     }
@@ -108,7 +95,7 @@ impl KeyPair {
             .map_err(|error| CoreError::Crypto(error.to_string()))
     }
 
-    pub fn public_key(&self) -> RsaPublicKey {
+    pub fn public_key(&self) -> PublicKey {
         self.private.to_public_key()
     }
 
@@ -133,15 +120,11 @@ impl KeyPair {
         encrypt_to(&self.public_spki_der()?, plaintext)
     }
 
-    /// OAEP-SHA256 decryption, always blinded (an RNG is passed: the `rsa`
-    /// crate's Marvin advisory, RUSTSEC-2023-0071, has no fixed release).
+    /// OAEP-SHA256 decryption, blinded besides constant-time (`rsa` 0.10 on
+    /// crypto-bigint; the Marvin attack, RUSTSEC-2023-0071).
     pub fn decrypt(&self, ciphertext: &[u8]) -> Result<Zeroizing<Vec<u8>>, CoreError> {
         self.private
-            .decrypt_blinded(
-                &mut rand::rngs::OsRng,
-                rsa::Oaep::new::<Sha256>(),
-                ciphertext,
-            )
+            .decrypt_blinded(&mut crate::random::os(), Oaep::<Sha256>::new(), ciphertext)
             .map(Zeroizing::new)
             .map_err(|_| CoreError::Crypto("this data was not encrypted for this key".into()))
     }
@@ -158,14 +141,9 @@ pub fn key_id(spki: &[u8]) -> String {
 /// OAEP-SHA256 encryption to someone's public key (SPKI DER), such as the
 /// responsible clinician's.
 pub fn encrypt_to(spki: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, CoreError> {
-    use rsa::pkcs8::DecodePublicKey;
-    RsaPublicKey::from_public_key_der(spki)
+    PublicKey::from_public_key_der(spki)
         .map_err(|_| CoreError::Crypto("a public key from the server is unreadable".into()))?
-        .encrypt(
-            &mut rand::rngs::OsRng,
-            rsa::Oaep::new::<Sha256>(),
-            plaintext,
-        )
+        .encrypt(&mut crate::random::os(), Oaep::<Sha256>::new(), plaintext)
         .map_err(|error| CoreError::Crypto(error.to_string()))
 }
 

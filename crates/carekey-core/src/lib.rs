@@ -15,6 +15,7 @@ pub mod guest;
 pub mod keys;
 pub mod links;
 pub mod phone;
+mod random;
 pub mod recovery;
 pub mod samples;
 mod session;

@@ -7,7 +7,6 @@
 
 use crate::envelope::SECRET_KEY_LEN;
 use data_encoding::BASE32_NOPAD;
-use rand::RngCore;
 use zeroize::{Zeroize, Zeroizing};
 
 const TRANSFER_PREFIX: &str = "carekey-transfer:v1:";
@@ -49,7 +48,7 @@ fn decode_key(text: &str) -> Option<Zeroizing<[u8; SECRET_KEY_LEN]>> {
 
 fn random_key() -> Zeroizing<[u8; SECRET_KEY_LEN]> {
     let mut key = Zeroizing::new([0u8; SECRET_KEY_LEN]);
-    rand::rngs::OsRng.fill_bytes(key.as_mut());
+    crate::random::fill(key.as_mut());
     key
 }
 

@@ -12,7 +12,6 @@ use base64::engine::general_purpose::STANDARD;
 use carekey_api::{Sample, SampleKeysUpload, SampleUpload, WrappedKey};
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
-use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use zeroize::Zeroizing;
@@ -100,14 +99,14 @@ pub fn seal(
         serde_json::to_vec(body).map_err(|error| CoreError::Crypto(error.to_string()))?,
     );
     let mut content_key = Zeroizing::new([0u8; 32]);
-    rand::rngs::OsRng.fill_bytes(content_key.as_mut());
+    crate::random::fill(content_key.as_mut());
     let mut nonce = [0u8; NONCE_LEN];
-    rand::rngs::OsRng.fill_bytes(&mut nonce);
+    crate::random::fill(&mut nonce);
     let cipher = XChaCha20Poly1305::new_from_slice(content_key.as_slice())
         .map_err(|_| CoreError::Crypto("content key".into()))?;
     let sealed = cipher
         .encrypt(
-            XNonce::from_slice(&nonce),
+            &XNonce::from(nonce),
             Payload {
                 msg: &plaintext,
                 aad: &associated_data(id, owner_id),
@@ -186,7 +185,7 @@ pub fn open(sample: &Sample, pairs: &[KeyPair]) -> Result<SampleBody, CoreError>
     let plaintext = Zeroizing::new(
         cipher
             .decrypt(
-                XNonce::from_slice(&ciphertext[1..1 + NONCE_LEN]),
+                &XNonce::try_from(&ciphertext[1..1 + NONCE_LEN]).map_err(|_| unreadable())?,
                 Payload {
                     msg: &ciphertext[1 + NONCE_LEN..],
                     aad: &associated_data(&sample.id, &sample.owner_id),

@@ -8,7 +8,7 @@
 //! login. Only the server's answer, or the login ending on this device,
 //! ends a wait.
 
-use rand::Rng;
+use rand::RngExt;
 use serde::Serialize;
 use std::time::Duration;
 
@@ -56,7 +56,7 @@ impl Backoff {
         let doubled = FIRST.saturating_mul(1u32 << self.failures.min(5));
         self.failures = self.failures.saturating_add(1);
         let base = doubled.min(LONGEST);
-        let jitter = rand::thread_rng().gen_range(0..=base.as_millis() / 5);
+        let jitter = rand::rng().random_range(0..=base.as_millis() / 5);
         base + Duration::from_millis(u64::try_from(jitter).unwrap_or(0))
     }
 

@@ -130,7 +130,7 @@ fn write_vectors() {
     let pair = KeyPair::generate(|_| {}).unwrap();
     let random = |len: usize| {
         let mut bytes = vec![0u8; len];
-        rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut bytes);
+        rand::Rng::fill_bytes(&mut rand::rng(), &mut bytes);
         hex(&bytes)
     };
     let case = |name: &str, purpose: &str, password: Option<&str>, params: Argon2Params| {

@@ -10,14 +10,28 @@ use carekey_api::SecretString;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use hmac::{Hmac, Mac};
-use rand::{Rng, RngCore, rngs::OsRng};
+use rand::rand_core::UnwrapErr;
+use rand::rngs::SysRng;
+use rand::{Rng, RngExt};
 
 /// Codes, tokens and nonces come from `rand`'s thread-local CSPRNG (ChaCha12,
 /// seeded from and periodically reseeded by the OS): as unpredictable as the
 /// OS generator, without a system call per draw. Long-lived keys come straight
 /// from the OS.
 fn csprng() -> rand::rngs::ThreadRng {
-    rand::thread_rng()
+    rand::rng()
+}
+
+/// The operating system's generator, for long-lived keys. It does not fail
+/// on the systems CareKey runs on; if it ever did, stopping (a panic) is
+/// better than making a predictable key.
+pub fn os_random() -> UnwrapErr<SysRng> {
+    UnwrapErr(SysRng)
+}
+
+/// Fills `dest` from the operating system's generator.
+pub fn fill_random(dest: &mut [u8]) {
+    os_random().fill_bytes(dest);
 }
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
@@ -29,7 +43,7 @@ pub const KEY_LEN: usize = 32;
 
 pub fn random_key() -> Zeroizing<Vec<u8>> {
     let mut key = Zeroizing::new(vec![0u8; KEY_LEN]);
-    OsRng.fill_bytes(&mut key);
+    fill_random(&mut key);
     key
 }
 
@@ -37,7 +51,7 @@ pub fn random_key() -> Zeroizing<Vec<u8>> {
 pub fn generate_code(length: u8) -> SecretString {
     let mut rng = csprng();
     let code: String = (0..length)
-        .map(|_| char::from(b'0' + rng.gen_range(0..10u8)))
+        .map(|_| char::from(b'0' + rng.random_range(0..10u8)))
         .collect();
     SecretString::new(code)
 }
@@ -76,7 +90,7 @@ fn link_seal_key(secret: &str) -> Option<Zeroizing<[u8; 32]>> {
             .decode(secret.trim().to_ascii_uppercase().as_bytes())
             .ok()?,
     );
-    let mut mac = <HmacSha256 as Mac>::new_from_slice(&bytes).ok()?;
+    let mut mac = <HmacSha256 as KeyInit>::new_from_slice(&bytes).ok()?;
     mac.update(b"carekey link seals its code\0");
     let mut key = Zeroizing::new([0u8; 32]);
     key.copy_from_slice(&mac.finalize().into_bytes());
@@ -113,7 +127,7 @@ impl CodeHasher {
     }
 
     pub fn hash(&self, request_id: &str, code: &str) -> Vec<u8> {
-        let mut mac = match <HmacSha256 as Mac>::new_from_slice(&self.key) {
+        let mut mac = match <HmacSha256 as KeyInit>::new_from_slice(&self.key) {
             Ok(mac) => mac,
             // HMAC takes keys of any length; this arm cannot run.
             Err(_) => return Vec::new(),
@@ -127,7 +141,7 @@ impl CodeHasher {
     /// A link secret's keyed hash, in its own domain: no code and no link
     /// secret ever hash alike.
     pub fn hash_link(&self, request_id: &str, secret: &str) -> Vec<u8> {
-        let mut mac = match <HmacSha256 as Mac>::new_from_slice(&self.key) {
+        let mut mac = match <HmacSha256 as KeyInit>::new_from_slice(&self.key) {
             Ok(mac) => mac,
             // HMAC takes keys of any length; this arm cannot run.
             Err(_) => return Vec::new(),
@@ -143,7 +157,7 @@ impl CodeHasher {
     /// approver must type: a keyed function of the request id, so it needs
     /// no storage and only the server and the starting device know it.
     pub fn match_number(&self, request_id: &str) -> u8 {
-        let mut mac = match <HmacSha256 as Mac>::new_from_slice(&self.key) {
+        let mut mac = match <HmacSha256 as KeyInit>::new_from_slice(&self.key) {
             Ok(mac) => mac,
             // HMAC takes keys of any length; this arm cannot run.
             Err(_) => return 10,
@@ -221,7 +235,7 @@ impl QueueSealer {
         let sealed = self
             .cipher
             .encrypt(
-                XNonce::from_slice(&nonce),
+                &XNonce::from(nonce),
                 Payload {
                     msg: plaintext,
                     aad: row_id.as_bytes(),
@@ -241,7 +255,7 @@ impl QueueSealer {
         let (nonce, body) = sealed.split_at(NONCE_LEN);
         self.cipher
             .decrypt(
-                XNonce::from_slice(nonce),
+                &XNonce::try_from(nonce).map_err(|_| SealError)?,
                 Payload {
                     msg: body,
                     aad: row_id.as_bytes(),

@@ -75,7 +75,7 @@ pub struct AccessTokens {
 
 /// A new Ed25519 key as PKCS#8 DER, the form kept in the database.
 pub fn generate_signing_key() -> Result<Zeroizing<Vec<u8>>, TokenError> {
-    let key = SigningKey::generate(&mut rand::rngs::OsRng);
+    let key = SigningKey::generate(&mut crate::secrets::os_random());
     key.to_pkcs8_der()
         .map(|der| Zeroizing::new(der.as_bytes().to_vec()))
         .map_err(|_| TokenError::Key)

@@ -922,7 +922,7 @@ async fn public_keys_are_registered_and_listed(backend: Backend) {
     use rsa::pkcs8::EncodePublicKey;
     let server = TestServer::start(backend).await;
     let user = server.register_clinician().await;
-    let key = rsa::RsaPrivateKey::new(&mut rand::thread_rng(), 2048).unwrap();
+    let key = rsa::PrivateKey::new(&mut rand::rng(), 2048).unwrap();
     let spki = key.to_public_key().to_public_key_der().unwrap();
     let encoded = base64::engine::general_purpose::STANDARD.encode(spki.as_bytes());
     let upload = json!({"publicKey": encoded, "algorithm": "RSA-OAEP-SHA256"});

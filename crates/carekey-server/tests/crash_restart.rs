@@ -38,7 +38,7 @@ use common::fhir::{FHIR_TOKEN, Fhir};
 use common::process::ServerProcess;
 use common::twilio::{self, FakeTwilio, start_twilio};
 use common::{Backend, Device, SupportServer, code_in, new_postgres_database};
-use rand::{Rng, SeedableRng};
+use rand::{RngExt, SeedableRng};
 use serde_json::{Value, json};
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -93,8 +93,8 @@ fn unique_phone(rng: &mut rand::rngs::StdRng) -> String {
     // The Twilio-format server refuses numbers ending in 0000.
     format!(
         "+32470{:03}{:03}",
-        rng.gen_range(0..1000),
-        rng.gen_range(1..1000)
+        rng.random_range(0..1000),
+        rng.random_range(1..1000)
     )
 }
 
@@ -370,7 +370,7 @@ async fn killed_at_random_points_under_load_nothing_is_lost(backend: Backend) {
                 } else {
                     unique_phone(&mut client_rng)
                 };
-                let mut envelope = vec![0u8; client_rng.gen_range(512..8 * 1024)];
+                let mut envelope = vec![0u8; client_rng.random_range(512..8 * 1024)];
                 client_rng.fill(&mut envelope[..]);
                 let patient_of = turn.is_multiple_of(3).then_some(clinician.as_str());
                 one_person(
@@ -382,7 +382,7 @@ async fn killed_at_random_points_under_load_nothing_is_lost(backend: Backend) {
     }
 
     for _ in 0..KILLS {
-        tokio::time::sleep(Duration::from_millis(rng.gen_range(300..2500))).await;
+        tokio::time::sleep(Duration::from_millis(rng.random_range(300..2500))).await;
         server.kill().await;
         server.launch().await;
     }

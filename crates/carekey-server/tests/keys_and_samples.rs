@@ -23,7 +23,7 @@ impl TestServer {
     /// Registers a new RSA-2048 public key of `user`; answers its key id.
     async fn register_key(&self, user: &Registered) -> String {
         use rsa::pkcs8::EncodePublicKey;
-        let key = rsa::RsaPrivateKey::new(&mut rand::thread_rng(), 2048).unwrap();
+        let key = rsa::PrivateKey::new(&mut rand::rng(), 2048).unwrap();
         let spki = key.to_public_key().to_public_key_der().unwrap();
         let upload =
             json!({"publicKey": STANDARD.encode(spki.as_bytes()), "algorithm": "RSA-OAEP-SHA256"});

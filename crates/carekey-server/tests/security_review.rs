@@ -229,7 +229,7 @@ where
         .take(49)
         .collect();
     guesses.push(right.to_owned());
-    guesses.shuffle(&mut rand::thread_rng());
+    guesses.shuffle(&mut rand::rng());
     let answers = futures::future::join_all(guesses.into_iter().map(send)).await;
     let mut tally = Burst::default();
     for answer in answers {
@@ -324,7 +324,7 @@ async fn concurrent_guessed_links_on_the_landing_page_evaluate_at_most_five(back
     let (_, real) = link_in(&message);
     let mut secrets: Vec<String> = (0..49).map(guessed_secret).collect();
     secrets.push(real.clone());
-    secrets.shuffle(&mut rand::thread_rng());
+    secrets.shuffle(&mut rand::rng());
     let pages = futures::future::join_all(
         secrets
             .iter()
@@ -613,7 +613,7 @@ fn base64(bytes: &[u8]) -> String {
 /// Registers a new RSA-2048 public key for the bearer of `token`.
 async fn register_key(server: &TestServer, token: &str) -> String {
     use rsa::pkcs8::EncodePublicKey;
-    let key = rsa::RsaPrivateKey::new(&mut rand::thread_rng(), 2048).unwrap();
+    let key = rsa::PrivateKey::new(&mut rand::rng(), 2048).unwrap();
     let spki = key.to_public_key().to_public_key_der().unwrap();
     let upload = json!({"publicKey": base64(spki.as_bytes()), "algorithm": "RSA-OAEP-SHA256"});
     let answer = server.post_as("/v1/keys", token, &upload).await;
@@ -714,7 +714,7 @@ async fn a_stolen_access_token_cannot_add_keys_or_phones_without_a_fresh_proof(b
     let stolen = doctor.access_token.as_str();
     server.get("/v1/me", Some(stolen)).await.ok();
     use rsa::pkcs8::EncodePublicKey;
-    let attacker_key = rsa::RsaPrivateKey::new(&mut rand::thread_rng(), 2048).unwrap();
+    let attacker_key = rsa::PrivateKey::new(&mut rand::rng(), 2048).unwrap();
     let spki = attacker_key.to_public_key().to_public_key_der().unwrap();
     let upload = json!({"publicKey": base64(spki.as_bytes()), "algorithm": "RSA-OAEP-SHA256"});
     server

@@ -11,7 +11,7 @@ mod common;
 
 use base64::Engine;
 use common::{Backend, Device, TestServer, unique_email};
-use rand::RngCore;
+use rand::Rng;
 use serde_json::json;
 use sqlx::Row;
 
@@ -55,7 +55,7 @@ async fn a_full_sqlite_database_refuses_writes_clearly_and_loses_nothing() {
         let token = completed.body["accessToken"].as_str().unwrap().to_owned();
         let user_id = completed.body["userId"].as_str().unwrap().to_owned();
         let mut envelope = vec![0u8; 8 * 1024];
-        rand::thread_rng().fill_bytes(&mut envelope);
+        rand::rng().fill_bytes(&mut envelope);
         let backup = server
             .put(
                 "/v1/me/backups/password",

@@ -33,13 +33,6 @@ pub async fn key_create(
     let fingerprint = connection
         .client
         .create_keypair(move |step| {
-            // Prime candidates arrive by the thousand; one in 16 is plenty
-            // for a progress display.
-            if let KeyProgress::SearchingPrimes { candidates, .. } = &step
-                && candidates % 16 != 1
-            {
-                return;
-            }
             if let Err(error) = on_progress.send(step) {
                 tracing::debug!(%error, "key progress not delivered");
             }

@@ -27,7 +27,7 @@ pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
 /// by id alone (see [`first_id_at`]).
 pub fn new_id(now: crate::clock::Millis) -> String {
     let mut random = [0u8; 10];
-    rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut random);
+    rand::Rng::fill_bytes(&mut rand::rng(), &mut random);
     uuid::Builder::from_unix_timestamp_millis(u64::try_from(now).unwrap_or(0), &random)
         .into_uuid()
         .to_string()

@@ -16,8 +16,8 @@ use rsa::traits::PublicKeyParts;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
-const SMALLEST_MODULUS_BITS: usize = 2048;
-const LARGEST_MODULUS_BITS: usize = 8192;
+const SMALLEST_MODULUS_BITS: u32 = 2048;
+const LARGEST_MODULUS_BITS: u32 = 8192;
 
 /// The fingerprint of a key: hex SHA-256 of its SPKI DER.
 pub fn key_id(spki: &[u8]) -> String {
@@ -37,10 +37,10 @@ fn parse(upload: &PublicKeyUpload) -> Result<Vec<u8>, ServiceError> {
     let spki = STANDARD
         .decode(upload.public_key.trim())
         .map_err(|_| ServiceError::InvalidRequest("publicKey must be standard base64".into()))?;
-    let key = rsa::RsaPublicKey::from_public_key_der(&spki).map_err(|_| {
+    let key = rsa::PublicKey::from_public_key_der(&spki).map_err(|_| {
         ServiceError::InvalidRequest("publicKey must be an RSA SubjectPublicKeyInfo".into())
     })?;
-    let bits = key.n().bits();
+    let bits = key.n().bit_width();
     if !(SMALLEST_MODULUS_BITS..=LARGEST_MODULUS_BITS).contains(&bits) {
         return Err(ServiceError::InvalidRequest(format!(
             "the key has {bits} bits; {SMALLEST_MODULUS_BITS} to {LARGEST_MODULUS_BITS} are accepted"
@@ -340,8 +340,8 @@ mod tests {
     #[test]
     fn only_rsa_keys_of_2048_bits_or_more_are_taken() {
         use rsa::pkcs8::EncodePublicKey;
-        let mut rng = rand::thread_rng();
-        let small = rsa::RsaPrivateKey::new(&mut rng, 1024).unwrap();
+        let mut rng = rand::rng();
+        let small = rsa::PrivateKey::new(&mut rng, 1024).unwrap();
         let spki = small.to_public_key().to_public_key_der().unwrap();
         let error = parse(&upload(STANDARD.encode(spki.as_bytes()))).unwrap_err();
         assert!(error.to_string().contains("1024 bits"), "{error}");

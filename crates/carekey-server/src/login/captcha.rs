@@ -20,7 +20,7 @@ fn page_response(state: &AppState) -> Response {
         return ServiceError::NotFound.into_response();
     };
     let mut nonce = [0u8; 16];
-    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut nonce);
+    crate::secrets::fill_random(&mut nonce);
     let nonce = base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, nonce);
     let (html, csp) = captcha.page(&nonce);
     (

@@ -27,7 +27,6 @@ use axum::http::header;
 use carekey_api::{
     ApiError, StartResponse, WhatsappStartRequest, WhatsappStartResponse, WhatsappWaitRequest,
 };
-use rand::RngCore;
 use serde::Deserialize;
 use sqlx::Row;
 use std::net::IpAddr;
@@ -43,7 +42,7 @@ const REFERENCE_ALPHABET: &[u8; 32] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 /// A new reference, `CK-` and 10 characters without look-alikes.
 pub fn new_reference() -> String {
     let mut bytes = [0u8; REFERENCE_CHARS];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    crate::secrets::fill_random(&mut bytes);
     let mut reference = String::from(REFERENCE_PREFIX);
     reference.extend(
         bytes

@@ -28,7 +28,7 @@ use crate::settings::Settings;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use carekey_api::{Role, SecretString};
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sha2::Sha256;
@@ -345,7 +345,7 @@ impl Integrations {
 
 /// `v1,<base64 HMAC-SHA256(secret, "<id>.<timestamp>.<body>")>`.
 pub fn standard_webhooks_signature(secret: &[u8], id: &str, timestamp: &str, body: &str) -> String {
-    let digest = match <Hmac<Sha256> as Mac>::new_from_slice(secret) {
+    let digest = match <Hmac<Sha256> as KeyInit>::new_from_slice(secret) {
         Ok(mut mac) => {
             mac.update(id.as_bytes());
             mac.update(b".");

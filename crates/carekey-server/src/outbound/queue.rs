@@ -14,7 +14,7 @@ use crate::clock::{Clock, Millis};
 use crate::db::{Backend, Database};
 use crate::metrics::Metrics;
 use crate::secrets::QueueSealer;
-use rand::Rng;
+use rand::RngExt;
 use sqlx::{AnyConnection, Row};
 use std::sync::Arc;
 use std::time::Duration;
@@ -183,7 +183,7 @@ pub fn backoff(policy: &QueuePolicy, attempts: u32) -> Millis {
         .saturating_mul(1i64 << exponent)
         .min(policy.retry_max_ms)
         .max(1);
-    let jitter = rand::thread_rng().gen_range(-delay / 5..=delay / 5);
+    let jitter = rand::rng().random_range(-delay / 5..=delay / 5);
     (delay + jitter).max(1)
 }
 

@@ -7,7 +7,7 @@
 use crate::clock::{Millis, seconds};
 use crate::settings::Settings;
 use carekey_api::SecretString;
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
 /// The bot's side of the configuration.
@@ -36,7 +36,7 @@ impl WhatsappBot {
 /// the hex HMAC-SHA256 of the raw body under the app secret. Public for
 /// tools and tests that post as the Cloud API does.
 pub fn webhook_signature(app_secret: &[u8], body: &[u8]) -> String {
-    let digest = match <Hmac<Sha256> as Mac>::new_from_slice(app_secret) {
+    let digest = match <Hmac<Sha256> as KeyInit>::new_from_slice(app_secret) {
         Ok(mut mac) => {
             mac.update(body);
             mac.finalize().into_bytes().to_vec()
@@ -56,7 +56,7 @@ pub fn signature_matches(app_secret: &[u8], header: Option<&str>, body: &[u8]) -
     let Ok(expected) = data_encoding::HEXLOWER_PERMISSIVE.decode(hex.as_bytes()) else {
         return false;
     };
-    let Ok(mut mac) = <Hmac<Sha256> as Mac>::new_from_slice(app_secret) else {
+    let Ok(mut mac) = <Hmac<Sha256> as KeyInit>::new_from_slice(app_secret) else {
         return false;
     };
     mac.update(body);
