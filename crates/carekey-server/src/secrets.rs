@@ -13,6 +13,9 @@ use hmac::{Hmac, Mac};
 use rand::rand_core::UnwrapErr;
 use rand::rngs::SysRng;
 use rand::{Rng, RngExt};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+use zeroize::Zeroizing;
 
 /// Codes, tokens and nonces come from `rand`'s thread-local CSPRNG (ChaCha12,
 /// seeded from and periodically reseeded by the OS): as unpredictable as the
@@ -33,9 +36,6 @@ pub fn os_random() -> UnwrapErr<SysRng> {
 pub fn fill_random(dest: &mut [u8]) {
     os_random().fill_bytes(dest);
 }
-use sha2::{Digest, Sha256};
-use subtle::ConstantTimeEq;
-use zeroize::Zeroizing;
 
 type HmacSha256 = Hmac<Sha256>;
 
