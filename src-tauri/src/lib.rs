@@ -7,6 +7,7 @@ mod commands;
 mod error;
 mod handover;
 mod intake;
+mod renderer;
 mod scheme;
 
 use backend::Backend;
@@ -39,6 +40,9 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     let config_dir = app.path().app_config_dir()?;
     app.manage(Backend::new(data_dir, &config_dir));
     app.manage(intake::LinkIntake::default());
+    if let Some(window) = app.get_webview_window("main") {
+        renderer::reload_when_the_page_dies(&window);
+    }
 
     // Links: the one the app was started with (a cold start), and those a
     // later launch hands over (single-instance forwards them here).
