@@ -67,7 +67,7 @@ const MIX: [(&str, u32); 5] = [
 enum LoadError {
     #[error("refusing {0}: this tool only loads servers on loopback")]
     NotLoopback(String),
-    #[error("users must be 1 to 256 and duration 1 to 3600 seconds")]
+    #[error("users must be 1 to 256 and duration 1 to 86400 seconds (a day)")]
     OutOfBounds,
     #[error("cannot build the HTTP client: {0}")]
     Client(String),
@@ -104,7 +104,9 @@ fn check_bounds(args: &Args) -> Result<(), LoadError> {
     if !loopback {
         return Err(LoadError::NotLoopback(args.url.clone()));
     }
-    if !(1..=256).contains(&args.users) || !(1..=3600).contains(&args.duration) || args.warmup > 60
+    if !(1..=256).contains(&args.users)
+        || !(1..=86_400).contains(&args.duration)
+        || args.warmup > 60
     {
         return Err(LoadError::OutOfBounds);
     }
