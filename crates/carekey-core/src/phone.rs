@@ -1,7 +1,7 @@
 //! Phone numbers as people type them, made E.164 before they are sent.
 
 use crate::error::CoreError;
-use phonenumber::country;
+use carekey_api::phone::Country;
 use std::str::FromStr;
 
 /// `raw` in international form (`+32 470 …`), or national form for
@@ -10,7 +10,7 @@ pub fn to_e164(raw: &str, country: Option<&str>) -> Result<String, CoreError> {
     let region = country
         .map(str::trim)
         .filter(|code| !code.is_empty())
-        .map(|code| country::Id::from_str(&code.to_uppercase()));
+        .map(|code| Country::from_str(&code.to_uppercase()));
     let region = match region {
         Some(Ok(id)) => Some(id),
         Some(Err(_)) => {
@@ -28,12 +28,7 @@ pub fn to_e164(raw: &str, country: Option<&str>) -> Result<String, CoreError> {
             .map_or(code, |(_, name, _)| (*name).to_owned()),
         None => "an international number".to_owned(),
     };
-    let number = phonenumber::parse(region, raw.trim())
-        .map_err(|_| CoreError::InvalidPhone(place.clone()))?;
-    if !number.is_valid() {
-        return Err(CoreError::InvalidPhone(place));
-    }
-    Ok(number.format().mode(phonenumber::Mode::E164).to_string())
+    carekey_api::phone::e164(raw.trim(), region).ok_or(CoreError::InvalidPhone(place))
 }
 
 /// Country calling codes for the country picker: (ISO code, name, +code).
@@ -96,7 +91,7 @@ mod tests {
     #[test]
     fn the_country_list_parses() {
         for (code, _, _) in COUNTRIES {
-            assert!(country::Id::from_str(code).is_ok(), "{code}");
+            assert!(Country::from_str(code).is_ok(), "{code}");
         }
     }
 }

@@ -115,11 +115,7 @@ pub fn normalise_phone(raw: &str) -> Result<String, IdentityError> {
     if !trimmed.starts_with('+') || trimmed.len() > 32 {
         return Err(IdentityError::InvalidPhone);
     }
-    let number = phonenumber::parse(None, trimmed).map_err(|_| IdentityError::InvalidPhone)?;
-    if !number.is_valid() {
-        return Err(IdentityError::InvalidPhone);
-    }
-    Ok(number.format().mode(phonenumber::Mode::E164).to_string())
+    carekey_api::phone::e164(trimmed, None).ok_or(IdentityError::InvalidPhone)
 }
 
 /// The first `digits` digits of an E.164 number, country code included, for
