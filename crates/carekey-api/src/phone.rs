@@ -36,11 +36,11 @@ fn keep_rules_compiled() {
 }
 
 /// The rules kept compiled. The app's country picker (22 countries) uses
-/// 289 of them. A compiled rule with its search caches took 130 KiB on
-/// average (RSS over those countries), so the cache stays under about
-/// 50 MiB whatever numbers are sent; every rule of every country (over
-/// 1,000) would take 120 MiB, which anyone able to send a number could
-/// otherwise make the server hold.
+/// 289 of them. A compiled rule with its search caches took about 110 KiB
+/// (RSS over those countries, and over all of them), so the cache stays
+/// under about 45 MiB whatever numbers are sent; every rule of every
+/// country (about 1,000) would take 110 MiB, which anyone able to send a
+/// number could otherwise make the server hold.
 const RULES_KEPT: usize = 400;
 
 #[cfg(test)]
