@@ -41,7 +41,7 @@ pub mod settings;
 mod state;
 mod tokens;
 
-pub use app::{RunningServer, StartError, start, start_with_clock};
+pub use app::{RunningServer, StartError, check, migrate, start, start_with_clock};
 pub use clock::Clock;
 pub use identity::{mask_email, mask_phone, normalise_phone};
 pub use logging::init_logging;

@@ -1,47 +1,89 @@
-//! `carekey-server`: the auth server on its own. With no settings it listens on
+//! `carekey-server`: the auth server on its own, and what its operator does
+//! with it. With no subcommand it serves; with no settings it listens on
 //! 127.0.0.1:8080 with SQLite (`carekey.db`) and the development outbox.
+//!
+//! Exit status: 0 done, 1 a failure while running (the database, the
+//! address), 2 settings that are wrong (the message names the setting).
 
-use carekey_server::Settings;
-use clap::Parser;
+use carekey_server::{Settings, StartError};
+use clap::{Parser, Subcommand};
+use serde_json::json;
+use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
 #[command(name = "carekey-server", version, about = "CareKey's passwordless auth server", after_long_help = Settings::help(), after_help = "Run with --help for every setting.")]
 struct Cli {
-    /// A TOML file of settings (keys as listed below)
-    #[arg(long, short)]
+    /// A TOML file of settings (keys as listed below); the package installs
+    /// /etc/carekey/carekey.toml and its service passes it here
+    #[arg(long, short, global = true)]
     config: Option<PathBuf>,
-    /// Print the effective settings (secrets redacted) and exit
-    #[arg(long)]
-    print_settings: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API (what runs without a subcommand)
+    Serve,
+    /// Check the settings as a start would, without opening the database,
+    /// and print them in effect (secrets redacted); exit 2 on an error,
+    /// naming the setting
+    CheckConfig {
+        /// Print JSON instead of TOML
+        #[arg(long)]
+        json: bool,
+    },
+    /// Apply the database migrations and exit
+    Migrate {
+        /// Print JSON instead of text
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the example configuration: every setting at its default
+    ExampleConfig,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let settings = match Settings::load(cli.config.as_deref()) {
-        Ok(settings) => settings,
-        Err(error) => {
-            eprintln!("carekey-server: {error}");
-            return ExitCode::from(2);
-        }
-    };
-    if cli.print_settings {
-        match serde_json::to_string_pretty(&settings) {
-            Ok(text) => println!("{text}"),
-            Err(error) => eprintln!("carekey-server: {error}"),
-        }
+    if let Some(Command::ExampleConfig) = cli.command {
+        print!("{}", Settings::example());
         return ExitCode::SUCCESS;
     }
-    carekey_server::init_logging(&settings);
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(runtime) => runtime,
-        Err(error) => {
-            eprintln!("carekey-server: cannot start the async runtime: {error}");
-            return ExitCode::FAILURE;
-        }
+    let json = matches!(
+        cli.command,
+        Some(Command::CheckConfig { json: true } | Command::Migrate { json: true })
+    );
+    let settings = match Settings::load(cli.config.as_deref()) {
+        Ok(settings) => settings,
+        Err(error) => return refused(json, None, &error.to_string()),
     };
-    runtime.block_on(async {
+    match cli.command {
+        Some(Command::CheckConfig { json }) => check_config(&settings, json),
+        Some(Command::Migrate { json }) => {
+            carekey_server::init_logging(&settings);
+            with_runtime(async {
+                match carekey_server::migrate(&settings).await {
+                    Ok((database, version)) => {
+                        if json {
+                            println!("{}", json!({"database": database, "version": version}));
+                        } else {
+                            println!("migrated: the {database} database is at version {version}");
+                        }
+                        ExitCode::SUCCESS
+                    }
+                    Err(error) => failed(json, &error),
+                }
+            })
+        }
+        Some(Command::Serve | Command::ExampleConfig) | None => serve(settings),
+    }
+}
+
+fn serve(settings: Settings) -> ExitCode {
+    carekey_server::init_logging(&settings);
+    with_runtime(async {
         match carekey_server::start(settings).await {
             Ok(server) => {
                 server.run_until_signal().await;
@@ -49,9 +91,77 @@ fn main() -> ExitCode {
             }
             Err(error) => {
                 tracing::error!(error = %error, "cannot start");
-                eprintln!("carekey-server: {error}");
-                ExitCode::FAILURE
+                failed(false, &error)
             }
         }
     })
+}
+
+/// The checks of a start that need neither the database nor the socket.
+fn check_config(settings: &Settings, json: bool) -> ExitCode {
+    let address = match listen_address(&settings.listen) {
+        Some(address) => address,
+        None => {
+            let why = format!("`{}` is not an address and port", settings.listen);
+            return failed(json, &StartError::Setting("listen", why));
+        }
+    };
+    if let Err(error) = carekey_server::check(settings, address) {
+        return failed(json, &error);
+    }
+    if json {
+        match serde_json::to_string_pretty(settings) {
+            Ok(text) => println!("{text}"),
+            Err(error) => return refused(json, None, &error.to_string()),
+        }
+    } else {
+        print!(
+            "# The settings in effect; they are valid.\n{}",
+            settings.to_toml()
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+/// `listen` as the listener would take it (a name such as `localhost` is
+/// looked up, as binding does).
+fn listen_address(listen: &str) -> Option<SocketAddr> {
+    listen.to_socket_addrs().ok()?.next()
+}
+
+fn with_runtime(work: impl std::future::Future<Output = ExitCode>) -> ExitCode {
+    match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime.block_on(work),
+        Err(error) => {
+            eprintln!("carekey-server: cannot start the async runtime: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// A failure to start: settings that are wrong exit 2, anything else 1.
+fn failed(json: bool, error: &StartError) -> ExitCode {
+    match error.setting() {
+        Some(setting) => refused(json, Some(setting), &error.to_string()),
+        None => {
+            report(json, None, &error.to_string());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Settings that are wrong: exit 2.
+fn refused(json: bool, setting: Option<&str>, message: &str) -> ExitCode {
+    report(json, setting, message);
+    ExitCode::from(2)
+}
+
+fn report(json: bool, setting: Option<&str>, message: &str) {
+    if json {
+        println!(
+            "{}",
+            json!({"error": {"setting": setting, "message": message}})
+        );
+    }
+    eprintln!("carekey-server: {message}");
 }

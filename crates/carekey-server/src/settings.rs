@@ -632,6 +632,41 @@ impl Settings {
         Ok(settings)
     }
 
+    /// These settings as a TOML file, in the order of [`SETTINGS`], each
+    /// key under its description; secrets show as `[redacted]`, and a
+    /// setting without a value is a commented-out line. Read back by
+    /// [`Settings::load`], it gives the same settings (secrets aside).
+    pub fn to_toml(&self) -> String {
+        let values = serde_json::to_value(self).unwrap_or_default();
+        let mut text = String::new();
+        for (key, description) in SETTINGS {
+            text.push_str(&format!(
+                "\n# {description}\n# (CAREKEY_{})\n",
+                key.to_uppercase()
+            ));
+            match values.get(*key) {
+                Some(serde_json::Value::Null) | None => text.push_str(&format!("# {key} =\n")),
+                // A JSON scalar is written as TOML writes it: strings with
+                // the same escapes, numbers and booleans alike.
+                Some(value) => text.push_str(&format!("{key} = {value}\n")),
+            }
+        }
+        text
+    }
+
+    /// The example configuration shipped with the server (and installed as
+    /// `/etc/carekey/carekey.toml`): every setting at its default. A test
+    /// keeps `carekey.example.toml` equal to it.
+    pub fn example() -> String {
+        format!(
+            "# CareKey Server settings: every key at its default.\n\
+             # Layers, later wins: built-in defaults < this file (--config) < CAREKEY_*\n\
+             # variables. `carekey-server check-config --config FILE` checks a file and\n\
+             # prints the settings in effect. Made by `carekey-server example-config`.\n{}",
+            Settings::default().to_toml()
+        )
+    }
+
     /// The `--help` text: every setting, its variable and its default.
     pub fn help() -> String {
         let defaults = serde_json::to_value(Settings::default()).unwrap_or_default();
@@ -658,6 +693,36 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_shipped_example_is_every_setting_at_its_default() {
+        let shipped = include_str!("../carekey.example.toml");
+        assert!(
+            shipped == Settings::example(),
+            "carekey.example.toml is out of date: cargo run -p carekey-server -- example-config > crates/carekey-server/carekey.example.toml"
+        );
+    }
+
+    #[test]
+    fn settings_read_back_from_their_toml_are_the_same() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("carekey.toml");
+        let mut changed = Settings {
+            listen: "0.0.0.0:9000".into(),
+            public_url: Some("https://auth.example.org".into()),
+            outbox_file: "a \"quoted\" \\ path\twith tab".into(),
+            ..Settings::default()
+        };
+        changed.code_length = 8;
+        for settings in [Settings::default(), changed] {
+            std::fs::write(&file, settings.to_toml()).unwrap();
+            let read = Settings::load(Some(&file)).unwrap();
+            assert_eq!(
+                serde_json::to_value(&read).unwrap(),
+                serde_json::to_value(&settings).unwrap()
+            );
+        }
+    }
 
     #[test]
     fn the_help_table_lists_exactly_the_settings() {

@@ -49,7 +49,7 @@ fn settings_layer_file_then_environment_and_hide_secrets() {
     )
     .unwrap();
     let output = std::process::Command::new(BINARY)
-        .args(["--config", file.to_str().unwrap(), "--print-settings"])
+        .args(["check-config", "--json", "--config", file.to_str().unwrap()])
         .env("CAREKEY_LISTEN", "127.0.0.1:7002")
         .env("CAREKEY_OTP_TTL_SECONDS", "30")
         .env("CAREKEY_TWILIO_AUTH_TOKEN", "env-secret")
@@ -77,6 +77,160 @@ fn settings_layer_file_then_environment_and_hide_secrets() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("lisen"));
+}
+
+#[test]
+fn check_config_prints_the_settings_in_effect_as_a_file_the_server_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("carekey.toml");
+    std::fs::write(&file, "code_length = 8\nsmtp_password = \"file-secret\"\n").unwrap();
+    let output = std::process::Command::new(BINARY)
+        .args(["--config", file.to_str().unwrap(), "check-config"])
+        .env("CAREKEY_OTP_TTL_SECONDS", "30")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.contains("\ncode_length = 8\n"), "{text}");
+    assert!(text.contains("\notp_ttl_seconds = 30\n"), "{text}");
+    assert!(text.contains("smtp_password = \"[redacted]\""), "{text}");
+    assert!(!text.contains("file-secret"), "{text}");
+    // Every setting is in it, under its description.
+    for (key, _) in carekey_server::settings::SETTINGS {
+        assert!(
+            text.contains(&format!("\n{key} =")) || text.contains(&format!("# {key} =")),
+            "{key}"
+        );
+    }
+    // What it printed is a settings file that checks the same.
+    let printed = dir.path().join("printed.toml");
+    std::fs::write(
+        &printed,
+        text.replace("\"[redacted]\"", "\"another-secret\""),
+    )
+    .unwrap();
+    let again = std::process::Command::new(BINARY)
+        .args([
+            "check-config",
+            "--json",
+            "--config",
+            printed.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    let settings: Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(settings["code_length"], 8);
+    assert_eq!(settings["otp_ttl_seconds"], 30);
+}
+
+type Variables = &'static [(&'static str, &'static str)];
+
+#[test]
+fn check_config_names_the_setting_that_is_wrong_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("carekey.toml");
+    // (the file, variables, the setting the error must name)
+    let cases: [(&str, Variables, &str); 6] = [
+        ("code_length = 4\n", &[], "code_length"),
+        ("code_length = \"six\"\n", &[], "code_length"),
+        ("channel = \"pigeon\"\n", &[], "channel"),
+        ("channel = \"twilio\"\n", &[], "twilio_account_sid"),
+        (
+            "",
+            &[("CAREKEY_DATABASE_URL", "mysql://db")],
+            "database_url",
+        ),
+        ("", &[("CAREKEY_LISTEN", "nowhere")], "listen"),
+    ];
+    for (contents, variables, setting) in cases {
+        std::fs::write(&file, contents).unwrap();
+        let output = std::process::Command::new(BINARY)
+            .args(["check-config", "--config", file.to_str().unwrap()])
+            .envs(variables.iter().copied())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{contents} {variables:?}: {stderr}"
+        );
+        assert!(stderr.contains(setting), "{setting}: {stderr}");
+        assert!(output.stdout.is_empty(), "nothing printed as if valid");
+
+        let output = std::process::Command::new(BINARY)
+            .args(["check-config", "--json", "--config", file.to_str().unwrap()])
+            .envs(variables.iter().copied())
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2));
+        let answer: Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert!(
+            answer["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains(setting),
+            "{answer}"
+        );
+    }
+}
+
+/// `migrate` twice on `database_url`: the version it reports, the same
+/// both times.
+fn migrate_twice(database_url: &str, kind: &str) -> i64 {
+    let run = || {
+        std::process::Command::new(BINARY)
+            .args(["migrate", "--json"])
+            .env("CAREKEY_DATABASE_URL", database_url)
+            .output()
+            .unwrap()
+    };
+    let first = run();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let answer: Value = serde_json::from_slice(&first.stdout).unwrap();
+    assert_eq!(answer["database"], kind);
+    let version = answer["version"].as_i64().unwrap();
+    assert!(version > 0, "{answer}");
+    let again = run();
+    assert!(again.status.success());
+    let again: Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(again["version"], version, "nothing new the second time");
+    version
+}
+
+#[tokio::test]
+async fn migrate_applies_the_migrations_and_exits_on_both_databases() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("migrated.db");
+    let sqlite = migrate_twice(&format!("sqlite://{}", database.display()), "sqlite");
+    let postgres = migrate_twice(&common::new_postgres_database().await, "postgres");
+    assert!(database.exists());
+    assert!(sqlite > 0 && postgres > 0);
+
+    let output = std::process::Command::new(BINARY)
+        .arg("migrate")
+        .env("CAREKEY_DATABASE_URL", "postgres://nobody@127.0.0.1:1/none")
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "an unreachable database is not a bad setting"
+    );
+    assert!(String::from_utf8_lossy(&output.stderr).contains("cannot open the database"));
 }
 
 #[test]

@@ -47,6 +47,39 @@ pub enum StartError {
     Listen(String, #[source] std::io::Error),
 }
 
+impl StartError {
+    /// The setting to blame, when the settings are what is wrong (the
+    /// binary exits 2 for those, and `check-config` names it).
+    pub fn setting(&self) -> Option<&'static str> {
+        use crate::outbound::integrations::IntegrationConfigError as Integration;
+        let name: &str = match self {
+            StartError::Setting(name, _) => name,
+            StartError::Database(DbError::UnsupportedUrl) => "database_url",
+            StartError::Channels(ChannelConfigError::Unknown(_)) => "channel",
+            StartError::Channels(
+                ChannelConfigError::Smtp(name)
+                | ChannelConfigError::Twilio(name)
+                | ChannelConfigError::Whatsapp(name),
+            ) => name,
+            StartError::Captcha(CaptchaConfigError::MissingSecret(_)) => "captcha_secret",
+            StartError::Captcha(CaptchaConfigError::MissingSiteKey(_)) => "captcha_site_key",
+            StartError::Captcha(CaptchaConfigError::BadWidgetUrl) => "captcha_widget_url",
+            StartError::Integrations(Integration::MissingSecret | Integration::MalformedSecret) => {
+                "omnichannel_webhook_secret"
+            }
+            StartError::Integrations(Integration::NotAUrl(name)) => name,
+            StartError::Policy(PolicyError::CodeLength(_)) => "code_length",
+            StartError::Policy(PolicyError::Zero(name)) => name,
+            _ => return None,
+        };
+        // Some errors name what is missing in words ("an HTTP client").
+        crate::settings::SETTINGS
+            .iter()
+            .map(|(key, _)| *key)
+            .find(|key| *key == name)
+    }
+}
+
 /// A server that is running. [`RunningServer::shutdown`] stops it and waits;
 /// dropping it stops it without waiting.
 pub struct RunningServer {
@@ -149,6 +182,24 @@ fn worker(state: &Arc<AppState>) -> Worker {
     }
 }
 
+/// `carekey-server migrate`: what a start does to the database, and no
+/// more, so a package can migrate before the service starts (and a
+/// migration that fails stops the upgrade, not a running server). Returns
+/// the database's kind and the newest migration it now has.
+pub async fn migrate(settings: &Settings) -> Result<(&'static str, i64), StartError> {
+    let db = Database::connect(
+        &settings.database_url,
+        settings.database_max_connections,
+        settings.sqlite_synchronous,
+        settings.sqlite_max_megabytes,
+    )
+    .await?;
+    db.migrate().await?;
+    let version = db.schema_version().await.map_err(DbError::Query)?;
+    db.close().await;
+    Ok((db_kind(&settings.database_url), version))
+}
+
 pub async fn start(settings: Settings) -> Result<RunningServer, StartError> {
     start_with_clock(settings, Clock::system()).await
 }
@@ -218,16 +269,32 @@ pub struct Prepared {
     pub local_jobs: tokio::sync::mpsc::UnboundedReceiver<crate::outbound::queue::Job>,
 }
 
-/// Checks the settings, opens and migrates the database, reads or makes the
-/// server's keys, and builds the state that `address` (where the listener
-/// is, or would be) serves.
-pub async fn prepare(
-    settings: &Settings,
-    clock: Clock,
-    address: SocketAddr,
-) -> Result<Prepared, StartError> {
+/// What [`check`] makes of the settings before anything is opened.
+pub struct CheckedSettings {
+    policy: Policy,
+    channels: Arc<Channels>,
+    captcha: Option<Captcha>,
+    trusted_proxies: Vec<ipnet::IpNet>,
+    public_url: String,
+    public_host: String,
+    integrations: Arc<crate::outbound::integrations::Integrations>,
+}
+
+/// Every check of the settings that needs neither the database nor a
+/// socket: secrets, limits, channels and their credentials, captcha,
+/// proxies, the public URL, integrations. `check-config` runs exactly
+/// this, so a file it accepts is one the server starts with (unless the
+/// database or the address is unreachable). `address` is where the
+/// listener is, or would be: the public URL defaults to it.
+pub fn check(settings: &Settings, address: SocketAddr) -> Result<CheckedSettings, StartError> {
     if let Some((name, why)) = settings.unusable_secret() {
         return Err(StartError::Setting(name, why));
+    }
+    if crate::db::Backend::of_url(&settings.database_url).is_none() {
+        return Err(StartError::Setting(
+            "database_url",
+            "it must start with sqlite: or postgres://".into(),
+        ));
     }
     let policy = Policy::from_settings(settings)?;
     let channels = Arc::new(Channels::from_settings(settings)?);
@@ -259,6 +326,34 @@ pub async fn prepare(
         settings,
         &public_url,
     )?);
+    Ok(CheckedSettings {
+        policy,
+        channels,
+        captcha,
+        trusted_proxies,
+        public_url,
+        public_host,
+        integrations,
+    })
+}
+
+/// Checks the settings, opens and migrates the database, reads or makes the
+/// server's keys, and builds the state that `address` (where the listener
+/// is, or would be) serves.
+pub async fn prepare(
+    settings: &Settings,
+    clock: Clock,
+    address: SocketAddr,
+) -> Result<Prepared, StartError> {
+    let CheckedSettings {
+        policy,
+        channels,
+        captcha,
+        trusted_proxies,
+        public_url,
+        public_host,
+        integrations,
+    } = check(settings, address)?;
 
     let db = Database::connect(
         &settings.database_url,

@@ -60,6 +60,18 @@ pub enum Backend {
 }
 
 impl Backend {
+    /// The database a URL names: `sqlite:…`, or `postgres://` and
+    /// `postgresql://`.
+    pub fn of_url(url: &str) -> Option<Backend> {
+        if url.starts_with("sqlite:") {
+            Some(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Backend::Postgres)
+        } else {
+            None
+        }
+    }
+
     /// Row lock for read-then-write in a transaction. SQLite needs none: its
     /// write transactions are serial (`BEGIN IMMEDIATE`, one writer).
     pub fn for_update(self) -> &'static str {
@@ -88,13 +100,7 @@ impl Database {
         sqlite_max_megabytes: u64,
     ) -> Result<Self, DbError> {
         sqlx::any::install_default_drivers();
-        let backend = if url.starts_with("sqlite:") {
-            Backend::Sqlite
-        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            Backend::Postgres
-        } else {
-            return Err(DbError::UnsupportedUrl);
-        };
+        let backend = Backend::of_url(url).ok_or(DbError::UnsupportedUrl)?;
         let database = match backend {
             Backend::Sqlite => {
                 let url = sqlite_url(url);
@@ -217,6 +223,15 @@ impl Database {
             .execute(&self.read)
             .await
             .map(|_| ())
+    }
+
+    /// The newest migration applied (its version, as in `migrations/`).
+    pub async fn schema_version(&self) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT COALESCE(MAX(version), 0) FROM _sqlx_migrations WHERE success",
+        )
+        .fetch_one(&self.read)
+        .await
     }
 
     pub async fn close(&self) {
