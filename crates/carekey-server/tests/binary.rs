@@ -39,6 +39,17 @@ fn help_lists_every_setting_with_its_variable() {
     }
 }
 
+/// Runs `command`, which must succeed; its standard output.
+fn succeeds(command: &mut std::process::Command) -> String {
+    let output = command.output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
 #[test]
 fn settings_layer_file_then_environment_and_hide_secrets() {
     let dir = tempfile::tempdir().unwrap();
@@ -48,19 +59,13 @@ fn settings_layer_file_then_environment_and_hide_secrets() {
         "listen = \"127.0.0.1:7001\"\ncode_length = 8\nsmtp_password = \"file-secret\"\n",
     )
     .unwrap();
-    let output = std::process::Command::new(BINARY)
-        .args(["check-config", "--json", "--config", file.to_str().unwrap()])
-        .env("CAREKEY_LISTEN", "127.0.0.1:7002")
-        .env("CAREKEY_OTP_TTL_SECONDS", "30")
-        .env("CAREKEY_TWILIO_AUTH_TOKEN", "env-secret")
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+    let text = succeeds(
+        std::process::Command::new(BINARY)
+            .args(["check-config", "--json", "--config", file.to_str().unwrap()])
+            .env("CAREKEY_LISTEN", "127.0.0.1:7002")
+            .env("CAREKEY_OTP_TTL_SECONDS", "30")
+            .env("CAREKEY_TWILIO_AUTH_TOKEN", "env-secret"),
     );
-    let text = String::from_utf8(output.stdout).unwrap();
     let printed: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(printed["listen"], "127.0.0.1:7002");
     assert_eq!(printed["code_length"], 8);
@@ -84,17 +89,11 @@ fn check_config_prints_the_settings_in_effect_as_a_file_the_server_reads() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("carekey.toml");
     std::fs::write(&file, "code_length = 8\nsmtp_password = \"file-secret\"\n").unwrap();
-    let output = std::process::Command::new(BINARY)
-        .args(["--config", file.to_str().unwrap(), "check-config"])
-        .env("CAREKEY_OTP_TTL_SECONDS", "30")
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+    let text = succeeds(
+        std::process::Command::new(BINARY)
+            .args(["--config", file.to_str().unwrap(), "check-config"])
+            .env("CAREKEY_OTP_TTL_SECONDS", "30"),
     );
-    let text = String::from_utf8(output.stdout).unwrap();
     assert!(text.contains("\ncode_length = 8\n"), "{text}");
     assert!(text.contains("\notp_ttl_seconds = 30\n"), "{text}");
     assert!(text.contains("smtp_password = \"[redacted]\""), "{text}");
@@ -113,21 +112,13 @@ fn check_config_prints_the_settings_in_effect_as_a_file_the_server_reads() {
         text.replace("\"[redacted]\"", "\"another-secret\""),
     )
     .unwrap();
-    let again = std::process::Command::new(BINARY)
-        .args([
-            "check-config",
-            "--json",
-            "--config",
-            printed.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        again.status.success(),
-        "{}",
-        String::from_utf8_lossy(&again.stderr)
-    );
-    let settings: Value = serde_json::from_slice(&again.stdout).unwrap();
+    let again = succeeds(std::process::Command::new(BINARY).args([
+        "check-config",
+        "--json",
+        "--config",
+        printed.to_str().unwrap(),
+    ]));
+    let settings: Value = serde_json::from_str(&again).unwrap();
     assert_eq!(settings["code_length"], 8);
     assert_eq!(settings["otp_ttl_seconds"], 30);
 }
@@ -187,26 +178,19 @@ fn check_config_names_the_setting_that_is_wrong_and_exits_2() {
 /// `migrate` twice on `database_url`: the version it reports, the same
 /// both times.
 fn migrate_twice(database_url: &str, kind: &str) -> i64 {
-    let run = || {
-        std::process::Command::new(BINARY)
-            .args(["migrate", "--json"])
-            .env("CAREKEY_DATABASE_URL", database_url)
-            .output()
-            .unwrap()
+    let run = || -> Value {
+        let printed = succeeds(
+            std::process::Command::new(BINARY)
+                .args(["migrate", "--json"])
+                .env("CAREKEY_DATABASE_URL", database_url),
+        );
+        serde_json::from_str(&printed).unwrap()
     };
-    let first = run();
-    assert!(
-        first.status.success(),
-        "{}",
-        String::from_utf8_lossy(&first.stderr)
-    );
-    let answer: Value = serde_json::from_slice(&first.stdout).unwrap();
+    let answer = run();
     assert_eq!(answer["database"], kind);
     let version = answer["version"].as_i64().unwrap();
     assert!(version > 0, "{answer}");
     let again = run();
-    assert!(again.status.success());
-    let again: Value = serde_json::from_slice(&again.stdout).unwrap();
     assert_eq!(again["version"], version, "nothing new the second time");
     version
 }
