@@ -15,6 +15,7 @@
 
 mod account;
 mod accounts;
+pub mod admin;
 mod app;
 mod app_links;
 mod care;

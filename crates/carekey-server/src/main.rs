@@ -41,6 +41,16 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Copy a SQLite database while servers run on it: a consistent
+    /// snapshot, checked, written under FILE only once whole
+    Backup {
+        /// The new file (refused if it exists)
+        #[arg(long, value_name = "FILE")]
+        to: PathBuf,
+        /// Print JSON instead of text
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the example configuration: every setting at its default
     ExampleConfig,
 }
@@ -53,7 +63,11 @@ fn main() -> ExitCode {
     }
     let json = matches!(
         cli.command,
-        Some(Command::CheckConfig { json: true } | Command::Migrate { json: true })
+        Some(
+            Command::CheckConfig { json: true }
+                | Command::Migrate { json: true }
+                | Command::Backup { json: true, .. }
+        )
     );
     let settings = match Settings::load(cli.config.as_deref()) {
         Ok(settings) => settings,
@@ -77,6 +91,19 @@ fn main() -> ExitCode {
                 }
             })
         }
+        Some(Command::Backup { to, json }) => with_runtime(async {
+            match carekey_server::admin::backup::backup(&settings, &to).await {
+                Ok(report) => printed(json, &report),
+                Err(error) => {
+                    report(json, None, &error.to_string());
+                    if error.is_refusal() {
+                        ExitCode::from(2)
+                    } else {
+                        ExitCode::FAILURE
+                    }
+                }
+            }
+        }),
         Some(Command::Serve | Command::ExampleConfig) | None => serve(settings),
     }
 }
@@ -137,6 +164,22 @@ fn with_runtime(work: impl std::future::Future<Output = ExitCode>) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// An operator's command done: its report as text, or as JSON.
+fn printed<Report: serde::Serialize + std::fmt::Display>(json: bool, done: &Report) -> ExitCode {
+    if json {
+        match serde_json::to_string(done) {
+            Ok(text) => println!("{text}"),
+            Err(error) => {
+                eprintln!("carekey-server: {error}");
+                return ExitCode::FAILURE;
+            }
+        }
+    } else {
+        println!("{done}");
+    }
+    ExitCode::SUCCESS
 }
 
 /// A failure to start: settings that are wrong exit 2, anything else 1.

@@ -163,15 +163,7 @@ fn check_config_names_the_setting_that_is_wrong_and_exits_2() {
             .envs(variables.iter().copied())
             .output()
             .unwrap();
-        assert_eq!(output.status.code(), Some(2));
-        let answer: Value = serde_json::from_slice(&output.stdout).unwrap();
-        assert!(
-            answer["error"]["message"]
-                .as_str()
-                .unwrap()
-                .contains(setting),
-            "{answer}"
-        );
+        common::process::assert_refused(&output, setting);
     }
 }
 

@@ -182,25 +182,12 @@ fn worker(state: &Arc<AppState>) -> Worker {
     }
 }
 
-/// The database of `settings`, opened and migrated.
-async fn open_migrated(settings: &Settings) -> Result<Database, StartError> {
-    let db = Database::connect(
-        &settings.database_url,
-        settings.database_max_connections,
-        settings.sqlite_synchronous,
-        settings.sqlite_max_megabytes,
-    )
-    .await?;
-    db.migrate().await?;
-    Ok(db)
-}
-
 /// `carekey-server migrate`: what a start does to the database, and no
 /// more, so a package can migrate before the service starts (and a
 /// migration that fails stops the upgrade, not a running server). Returns
 /// the database's kind and the newest migration it now has.
 pub async fn migrate(settings: &Settings) -> Result<(&'static str, i64), StartError> {
-    let db = open_migrated(settings).await?;
+    let db = Database::open(settings).await?;
     let version = db.schema_version().await.map_err(DbError::Query)?;
     db.close().await;
     Ok((db_kind(&settings.database_url), version))
@@ -361,7 +348,7 @@ pub async fn prepare(
         integrations,
     } = check(settings, address)?;
 
-    let db = open_migrated(settings).await?;
+    let db = Database::open(settings).await?;
     let now = clock.now_ms();
     let keys_error = |error: sqlx::Error| StartError::Keys(error.to_string());
     let signing_key =

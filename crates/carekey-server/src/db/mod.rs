@@ -93,6 +93,20 @@ static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
 impl Database {
+    /// The database `settings` name, opened and migrated: what a start,
+    /// `migrate` and every operator's command work on.
+    pub async fn open(settings: &crate::settings::Settings) -> Result<Self, DbError> {
+        let db = Database::connect(
+            &settings.database_url,
+            settings.database_max_connections,
+            settings.sqlite_synchronous,
+            settings.sqlite_max_megabytes,
+        )
+        .await?;
+        db.migrate().await?;
+        Ok(db)
+    }
+
     pub async fn connect(
         url: &str,
         max_connections: u32,

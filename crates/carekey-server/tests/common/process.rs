@@ -95,3 +95,17 @@ pub fn free_port() -> u16 {
         .map(|address| address.port())
         .expect("a free loopback port")
 }
+
+/// A subcommand's refusal (`--json`): exit status 2, and on standard output
+/// the JSON error whose message contains `words`.
+pub fn assert_refused(output: &std::process::Output, words: &str) {
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let answer: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_default();
+    let message = answer["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains(words), "{words}: {answer}");
+}
