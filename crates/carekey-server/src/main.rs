@@ -5,7 +5,7 @@
 //! Exit status: 0 done, 1 a failure while running (the database, the
 //! address), 2 settings that are wrong (the message names the setting).
 
-use carekey_server::{Settings, StartError};
+use carekey_server::{Settings, StartError, admin};
 use clap::{Parser, Subcommand};
 use serde_json::json;
 use std::net::{SocketAddr, ToSocketAddrs};
@@ -19,6 +19,9 @@ struct Cli {
     /// /etc/carekey/carekey.toml and its service passes it here
     #[arg(long, short, global = true)]
     config: Option<PathBuf>,
+    /// Print what a command reports as JSON instead of text
+    #[arg(long, global = true)]
+    json: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -30,54 +33,87 @@ enum Command {
     /// Check the settings as a start would, without opening the database,
     /// and print them in effect (secrets redacted); exit 2 on an error,
     /// naming the setting
-    CheckConfig {
-        /// Print JSON instead of TOML
-        #[arg(long)]
-        json: bool,
-    },
+    CheckConfig,
     /// Apply the database migrations and exit
-    Migrate {
-        /// Print JSON instead of text
-        #[arg(long)]
-        json: bool,
-    },
+    Migrate,
     /// Copy a SQLite database while servers run on it: a consistent
     /// snapshot, checked, written under FILE only once whole
     Backup {
         /// The new file (refused if it exists)
         #[arg(long, value_name = "FILE")]
         to: PathBuf,
-        /// Print JSON instead of text
-        #[arg(long)]
-        json: bool,
+    },
+    /// Find accounts
+    Users {
+        #[command(subcommand)]
+        command: UsersCommand,
+    },
+    /// End sessions: their tokens stop working at their next request
+    Sessions {
+        #[command(subcommand)]
+        command: SessionsCommand,
+    },
+    /// Lift the lock that wrong codes put on an email or phone number
+    Unlock {
+        /// The email, or the phone number in international form (+…)
+        identifier: String,
     },
     /// Print the example configuration: every setting at its default
     ExampleConfig,
 }
 
+#[derive(Subcommand)]
+enum UsersCommand {
+    /// The newest accounts first
+    List {
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    /// One account and its sessions
+    Show {
+        /// The user id, email, or phone number in international form (+…)
+        who: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum SessionsCommand {
+    /// Revoke the active sessions of one account, or of every account
+    Revoke {
+        /// The user id, email, or phone number in international form (+…)
+        #[arg(
+            long,
+            value_name = "WHO",
+            required_unless_present = "all",
+            conflicts_with = "all"
+        )]
+        user: Option<String>,
+        /// Every account's sessions (after a leak of tokens or keys)
+        #[arg(long)]
+        all: bool,
+    },
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let json = cli.json;
     if let Some(Command::ExampleConfig) = cli.command {
         print!("{}", Settings::example());
         return ExitCode::SUCCESS;
     }
-    let json = matches!(
-        cli.command,
-        Some(
-            Command::CheckConfig { json: true }
-                | Command::Migrate { json: true }
-                | Command::Backup { json: true, .. }
-        )
-    );
     let settings = match Settings::load(cli.config.as_deref()) {
         Ok(settings) => settings,
         Err(error) => return refused(json, None, &error.to_string()),
     };
-    match cli.command {
-        Some(Command::CheckConfig { json }) => check_config(&settings, json),
-        Some(Command::Migrate { json }) => {
-            carekey_server::init_logging(&settings);
-            with_runtime(async {
+    let command = match cli.command {
+        None | Some(Command::Serve | Command::ExampleConfig) => return serve(settings),
+        Some(Command::CheckConfig) => return check_config(&settings, json),
+        Some(command) => command,
+    };
+    with_runtime(async {
+        match command {
+            Command::Migrate => {
+                carekey_server::init_logging(&settings);
                 match carekey_server::migrate(&settings).await {
                     Ok((database, version)) => {
                         if json {
@@ -89,23 +125,40 @@ fn main() -> ExitCode {
                     }
                     Err(error) => failed(json, &error),
                 }
-            })
-        }
-        Some(Command::Backup { to, json }) => with_runtime(async {
-            match carekey_server::admin::backup::backup(&settings, &to).await {
-                Ok(report) => printed(json, &report),
-                Err(error) => {
-                    report(json, None, &error.to_string());
-                    if error.is_refusal() {
-                        ExitCode::from(2)
-                    } else {
-                        ExitCode::FAILURE
-                    }
-                }
             }
-        }),
-        Some(Command::Serve | Command::ExampleConfig) | None => serve(settings),
-    }
+            Command::Backup { to } => done(json, admin::backup::backup(&settings, &to).await),
+            command => {
+                let db = match admin::open(&settings).await {
+                    Ok(db) => db,
+                    Err(error) => return done::<String>(json, Err(error)),
+                };
+                let now = carekey_server::Clock::system().now_ms();
+                let code = match command {
+                    Command::Users {
+                        command: UsersCommand::List { limit },
+                    } => done(json, admin::users::list(&db, limit).await),
+                    Command::Users {
+                        command: UsersCommand::Show { who },
+                    } => done(json, admin::users::show(&db, &who).await),
+                    Command::Sessions {
+                        command: SessionsCommand::Revoke { user, .. },
+                    } => {
+                        let scope = match &user {
+                            Some(who) => admin::users::Scope::User(who),
+                            None => admin::users::Scope::Everyone,
+                        };
+                        done(json, admin::users::revoke_sessions(&db, scope, now).await)
+                    }
+                    Command::Unlock { identifier } => {
+                        done(json, admin::users::unlock(&db, &identifier).await)
+                    }
+                    _ => ExitCode::FAILURE,
+                };
+                db.close().await;
+                code
+            }
+        }
+    })
 }
 
 fn serve(settings: Settings) -> ExitCode {
@@ -166,10 +219,25 @@ fn with_runtime(work: impl std::future::Future<Output = ExitCode>) -> ExitCode {
     }
 }
 
-/// An operator's command done: its report as text, or as JSON.
-fn printed<Report: serde::Serialize + std::fmt::Display>(json: bool, done: &Report) -> ExitCode {
+/// An operator's command done: its report as text or JSON, or its error
+/// (exit 2 when it was refused as asked, 1 when something failed).
+fn done<Report: serde::Serialize + std::fmt::Display>(
+    json: bool,
+    result: Result<Report, admin::AdminError>,
+) -> ExitCode {
+    let report = match result {
+        Ok(report) => report,
+        Err(error) => {
+            self::report(json, None, &error.to_string());
+            return if error.is_refusal() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::FAILURE
+            };
+        }
+    };
     if json {
-        match serde_json::to_string(done) {
+        match serde_json::to_string(&report) {
             Ok(text) => println!("{text}"),
             Err(error) => {
                 eprintln!("carekey-server: {error}");
@@ -177,7 +245,7 @@ fn printed<Report: serde::Serialize + std::fmt::Display>(json: bool, done: &Repo
             }
         }
     } else {
-        println!("{done}");
+        println!("{report}");
     }
     ExitCode::SUCCESS
 }

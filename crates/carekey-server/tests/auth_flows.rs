@@ -672,26 +672,13 @@ async fn consecutive_failures_lock_the_identifier(backend: Backend) {
     })
     .await;
     let user = server.register_clinician().await;
-    let email = server.get("/v1/me", Some(&user.access_token)).await.body["email"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let email = server.email_of(&user).await;
     // Starts from a network the owner never logged in from.
-    let start = |device: &Device| {
-        let body = json!({"email": email, "deviceChallenge": device.challenge()});
-        server.send(
-            server
-                .http
-                .post(server.url("/v1/auth/start"))
-                .header("x-forwarded-for", "198.51.100.9")
-                .json(&body),
-        )
-    };
     let device = Device::new();
     // Two requests, 7 wrong codes in a row between them.
     for (request, tries) in [(1, 5), (2, 2)] {
         server.advance(61);
-        let started = start(&device).await;
+        let started = server.start_from("198.51.100.9", &email, &device).await;
         let request_id = started.ok()["requestId"].as_str().unwrap().to_owned();
         let code = server.code_in_message(&email, request + 1).await;
         let wrong = if code == "999999" { "888888" } else { "999999" };
@@ -704,7 +691,7 @@ async fn consecutive_failures_lock_the_identifier(backend: Backend) {
     }
     // That network gets no new request for the lockout's time; the owner's
     // own network (where they registered) is not locked out.
-    let locked = start(&device).await;
+    let locked = server.start_from("198.51.100.9", &email, &device).await;
     assert!(
         locked.error(429, "too_many_attempts")["retryAfter"]
             .as_u64()
@@ -713,7 +700,10 @@ async fn consecutive_failures_lock_the_identifier(backend: Backend) {
     );
     server.sign_in(json!({"email": email})).await;
     server.advance(601);
-    start(&device).await.ok();
+    server
+        .start_from("198.51.100.9", &email, &device)
+        .await
+        .ok();
     server.stop().await;
 }
 

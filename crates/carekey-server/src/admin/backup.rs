@@ -9,7 +9,7 @@
 //! not blocked (WAL mode).
 
 use super::AdminError;
-use crate::db::{Backend, Database};
+use crate::db::Backend;
 use crate::settings::Settings;
 use serde::Serialize;
 use sqlx::ConnectOptions;
@@ -63,15 +63,7 @@ pub async fn backup(settings: &Settings, to: &Path) -> Result<BackupReport, Admi
         .to_str()
         .ok_or_else(|| AdminError::NotUtf8(partial.clone()))?
         .to_owned();
-    // The server's own connection settings, without migrating: a backup
-    // must not change the database it copies.
-    let db = Database::connect(
-        &settings.database_url,
-        1,
-        settings.sqlite_synchronous,
-        settings.sqlite_max_megabytes,
-    )
-    .await?;
+    let db = super::open(settings).await?;
     let copied = sqlx::query("VACUUM INTO ?")
         .bind(partial_text)
         .execute(db.reader())

@@ -8,9 +8,24 @@
 //! JSON.
 
 pub mod backup;
+pub mod users;
 
-use crate::db::DbError;
+use crate::db::{Database, DbError};
+use crate::settings::Settings;
 use std::path::PathBuf;
+
+/// The database `settings` name, as it is: an operator's command never
+/// migrates it (`migrate` does that), so it cannot change the schema under
+/// servers of an older version still running on it.
+pub async fn open(settings: &Settings) -> Result<Database, AdminError> {
+    Ok(Database::connect(
+        &settings.database_url,
+        2,
+        settings.sqlite_synchronous,
+        settings.sqlite_max_megabytes,
+    )
+    .await?)
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum AdminError {
@@ -28,6 +43,10 @@ pub enum AdminError {
     Io(PathBuf, #[source] std::io::Error),
     #[error("the copy failed its integrity check ({0}); it was removed")]
     Corrupt(String),
+    #[error("{0}")]
+    Refused(String),
+    #[error("{0}")]
+    NotFound(String),
 }
 
 impl AdminError {
@@ -36,7 +55,10 @@ impl AdminError {
     pub fn is_refusal(&self) -> bool {
         matches!(
             self,
-            AdminError::SqliteOnly(..) | AdminError::Exists(_) | AdminError::NotUtf8(_)
+            AdminError::SqliteOnly(..)
+                | AdminError::Exists(_)
+                | AdminError::NotUtf8(_)
+                | AdminError::Refused(_)
         )
     }
 }

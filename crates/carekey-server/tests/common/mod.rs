@@ -425,6 +425,27 @@ impl TestServer {
         assert_eq!(answer.ok()["careStatus"], "accepted");
     }
 
+    /// The email `user` logs in with, as the server has it.
+    pub async fn email_of(&self, user: &Registered) -> String {
+        self.get("/v1/me", Some(&user.access_token)).await.body["email"]
+            .as_str()
+            .expect("an email")
+            .to_owned()
+    }
+
+    /// Starts a login for `email` as if from `network` (the server must
+    /// trust 127.0.0.1 as its proxy: `X-Forwarded-For` names the client).
+    pub async fn start_from(&self, network: &str, email: &str, device: &Device) -> Answer {
+        let body = json!({"email": email, "deviceChallenge": device.challenge()});
+        self.send(
+            self.http
+                .post(self.url("/v1/auth/start"))
+                .header("x-forwarded-for", network)
+                .json(&body),
+        )
+        .await
+    }
+
     pub async fn register_clinician(&self) -> Registered {
         self.sign_in(json!({
             "email": unique_email(),
