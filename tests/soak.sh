@@ -87,7 +87,7 @@ wait "$LOAD_PID" || {
 cp "$WORK/load.json" "$OUT/load.json"
 
 python3 - "$OUT/samples.tsv" "$OUT/load.json" "$MINUTES" "$USERS" "$PROFILE" <<'PY' | tee "$OUT/report.txt"
-import json, sys
+import json, statistics, sys
 samples_path, load_path, minutes, users, profile = sys.argv[1:]
 rows = [line.split("\t") for line in open(samples_path).read().splitlines()[1:]]
 rows = [tuple(int(v) for v in row) for row in rows if len(row) == 5]
@@ -106,13 +106,27 @@ for label, row in (("start", start), ("middle", middle), ("end", end)):
     print(f"  {label:8} {row[0]:>8} {row[1] / 1024:>8.1f} {row[2]:>5} {row[3] / 1048576:>8.1f} {row[4] / 1048576:>8.1f}")
 print(f"  largest write-ahead log: {max(r[4] for r in rows) / 1048576:.1f} MiB")
 second_half = rows[len(rows) // 2:]
-rss_growth = max(r[1] for r in second_half) - middle[1]
 fds_growth = max(r[2] for r in second_half) - middle[2]
+# RSS moves by 10 to 20 MiB between samples (the allocator hands memory
+# back and takes it again), so one sample is no baseline: a 2-hour run
+# failed on a middle sample that happened to be 14 MiB low. The median of
+# the last quarter against that of the third compares two half-hours of a
+# 2-hour run, and the slope over the second half says where it is heading.
+third = statistics.median(r[1] for r in rows[len(rows) // 2:(3 * len(rows)) // 4])
+last = statistics.median(r[1] for r in rows[(3 * len(rows)) // 4:])
+rss_growth = last - third
+times = [r[0] for r in second_half]
+sizes = [r[1] / 1024 for r in second_half]
+mean_t, mean_s = sum(times) / len(times), sum(sizes) / len(sizes)
+spread = sum((t - mean_t) ** 2 for t in times)
+slope = sum((t - mean_t) * (s - mean_s) for t, s in zip(times, sizes)) / spread * 3600 if spread else 0.0
+print(f"  RSS median, third quarter {third / 1024:.1f} MiB, last quarter {last / 1024:.1f} MiB; "
+      f"second half's trend {slope:+.1f} MiB an hour")
 problems = []
-# A leak grows with the calls made; 10% of the RSS at half time (plus
-# 16 MiB of allocator slack) is far above the noise of a flat process.
-if rss_growth > middle[1] * 0.10 + 16 * 1024:
-    problems.append(f"memory grew {rss_growth / 1024:.1f} MiB over the second half")
+# A leak grows with the calls made; 10% of the RSS (plus 16 MiB of
+# allocator slack) is far above the noise of a flat process.
+if rss_growth > third * 0.10 + 16 * 1024:
+    problems.append(f"memory grew {rss_growth / 1024:.1f} MiB (medians) over the second half")
 # Descriptors: the load's connections and the pool come and go; a leak
 # adds one per call or per connection and would pass this in seconds.
 if fds_growth > 32:
