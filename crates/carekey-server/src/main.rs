@@ -43,6 +43,15 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         to: PathBuf,
     },
+    #[command(flatten)]
+    Account(AccountCommand),
+    /// Print the example configuration: every setting at its default
+    ExampleConfig,
+}
+
+/// The commands about people's accounts, on the database as it is.
+#[derive(Subcommand)]
+enum AccountCommand {
     /// Find accounts
     Users {
         #[command(subcommand)]
@@ -58,8 +67,6 @@ enum Command {
         /// The email, or the phone number in international form (+…)
         identifier: String,
     },
-    /// Print the example configuration: every setting at its default
-    ExampleConfig,
 }
 
 #[derive(Subcommand)]
@@ -97,7 +104,8 @@ enum SessionsCommand {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let json = cli.json;
-    if let Some(Command::ExampleConfig) = cli.command {
+    let command = cli.command.unwrap_or(Command::Serve);
+    if let Command::ExampleConfig = command {
         print!("{}", Settings::example());
         return ExitCode::SUCCESS;
     }
@@ -105,60 +113,60 @@ fn main() -> ExitCode {
         Ok(settings) => settings,
         Err(error) => return refused(json, None, &error.to_string()),
     };
-    let command = match cli.command {
-        None | Some(Command::Serve | Command::ExampleConfig) => return serve(settings),
-        Some(Command::CheckConfig) => return check_config(&settings, json),
-        Some(command) => command,
-    };
-    with_runtime(async {
-        match command {
-            Command::Migrate => {
-                carekey_server::init_logging(&settings);
-                match carekey_server::migrate(&settings).await {
-                    Ok((database, version)) => {
-                        if json {
-                            println!("{}", json!({"database": database, "version": version}));
-                        } else {
-                            println!("migrated: the {database} database is at version {version}");
-                        }
-                        ExitCode::SUCCESS
-                    }
-                    Err(error) => failed(json, &error),
-                }
-            }
-            Command::Backup { to } => done(json, admin::backup::backup(&settings, &to).await),
-            command => {
-                let db = match admin::open(&settings).await {
-                    Ok(db) => db,
-                    Err(error) => return done::<String>(json, Err(error)),
-                };
-                let now = carekey_server::Clock::system().now_ms();
-                let code = match command {
-                    Command::Users {
-                        command: UsersCommand::List { limit },
-                    } => done(json, admin::users::list(&db, limit).await),
-                    Command::Users {
-                        command: UsersCommand::Show { who },
-                    } => done(json, admin::users::show(&db, &who).await),
-                    Command::Sessions {
-                        command: SessionsCommand::Revoke { user, .. },
-                    } => {
-                        let scope = match &user {
-                            Some(who) => admin::users::Scope::User(who),
-                            None => admin::users::Scope::Everyone,
-                        };
-                        done(json, admin::users::revoke_sessions(&db, scope, now).await)
-                    }
-                    Command::Unlock { identifier } => {
-                        done(json, admin::users::unlock(&db, &identifier).await)
-                    }
-                    _ => ExitCode::FAILURE,
-                };
-                db.close().await;
-                code
-            }
+    match command {
+        Command::Serve | Command::ExampleConfig => serve(settings),
+        Command::CheckConfig => check_config(&settings, json),
+        Command::Migrate => with_runtime(migrate(&settings, json)),
+        Command::Backup { to } => {
+            with_runtime(async { done(json, admin::backup::backup(&settings, &to).await) })
         }
-    })
+        Command::Account(command) => with_runtime(account(&settings, command, json)),
+    }
+}
+
+async fn migrate(settings: &Settings, json: bool) -> ExitCode {
+    carekey_server::init_logging(settings);
+    match carekey_server::migrate(settings).await {
+        Ok((database, version)) => {
+            if json {
+                println!("{}", json!({"database": database, "version": version}));
+            } else {
+                println!("migrated: the {database} database is at version {version}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => failed(json, &error),
+    }
+}
+
+async fn account(settings: &Settings, command: AccountCommand, json: bool) -> ExitCode {
+    let db = match admin::open(settings).await {
+        Ok(db) => db,
+        Err(error) => return done::<String>(json, Err(error)),
+    };
+    let now = carekey_server::Clock::system().now_ms();
+    let code = match command {
+        AccountCommand::Users {
+            command: UsersCommand::List { limit },
+        } => done(json, admin::users::list(&db, limit).await),
+        AccountCommand::Users {
+            command: UsersCommand::Show { who },
+        } => done(json, admin::users::show(&db, &who).await),
+        AccountCommand::Sessions {
+            command: SessionsCommand::Revoke { user, .. },
+        } => {
+            let scope = match &user {
+                Some(who) => admin::users::Scope::User(who),
+                None => admin::users::Scope::Everyone,
+            };
+            done(json, admin::users::revoke_sessions(&db, scope, now).await)
+        }
+        AccountCommand::Unlock { identifier } => {
+            done(json, admin::users::unlock(&db, &identifier).await)
+        }
+    };
+    db.close().await;
+    code
 }
 
 fn serve(settings: Settings) -> ExitCode {

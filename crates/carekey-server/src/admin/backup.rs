@@ -106,10 +106,9 @@ async fn check(copy: &Path) -> Result<(i64, i64, i64), AdminError> {
     if verdict != ["ok"] {
         return Err(AdminError::Corrupt(verdict.join("; ")));
     }
-    let version: i64 =
-        sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM _sqlx_migrations WHERE success")
-            .fetch_one(&mut connection)
-            .await?;
+    let version: i64 = sqlx::query_scalar(crate::db::SCHEMA_VERSION)
+        .fetch_one(&mut connection)
+        .await?;
     let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
         .fetch_one(&mut connection)
         .await?;

@@ -47,6 +47,8 @@ pub enum AdminError {
     Refused(String),
     #[error("{0}")]
     NotFound(String),
+    #[error(transparent)]
+    Service(#[from] crate::error::ServiceError),
 }
 
 impl AdminError {

@@ -48,25 +48,35 @@ pub struct User {
     pub first_name: String,
     pub last_name: String,
     pub email: Option<String>,
+    /// The login number, or else the unverified one given at registration.
     pub phone: Option<String>,
+    pub phone_verified: bool,
     pub guest: bool,
     pub created_at: String,
     pub active_sessions: i64,
 }
 
-const USER_COLUMNS: &str = "u.id, u.role, u.first_name, u.last_name, u.email, u.phone, \
-     CAST(u.guest AS BIGINT) AS guest, u.created_at, \
-     (SELECT CAST(COUNT(*) AS BIGINT) FROM sessions s WHERE s.user_id = u.id AND s.revoked_at IS NULL) AS active_sessions";
+/// The account's columns as every flow reads them (`accounts::COLUMNS`),
+/// and what only the operator is shown.
+fn user_columns() -> String {
+    format!(
+        "{}, created_at, (SELECT CAST(COUNT(*) AS BIGINT) FROM sessions s \
+         WHERE s.user_id = users.id AND s.revoked_at IS NULL) AS active_sessions",
+        crate::accounts::COLUMNS
+    )
+}
 
-fn user(row: &AnyRow) -> Result<User, sqlx::Error> {
+fn user(row: &AnyRow) -> Result<User, AdminError> {
+    let account = crate::accounts::User::from_row(row)?;
     Ok(User {
-        id: row.try_get("id")?,
-        role: row.try_get("role")?,
-        first_name: row.try_get("first_name")?,
-        last_name: row.try_get("last_name")?,
-        email: row.try_get("email")?,
-        phone: row.try_get("phone")?,
-        guest: row.try_get::<i64, _>("guest")? != 0,
+        role: account.role.as_str().to_owned(),
+        phone_verified: account.phone.is_some() && account.phone_verified,
+        id: account.id,
+        first_name: account.first_name,
+        last_name: account.last_name,
+        email: account.email,
+        phone: account.phone,
+        guest: account.guest,
         created_at: rfc3339(row.try_get("created_at")?),
         active_sessions: row.try_get("active_sessions")?,
     })
@@ -116,7 +126,8 @@ fn line(user: &User) -> String {
 pub async fn list(db: &Database, limit: u32) -> Result<UserList, AdminError> {
     // Only constants go into the text; the limit is bound.
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {USER_COLUMNS} FROM users u ORDER BY u.created_at DESC, u.id DESC LIMIT $1"
+        "SELECT {} FROM users ORDER BY created_at DESC, id DESC LIMIT $1",
+        user_columns()
     )))
     .bind(i64::from(limit) + 1)
     .fetch_all(db.reader())
@@ -189,21 +200,28 @@ pub async fn show(db: &Database, text: &str) -> Result<UserDetail, AdminError> {
     Ok(UserDetail { user, sessions })
 }
 
+/// The account `text` names, found as a login finds it
+/// (`accounts::id_by_contact`).
 async fn find(db: &Database, text: &str) -> Result<User, AdminError> {
-    let (condition, value) = match who(text)? {
-        Who::Id(id) => ("u.id = $1", id),
-        Who::Contact(Contact::Email(email)) => ("u.email = $1", email),
-        Who::Contact(Contact::Phone(phone)) => ("u.phone = $1", phone),
+    let id = match who(text)? {
+        Who::Id(id) => Some(id),
+        Who::Contact(contact) => {
+            let mut conn = db.reader().acquire().await?;
+            crate::accounts::id_by_contact(&mut conn, &contact).await?
+        }
     };
-    // `condition` is one of three constants; the value is bound.
+    let not_found = || AdminError::NotFound(format!("no account is `{}`", text.trim()));
+    let id = id.ok_or_else(not_found)?;
+    // `id` comes from the parsed UUID or the database; the text is constant.
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {USER_COLUMNS} FROM users u WHERE {condition}"
+        "SELECT {} FROM users WHERE id = $1",
+        user_columns()
     )))
-    .bind(value)
+    .bind(id)
     .fetch_optional(db.reader())
     .await?
-    .ok_or_else(|| AdminError::NotFound(format!("no account is `{}`", text.trim())))?;
-    Ok(user(&row)?)
+    .ok_or_else(not_found)?;
+    user(&row)
 }
 
 /// Whose sessions `sessions revoke` ends.
@@ -302,15 +320,12 @@ pub async fn unlock(db: &Database, text: &str) -> Result<Unlocked, AdminError> {
             ));
         }
     };
-    let identifier = contact.key();
     let done = sqlx::query("DELETE FROM identifier_guards WHERE identifier = $1")
-        .bind(&identifier)
+        .bind(contact.key())
         .execute(db.writer())
         .await?;
     Ok(Unlocked {
-        identifier: identifier
-            .split_once(':')
-            .map_or(identifier.clone(), |(_, value)| value.to_owned()),
+        identifier: contact.address().to_owned(),
         was_locked: done.rows_affected() > 0,
     })
 }

@@ -241,11 +241,9 @@ impl Database {
 
     /// The newest migration applied (its version, as in `migrations/`).
     pub async fn schema_version(&self) -> Result<i64, sqlx::Error> {
-        sqlx::query_scalar::<_, i64>(
-            "SELECT COALESCE(MAX(version), 0) FROM _sqlx_migrations WHERE success",
-        )
-        .fetch_one(&self.read)
-        .await
+        sqlx::query_scalar::<_, i64>(SCHEMA_VERSION)
+            .fetch_one(&self.read)
+            .await
     }
 
     pub async fn close(&self) {
@@ -300,6 +298,10 @@ pub fn is_storage_full(error: &sqlx::Error) -> bool {
         _ => false,
     }
 }
+
+/// The newest migration a database has (0 before the first).
+pub const SCHEMA_VERSION: &str =
+    "SELECT COALESCE(MAX(version), 0) FROM _sqlx_migrations WHERE success";
 
 /// The write-ahead log's length (in pages) past which a checkpoint starts
 /// it over: 16 MiB.
