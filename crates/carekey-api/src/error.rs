@@ -62,6 +62,9 @@ pub enum ErrorCode {
     FreshProofRequired,
     /// The account holds as much as it may (count or bytes); delete something first.
     QuotaExceeded,
+    /// The server's operator disabled this account: no session opens or
+    /// answers until they enable it again.
+    AccountDisabled,
     InternalError,
     /// A code this client does not know yet.
     #[serde(other)]
@@ -101,6 +104,7 @@ impl ErrorCode {
             ErrorCode::RequestTimeout => "request_timeout",
             ErrorCode::FreshProofRequired => "fresh_proof_required",
             ErrorCode::QuotaExceeded => "quota_exceeded",
+            ErrorCode::AccountDisabled => "account_disabled",
             ErrorCode::InternalError => "internal_error",
             ErrorCode::Unknown => "unknown",
         }

@@ -219,6 +219,15 @@ impl Sessions {
                     reason: Some(SESSION_STOLEN.into()),
                 })
             }
+            // The operator disabled the account: the session is of no use
+            // until they enable it, and a login then starts a new one. The
+            // server's sentence says who to ask.
+            Err(CoreError::Api(error)) if error.code == ErrorCode::AccountDisabled => {
+                self.forget(&mut *self.current.lock().await).await?;
+                Ok(Resumed::LoggedOut {
+                    reason: Some(error.message),
+                })
+            }
             Err(error) => Err(error),
         }
     }
@@ -260,7 +269,12 @@ impl Sessions {
                 self.forget(current).await?;
                 Err(CoreError::NotLoggedIn)
             }
-            Err(CoreError::Api(error)) if error.code == ErrorCode::TokenReused => {
+            Err(CoreError::Api(error))
+                if matches!(
+                    error.code,
+                    ErrorCode::TokenReused | ErrorCode::AccountDisabled
+                ) =>
+            {
                 self.forget(current).await?;
                 Err(CoreError::Api(error))
             }

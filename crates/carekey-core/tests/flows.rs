@@ -205,14 +205,7 @@ async fn a_revoked_or_stolen_session_leads_back_to_login_with_a_reason() {
     let server = server(|_| {}).await;
     // Logged out elsewhere (the server revoked the session).
     let store = memory();
-    let email = unique("revoked");
-    let client = server.client(&store);
-    client
-        .start(&email_contact(&email), Some(&clinician()))
-        .await
-        .unwrap();
-    let code = server.code(&email, 1).await;
-    client.complete(&code).await.unwrap();
+    server.logged_in_clinician(&store, "revoked").await;
     let saved: Value =
         serde_json::from_slice(&store.get("session:test").unwrap().unwrap()).unwrap();
     let http = reqwest::Client::new();
@@ -236,14 +229,7 @@ async fn a_revoked_or_stolen_session_leads_back_to_login_with_a_reason() {
     );
 
     // Its refresh token replayed by someone else: the whole family dies.
-    let email = unique("stolen");
-    let client = server.client(&store);
-    client
-        .start(&email_contact(&email), Some(&clinician()))
-        .await
-        .unwrap();
-    let code = server.code(&email, 1).await;
-    client.complete(&code).await.unwrap();
+    server.logged_in_clinician(&store, "stolen").await;
     let saved: Value =
         serde_json::from_slice(&store.get("session:test").unwrap().unwrap()).unwrap();
     let stolen = saved["refreshToken"].as_str().unwrap().to_owned();
@@ -274,6 +260,46 @@ async fn a_revoked_or_stolen_session_leads_back_to_login_with_a_reason() {
         ),
         other => panic!("{other:?}"),
     }
+    server.running.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_of_a_disabled_account_lands_logged_out_with_the_reason() {
+    let server = server(|_| {}).await;
+    let store = memory();
+    let (client, email) = server.logged_in_clinician(&store, "disabled").await;
+
+    // The operator disables it (`carekey-server users disable`).
+    let settings = carekey_server::Settings {
+        database_url: format!(
+            "sqlite://{}",
+            server.dir.path().join("carekey.db").display()
+        ),
+        ..carekey_server::Settings::default()
+    };
+    let db = carekey_server::admin::open(&settings).await.unwrap();
+    carekey_server::admin::users::set_disabled(&db, &email, true, "test", 0)
+        .await
+        .unwrap();
+    db.close().await;
+
+    let restarted = server.client(&store);
+    match restarted.resume().await.unwrap() {
+        Resumed::LoggedOut {
+            reason: Some(reason),
+        } => assert!(reason.contains("disabled"), "{reason}"),
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        store.get("session:test").unwrap().is_none(),
+        "the disabled account's session is forgotten"
+    );
+    // Logging in again says the same, and keeps nothing.
+    client.start(&email_contact(&email), None).await.unwrap();
+    let code = server.code(&email, 2).await;
+    let refused = client.complete(&code).await.unwrap_err();
+    assert!(refused.to_string().contains("disabled"), "{refused}");
+    assert!(store.get("session:test").unwrap().is_none());
     server.running.shutdown().await;
 }
 

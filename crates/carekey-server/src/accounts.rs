@@ -25,6 +25,9 @@ pub struct User {
     pub care_status: Option<CareStatus>,
     /// An anonymous account made before login (`POST /v1/auth/guest`).
     pub guest: bool,
+    /// An operator disabled it (`carekey-server users disable`): no
+    /// session opens or answers for it.
+    pub disabled: bool,
 }
 
 impl User {
@@ -66,6 +69,7 @@ impl User {
                 })
                 .transpose()?,
             guest: row.try_get::<Option<i64>, _>("guest")? == Some(1),
+            disabled: row.try_get::<Option<i64>, _>("disabled")? == Some(1),
         })
     }
 }
@@ -86,7 +90,8 @@ pub struct Registration {
 pub const COLUMNS: &str = "id, group_id, role, first_name, last_name, email, \
     COALESCE(phone, unverified_phone) AS phone, \
     CAST(CASE WHEN phone IS NOT NULL THEN 1 ELSE 0 END AS BIGINT) AS phone_verified, \
-    responsible_clinician_id, care_status, guest";
+    responsible_clinician_id, care_status, guest, \
+    CAST(CASE WHEN disabled_at IS NOT NULL THEN 1 ELSE 0 END AS BIGINT) AS disabled";
 
 pub async fn by_id<'c, E>(executor: E, id: &str) -> Result<Option<User>, ServiceError>
 where
@@ -166,6 +171,7 @@ pub async fn create(
             .as_ref()
             .map(|_| CareStatus::Pending),
         guest: false,
+        disabled: false,
     };
     sqlx::query(
         "INSERT INTO users (id, group_id, role, first_name, last_name, email, phone, \
@@ -186,4 +192,78 @@ pub async fn create(
     .execute(&mut *conn)
     .await?;
     Ok(user)
+}
+
+/// What an account owns, children before parents (SQLite enforces the
+/// foreign keys), each statement taking the account's id as `$1`: every
+/// row but the `users` row itself, which each caller deletes under its own
+/// condition (a guest's closing only ever deletes a guest). A table that
+/// gains a reference to `users` belongs here, or deleting an account fails
+/// on its foreign key.
+pub const OWNED_ROWS: [(&str, &str); 14] = [
+    (
+        "data_sample_keys",
+        "DELETE FROM data_sample_keys WHERE recipient_id = $1 \
+         OR sample_id IN (SELECT id FROM data_samples WHERE owner_id = $1)",
+    ),
+    (
+        "data_samples",
+        "DELETE FROM data_samples WHERE owner_id = $1",
+    ),
+    ("public_keys", "DELETE FROM public_keys WHERE user_id = $1"),
+    ("key_backups", "DELETE FROM key_backups WHERE user_id = $1"),
+    (
+        "key_transfers",
+        "DELETE FROM key_transfers WHERE user_id = $1",
+    ),
+    (
+        "key_audit_events",
+        "DELETE FROM key_audit_events WHERE user_id = $1",
+    ),
+    (
+        "user_settings",
+        "DELETE FROM user_settings WHERE user_id = $1",
+    ),
+    (
+        "phone_verifications",
+        "DELETE FROM phone_verifications WHERE user_id = $1",
+    ),
+    ("proofs", "DELETE FROM proofs WHERE user_id = $1"),
+    (
+        "login_approvals",
+        "DELETE FROM login_approvals WHERE request_id IN \
+         (SELECT id FROM auth_requests WHERE user_id = $1)",
+    ),
+    (
+        "whatsapp_requests",
+        "DELETE FROM whatsapp_requests WHERE request_id IN \
+         (SELECT id FROM auth_requests WHERE user_id = $1)",
+    ),
+    (
+        "auth_requests",
+        "DELETE FROM auth_requests WHERE user_id = $1",
+    ),
+    (
+        "refresh_tokens",
+        "DELETE FROM refresh_tokens WHERE session_id IN \
+         (SELECT id FROM sessions WHERE user_id = $1)",
+    ),
+    ("sessions", "DELETE FROM sessions WHERE user_id = $1"),
+];
+
+/// Deletes what [`OWNED_ROWS`] names for `user_id`: how many rows of each
+/// table went, in that order.
+pub async fn delete_owned(
+    conn: &mut AnyConnection,
+    user_id: &str,
+) -> Result<Vec<(&'static str, u64)>, sqlx::Error> {
+    let mut deleted = Vec::with_capacity(OWNED_ROWS.len());
+    for (table, statement) in OWNED_ROWS {
+        let done = sqlx::query(statement)
+            .bind(user_id.to_owned())
+            .execute(&mut *conn)
+            .await?;
+        deleted.push((table, done.rows_affected()));
+    }
+    Ok(deleted)
 }

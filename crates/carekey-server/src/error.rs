@@ -78,6 +78,10 @@ pub enum ServiceError {
     FreshProofRequired,
     #[error("this account has reached its storage limit")]
     QuotaExceeded,
+    #[error(
+        "this account has been disabled by the people who run this CareKey server; ask your clinic"
+    )]
+    AccountDisabled,
     #[error("internal error: {0}")]
     Internal(String),
     /// The database refused a write for lack of space (the disk, or
@@ -138,6 +142,7 @@ impl ServiceError {
             ServiceError::InvalidRecipient(_) => ErrorCode::InvalidRecipient,
             ServiceError::Unavailable(_) | ServiceError::StorageFull(_) => ErrorCode::Unavailable,
             ServiceError::QuotaExceeded => ErrorCode::QuotaExceeded,
+            ServiceError::AccountDisabled => ErrorCode::AccountDisabled,
             ServiceError::FreshProofRequired => ErrorCode::FreshProofRequired,
             ServiceError::RequestTimeout => ErrorCode::RequestTimeout,
             ServiceError::Internal(_) | ServiceError::Database(_) => ErrorCode::InternalError,
@@ -176,6 +181,7 @@ impl ServiceError {
                 StatusCode::SERVICE_UNAVAILABLE
             }
             ServiceError::QuotaExceeded => StatusCode::CONFLICT,
+            ServiceError::AccountDisabled => StatusCode::FORBIDDEN,
             ServiceError::FreshProofRequired => StatusCode::FORBIDDEN,
             ServiceError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             ServiceError::Internal(_) | ServiceError::Database(_) => {

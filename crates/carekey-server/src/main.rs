@@ -76,10 +76,36 @@ enum UsersCommand {
         #[arg(long, default_value_t = 50)]
         limit: u32,
     },
-    /// One account and its sessions
+    /// One account, its sessions, and what operators did to it
     Show {
         /// The user id, email, or phone number in international form (+…)
         who: String,
+    },
+    /// Stop an account logging in and revoke its sessions; its data stays
+    Disable {
+        /// The user id, email, or phone number in international form (+…)
+        who: String,
+    },
+    /// Let a disabled account log in again
+    Enable {
+        /// The user id, email, or phone number in international form (+…)
+        who: String,
+    },
+    /// Delete an account and everything it owns (notes, keys, backups,
+    /// sessions, what login kept about its email and phone); the audit
+    /// keeps its id, the action and the counts. Cannot be undone.
+    Delete {
+        /// The user id, email, or phone number in international form (+…)
+        who: String,
+        /// For a clinician whom patients name (refused unless one of these
+        /// says what becomes of them): they name this clinician instead,
+        /// who has to accept them
+        #[arg(long, value_name = "CLINICIAN", conflicts_with = "release_patients")]
+        move_patients_to: Option<String>,
+        /// For a clinician whom patients name: they keep their accounts and
+        /// notes and name no clinician
+        #[arg(long)]
+        release_patients: bool,
     },
 }
 
@@ -145,6 +171,8 @@ async fn account(settings: &Settings, command: AccountCommand, json: bool) -> Ex
         Err(error) => return done::<String>(json, Err(error)),
     };
     let now = carekey_server::Clock::system().now_ms();
+    let actor = admin::cli_actor();
+    let actor = actor.as_str();
     let code = match command {
         AccountCommand::Users {
             command: UsersCommand::List { limit },
@@ -152,6 +180,36 @@ async fn account(settings: &Settings, command: AccountCommand, json: bool) -> Ex
         AccountCommand::Users {
             command: UsersCommand::Show { who },
         } => done(json, admin::users::show(&db, &who).await),
+        AccountCommand::Users {
+            command: UsersCommand::Disable { who },
+        } => done(
+            json,
+            admin::users::set_disabled(&db, &who, true, actor, now).await,
+        ),
+        AccountCommand::Users {
+            command: UsersCommand::Enable { who },
+        } => done(
+            json,
+            admin::users::set_disabled(&db, &who, false, actor, now).await,
+        ),
+        AccountCommand::Users {
+            command:
+                UsersCommand::Delete {
+                    who,
+                    move_patients_to,
+                    release_patients,
+                },
+        } => {
+            let patients = match (&move_patients_to, release_patients) {
+                (Some(to), _) => admin::users::Patients::MoveTo(to),
+                (None, true) => admin::users::Patients::Release,
+                (None, false) => admin::users::Patients::Refuse,
+            };
+            done(
+                json,
+                admin::users::delete(&db, &who, patients, actor, now).await,
+            )
+        }
         AccountCommand::Sessions {
             command: SessionsCommand::Revoke { user, .. },
         } => {
@@ -159,11 +217,15 @@ async fn account(settings: &Settings, command: AccountCommand, json: bool) -> Ex
                 Some(who) => admin::users::Scope::User(who),
                 None => admin::users::Scope::Everyone,
             };
-            done(json, admin::users::revoke_sessions(&db, scope, now).await)
+            done(
+                json,
+                admin::users::revoke_sessions(&db, scope, actor, now).await,
+            )
         }
-        AccountCommand::Unlock { identifier } => {
-            done(json, admin::users::unlock(&db, &identifier).await)
-        }
+        AccountCommand::Unlock { identifier } => done(
+            json,
+            admin::users::unlock(&db, &identifier, actor, now).await,
+        ),
     };
     db.close().await;
     code

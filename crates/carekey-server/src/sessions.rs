@@ -7,6 +7,8 @@
 //! one chain and a thief's copy is detected at its next use; later, it is a
 //! replay of a stolen token, and the whole family is revoked.
 //! Access tokens name their session (`sid`), so revocation ends them too.
+//! A disabled account's sessions neither refresh nor authenticate, whatever
+//! their state: disabling is checked on every use, not only when it happens.
 
 use crate::accounts::{self, User};
 use crate::clock::{Millis, rfc3339};
@@ -189,6 +191,10 @@ pub async fn refresh(state: &AppState, token: &str) -> Result<Issued, ServiceErr
     let user = accounts::by_id(&mut *tx, &user_id)
         .await?
         .ok_or(ServiceError::InvalidToken)?;
+    if user.disabled {
+        // Rolled back: the token stays as it was, and refuses again.
+        return Err(ServiceError::AccountDisabled);
+    }
     tx.commit().await?;
     issue(state, user, session_id, refresh, now)
 }
@@ -218,14 +224,21 @@ pub async fn authenticate(state: &AppState, bearer: &str) -> Result<Claims, Serv
             TokenError::Expired | TokenError::Invalid => ServiceError::InvalidToken,
             other => ServiceError::Internal(other.to_string()),
         })?;
-    let row = sqlx::query("SELECT revoked_at FROM sessions WHERE id = $1 AND user_id = $2")
-        .bind(&claims.sid)
-        .bind(&claims.sub)
-        .fetch_optional(state.db.reader())
-        .await?
-        .ok_or(ServiceError::InvalidToken)?;
-    let revoked_at: Option<i64> = row.try_get("revoked_at")?;
-    if revoked_at.is_some() {
+    // The account is read too: disabling revokes its sessions, but a login
+    // racing the disabling could open one just after; this check stops it.
+    let row = sqlx::query(
+        "SELECT s.revoked_at, u.disabled_at FROM sessions s JOIN users u ON u.id = s.user_id \
+         WHERE s.id = $1 AND s.user_id = $2",
+    )
+    .bind(&claims.sid)
+    .bind(&claims.sub)
+    .fetch_optional(state.db.reader())
+    .await?
+    .ok_or(ServiceError::InvalidToken)?;
+    if row.try_get::<Option<i64>, _>("disabled_at")?.is_some() {
+        return Err(ServiceError::AccountDisabled);
+    }
+    if row.try_get::<Option<i64>, _>("revoked_at")?.is_some() {
         return Err(ServiceError::InvalidToken);
     }
     Ok(claims)

@@ -10,7 +10,7 @@ mod common;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use common::{Backend, Registered, TestServer, unique_email};
+use common::{Backend, TestServer};
 use serde_json::{Value, json};
 
 on_both_databases!(
@@ -18,30 +18,6 @@ on_both_databases!(
     a_transfer_waits_for_the_same_user_and_is_taken_once,
     samples_are_shared_with_the_responsible_clinician_only,
 );
-
-impl TestServer {
-    /// Registers a new RSA-2048 public key of `user`; answers its key id.
-    async fn register_key(&self, user: &Registered) -> String {
-        use rsa::pkcs8::EncodePublicKey;
-        let key = rsa::PrivateKey::new(&mut rand::rng(), 2048).unwrap();
-        let spki = key.to_public_key().to_public_key_der().unwrap();
-        let upload =
-            json!({"publicKey": STANDARD.encode(spki.as_bytes()), "algorithm": "RSA-OAEP-SHA256"});
-        let answer = self.post_as("/v1/keys", &user.access_token, &upload).await;
-        answer.ok()["keyId"].as_str().unwrap().to_owned()
-    }
-
-    async fn register_patient(&self, clinician_id: &str) -> Registered {
-        self.sign_in(json!({
-            "email": unique_email(),
-            "firstName": "Daenerys",
-            "lastName": "Targaryen",
-            "role": "patient",
-            "responsibleClinicianId": clinician_id,
-        }))
-        .await
-    }
-}
 
 fn envelope(fill: u8, len: usize) -> String {
     STANDARD.encode(vec![fill; len])

@@ -19,6 +19,9 @@ on_both_databases!(
     an_operator_finds_an_account_by_id_email_or_phone,
     revoking_sessions_stops_their_tokens_at_once,
     unlock_lifts_the_lock_that_wrong_codes_put_on_an_email,
+    a_disabled_account_neither_logs_in_nor_uses_its_sessions_until_enabled,
+    deleting_an_account_takes_everything_it_owns_and_the_audit_keeps_only_its_id,
+    a_clinician_whom_patients_name_is_deleted_only_when_they_are_released,
 );
 
 /// `carekey-server --json ARGS` on `database_url`.
@@ -286,4 +289,287 @@ async fn a_backup_never_overwrites_a_file_and_points_postgresql_to_its_tools() {
     let output = backup(&postgres, &dir.path().join("pg.db")).await;
     common::process::assert_refused(&output, "pg_dump");
     assert!(!dir.path().join("pg.db").exists());
+}
+
+async fn a_disabled_account_neither_logs_in_nor_uses_its_sessions_until_enabled(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let db = server.database_url.clone();
+    let ada = server.register_clinician().await;
+    let grace = server.register_clinician().await;
+    let email = server.email_of(&ada).await;
+
+    let disabled = reported(&db, &["users", "disable", &email]).await;
+    assert_eq!(disabled["changed"], true, "{disabled}");
+    assert_eq!(disabled["sessionsRevoked"], 1);
+    server
+        .get("/v1/me", Some(&ada.access_token))
+        .await
+        .error(403, "account_disabled");
+    server
+        .post(
+            "/v1/auth/refresh",
+            &json!({"refreshToken": ada.refresh_token}),
+        )
+        .await
+        .error(401, "invalid_token");
+    server.get("/v1/me", Some(&grace.access_token)).await.ok();
+
+    // Only someone with the right code learns that the account is
+    // disabled; a wrong code is counted as ever.
+    let device = Device::new();
+    let request_id = server.request_id(&device, json!({"email": email})).await;
+    let code = server.code_in_message(&email, 2).await;
+    let wrong = if code == "999999" { "888888" } else { "999999" };
+    let answer = server.complete(&device, &request_id, wrong).await;
+    assert_eq!(answer.error(400, "invalid_code")["attemptsLeft"], 4);
+    server
+        .complete(&device, &request_id, &code)
+        .await
+        .error(403, "account_disabled");
+    assert_eq!(
+        server
+            .count_where(
+                "sessions",
+                &format!("user_id = '{}' AND revoked_at IS NULL", ada.user_id)
+            )
+            .await,
+        0,
+        "no session opened"
+    );
+    let again = reported(&db, &["users", "disable", &ada.user_id]).await;
+    assert_eq!(again["changed"], false);
+
+    let shown = reported(&db, &["users", "show", &email]).await;
+    assert!(shown["user"]["disabledAt"].is_string(), "{shown}");
+    assert_eq!(shown["sessions"][0]["revokedReason"], "account_disabled");
+    let actions = shown["operatorActions"].as_array().unwrap();
+    assert_eq!(actions.len(), 1, "{shown}");
+    assert_eq!(actions[0]["action"], "disable");
+    assert!(actions[0]["actor"].as_str().unwrap().starts_with("cli"));
+
+    // Enabled, the same request and code log in (the refusal spent nothing).
+    let enabled = reported(&db, &["users", "enable", &email]).await;
+    assert_eq!(enabled["changed"], true);
+    let session = server.complete(&device, &request_id, &code).await;
+    let token = session.ok()["accessToken"].as_str().unwrap().to_owned();
+    server.get("/v1/me", Some(&token)).await.ok();
+    let shown = reported(&db, &["users", "show", &email]).await;
+    assert!(shown["user"]["disabledAt"].is_null());
+    assert_eq!(shown["operatorActions"][1]["action"], "enable");
+    server.stop().await;
+}
+
+/// Tables that name an account, and the column that does.
+const ACCOUNT_COLUMNS: [(&str, &str); 13] = [
+    ("users", "id"),
+    ("sessions", "user_id"),
+    ("auth_requests", "user_id"),
+    ("public_keys", "user_id"),
+    ("key_backups", "user_id"),
+    ("key_transfers", "user_id"),
+    ("key_audit_events", "user_id"),
+    ("data_samples", "owner_id"),
+    ("data_sample_keys", "recipient_id"),
+    ("user_settings", "user_id"),
+    ("phone_verifications", "user_id"),
+    ("proofs", "user_id"),
+    ("users", "responsible_clinician_id"),
+];
+
+async fn deleting_an_account_takes_everything_it_owns_and_the_audit_keeps_only_its_id(
+    backend: Backend,
+) {
+    use base64::Engine;
+    let encode = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
+    let server = TestServer::start(backend).await;
+    let db = server.database_url.clone();
+    let doctor = server.register_clinician().await;
+    let doctor_key = server.register_key(&doctor).await;
+    let patient = server.register_patient(&doctor.user_id).await;
+    let patient_key = server.register_key(&patient).await;
+    server.accept_patient(&doctor, &patient.user_id).await;
+    let email = server.email_of(&patient).await;
+    let token = patient.access_token.as_str();
+    let note = uuid::Uuid::new_v4().to_string();
+    let keys = json!([
+        {"recipientId": patient.user_id, "keyId": patient_key, "wrappedKey": encode(&[9; 256])},
+        {"recipientId": doctor.user_id, "keyId": doctor_key, "wrappedKey": encode(&[8; 256])},
+    ]);
+    server
+        .post_as(
+            "/v1/samples",
+            token,
+            &json!({"id": note, "ciphertext": encode(b"a note"), "keys": keys}),
+        )
+        .await
+        .ok();
+    server
+        .put(
+            "/v1/me/backups/password",
+            token,
+            &json!({"envelope": encode(&[1; 600])}),
+        )
+        .await
+        .ok();
+    server
+        .put(
+            "/v1/me/settings",
+            token,
+            &json!({"values": {"theme": "dark"}}),
+        )
+        .await
+        .ok();
+    // A login she started and never finished.
+    server
+        .start_request(&Device::new(), json!({"email": email}))
+        .await
+        .ok();
+
+    let deleted = reported(&db, &["users", "delete", &email]).await;
+    assert_eq!(deleted["user"], patient.user_id.as_str(), "{deleted}");
+    assert_eq!(deleted["rows"]["users"], 1);
+    assert_eq!(deleted["rows"]["data_samples"], 1);
+    assert_eq!(deleted["rows"]["data_sample_keys"], 2);
+    assert_eq!(deleted["rows"]["key_backups"], 1);
+    assert_eq!(deleted["rows"]["public_keys"], 1);
+    assert_eq!(deleted["rows"]["auth_requests"], 2, "{deleted}");
+    for (table, column) in ACCOUNT_COLUMNS {
+        let condition = format!("{column} = '{}'", patient.user_id);
+        assert_eq!(
+            server.count_where(table, &condition).await,
+            0,
+            "{table}.{column}"
+        );
+    }
+    assert_eq!(
+        server
+            .count_where("auth_requests", &format!("contact = '{email}'"))
+            .await,
+        0
+    );
+    // Her clinician no longer sees her note; her tokens are dead.
+    let samples = server.get("/v1/samples", Some(&doctor.access_token)).await;
+    assert!(
+        !samples.body.to_string().contains(&note),
+        "{}",
+        samples.body
+    );
+    server
+        .get("/v1/me", Some(token))
+        .await
+        .error(401, "invalid_token");
+
+    // The audit keeps the id, the action and the counts; not who she was.
+    let audit = server
+        .count_where(
+            "operator_actions",
+            &format!("user_id = '{}' AND action = 'delete'", patient.user_id),
+        )
+        .await;
+    assert_eq!(audit, 1);
+    let shown = operator(&db, &["users", "show", &patient.user_id]).await;
+    assert_eq!(shown.status.code(), Some(1), "the account is gone");
+    let details = server
+        .texts("SELECT detail FROM operator_actions")
+        .await
+        .join("\n");
+    for personal in [email.as_str(), "Daenerys", "Targaryen"] {
+        assert!(!details.contains(personal), "{personal} in {details}");
+    }
+
+    // Her email is free: she can register again, as a new account.
+    let back = server
+        .sign_in(
+            json!({"email": email, "firstName": "Dany", "lastName": "T", "role": "patient",
+            "responsibleClinicianId": doctor.user_id}),
+        )
+        .await;
+    assert_ne!(back.user_id, patient.user_id);
+    server.stop().await;
+}
+
+async fn a_clinician_whom_patients_name_is_deleted_only_when_they_are_released(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let db = server.database_url.clone();
+    let doctor = server.register_clinician().await;
+    let colleague = server.register_clinician().await;
+    let patient = server.register_patient(&doctor.user_id).await;
+    server.accept_patient(&doctor, &patient.user_id).await;
+
+    let refused = operator(&db, &["users", "delete", &doctor.user_id]).await;
+    common::process::assert_refused(&refused, "responsible clinician of 1 patients");
+    let to_a_patient = operator(
+        &db,
+        &[
+            "users",
+            "delete",
+            &doctor.user_id,
+            "--move-patients-to",
+            &patient.user_id,
+        ],
+    )
+    .await;
+    common::process::assert_refused(&to_a_patient, "not a clinician");
+    assert_eq!(
+        server
+            .count_where("users", &format!("id = '{}'", doctor.user_id))
+            .await,
+        1,
+        "nothing was deleted"
+    );
+    server.get("/v1/me", Some(&doctor.access_token)).await.ok();
+
+    // Moved: she names his colleague, who has to accept her.
+    let colleague_email = server.email_of(&colleague).await;
+    let deleted = reported(
+        &db,
+        &[
+            "users",
+            "delete",
+            &doctor.user_id,
+            "--move-patients-to",
+            &colleague_email,
+        ],
+    )
+    .await;
+    assert_eq!(deleted["releasedPatients"], 1, "{deleted}");
+    assert_eq!(deleted["movedTo"], colleague.user_id.as_str());
+    let me = server.get("/v1/me", Some(&patient.access_token)).await;
+    assert_eq!(
+        me.ok()["responsibleClinicianId"],
+        colleague.user_id.as_str()
+    );
+    assert_eq!(me.ok()["careStatus"], "pending", "{}", me.body);
+    server.accept_patient(&colleague, &patient.user_id).await;
+    server
+        .get("/v1/me", Some(&doctor.access_token))
+        .await
+        .error(401, "invalid_token");
+
+    // Released: she keeps her account and names no clinician.
+    let deleted = reported(
+        &db,
+        &["users", "delete", &colleague.user_id, "--release-patients"],
+    )
+    .await;
+    assert_eq!(deleted["releasedPatients"], 1, "{deleted}");
+    let me = server.get("/v1/me", Some(&patient.access_token)).await;
+    assert!(
+        me.ok()
+            .get("responsibleClinicianId")
+            .is_none_or(Value::is_null),
+        "{}",
+        me.body
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn an_operators_command_on_a_mistyped_sqlite_path_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("carekey-typo.db");
+    let url = format!("sqlite://{}", missing.display());
+    let output = operator(&url, &["users", "list"]).await;
+    common::process::assert_refused(&output, "no SQLite database");
+    assert!(!missing.exists(), "an empty database was made");
 }

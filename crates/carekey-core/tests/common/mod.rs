@@ -48,6 +48,24 @@ impl Server {
         Client::new(&self.running.url(), store.clone(), "session:test".into()).unwrap()
     }
 
+    /// A client logged in as a new clinician, by email (a unique one
+    /// starting with `prefix`): the client and the email.
+    pub async fn logged_in_clinician(
+        &self,
+        store: &Arc<dyn SecretStore>,
+        prefix: &str,
+    ) -> (Client, String) {
+        let email = unique(prefix);
+        let client = self.client(store);
+        client
+            .start(&email_contact(&email), Some(&clinician()))
+            .await
+            .unwrap();
+        let code = self.code(&email, 1).await;
+        client.complete(&code).await.unwrap();
+        (client, email)
+    }
+
     /// The code in the `nth` message to `to`.
     pub async fn code(&self, to: &str, nth: usize) -> String {
         code_in(&message_in(&self.outbox, to, nth).await)

@@ -41,6 +41,7 @@ pub async fn start(state: &AppState, client_ip: IpAddr) -> Result<Issued, Servic
         responsible_clinician_id: None,
         care_status: None,
         guest: true,
+        disabled: false,
     };
     sqlx::query(
         "INSERT INTO users (id, group_id, role, first_name, last_name, guest, created_at, updated_at) \
@@ -82,30 +83,14 @@ pub async fn close(state: &AppState, user_id: &str) -> Result<(), ServiceError> 
     Ok(())
 }
 
-/// What a guest owns, children before parents. The last statement only
+/// Everything the guest owns, then the guest: the last statement only
 /// deletes a guest, so a mistaken id can never take a real account.
-const GUEST_ROWS: [&str; 11] = [
-    "DELETE FROM data_sample_keys WHERE recipient_id = $1 \
-     OR sample_id IN (SELECT id FROM data_samples WHERE owner_id = $1)",
-    "DELETE FROM data_samples WHERE owner_id = $1",
-    "DELETE FROM public_keys WHERE user_id = $1",
-    "DELETE FROM key_backups WHERE user_id = $1",
-    "DELETE FROM key_transfers WHERE user_id = $1",
-    "DELETE FROM key_audit_events WHERE user_id = $1",
-    "DELETE FROM user_settings WHERE user_id = $1",
-    "DELETE FROM phone_verifications WHERE user_id = $1",
-    "DELETE FROM refresh_tokens WHERE session_id IN (SELECT id FROM sessions WHERE user_id = $1)",
-    "DELETE FROM sessions WHERE user_id = $1",
-    "DELETE FROM users WHERE id = $1 AND guest = 1",
-];
-
 async fn delete(tx: &mut Tx, user_id: &str) -> Result<(), sqlx::Error> {
-    for statement in GUEST_ROWS {
-        sqlx::query(statement)
-            .bind(user_id.to_owned())
-            .execute(&mut **tx)
-            .await?;
-    }
+    crate::accounts::delete_owned(tx, user_id).await?;
+    sqlx::query("DELETE FROM users WHERE id = $1 AND guest = 1")
+        .bind(user_id.to_owned())
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 

@@ -10,21 +10,74 @@
 pub mod backup;
 pub mod users;
 
-use crate::db::{Database, DbError};
+use crate::clock::Millis;
+use crate::db::{Backend, Database, DbError};
 use crate::settings::Settings;
+use sqlx::AnyConnection;
 use std::path::PathBuf;
 
 /// The database `settings` name, as it is: an operator's command never
 /// migrates it (`migrate` does that), so it cannot change the schema under
 /// servers of an older version still running on it.
+/// A SQLite file that is missing is refused, not created.
 pub async fn open(settings: &Settings) -> Result<Database, AdminError> {
-    Ok(Database::connect(
-        &settings.database_url,
+    let url = &settings.database_url;
+    Database::connect_existing(
+        url,
         2,
         settings.sqlite_synchronous,
         settings.sqlite_max_megabytes,
     )
-    .await?)
+    .await
+    .map_err(|error| match &error {
+        DbError::Connect(sqlx::Error::Database(cause))
+            if Backend::of_url(url) == Some(Backend::Sqlite)
+                && cause.code().as_deref() == Some("14") =>
+        {
+            AdminError::Refused(format!(
+                "there is no SQLite database at {url} (database_url); operators' commands \
+                 never create one: check the path, or start the server or `migrate` first"
+            ))
+        }
+        _ => AdminError::Database(error),
+    })
+}
+
+/// Who ran an operator's command, as the audit records it: `cli:` and the
+/// login name the command line was run under (what the system says, so a
+/// claim of whoever had shell access, which is as far as a command line
+/// can tell), or `cli` when it says nothing.
+pub fn cli_actor() -> String {
+    ["SUDO_USER", "USER", "LOGNAME"]
+        .iter()
+        .find_map(|name| std::env::var(name).ok().filter(|value| !value.is_empty()))
+        .map_or_else(|| String::from("cli"), |name| format!("cli:{name}"))
+}
+
+/// One entry of the operators' audit (`operator_actions`), written in the
+/// transaction of the change it records, so neither exists without the
+/// other. `detail` names no person: it outlives the accounts it is about.
+pub(crate) async fn record(
+    conn: &mut AnyConnection,
+    now: Millis,
+    actor: &str,
+    action: &str,
+    user_id: Option<&str>,
+    detail: serde_json::Value,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO operator_actions (id, at, actor, action, user_id, detail) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(crate::db::new_id(now))
+    .bind(now)
+    .bind(actor.to_owned())
+    .bind(action.to_owned())
+    .bind(user_id.map(str::to_owned))
+    .bind(detail.to_string())
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 #[derive(Debug, thiserror::Error)]

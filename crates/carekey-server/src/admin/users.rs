@@ -13,9 +13,10 @@ use super::AdminError;
 use crate::clock::{Millis, rfc3339};
 use crate::db::Database;
 use crate::identity::Contact;
+use carekey_api::Role;
 use serde::Serialize;
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
 
 /// How an operator names an account.
 enum Who {
@@ -52,6 +53,8 @@ pub struct User {
     pub phone: Option<String>,
     pub phone_verified: bool,
     pub guest: bool,
+    /// When an operator disabled it; `None` while it may log in.
+    pub disabled_at: Option<String>,
     pub created_at: String,
     pub active_sessions: i64,
 }
@@ -60,7 +63,7 @@ pub struct User {
 /// and what only the operator is shown.
 fn user_columns() -> String {
     format!(
-        "{}, created_at, (SELECT CAST(COUNT(*) AS BIGINT) FROM sessions s \
+        "{}, created_at, disabled_at, (SELECT CAST(COUNT(*) AS BIGINT) FROM sessions s \
          WHERE s.user_id = users.id AND s.revoked_at IS NULL) AS active_sessions",
         crate::accounts::COLUMNS
     )
@@ -77,6 +80,9 @@ fn user(row: &AnyRow) -> Result<User, AdminError> {
         email: account.email,
         phone: account.phone,
         guest: account.guest,
+        disabled_at: row
+            .try_get::<Option<Millis>, _>("disabled_at")?
+            .map(rfc3339),
         created_at: rfc3339(row.try_get("created_at")?),
         active_sessions: row.try_get("active_sessions")?,
     })
@@ -110,8 +116,12 @@ fn line(user: &User) -> String {
         .collect::<Vec<_>>()
         .join(", ");
     let kind = if user.guest { "guest" } else { &user.role };
+    let disabled = match &user.disabled_at {
+        Some(at) => format!(", DISABLED since {at}"),
+        None => String::new(),
+    };
     format!(
-        "{}  {:9}  {} {}  <{}>  since {}, {} active sessions",
+        "{}  {:9}  {} {}  <{}>  since {}, {} active sessions{disabled}",
         user.id,
         kind,
         user.first_name,
@@ -148,9 +158,21 @@ pub struct Session {
 }
 
 #[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Action {
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub detail: serde_json::Value,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct UserDetail {
     pub user: User,
     pub sessions: Vec<Session>,
+    /// What operators did to this account, oldest first.
+    pub operator_actions: Vec<Action>,
 }
 
 impl std::fmt::Display for UserDetail {
@@ -171,6 +193,13 @@ impl std::fmt::Display for UserDetail {
                     session.id, session.created_at
                 )?,
             }
+        }
+        for action in &self.operator_actions {
+            writeln!(
+                out,
+                "  {} by {}: {} {}",
+                action.at, action.actor, action.action, action.detail
+            )?;
         }
         write!(out, "{} sessions", self.sessions.len())
     }
@@ -197,7 +226,37 @@ pub async fn show(db: &Database, text: &str) -> Result<UserDetail, AdminError> {
             })
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    Ok(UserDetail { user, sessions })
+    let operator_actions = actions_on(db, &user.id).await?;
+    Ok(UserDetail {
+        user,
+        sessions,
+        operator_actions,
+    })
+}
+
+/// The operators' audit entries about `user_id`, oldest first (they
+/// outlive the account: this works on a deleted one's id too).
+pub async fn actions_on(db: &Database, user_id: &str) -> Result<Vec<Action>, AdminError> {
+    let rows = sqlx::query(
+        "SELECT at, actor, action, detail FROM operator_actions WHERE user_id = $1 \
+         ORDER BY at, id",
+    )
+    .bind(user_id.to_owned())
+    .fetch_all(db.reader())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let detail: Option<String> = row.try_get("detail")?;
+            Ok(Action {
+                at: rfc3339(row.try_get("at")?),
+                actor: row.try_get("actor")?,
+                action: row.try_get("action")?,
+                detail: detail
+                    .and_then(|text| serde_json::from_str(&text).ok())
+                    .unwrap_or_default(),
+            })
+        })
+        .collect()
 }
 
 /// The account `text` names, found as a login finds it
@@ -254,37 +313,333 @@ pub const OPERATOR_REVOKED: &str = "revoked_by_operator";
 pub async fn revoke_sessions(
     db: &Database,
     scope: Scope<'_>,
+    actor: &str,
     now: Millis,
 ) -> Result<Revoked, AdminError> {
-    let (user, done) = match scope {
-        Scope::User(text) => {
-            let user = find(db, text).await?;
-            let done = sqlx::query(
-                "UPDATE sessions SET revoked_at = $1, revoked_reason = $2 \
+    let user = match scope {
+        Scope::User(text) => Some(find(db, text).await?.id),
+        Scope::Everyone => None,
+    };
+    let mut tx = db.begin().await?;
+    let sessions = end_sessions(&mut tx, user.as_deref(), OPERATOR_REVOKED, now).await?;
+    super::record(
+        &mut tx,
+        now,
+        actor,
+        "revoke_sessions",
+        user.as_deref(),
+        serde_json::json!({ "sessions": sessions, "everyone": user.is_none() }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Revoked { user, sessions })
+}
+
+/// Revokes the active sessions of `user` (of everyone with `None`).
+async fn end_sessions(
+    conn: &mut AnyConnection,
+    user: Option<&str>,
+    reason: &str,
+    now: Millis,
+) -> Result<u64, sqlx::Error> {
+    let done =
+        match user {
+            Some(user) => {
+                sqlx::query(
+                    "UPDATE sessions SET revoked_at = $1, revoked_reason = $2 \
                  WHERE user_id = $3 AND revoked_at IS NULL",
-            )
-            .bind(now)
-            .bind(OPERATOR_REVOKED)
-            .bind(&user.id)
-            .execute(db.writer())
-            .await?;
-            (Some(user.id), done)
-        }
-        Scope::Everyone => {
-            let done = sqlx::query(
+                )
+                .bind(now)
+                .bind(reason.to_owned())
+                .bind(user.to_owned())
+                .execute(conn)
+                .await?
+            }
+            None => sqlx::query(
                 "UPDATE sessions SET revoked_at = $1, revoked_reason = $2 WHERE revoked_at IS NULL",
             )
             .bind(now)
-            .bind(OPERATOR_REVOKED)
-            .execute(db.writer())
-            .await?;
-            (None, done)
+            .bind(reason.to_owned())
+            .execute(conn)
+            .await?,
+        };
+    Ok(done.rows_affected())
+}
+
+/// The reason a disabled account's sessions show.
+pub const DISABLED: &str = "account_disabled";
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Disabling {
+    pub user: String,
+    pub disabled: bool,
+    /// Whether this command changed it (it was not so already).
+    pub changed: bool,
+    /// Sessions revoked by disabling.
+    pub sessions_revoked: u64,
+}
+
+impl std::fmt::Display for Disabling {
+    fn fmt(&self, out: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.disabled, self.changed) {
+            (true, true) => write!(
+                out,
+                "disabled {}: it cannot log in, and its {} active sessions were revoked",
+                self.user, self.sessions_revoked
+            ),
+            (true, false) => write!(out, "{} was already disabled; nothing changed", self.user),
+            (false, true) => write!(
+                out,
+                "enabled {}: it can log in again (its old sessions stay ended)",
+                self.user
+            ),
+            (false, false) => write!(out, "{} was not disabled; nothing changed", self.user),
         }
+    }
+}
+
+/// Disables the account `text` names (no session opens or answers for it;
+/// its active ones are revoked), or enables it again. Its data stays.
+pub async fn set_disabled(
+    db: &Database,
+    text: &str,
+    disabled: bool,
+    actor: &str,
+    now: Millis,
+) -> Result<Disabling, AdminError> {
+    let user = find(db, text).await?.id;
+    let mut tx = db.begin().await?;
+    let changed = if disabled {
+        sqlx::query("UPDATE users SET disabled_at = $2 WHERE id = $1 AND disabled_at IS NULL")
+            .bind(user.clone())
+            .bind(now)
+            .execute(&mut *tx)
+            .await?
+    } else {
+        sqlx::query("UPDATE users SET disabled_at = NULL WHERE id = $1 AND disabled_at IS NOT NULL")
+            .bind(user.clone())
+            .execute(&mut *tx)
+            .await?
+    }
+    .rows_affected()
+        > 0;
+    let sessions_revoked = if disabled {
+        end_sessions(&mut tx, Some(&user), DISABLED, now).await?
+    } else {
+        0
     };
-    Ok(Revoked {
+    if changed {
+        let action = if disabled { "disable" } else { "enable" };
+        let detail = serde_json::json!({ "sessionsRevoked": sessions_revoked });
+        super::record(&mut tx, now, actor, action, Some(&user), detail).await?;
+    }
+    tx.commit().await?;
+    Ok(Disabling {
         user,
-        sessions: done.rows_affected(),
+        disabled,
+        changed,
+        sessions_revoked,
     })
+}
+
+/// What becomes of the patients who name a clinician being deleted.
+pub enum Patients<'a> {
+    /// Nothing is deleted while there are any.
+    Refuse,
+    /// They name no clinician.
+    Release,
+    /// They name this clinician (id, email or phone), who has to accept them.
+    MoveTo(&'a str),
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Deleted {
+    pub user: String,
+    pub role: String,
+    /// Rows deleted, by table (the account's own `users` row included).
+    pub rows: std::collections::BTreeMap<&'static str, u64>,
+    /// Patients who named this clinician and now name another or none.
+    pub released_patients: u64,
+    /// The clinician they now name, waiting for him to accept them.
+    pub moved_to: Option<String>,
+}
+
+impl std::fmt::Display for Deleted {
+    fn fmt(&self, out: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(out, "deleted {} ({})", self.user, self.role)?;
+        match (&self.moved_to, self.released_patients) {
+            (_, 0) => {}
+            (Some(to), moved) => write!(
+                out,
+                "; {moved} patients now name {to}, who has to accept them"
+            )?,
+            (None, released) => write!(out, "; {released} patients no longer name a clinician")?,
+        }
+        for (table, count) in self.rows.iter().filter(|(_, count)| **count > 0) {
+            write!(out, "\n  {table}: {count}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Deletes the account `text` names and everything it owns
+/// (`accounts::OWNED_ROWS`), and what login kept about its email and phone
+/// (requests, locks, trusted requesters), in one transaction, recorded in
+/// the operators' audit by id only.
+///
+/// A clinician whom patients name as responsible is refused (the refusal
+/// says how many) unless the operator says what becomes of them
+/// ([`Patients`]). Either way their notes stay theirs, encrypted for them,
+/// and what they shared with him goes with him.
+pub async fn delete(
+    db: &Database,
+    text: &str,
+    patients: Patients<'_>,
+    actor: &str,
+    now: Millis,
+) -> Result<Deleted, AdminError> {
+    let user = find(db, text).await?;
+    let successor = match patients {
+        Patients::MoveTo(text) => {
+            let successor = find(db, text).await?;
+            if successor.role != Role::Clinician.as_str() || successor.guest {
+                return Err(AdminError::Refused(format!(
+                    "{} is not a clinician; patients can only move to one",
+                    successor.id
+                )));
+            }
+            if successor.id == user.id {
+                return Err(AdminError::Refused(
+                    "patients cannot move to the clinician being deleted".into(),
+                ));
+            }
+            Some(successor.id)
+        }
+        Patients::Refuse | Patients::Release => None,
+    };
+    let mut tx = db.begin().await?;
+    let named: i64 = sqlx::query_scalar(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM users WHERE responsible_clinician_id = $1",
+    )
+    .bind(user.id.clone())
+    .fetch_one(&mut *tx)
+    .await?;
+    if named > 0 && matches!(patients, Patients::Refuse) {
+        return Err(AdminError::Refused(format!(
+            "{} is the responsible clinician of {named} patients; nothing was deleted. \
+             Say what becomes of them: --move-patients-to CLINICIAN (he must accept each, \
+             and sees only the notes they share from then on) or --release-patients \
+             (they keep their accounts and notes and name no clinician)",
+            user.id
+        )));
+    }
+    // Moving is a claim made for the patient, as naming him at
+    // registration is: the successor accepts before anything is shared.
+    let released = sqlx::query(
+        "UPDATE users SET responsible_clinician_id = $2, \
+         care_status = CASE WHEN $2 IS NULL THEN NULL ELSE 'pending' END \
+         WHERE responsible_clinician_id = $1",
+    )
+    .bind(user.id.clone())
+    .bind(successor.clone())
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    let mut rows: std::collections::BTreeMap<&'static str, u64> =
+        crate::accounts::delete_owned(&mut tx, &user.id)
+            .await?
+            .into_iter()
+            .collect();
+    let contacts: Vec<Contact> = [
+        user.email.as_deref().map(Contact::email),
+        user.phone.as_deref().map(Contact::phone),
+    ]
+    .into_iter()
+    .flatten()
+    .filter_map(Result::ok)
+    .collect();
+    for contact in &contacts {
+        for (table, statement, part) in CONTACT_ROWS {
+            let value = match part {
+                ContactPart::Address => contact.address().to_owned(),
+                ContactPart::Key => contact.key(),
+            };
+            let done = sqlx::query(statement)
+                .bind(value)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            *rows.entry(table).or_default() += done;
+        }
+    }
+    let gone = sqlx::query("DELETE FROM users WHERE id = $1")
+        .bind(user.id.clone())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if gone != 1 {
+        return Err(AdminError::NotFound(format!(
+            "{} was deleted by someone else meanwhile",
+            user.id
+        )));
+    }
+    rows.insert("users", gone);
+    let report = Deleted {
+        user: user.id,
+        role: user.role,
+        rows,
+        released_patients: released,
+        moved_to: successor,
+    };
+    let detail = serde_json::json!({
+        "role": report.role,
+        "rows": report.rows,
+        "releasedPatients": released,
+        "movedTo": report.moved_to,
+    });
+    super::record(&mut tx, now, actor, "delete", Some(&report.user), detail).await?;
+    tx.commit().await?;
+    Ok(report)
+}
+
+/// What login keeps about an email or phone number rather than an account:
+/// requests started with it (a registration's names no account) by its
+/// address, its lock and the requesters it logged in from by its key.
+const CONTACT_ROWS: [(&str, &str, ContactPart); 5] = [
+    (
+        "login_approvals",
+        "DELETE FROM login_approvals WHERE request_id IN \
+         (SELECT id FROM auth_requests WHERE contact = $1)",
+        ContactPart::Address,
+    ),
+    (
+        "whatsapp_requests",
+        "DELETE FROM whatsapp_requests WHERE request_id IN \
+         (SELECT id FROM auth_requests WHERE contact = $1)",
+        ContactPart::Address,
+    ),
+    (
+        "auth_requests",
+        "DELETE FROM auth_requests WHERE contact = $1",
+        ContactPart::Address,
+    ),
+    (
+        "identifier_guards",
+        "DELETE FROM identifier_guards WHERE identifier = $1",
+        ContactPart::Key,
+    ),
+    (
+        "trusted_requesters",
+        "DELETE FROM trusted_requesters WHERE identifier = $1",
+        ContactPart::Key,
+    ),
+];
+
+enum ContactPart {
+    Address,
+    Key,
 }
 
 #[derive(Debug, Serialize)]
@@ -311,7 +666,12 @@ impl std::fmt::Display for Unlocked {
 
 /// Lifts the lock (and forgets the wrong codes counted) on an email or
 /// phone number, for when support has checked who is asking.
-pub async fn unlock(db: &Database, text: &str) -> Result<Unlocked, AdminError> {
+pub async fn unlock(
+    db: &Database,
+    text: &str,
+    actor: &str,
+    now: Millis,
+) -> Result<Unlocked, AdminError> {
     let contact = match who(text)? {
         Who::Contact(contact) => contact,
         Who::Id(_) => {
@@ -320,12 +680,22 @@ pub async fn unlock(db: &Database, text: &str) -> Result<Unlocked, AdminError> {
             ));
         }
     };
-    let done = sqlx::query("DELETE FROM identifier_guards WHERE identifier = $1")
+    let mut tx = db.begin().await?;
+    let was_locked = sqlx::query("DELETE FROM identifier_guards WHERE identifier = $1")
         .bind(contact.key())
-        .execute(db.writer())
-        .await?;
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+        > 0;
+    if was_locked {
+        // The audit names the account, if any, not the address.
+        let user = crate::accounts::id_by_contact(&mut tx, &contact).await?;
+        let detail = serde_json::json!({ "kind": contact.kind().as_str() });
+        super::record(&mut tx, now, actor, "unlock", user.as_deref(), detail).await?;
+    }
+    tx.commit().await?;
     Ok(Unlocked {
         identifier: contact.address().to_owned(),
-        was_locked: done.rows_affected() > 0,
+        was_locked,
     })
 }

@@ -60,7 +60,8 @@ pub fn api() -> Routes {
 /// written once here rather than in each operation: every operation with a
 /// JSON body (`JsonBody`) can refuse it with 400 `invalid_request`, and
 /// every operation behind the bearer check (`Caller`) can answer 401
-/// `invalid_token`. Where an operation describes one itself, its words stay.
+/// `invalid_token` and 403 `account_disabled`. Where an operation describes
+/// one itself, its words stay (403's get `account_disabled` added).
 fn shared_answers(openapi: &mut utoipa::openapi::OpenApi) {
     use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
     let error = |description: &str| {
@@ -98,6 +99,16 @@ fn shared_answers(openapi: &mut utoipa::openapi::OpenApi) {
                 answers
                     .entry("401".into())
                     .or_insert_with(|| error("invalid_token: no valid bearer access token").into());
+                const DISABLED: &str = "account_disabled: an operator disabled the account";
+                match answers.get_mut("403") {
+                    Some(utoipa::openapi::RefOr::T(own)) => {
+                        own.description = format!("{}; {DISABLED}", own.description);
+                    }
+                    Some(utoipa::openapi::RefOr::Ref(_)) => {}
+                    None => {
+                        answers.insert("403".into(), error(DISABLED).into());
+                    }
+                }
             }
         }
     }

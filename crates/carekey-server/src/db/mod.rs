@@ -176,6 +176,25 @@ impl Database {
         Ok(database)
     }
 
+    /// As [`Database::connect`], but a SQLite file that is missing is an
+    /// error rather than a new, empty database: for operators' commands,
+    /// where a mistyped path must not look like a server with no accounts.
+    pub async fn connect_existing(
+        url: &str,
+        max_connections: u32,
+        synchronous: SqliteSynchronous,
+        sqlite_max_megabytes: u64,
+    ) -> Result<Self, DbError> {
+        let url = match Backend::of_url(url) {
+            Some(Backend::Sqlite) if !url.contains("mode=") && !url.contains(":memory:") => {
+                let join = if url.contains('?') { '&' } else { '?' };
+                format!("{url}{join}mode=rw")
+            }
+            _ => url.to_owned(),
+        };
+        Database::connect(&url, max_connections, synchronous, sqlite_max_megabytes).await
+    }
+
     pub async fn migrate(&self) -> Result<(), DbError> {
         match self.backend {
             Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.write).await?,

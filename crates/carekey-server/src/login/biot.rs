@@ -74,6 +74,7 @@ pub(super) async fn biot_generate(
     responses(
         (status = 200, body = BiotLoginResponse),
         (status = 400, body = ApiError, description = "invalid_code, code_expired"),
+        (status = 403, body = ApiError, description = "account_disabled: an operator disabled the account"),
         (status = 404, body = ApiError, description = "unknown_request"),
         (status = 429, body = ApiError, description = "too_many_attempts"),
     ))]
@@ -97,6 +98,7 @@ pub(super) async fn biot_login(
     responses(
         (status = 200, body = BiotLoginResponse),
         (status = 401, body = ApiError, description = "invalid_token, token_reused"),
+        (status = 403, body = ApiError, description = "account_disabled: an operator disabled the account"),
     ))]
 pub(super) async fn biot_refresh(
     State(state): Shared,

@@ -392,6 +392,11 @@ async fn redeem_locked(
         },
     };
     let user = user.ok_or(ServiceError::UnknownRequest)?;
+    if user.disabled {
+        // Only someone with the right proof learns this; the request stays
+        // as it was (the transaction rolls back).
+        return Err(ServiceError::AccountDisabled);
+    }
     let issued = sessions::open(state, &mut tx, user, now).await?;
     tx.commit().await?;
     for job in &told {
@@ -409,7 +414,7 @@ async fn redeem_locked(
     responses(
         (status = 200, body = SessionResponse),
         (status = 400, body = ApiError, description = "invalid_code (with attemptsLeft), code_expired, invalid_link, invalid_request (neither or both of code and linkSecret)"),
-        (status = 403, body = ApiError, description = "verifier_mismatch"),
+        (status = 403, body = ApiError, description = "verifier_mismatch; account_disabled (an operator disabled the account: the code was right, no session opens)"),
         (status = 404, body = ApiError, description = "unknown_request"),
         (status = 409, body = ApiError, description = "code_used"),
         (status = 429, body = ApiError, description = "too_many_attempts"),
@@ -448,7 +453,7 @@ pub(super) async fn complete(
     request_body = ApprovalRequest,
     responses(
         (status = 200, body = SessionResponse),
-        (status = 403, body = ApiError, description = "verifier_mismatch"),
+        (status = 403, body = ApiError, description = "verifier_mismatch; account_disabled (an operator disabled the account)"),
         (status = 404, body = ApiError, description = "unknown_request"),
         (status = 409, body = ApiError, description = "approval_pending (ask again), code_used"),
     ))]

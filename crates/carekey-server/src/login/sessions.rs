@@ -18,6 +18,7 @@ use carekey_api::{ApiError, LogoutRequest, RefreshRequest, SessionResponse};
     responses(
         (status = 200, body = SessionResponse),
         (status = 401, body = ApiError, description = "invalid_token, token_reused"),
+        (status = 403, body = ApiError, description = "account_disabled: an operator disabled the account"),
     ))]
 pub(super) async fn refresh(
     State(state): Shared,

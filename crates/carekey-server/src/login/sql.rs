@@ -179,7 +179,8 @@ pub fn start_operation(kind: ContactKind) -> Operation {
 /// and completes the request, a wrong one counts. The rows written on success
 /// are those of `sessions::open`. The one row answered holds the account
 /// when this call logged in, `failed_attempts` when it counted a wrong
-/// proof, and NULLs when it tried nothing.
+/// proof, and NULLs when it tried nothing. A disabled account's request is
+/// not tried here: the locked path counts its proof and refuses it.
 pub fn log_in_operation() -> Operation {
     let right = "(auth_requests.code_hash = $4 OR auth_requests.link_hash = $10)";
     let tried = format!(
@@ -193,7 +194,9 @@ pub fn log_in_operation() -> Operation {
            link_code = CASE WHEN {right} THEN NULL ELSE link_code END \
          WHERE id = $1 AND flavor = $6 AND status = 'pending' AND user_id IS NOT NULL \
            AND device_challenge IS NOT DISTINCT FROM $5 AND failed_attempts < $9 \
-           AND code_expires_at > $2 AND expires_at > $2"
+           AND code_expires_at > $2 AND expires_at > $2 \
+           AND NOT EXISTS (SELECT 1 FROM users WHERE users.id = auth_requests.user_id \
+                           AND users.disabled_at IS NOT NULL)"
     );
     let failure = |source: &str| {
         format!(

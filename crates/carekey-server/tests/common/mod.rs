@@ -292,6 +292,20 @@ impl TestServer {
         row.0
     }
 
+    /// The first column of every row `sql` answers, as text (NULL as "").
+    pub async fn texts(&self, sql: &str) -> Vec<String> {
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(&self.database_url).await.unwrap();
+        let rows: Vec<(Option<String>,)> = sqlx::query_as(sqlx::AssertSqlSafe(sql.to_owned()))
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+        rows.into_iter()
+            .map(|row| row.0.unwrap_or_default())
+            .collect()
+    }
+
     pub fn advance(&self, seconds: u64) {
         self.clock.advance(Duration::from_secs(seconds));
     }
@@ -443,6 +457,35 @@ impl TestServer {
                 .header("x-forwarded-for", network)
                 .json(&body),
         )
+        .await
+    }
+
+    /// Registers a new RSA-2048 public key of `user`; answers its key id.
+    pub async fn register_key(&self, user: &Registered) -> String {
+        use base64::Engine;
+        use rsa::pkcs8::EncodePublicKey;
+        let key = rsa::PrivateKey::new(&mut rand::rng(), 2048).expect("an RSA key");
+        let spki = key
+            .to_public_key()
+            .to_public_key_der()
+            .expect("its SubjectPublicKeyInfo");
+        let upload = json!({
+            "publicKey": base64::engine::general_purpose::STANDARD.encode(spki.as_bytes()),
+            "algorithm": "RSA-OAEP-SHA256",
+        });
+        let answer = self.post_as("/v1/keys", &user.access_token, &upload).await;
+        answer.ok()["keyId"].as_str().expect("a key id").to_owned()
+    }
+
+    /// A new patient who names `clinician_id` as responsible.
+    pub async fn register_patient(&self, clinician_id: &str) -> Registered {
+        self.sign_in(json!({
+            "email": unique_email(),
+            "firstName": "Daenerys",
+            "lastName": "Targaryen",
+            "role": "patient",
+            "responsibleClinicianId": clinician_id,
+        }))
         .await
     }
 
