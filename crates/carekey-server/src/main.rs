@@ -44,14 +44,15 @@ enum Command {
         to: PathBuf,
     },
     #[command(flatten)]
-    Account(AccountCommand),
+    Database(DatabaseCommand),
     /// Print the example configuration: every setting at its default
     ExampleConfig,
 }
 
-/// The commands about people's accounts, on the database as it is.
+/// The commands that work on the database as it is (never migrating it),
+/// beside the servers running on it.
 #[derive(Subcommand)]
-enum AccountCommand {
+enum DatabaseCommand {
     /// Find accounts
     Users {
         #[command(subcommand)]
@@ -66,6 +67,29 @@ enum AccountCommand {
     Unlock {
         /// The email, or the phone number in international form (+…)
         identifier: String,
+    },
+    /// What waits to go out (counts by state, the oldest pending); with a
+    /// subcommand, the jobs given up and sending them again
+    Queue {
+        #[command(subcommand)]
+        command: Option<QueueCommand>,
+    },
+}
+
+#[derive(Subcommand)]
+enum QueueCommand {
+    /// The jobs given up after their last attempt (kept 30 days)
+    Dead {
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    /// Send given-up jobs again: one, or --all of those that can be
+    /// (messages to people cannot: their codes expired)
+    Retry {
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        id: Option<String>,
+        #[arg(long)]
+        all: bool,
     },
 }
 
@@ -146,7 +170,7 @@ fn main() -> ExitCode {
         Command::Backup { to } => {
             with_runtime(async { done(json, admin::backup::backup(&settings, &to).await) })
         }
-        Command::Account(command) => with_runtime(account(&settings, command, json)),
+        Command::Database(command) => with_runtime(on_database(&settings, command, json)),
     }
 }
 
@@ -165,7 +189,7 @@ async fn migrate(settings: &Settings, json: bool) -> ExitCode {
     }
 }
 
-async fn account(settings: &Settings, command: AccountCommand, json: bool) -> ExitCode {
+async fn on_database(settings: &Settings, command: DatabaseCommand, json: bool) -> ExitCode {
     let db = match admin::open(settings).await {
         Ok(db) => db,
         Err(error) => return done::<String>(json, Err(error)),
@@ -174,25 +198,25 @@ async fn account(settings: &Settings, command: AccountCommand, json: bool) -> Ex
     let actor = admin::cli_actor();
     let actor = actor.as_str();
     let code = match command {
-        AccountCommand::Users {
+        DatabaseCommand::Users {
             command: UsersCommand::List { limit },
         } => done(json, admin::users::list(&db, limit).await),
-        AccountCommand::Users {
+        DatabaseCommand::Users {
             command: UsersCommand::Show { who },
         } => done(json, admin::users::show(&db, &who).await),
-        AccountCommand::Users {
+        DatabaseCommand::Users {
             command: UsersCommand::Disable { who },
         } => done(
             json,
             admin::users::set_disabled(&db, &who, true, actor, now).await,
         ),
-        AccountCommand::Users {
+        DatabaseCommand::Users {
             command: UsersCommand::Enable { who },
         } => done(
             json,
             admin::users::set_disabled(&db, &who, false, actor, now).await,
         ),
-        AccountCommand::Users {
+        DatabaseCommand::Users {
             command:
                 UsersCommand::Delete {
                     who,
@@ -210,7 +234,7 @@ async fn account(settings: &Settings, command: AccountCommand, json: bool) -> Ex
                 admin::users::delete(&db, &who, patients, actor, now).await,
             )
         }
-        AccountCommand::Sessions {
+        DatabaseCommand::Sessions {
             command: SessionsCommand::Revoke { user, .. },
         } => {
             let scope = match &user {
@@ -222,7 +246,22 @@ async fn account(settings: &Settings, command: AccountCommand, json: bool) -> Ex
                 admin::users::revoke_sessions(&db, scope, actor, now).await,
             )
         }
-        AccountCommand::Unlock { identifier } => done(
+        DatabaseCommand::Queue { command: None } => {
+            done(json, admin::queue::status(&db, now).await)
+        }
+        DatabaseCommand::Queue {
+            command: Some(QueueCommand::Dead { limit }),
+        } => done(json, admin::queue::dead_letters(&db, limit).await),
+        DatabaseCommand::Queue {
+            command: Some(QueueCommand::Retry { id, .. }),
+        } => {
+            let which = match &id {
+                Some(id) => admin::queue::Retry::One(id),
+                None => admin::queue::Retry::All,
+            };
+            done(json, admin::queue::retry(&db, which, actor, now).await)
+        }
+        DatabaseCommand::Unlock { identifier } => done(
             json,
             admin::users::unlock(&db, &identifier, actor, now).await,
         ),

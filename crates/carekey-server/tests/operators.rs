@@ -22,6 +22,7 @@ on_both_databases!(
     a_disabled_account_neither_logs_in_nor_uses_its_sessions_until_enabled,
     deleting_an_account_takes_everything_it_owns_and_the_audit_keeps_only_its_id,
     a_clinician_whom_patients_name_is_deleted_only_when_they_are_released,
+    the_queue_shows_what_was_given_up_and_sends_a_registration_again_once,
 );
 
 /// `carekey-server --json ARGS` on `database_url`.
@@ -572,4 +573,142 @@ async fn an_operators_command_on_a_mistyped_sqlite_path_creates_nothing() {
     let output = operator(&url, &["users", "list"]).await;
     common::process::assert_refused(&output, "no SQLite database");
     assert!(!missing.exists(), "an empty database was made");
+}
+
+/// A receiver of the omnichannel webhook that answers 503 until `up` is
+/// set, then 204, counting each webhook id it accepted.
+async fn flaky_receiver(
+    up: Arc<std::sync::atomic::AtomicBool>,
+    accepted: Arc<Mutex<Vec<String>>>,
+) -> String {
+    use axum::http::{HeaderMap, StatusCode};
+    let router = axum::Router::new().route(
+        "/hooks",
+        axum::routing::post(move |headers: HeaderMap| {
+            let (up, accepted) = (up.clone(), accepted.clone());
+            async move {
+                if !up.load(std::sync::atomic::Ordering::SeqCst) {
+                    return StatusCode::SERVICE_UNAVAILABLE;
+                }
+                let id = headers
+                    .get("webhook-id")
+                    .and_then(|id| id.to_str().ok())
+                    .unwrap_or_default();
+                accepted.lock().unwrap().push(id.to_owned());
+                StatusCode::NO_CONTENT
+            }
+        }),
+    );
+    format!("{}/hooks", common::serve(router).await)
+}
+
+/// Moves the clock on (retries fall due by it) until the queue has given
+/// up `count` jobs: the dead letters.
+async fn given_up(server: &TestServer, count: usize) -> Vec<Value> {
+    for _ in 0..300 {
+        let dead = reported(&server.database_url, &["queue", "dead"]).await;
+        let jobs = dead["jobs"].as_array().unwrap().clone();
+        if jobs.len() >= count {
+            return jobs;
+        }
+        server.advance(5);
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the queue did not give up {count} jobs");
+}
+
+async fn the_queue_shows_what_was_given_up_and_sends_a_registration_again_once(backend: Backend) {
+    let up = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let accepted = Arc::new(Mutex::new(Vec::new()));
+    let hook = flaky_receiver(up.clone(), accepted.clone()).await;
+    let integrations = |settings: &mut carekey_server::Settings| {
+        settings.omnichannel_webhook_url = Some(hook.clone());
+        settings.omnichannel_webhook_secret = Some("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".into());
+        settings.queue_max_attempts = 2;
+    };
+    // The clinic's contact system is down while a clinician registers.
+    let first = TestServer::start_with(backend, integrations).await;
+    let db = first.database_url.clone();
+    let clinician = first.register_clinician().await;
+    let dead = given_up(&first, 1).await;
+    assert_eq!(dead[0]["transport"], "omnichannel", "{dead:?}");
+    assert_eq!(dead[0]["retryable"], true);
+    assert!(
+        dead[0]["lastError"].as_str().unwrap().contains("503"),
+        "{dead:?}"
+    );
+    let registration = dead[0]["id"].as_str().unwrap().to_owned();
+
+    // Then the mail server goes down while someone asks for a code.
+    let second = first
+        .another_instance(|settings| {
+            integrations(settings);
+            let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            settings.smtp_port = closed.local_addr().unwrap().port();
+            settings.channel = "smtp".into();
+            settings.smtp_host = Some("127.0.0.1".into());
+            settings.smtp_tls = carekey_server::settings::SmtpTls::None;
+        })
+        .await;
+    first.stop().await;
+    second
+        .start_request(&Device::new(), json!({"email": unique_email()}))
+        .await
+        .ok();
+    let dead = given_up(&second, 2).await;
+    let message = dead.iter().find(|job| job["transport"] == "smtp").unwrap();
+    assert_eq!(message["retryable"], false, "{dead:?}");
+
+    let status = reported(&db, &["queue"]).await;
+    let failed: Vec<(&str, i64)> = status["counts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|count| {
+            (
+                count["transport"].as_str().unwrap(),
+                count["count"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(failed, [("omnichannel", 1), ("smtp", 1)], "{status}");
+    assert!(status["oldestPending"].is_null(), "{status}");
+
+    // A message's code has expired: it cannot be sent again. A job still
+    // in the queue is not "given up".
+    let refused = operator(&db, &["queue", "retry", message["id"].as_str().unwrap()]).await;
+    common::process::assert_refused(&refused, "ask for a new one");
+    let unknown = operator(&db, &["queue", "retry", "no-such-job"]).await;
+    assert_eq!(unknown.status.code(), Some(1));
+
+    // The contact system is back: the registration goes once, with the
+    // webhook id it had, and leaves the queue.
+    up.store(true, std::sync::atomic::Ordering::SeqCst);
+    let retried = reported(&db, &["queue", "retry", "--all"]).await;
+    assert_eq!(retried["jobs"], json!([registration]), "{retried}");
+    for _ in 0..200 {
+        if !accepted.lock().unwrap().is_empty() {
+            break;
+        }
+        second.advance(1);
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(accepted.lock().unwrap().len(), 1, "sent once");
+    let again = reported(&db, &["queue", "retry", "--all"]).await;
+    assert_eq!(again["jobs"], json!([]), "nothing else can be retried");
+    let status = reported(&db, &["queue"]).await;
+    assert_eq!(status["counts"][0]["transport"], "smtp", "{status}");
+    assert_eq!(status["counts"].as_array().unwrap().len(), 1, "{status}");
+    assert_eq!(
+        second
+            .count_where("operator_actions", "action = 'queue_retry'")
+            .await,
+        1
+    );
+    second
+        .get("/v1/me", Some(&clinician.access_token))
+        .await
+        .ok();
+    second.stop().await;
 }

@@ -8,6 +8,7 @@
 //! JSON.
 
 pub mod backup;
+pub mod queue;
 pub mod users;
 
 use crate::clock::Millis;

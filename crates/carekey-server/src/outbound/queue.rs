@@ -44,6 +44,17 @@ impl TransportName {
         }
     }
 
+    /// Whether the job is a message to a person. Its body carries a code
+    /// or a link that expires within minutes, so a message given up is
+    /// dead: its body is dropped rather than kept at rest, and an
+    /// operator's retry could only deliver an expired code. The other jobs
+    /// (a registration told to the clinic's systems) keep theirs when given
+    /// up, so that `carekey-server queue retry` can send them once the
+    /// receiver is back.
+    pub fn is_message(self) -> bool {
+        !matches!(self, TransportName::Omnichannel | TransportName::Fhir)
+    }
+
     pub fn parse(text: &str) -> Option<Self> {
         match text {
             "outbox" => Some(TransportName::Outbox),
@@ -432,15 +443,18 @@ impl Worker {
             .clock
             .now_ms()
             .saturating_add(backoff(&self.policy, attempts));
+        let drops_body =
+            give_up && TransportName::parse(&job.transport).is_none_or(TransportName::is_message);
         sqlx::query(
             "UPDATE message_jobs SET status = $2, run_at = $3, locked_until = 0, last_error = $4, \
-             sealed_body = CASE WHEN $2 = 'failed' THEN NULL ELSE sealed_body END \
+             sealed_body = CASE WHEN $5 = 1 THEN NULL ELSE sealed_body END \
              WHERE id = $1",
         )
         .bind(&job.id)
         .bind(if give_up { "failed" } else { "pending" })
         .bind(run_at)
         .bind(error.to_string())
+        .bind(i64::from(drops_body))
         .execute(self.db.writer())
         .await?;
         if give_up {
