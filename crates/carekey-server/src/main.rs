@@ -68,11 +68,33 @@ enum DatabaseCommand {
         /// The email, or the phone number in international form (+…)
         identifier: String,
     },
+    /// The keys that sign access tokens
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
     /// What waits to go out (counts by state, the oldest pending); with a
     /// subcommand, the jobs given up and sending them again
     Queue {
         #[command(subcommand)]
         command: Option<QueueCommand>,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Each key, and whether it signs, is next, or only checks the tokens
+    /// it signed
+    List,
+    /// A new signing key: published now, signing in 10 minutes; the old
+    /// one checks its tokens until they have expired. Running servers take
+    /// it up within 30 s
+    Rotate {
+        /// For a key that leaked: the new key signs at once and the old
+        /// one checks nothing more, so every access token it signed stops
+        /// working (apps refresh theirs; nobody is logged out)
+        #[arg(long)]
+        immediately: bool,
     },
 }
 
@@ -244,6 +266,18 @@ async fn on_database(settings: &Settings, command: DatabaseCommand, json: bool) 
             done(
                 json,
                 admin::users::revoke_sessions(&db, scope, actor, now).await,
+            )
+        }
+        DatabaseCommand::Keys {
+            command: KeysCommand::List,
+        } => done(json, admin::keys::list(&db, now).await),
+        DatabaseCommand::Keys {
+            command: KeysCommand::Rotate { immediately },
+        } => {
+            let ttl = settings.access_token_ttl_seconds;
+            done(
+                json,
+                admin::keys::rotate(&db, ttl, immediately, actor, now).await,
             )
         }
         DatabaseCommand::Queue { command: None } => {

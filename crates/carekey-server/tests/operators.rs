@@ -23,6 +23,8 @@ on_both_databases!(
     deleting_an_account_takes_everything_it_owns_and_the_audit_keeps_only_its_id,
     a_clinician_whom_patients_name_is_deleted_only_when_they_are_released,
     the_queue_shows_what_was_given_up_and_sends_a_registration_again_once,
+    rotating_the_signing_key_keeps_every_live_session_working,
+    the_key_of_a_server_before_rotation_keeps_signing_after_the_upgrade,
 );
 
 /// `carekey-server --json ARGS` on `database_url`.
@@ -711,4 +713,138 @@ async fn the_queue_shows_what_was_given_up_and_sends_a_registration_again_once(b
         .await
         .ok();
     second.stop().await;
+}
+
+/// The `kid` an access token's header names.
+fn kid_of(token: &str) -> String {
+    use base64::Engine;
+    let header = token.split('.').next().unwrap();
+    let header = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(header)
+        .unwrap();
+    let header: Value = serde_json::from_slice(&header).unwrap();
+    header["kid"].as_str().unwrap().to_owned()
+}
+
+async fn published_kids(server: &TestServer) -> Vec<String> {
+    let jwks = server.get("/.well-known/jwks.json", None).await;
+    jwks.ok()["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|key| key["kid"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn rotating_the_signing_key_keeps_every_live_session_working(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let db = server.database_url.clone();
+    let before = server.register_clinician().await;
+    let first = kid_of(&before.access_token);
+    let listed = reported(&db, &["keys", "list"]).await;
+    assert_eq!(listed["keys"][0]["kid"], first.as_str(), "{listed}");
+    assert_eq!(listed["keys"][0]["state"], "signing");
+
+    let rotated = reported(&db, &["keys", "rotate"]).await;
+    let second = rotated["kid"].as_str().unwrap().to_owned();
+    assert_eq!(rotated["retiring"][0]["kid"], first.as_str(), "{rotated}");
+    server.server.reload_keys().await;
+    assert_eq!(
+        published_kids(&server).await,
+        [first.clone(), second.clone()]
+    );
+    let listed = reported(&db, &["keys", "list"]).await;
+    assert_eq!(listed["keys"][1]["state"], "next", "{listed}");
+    // Published, not signing yet: services that cache the JWKS fetch it
+    // before the first token signed with it reaches them.
+    let during = server.register_clinician().await;
+    assert_eq!(kid_of(&during.access_token), first);
+
+    server.advance(601);
+    server.server.reload_keys().await;
+    let after = server.register_clinician().await;
+    assert_eq!(kid_of(&after.access_token), second);
+    // Every instance checks both: one started now, and this one.
+    let other = server.another_instance(|_| {}).await;
+    for token in [
+        &before.access_token,
+        &during.access_token,
+        &after.access_token,
+    ] {
+        other.get("/v1/me", Some(token)).await.ok();
+        server.get("/v1/me", Some(token)).await.ok();
+    }
+    other.stop().await;
+
+    // Once every token the first key signed has expired, it leaves the
+    // JWKS; its sessions refresh onto the new key.
+    server.advance(900 + 31);
+    server.server.reload_keys().await;
+    assert_eq!(published_kids(&server).await, [second.as_str()]);
+    let refreshed = server
+        .post(
+            "/v1/auth/refresh",
+            &json!({"refreshToken": before.refresh_token}),
+        )
+        .await;
+    let refreshed_token = refreshed.ok()["accessToken"].as_str().unwrap().to_owned();
+    assert_eq!(kid_of(&refreshed_token), second);
+    server.server.clean_up().await;
+    assert_eq!(
+        server.count("signing_keys").await,
+        1,
+        "the retired key is deleted"
+    );
+
+    // A key that leaked: replaced at once; its tokens stop working, and
+    // the app's refresh gets one signed by the new key.
+    let leaked = reported(&db, &["keys", "rotate", "--immediately"]).await;
+    let third = leaked["kid"].as_str().unwrap().to_owned();
+    server.server.reload_keys().await;
+    assert_eq!(published_kids(&server).await, [third.as_str()]);
+    server
+        .get("/v1/me", Some(&refreshed_token))
+        .await
+        .error(401, "invalid_token");
+    let renewed = server
+        .post(
+            "/v1/auth/refresh",
+            &json!({"refreshToken": refreshed.ok()["refreshToken"]}),
+        )
+        .await;
+    assert_eq!(kid_of(renewed.ok()["accessToken"].as_str().unwrap()), third);
+    assert_eq!(
+        server
+            .count_where("operator_actions", "action = 'keys_rotate'")
+            .await,
+        2
+    );
+    server.stop().await;
+}
+
+async fn the_key_of_a_server_before_rotation_keeps_signing_after_the_upgrade(backend: Backend) {
+    let old = TestServer::start(backend).await;
+    let user = old.register_clinician().await;
+    // The database as versions before migration 13 left it: the one key
+    // in `server_secrets`.
+    old.execute(
+        "INSERT INTO server_secrets (name, value, created_at) \
+           SELECT 'jwt_ed25519_pkcs8', pkcs8, created_at FROM signing_keys; \
+         DELETE FROM signing_keys",
+    )
+    .await;
+    let upgraded = old.another_instance(|_| {}).await;
+    upgraded.get("/v1/me", Some(&user.access_token)).await.ok();
+    let fresh = upgraded.register_clinician().await;
+    assert_eq!(kid_of(&fresh.access_token), kid_of(&user.access_token));
+    assert_eq!(upgraded.count("signing_keys").await, 1);
+    assert_eq!(
+        upgraded
+            .count_where("server_secrets", "name = 'jwt_ed25519_pkcs8'")
+            .await,
+        0,
+        "the key lives in one place"
+    );
+    old.stop().await;
+    upgraded.stop().await;
 }

@@ -8,6 +8,7 @@
 //! JSON.
 
 pub mod backup;
+pub mod keys;
 pub mod queue;
 pub mod users;
 
@@ -103,6 +104,8 @@ pub enum AdminError {
     NotFound(String),
     #[error(transparent)]
     Service(#[from] crate::error::ServiceError),
+    #[error("{0}")]
+    Keys(String),
 }
 
 impl AdminError {

@@ -39,11 +39,38 @@ pub async fn janitor(state: Arc<AppState>, mut stop: watch::Receiver<bool>) {
     }
 }
 
+/// Reads the signing keys every [`crate::tokens::KEY_RELOAD_INTERVAL_MS`]:
+/// a rotation (by an operator, on any instance) reaches this one in time,
+/// and a key's time to sign or to retire comes without a restart.
+pub async fn key_reloader(state: Arc<AppState>, mut stop: watch::Receiver<bool>) {
+    let interval = Duration::from_millis(crate::tokens::KEY_RELOAD_INTERVAL_MS.unsigned_abs());
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(interval) => {}
+            _ = stop.changed() => return,
+        }
+        reload_keys(&state).await;
+    }
+}
+
+/// One reload. A failure keeps the keys in use, and says so: they stay
+/// valid until an operator's rotation, which a later reload picks up.
+pub async fn reload_keys(state: &AppState) {
+    let now = state.clock.now_ms();
+    let reloaded = match crate::tokens::stored_keys(&state.db, now).await {
+        Ok(stored) => state.tokens.replace(&stored, now),
+        Err(error) => Err(crate::tokens::TokenError::Store(error.to_string())),
+    };
+    if let Err(error) = reloaded {
+        tracing::warn!(error = %error, "could not reload the signing keys; keeping those in use");
+    }
+}
+
 /// Deletes what can no longer be used: ended requests (a day after they
 /// could last end), WhatsApp references a day after they expired, WhatsApp
 /// message ids a week old, phone verifications a day old, counters of past
 /// windows, spent lockouts, refresh tokens expired a day ago, messages given
-/// up a month ago, and guests nobody can come back to.
+/// up a month ago, retired signing keys, and guests nobody can come back to.
 pub async fn clean_up(state: &AppState) {
     const DAY: Millis = 24 * 3600 * 1000;
     let now = state.clock.now_ms();
@@ -51,7 +78,7 @@ pub async fn clean_up(state: &AppState) {
     // (UUIDv7) sort by start time, so no index on expiry is needed.
     let ended = crate::db::first_id_at(now - DAY - state.policy.request_ttl_ms);
     let window = state.policy.send_window_ms;
-    let statements: [(&str, Arg); 11] = [
+    let statements: [(&str, Arg); 12] = [
         (
             "DELETE FROM auth_requests WHERE id < $1",
             ended.clone().into(),
@@ -96,6 +123,11 @@ pub async fn clean_up(state: &AppState) {
         (
             "DELETE FROM message_jobs WHERE status = 'failed' AND run_at < $1",
             (now - 30 * DAY).into(),
+        ),
+        // Retired: every token they signed has expired.
+        (
+            "DELETE FROM signing_keys WHERE retire_after < $1",
+            now.into(),
         ),
     ];
     for (sql, before) in statements {

@@ -19,7 +19,7 @@ use crate::outbound::queue::{LocalLane, QueuePolicy, Worker};
 use crate::secrets::{CodeHasher, QueueSealer, random_key};
 use crate::settings::Settings;
 use crate::state::{AppState, Policy, PolicyError};
-use crate::tokens::{AccessTokens, generate_signing_key};
+use crate::tokens::AccessTokens;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -108,6 +108,11 @@ impl RunningServer {
     /// Runs the janitor's clean-up now rather than at its next minute.
     pub async fn clean_up(&self) {
         janitor::clean_up(&self.state).await;
+    }
+
+    /// Reads the signing keys now rather than at the next reload.
+    pub async fn reload_keys(&self) {
+        janitor::reload_keys(&self.state).await;
     }
 
     /// For failure drills: stops this instance's queue worker at once, as if
@@ -222,6 +227,10 @@ pub async fn start_with_clock(
     )));
     tasks.push(tokio::spawn(janitor::checkpointer(
         state.db.clone(),
+        stopped.clone(),
+    )));
+    tasks.push(tokio::spawn(janitor::key_reloader(
+        state.clone(),
         stopped.clone(),
     )));
     let app = routes::router(state.clone());
@@ -351,13 +360,6 @@ pub async fn prepare(
     let db = Database::open(settings).await?;
     let now = clock.now_ms();
     let keys_error = |error: sqlx::Error| StartError::Keys(error.to_string());
-    let signing_key =
-        generate_signing_key().map_err(|error| StartError::Keys(error.to_string()))?;
-    let signing_key = Zeroizing::new(
-        db.secret("jwt_ed25519_pkcs8", now, || signing_key.to_vec())
-            .await
-            .map_err(keys_error)?,
-    );
     let code_key = Zeroizing::new(
         db.secret("code_hmac", now, || random_key().to_vec())
             .await
@@ -380,10 +382,17 @@ pub async fn prepare(
             String::from_utf8(stored).map_err(|_| StartError::Keys("stored group id".into()))?
         }
     };
+    crate::tokens::first_key(&db, now)
+        .await
+        .map_err(|error| StartError::Keys(error.to_string()))?;
+    let stored = crate::tokens::stored_keys(&db, now)
+        .await
+        .map_err(keys_error)?;
     let tokens = AccessTokens::new(
-        &signing_key,
+        &stored,
         public_url.clone(),
         crate::clock::seconds(settings.access_token_ttl_seconds),
+        now,
     )
     .map_err(|error| StartError::Keys(error.to_string()))?;
     let sealer =

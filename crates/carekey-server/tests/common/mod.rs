@@ -292,6 +292,20 @@ impl TestServer {
         row.0
     }
 
+    /// Runs `sql` (statements separated by `;`, each run alone) on the
+    /// server's database, as an operator or an older version would.
+    pub async fn execute(&self, sql: &str) {
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(&self.database_url).await.unwrap();
+        for statement in sql.split(';').filter(|part| !part.trim().is_empty()) {
+            sqlx::query(sqlx::AssertSqlSafe(statement.to_owned()))
+                .execute(&pool)
+                .await
+                .unwrap();
+        }
+        pool.close().await;
+    }
+
     /// The first column of every row `sql` answers, as text (NULL as "").
     pub async fn texts(&self, sql: &str) -> Vec<String> {
         sqlx::any::install_default_drivers();
