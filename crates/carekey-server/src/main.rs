@@ -43,6 +43,20 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         to: PathBuf,
     },
+    /// Move an installation from SQLite to PostgreSQL: every table, in one
+    /// transaction, each checked by row count and checksum. Stop the
+    /// servers first: writes made during the copy do not move
+    CopyData {
+        /// The SQLite database (default: database_url)
+        #[arg(long, value_name = "URL")]
+        from: Option<String>,
+        /// The PostgreSQL database (migrated first if new)
+        #[arg(long, value_name = "URL")]
+        to: String,
+        /// Delete what the target holds first (refused otherwise)
+        #[arg(long)]
+        replace_target: bool,
+    },
     #[command(flatten)]
     Database(DatabaseCommand),
     /// Print the example configuration: every setting at its default
@@ -192,6 +206,17 @@ fn main() -> ExitCode {
         Command::Backup { to } => {
             with_runtime(async { done(json, admin::backup::backup(&settings, &to).await) })
         }
+        Command::CopyData {
+            from,
+            to,
+            replace_target,
+        } => with_runtime(async {
+            let from = from.as_deref().unwrap_or(&settings.database_url);
+            done(
+                json,
+                admin::copy::copy_data(&settings, from, &to, replace_target).await,
+            )
+        }),
         Command::Database(command) => with_runtime(on_database(&settings, command, json)),
     }
 }

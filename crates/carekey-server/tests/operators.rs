@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{Backend, Device, TestServer, unique_email, unique_phone};
+use common::{Backend, Device, Registered, TestServer, unique_email, unique_phone};
 use serde_json::{Value, json};
 use sqlx::ConnectOptions;
 use std::collections::BTreeSet;
@@ -362,6 +362,35 @@ async fn a_disabled_account_neither_logs_in_nor_uses_its_sessions_until_enabled(
     server.stop().await;
 }
 
+/// A clinician and his accepted patient, both with a key, and a note of
+/// hers shared with him: the doctor, the patient, the note's id.
+async fn care_team_with_a_note(server: &TestServer) -> (Registered, Registered, String) {
+    let doctor = server.register_clinician().await;
+    let doctor_key = server.register_key(&doctor).await;
+    let patient = server.register_patient(&doctor.user_id).await;
+    let patient_key = server.register_key(&patient).await;
+    server.accept_patient(&doctor, &patient.user_id).await;
+    let note = uuid::Uuid::new_v4().to_string();
+    let keys = json!([
+        {"recipientId": patient.user_id, "keyId": patient_key, "wrappedKey": base64(&[9; 256])},
+        {"recipientId": doctor.user_id, "keyId": doctor_key, "wrappedKey": base64(&[8; 256])},
+    ]);
+    server
+        .post_as(
+            "/v1/samples",
+            &patient.access_token,
+            &json!({"id": note, "ciphertext": base64(b"a note"), "keys": keys}),
+        )
+        .await
+        .ok();
+    (doctor, patient, note)
+}
+
+fn base64(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
 /// Tables that name an account, and the column that does.
 const ACCOUNT_COLUMNS: [(&str, &str); 13] = [
     ("users", "id"),
@@ -382,35 +411,16 @@ const ACCOUNT_COLUMNS: [(&str, &str); 13] = [
 async fn deleting_an_account_takes_everything_it_owns_and_the_audit_keeps_only_its_id(
     backend: Backend,
 ) {
-    use base64::Engine;
-    let encode = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
     let server = TestServer::start(backend).await;
     let db = server.database_url.clone();
-    let doctor = server.register_clinician().await;
-    let doctor_key = server.register_key(&doctor).await;
-    let patient = server.register_patient(&doctor.user_id).await;
-    let patient_key = server.register_key(&patient).await;
-    server.accept_patient(&doctor, &patient.user_id).await;
+    let (doctor, patient, note) = care_team_with_a_note(&server).await;
     let email = server.email_of(&patient).await;
     let token = patient.access_token.as_str();
-    let note = uuid::Uuid::new_v4().to_string();
-    let keys = json!([
-        {"recipientId": patient.user_id, "keyId": patient_key, "wrappedKey": encode(&[9; 256])},
-        {"recipientId": doctor.user_id, "keyId": doctor_key, "wrappedKey": encode(&[8; 256])},
-    ]);
-    server
-        .post_as(
-            "/v1/samples",
-            token,
-            &json!({"id": note, "ciphertext": encode(b"a note"), "keys": keys}),
-        )
-        .await
-        .ok();
     server
         .put(
             "/v1/me/backups/password",
             token,
-            &json!({"envelope": encode(&[1; 600])}),
+            &json!({"envelope": base64(&[1; 600])}),
         )
         .await
         .ok();
@@ -847,4 +857,132 @@ async fn the_key_of_a_server_before_rotation_keeps_signing_after_the_upgrade(bac
     );
     old.stop().await;
     upgraded.stop().await;
+}
+
+/// `carekey-server --json copy-data ARGS`.
+async fn copy_data(args: &[&str]) -> std::process::Output {
+    tokio::process::Command::new(BINARY)
+        .args(["--json", "copy-data"])
+        .args(args)
+        .output()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_sqlite_installation_moves_to_postgresql_and_its_people_carry_on_there() {
+    let sqlite = TestServer::start(Backend::Sqlite).await;
+    let (doctor, patient, note) = care_team_with_a_note(&sqlite).await;
+    let envelope = base64(&[7; 700]);
+    sqlite
+        .put(
+            "/v1/me/backups/password",
+            &patient.access_token,
+            &json!({"envelope": envelope}),
+        )
+        .await
+        .ok();
+    // A code on its way when the servers stop: queued, not yet sent.
+    sqlite.server.stop_delivering();
+    let doctor_email = sqlite.email_of(&doctor).await;
+    let device = Device::new();
+    let request_id = sqlite
+        .request_id(&device, json!({"email": doctor_email}))
+        .await;
+
+    let postgres = common::new_postgres_database().await;
+    let output = copy_data(&["--from", &sqlite.database_url, "--to", &postgres]).await;
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let rows = |table: &str| {
+        report["tables"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|entry| entry["table"] == table)
+            .unwrap()["rows"]
+            .as_u64()
+            .unwrap()
+    };
+    assert_eq!(rows("users"), 2, "{report}");
+    assert_eq!(rows("data_samples"), 1);
+    assert_eq!(rows("data_sample_keys"), 2);
+    assert_eq!(rows("key_backups"), 1);
+    assert_eq!(rows("message_jobs"), 1);
+    assert_eq!(rows("signing_keys"), 1);
+    assert_eq!(report["sourceChanged"], json!([]), "{report}");
+
+    // Every table of the schema is copied (a new table must join the list).
+    let tables: BTreeSet<String> = sqlite
+        .texts(
+            "SELECT name FROM sqlite_master WHERE type = 'table' \
+             AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_sqlx%'",
+        )
+        .await
+        .into_iter()
+        .collect();
+    let copied: BTreeSet<String> = carekey_server::admin::copy::TABLES
+        .iter()
+        .map(|table| (*table).to_owned())
+        .collect();
+    assert_eq!(tables, copied);
+
+    // An instance on PostgreSQL carries on: the same tokens, backups,
+    // notes, and the code that was on its way.
+    let moved = TestServer::start_with(Backend::Postgres, |settings| {
+        settings.database_url = postgres.clone();
+    })
+    .await;
+    sqlite.stop().await;
+    moved.get("/v1/me", Some(&doctor.access_token)).await.ok();
+    let backup = moved
+        .get("/v1/me/backups/password", Some(&patient.access_token))
+        .await;
+    assert_eq!(backup.ok()["envelope"], envelope.as_str());
+    let samples = moved.get("/v1/samples", Some(&doctor.access_token)).await;
+    assert!(samples.ok().to_string().contains(&note), "{}", samples.body);
+    moved
+        .post(
+            "/v1/auth/refresh",
+            &json!({"refreshToken": patient.refresh_token}),
+        )
+        .await
+        .ok();
+    moved.advance(61);
+    let code = moved.code_in_message(&doctor_email, 1).await;
+    moved.complete(&device, &request_id, &code).await.ok();
+    moved.sign_in(json!({"email": doctor_email})).await;
+
+    // Once it holds data, the target is refused unless replaced.
+    let again = copy_data(&["--from", &moved.database_url, "--to", &postgres]).await;
+    common::process::assert_refused(&again, "SQLite database");
+    let dir = tempfile::tempdir().unwrap();
+    let other = format!("sqlite://{}", dir.path().join("other.db").display());
+    let fresh = TestServer::start_with(Backend::Sqlite, |settings| {
+        settings.database_url = other.clone();
+    })
+    .await;
+    fresh.register_clinician().await;
+    let refused = copy_data(&["--from", &other, "--to", &postgres]).await;
+    common::process::assert_refused(&refused, "not empty");
+    moved.get("/v1/me", Some(&doctor.access_token)).await.ok();
+    let replaced = copy_data(&["--from", &other, "--to", &postgres, "--replace-target"]).await;
+    assert!(
+        replaced.status.success(),
+        "{}",
+        String::from_utf8_lossy(&replaced.stderr)
+    );
+    let report: Value = serde_json::from_slice(&replaced.stdout).unwrap();
+    assert_eq!(report["replaced"], true);
+    assert_eq!(
+        moved.count("users").await,
+        1,
+        "only the replacing installation's"
+    );
+    fresh.stop().await;
+    moved.stop().await;
 }

@@ -8,6 +8,7 @@
 //! JSON.
 
 pub mod backup;
+pub mod copy;
 pub mod keys;
 pub mod queue;
 pub mod users;
@@ -31,18 +32,24 @@ pub async fn open(settings: &Settings) -> Result<Database, AdminError> {
         settings.sqlite_max_megabytes,
     )
     .await
-    .map_err(|error| match &error {
+    .map_err(|error| missing_sqlite(url, error))
+}
+
+/// A SQLite file that could not be opened because it is not there, said
+/// as such; any other error as it is.
+pub(crate) fn missing_sqlite(url: &str, error: DbError) -> AdminError {
+    match &error {
         DbError::Connect(sqlx::Error::Database(cause))
             if Backend::of_url(url) == Some(Backend::Sqlite)
                 && cause.code().as_deref() == Some("14") =>
         {
             AdminError::Refused(format!(
-                "there is no SQLite database at {url} (database_url); operators' commands \
-                 never create one: check the path, or start the server or `migrate` first"
+                "there is no SQLite database at {url}; operators' commands never create \
+                 one: check the path (database_url), or start the server or `migrate` first"
             ))
         }
         _ => AdminError::Database(error),
-    })
+    }
 }
 
 /// Who ran an operator's command, as the audit records it: `cli:` and the

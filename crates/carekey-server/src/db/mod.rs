@@ -195,6 +195,20 @@ impl Database {
         Database::connect(&url, max_connections, synchronous, sqlite_max_megabytes).await
     }
 
+    /// The newest migration this binary knows for `backend`: what
+    /// [`Database::migrate`] brings a database to.
+    pub fn latest_version(backend: Backend) -> i64 {
+        let migrations = match backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrations
+            .iter()
+            .map(|migration| migration.version)
+            .max()
+            .unwrap_or(0)
+    }
+
     pub async fn migrate(&self) -> Result<(), DbError> {
         match self.backend {
             Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.write).await?,
