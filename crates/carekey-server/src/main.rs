@@ -299,7 +299,7 @@ async fn on_database(settings: &Settings, command: DatabaseCommand, json: bool) 
         DatabaseCommand::Keys {
             command: KeysCommand::Rotate { immediately },
         } => {
-            let ttl = settings.access_token_ttl_seconds;
+            let ttl = admin::keys::access_ttl_ms(settings);
             done(
                 json,
                 admin::keys::rotate(&db, ttl, immediately, actor, now).await,

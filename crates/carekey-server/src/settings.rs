@@ -13,6 +13,8 @@ use std::path::Path;
 #[serde(default)]
 pub struct Settings {
     pub listen: String,
+    pub admin_listen: Option<String>,
+    pub admin_token: Option<SecretString>,
     pub public_url: Option<String>,
     pub database_url: String,
     pub database_max_connections: u32,
@@ -111,6 +113,8 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             listen: "127.0.0.1:8080".into(),
+            admin_listen: None,
+            admin_token: None,
             public_url: None,
             database_url: "sqlite://carekey.db".into(),
             database_max_connections: 16,
@@ -250,6 +254,14 @@ pub const SETTINGS: &[(&str, &str)] = &[
     (
         "listen",
         "address and port to listen on (port 0 picks a free one)",
+    ),
+    (
+        "admin_listen",
+        "address and port of the admin API and /metrics, e.g. 127.0.0.1:9090 (off when unset; keep it on loopback or a private network)",
+    ),
+    (
+        "admin_token",
+        "the bearer token of the admin API and /metrics, at least 32 characters (required with admin_listen)",
     ),
     (
         "public_url",
@@ -553,6 +565,10 @@ pub enum SettingsError {
 /// key would let anyone forge a signature (Meta's app secrets are 32).
 pub const SIGNING_SECRET_MIN_CHARS: usize = 16;
 
+/// The fewest characters of the admin API's token: it is compared in
+/// constant time, but a short one could be guessed.
+pub const ADMIN_TOKEN_MIN_CHARS: usize = 32;
+
 impl Settings {
     /// The first secret setting that is set but unusable, with why: a blank
     /// credential, a webhook signing key shorter than
@@ -579,6 +595,23 @@ impl Settings {
                     ));
                 }
             }
+        }
+        if let Some(token) = &self.admin_token {
+            let chars = token.expose().trim().chars().count();
+            if chars < ADMIN_TOKEN_MIN_CHARS {
+                return Some((
+                    "admin_token",
+                    format!(
+                        "it opens the admin API and must have at least {ADMIN_TOKEN_MIN_CHARS} characters (it has {chars})"
+                    ),
+                ));
+            }
+        }
+        if self.admin_listen.is_some() && self.admin_token.is_none() {
+            return Some((
+                "admin_token",
+                "admin_listen is set, and the admin API answers no one without a token".into(),
+            ));
         }
         let credentials = [
             ("whatsapp_verify_token", &self.whatsapp_verify_token),

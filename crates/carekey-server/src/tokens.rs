@@ -192,6 +192,11 @@ impl AccessTokens {
         Ok(())
     }
 
+    /// How long an access token lives.
+    pub fn ttl_ms(&self) -> Millis {
+        self.ttl_ms
+    }
+
     fn keys(&self) -> Arc<KeySet> {
         self.keys
             .read()
@@ -351,7 +356,7 @@ pub async fn first_key(db: &Database, now: Millis) -> Result<(), TokenError> {
 }
 
 /// What a rotation did.
-#[derive(Debug, serde::Serialize)]
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Rotation {
     pub kid: String,
@@ -361,7 +366,7 @@ pub struct Rotation {
     pub retiring: Vec<Retiring>,
 }
 
-#[derive(Debug, serde::Serialize)]
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Retiring {
     pub kid: String,

@@ -25,6 +25,7 @@ on_both_databases!(
     the_queue_shows_what_was_given_up_and_sends_a_registration_again_once,
     rotating_the_signing_key_keeps_every_live_session_working,
     the_key_of_a_server_before_rotation_keeps_signing_after_the_upgrade,
+    the_admin_api_answers_only_its_token_and_only_on_its_own_listener,
 );
 
 /// `carekey-server --json ARGS` on `database_url`.
@@ -985,4 +986,168 @@ async fn a_sqlite_installation_moves_to_postgresql_and_its_people_carry_on_there
     );
     fresh.stop().await;
     moved.stop().await;
+}
+
+async fn the_admin_api_answers_only_its_token_and_only_on_its_own_listener(backend: Backend) {
+    use reqwest::Method;
+    let server = TestServer::start(backend).await;
+    let (doctor, patient, _) = care_team_with_a_note(&server).await;
+    let admin_url = server.server.admin_url().unwrap();
+
+    // The public listener serves no admin route, and no metrics.
+    for path in ["/metrics", "/admin/v1/users", "/admin/openapi.json"] {
+        server.get(path, None).await.error(404, "not_found");
+    }
+    let public = server.get("/openapi.json", None).await;
+    let paths = public.ok()["paths"].as_object().unwrap().clone();
+    assert!(
+        paths
+            .keys()
+            .all(|path| !path.starts_with("/admin") && path != "/metrics")
+    );
+
+    // The admin listener answers only its token (the document aside).
+    let http = reqwest::Client::new();
+    let users = format!("{admin_url}/admin/v1/users");
+    for request in [
+        http.get(&users),
+        http.get(&users)
+            .bearer_auth("test-admin-token-0123456789abcdef0124"),
+        http.get(&users).bearer_auth(&doctor.access_token),
+        http.get(format!("{admin_url}/metrics")),
+    ] {
+        server.send(request).await.error(401, "invalid_token");
+    }
+    let document = server
+        .send(http.get(format!("{admin_url}/admin/openapi.json")))
+        .await;
+    assert!(
+        document.ok()["paths"]
+            .get("/admin/v1/keys/rotate")
+            .is_some()
+    );
+    assert!(
+        server
+            .metrics()
+            .await
+            .contains("carekey_http_requests_total")
+    );
+
+    // The same operations as the subcommands.
+    let listed = server
+        .admin(Method::GET, "/admin/v1/users?limit=1", None)
+        .await;
+    assert_eq!(listed.ok()["users"][0]["id"], patient.user_id.as_str());
+    assert_eq!(listed.ok()["more"], true);
+    let path = format!("/admin/v1/users/{}/disable", patient.user_id);
+    let disabled = server.admin(Method::POST, &path, None).await;
+    assert_eq!(disabled.ok()["changed"], true);
+    server
+        .get("/v1/me", Some(&patient.access_token))
+        .await
+        .error(403, "account_disabled");
+    let shown = server
+        .admin(
+            Method::GET,
+            &format!("/admin/v1/users/{}", patient.user_id),
+            None,
+        )
+        .await;
+    assert_eq!(shown.ok()["operatorActions"][0]["actor"], "admin-api");
+    let path = format!("/admin/v1/users/{}/enable", patient.user_id);
+    server.admin(Method::POST, &path, None).await.ok();
+
+    let doctor_path = format!("/admin/v1/users/{}", doctor.user_id);
+    let refused = server.admin(Method::DELETE, &doctor_path, None).await;
+    assert!(
+        refused.error(409, "invalid_request")["message"]
+            .as_str()
+            .unwrap()
+            .contains("responsible clinician of 1 patients")
+    );
+    server
+        .admin(Method::GET, "/admin/v1/users/nobody@example.org", None)
+        .await
+        .error(404, "not_found");
+    server
+        .admin(Method::POST, "/admin/v1/sessions/revoke", Some(&json!({})))
+        .await
+        .error(409, "invalid_request");
+    server
+        .admin(
+            Method::POST,
+            "/admin/v1/sessions/revoke",
+            Some(&json!("all")),
+        )
+        .await
+        .error(400, "invalid_request");
+    let revoked = server
+        .admin(
+            Method::POST,
+            "/admin/v1/sessions/revoke",
+            Some(&json!({"user": doctor.user_id})),
+        )
+        .await;
+    assert_eq!(revoked.ok()["sessions"], 1);
+    server
+        .get("/v1/me", Some(&doctor.access_token))
+        .await
+        .error(401, "invalid_token");
+    let unlocked = server
+        .admin(
+            Method::POST,
+            "/admin/v1/unlock",
+            Some(&json!({"identifier": unique_email()})),
+        )
+        .await;
+    assert_eq!(unlocked.ok()["wasLocked"], false);
+    server
+        .admin(Method::GET, "/admin/v1/queue", None)
+        .await
+        .ok();
+    let dead = server
+        .admin(Method::GET, "/admin/v1/queue/dead", None)
+        .await;
+    assert_eq!(dead.ok()["jobs"], json!([]));
+    server
+        .admin(
+            Method::POST,
+            "/admin/v1/queue/retry",
+            Some(&json!({"all": true})),
+        )
+        .await
+        .ok();
+    let keys = server.admin(Method::GET, "/admin/v1/keys", None).await;
+    assert_eq!(keys.ok()["keys"].as_array().unwrap().len(), 1);
+    let rotated = server
+        .admin(Method::POST, "/admin/v1/keys/rotate", Some(&json!({})))
+        .await;
+    let next = rotated.ok()["kid"].as_str().unwrap().to_owned();
+    // This instance took it up at once: it is published.
+    assert!(published_kids(&server).await.contains(&next));
+
+    let deleted = server
+        .admin(
+            Method::DELETE,
+            &format!("{doctor_path}?releasePatients=true"),
+            None,
+        )
+        .await;
+    assert_eq!(deleted.ok()["releasedPatients"], 1);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn an_admin_listener_without_a_token_is_refused_naming_the_setting() {
+    for (token, why) in [(None, "admin_token"), (Some("short"), "at least 32")] {
+        let mut command = tokio::process::Command::new(BINARY);
+        command
+            .args(["--json", "check-config"])
+            .env("CAREKEY_ADMIN_LISTEN", "127.0.0.1:9090");
+        if let Some(token) = token {
+            command.env("CAREKEY_ADMIN_TOKEN", token);
+        }
+        let output = command.output().await.unwrap();
+        common::process::assert_refused(&output, why);
+    }
 }

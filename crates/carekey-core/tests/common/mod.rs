@@ -21,12 +21,17 @@ pub struct Server {
     pub dir: tempfile::TempDir,
 }
 
+/// The admin API's token of the test servers (where `/metrics` is).
+pub const ADMIN_TOKEN: &str = "test-admin-token-0123456789abcdef0123";
+
 pub async fn server(configure: impl FnOnce(&mut Settings)) -> Server {
     let dir = tempfile::tempdir().unwrap();
     let mut settings = Settings {
         listen: "127.0.0.1:0".into(),
         database_url: format!("sqlite://{}", dir.path().join("carekey.db").display()),
         outbox_file: dir.path().join("outbox.jsonl").display().to_string(),
+        admin_listen: Some("127.0.0.1:0".into()),
+        admin_token: Some(ADMIN_TOKEN.into()),
         ..Settings::default()
     };
     configure(&mut settings);
@@ -72,7 +77,11 @@ impl Server {
     }
 
     pub async fn refreshes(&self) -> u64 {
-        let text = reqwest::get(format!("{}/metrics", self.running.url()))
+        let admin = self.running.admin_url().unwrap();
+        let text = reqwest::Client::new()
+            .get(format!("{admin}/metrics"))
+            .bearer_auth(ADMIN_TOKEN)
+            .send()
             .await
             .unwrap()
             .text()

@@ -13,18 +13,22 @@ use crate::tokens::Rotation;
 use serde::Serialize;
 use sqlx::Row;
 
+/// How long the servers' access tokens live, as configured: the longest
+/// a token signed by a replaced key can stay valid.
+pub fn access_ttl_ms(settings: &crate::settings::Settings) -> Millis {
+    crate::clock::seconds(settings.access_token_ttl_seconds)
+}
+
 /// A new signing key; `immediately` for one that leaked (see
-/// `tokens::rotate`). `access_ttl_seconds`: the servers' setting, the
-/// longest a token signed by the old key can stay valid.
+/// `tokens::rotate`).
 pub async fn rotate(
     db: &Database,
-    access_ttl_seconds: u64,
+    access_ttl_ms: Millis,
     immediately: bool,
     actor: &str,
     now: Millis,
 ) -> Result<Rotation, AdminError> {
     let mut tx = db.begin().await?;
-    let access_ttl_ms = crate::clock::seconds(access_ttl_seconds);
     let rotation = crate::tokens::rotate(&mut tx, now, access_ttl_ms, immediately)
         .await
         .map_err(|error| AdminError::Keys(error.to_string()))?;
@@ -38,7 +42,7 @@ pub async fn rotate(
     Ok(rotation)
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Key {
     pub kid: String,
@@ -50,7 +54,7 @@ pub struct Key {
     pub state: &'static str,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Keys {
     pub keys: Vec<Key>,
 }

@@ -7,6 +7,7 @@
 //! wherever both can do it. Each returns a report that prints as text or
 //! JSON.
 
+pub mod api;
 pub mod backup;
 pub mod copy;
 pub mod keys;

@@ -14,7 +14,7 @@ use crate::db::Database;
 use serde::Serialize;
 use sqlx::Row;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Count {
     pub transport: String,
@@ -24,7 +24,7 @@ pub struct Count {
     pub count: i64,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Pending {
     pub id: String,
@@ -35,7 +35,7 @@ pub struct Pending {
     pub last_error: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct QueueStatus {
     pub counts: Vec<Count>,
@@ -127,7 +127,7 @@ pub async fn status(db: &Database, now: Millis) -> Result<QueueStatus, AdminErro
     })
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DeadLetter {
     pub id: String,
@@ -140,7 +140,7 @@ pub struct DeadLetter {
     pub retryable: bool,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct DeadLetters {
     pub jobs: Vec<DeadLetter>,
     pub more: bool,
@@ -201,7 +201,7 @@ pub async fn dead_letters(db: &Database, limit: u32) -> Result<DeadLetters, Admi
     Ok(DeadLetters { jobs, more })
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Retried {
     pub jobs: Vec<String>,
 }

@@ -41,7 +41,7 @@ fn who(text: &str) -> Result<Who, AdminError> {
     })
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct User {
     pub id: String,
@@ -88,7 +88,7 @@ fn user(row: &AnyRow) -> Result<User, AdminError> {
     })
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct UserList {
     pub users: Vec<User>,
     /// More accounts than `limit` exist.
@@ -148,7 +148,7 @@ pub async fn list(db: &Database, limit: u32) -> Result<UserList, AdminError> {
     Ok(UserList { users, more })
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Session {
     pub id: String,
@@ -157,16 +157,17 @@ pub struct Session {
     pub revoked_reason: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Action {
     pub at: String,
     pub actor: String,
     pub action: String,
+    #[schema(value_type = Object)]
     pub detail: serde_json::Value,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct UserDetail {
     pub user: User,
@@ -289,7 +290,7 @@ pub enum Scope<'a> {
     Everyone,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Revoked {
     /// The account, when one was named.
     pub user: Option<String>,
@@ -369,7 +370,7 @@ async fn end_sessions(
 /// The reason a disabled account's sessions show.
 pub const DISABLED: &str = "account_disabled";
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Disabling {
     pub user: String,
@@ -453,12 +454,13 @@ pub enum Patients<'a> {
     MoveTo(&'a str),
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Deleted {
     pub user: String,
     pub role: String,
     /// Rows deleted, by table (the account's own `users` row included).
+    #[schema(value_type = std::collections::BTreeMap<String, u64>)]
     pub rows: std::collections::BTreeMap<&'static str, u64>,
     /// Patients who named this clinician and now name another or none.
     pub released_patients: u64,
@@ -642,7 +644,7 @@ enum ContactPart {
     Key,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Unlocked {
     pub identifier: String,

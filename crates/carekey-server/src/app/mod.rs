@@ -10,6 +10,7 @@
 mod janitor;
 pub(crate) mod routes;
 
+use crate::admin::api::AdminToken;
 use crate::clock::{Clock, Millis};
 use crate::db::{Database, DbError};
 use crate::metrics::Metrics;
@@ -84,6 +85,7 @@ impl StartError {
 /// dropping it stops it without waiting.
 pub struct RunningServer {
     address: SocketAddr,
+    admin_address: Option<SocketAddr>,
     public_url: String,
     stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
@@ -99,6 +101,12 @@ impl RunningServer {
     /// `http://127.0.0.1:PORT`: where this instance listens.
     pub fn url(&self) -> String {
         format!("http://{}", self.address)
+    }
+
+    /// Where the admin API and `/metrics` listen, when `admin_listen` is set.
+    pub fn admin_url(&self) -> Option<String> {
+        self.admin_address
+            .map(|address| format!("http://{address}"))
     }
 
     pub fn public_url(&self) -> &str {
@@ -239,6 +247,29 @@ pub async fn start_with_clock(
         per_address: settings.max_connections_per_address,
         header_timeout: Duration::from_secs(settings.http_header_timeout_seconds.max(1)),
     };
+    let admin_address = match (&settings.admin_listen, &settings.admin_token) {
+        (Some(admin_listen), Some(token)) => {
+            let admin = tokio::net::TcpListener::bind(admin_listen)
+                .await
+                .map_err(|error| StartError::Listen(admin_listen.clone(), error))?;
+            let admin_address = admin
+                .local_addr()
+                .map_err(|error| StartError::Listen(admin_listen.clone(), error))?;
+            if !admin_address.ip().is_loopback() {
+                tracing::warn!(address = %admin_address, "the admin API listens beyond this machine; its token is all that guards it");
+            }
+            let router = routes::admin_router(state.clone(), AdminToken::new(token));
+            tasks.push(tokio::spawn(crate::http::connections::serve(
+                admin,
+                router,
+                limits.clone(),
+                stopped.clone(),
+            )));
+            Some(admin_address)
+        }
+        // `check` refuses a listener without a token.
+        _ => None,
+    };
     tasks.push(tokio::spawn(crate::http::connections::serve(
         listener, app, limits, stopped,
     )));
@@ -248,10 +279,12 @@ pub async fn start_with_clock(
         public_url = %public_url,
         database = db_kind(&settings.database_url),
         channel = %settings.channel,
+        admin = ?admin_address,
         "CareKey server listening"
     );
     Ok(RunningServer {
         address,
+        admin_address,
         public_url,
         stop,
         tasks,
@@ -291,6 +324,24 @@ pub struct CheckedSettings {
 pub fn check(settings: &Settings, address: SocketAddr) -> Result<CheckedSettings, StartError> {
     if let Some((name, why)) = settings.unusable_secret() {
         return Err(StartError::Setting(name, why));
+    }
+    if let Some(admin_listen) = &settings.admin_listen {
+        use std::net::ToSocketAddrs;
+        let resolves = admin_listen
+            .to_socket_addrs()
+            .is_ok_and(|mut addresses| addresses.next().is_some());
+        if !resolves {
+            return Err(StartError::Setting(
+                "admin_listen",
+                format!("`{admin_listen}` is not an address and port"),
+            ));
+        }
+        if admin_listen == &settings.listen && !admin_listen.ends_with(":0") {
+            return Err(StartError::Setting(
+                "admin_listen",
+                "it must differ from listen: the public listener never serves the admin API".into(),
+            ));
+        }
     }
     if crate::db::Backend::of_url(&settings.database_url).is_none() {
         return Err(StartError::Setting(

@@ -76,14 +76,7 @@ fn shared_answers(openapi: &mut utoipa::openapi::OpenApi) {
             .build()
     };
     for item in openapi.paths.paths.values_mut() {
-        let operations = [
-            &mut item.get,
-            &mut item.put,
-            &mut item.post,
-            &mut item.delete,
-            &mut item.patch,
-        ];
-        for operation in operations.into_iter().flatten() {
+        for operation in operations_mut(item) {
             let answers = &mut operation.responses.responses;
             if operation.request_body.is_some() {
                 answers.entry("400".into()).or_insert_with(|| {
@@ -114,18 +107,102 @@ fn shared_answers(openapi: &mut utoipa::openapi::OpenApi) {
     }
 }
 
+/// The admin API's document: its own, so that nothing of it is in the
+/// public one.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "CareKey Server: admin API", description = "What the carekey-server subcommands do, over HTTP, on the admin listener (admin_listen), with the admin token. Actions are recorded in the operators' audit as admin-api."),
+    components(schemas(ApiError, carekey_api::ErrorCode)),
+    modifiers(&AdminTokenScheme),
+    security(("admin_token" = [])),
+)]
+struct AdminDoc;
+
+struct AdminTokenScheme;
+
+impl utoipa::Modify for AdminTokenScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let scheme = Http::builder().scheme(HttpAuthScheme::Bearer).build();
+        components.add_security_scheme("admin_token", SecurityScheme::Http(scheme));
+    }
+}
+
+/// Every route of the admin API, with its description: each can refuse a
+/// request without the token (401) or with a body that is not its JSON.
+pub fn admin_api() -> Routes {
+    let mut routes = Routes::with_openapi(AdminDoc::openapi()).merge(crate::admin::api::routes());
+    shared_answers(routes.get_openapi_mut());
+    for (path, item) in routes.get_openapi_mut().paths.paths.iter_mut() {
+        if path == "/admin/openapi.json" {
+            continue;
+        }
+        for operation in operations_mut(item) {
+            operation
+                .responses
+                .responses
+                .entry("401".into())
+                .or_insert_with(|| {
+                    utoipa::openapi::ResponseBuilder::new()
+                        .description("invalid_token: no admin token, or not this one")
+                        .build()
+                        .into()
+                });
+        }
+    }
+    routes
+}
+
+/// The admin listener's router: every route of [`admin_api`], its document
+/// at `/admin/openapi.json`, behind the token; `not_found` for the rest.
+/// No route of the public API is here, and none of these is there.
+pub fn admin_router(state: Arc<AppState>, token: crate::admin::api::AdminToken) -> Router {
+    let (routes, document) = admin_api().split_for_parts();
+    routes
+        .layer(Extension(served(&document)))
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn_with_state(
+            Arc::new(token),
+            crate::admin::api::require_token,
+        ))
+        .layer(middleware::from_fn_with_state(state.clone(), observe))
+        .with_state(state)
+}
+
+/// A document as served, serialised once. Plain data with string keys:
+/// serialising it cannot fail, but if it ever did the document would say
+/// so rather than the server stop.
+fn served(document: &utoipa::openapi::OpenApi) -> ApiDocument {
+    let json = serde_json::to_vec(document).unwrap_or_else(|error| {
+        tracing::error!(error = %error, "cannot serialise an OpenAPI document");
+        br#"{"error":"the OpenAPI document could not be serialised"}"#.to_vec()
+    });
+    ApiDocument(json.into())
+}
+
+/// Every operation of a path.
+fn operations_mut(
+    item: &mut utoipa::openapi::PathItem,
+) -> impl Iterator<Item = &mut utoipa::openapi::path::Operation> {
+    [
+        &mut item.get,
+        &mut item.put,
+        &mut item.post,
+        &mut item.delete,
+        &mut item.patch,
+    ]
+    .into_iter()
+    .flatten()
+}
+
 /// The server's router: every route of [`api`], its document served at
 /// `/openapi.json`, the guards around them, and `not_found` for the rest.
 pub fn router(state: Arc<AppState>) -> Router {
     let (routes, document) = api().split_for_parts();
-    // Plain data with string keys: serialising it cannot fail, but if it
-    // ever did the document would say so rather than the server stop.
-    let json = serde_json::to_vec(&document).unwrap_or_else(|error| {
-        tracing::error!(error = %error, "cannot serialise the OpenAPI document");
-        br#"{"error":"the OpenAPI document could not be serialised"}"#.to_vec()
-    });
     routes
-        .layer(Extension(ApiDocument(json.into())))
+        .layer(Extension(served(&document)))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn_with_state(state.clone(), check_host))
@@ -277,7 +354,6 @@ mod tests {
             "/ums/v2/users/token/refresh",
             "/healthz",
             "/readyz",
-            "/metrics",
             "/openapi.json",
             "/.well-known/jwks.json",
             "/v1/auth/whatsapp",
@@ -303,6 +379,51 @@ mod tests {
             );
         }
         assert!(doc["components"]["securitySchemes"].get("bearer").is_some());
+    }
+
+    #[test]
+    fn the_admin_routes_and_metrics_are_in_the_admin_document_only() {
+        let public = serde_json::to_value(api().into_openapi()).unwrap();
+        let admin = serde_json::to_value(admin_api().into_openapi()).unwrap();
+        for path in public["paths"].as_object().unwrap().keys() {
+            assert!(
+                !path.starts_with("/admin") && path != "/metrics",
+                "{path} is public"
+            );
+        }
+        let paths = admin["paths"].as_object().unwrap();
+        for path in [
+            "/metrics",
+            "/admin/openapi.json",
+            "/admin/v1/users",
+            "/admin/v1/users/{who}",
+            "/admin/v1/users/{who}/disable",
+            "/admin/v1/users/{who}/enable",
+            "/admin/v1/sessions/revoke",
+            "/admin/v1/unlock",
+            "/admin/v1/queue",
+            "/admin/v1/queue/dead",
+            "/admin/v1/queue/retry",
+            "/admin/v1/keys",
+            "/admin/v1/keys/rotate",
+        ] {
+            assert!(paths.contains_key(path), "{path} missing");
+        }
+        for (path, item) in paths {
+            for (method, operation) in item.as_object().unwrap() {
+                if path != "/admin/openapi.json" {
+                    assert!(
+                        operation["responses"].get("401").is_some(),
+                        "{method} {path} lacks 401"
+                    );
+                }
+            }
+        }
+        assert!(
+            admin["components"]["securitySchemes"]
+                .get("admin_token")
+                .is_some()
+        );
     }
 
     /// Found by Schemathesis: a missing body answered 400 and a missing

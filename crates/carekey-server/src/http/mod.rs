@@ -31,9 +31,10 @@ pub type Shared = State<Arc<AppState>>;
 /// description.
 pub type Routes = utoipa_axum::router::OpenApiRouter<Arc<AppState>>;
 
-/// Paths answered whatever the `Host`: probes and scrapers name servers by
-/// address, and these say nothing secret and change nothing.
-const ANY_HOST_PATHS: [&str; 3] = ["/healthz", "/readyz", "/metrics"];
+/// Paths answered whatever the `Host`: probes name servers by address,
+/// and these say nothing secret and change nothing. (`/metrics` is on the
+/// admin listener, which has no `Host` check: it is not for browsers.)
+const ANY_HOST_PATHS: [&str; 2] = ["/healthz", "/readyz"];
 
 /// Refuses a request whose `Host` (or HTTP/2 authority) is not one this
 /// server answers for: a page on attacker.example that the attacker's DNS

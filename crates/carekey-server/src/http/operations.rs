@@ -17,7 +17,6 @@ pub fn routes() -> Routes {
     Routes::new()
         .routes(routes!(healthz))
         .routes(routes!(readyz))
-        .routes(routes!(metrics))
         .routes(routes!(jwks))
         .routes(routes!(assetlinks))
         .routes(routes!(apple_app_site_association))
@@ -51,7 +50,7 @@ async fn readyz(State(state): Shared) -> Result<Json<serde_json::Value>, Service
 const READINESS_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 
 #[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, description = "Prometheus / OpenMetrics text")))]
-async fn metrics(State(state): Shared) -> Response {
+pub(crate) async fn metrics(State(state): Shared) -> Response {
     if let Ok(pending) = crate::outbound::queue::pending_count(&state.db).await {
         state.metrics.queue_pending.set(pending);
     }

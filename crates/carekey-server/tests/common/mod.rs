@@ -134,9 +134,14 @@ pub fn base_settings(dir: &std::path::Path, database_url: &str) -> Settings {
         queue_retry_base_ms: 200,
         queue_retry_max_ms: 1000,
         public_url: Some("https://auth.carekey.test".into()),
+        admin_listen: Some("127.0.0.1:0".into()),
+        admin_token: Some(ADMIN_TOKEN.into()),
         ..Settings::default()
     }
 }
+
+/// The admin API's token in every test server.
+pub const ADMIN_TOKEN: &str = "test-admin-token-0123456789abcdef0123";
 
 impl TestServer {
     pub async fn start(backend: Backend) -> Self {
@@ -231,10 +236,24 @@ impl TestServer {
         }
     }
 
-    /// The `/metrics` text.
+    /// The `/metrics` text, from the admin listener.
     pub async fn metrics(&self) -> String {
-        let answer = self.get("/metrics", None).await;
+        let answer = self.admin(reqwest::Method::GET, "/metrics", None).await;
+        answer.ok();
         answer.body.as_str().expect("metrics are text").to_owned()
+    }
+
+    /// A request to the admin API with its token (and a JSON body).
+    pub async fn admin(&self, method: reqwest::Method, path: &str, body: Option<&Value>) -> Answer {
+        let url = format!(
+            "{}{path}",
+            self.server.admin_url().expect("an admin listener")
+        );
+        let mut request = self.http.request(method, url).bearer_auth(ADMIN_TOKEN);
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        self.send(request).await
     }
 
     /// Every message the outbox holds, oldest first. A last line the server
