@@ -11,7 +11,7 @@ use crate::clock::Millis;
 use crate::error::ServiceError;
 use crate::identity::{Contact, phone_prefix};
 use crate::limits::{self, Limit};
-use crate::outbound::messages::{self, Channel, Fill, Template};
+use crate::outbound::messages::{Channel, Fill, Template};
 use crate::outbound::queue;
 use crate::state::AppState;
 use carekey_api::SecretString;
@@ -120,7 +120,7 @@ pub(crate) fn identifier_ceiling(state: &AppState, contact: &Contact) -> Limit {
 
 /// The message for a request (its code and link, or word that no account
 /// exists), sealed as the body of job `job_id`; `None` where the channel
-/// has no such message (see [`messages::compose`]).
+/// has no such message (see `Templates::compose`).
 pub(crate) fn prepare_message(
     state: &AppState,
     job_id: &str,
@@ -139,7 +139,10 @@ pub(crate) fn prepare_message(
         minutes: u64::try_from(ttl_ms / 60_000).unwrap_or(1).max(1),
         host: &state.public_host,
     };
-    messages::compose(template, channel, contact.address(), &fill)
+    // The person's language comes with issue 17; until then the default.
+    state
+        .templates
+        .compose(template, channel, contact.address(), &fill, None)
         .map(|message| queue::seal(&state.sealer, job_id, transport, &message))
         .transpose()
 }

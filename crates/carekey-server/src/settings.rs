@@ -27,6 +27,7 @@ pub struct Settings {
     pub group_id: Option<String>,
     pub channel: String,
     pub outbox_file: String,
+    pub templates_dir: Option<String>,
     pub smtp_host: Option<String>,
     pub smtp_port: u16,
     pub smtp_tls: SmtpTls,
@@ -129,6 +130,7 @@ impl Default for Settings {
             group_id: None,
             channel: "outbox".into(),
             outbox_file: "carekey-outbox.jsonl".into(),
+            templates_dir: None,
             smtp_host: None,
             smtp_port: 587,
             smtp_tls: SmtpTls::Starttls,
@@ -310,6 +312,10 @@ pub const SETTINGS: &[(&str, &str)] = &[
     (
         "outbox_file",
         "with the outbox channel: file that gets one JSON line per message",
+    ),
+    (
+        "templates_dir",
+        "a folder of message templates replacing the built-in ones by file name (code.sms.txt; code.sms.fr.txt for a language), checked at start",
     ),
     ("smtp_host", "SMTP relay host (required with smtp)"),
     ("smtp_port", "SMTP port"),

@@ -178,6 +178,8 @@ pub struct AppState {
     pub public_url: String,
     /// Host of the public URL, for the SMS autofill line.
     pub public_host: String,
+    /// The messages' wording (built in, or from `templates_dir`).
+    pub templates: crate::outbound::messages::Templates,
     pub app_links: crate::app_links::AppLinks,
     /// Log in with WhatsApp, when a bot number and its webhook secret are set.
     pub whatsapp: Option<crate::outbound::whatsapp_bot::WhatsappBot>,

@@ -26,6 +26,7 @@ on_both_databases!(
     rotating_the_signing_key_keeps_every_live_session_working,
     the_key_of_a_server_before_rotation_keeps_signing_after_the_upgrade,
     the_admin_api_answers_only_its_token_and_only_on_its_own_listener,
+    an_operators_template_words_the_messages_and_a_broken_one_stops_the_start,
 );
 
 /// `carekey-server --json ARGS` on `database_url`.
@@ -1150,4 +1151,62 @@ async fn an_admin_listener_without_a_token_is_refused_naming_the_setting() {
         let output = command.output().await.unwrap();
         common::process::assert_refused(&output, why);
     }
+}
+
+async fn an_operators_template_words_the_messages_and_a_broken_one_stops_the_start(
+    backend: Backend,
+) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("code.email.txt"),
+        "Clinique du Parc: your code {code}\nYour code is {code}.\nOr: {link}\n",
+    )
+    .unwrap();
+    let folder = dir.path().display().to_string();
+    let server = TestServer::start_with(backend, |settings| {
+        settings.templates_dir = Some(folder.clone());
+    })
+    .await;
+    let email = unique_email();
+    server
+        .start_request(&Device::new(), common::clinician("email", &email))
+        .await
+        .ok();
+    let message = &server.wait_for_messages(&email, 1).await[0];
+    assert_eq!(
+        message["subject"],
+        format!("Clinique du Parc: your code {}", common::code_in(message))
+    );
+    assert!(
+        message["body"].as_str().unwrap().contains("Or: https://"),
+        "{message}"
+    );
+    server.stop().await;
+
+    // A template that lost its code: neither check-config nor a start
+    // accepts it, and both name the setting and the file.
+    std::fs::write(
+        dir.path().join("code.sms.txt"),
+        "Your code is on its way.\n{link}\n",
+    )
+    .unwrap();
+    let output = tokio::process::Command::new(BINARY)
+        .args(["--json", "check-config"])
+        .env("CAREKEY_TEMPLATES_DIR", &folder)
+        .output()
+        .await
+        .unwrap();
+    common::process::assert_refused(&output, "code.sms.txt: it must keep {code}");
+    let answer: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(answer["error"]["setting"], "templates_dir");
+    let settings = common::base_settings(dir.path(), &format!("sqlite://{}/t.db", folder));
+    let refused = carekey_server::start(carekey_server::Settings {
+        templates_dir: Some(folder.clone()),
+        ..settings
+    })
+    .await;
+    assert!(matches!(
+        refused,
+        Err(carekey_server::StartError::Setting("templates_dir", _))
+    ));
 }

@@ -212,7 +212,9 @@ pub async fn notify_contacts(
         let Some(transport) = state.channels.transport_for(channel) else {
             continue;
         };
-        let message = crate::outbound::messages::notice(channel, contact.address(), notice);
+        let message = state
+            .templates
+            .notice(channel, contact.address(), notice, None);
         let job = queue::seal(&state.sealer, &crate::db::new_id(now), transport, &message)?;
         queue::enqueue(&mut *tx, &job, now, state.queue.lease_ms).await?;
         jobs.push(job);

@@ -313,6 +313,7 @@ pub struct CheckedSettings {
     public_url: String,
     public_host: String,
     integrations: Arc<crate::outbound::integrations::Integrations>,
+    templates: crate::outbound::messages::Templates,
 }
 
 /// Every check of the settings that needs neither the database nor a
@@ -379,6 +380,11 @@ pub fn check(settings: &Settings, address: SocketAddr) -> Result<CheckedSettings
         settings,
         &public_url,
     )?);
+    let templates = match &settings.templates_dir {
+        Some(dir) => crate::outbound::messages::Templates::load(std::path::Path::new(dir))
+            .map_err(|error| StartError::Setting("templates_dir", error.to_string()))?,
+        None => crate::outbound::messages::Templates::built_in(),
+    };
     Ok(CheckedSettings {
         policy,
         channels,
@@ -387,6 +393,7 @@ pub fn check(settings: &Settings, address: SocketAddr) -> Result<CheckedSettings
         public_url,
         public_host,
         integrations,
+        templates,
     })
 }
 
@@ -406,7 +413,14 @@ pub async fn prepare(
         public_url,
         public_host,
         integrations,
+        templates,
     } = check(settings, address)?;
+    if templates.replaced() > 0 {
+        tracing::info!(
+            replaced = templates.replaced(),
+            "message templates from templates_dir"
+        );
+    }
 
     let db = Database::open(settings).await?;
     let now = clock.now_ms();
@@ -462,6 +476,7 @@ pub async fn prepare(
         sealer,
         channels,
         integrations,
+        templates,
         captcha,
         metrics: Arc::new(Metrics::new()),
         queue: queue_policy(settings),
