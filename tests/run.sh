@@ -55,6 +55,12 @@ xvfb-run --auto-servernum --server-args="-screen 0 1280x900x24" dbus-run-session
     exec cargo test --all-targets --locked "$@"
 ' tests "$@"
 
+# On the whole run: the server's Debian package, built, installed, run as
+# its systemd unit runs it, and removed (tests/package.sh).
+if [ $# -eq 0 ]; then
+    bash tests/package.sh
+fi
+
 # On the whole run: a minute of soak (mixed load on the debug build just
 # made; memory, descriptors and SQLite's log must stay flat). The 30-minute
 # run is `bash tests/soak.sh` (README, "Soak").

@@ -10,8 +10,9 @@
 #                         WebKitWebDriver and tauri-driver, headless Chromium
 #                         with chromedriver, ESLint for the UI modules, and
 #                         the reference tools the benchmarks compare with
-#                         (openssl, argon2), and Rust's nightly toolchain
-#                         for the fuzz targets
+#                         (openssl, argon2), Rust's nightly toolchain
+#                         for the fuzz targets, and cargo-deb with
+#                         systemd-analyze for the server's package test
 # Safe to run again: it only installs what is absent. Works as root (CI) or as
 # a user with sudo; never asks questions.
 set -euo pipefail
@@ -30,6 +31,9 @@ if [ "$PROFILE" = test ]; then
     # from a message's landing page in the window test.
     APT_PACKAGES+=(python3 python3-venv postgresql xvfb webkit2gtk-driver at-spi2-core openssl argon2
         chromium chromium-driver)
+    # The server's package test: installs the .deb (which needs adduser)
+    # and checks its unit with systemd-analyze.
+    APT_PACKAGES+=(systemd adduser)
 fi
 
 as_root() {
@@ -77,6 +81,12 @@ done
 if ! rustup run nightly rustc --version >/dev/null 2>&1; then
     echo "setup: installing the nightly toolchain (for the fuzz targets)"
     rustup toolchain install nightly --profile minimal
+fi
+
+# cargo-deb builds the server's Debian package (tests/package.sh).
+if ! cargo deb --version 2>/dev/null | grep -q '^cargo-deb 3\.8\.0$'; then
+    echo "setup: installing cargo-deb"
+    cargo install cargo-deb --version 3.8.0 --locked
 fi
 
 # tauri-driver drives the app's window through WebKitWebDriver.
