@@ -60,7 +60,11 @@ enum Command {
     #[command(flatten)]
     Database(DatabaseCommand),
     /// Print the example configuration: every setting at its default
-    ExampleConfig,
+    ExampleConfig {
+        /// As the Debian package installs it (its paths in /var/lib/carekey)
+        #[arg(long)]
+        packaged: bool,
+    },
 }
 
 /// The commands that work on the database as it is (never migrating it),
@@ -191,8 +195,12 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let json = cli.json;
     let command = cli.command.unwrap_or(Command::Serve);
-    if let Command::ExampleConfig = command {
-        print!("{}", Settings::example());
+    if let Command::ExampleConfig { packaged } = command {
+        if packaged {
+            print!("{}", Settings::packaged_example());
+        } else {
+            print!("{}", Settings::example());
+        }
         return ExitCode::SUCCESS;
     }
     let settings = match Settings::load(cli.config.as_deref()) {
@@ -200,7 +208,7 @@ fn main() -> ExitCode {
         Err(error) => return refused(json, None, &error.to_string()),
     };
     match command {
-        Command::Serve | Command::ExampleConfig => serve(settings),
+        Command::Serve | Command::ExampleConfig { .. } => serve(settings),
         Command::CheckConfig => check_config(&settings, json),
         Command::Migrate => with_runtime(migrate(&settings, json)),
         Command::Backup { to } => {

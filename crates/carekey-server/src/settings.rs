@@ -706,6 +706,27 @@ impl Settings {
         )
     }
 
+    /// The settings the Debian package installs as
+    /// `/etc/carekey/carekey.toml`: every key at its default but the two
+    /// paths, which name the service's state directory, so that the
+    /// operator's commands find the database from any directory.
+    pub fn packaged_example() -> String {
+        let packaged = Settings {
+            database_url: "sqlite:///var/lib/carekey/carekey.db".into(),
+            outbox_file: "/var/lib/carekey/carekey-outbox.jsonl".into(),
+            ..Settings::default()
+        };
+        format!(
+            "# CareKey Server settings, as the Debian package installs them: every key\n\
+             # at its default, but database_url and outbox_file, which are in the\n\
+             # service's state directory. Layers, later wins: built-in defaults < this\n\
+             # file < CAREKEY_* variables (in the unit). `carekey-server check-config\n\
+             # --config /etc/carekey/carekey.toml` checks it. Made by\n\
+             # `carekey-server example-config --packaged`.\n{}",
+            packaged.to_toml()
+        )
+    }
+
     /// The `--help` text: every setting, its variable and its default.
     pub fn help() -> String {
         let defaults = serde_json::to_value(Settings::default()).unwrap_or_default();
@@ -739,6 +760,26 @@ mod tests {
         assert!(
             shipped == Settings::example(),
             "carekey.example.toml is out of date: cargo run -p carekey-server -- example-config > crates/carekey-server/carekey.example.toml"
+        );
+    }
+
+    #[test]
+    fn the_packaged_settings_are_the_example_in_the_state_directory() {
+        let packaged = include_str!("../debian/carekey.toml");
+        assert!(
+            packaged == Settings::packaged_example(),
+            "debian/carekey.toml is out of date: cargo run -p carekey-server -- example-config --packaged > crates/carekey-server/debian/carekey.toml"
+        );
+        let differing: Vec<&str> = packaged
+            .lines()
+            .filter(|line| !line.starts_with('#') && !Settings::example().contains(line))
+            .collect();
+        assert_eq!(
+            differing,
+            [
+                "database_url = \"sqlite:///var/lib/carekey/carekey.db\"",
+                "outbox_file = \"/var/lib/carekey/carekey-outbox.jsonl\""
+            ]
         );
     }
 
