@@ -15,7 +15,7 @@ use axum::{Json, Router};
 use common::twilio::{start_twilio, with_twilio};
 use common::{
     Backend, Device, SupportServer, TestServer, clinician, code_in, serve, unique_email,
-    unique_phone,
+    unique_phone, with_smtp,
 };
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -34,15 +34,6 @@ on_both_databases!(
     forwarded_for_counts_only_from_trusted_proxies,
     a_server_without_an_sms_transport_says_so,
 );
-
-/// Email through the SMTP sink on `port`, and no SMS transport.
-fn with_smtp(settings: &mut carekey_server::Settings, port: u16) {
-    settings.channel = "smtp".into();
-    settings.smtp_host = Some("127.0.0.1".into());
-    settings.smtp_port = port;
-    settings.smtp_tls = carekey_server::settings::SmtpTls::None;
-    settings.smtp_from = "CareKey <login@carekey.test>".into();
-}
 
 fn code_of(body: &str) -> String {
     code_in(&json!({ "body": body }))

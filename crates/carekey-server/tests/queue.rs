@@ -6,13 +6,14 @@
 
 mod common;
 
-use common::{Backend, Device, TestServer, clinician, unique_email};
+use common::{Backend, Device, SupportServer, TestServer, clinician, unique_email, with_smtp};
 use serde_json::json;
 use std::time::Duration;
 
 on_both_databases!(
     a_message_of_a_dead_instance_is_sent_after_its_lease,
     the_janitor_removes_only_what_has_ended,
+    a_stopping_server_hands_back_what_it_has_not_sent,
 );
 
 async fn the_janitor_removes_only_what_has_ended(backend: Backend) {
@@ -74,4 +75,73 @@ async fn a_message_of_a_dead_instance_is_sent_after_its_lease(backend: Backend) 
     assert_eq!(survivor.outbox_messages().len(), 1, "sent once");
     survivor.complete(&device, &request_id, &code).await.ok();
     survivor.stop().await;
+}
+
+async fn a_stopping_server_hands_back_what_it_has_not_sent(backend: Backend) {
+    // A mail server that accepts connections and never answers: each
+    // delivery takes the whole provider timeout.
+    let hole = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = hole.local_addr().unwrap().port();
+    let holding = tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = hole.accept().await {
+            held.push(socket);
+        }
+    });
+    let stopping = TestServer::start_with(backend, |settings| {
+        with_smtp(settings, port);
+        settings.provider_timeout_seconds = 2;
+        settings.queue_batch_size = 1;
+    })
+    .await;
+    let emails: Vec<String> = (0..6).map(|_| unique_email()).collect();
+    for email in &emails {
+        stopping
+            .start_request(&Device::new(), json!({"email": email}))
+            .await
+            .ok();
+    }
+    // A working mail server for whoever sends them next.
+    let sink = SupportServer::smtp_sink(0).await;
+    let sink_port = sink.port;
+    let survivor = stopping
+        .another_instance(|settings| with_smtp(settings, sink_port))
+        .await;
+    survivor.server.stop_delivering();
+
+    // Stopping sends one batch (within one provider timeout) and hands the
+    // rest back, instead of trying each in turn (12 s here).
+    let started = std::time::Instant::now();
+    stopping.stop().await;
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(9), "stopping took {took:?}");
+    let untried = survivor
+        .count_where(
+            "message_jobs",
+            "status = 'pending' AND locked_until = 0 AND last_error IS NULL",
+        )
+        .await;
+    assert!(untried >= 3, "{untried} handed back untried");
+    assert_eq!(
+        survivor
+            .count_where("message_jobs", "locked_until > 0")
+            .await,
+        0
+    );
+
+    // Handed back: another instance sends them now, not after their lease
+    // (60 s; the clock does not move).
+    let next = survivor
+        .another_instance(|settings| with_smtp(settings, sink_port))
+        .await;
+    let delivered = sink.wait_for(untried as usize).await;
+    for mail in &delivered {
+        assert!(
+            emails.iter().any(|email| mail["to"] == json!([email])),
+            "{mail}"
+        );
+    }
+    next.stop().await;
+    survivor.stop().await;
+    holding.abort();
 }

@@ -264,6 +264,11 @@ impl Worker {
         loop {
             tokio::select! {
                 biased;
+                // First: a backlog must not keep a stopping worker busy.
+                _ = stop.changed() => {
+                    self.stop_holding(&mut local, &sent).await;
+                    break;
+                }
                 Some(job) = local.recv() => {
                     let mut batch = vec![job];
                     while batch.len() < self.batch_size() {
@@ -275,16 +280,61 @@ impl Worker {
                     self.deliver_all(batch, &sent).await;
                 }
                 _ = poll.tick() => self.take_due(&sent).await,
-                _ = stop.changed() => {
-                    while let Ok(job) = local.try_recv() {
-                        self.deliver_all(vec![job], &sent).await;
-                    }
-                    break;
-                }
             }
         }
         drop(sent);
         let _ = marker.await;
+    }
+
+    /// On stop, what this instance queued for itself and has not sent:
+    /// one batch is sent (side by side, so within one provider timeout),
+    /// and the leases of the rest are handed back, so that another instance
+    /// (or this one, restarted) sends them at once rather than when the
+    /// lease runs out. Nothing is handed back while it is being sent, so
+    /// nothing is sent twice.
+    async fn stop_holding(
+        &self,
+        local: &mut mpsc::UnboundedReceiver<Job>,
+        sent: &mpsc::UnboundedSender<Job>,
+    ) {
+        let mut held = Vec::new();
+        while let Ok(job) = local.try_recv() {
+            held.push(job);
+        }
+        let rest = held.split_off(held.len().min(self.batch_size()));
+        self.deliver_all(held, sent).await;
+        if rest.is_empty() {
+            return;
+        }
+        match self.hand_back(&rest).await {
+            Ok(()) => tracing::info!(jobs = rest.len(), "stopping: queued messages handed back"),
+            Err(error) => tracing::warn!(
+                error = %error,
+                jobs = rest.len(),
+                "stopping: could not hand messages back; they are sent when their lease runs out"
+            ),
+        }
+    }
+
+    /// Ends this instance's leases on `jobs` (one statement).
+    async fn hand_back(&self, jobs: &[Job]) -> Result<(), sqlx::Error> {
+        let sql = format!(
+            "UPDATE message_jobs SET locked_until = 0 WHERE {}",
+            self.ids_in_param()
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id_list(jobs)?)
+            .execute(self.db.writer())
+            .await?;
+        Ok(())
+    }
+
+    /// SQL: the job's id is in the list of `$1` (see [`id_list`]).
+    fn ids_in_param(&self) -> &'static str {
+        match self.db.backend() {
+            Backend::Sqlite => "id IN (SELECT value FROM json_each($1))",
+            Backend::Postgres => "id = ANY (ARRAY(SELECT jsonb_array_elements_text($1::jsonb)))",
+        }
     }
 
     fn batch_size(&self) -> usize {
@@ -364,18 +414,11 @@ impl Worker {
         if sent.is_empty() {
             return Ok(());
         }
-        // One parameter for the whole batch: ["job id", …].
-        let ids: Vec<&str> = sent.iter().map(|job| job.id.as_str()).collect();
-        let ids = serde_json::to_string(&ids).map_err(|error| sqlx::Error::Encode(error.into()))?;
-        let sql = match self.db.backend() {
-            Backend::Sqlite => {
-                "DELETE FROM message_jobs WHERE id IN (SELECT value FROM json_each($1))"
-            }
-            Backend::Postgres => {
-                "DELETE FROM message_jobs WHERE id = ANY (ARRAY(SELECT jsonb_array_elements_text($1::jsonb)))"
-            }
-        };
-        sqlx::query(sql).bind(ids).execute(self.db.writer()).await?;
+        let sql = format!("DELETE FROM message_jobs WHERE {}", self.ids_in_param());
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id_list(sent)?)
+            .execute(self.db.writer())
+            .await?;
         Ok(())
     }
 
@@ -465,6 +508,12 @@ impl Worker {
         }
         Ok(())
     }
+}
+
+/// One parameter for a whole batch of jobs: `["job id", …]`.
+fn id_list(jobs: &[Job]) -> Result<String, sqlx::Error> {
+    let ids: Vec<&str> = jobs.iter().map(|job| job.id.as_str()).collect();
+    serde_json::to_string(&ids).map_err(|error| sqlx::Error::Encode(error.into()))
 }
 
 /// Messages waiting, across all instances (for `/metrics`).

@@ -140,6 +140,16 @@ pub fn base_settings(dir: &std::path::Path, database_url: &str) -> Settings {
     }
 }
 
+/// Email through an SMTP server on `port` (plain, on loopback), and no
+/// other transport.
+pub fn with_smtp(settings: &mut Settings, port: u16) {
+    settings.channel = "smtp".into();
+    settings.smtp_host = Some("127.0.0.1".into());
+    settings.smtp_port = port;
+    settings.smtp_tls = carekey_server::settings::SmtpTls::None;
+    settings.smtp_from = "CareKey <login@carekey.test>".into();
+}
+
 /// The admin API's token in every test server.
 pub const ADMIN_TOKEN: &str = "test-admin-token-0123456789abcdef0123";
 

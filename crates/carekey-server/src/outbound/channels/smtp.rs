@@ -19,6 +19,10 @@ use std::time::Duration;
 pub(super) struct Smtp {
     transport: AsyncSmtpTransport<Tokio1Executor>,
     from: lettre::message::Mailbox,
+    /// The bound on one whole conversation: lettre's own timeout only
+    /// covers connecting (lettre issue #1027), and a server that accepts
+    /// and then says nothing would hold the queue's worker for ever.
+    timeout: Duration,
 }
 
 impl Smtp {
@@ -50,6 +54,7 @@ impl Smtp {
         Ok(Smtp {
             transport: builder.build(),
             from,
+            timeout,
         })
     }
 
@@ -77,7 +82,15 @@ impl Smtp {
         message: &Message,
     ) -> Result<Option<String>, DeliveryError> {
         let email = self.email(job_id, message)?;
-        match self.transport.send(email).await {
+        // Cut short, the mail may still have been accepted: sent again, it
+        // has the same Message-ID (above).
+        let Ok(sent) = tokio::time::timeout(self.timeout, self.transport.send(email)).await else {
+            return Err(DeliveryError::transient(
+                TransportName::Smtp,
+                "timed out".to_owned(),
+            ));
+        };
+        match sent {
             Ok(response) => Ok(response.first_line().map(str::to_owned)),
             Err(error) => {
                 let summary = match error.status() {
@@ -99,25 +112,33 @@ impl Smtp {
 mod tests {
     use super::*;
 
-    // lettre's transport keeps its connection pool on the Tokio runtime.
-    #[tokio::test]
-    async fn the_message_id_is_the_jobs_so_a_resent_mail_is_the_same_mail() {
-        let settings = Settings {
+    fn settings(port: u16) -> Settings {
+        Settings {
             smtp_host: Some("127.0.0.1".into()),
+            smtp_port: port,
             smtp_tls: SmtpTls::None,
             smtp_from: "CareKey <login@carekey.test>".into(),
             ..Settings::default()
-        };
-        let Ok(smtp) = Smtp::new(&settings, Duration::from_secs(1)) else {
-            panic!("valid SMTP settings");
-        };
-        let message = Message {
+        }
+    }
+
+    fn message() -> Message {
+        Message {
             kind: crate::outbound::messages::Channel::Email,
             to: "ada@example.com".into(),
             subject: Some("Your CareKey code".into()),
             body: "123456".into(),
             template_code: None,
+        }
+    }
+
+    // lettre's transport keeps its connection pool on the Tokio runtime.
+    #[tokio::test]
+    async fn the_message_id_is_the_jobs_so_a_resent_mail_is_the_same_mail() {
+        let Ok(smtp) = Smtp::new(&settings(25), Duration::from_secs(1)) else {
+            panic!("valid SMTP settings");
         };
+        let message = message();
         let headers = |job: &str| {
             smtp.email(job, &message)
                 .map(|email| String::from_utf8_lossy(&email.formatted()).into_owned())
@@ -135,5 +156,33 @@ mod tests {
                 .find(|l| l.starts_with("Message-ID"))
         );
         assert!(!headers("another-job").contains("0b6c4a3e"));
+    }
+
+    /// A mail server that accepts the connection and never says a word:
+    /// lettre's own timeout only covers connecting (lettre issue #1027),
+    /// and this once held the queue's worker for ever.
+    #[tokio::test]
+    async fn a_mail_server_that_never_answers_times_out() {
+        let Ok(hole) = tokio::net::TcpListener::bind("127.0.0.1:0").await else {
+            panic!("a loopback port");
+        };
+        let port = hole.local_addr().map(|address| address.port()).unwrap_or(0);
+        let holding = tokio::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((socket, _)) = hole.accept().await {
+                held.push(socket);
+            }
+        });
+        let Ok(smtp) = Smtp::new(&settings(port), Duration::from_secs(1)) else {
+            panic!("valid SMTP settings");
+        };
+        let sent =
+            tokio::time::timeout(Duration::from_secs(30), smtp.send("job", &message())).await;
+        holding.abort();
+        let Ok(Err(error)) = sent else {
+            panic!("no timeout: {sent:?}");
+        };
+        assert!(!error.permanent, "{error}");
+        assert!(error.to_string().contains("timed out"), "{error}");
     }
 }
