@@ -1162,6 +1162,11 @@ async fn an_operators_template_words_the_messages_and_a_broken_one_stops_the_sta
         "Clinique du Parc: your code {code}\nYour code is {code}.\nOr: {link}\n",
     )
     .unwrap();
+    std::fs::write(
+        dir.path().join("landing.txt"),
+        "Log in to <Clinique du Parc>\nThis page never logs you in.\n\nCall us on 02 123 45 67 if in doubt.\n",
+    )
+    .unwrap();
     let folder = dir.path().display().to_string();
     let server = TestServer::start_with(backend, |settings| {
         settings.templates_dir = Some(folder.clone());
@@ -1177,10 +1182,25 @@ async fn an_operators_template_words_the_messages_and_a_broken_one_stops_the_sta
         message["subject"],
         format!("Clinique du Parc: your code {}", common::code_in(message))
     );
+    let body = message["body"].as_str().unwrap();
+    assert!(body.contains("Or: https://"), "{message}");
+    // The link's page has the operator's title and words, as text.
+    let path = body[body.find("/l/").unwrap()..]
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_owned();
+    let page = server.get(&path, None).await;
+    let html = page.body.as_str().unwrap();
     assert!(
-        message["body"].as_str().unwrap().contains("Or: https://"),
-        "{message}"
+        html.contains("<h1>Log in to &lt;Clinique du Parc&gt;</h1>"),
+        "{html}"
     );
+    assert!(
+        html.contains("<p class=\"hint\">This page never logs you in.</p>"),
+        "{html}"
+    );
+    assert!(html.contains("<p class=\"hint\">Call us on 02 123 45 67 if in doubt.</p>"));
     server.stop().await;
 
     // A template that lost its code: neither check-config nor a start

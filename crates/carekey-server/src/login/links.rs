@@ -288,15 +288,19 @@ pub async fn landing(state: &AppState, token: &str) -> Result<Response, ServiceE
         ),
         None => String::new(),
     };
+    // The operator's words (templates_dir) or the built-in ones; plain
+    // text, escaped here.
+    let (title, paragraphs) = state.templates.landing(None);
+    let hints: String = paragraphs
+        .iter()
+        .map(|paragraph| format!("<p class=\"hint\">{}</p>", escape(paragraph)))
+        .collect();
     Ok(page(
         StatusCode::OK,
-        "Log in to CareKey",
+        title,
         &format!(
             "<p><a class=\"open\" href=\"carekey://l/{token}\">Open CareKey</a></p>\
-             <p>Or type this code in CareKey:</p><p class=\"code\">{code}</p>\
-             <p class=\"hint\">Opening this page does not log you in. The link and the \
-             code work only in the CareKey app on the device where you asked for them, \
-             once, and only for a few minutes.</p>{approve}",
+             <p>Or type this code in CareKey:</p><p class=\"code\">{code}</p>{hints}{approve}",
             code = escape(&code)
         ),
     ))

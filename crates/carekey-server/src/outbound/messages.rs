@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// The built-in templates by file name (without `.txt`), as shipped in
 /// `assets/templates/`: the defaults an operator's files replace.
-const BUILT_IN: [(&str, &str); 11] = [
+const BUILT_IN: [(&str, &str); 12] = [
     (
         "code.email",
         include_str!("../../../../assets/templates/code.email.txt"),
@@ -51,6 +51,11 @@ const BUILT_IN: [(&str, &str); 11] = [
         "help.whatsapp-chat",
         include_str!("../../../../assets/templates/help.whatsapp-chat.txt"),
     ),
+    // The magic link's page: its title, then what it says under the code.
+    (
+        "landing",
+        include_str!("../../../../assets/templates/landing.txt"),
+    ),
 ];
 
 /// The placeholders a template may use. Those that carry what the message
@@ -66,7 +71,7 @@ pub enum TemplateError {
     #[error(
         "{0}: no template has this name (they are code.email, code.sms, code.biot.sms, \
          code.whatsapp, code.whatsapp-chat, no-account.email, no-account.sms, \
-         no-account.whatsapp-chat, notice.email, notice.sms, help.whatsapp-chat; \
+         no-account.whatsapp-chat, notice.email, notice.sms, help.whatsapp-chat, landing; \
          NAME.LOCALE.txt for a language)"
     )]
     Unknown(String),
@@ -76,7 +81,9 @@ pub enum TemplateError {
         "{0}: {1} is not a placeholder (they are {{code}}, {{link}}, {{minutes}}, {{host}}, {{notice}})"
     )]
     UnknownPlaceholder(String, String),
-    #[error("{0}: an email template's first line is its subject, and it is empty")]
+    #[error(
+        "{0}: the first line of an email or of the landing page is its subject or title, and it is empty"
+    )]
     NoSubject(String),
     #[error("{0}: it is not UTF-8 text")]
     NotText(String),
@@ -138,6 +145,19 @@ impl Templates {
             .unwrap_or_else(|| built_in(name))
     }
 
+    /// The magic link's page: its title, and the paragraphs it shows
+    /// under the code (plain text; blank lines separate paragraphs).
+    pub fn landing(&self, locale: Option<&str>) -> (&str, Vec<&str>) {
+        let text = self.text("landing", locale);
+        let (title, rest) = text.split_once('\n').unwrap_or((text, ""));
+        let paragraphs = rest
+            .split("\n\n")
+            .map(str::trim)
+            .filter(|paragraph| !paragraph.is_empty())
+            .collect();
+        (title.trim(), paragraphs)
+    }
+
     /// How many templates an operator's files replace (every language).
     pub fn replaced(&self) -> usize {
         self.replaced.len()
@@ -191,7 +211,7 @@ fn check(file: &str, name: &str, text: &str) -> Result<(), TemplateError> {
         }
         rest = &after[end..];
     }
-    if name.ends_with(".email")
+    if (name.ends_with(".email") || name == "landing")
         && text
             .lines()
             .next()
@@ -605,7 +625,7 @@ mod tests {
             (
                 "code.email.txt",
                 "\n{code} {link}",
-                "first line is its subject",
+                "is its subject or title",
             ),
             (
                 "code.sms.xx_YY.txt",
@@ -613,6 +633,7 @@ mod tests {
                 "no template has this name",
             ),
             ("welcome.txt", "hello", "no template has this name"),
+            ("landing.txt", "\nNo title here", "is its subject or title"),
         ] {
             let dir = folder(&[(file, text)]);
             let error = Templates::load(dir.path()).unwrap_err().to_string();
