@@ -315,17 +315,23 @@ pub async fn stored_keys(db: &Database, now: Millis) -> Result<Vec<StoredKey>, s
 /// migration 13, the key kept in `server_secrets` until then (made now if
 /// there is none) becomes the first stored key, signing at once, and
 /// leaves `server_secrets`. Safe when instances start together: one
-/// transaction moves it, the others find it moved.
+/// transaction moves it (or makes it), the others find it there.
 pub async fn first_key(db: &Database, now: Millis) -> Result<(), TokenError> {
     let store = |error: sqlx::Error| TokenError::Store(error.to_string());
     let mut tx = db.begin().await.map_err(store)?;
-    let lock = db.backend().for_update();
-    let any: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-        "SELECT kid FROM signing_keys LIMIT 1{lock}"
-    )))
-    .fetch_optional(&mut *tx)
-    .await
-    .map_err(store)?;
+    // Instances starting together take turns: SQLite's write transactions
+    // are serial already; on PostgreSQL a row lock cannot guard a table
+    // that has no row yet, so the table is locked against writers.
+    if db.backend() == crate::db::Backend::Postgres {
+        sqlx::query("LOCK TABLE signing_keys IN SHARE ROW EXCLUSIVE MODE")
+            .execute(&mut *tx)
+            .await
+            .map_err(store)?;
+    }
+    let any: Option<String> = sqlx::query_scalar("SELECT kid FROM signing_keys LIMIT 1")
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(store)?;
     if any.is_some() {
         return Ok(());
     }

@@ -132,3 +132,37 @@ async fn each_queued_message_is_sent_once() {
     a.stop().await;
     b.stop().await;
 }
+
+/// Instances started at the same moment on a new database agree on one
+/// signing key: one makes it, the others find it (not one key each).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn instances_starting_together_on_a_new_database_make_one_signing_key() {
+    for _ in 0..3 {
+        let url = common::new_postgres_database().await;
+        let dir = tempfile::tempdir().unwrap();
+        let start = || carekey_server::start(common::base_settings(dir.path(), &url));
+        let (a, b, c) = tokio::join!(start(), start(), start());
+        let servers = [a.unwrap(), b.unwrap(), c.unwrap()];
+        let http = reqwest::Client::new();
+        let mut published = Vec::new();
+        for server in &servers {
+            let jwks: serde_json::Value = http
+                .get(format!("{}/.well-known/jwks.json", server.url()))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            published.push(jwks["keys"].clone());
+        }
+        assert_eq!(published[0].as_array().unwrap().len(), 1, "{published:?}");
+        assert!(
+            published.iter().all(|keys| *keys == published[0]),
+            "{published:?}"
+        );
+        for server in servers {
+            server.shutdown().await;
+        }
+    }
+}
