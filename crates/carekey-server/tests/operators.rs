@@ -1073,7 +1073,7 @@ async fn the_admin_api_answers_only_its_token_and_only_on_its_own_listener(backe
     server
         .admin(Method::POST, "/admin/v1/sessions/revoke", Some(&json!({})))
         .await
-        .error(409, "invalid_request");
+        .error(400, "invalid_request");
     server
         .admin(
             Method::POST,

@@ -112,6 +112,9 @@ impl IntoResponse for AdminError {
             AdminError::NotFound(message) => {
                 refusal(StatusCode::NOT_FOUND, ErrorCode::NotFound, message)
             }
+            AdminError::Invalid(message) => {
+                refusal(StatusCode::BAD_REQUEST, ErrorCode::InvalidRequest, message)
+            }
             refused if refused.is_refusal() => refusal(
                 StatusCode::CONFLICT,
                 ErrorCode::InvalidRequest,
@@ -139,28 +142,83 @@ fn one_or_all<'a>(
     match (one, all) {
         (Some(one), false) => Ok(Some(one)),
         (None, true) => Ok(None),
-        _ => Err(AdminError::Refused(format!(
+        _ => Err(AdminError::Invalid(format!(
             "give {field}, or all: true (one of the two)"
         ))),
     }
 }
 
+/// `Query`, refusing a malformed query string as every other error is
+/// refused: `{code, message}`, 400.
+struct Params<T>(T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequestParts<S>
+    for Params<T>
+{
+    type Rejection = AdminError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, AdminError> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(params)| Params(params))
+            .map_err(|rejection| AdminError::Invalid(rejection.body_text()))
+    }
+}
+
+/// `{who}` in the path, refused as [`Params`] refuses.
+struct Who(String);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Who {
+    type Rejection = AdminError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, AdminError> {
+        Path::<String>::from_request_parts(parts, state)
+            .await
+            .map(|Path(who)| Who(who))
+            .map_err(|rejection| AdminError::Invalid(rejection.body_text()))
+    }
+}
+
+/// The most a list answers at once.
+const MOST_LISTED: u32 = 1000;
+
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 struct Limit {
-    /// How many to list (default 50).
+    /// How many to list (default 50, at most 1000).
+    #[param(minimum = 0, maximum = 1000)]
     limit: Option<u32>,
+}
+
+impl Limit {
+    fn checked(&self) -> Result<u32, AdminError> {
+        match self.limit {
+            Some(limit) if limit > MOST_LISTED => Err(AdminError::Invalid(format!(
+                "limit is at most {MOST_LISTED}"
+            ))),
+            limit => Ok(limit.unwrap_or(50)),
+        }
+    }
 }
 
 #[utoipa::path(get, path = "/admin/v1/users", tag = "admin",
     description = "The newest accounts first (`carekey-server users list`).",
     params(Limit),
-    responses((status = 200, body = super::users::UserList)))]
+    responses(
+        (status = 200, body = super::users::UserList),
+        (status = 400, body = ApiError, description = "invalid_request: limit is not a number up to 1000"),
+    ))]
 async fn users_list(
     State(state): Shared,
-    Query(query): Query<Limit>,
+    Params(query): Params<Limit>,
 ) -> Result<Json<super::users::UserList>, AdminError> {
-    let limit = query.limit.unwrap_or(50);
+    let limit = query.checked()?;
     Ok(Json(super::users::list(&state.db, limit).await?))
 }
 
@@ -170,11 +228,11 @@ async fn users_list(
     responses(
         (status = 200, body = super::users::UserDetail),
         (status = 404, body = ApiError, description = "not_found"),
-        (status = 409, body = ApiError, description = "invalid_request: not an id, email or phone number"),
+        (status = 400, body = ApiError, description = "invalid_request: who is not an id, an email or a phone number"),
     ))]
 async fn users_show(
     State(state): Shared,
-    Path(who): Path<String>,
+    Who(who): Who,
 ) -> Result<Json<super::users::UserDetail>, AdminError> {
     Ok(Json(super::users::show(&state.db, &who).await?))
 }
@@ -184,11 +242,12 @@ async fn users_show(
     params(("who" = String, Path, description = "the user id, email, or phone number")),
     responses(
         (status = 200, body = super::users::Disabling),
+        (status = 400, body = ApiError, description = "invalid_request: who is not an id, an email or a phone number"),
         (status = 404, body = ApiError, description = "not_found"),
     ))]
 async fn users_disable(
     State(state): Shared,
-    Path(who): Path<String>,
+    Who(who): Who,
 ) -> Result<Json<super::users::Disabling>, AdminError> {
     let now = state.clock.now_ms();
     Ok(Json(
@@ -201,11 +260,12 @@ async fn users_disable(
     params(("who" = String, Path, description = "the user id, email, or phone number")),
     responses(
         (status = 200, body = super::users::Disabling),
+        (status = 400, body = ApiError, description = "invalid_request: who is not an id, an email or a phone number"),
         (status = 404, body = ApiError, description = "not_found"),
     ))]
 async fn users_enable(
     State(state): Shared,
-    Path(who): Path<String>,
+    Who(who): Who,
 ) -> Result<Json<super::users::Disabling>, AdminError> {
     let now = state.clock.now_ms();
     Ok(Json(
@@ -231,19 +291,20 @@ struct DeleteOptions {
     responses(
         (status = 200, body = super::users::Deleted),
         (status = 404, body = ApiError, description = "not_found"),
+        (status = 400, body = ApiError, description = "invalid_request: who is not an id, an email or a phone number, or the options are malformed or both given"),
         (status = 409, body = ApiError, description = "invalid_request: patients name this clinician, or the successor is not a clinician"),
     ))]
 async fn users_delete(
     State(state): Shared,
-    Path(who): Path<String>,
-    Query(options): Query<DeleteOptions>,
+    Who(who): Who,
+    Params(options): Params<DeleteOptions>,
 ) -> Result<Json<super::users::Deleted>, AdminError> {
     let patients = match (&options.move_patients_to, options.release_patients) {
         (Some(to), false) => super::users::Patients::MoveTo(to),
         (None, true) => super::users::Patients::Release,
         (None, false) => super::users::Patients::Refuse,
         (Some(_), true) => {
-            return Err(AdminError::Refused(
+            return Err(AdminError::Invalid(
                 "movePatientsTo and releasePatients exclude each other".into(),
             ));
         }
@@ -270,7 +331,7 @@ struct RevokeRequest {
     responses(
         (status = 200, body = super::users::Revoked),
         (status = 404, body = ApiError, description = "not_found"),
-        (status = 409, body = ApiError, description = "invalid_request: neither or both of user and all"),
+        (status = 400, body = ApiError, description = "invalid_request: the body is not this operation's JSON, or has neither or both of user and all"),
     ))]
 async fn sessions_revoke(
     State(state): Shared,
@@ -298,7 +359,7 @@ struct UnlockRequest {
     request_body = UnlockRequest,
     responses(
         (status = 200, body = super::users::Unlocked),
-        (status = 409, body = ApiError, description = "invalid_request: not an email or phone number"),
+        (status = 400, body = ApiError, description = "invalid_request: not an email or phone number (or the body is not this operation's JSON)"),
     ))]
 async fn unlock(
     State(state): Shared,
@@ -321,12 +382,15 @@ async fn queue_status(State(state): Shared) -> Result<Json<super::queue::QueueSt
 #[utoipa::path(get, path = "/admin/v1/queue/dead", tag = "admin",
     description = "The jobs given up, newest first (`queue dead`).",
     params(Limit),
-    responses((status = 200, body = super::queue::DeadLetters)))]
+    responses(
+        (status = 200, body = super::queue::DeadLetters),
+        (status = 400, body = ApiError, description = "invalid_request: limit is not a number up to 1000"),
+    ))]
 async fn queue_dead(
     State(state): Shared,
-    Query(query): Query<Limit>,
+    Params(query): Params<Limit>,
 ) -> Result<Json<super::queue::DeadLetters>, AdminError> {
-    let limit = query.limit.unwrap_or(50);
+    let limit = query.checked()?;
     Ok(Json(super::queue::dead_letters(&state.db, limit).await?))
 }
 
@@ -346,7 +410,8 @@ struct RetryRequest {
     responses(
         (status = 200, body = super::queue::Retried),
         (status = 404, body = ApiError, description = "not_found"),
-        (status = 409, body = ApiError, description = "invalid_request: not given up, a message, or neither or both of id and all"),
+        (status = 400, body = ApiError, description = "invalid_request: the body is not this operation's JSON, or has neither or both of id and all"),
+        (status = 409, body = ApiError, description = "invalid_request: the job was not given up, or is a message to a person"),
     ))]
 async fn queue_retry(
     State(state): Shared,

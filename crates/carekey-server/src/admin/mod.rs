@@ -106,8 +106,14 @@ pub enum AdminError {
     Io(PathBuf, #[source] std::io::Error),
     #[error("the copy failed its integrity check ({0}); it was removed")]
     Corrupt(String),
+    /// Asked for something that the state of things does not allow (a
+    /// clinician whom patients name, a job still queued).
     #[error("{0}")]
     Refused(String),
+    /// Asked in a form that names nothing (not an id, email or phone; a
+    /// malformed parameter).
+    #[error("{0}")]
+    Invalid(String),
     #[error("{0}")]
     NotFound(String),
     #[error(transparent)]
@@ -126,6 +132,7 @@ impl AdminError {
                 | AdminError::Exists(_)
                 | AdminError::NotUtf8(_)
                 | AdminError::Refused(_)
+                | AdminError::Invalid(_)
         )
     }
 }

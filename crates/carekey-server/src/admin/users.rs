@@ -35,7 +35,7 @@ fn who(text: &str) -> Result<Who, AdminError> {
         Contact::phone(text)
     };
     contact.map(Who::Contact).map_err(|_| {
-        AdminError::Refused(format!(
+        AdminError::Invalid(format!(
             "`{text}` is not a user id, an email, or a phone number in international form (+…)"
         ))
     })
@@ -677,7 +677,7 @@ pub async fn unlock(
     let contact = match who(text)? {
         Who::Contact(contact) => contact,
         Who::Id(_) => {
-            return Err(AdminError::Refused(
+            return Err(AdminError::Invalid(
                 "unlock takes the email or phone number that was locked, not an id".into(),
             ));
         }
