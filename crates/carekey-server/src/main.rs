@@ -86,6 +86,11 @@ enum DatabaseCommand {
         /// The email, or the phone number in international form (+…)
         identifier: String,
     },
+    /// What operators did (the operators' audit), newest first
+    Audit {
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
     /// The keys that sign access tokens
     Keys {
         #[command(subcommand)]
@@ -301,6 +306,7 @@ async fn on_database(settings: &Settings, command: DatabaseCommand, json: bool) 
                 admin::users::revoke_sessions(&db, scope, actor, now).await,
             )
         }
+        DatabaseCommand::Audit { limit } => done(json, admin::audit::recent(&db, limit).await),
         DatabaseCommand::Keys {
             command: KeysCommand::List,
         } => done(json, admin::keys::list(&db, now).await),

@@ -825,12 +825,14 @@ async fn rotating_the_signing_key_keeps_every_live_session_working(backend: Back
         )
         .await;
     assert_eq!(kid_of(renewed.ok()["accessToken"].as_str().unwrap()), third);
-    assert_eq!(
-        server
-            .count_where("operator_actions", "action = 'keys_rotate'")
-            .await,
-        2
-    );
+    // The operators' audit has both rotations, newest first, by whom.
+    let audit = reported(&db, &["audit", "--limit", "2"]).await;
+    let actions = audit["actions"].as_array().unwrap();
+    assert_eq!(actions.len(), 2, "{audit}");
+    assert_eq!(actions[0]["action"], "keys_rotate");
+    assert_eq!(actions[0]["detail"]["immediately"], true);
+    assert_eq!(actions[1]["detail"]["immediately"], false);
+    assert!(actions[0]["actor"].as_str().unwrap().starts_with("cli"));
     server.stop().await;
 }
 
@@ -1135,6 +1137,26 @@ async fn the_admin_api_answers_only_its_token_and_only_on_its_own_listener(backe
         )
         .await;
     assert_eq!(deleted.ok()["releasedPatients"], 1);
+    let audit = server.admin(Method::GET, "/admin/v1/audit", None).await;
+    let actions: Vec<&str> = audit.ok()["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|action| action["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "delete",
+            "keys_rotate",
+            "revoke_sessions",
+            "enable",
+            "disable"
+        ],
+        "newest first; a queue retry of nothing and an unlock of nothing change nothing"
+    );
+    let actors = audit.ok()["actions"].as_array().unwrap();
+    assert!(actors.iter().all(|action| action["actor"] == "admin-api"));
     server.stop().await;
 }
 

@@ -36,6 +36,7 @@ pub fn routes() -> Routes {
         .routes(routes!(queue_status))
         .routes(routes!(queue_dead))
         .routes(routes!(queue_retry))
+        .routes(routes!(audit))
         .routes(routes!(keys_list))
         .routes(routes!(keys_rotate))
         .routes(routes!(crate::http::operations::metrics))
@@ -425,6 +426,21 @@ async fn queue_retry(
     Ok(Json(
         super::queue::retry(&state.db, which, ACTOR, now).await?,
     ))
+}
+
+#[utoipa::path(get, path = "/admin/v1/audit", tag = "admin",
+    description = "What operators did, newest first (`audit`).",
+    params(Limit),
+    responses(
+        (status = 200, body = super::audit::Audit),
+        (status = 400, body = ApiError, description = "invalid_request: limit is not a number up to 1000"),
+    ))]
+async fn audit(
+    State(state): Shared,
+    Params(query): Params<Limit>,
+) -> Result<Json<super::audit::Audit>, AdminError> {
+    let limit = query.checked()?;
+    Ok(Json(super::audit::recent(&state.db, limit).await?))
 }
 
 #[utoipa::path(get, path = "/admin/v1/keys", tag = "admin",

@@ -37,7 +37,7 @@ pub async fn rotate(
         "immediately": immediately,
         "retiring": rotation.retiring.iter().map(|old| &old.kid).collect::<Vec<_>>(),
     });
-    super::record(&mut tx, now, actor, "keys_rotate", None, detail).await?;
+    super::audit::record(&mut tx, now, actor, "keys_rotate", None, detail).await?;
     tx.commit().await?;
     Ok(rotation)
 }

@@ -8,16 +8,15 @@
 //! JSON.
 
 pub mod api;
+pub mod audit;
 pub mod backup;
 pub mod copy;
 pub mod keys;
 pub mod queue;
 pub mod users;
 
-use crate::clock::Millis;
 use crate::db::{Backend, Database, DbError};
 use crate::settings::Settings;
-use sqlx::AnyConnection;
 use std::path::PathBuf;
 
 /// The database `settings` name, as it is: an operator's command never
@@ -62,32 +61,6 @@ pub fn cli_actor() -> String {
         .iter()
         .find_map(|name| std::env::var(name).ok().filter(|value| !value.is_empty()))
         .map_or_else(|| String::from("cli"), |name| format!("cli:{name}"))
-}
-
-/// One entry of the operators' audit (`operator_actions`), written in the
-/// transaction of the change it records, so neither exists without the
-/// other. `detail` names no person: it outlives the accounts it is about.
-pub(crate) async fn record(
-    conn: &mut AnyConnection,
-    now: Millis,
-    actor: &str,
-    action: &str,
-    user_id: Option<&str>,
-    detail: serde_json::Value,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO operator_actions (id, at, actor, action, user_id, detail) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(crate::db::new_id(now))
-    .bind(now)
-    .bind(actor.to_owned())
-    .bind(action.to_owned())
-    .bind(user_id.map(str::to_owned))
-    .bind(detail.to_string())
-    .execute(conn)
-    .await?;
-    Ok(())
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -272,7 +272,7 @@ pub async fn retry(
     };
     if !jobs.is_empty() {
         let detail = serde_json::json!({ "jobs": jobs });
-        super::record(&mut tx, now, actor, "queue_retry", None, detail).await?;
+        super::audit::record(&mut tx, now, actor, "queue_retry", None, detail).await?;
     }
     tx.commit().await?;
     Ok(Retried { jobs })

@@ -159,21 +159,11 @@ pub struct Session {
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct Action {
-    pub at: String,
-    pub actor: String,
-    pub action: String,
-    #[schema(value_type = Object)]
-    pub detail: serde_json::Value,
-}
-
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
 pub struct UserDetail {
     pub user: User,
     pub sessions: Vec<Session>,
     /// What operators did to this account, oldest first.
-    pub operator_actions: Vec<Action>,
+    pub operator_actions: Vec<super::audit::Action>,
 }
 
 impl std::fmt::Display for UserDetail {
@@ -227,37 +217,12 @@ pub async fn show(db: &Database, text: &str) -> Result<UserDetail, AdminError> {
             })
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    let operator_actions = actions_on(db, &user.id).await?;
+    let operator_actions = super::audit::actions_on(db, &user.id).await?;
     Ok(UserDetail {
         user,
         sessions,
         operator_actions,
     })
-}
-
-/// The operators' audit entries about `user_id`, oldest first (they
-/// outlive the account: this works on a deleted one's id too).
-pub async fn actions_on(db: &Database, user_id: &str) -> Result<Vec<Action>, AdminError> {
-    let rows = sqlx::query(
-        "SELECT at, actor, action, detail FROM operator_actions WHERE user_id = $1 \
-         ORDER BY at, id",
-    )
-    .bind(user_id.to_owned())
-    .fetch_all(db.reader())
-    .await?;
-    rows.iter()
-        .map(|row| {
-            let detail: Option<String> = row.try_get("detail")?;
-            Ok(Action {
-                at: rfc3339(row.try_get("at")?),
-                actor: row.try_get("actor")?,
-                action: row.try_get("action")?,
-                detail: detail
-                    .and_then(|text| serde_json::from_str(&text).ok())
-                    .unwrap_or_default(),
-            })
-        })
-        .collect()
 }
 
 /// The account `text` names, found as a login finds it
@@ -323,7 +288,7 @@ pub async fn revoke_sessions(
     };
     let mut tx = db.begin().await?;
     let sessions = end_sessions(&mut tx, user.as_deref(), OPERATOR_REVOKED, now).await?;
-    super::record(
+    super::audit::record(
         &mut tx,
         now,
         actor,
@@ -433,7 +398,7 @@ pub async fn set_disabled(
     if changed {
         let action = if disabled { "disable" } else { "enable" };
         let detail = serde_json::json!({ "sessionsRevoked": sessions_revoked });
-        super::record(&mut tx, now, actor, action, Some(&user), detail).await?;
+        super::audit::record(&mut tx, now, actor, action, Some(&user), detail).await?;
     }
     tx.commit().await?;
     Ok(Disabling {
@@ -601,7 +566,7 @@ pub async fn delete(
         "releasedPatients": released,
         "movedTo": report.moved_to,
     });
-    super::record(&mut tx, now, actor, "delete", Some(&report.user), detail).await?;
+    super::audit::record(&mut tx, now, actor, "delete", Some(&report.user), detail).await?;
     tx.commit().await?;
     Ok(report)
 }
@@ -693,7 +658,7 @@ pub async fn unlock(
         // The audit names the account, if any, not the address.
         let user = crate::accounts::id_by_contact(&mut tx, &contact).await?;
         let detail = serde_json::json!({ "kind": contact.kind().as_str() });
-        super::record(&mut tx, now, actor, "unlock", user.as_deref(), detail).await?;
+        super::audit::record(&mut tx, now, actor, "unlock", user.as_deref(), detail).await?;
     }
     tx.commit().await?;
     Ok(Unlocked {
