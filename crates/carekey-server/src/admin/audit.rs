@@ -119,8 +119,7 @@ pub async fn recent(db: &Database, limit: u32) -> Result<Audit, AdminError> {
     .bind(i64::from(limit) + 1)
     .fetch_all(db.reader())
     .await?;
-    let mut actions = rows.iter().map(action).collect::<Result<Vec<_>, _>>()?;
-    let more = actions.len() > limit as usize;
-    actions.truncate(limit as usize);
+    let actions = rows.iter().map(action).collect::<Result<Vec<_>, _>>()?;
+    let (actions, more) = super::first(actions, limit);
     Ok(Audit { actions, more })
 }

@@ -35,6 +35,15 @@ pub async fn open(settings: &Settings) -> Result<Database, AdminError> {
     .map_err(|error| missing_sqlite(url, error))
 }
 
+/// The first `limit` of `items` (read with `LIMIT limit + 1`), and
+/// whether there were more.
+pub(crate) fn first<T>(mut items: Vec<T>, limit: u32) -> (Vec<T>, bool) {
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    let more = items.len() > limit;
+    items.truncate(limit);
+    (items, more)
+}
+
 /// A SQLite file that could not be opened because it is not there, said
 /// as such; any other error as it is.
 pub(crate) fn missing_sqlite(url: &str, error: DbError) -> AdminError {

@@ -182,7 +182,7 @@ pub async fn dead_letters(db: &Database, limit: u32) -> Result<DeadLetters, Admi
     .bind(i64::from(limit) + 1)
     .fetch_all(db.reader())
     .await?;
-    let mut jobs = rows
+    let jobs = rows
         .iter()
         .map(|row| {
             Ok(DeadLetter {
@@ -196,8 +196,7 @@ pub async fn dead_letters(db: &Database, limit: u32) -> Result<DeadLetters, Admi
             })
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    let more = jobs.len() > limit as usize;
-    jobs.truncate(limit as usize);
+    let (jobs, more) = super::first(jobs, limit);
     Ok(DeadLetters { jobs, more })
 }
 

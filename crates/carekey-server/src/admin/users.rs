@@ -142,9 +142,8 @@ pub async fn list(db: &Database, limit: u32) -> Result<UserList, AdminError> {
     .bind(i64::from(limit) + 1)
     .fetch_all(db.reader())
     .await?;
-    let mut users = rows.iter().map(user).collect::<Result<Vec<_>, _>>()?;
-    let more = users.len() > limit as usize;
-    users.truncate(limit as usize);
+    let users = rows.iter().map(user).collect::<Result<Vec<_>, _>>()?;
+    let (users, more) = super::first(users, limit);
     Ok(UserList { users, more })
 }
 
