@@ -135,12 +135,13 @@ server_pid=
 [ "$status" = 0 ] || { cat "$out/server.log"; fail "the server exited $status on SIGTERM, not 0"; }
 [ "$(stat -c %U "$state/carekey.db")" = carekey ] || fail "the database is not the service user's"
 echo "package: SIGTERM stopped it cleanly (exit 0); its database is $state/carekey.db"
-# The operator's commands find that database from anywhere, as its user.
+# The operator's commands find that database from anywhere, as its user,
+# reading the installed settings without being told.
 (cd / && setpriv --reuid carekey --regid carekey --init-groups \
-    carekey-server --config /etc/carekey/carekey.toml --json users list) >"$out/users.json" \
+    carekey-server --json users list) >"$out/users.json" \
     || fail "users list as the carekey user failed"
 grep -q '"clinician"' "$out/users.json" || fail "users list does not show the account: $(cat "$out/users.json")"
-echo "package: carekey-server users list, run from /, shows the account"
+echo "package: carekey-server users list (no --config), run from /, shows the account"
 
 # Removed: the program and the unit go, the settings and the data stay.
 dpkg -r carekey-server >"$out/remove.log" 2>&1 || { cat "$out/remove.log"; fail "dpkg -r failed"; }

@@ -15,8 +15,9 @@ use std::process::ExitCode;
 #[derive(Parser)]
 #[command(name = "carekey-server", version, about = "CareKey's passwordless auth server", after_long_help = Settings::help(), after_help = "Run with --help for every setting.")]
 struct Cli {
-    /// A TOML file of settings (keys as listed below); the package installs
-    /// /etc/carekey/carekey.toml and its service passes it here
+    /// A TOML file of settings (keys as listed below) [default:
+    /// /etc/carekey/carekey.toml where it exists, as the package installs
+    /// it; else none]
     #[arg(long, short, global = true)]
     config: Option<PathBuf>,
     /// Print what a command reports as JSON instead of text
@@ -196,6 +197,9 @@ enum SessionsCommand {
     },
 }
 
+/// Where the Debian package installs the settings.
+const INSTALLED_CONFIG: &str = "/etc/carekey/carekey.toml";
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let json = cli.json;
@@ -208,7 +212,13 @@ fn main() -> ExitCode {
         }
         return ExitCode::SUCCESS;
     }
-    let settings = match Settings::load(cli.config.as_deref()) {
+    // On a machine with the package, the operator's commands read the
+    // service's settings without being told (and so find its database).
+    let config = cli.config.or_else(|| {
+        let installed = PathBuf::from(INSTALLED_CONFIG);
+        installed.is_file().then_some(installed)
+    });
+    let settings = match Settings::load(config.as_deref()) {
         Ok(settings) => settings,
         Err(error) => return refused(json, None, &error.to_string()),
     };
