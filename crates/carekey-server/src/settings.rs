@@ -24,6 +24,7 @@ pub struct Settings {
     pub http_request_timeout_seconds: u64,
     pub sqlite_synchronous: SqliteSynchronous,
     pub sqlite_max_megabytes: u64,
+    pub sqlite_cache_megabytes: u64,
     pub group_id: Option<String>,
     pub channel: String,
     pub outbox_file: String,
@@ -127,6 +128,7 @@ impl Default for Settings {
             http_request_timeout_seconds: 60,
             sqlite_synchronous: SqliteSynchronous::Normal,
             sqlite_max_megabytes: 0,
+            sqlite_cache_megabytes: 16,
             group_id: None,
             channel: "outbox".into(),
             outbox_file: "carekey-outbox.jsonl".into(),
@@ -300,6 +302,10 @@ pub const SETTINGS: &[(&str, &str)] = &[
     (
         "sqlite_max_megabytes",
         "SQLite: the most the database may grow to, in MiB (0: until the disk is full); past it, writes are refused with 503 unavailable and nothing is half-written",
+    ),
+    (
+        "sqlite_cache_megabytes",
+        "SQLite: each connection's page cache, in MiB; with one writer and up to four readers, memory grows with the database up to about five times this, then stays level",
     ),
     (
         "group_id",

@@ -14,7 +14,7 @@
 //! stop the servers, then copy.
 
 use super::AdminError;
-use crate::db::{Backend, Database};
+use crate::db::{Backend, Database, SqliteOptions};
 use crate::settings::Settings;
 use futures::TryStreamExt;
 use serde::Serialize;
@@ -139,14 +139,9 @@ pub async fn copy_data(
                 .into(),
         ));
     }
-    let source = Database::connect_existing(
-        from,
-        1,
-        settings.sqlite_synchronous,
-        settings.sqlite_max_megabytes,
-    )
-    .await
-    .map_err(|error| super::missing_sqlite(from, error))?;
+    let source = Database::connect_existing(from, 1, SqliteOptions::of(settings))
+        .await
+        .map_err(|error| super::missing_sqlite(from, error))?;
     let version = source.schema_version().await?;
     let latest = Database::latest_version(Backend::Sqlite);
     if version != latest {
@@ -160,7 +155,7 @@ pub async fn copy_data(
             }
         )));
     }
-    let target = Database::connect(to, 2, settings.sqlite_synchronous, 0).await?;
+    let target = Database::connect(to, 2, SqliteOptions::of(settings)).await?;
     target.migrate().await?;
 
     let result = copy_tables(&source, &target, replace_target).await;

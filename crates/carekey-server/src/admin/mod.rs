@@ -15,7 +15,7 @@ pub mod keys;
 pub mod queue;
 pub mod users;
 
-use crate::db::{Backend, Database, DbError};
+use crate::db::{Backend, Database, DbError, SqliteOptions};
 use crate::settings::Settings;
 use std::path::PathBuf;
 
@@ -25,14 +25,9 @@ use std::path::PathBuf;
 /// A SQLite file that is missing is refused, not created.
 pub async fn open(settings: &Settings) -> Result<Database, AdminError> {
     let url = &settings.database_url;
-    Database::connect_existing(
-        url,
-        2,
-        settings.sqlite_synchronous,
-        settings.sqlite_max_megabytes,
-    )
-    .await
-    .map_err(|error| missing_sqlite(url, error))
+    Database::connect_existing(url, 2, SqliteOptions::of(settings))
+        .await
+        .map_err(|error| missing_sqlite(url, error))
 }
 
 /// The first `limit` of `items` (read with `LIMIT limit + 1`), and

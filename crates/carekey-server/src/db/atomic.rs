@@ -313,7 +313,7 @@ mod tests {
     async fn database() -> (tempfile::TempDir, Database) {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("ops.db").display());
-        let db = Database::connect(&url, 2, crate::settings::SqliteSynchronous::Normal, 0)
+        let db = Database::connect(&url, 2, crate::db::SqliteOptions::default())
             .await
             .unwrap();
         sqlx::query("CREATE TABLE items (name TEXT PRIMARY KEY, rank INTEGER NOT NULL)")

@@ -12,7 +12,7 @@ mod atomic;
 
 pub use atomic::{Arg, HotOperations, Operation, Runner};
 
-use crate::settings::SqliteSynchronous;
+use crate::settings::{Settings, SqliteSynchronous};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor, Row};
 use std::str::FromStr;
@@ -82,6 +82,34 @@ impl Backend {
     }
 }
 
+/// How each SQLite connection is set up; PostgreSQL ignores it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SqliteOptions {
+    pub synchronous: SqliteSynchronous,
+    /// The most the file may grow to, in MiB; 0 leaves SQLite's own limit.
+    pub max_megabytes: u64,
+    /// Each connection's page cache, in MiB. A server holds one writer and
+    /// up to [`SQLITE_READERS`] readers, so its memory grows with the
+    /// database up to about five times this, then stays level.
+    pub cache_megabytes: u64,
+}
+
+impl SqliteOptions {
+    pub fn of(settings: &Settings) -> Self {
+        SqliteOptions {
+            synchronous: settings.sqlite_synchronous,
+            max_megabytes: settings.sqlite_max_megabytes,
+            cache_megabytes: settings.sqlite_cache_megabytes,
+        }
+    }
+}
+
+impl Default for SqliteOptions {
+    fn default() -> Self {
+        SqliteOptions::of(&Settings::default())
+    }
+}
+
 #[derive(Clone)]
 pub struct Database {
     write: AnyPool,
@@ -95,12 +123,11 @@ static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migratio
 impl Database {
     /// The database `settings` name, opened and migrated: what a start,
     /// `migrate` and every operator's command work on.
-    pub async fn open(settings: &crate::settings::Settings) -> Result<Self, DbError> {
+    pub async fn open(settings: &Settings) -> Result<Self, DbError> {
         let db = Database::connect(
             &settings.database_url,
             settings.database_max_connections,
-            settings.sqlite_synchronous,
-            settings.sqlite_max_megabytes,
+            SqliteOptions::of(settings),
         )
         .await?;
         db.migrate().await?;
@@ -110,8 +137,7 @@ impl Database {
     pub async fn connect(
         url: &str,
         max_connections: u32,
-        synchronous: SqliteSynchronous,
-        sqlite_max_megabytes: u64,
+        sqlite: SqliteOptions,
     ) -> Result<Self, DbError> {
         sqlx::any::install_default_drivers();
         let backend = Backend::of_url(url).ok_or(DbError::UnsupportedUrl)?;
@@ -119,8 +145,7 @@ impl Database {
             Backend::Sqlite => {
                 let url = sqlite_url(url);
                 let options = AnyConnectOptions::from_str(&url).map_err(DbError::Connect)?;
-                let pragmas =
-                    std::sync::Arc::<str>::from(sqlite_pragmas(synchronous, sqlite_max_megabytes));
+                let pragmas = std::sync::Arc::<str>::from(sqlite_pragmas(sqlite));
                 let open = |size: u32| {
                     let pragmas = pragmas.clone();
                     AnyPoolOptions::new()
@@ -144,7 +169,7 @@ impl Database {
                     .await
                     .map_err(DbError::Connect)?;
                 // WAL must be on before readers open, or they would block the writer.
-                let read = open(max_connections.clamp(1, 4))
+                let read = open(max_connections.clamp(1, SQLITE_READERS))
                     .connect_with(options)
                     .await
                     .map_err(DbError::Connect)?;
@@ -182,8 +207,7 @@ impl Database {
     pub async fn connect_existing(
         url: &str,
         max_connections: u32,
-        synchronous: SqliteSynchronous,
-        sqlite_max_megabytes: u64,
+        sqlite: SqliteOptions,
     ) -> Result<Self, DbError> {
         let url = match Backend::of_url(url) {
             Some(Backend::Sqlite) if !url.contains("mode=") && !url.contains(":memory:") => {
@@ -192,7 +216,7 @@ impl Database {
             }
             _ => url.to_owned(),
         };
-        Database::connect(&url, max_connections, synchronous, sqlite_max_megabytes).await
+        Database::connect(&url, max_connections, sqlite).await
     }
 
     /// The newest migration this binary knows for `backend`: what
@@ -340,21 +364,27 @@ pub const SCHEMA_VERSION: &str =
 /// it over: 16 MiB.
 const LONGEST_WAL_FRAMES: i64 = 4096;
 
+/// The most reader connections SQLite gets, whatever the pool size.
+const SQLITE_READERS: u32 = 4;
+
 /// SQLite's page size, which `max_page_count` counts in.
 const SQLITE_PAGE_BYTES: u64 = 4096;
 
 /// Per-connection settings. Automatic checkpoints are off: they would run in
 /// the writer, inside some request's commit; [`Database::checkpoint`] runs
 /// them from a reader connection instead, beside the writer.
-fn sqlite_pragmas(synchronous: SqliteSynchronous, max_megabytes: u64) -> String {
-    let synchronous = match synchronous {
+fn sqlite_pragmas(sqlite: SqliteOptions) -> String {
+    let synchronous = match sqlite.synchronous {
         SqliteSynchronous::Off => "OFF",
         SqliteSynchronous::Normal => "NORMAL",
         SqliteSynchronous::Full => "FULL",
         SqliteSynchronous::Extra => "EXTRA",
     };
+    // A negative cache_size counts KiB rather than pages; at least one
+    // page's worth, since 0 would mean SQLite's default (2 MiB).
+    let cache_kib = sqlite.cache_megabytes.saturating_mul(1024).max(4);
     // 0 leaves SQLite's own limit (about 17 TiB at this page size).
-    let size_limit = match max_megabytes {
+    let size_limit = match sqlite.max_megabytes {
         0 => String::new(),
         megabytes => format!(
             " PRAGMA max_page_count = {};",
@@ -363,7 +393,7 @@ fn sqlite_pragmas(synchronous: SqliteSynchronous, max_megabytes: u64) -> String 
     };
     format!(
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; PRAGMA busy_timeout = 10000; \
-         PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -16000;{size_limit}"
+         PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -{cache_kib};{size_limit}"
     )
 }
 
@@ -395,7 +425,7 @@ mod tests {
     async fn a_secret_is_made_once_and_kept() {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("s.db").display());
-        let db = Database::connect(&url, 2, SqliteSynchronous::Normal, 0)
+        let db = Database::connect(&url, 2, SqliteOptions::default())
             .await
             .unwrap();
         db.migrate().await.unwrap();
@@ -403,6 +433,25 @@ mod tests {
         let second = db.secret("k", 2, || vec![9, 9, 9]).await.unwrap();
         assert_eq!(first, vec![1, 2, 3]);
         assert_eq!(second, first);
+        db.close().await;
+    }
+
+    #[tokio::test]
+    async fn every_sqlite_connection_gets_the_page_cache_it_was_given() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("c.db").display());
+        let options = SqliteOptions {
+            cache_megabytes: 3,
+            ..SqliteOptions::default()
+        };
+        let db = Database::connect(&url, 4, options).await.unwrap();
+        for pool in [db.writer(), db.reader()] {
+            let kib: i64 = sqlx::query_scalar("PRAGMA cache_size")
+                .fetch_one(pool)
+                .await
+                .unwrap();
+            assert_eq!(kib, -3 * 1024);
+        }
         db.close().await;
     }
 }
