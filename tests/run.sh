@@ -25,6 +25,9 @@ cargo fmt --all -- --check
 # The default members: all but the start-up benchmark's Tauri hello-world,
 # which only tests/bench/startup.sh builds.
 cargo clippy --all-targets --locked -- -D warnings
+# The installed-package test is not among --all-targets (`test = false`:
+# only tests/desktop-package.sh runs it, on the installed .deb).
+cargo clippy --locked --test installed -- -D warnings
 # The UI's ES modules: every name defined or imported, nothing left unused.
 node tests/ui-lint/node_modules/eslint/bin/eslint.js --config tests/ui-lint/eslint.config.mjs ui/
 
@@ -59,6 +62,17 @@ xvfb-run --auto-servernum --server-args="-screen 0 1280x900x24" dbus-run-session
 # its systemd unit runs it, and removed (tests/package.sh).
 if [ $# -eq 0 ]; then
     bash tests/package.sh
+fi
+
+# On the whole run: the app's .deb and .rpm, built by Tauri's bundler; the
+# .deb installed, its app launched from /usr/bin in a window and reached by
+# a link the desktop opens, then removed (tests/desktop-package.sh).
+if [ $# -eq 0 ]; then
+    xvfb-run --auto-servernum --server-args="-screen 0 1280x900x24" dbus-run-session -- bash -c '
+        set -euo pipefail
+        printf %s carekey-tests | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+        exec bash tests/desktop-package.sh
+    '
 fi
 
 # On the whole run: a minute of soak (mixed load on the debug build just

@@ -11,8 +11,10 @@
 #                         with chromedriver, ESLint for the UI modules, and
 #                         the reference tools the benchmarks compare with
 #                         (openssl, argon2), Rust's nightly toolchain
-#                         for the fuzz targets, and cargo-deb with
-#                         systemd-analyze for the server's package test
+#                         for the fuzz targets, cargo-deb with
+#                         systemd-analyze for the server's package test,
+#                         and Tauri's CLI (npm) with rpm for the app's
+#                         package test
 # Safe to run again: it only installs what is absent. Works as root (CI) or as
 # a user with sudo; never asks questions.
 set -euo pipefail
@@ -34,6 +36,8 @@ if [ "$PROFILE" = test ]; then
     # The server's package test: installs the .deb (which needs adduser)
     # and checks its unit with systemd-analyze.
     APT_PACKAGES+=(systemd adduser)
+    # The app's package test reads the .rpm with rpm's query tool.
+    APT_PACKAGES+=(rpm)
 fi
 
 as_root() {
@@ -128,6 +132,15 @@ FHIR_SERVER=crates/carekey-server/tests/support/fhir
 if [ ! -f "$FHIR_SERVER/node_modules/@medplum/fhir-router/package.json" ]; then
     echo "setup: installing the test FHIR server's packages"
     (cd "$FHIR_SERVER" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+# Tauri's CLI, whose bundler makes the app's .deb and .rpm
+# (src-tauri/bundle.sh): the prebuilt one from npm, at the version and
+# checksums in its package-lock.json.
+BUNDLE_TOOLS=tests/bundle
+if [ ! -x "$BUNDLE_TOOLS/node_modules/.bin/tauri" ]; then
+    echo "setup: installing Tauri's CLI (the bundler)"
+    (cd "$BUNDLE_TOOLS" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
 # The UI modules' check (ESLint: undefined names, missing imports), the
