@@ -31,7 +31,9 @@ OUT=target/soak
 mkdir -p "$OUT"
 WORK=$(mktemp -d /tmp/carekey-soak.XXXXXX)
 SERVER_PID=
-trap '[ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
+# The server's log is kept beside the samples (its warnings say why a
+# checkpoint could not start the log over, for one).
+trap '[ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; cp "$WORK/server.log" "$OUT/server.log" 2>/dev/null; rm -rf "$WORK"' EXIT
 DATABASE_URL=${CAREKEY_SOAK_DATABASE_URL:-sqlite://$WORK/carekey.db}
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
