@@ -2,7 +2,7 @@
 # Builds the app's Linux packages (.deb and .rpm) with Tauri's bundler from
 # the binary cargo already built, without building it again.
 #
-#   bash src-tauri/bundle.sh [--release] [--version X.Y.Z] [--out DIR]
+#   bash src-tauri/bundle.sh [--release] [--version X.Y.Z] [--out DIR] [--bundles deb,rpm]
 #
 # --release packages target/release/carekey (a release machine's
 # `cargo build --release -p carekey-app` first); the default packages
@@ -11,6 +11,8 @@
 # (the update test's N+1); the binary must have been built with the same
 # (TAURI_CONFIG='{"version":"X.Y.Z"}' at build time), or it reports the
 # other. The packages are copied to DIR (default target/bundle).
+# --bundles: deb,rpm by default; a release machine that can download
+# linuxdeploy adds appimage.
 #
 # Tauri's CLI is the prebuilt one from npm (tests/bundle/package-lock.json
 # pins it and its checksums): a cargo install of tauri-cli takes longer on
@@ -22,11 +24,13 @@ ROOT=$PWD
 profile=debug
 version=
 out=target/bundle
+bundles=deb,rpm
 while [ $# -gt 0 ]; do
     case "$1" in
         --release) profile=release ;;
         --version) version=$2; shift ;;
         --out) out=$2; shift ;;
+        --bundles) bundles=$2; shift ;;
         *) echo "bundle: unknown argument $1" >&2; exit 2 ;;
     esac
     shift
@@ -72,10 +76,11 @@ PY
 flags=()
 [ "$profile" = debug ] && flags=(--debug)
 TAURI_APP_PATH=src-tauri TAURI_FRONTEND_PATH=. CI=true \
-    "$TAURI" bundle "${flags[@]}" --bundles deb,rpm --config "$overrides"
+    "$TAURI" bundle "${flags[@]}" --bundles "$bundles" --config "$overrides"
 
 mkdir -p "$out"
-produced=(target/"$profile"/bundle/deb/*.deb target/"$profile"/bundle/rpm/*.rpm)
+shopt -s nullglob
+produced=(target/"$profile"/bundle/*/*.{deb,rpm,AppImage})
 want=${version:-$(python3 -c 'import json; print(json.load(open("tauri.conf.json"))["version"])')}
 for package in "${produced[@]}"; do
     case "$package" in
