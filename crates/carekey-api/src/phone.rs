@@ -10,7 +10,20 @@ pub use phonenumber::country::Id as Country;
 
 /// `typed` as E.164: in international form (`+32 470 …`), or in the
 /// national form of `country`. `None` when it is not a valid number.
+///
+/// Letters are refused: libphonenumber reads them as a keypad's digits
+/// (vanity numbers), so a typo such as "0z" became another number, and one
+/// that was not valid when given again. The result is checked to parse back
+/// to itself, the invariant the app and the server rely on.
 pub fn e164(typed: &str, country: Option<Country>) -> Option<String> {
+    if typed.chars().any(char::is_alphabetic) {
+        return None;
+    }
+    let e164 = valid_e164(typed, country)?;
+    (valid_e164(&e164, None).as_ref() == Some(&e164)).then_some(e164)
+}
+
+fn valid_e164(typed: &str, country: Option<Country>) -> Option<String> {
     keep_rules_compiled();
     let number = phonenumber::parse(country, typed).ok()?;
     number
@@ -67,6 +80,24 @@ mod tests {
         assert_eq!(e164("0470 12 34", Country::from_str("BE").ok()), None);
         assert_eq!(e164("+999 1234", None), None);
         assert_eq!(e164("not a number", None), None);
+    }
+
+    /// Found by fuzzing (fuzz/regressions/contact and phone): letters were
+    /// read as a keypad's digits ("z" as 9, "BQ" as 27), and the number
+    /// they made was not valid when given again, so the server would have
+    /// kept a number that its own check refuses.
+    #[test]
+    fn letters_are_refused_and_what_is_accepted_is_accepted_again() {
+        assert_eq!(e164("+550z000000BQ", None), None);
+        assert_eq!(e164("+55 0900000027", None), e164("+55900000027", None));
+        let typed = String::from_utf8_lossy(b"0047000813 1 A08\xd2\xcc").into_owned();
+        for country in ["BE", "FR", "NL", "ID", "US"] {
+            let country = Country::from_str(country).ok();
+            if let Some(number) = e164(&typed, country) {
+                assert_eq!(e164(&number, country), Some(number));
+            }
+        }
+        assert_eq!(e164("1-800-FLOWERS", Country::from_str("US").ok()), None);
     }
 
     #[test]
