@@ -183,6 +183,11 @@ pub struct ApprovalRequest {
 /// timeout people meet (30 s and up).
 pub const LONGEST_HOLD_SECONDS: u32 = 25;
 
+/// The header that names one call on both sides: the app sends a new id
+/// with each, the server logs it with everything the call does and sends it
+/// back (making one when the request had none, or one it does not accept).
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
 /// `waitSeconds`: whole seconds, 0 to [`LONGEST_HOLD_SECONDS`]. JSON has one
 /// kind of number, so `5.0` is 5, as JSON Schema's `integer` says; more than
 /// the longest hold is refused rather than silently shortened.

@@ -1,4 +1,10 @@
 //! The CareKey server's HTTP API, as the client calls it.
+//!
+//! Every call goes out through [`ApiClient::dispatch`], which gives it an
+//! `x-request-id` that the server logs too, and logs the call (method, path,
+//! status, time) under that id: one id finds both sides of a call in the
+//! app's log and the server's. Paths carry ids, never secrets; bodies and
+//! URLs with queries are not logged.
 
 use crate::error::CoreError;
 use carekey_api::{
@@ -44,11 +50,41 @@ impl ApiClient {
         &self.base
     }
 
+    /// Sends `request` with a new request id, and logs it.
+    async fn dispatch(
+        &self,
+        request: reqwest::RequestBuilder,
+    ) -> Result<reqwest::Response, CoreError> {
+        let request_id = uuid::Uuid::new_v4().to_string();
+        let request = request
+            .header(carekey_api::REQUEST_ID_HEADER, &request_id)
+            .build()
+            .map_err(|_| CoreError::Unreachable)?;
+        let method = request.method().clone();
+        let path = request.url().path().to_owned();
+        let started = std::time::Instant::now();
+        let answer = self.http.execute(request).await;
+        let millis = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        match &answer {
+            Ok(response) => tracing::info!(
+                %request_id, %method, %path, status = response.status().as_u16(), millis,
+                "api call"
+            ),
+            // reqwest's error names the URL; the kind of failure is enough.
+            Err(error) => tracing::warn!(
+                %request_id, %method, %path, millis,
+                timeout = error.is_timeout(), connect = error.is_connect(),
+                "api call failed"
+            ),
+        }
+        answer.map_err(|_| CoreError::Unreachable)
+    }
+
     async fn send<R: DeserializeOwned>(
         &self,
         request: reqwest::RequestBuilder,
     ) -> Result<R, CoreError> {
-        let response = request.send().await.map_err(|_| CoreError::Unreachable)?;
+        let response = self.dispatch(request).await?;
         let status = response.status();
         let body = response.bytes().await.map_err(|_| CoreError::Unreachable)?;
         if status.is_success() {
@@ -212,13 +248,13 @@ impl ApiClient {
         access_token: &SecretString,
     ) -> Result<(), CoreError> {
         let response = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .bearer_auth(access_token.expose())
-            .json(body)
-            .send()
-            .await
-            .map_err(|_| CoreError::Unreachable)?;
+            .dispatch(
+                self.http
+                    .post(format!("{}{path}", self.base))
+                    .bearer_auth(access_token.expose())
+                    .json(body),
+            )
+            .await?;
         if response.status().is_success() {
             return Ok(());
         }
@@ -425,12 +461,12 @@ impl ApiClient {
     /// `DELETE /v1/me/guest` (answers 204, no body).
     pub async fn close_guest(&self, access_token: &SecretString) -> Result<(), CoreError> {
         let response = self
-            .http
-            .delete(format!("{}/v1/me/guest", self.base))
-            .bearer_auth(access_token.expose())
-            .send()
-            .await
-            .map_err(|_| CoreError::Unreachable)?;
+            .dispatch(
+                self.http
+                    .delete(format!("{}/v1/me/guest", self.base))
+                    .bearer_auth(access_token.expose()),
+            )
+            .await?;
         if response.status().is_success() {
             return Ok(());
         }

@@ -66,22 +66,37 @@ pub async fn check_host(State(state): Shared, request: Request, next: Next) -> R
     }
 }
 
-/// Counts and times every request by route template, and answers any request
-/// not done within the request timeout. The raw path is never
-/// logged: later routes (magic links) carry secrets in it.
+/// Counts and times every request by route template, answers any request
+/// not done within the request timeout, and logs it under its request id
+/// (see [`request_id`]), which every line logged while it runs carries and
+/// the answer sends back. The raw path is never logged: later routes (magic
+/// links) carry secrets in it.
 pub async fn observe(State(state): Shared, request: Request, next: Next) -> Response {
+    use tracing::Instrument;
     let started = Instant::now();
     let method = crate::metrics::method_label(request.method());
     let route = request.extensions().get::<MatchedPath>().map_or_else(
         || String::from("unmatched"),
         |path| path.as_str().to_owned(),
     );
+    let id = request_id(request.headers());
+    let span = tracing::info_span!("request", id = %id);
     // A body sent too slowly holds its handler; past the request timeout
     // the request is answered and its connection's slot freed.
-    let response = match tokio::time::timeout(state.request_timeout, next.run(request)).await {
+    let mut response = match tokio::time::timeout(
+        state.request_timeout,
+        next.run(request).instrument(span.clone()),
+    )
+    .await
+    {
         Ok(response) => response,
         Err(_) => ServiceError::RequestTimeout.into_response(),
     };
+    if let Ok(value) = header::HeaderValue::from_str(&id) {
+        response
+            .headers_mut()
+            .insert(carekey_api::REQUEST_ID_HEADER, value);
+    }
     let status = response.status().as_u16();
     let elapsed = started.elapsed();
     state
@@ -100,8 +115,28 @@ pub async fn observe(State(state): Shared, request: Request, next: Next) -> Resp
             route: route.clone(),
         })
         .observe(elapsed.as_secs_f64());
-    tracing::debug!(%method, %route, status, micros = elapsed.as_micros() as u64, "http request");
+    span.in_scope(|| {
+        tracing::info!(%method, %route, status, micros = elapsed.as_micros() as u64, "http request");
+    });
     response
+}
+
+/// The id a request is logged under: the caller's `x-request-id` when it is
+/// one this server writes into its logs as it is (1 to 64 letters, digits,
+/// `-`, `_` or `.`: nothing that could break a log line or pass for another
+/// field), else a new one. The caller's id is a label, never proof of
+/// anything.
+pub fn request_id(headers: &axum::http::HeaderMap) -> String {
+    headers
+        .get(carekey_api::REQUEST_ID_HEADER)
+        .and_then(|value| value.to_str().ok())
+        .filter(|id| {
+            (1..=64).contains(&id.len())
+                && id
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        })
+        .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned)
 }
 
 /// A JSON object body whose rejection is a `{code, message}` error like any
@@ -288,6 +323,29 @@ pub async fn not_found() -> ServiceError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_request_id_is_kept_only_when_it_cannot_forge_a_log_line() {
+        let with = |id: &str| {
+            let mut headers = axum::http::HeaderMap::new();
+            headers.insert(
+                carekey_api::REQUEST_ID_HEADER,
+                header::HeaderValue::from_str(id).unwrap(),
+            );
+            request_id(&headers)
+        };
+        assert_eq!(
+            with("3f2c1a9e-0b4d-4e7a-9c1f-2d3e4f5a6b7c"),
+            "3f2c1a9e-0b4d-4e7a-9c1f-2d3e4f5a6b7c"
+        );
+        assert_eq!(with("lb.01_a"), "lb.01_a");
+        for refused in ["", "a b", "id\" status=200", "x=1", &"a".repeat(65)] {
+            let made = with(refused);
+            assert_ne!(made, refused);
+            assert!(uuid::Uuid::parse_str(&made).is_ok(), "{made}");
+        }
+        assert!(uuid::Uuid::parse_str(&request_id(&axum::http::HeaderMap::new())).is_ok());
+    }
 
     #[test]
     fn forwarded_for_counts_only_from_trusted_proxies() {
