@@ -54,6 +54,8 @@ const COMMANDS: &[&str] = &[
     // settings
     "settings_get",
     "settings_set_server",
+    "diagnostics_get",
+    "update_status",
 ];
 
 fn main() {

@@ -38,6 +38,10 @@ if [ "$PROFILE" = test ]; then
     APT_PACKAGES+=(systemd adduser)
     # The app's package test reads the .rpm with rpm's query tool.
     APT_PACKAGES+=(rpm)
+    # The window test reads back what "Copy diagnostics" put on the clipboard.
+    APT_PACKAGES+=(xclip)
+    # The app's update test publishes a signed APT repository.
+    APT_PACKAGES+=(apt-utils gpg)
 fi
 
 as_root() {

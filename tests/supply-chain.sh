@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Supply chain, checked offline: cargo-deny over every crate in Cargo.lock
 # (licences, bans, sources, and advisories against the RustSec database),
-# then a CycloneDX SBOM of the app and the server.
+# then a CycloneDX SBOM of the app and the server, and a check that the
+# app's licences page (ui/licences.html) is what Cargo.lock gives.
 #
 #   bash tests/supply-chain.sh        (tests/run.sh runs it)
 #
@@ -79,4 +80,6 @@ for expected in ("tokio", "serde", "rsa"):
 print(f"supply-chain: {sys.argv[1]}: {len(names)} components")
 PY
 done
+# The licences page the app shows is made from the same Cargo.lock.
+bash src-tauri/licences.sh --check
 echo "supply-chain: ok (advisories as of ${ADVISORY_DATE%%T*})"

@@ -12,7 +12,7 @@ import { confirmRecovery, onBackupPasswordInput, refreshAccountKeys, showBackup,
 import { submitNote } from "./notes.js";
 import { closePhoneForm, openPhoneForm, submitPhone } from "./phone.js";
 import { showRestore, submitRestore, updateRestoreFields } from "./restore.js";
-import { changeTheme, chooseServer, openSettings } from "./settings.js";
+import { changeTheme, chooseServer, copyDiagnostics, openLicences, openSettings, showUpdate } from "./settings.js";
 import { boot, clearLinkNotice } from "./start.js";
 import { closeExport, closeTransfer, copyTransfer, offerTransfer, openExport, submitExport } from "./transfer.js";
 import { $, announce, state } from "./view.js";
@@ -96,11 +96,18 @@ function wire() {
     chooseServer($("server-url").value, $("settings-save"));
   });
   $("settings-embedded").addEventListener("click", () => chooseServer(null, $("settings-embedded")));
+  $("diagnostics-copy").addEventListener("click", () => copyDiagnostics($("diagnostics-copy")));
+  $("licences-open").addEventListener("click", openLicences);
+  $("licences-close").addEventListener("click", () => $("licences").close());
 }
 
 wire();
 // The first screen first; the country list is needed only on a later one.
 boot().then(() => fillCountries()).catch((error) => console.error(error));
+// The app's own look for updates runs in the background; this reads its
+// latest answer.
+setInterval(showUpdate, 15000);
+showUpdate();
 
 wire();
 // The first screen first; the country list is needed only on a later one.

@@ -58,6 +58,8 @@ export const devInbox = () => call("dev_inbox");
 export const countries = () => call("countries");
 export const serverSettings = () => call("settings_get");
 export const useServer = (url) => call("settings_set_server", { url });
+export const diagnostics = (copy = false) => call("diagnostics_get", { copy });
+export const updateStatus = () => call("update_status");
 
 // Makes the device keypair; `onProgress` gets each step as it happens.
 export const createKey = (onProgress) => withProgress("key_create", {}, onProgress);

@@ -1,4 +1,5 @@
-// Preferences kept with the account, and the server this app talks to.
+// Preferences kept with the account, the server this app talks to, and
+// About: the version, the diagnostics for support, the licences.
 
 import * as ipc from "./ipc.js";
 import { boot } from "./start.js";
@@ -55,7 +56,44 @@ export async function openSettings() {
   } catch (error) {
     $("settings-current").textContent = messageOf(error);
   }
+  $("diagnostics-status").textContent = "";
+  $("diagnostics-text").hidden = true;
+  try {
+    const report = await ipc.diagnostics();
+    $("about-version").textContent = `Version ${report.version}.`;
+  } catch (error) {
+    $("about-version").textContent = messageOf(error);
+  }
   dialog.showModal();
+}
+
+// The report is shown as well as copied (by the app, not the web view):
+// where the clipboard cannot be reached, the person can still select it.
+export async function copyDiagnostics(button) {
+  const status = $("diagnostics-status");
+  status.textContent = "";
+  await busy(button, async () => {
+    let report;
+    try {
+      report = await ipc.diagnostics(true);
+    } catch (failure) {
+      status.textContent = messageOf(failure);
+      return;
+    }
+    const area = $("diagnostics-text");
+    area.value = report.text;
+    area.hidden = false;
+    status.textContent = report.copied
+      ? "Copied. Paste them into your message to support."
+      : "The clipboard could not be reached: select the text below and copy it.";
+  });
+}
+
+export function openLicences() {
+  const frame = $("licences-frame");
+  // Loaded on first use: the page is large.
+  if (!frame.getAttribute("src")) frame.setAttribute("src", "licences.html");
+  $("licences").showModal();
 }
 
 export async function chooseServer(url, button) {
@@ -70,4 +108,23 @@ export async function chooseServer(url, button) {
       $("settings-error").textContent = messageOf(failure);
     }
   });
+}
+
+// What the background look for updates found (the app installs nothing
+// itself: the system's software updater does, see src-tauri/src/updates.rs).
+export async function showUpdate() {
+  let status;
+  try {
+    status = await ipc.updateStatus();
+  } catch (failure) {
+    console.warn("update status", failure);
+    return;
+  }
+  const notice = $("update-notice");
+  if (status.state === "ready") {
+    notice.textContent = `CareKey ${status.version} is ready to install. Your system's software updater will offer it, or run: sudo apt install --only-upgrade carekey`;
+  } else if (status.state === "installed") {
+    notice.textContent = `CareKey ${status.version} is installed. Close and reopen CareKey to use it.`;
+  }
+  notice.hidden = status.state !== "ready" && status.state !== "installed";
 }

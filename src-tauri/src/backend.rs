@@ -28,6 +28,17 @@ pub enum ServerSource {
     Settings,
 }
 
+impl ServerSource {
+    /// How the server was chosen, in the diagnostics' words.
+    pub fn described(self) -> &'static str {
+        match self {
+            ServerSource::Embedded => "built in, running in the app",
+            ServerSource::Environment => "set by CAREKEY_SERVER_URL",
+            ServerSource::Settings => "saved in Settings",
+        }
+    }
+}
+
 /// What the app saves between runs (not secret: the keychain holds those).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -203,6 +214,25 @@ impl Backend {
             source: connection.source,
             locked_by_environment: self.environment_url.is_some(),
         })
+    }
+
+    /// The server in use, or the one the app would use, without connecting
+    /// (diagnostics must work when the server is what is wrong): its address
+    /// and how it was chosen.
+    pub async fn configured(&self) -> (String, &'static str) {
+        if let Some(connection) = self.connection.lock().await.as_ref() {
+            return (
+                connection.client.server().to_owned(),
+                connection.source.described(),
+            );
+        }
+        if let Some(url) = &self.environment_url {
+            return (url.clone(), ServerSource::Environment.described());
+        }
+        match self.saved().await.server_url {
+            Some(url) => (url, ServerSource::Settings.described()),
+            None => ("the built-in server".into(), "not started yet"),
+        }
     }
 
     /// Points the app at a standalone server (checked first: it must answer

@@ -4,28 +4,17 @@
 
 mod backend;
 mod commands;
+mod diagnostics;
 mod error;
 mod handover;
 mod intake;
+mod logs;
 mod renderer;
 mod scheme;
+mod updates;
 
 use backend::Backend;
 use tauri::Manager;
-
-/// Logs go to standard error; `CAREKEY_LOG` (or `RUST_LOG`) filters them.
-/// Emails and phone numbers are masked by the code that logs them; codes,
-/// links, tokens and keys are never logged.
-fn start_logging() {
-    let filter = std::env::var("CAREKEY_LOG")
-        .or_else(|_| std::env::var("RUST_LOG"))
-        .unwrap_or_else(|_| "info".into());
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .try_init();
-}
 
 pub(crate) fn show_main_window(app: &tauri::AppHandle) {
     if let Some(window) = app.get_webview_window("main") {
@@ -36,6 +25,12 @@ pub(crate) fn show_main_window(app: &tauri::AppHandle) {
 }
 
 fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
+    match app.path().app_log_dir() {
+        Ok(folder) => logs::open_file(&folder),
+        Err(error) => {
+            tracing::warn!(%error, "no log folder on this system; logging to standard error only")
+        }
+    }
     let data_dir = app.path().app_data_dir()?;
     let config_dir = app.path().app_config_dir()?;
     app.manage(Backend::new(data_dir, &config_dir));
@@ -68,6 +63,19 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
         }
     }
 
+    // The installed package looks for its updates in the background.
+    app.manage(updates::Updates::default());
+    if updates::from_package() {
+        let handle = app.handle().clone();
+        let running = app.package_info().version.to_string();
+        tauri::async_runtime::spawn(async move {
+            handle
+                .state::<updates::Updates>()
+                .keep_looking(running)
+                .await;
+        });
+    }
+
     // Start the server (or check the configured one) while the window loads.
     let handle = app.handle().clone();
     tauri::async_runtime::spawn(async move {
@@ -80,7 +88,7 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
 }
 
 pub fn run() {
-    start_logging();
+    logs::start();
     if !handover::before_start() {
         return;
     }
@@ -140,6 +148,8 @@ pub fn run() {
             commands::data::countries,
             commands::settings::settings_get,
             commands::settings::settings_set_server,
+            commands::settings::diagnostics_get,
+            commands::settings::update_status,
         ])
         .setup(setup)
         .build(tauri::generate_context!("../tauri.conf.json"));
@@ -171,6 +181,7 @@ pub fn run() {
             handover::let_go(handle);
             // Close the embedded server's database cleanly.
             tauri::async_runtime::block_on(handle.state::<Backend>().shut_down());
+            logs::flush();
         }
         _ => {}
     });

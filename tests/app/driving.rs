@@ -273,6 +273,18 @@ impl App {
             .unwrap_or_else(|error| panic!("click {selector}: {error}"));
     }
 
+    pub async fn click_radio(&self, name: &str, value: &str) {
+        self.client
+            .find(Locator::Css(&format!(
+                "input[name={name:?}][value={value:?}]"
+            )))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+
     pub async fn type_into(&self, id: &str, text: &str) {
         doing(format!("typing into #{id}"));
         let field = self.client.find(Locator::Id(id)).await.unwrap();

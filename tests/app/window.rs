@@ -28,6 +28,8 @@ mod driving;
 use driving::*;
 
 const APP: &str = env!("CARGO_BIN_EXE_carekey");
+/// The app's identifier (tauri.conf.json): its folders are named after it.
+const IDENTIFIER: &str = "app.carekey.desktop";
 
 /// What the keychain holds for this app: the session's tokens and the
 /// user's private key, in the forms they could leak in.
@@ -567,6 +569,46 @@ async fn journey() {
         .trim_end_matches('.')
         .to_owned();
     app.shot("settings").await;
+    // About: the version, and the diagnostics a person sends to support:
+    // on the clipboard (read back from the X server) and on the screen.
+    app.wait_text("about-version", env!("CARGO_PKG_VERSION"))
+        .await;
+    app.click("diagnostics-copy").await;
+    app.wait_text("diagnostics-status", "Copied").await;
+    let diagnostics: String = serde_json::from_value(
+        app.client
+            .execute(
+                "return document.getElementById('diagnostics-text').value",
+                vec![],
+            )
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    let log_folder = home.path().join("data").join(IDENTIFIER).join("logs");
+    for expected in [
+        format!("CareKey {}", env!("CARGO_PKG_VERSION")),
+        format!("Server: {server_url} (built in, running in the app)"),
+        format!("Log file: {}", log_folder.join("carekey.log").display()),
+        "Recent problems".into(),
+    ] {
+        assert!(
+            diagnostics.contains(&expected),
+            "{expected:?} in {diagnostics}"
+        );
+    }
+    assert_no_secret(std::slice::from_ref(&diagnostics), &secrets);
+    assert_eq!(clipboard().trim_end(), diagnostics.trim_end());
+    app.shot("diagnostics").await;
+    // The licences of what the app ships, generated from Cargo.lock.
+    app.click("licences-open").await;
+    app.wait_until(
+        "the licences page",
+        "const page = document.getElementById('licences-frame').contentDocument; return !!page && page.body.innerText.includes('tauri') && page.body.innerText.includes('MIT License')",
+    )
+    .await;
+    app.shot("licences").await;
+    app.click("licences-close").await;
     app.click("settings-embedded").await;
     app.wait_until(
         "the session to be resumed again",
@@ -1048,6 +1090,93 @@ async fn journey() {
     app.quit().await;
     guarded.shutdown().await;
     standalone.shutdown().await;
+    secrets.push(recovery_key);
+    log_file_holds_the_journey_and_no_secret(home.path(), &secrets);
+}
+
+/// The app's log file after the journey (with those set aside): one
+/// request id names a call in the app's lines and in the built-in server's,
+/// and no secret of the journey is there: the keychain's, the backup
+/// password, nor any code, link or address the built-in server sent.
+fn log_file_holds_the_journey_and_no_secret(home: &Path, secrets: &[String]) {
+    let data = home.join("data").join(IDENTIFIER);
+    let mut log = String::new();
+    for entry in std::fs::read_dir(data.join("logs")).unwrap() {
+        log.push_str(&std::fs::read_to_string(entry.unwrap().path()).unwrap());
+    }
+    assert!(log.contains("logging to a file"), "{log}");
+
+    // The registration's first call, on both sides.
+    let call = log
+        .lines()
+        .find(|line| line.contains("api call") && line.contains("path=/v1/auth/start"))
+        .expect("the app logged its calls");
+    let id = call
+        .split("request_id=")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("a call's line names its request id");
+    assert!(
+        log.lines()
+            .any(|line| line.contains(&format!("request{{id={id}}}"))
+                && line.contains("http request")
+                && line.contains("route=/v1/auth/start")),
+        "the built-in server logged request {id}"
+    );
+
+    let mut strings = secrets.to_vec();
+    strings.push(BACKUP_PASSWORD.into());
+    let mut codes = Vec::new();
+    let outbox = std::fs::read_to_string(data.join("outbox.jsonl")).unwrap();
+    for line in outbox.lines() {
+        let message: Value = serde_json::from_str(line).unwrap();
+        strings.push(message["to"].as_str().unwrap().to_owned());
+        for word in message["body"].as_str().unwrap().split_whitespace() {
+            let bare = word.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+            if bare.len() == 6 && bare.bytes().all(|b| b.is_ascii_digit()) {
+                codes.push(bare.to_owned());
+            }
+            if word.contains("://")
+                && let Some(token) = bare.rsplit('/').next().filter(|t| t.len() >= 16)
+            {
+                strings.push(token.to_owned());
+            }
+        }
+    }
+    assert!(codes.len() >= 5, "the journey's codes: {codes:?}");
+    assert!(strings.iter().any(|s| s.contains('@')) && strings.iter().any(|s| s.starts_with('+')));
+    for line in log.lines() {
+        for secret in &strings {
+            assert!(
+                !line.contains(secret.as_str()),
+                "a secret in the log file: {line}"
+            );
+        }
+        // A code is six digits: it counts as found only as a word of its
+        // own, and not as a duration's value (`micros=123456`).
+        let words: Vec<&str> = line.split(|c: char| !c.is_ascii_alphanumeric()).collect();
+        for (n, word) in words.iter().enumerate() {
+            let a_duration = n > 0 && matches!(words[n - 1], "micros" | "millis");
+            assert!(
+                a_duration || !codes.iter().any(|code| code == word),
+                "a code in the log file: {line}"
+            );
+        }
+    }
+}
+
+/// The X clipboard's text (what a paste would give), read with xclip.
+fn clipboard() -> String {
+    let output = Command::new("xclip")
+        .args(["-selection", "clipboard", "-o"])
+        .output()
+        .expect("xclip is installed (tests/setup.sh)");
+    assert!(
+        output.status.success(),
+        "xclip: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
 }
 
 /// Local stand-ins for reCAPTCHA v3: its widget script (`/widget.js`),
@@ -1147,18 +1276,6 @@ impl App {
                 "document.getElementById(arguments[0]).scrollIntoView()",
                 vec![json!(id)],
             )
-            .await
-            .unwrap();
-    }
-
-    async fn click_radio(&self, name: &str, value: &str) {
-        self.client
-            .find(Locator::Css(&format!(
-                "input[name={name:?}][value={value:?}]"
-            )))
-            .await
-            .unwrap()
-            .click()
             .await
             .unwrap();
     }

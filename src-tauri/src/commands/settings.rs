@@ -1,6 +1,7 @@
-//! Which server the app uses.
+//! Which server the app uses, and what the app tells support about itself.
 
 use crate::backend::{Backend, ServerView};
+use crate::diagnostics::{Diagnostics, ServerLine};
 use crate::error::CommandError;
 use tauri::State;
 
@@ -16,4 +17,37 @@ pub async fn settings_set_server(
     url: Option<String>,
 ) -> Result<ServerView, CommandError> {
     backend.set_server(url.as_deref()).await
+}
+
+/// The report "Copy diagnostics" puts on the clipboard (see
+/// `diagnostics`); it connects to nothing. With `copy`, it is written to
+/// the clipboard too; a clipboard that cannot be reached leaves `copied`
+/// false, and the window shows the text to select instead.
+#[tauri::command]
+pub async fn diagnostics_get(
+    app: tauri::AppHandle,
+    backend: State<'_, Backend>,
+    copy: bool,
+) -> Result<Diagnostics, CommandError> {
+    let (address, chosen_by) = backend.configured().await;
+    let mut report = crate::diagnostics::report(
+        &app.package_info().version.to_string(),
+        ServerLine {
+            address: &address,
+            chosen_by,
+        },
+        crate::logs::file(),
+        &crate::logs::recent_problems(),
+    );
+    if copy {
+        report.copied = crate::diagnostics::to_clipboard(&report.text);
+    }
+    Ok(report)
+}
+
+/// The latest background look for an update (see `updates`); answers at
+/// once with what is known.
+#[tauri::command]
+pub fn update_status(updates: State<'_, crate::updates::Updates>) -> crate::updates::UpdateStatus {
+    updates.latest()
 }
