@@ -3,6 +3,7 @@
 # the binary cargo already built, without building it again.
 #
 #   bash src-tauri/bundle.sh [--release] [--version X.Y.Z] [--out DIR] [--bundles deb,rpm]
+#                            [--update-source URL --update-keyring FILE]
 #
 # --release packages target/release/carekey (a release machine's
 # `cargo build --release -p carekey-app` first); the default packages
@@ -13,6 +14,13 @@
 # other. The packages are copied to DIR (default target/bundle).
 # --bundles: deb,rpm by default; a release machine that can download
 # linuxdeploy adds appimage.
+# --update-source and --update-keyring make the .deb install its updates'
+# source: the APT repository at URL (made by src-tauri/apt-repository.sh),
+# as /etc/apt/sources.list.d/carekey.sources, trusted only for what the key
+# in FILE (a binary OpenPGP keyring: gpg --export KEY) signed, installed
+# as /usr/share/keyrings/carekey-archive-keyring.gpg. Both go with the
+# package when it is removed. A release gives CareKey's repository and key;
+# the update test a local one and a throwaway key.
 #
 # Tauri's CLI is the prebuilt one from npm (tests/bundle/package-lock.json
 # pins it and its checksums): a cargo install of tauri-cli takes longer on
@@ -25,16 +33,40 @@ profile=debug
 version=
 out=target/bundle
 bundles=deb,rpm
+update_source=
+update_keyring=
 while [ $# -gt 0 ]; do
     case "$1" in
         --release) profile=release ;;
         --version) version=$2; shift ;;
         --out) out=$2; shift ;;
         --bundles) bundles=$2; shift ;;
+        --update-source) update_source=$2; shift ;;
+        --update-keyring) update_keyring=$2; shift ;;
         *) echo "bundle: unknown argument $1" >&2; exit 2 ;;
     esac
     shift
 done
+
+if [ -n "$update_source" ] || [ -n "$update_keyring" ]; then
+    [ -n "$update_source" ] && [ -n "$update_keyring" ] \
+        || { echo "bundle: --update-source and --update-keyring go together" >&2; exit 2; }
+    [ -s "$update_keyring" ] || { echo "bundle: no keyring at $update_keyring" >&2; exit 1; }
+    case "$update_source" in
+        https://*|http://127.0.0.1*|http://localhost*) ;;
+        *) echo "bundle: the update source must be https (or a local test server)" >&2; exit 2 ;;
+    esac
+    update_keyring=$(realpath "$update_keyring")
+    sources=$(mktemp -d)/carekey.sources
+    cat >"$sources" <<SOURCES
+# CareKey's updates: its signed APT repository. Installed and removed with
+# the carekey package; apt trusts only what the key beside it signed.
+Types: deb
+URIs: $update_source
+Suites: ./
+Signed-By: /usr/share/keyrings/carekey-archive-keyring.gpg
+SOURCES
+fi
 
 TAURI=tests/bundle/node_modules/.bin/tauri
 if [ ! -x "$TAURI" ]; then
@@ -50,9 +82,9 @@ fi
 # and its paths are relative to it; the CLI looks for it beside the app's
 # Cargo.toml (src-tauri/tauri.conf.json links to it) and would resolve them
 # from there, so they are given whole.
-overrides=$(python3 - "$ROOT" "$version" <<'PY'
+overrides=$(python3 - "$ROOT" "$version" "${sources:-}" "$update_keyring" <<'PY'
 import json, sys
-root, version = sys.argv[1], sys.argv[2]
+root, version, sources, keyring = sys.argv[1:5]
 config = json.load(open(f"{root}/tauri.conf.json"))
 linux = config["bundle"]["linux"]
 patch = {
@@ -70,6 +102,11 @@ patch = {
 }
 if version:
     patch["version"] = version
+if sources:
+    patch["bundle"]["linux"]["deb"]["files"] = {
+        "/etc/apt/sources.list.d/carekey.sources": sources,
+        "/usr/share/keyrings/carekey-archive-keyring.gpg": keyring,
+    }
 print(json.dumps(patch))
 PY
 )

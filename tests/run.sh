@@ -75,6 +75,17 @@ if [ $# -eq 0 ]; then
     '
 fi
 
+# On the whole run: the app's updates from its signed APT repository,
+# version N to N+1, with three forged updates refused first
+# (tests/desktop-update.sh).
+if [ $# -eq 0 ]; then
+    xvfb-run --auto-servernum --server-args="-screen 0 1280x900x24" dbus-run-session -- bash -c '
+        set -euo pipefail
+        printf %s carekey-tests | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+        exec bash tests/desktop-update.sh
+    '
+fi
+
 # On the whole run: a minute of soak (mixed load on the debug build just
 # made; memory, descriptors and SQLite's log must stay flat). The 30-minute
 # run is `bash tests/soak.sh` (README, "Soak").
