@@ -26,6 +26,14 @@ if dpkg-query -W -f='${Status}' carekey 2>/dev/null | grep -q "install ok"; then
     fail "the carekey package is installed on this machine already; this test installs and removes its own"
 fi
 
+# The Windows and macOS bundles' settings (tauri.windows.conf.json,
+# tauri.macos.conf.json), which only those systems build, against the
+# pinned CLI's schema.
+[ -x target/test-python/bin/python ] || fail "the test virtualenv is missing (bash tests/setup.sh)"
+[ -f tests/bundle/node_modules/@tauri-apps/cli/config.schema.json ] \
+    || (cd tests/bundle && npm ci --no-audit --no-fund --loglevel=error)
+target/test-python/bin/python tests/bundle/check-config.py || fail "a bundle configuration is not valid (above)"
+
 out=$(mktemp -d /tmp/carekey-desktop-package.XXXXXX)
 cleanup() {
     pkill -f '^/usr/bin/carekey' 2>/dev/null || true
