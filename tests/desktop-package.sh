@@ -84,7 +84,8 @@ echo "desktop-package: installed $(wc -l <"$out/files") paths; the desktop entry
 home=$(mktemp -d "$out/home.XXXXXX")
 # Into a file, not a pipe: an app left running by a failed test would hold
 # a pipe open, and the script would wait for it.
-if ! CAREKEY_INSTALLED_HOME=$home cargo test --test installed --locked >"$out/installed.log" 2>&1; then
+if ! CAREKEY_INSTALLED_HOME=$home cargo test --test installed --locked -- --exact \
+    the_installed_app_starts_and_a_link_the_desktop_opens_reaches_it >"$out/installed.log" 2>&1; then
     grep -v "^dbus-daemon" "$out/installed.log" | tail -n 40
     pkill -f '^/usr/bin/carekey' || true
     fail "the installed app's test failed (above)"
