@@ -15,10 +15,20 @@ pub use phonenumber::country::Id as Country;
 /// (vanity numbers), so a typo such as "0z" became another number, and one
 /// that was not valid when given again. The result is checked to parse back
 /// to itself, the invariant the app and the server rely on.
+///
+/// A number typed with its `+` names its own country and is read without
+/// `country`: `phonenumber` would apply the chosen country's trunk prefix to
+/// it, so with Belgium chosen an Italian `+39 06 …` (whose leading 0 belongs
+/// to the number) was refused, and other numbers changed.
 pub fn e164(typed: &str, country: Option<Country>) -> Option<String> {
     if typed.chars().any(char::is_alphabetic) {
         return None;
     }
+    let country = if typed.trim_start().starts_with(['+', '\u{FF0B}']) {
+        None
+    } else {
+        country
+    };
     let e164 = valid_e164(typed, country)?;
     (valid_e164(&e164, None).as_ref() == Some(&e164)).then_some(e164)
 }
@@ -98,6 +108,32 @@ mod tests {
             }
         }
         assert_eq!(e164("1-800-FLOWERS", Country::from_str("US").ok()), None);
+    }
+
+    /// Fuzzing found `+3900096 355 2` accepted as +390963552 with Belgium
+    /// chosen, and that number refused when given again with Belgium:
+    /// `phonenumber` applies the chosen country's trunk prefix (0 in
+    /// Belgium, France, the Netherlands, Indonesia) to a number that names
+    /// its own country, so an Italian landline (`+39 06 …`, whose leading
+    /// 0 belongs to the number) lost its 0 or was refused outright.
+    #[test]
+    fn an_international_number_is_the_same_number_whatever_country_is_chosen() {
+        let typed = String::from_utf8_lossy(b"+3900096 355 2\xfc\xff").into_owned();
+        for country in ["BE", "FR", "NL", "ID", "US"] {
+            let country = Country::from_str(country).ok();
+            if let Some(number) = e164(&typed, country) {
+                assert_eq!(e164(&number, country), Some(number));
+            }
+            for (typed, number) in [
+                ("+39 06 6988 1234", "+390669881234"),
+                ("+39 02 1234 5678", "+390212345678"),
+                ("+39 312 345 6789", "+393123456789"),
+                ("+32 470 12 34 56", "+32470123456"),
+            ] {
+                assert_eq!(e164(typed, country).as_deref(), Some(number), "{typed}");
+                assert_eq!(e164(number, country).as_deref(), Some(number), "{number}");
+            }
+        }
     }
 
     #[test]
