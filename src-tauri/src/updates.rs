@@ -110,9 +110,10 @@ pub fn from_package() -> bool {
             .unwrap_or(false)
 }
 
-/// One look at apt's lists. A system without apt, or an apt that fails,
-/// is "nothing newer", and says why in the log.
-async fn look(running: &str) -> UpdateStatus {
+/// One look at apt's lists. An apt that fails is "nothing newer", and says
+/// why in the log; a system without apt (the `.rpm` installed on Fedora)
+/// gives `None`: there is nothing to look at, now or later.
+async fn look(running: &str) -> Option<UpdateStatus> {
     // A short process; on a blocking thread, away from the commands' ones.
     let output = tokio::task::spawn_blocking(|| {
         std::process::Command::new("apt-cache")
@@ -125,17 +126,21 @@ async fn look(running: &str) -> UpdateStatus {
     .map_err(std::io::Error::other)
     .and_then(|output| output);
     match output {
-        Ok(output) if output.status.success() => status(
+        Ok(output) if output.status.success() => Some(status(
             running,
             &parse_policy(&String::from_utf8_lossy(&output.stdout)),
-        ),
+        )),
         Ok(output) => {
             tracing::warn!(status = ?output.status.code(), "apt-cache policy failed; no update check");
-            UpdateStatus::None
+            Some(UpdateStatus::None)
+        }
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            tracing::info!("no apt on this system: updates come from its own package manager");
+            None
         }
         Err(error) => {
             tracing::warn!(%error, "cannot run apt-cache; no update check");
-            UpdateStatus::None
+            Some(UpdateStatus::None)
         }
     }
 }
@@ -156,11 +161,14 @@ impl Updates {
     }
 
     /// Looks after [`FIRST_LOOK`], then every [`LOOK_EVERY`], logging each
-    /// change. Only for the installed package.
+    /// change; stops on a system without apt. Only for the installed
+    /// package.
     pub async fn keep_looking(&self, running: String) {
         tokio::time::sleep(FIRST_LOOK).await;
         loop {
-            let found = look(&running).await;
+            let Some(found) = look(&running).await else {
+                return;
+            };
             if let Ok(mut latest) = self.latest.lock()
                 && latest.as_ref() != Some(&found)
             {

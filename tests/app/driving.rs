@@ -439,18 +439,24 @@ pub fn app_is_running() -> bool {
         .unwrap_or(false)
 }
 
+/// What the desktop says handles `carekey:` links, with this test's folders
+/// (`gio mime`'s answer, naming the desktop entry).
+pub fn scheme_handler(home: &Path) -> String {
+    let handler = Command::new("gio")
+        .args(["mime", "x-scheme-handler/carekey"])
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .output()
+        .expect("gio is installed (libglib2.0-bin)");
+    String::from_utf8_lossy(&handler.stdout).into_owned()
+}
+
 /// Opens `url` the way the desktop does (`gio open`), with this test's
 /// folders, where the app registered the `carekey:` scheme.
 pub fn gio_open(home: &Path, url: &str) {
     let started = Instant::now();
     loop {
-        let handler = Command::new("gio")
-            .args(["mime", "x-scheme-handler/carekey"])
-            .env("XDG_DATA_HOME", home.join("data"))
-            .env("XDG_CONFIG_HOME", home.join("config"))
-            .output()
-            .expect("gio is installed (libglib2.0-bin)");
-        if String::from_utf8_lossy(&handler.stdout).contains(".desktop") {
+        if scheme_handler(home).contains(".desktop") {
             break;
         }
         assert!(

@@ -15,7 +15,6 @@ mod driving;
 
 use driving::*;
 use std::path::Path;
-use std::process::Command;
 
 /// Where the package puts the app.
 const INSTALLED: &str = "/usr/bin/carekey";
@@ -39,13 +38,7 @@ async fn the_installed_app_starts_and_a_link_the_desktop_opens_reaches_it() {
 
     // The desktop's handler of the scheme is the package's entry: the
     // installed app wrote none of its own, which would outlive the package.
-    let handler = Command::new("gio")
-        .args(["mime", "x-scheme-handler/carekey"])
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .output()
-        .expect("gio is installed (libglib2.0-bin)");
-    let handler = String::from_utf8_lossy(&handler.stdout).into_owned();
+    let handler = scheme_handler(home);
     assert!(
         handler.contains("carekey.desktop"),
         "the handler of carekey: links is not the package's entry: {handler}"
