@@ -243,6 +243,7 @@ impl Client {
         let key = RecoveryKey::generate();
         let text = key.display();
         let qr_svg = crate::recovery::qr_svg(&text)?;
+        self.begin();
         *self.pending_recovery.lock().await = Some(key);
         Ok(ShownSecret { text, qr_svg })
     }

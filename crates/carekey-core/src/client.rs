@@ -14,6 +14,7 @@ use carekey_api::{
     Role, SecretString, StartRequest, StartResponse,
 };
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
 
 /// What the person typed to register or log in.
@@ -100,6 +101,29 @@ pub struct AccountKey {
     pub this_device: bool,
 }
 
+/// How long something begun stays unfinished at most: longer than any code
+/// lives (10 minutes by email, 2 by SMS, by default).
+pub const UNFINISHED_FOR: Duration = Duration::from_secs(15 * 60);
+
+/// Whether something begun at `began` may still be going on at `now`.
+fn still_unfinished(began: Option<Instant>, now: Instant) -> bool {
+    began.is_some_and(|began| now.saturating_duration_since(began) < UNFINISHED_FOR)
+}
+
+/// Something the person began on this device and has not finished
+/// ([`Client::unfinished`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unfinished {
+    /// A login or registration waiting for its code, link or approval.
+    Login,
+    /// A phone number waiting for its code.
+    Phone,
+    /// A fresh proof (before changing a key or a phone) waiting for its code.
+    Proof,
+    /// A recovery key shown and not yet confirmed written down.
+    RecoveryKey,
+}
+
 pub struct Client {
     pub(crate) api: ApiClient,
     pub(crate) sessions: Sessions,
@@ -124,6 +148,8 @@ pub struct Client {
     pub(crate) pending_recovery: Mutex<Option<crate::recovery::RecoveryKey>>,
     /// The keychain entry of the login waiting for its code.
     pending_entry: String,
+    /// When the person last began something [`Client::unfinished`] counts.
+    began: std::sync::Mutex<Option<Instant>>,
     /// A captcha token the person just earned, for the next request that
     /// sends a message or opens an account (each token works once).
     captcha: Mutex<Option<SecretString>>,
@@ -195,6 +221,7 @@ impl Client {
             pending_phone: Mutex::new(None),
             pending_proof: Mutex::new(None),
             pending_recovery: Mutex::new(None),
+            began: std::sync::Mutex::new(None),
         })
     }
 
@@ -252,6 +279,7 @@ impl Client {
         );
         let (store, entry) = (self.store.clone(), self.pending_entry.clone());
         blocking(move || store.set(&entry, &saved)).await?;
+        self.begin();
         *self.pending.lock().await = Some(PendingLogin {
             request_id: request_id.to_owned(),
             verifier,
@@ -283,6 +311,7 @@ impl Client {
         };
         let started = self.api.whatsapp_start(&request).await?;
         let qr_svg = crate::recovery::qr_svg(&started.wa_link)?;
+        self.begin();
         *self.pending_whatsapp.lock().await = Some((started.reference.clone(), verifier));
         Ok(WhatsappLogin { qr_svg, started })
     }
@@ -335,6 +364,7 @@ impl Client {
             };
             drop(pending);
             let started = outcome?;
+            self.begin();
             *self.unconfirmed_whatsapp.lock().await = Some((started.request_id.clone(), verifier));
             return Ok(started);
         }
@@ -544,6 +574,43 @@ impl Client {
         }
     }
 
+    /// Notes that the person began something [`Client::unfinished`] counts.
+    pub(crate) fn begin(&self) {
+        if let Ok(mut began) = self.began.lock() {
+            *began = Some(Instant::now());
+        }
+    }
+
+    /// What the person is in the middle of on this device, if anything.
+    /// The verifiers of a login, the request of a phone or a proof waiting
+    /// for its code, and a recovery key not yet confirmed live in this
+    /// process: restarting it (to install an update) would make the person
+    /// start over, or lose a key they were about to write down.
+    ///
+    /// Something begun more than [`UNFINISHED_FOR`] ago no longer counts:
+    /// its code has expired, and a person who walked away from a screen must
+    /// not keep the app from ever updating.
+    pub async fn unfinished(&self) -> Option<Unfinished> {
+        let began = self.began.lock().ok().and_then(|began| *began);
+        if !still_unfinished(began, Instant::now()) {
+            return None;
+        }
+        if self.pending.lock().await.is_some()
+            || self.pending_whatsapp.lock().await.is_some()
+            || self.unconfirmed_whatsapp.lock().await.is_some()
+        {
+            Some(Unfinished::Login)
+        } else if self.pending_phone.lock().await.is_some() {
+            Some(Unfinished::Phone)
+        } else if self.pending_proof.lock().await.is_some() {
+            Some(Unfinished::Proof)
+        } else if self.pending_recovery.lock().await.is_some() {
+            Some(Unfinished::RecoveryKey)
+        } else {
+            None
+        }
+    }
+
     /// The saved session; a guest's data that could not be carried over at
     /// login (the server was unreachable) is carried over now.
     pub async fn resume(&self) -> Result<Resumed, CoreError> {
@@ -582,6 +649,7 @@ impl Client {
                 async move { self.api.add_phone(&token, &request).await }
             })
             .await?;
+        self.begin();
         *self.pending_phone.lock().await = Some(started.request_id.clone());
         Ok(started)
     }
@@ -603,6 +671,7 @@ impl Client {
             .sessions
             .with_token(|token| async move { self.api.start_proof(&token).await })
             .await?;
+        self.begin();
         *self.pending_proof.lock().await = Some(started.request_id.clone());
         Ok(started)
     }
@@ -766,7 +835,7 @@ impl Client {
         progress: impl Fn(KeyProgress) + Send + Sync + 'static,
     ) -> Result<String, CoreError> {
         let user_id = self.user_id().await?;
-        let started = std::time::Instant::now();
+        let started = Instant::now();
         let progress = Arc::new(progress);
         let pair = match self.stored_key(&user_id).await? {
             Some(pair) => pair,
@@ -789,5 +858,27 @@ impl Client {
             elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
         });
         Ok(fingerprint)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn something_begun_stops_counting_once_its_codes_have_all_expired() {
+        let began = Instant::now();
+        assert!(!still_unfinished(None, began));
+        assert!(still_unfinished(Some(began), began));
+        assert!(still_unfinished(
+            Some(began),
+            began + Duration::from_secs(600)
+        ));
+        assert!(!still_unfinished(Some(began), began + UNFINISHED_FOR));
+        // A clock read before `began` (another thread's) is not "long ago".
+        assert!(still_unfinished(
+            Some(began + Duration::from_secs(1)),
+            began
+        ));
     }
 }

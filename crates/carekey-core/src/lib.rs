@@ -26,7 +26,7 @@ pub use api::ApiClient;
 pub use backup::{
     BackupProgress, PasswordStrength, Progress, ShownSecret, TransferShown, password_strength,
 };
-pub use client::{AccountKey, Client, Contact, LoggedIn, NewAccount, WhatsappLogin};
+pub use client::{AccountKey, Client, Contact, LoggedIn, NewAccount, Unfinished, WhatsappLogin};
 pub use device::DeviceVerifier;
 pub use error::CoreError;
 pub use keys::{KeyPair, KeyProgress};

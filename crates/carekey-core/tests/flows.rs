@@ -8,7 +8,7 @@ mod common;
 
 use carekey_api::{ErrorCode, Role};
 use carekey_core::vault::{Keychain, SecretStore};
-use carekey_core::{Client, Contact, KeyProgress, NewAccount, Resumed};
+use carekey_core::{Client, Contact, KeyProgress, NewAccount, Resumed, Unfinished};
 use common::{clinician, email_contact, memory, server, unique};
 use serde_json::Value;
 use std::sync::{Arc, Mutex};
@@ -113,6 +113,59 @@ async fn a_wrong_code_says_how_many_tries_are_left_and_resend_works() {
     let pasted = format!("{} {}", &fresh[..3], &fresh[3..]);
     client.complete(&pasted).await.unwrap();
     assert!(client.complete(&pasted).await.is_err(), "the login is over");
+    server.running.shutdown().await;
+}
+
+/// An update that restarts the app waits while the person is in the middle
+/// of something only this process holds; going back or finishing ends it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_the_person_is_in_the_middle_of_is_known_until_it_ends() {
+    let server = server(|_| {}).await;
+    let store = memory();
+    let client = server.client(&store);
+    assert_eq!(client.unfinished().await, None);
+    let email = unique("midway");
+    client
+        .start(&email_contact(&email), Some(&clinician()))
+        .await
+        .unwrap();
+    assert_eq!(client.unfinished().await, Some(Unfinished::Login));
+    client.abandon().await;
+    assert_eq!(client.unfinished().await, None, "went back");
+
+    client
+        .start(&email_contact(&email), Some(&clinician()))
+        .await
+        .unwrap();
+    let code = server.code(&email, 2).await;
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    client.complete(wrong).await.unwrap_err();
+    assert_eq!(
+        client.unfinished().await,
+        Some(Unfinished::Login),
+        "types again"
+    );
+    client.complete(&code).await.unwrap();
+    assert_eq!(client.unfinished().await, None, "logged in");
+
+    client.create_keypair(|_| {}).await.unwrap();
+    client.prepare_recovery_key().await.unwrap();
+    assert_eq!(client.unfinished().await, Some(Unfinished::RecoveryKey));
+    client.confirm_recovery_key().await.unwrap();
+    assert_eq!(client.unfinished().await, None);
+
+    client.start_proof().await.unwrap();
+    assert_eq!(client.unfinished().await, Some(Unfinished::Proof));
+    client
+        .verify_proof(&server.code(&email, 3).await)
+        .await
+        .unwrap();
+    assert_eq!(client.unfinished().await, None);
+
+    client.add_phone("0470 55 12 34", Some("BE")).await.unwrap();
+    assert_eq!(client.unfinished().await, Some(Unfinished::Phone));
+    client.log_out().await.unwrap();
+    assert_eq!(client.unfinished().await, None, "logged out");
     server.running.shutdown().await;
 }
 
