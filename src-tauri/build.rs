@@ -56,6 +56,7 @@ const COMMANDS: &[&str] = &[
     "settings_set_server",
     "diagnostics_get",
     "update_status",
+    "update_install",
 ];
 
 fn main() {

@@ -28,6 +28,9 @@ cargo clippy --all-targets --locked -- -D warnings
 # The installed-package test is not among --all-targets (`test = false`:
 # only tests/desktop-package.sh runs it, on the installed .deb).
 cargo clippy --locked --test installed -- -D warnings
+# The Windows build (its updater and everything under cfg(windows)),
+# compiled and linted for that target: nothing else here runs that code.
+bash tests/windows-check.sh
 # The UI's ES modules: every name defined or imported, nothing left unused.
 node tests/ui-lint/node_modules/eslint/bin/eslint.js --config tests/ui-lint/eslint.config.mjs ui/
 

@@ -14,7 +14,8 @@
 #                         for the fuzz targets, cargo-deb with
 #                         systemd-analyze for the server's package test,
 #                         and Tauri's CLI (npm) with rpm for the app's
-#                         package test
+#                         package test, and mingw-w64 with Rust's Windows
+#                         target for the Windows build check
 # Safe to run again: it only installs what is absent. Works as root (CI) or as
 # a user with sudo; never asks questions.
 set -euo pipefail
@@ -42,6 +43,9 @@ if [ "$PROFILE" = test ]; then
     APT_PACKAGES+=(xclip)
     # The app's update test publishes a signed APT repository.
     APT_PACKAGES+=(apt-utils gpg)
+    # The Windows build is checked here (tests/windows-check.sh): some
+    # dependencies compile C for their target in their build scripts.
+    APT_PACKAGES+=(gcc-mingw-w64-x86-64)
 fi
 
 as_root() {
@@ -89,6 +93,12 @@ done
 if ! rustup run nightly rustc --version >/dev/null 2>&1; then
     echo "setup: installing the nightly toolchain (for the fuzz targets)"
     rustup toolchain install nightly --profile minimal
+fi
+
+# The Windows standard library, for tests/windows-check.sh.
+if ! rustup target list --installed | grep -qx x86_64-pc-windows-gnu; then
+    echo "setup: adding the x86_64-pc-windows-gnu target (the Windows build check)"
+    rustup target add x86_64-pc-windows-gnu
 fi
 
 # cargo-deb builds the server's Debian package (tests/package.sh).

@@ -12,7 +12,7 @@ import { confirmRecovery, onBackupPasswordInput, refreshAccountKeys, showBackup,
 import { submitNote } from "./notes.js";
 import { closePhoneForm, openPhoneForm, submitPhone } from "./phone.js";
 import { showRestore, submitRestore, updateRestoreFields } from "./restore.js";
-import { changeTheme, chooseServer, copyDiagnostics, openLicences, openSettings, showUpdate } from "./settings.js";
+import { changeTheme, chooseServer, copyDiagnostics, installUpdate, openLicences, openSettings, showUpdate } from "./settings.js";
 import { boot, clearLinkNotice } from "./start.js";
 import { closeExport, closeTransfer, copyTransfer, offerTransfer, openExport, submitExport } from "./transfer.js";
 import { $, announce, state } from "./view.js";
@@ -99,6 +99,7 @@ function wire() {
   $("diagnostics-copy").addEventListener("click", () => copyDiagnostics($("diagnostics-copy")));
   $("licences-open").addEventListener("click", openLicences);
   $("licences-close").addEventListener("click", () => $("licences").close());
+  $("update-install").addEventListener("click", (event) => installUpdate(event.currentTarget));
 }
 
 wire();

@@ -60,6 +60,7 @@ export const serverSettings = () => call("settings_get");
 export const useServer = (url) => call("settings_set_server", { url });
 export const diagnostics = (copy = false) => call("diagnostics_get", { copy });
 export const updateStatus = () => call("update_status");
+export const updateInstall = () => call("update_install");
 
 // Makes the device keypair; `onProgress` gets each step as it happens.
 export const createKey = (onProgress) => withProgress("key_create", {}, onProgress);

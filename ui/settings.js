@@ -110,8 +110,9 @@ export async function chooseServer(url, button) {
   });
 }
 
-// What the background look for updates found (the app installs nothing
-// itself: the system's software updater does, see src-tauri/src/updates.rs).
+// What the background look for updates found (src-tauri/src/updates/). On
+// Linux the system's software updater installs; on Windows and macOS the
+// app does, when the person presses "Install and restart".
 export async function showUpdate() {
   let status;
   try {
@@ -120,11 +121,31 @@ export async function showUpdate() {
     console.warn("update status", failure);
     return;
   }
-  const notice = $("update-notice");
-  if (status.state === "ready") {
-    notice.textContent = `CareKey ${status.version} is ready to install. Your system's software updater will offer it, or run: sudo apt install --only-upgrade carekey`;
+  const text = $("update-notice-text");
+  const byApp = status.state === "ready" && status.installer === "app";
+  if (status.state === "ready" && byApp) {
+    text.textContent = `CareKey ${status.version} is ready to install. CareKey restarts to install it; nothing you saved is lost.`;
+  } else if (status.state === "ready") {
+    text.textContent = `CareKey ${status.version} is ready to install. Your system's software updater will offer it, or run: sudo apt install --only-upgrade carekey`;
   } else if (status.state === "installed") {
-    notice.textContent = `CareKey ${status.version} is installed. Close and reopen CareKey to use it.`;
+    text.textContent = `CareKey ${status.version} is installed. Close and reopen CareKey to use it.`;
   }
-  notice.hidden = status.state !== "ready" && status.state !== "installed";
+  $("update-install").hidden = !byApp;
+  $("update-notice").hidden = status.state !== "ready" && status.state !== "installed";
+}
+
+// Refused while a key operation runs or a login, a phone number, a proof or
+// a recovery key is unfinished: the error says what to finish first. On
+// success the app restarts, so only a failure comes back.
+export async function installUpdate(button) {
+  const error = $("update-install-error");
+  error.textContent = "";
+  await busy(button, async () => {
+    announce("Downloading and checking the update…");
+    try {
+      await ipc.updateInstall();
+    } catch (failure) {
+      error.textContent = messageOf(failure);
+    }
+  });
 }

@@ -279,10 +279,24 @@ impl Backend {
     }
 
     /// Stops the embedded server (if it runs) so that its database closes
-    /// cleanly when the app quits.
+    /// cleanly when the app quits, or before an update replaces it. The next
+    /// command (after an update that failed to install) starts it again.
     pub async fn shut_down(&self) {
-        if let Some(server) = self.embedded.lock().await.take() {
+        // One lock at a time: `connection` takes `connection`, then `embedded`.
+        let server = self.embedded.lock().await.take();
+        if let Some(server) = server {
             server.shutdown().await;
+            *self.connection.lock().await = None;
+        }
+    }
+
+    /// What the person is in the middle of with the server in use (nothing
+    /// before the first connection).
+    pub async fn unfinished(&self) -> Option<carekey_core::Unfinished> {
+        let connection = self.connection.lock().await.clone();
+        match connection {
+            Some(connection) => connection.client.unfinished().await,
+            None => None,
         }
     }
 }

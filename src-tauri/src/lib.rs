@@ -8,6 +8,7 @@ mod diagnostics;
 mod error;
 mod handover;
 mod intake;
+mod key_operations;
 mod logs;
 mod renderer;
 mod scheme;
@@ -63,18 +64,10 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
         }
     }
 
-    // The installed package looks for its updates in the background.
+    app.manage(key_operations::KeyOperations::default());
+    // Updates are looked for in the background, where this build has any.
     app.manage(updates::Updates::default());
-    if updates::from_package() {
-        let handle = app.handle().clone();
-        let running = app.package_info().version.to_string();
-        tauri::async_runtime::spawn(async move {
-            handle
-                .state::<updates::Updates>()
-                .keep_looking(running)
-                .await;
-        });
-    }
+    updates::start_looking(app.handle());
 
     // Start the server (or check the configured one) while the window loads.
     let handle = app.handle().clone();
@@ -100,6 +93,9 @@ pub fn run() {
     let builder = builder.plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
         handover::on_second_launch(app, argv);
     }));
+    // Windows and macOS install their own signed updates (`updates`).
+    #[cfg(any(target_os = "windows", target_os = "macos"))]
+    let builder = builder.plugin(tauri_plugin_updater::Builder::new().build());
     let app = builder
         .plugin(tauri_plugin_deep_link::init())
         .invoke_handler(tauri::generate_handler![
@@ -150,6 +146,7 @@ pub fn run() {
             commands::settings::settings_set_server,
             commands::settings::diagnostics_get,
             commands::settings::update_status,
+            commands::settings::update_install,
         ])
         .setup(setup)
         .build(tauri::generate_context!("../tauri.conf.json"));

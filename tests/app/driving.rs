@@ -294,6 +294,22 @@ impl App {
         }
     }
 
+    /// Calls one of the app's commands from the window, as its screens do,
+    /// and answers how it ended: `{"ok": true}`, or the `{code, message}`
+    /// error it was refused with.
+    pub async fn call(&self, command: &str) -> serde_json::Value {
+        doing(format!("calling {command} from the window"));
+        self.client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 window.__TAURI__.core.invoke(arguments[0])
+                   .then(() => done({ ok: true }), (error) => done(error));",
+                vec![json!(command)],
+            )
+            .await
+            .unwrap_or_else(|error| panic!("{}", failed(error)))
+    }
+
     pub async fn text(&self, id: &str) -> String {
         self.client
             .find(Locator::Id(id))

@@ -296,6 +296,15 @@ async fn journey() {
     app.click_radio("role", "clinician").await;
     app.click("contact-submit").await;
     app.screen("code").await;
+    // An update never restarts the app in the middle of a login.
+    let refused = app.call("update_install").await;
+    assert_eq!(refused["code"], "update_waits", "{refused}");
+    assert!(
+        refused["message"]
+            .as_str()
+            .is_some_and(|message| message.starts_with("You are logging in.")),
+        "{refused}"
+    );
     let code = app.code_for(&clinician_email, 1).await;
     app.type_into("code", &code).await;
     // The key is made (the keys screen shows its progress), then the app
@@ -311,6 +320,9 @@ async fn journey() {
         .await;
     let clinician_id = app.text("home-id").await;
     assert_eq!(clinician_id.len(), 36, "{clinician_id}");
+    // Logged in, nothing running: on Linux apt installs, not the app.
+    let by_system = app.call("update_install").await;
+    assert_eq!(by_system["code"], "update_by_system", "{by_system}");
     app.click("log-out").await;
     app.screen("welcome").await;
 

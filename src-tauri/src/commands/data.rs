@@ -3,6 +3,7 @@
 
 use crate::backend::Backend;
 use crate::error::CommandError;
+use crate::key_operations::KeyOperations;
 use serde::{Deserialize, Serialize};
 use tauri::State;
 
@@ -44,8 +45,11 @@ pub async fn samples_list(
 #[tauri::command]
 pub async fn sample_write(
     backend: State<'_, Backend>,
+    operations: State<'_, KeyOperations>,
     text: String,
 ) -> Result<carekey_core::samples::OpenedSample, CommandError> {
+    // A note is sealed under a new content key, wrapped for each reader.
+    let _running = operations.begin();
     let connection = backend.connection().await?;
     Ok(connection.client.write_sample(&text).await?)
 }
@@ -63,7 +67,12 @@ pub struct CareView {
 /// her, shares the notes she wrote before (or before he had his current
 /// keys) with him.
 #[tauri::command]
-pub async fn notes_share(backend: State<'_, Backend>) -> Result<CareView, CommandError> {
+pub async fn notes_share(
+    backend: State<'_, Backend>,
+    operations: State<'_, KeyOperations>,
+) -> Result<CareView, CommandError> {
+    // Content keys are wrapped again, for the clinician's keys.
+    let _running = operations.begin();
     let connection = backend.connection().await?;
     let shared = connection.client.share_earlier_notes().await?;
     let profile = connection.client.profile().await?;

@@ -5,6 +5,7 @@
 
 use crate::backend::Backend;
 use crate::error::CommandError;
+use crate::key_operations::KeyOperations;
 use carekey_api::{AuditLog, BackupInfo};
 use carekey_core::{
     BackupProgress, KeyProgress, PasswordStrength, Progress, ShownSecret, TransferShown,
@@ -27,8 +28,10 @@ pub struct KeyView {
 #[tauri::command]
 pub async fn key_create(
     backend: State<'_, Backend>,
+    operations: State<'_, KeyOperations>,
     on_progress: Channel<KeyProgress>,
 ) -> Result<KeyView, CommandError> {
+    let _running = operations.begin();
     let connection = backend.connection().await?;
     let fingerprint = connection
         .client
@@ -53,7 +56,12 @@ pub async fn keys_list(
 /// Revokes one of the account's keys (not this device's); the server asks
 /// for a fresh proof (`fresh_proof_required`) when the login is not recent.
 #[tauri::command]
-pub async fn key_revoke(backend: State<'_, Backend>, key_id: String) -> Result<(), CommandError> {
+pub async fn key_revoke(
+    backend: State<'_, Backend>,
+    operations: State<'_, KeyOperations>,
+    key_id: String,
+) -> Result<(), CommandError> {
+    let _running = operations.begin();
     let connection = backend.connection().await?;
     Ok(connection.client.revoke_key(&key_id).await?)
 }
@@ -120,10 +128,12 @@ fn confirmed(password: String, confirmation: String) -> Result<Zeroizing<String>
 #[tauri::command]
 pub async fn backup_set_password(
     backend: State<'_, Backend>,
+    operations: State<'_, KeyOperations>,
     password: String,
     confirmation: String,
     on_progress: Channel<BackupProgress>,
 ) -> Result<BackupInfo, CommandError> {
+    let _running = operations.begin();
     let password = confirmed(password, confirmation)?;
     let connection = backend.connection().await?;
     Ok(connection
@@ -137,14 +147,20 @@ pub async fn backup_set_password(
 #[tauri::command]
 pub async fn recovery_key_prepare(
     backend: State<'_, Backend>,
+    operations: State<'_, KeyOperations>,
 ) -> Result<ShownSecret, CommandError> {
+    let _running = operations.begin();
     let connection = backend.connection().await?;
     Ok(connection.client.prepare_recovery_key().await?)
 }
 
 /// The person says the recovery key is written down: seal and store.
 #[tauri::command]
-pub async fn recovery_key_confirm(backend: State<'_, Backend>) -> Result<BackupInfo, CommandError> {
+pub async fn recovery_key_confirm(
+    backend: State<'_, Backend>,
+    operations: State<'_, KeyOperations>,
+) -> Result<BackupInfo, CommandError> {
+    let _running = operations.begin();
     let connection = backend.connection().await?;
     Ok(connection.client.confirm_recovery_key().await?)
 }
@@ -152,9 +168,11 @@ pub async fn recovery_key_confirm(backend: State<'_, Backend>) -> Result<BackupI
 #[tauri::command]
 pub async fn restore_password(
     backend: State<'_, Backend>,
+    operations: State<'_, KeyOperations>,
     password: String,
     on_progress: Channel<BackupProgress>,
 ) -> Result<KeyView, CommandError> {
+    let _running = operations.begin();
     let connection = backend.connection().await?;
     let fingerprint = connection
         .client
@@ -166,8 +184,10 @@ pub async fn restore_password(
 #[tauri::command]
 pub async fn restore_recovery_key(
     backend: State<'_, Backend>,
+    operations: State<'_, KeyOperations>,
     recovery_key: String,
 ) -> Result<KeyView, CommandError> {
+    let _running = operations.begin();
     let recovery_key = Zeroizing::new(recovery_key);
     let connection = backend.connection().await?;
     let fingerprint = connection
@@ -180,7 +200,11 @@ pub async fn restore_recovery_key(
 /// On the device that has the key: leaves it, sealed, for a new device and
 /// answers the code to show there (QR code and text) and when it expires.
 #[tauri::command]
-pub async fn transfer_offer(backend: State<'_, Backend>) -> Result<TransferShown, CommandError> {
+pub async fn transfer_offer(
+    backend: State<'_, Backend>,
+    operations: State<'_, KeyOperations>,
+) -> Result<TransferShown, CommandError> {
+    let _running = operations.begin();
     let connection = backend.connection().await?;
     Ok(connection.client.offer_transfer().await?)
 }
@@ -189,8 +213,10 @@ pub async fn transfer_offer(backend: State<'_, Backend>) -> Result<TransferShown
 #[tauri::command]
 pub async fn transfer_take(
     backend: State<'_, Backend>,
+    operations: State<'_, KeyOperations>,
     code: String,
 ) -> Result<KeyView, CommandError> {
+    let _running = operations.begin();
     let code = Zeroizing::new(code);
     let connection = backend.connection().await?;
     let fingerprint = connection.client.take_transfer(&code).await?;
@@ -209,10 +235,12 @@ pub struct ExportedBackup {
 pub async fn backup_export(
     app: tauri::AppHandle,
     backend: State<'_, Backend>,
+    operations: State<'_, KeyOperations>,
     password: String,
     confirmation: String,
     on_progress: Channel<BackupProgress>,
 ) -> Result<ExportedBackup, CommandError> {
+    let _running = operations.begin();
     let password = confirmed(password, confirmation)?;
     let connection = backend.connection().await?;
     let sealed = connection
@@ -278,10 +306,12 @@ async fn write_new_file(
 #[tauri::command]
 pub async fn restore_file(
     backend: State<'_, Backend>,
+    operations: State<'_, KeyOperations>,
     contents: String,
     password: String,
     on_progress: Channel<BackupProgress>,
 ) -> Result<KeyView, CommandError> {
+    let _running = operations.begin();
     use base64::Engine;
     let password = Zeroizing::new(password);
     let file = base64::engine::general_purpose::STANDARD

@@ -51,3 +51,17 @@ pub async fn diagnostics_get(
 pub fn update_status(updates: State<'_, crate::updates::Updates>) -> crate::updates::UpdateStatus {
     updates.latest()
 }
+
+/// "Install and restart": installs the update that is ready and restarts
+/// into it (Windows, macOS). Refused with `update_waits` while a key
+/// operation runs or a login, a phone number, a proof or a recovery key is
+/// unfinished; on Linux answers `update_by_system` (apt installs).
+#[tauri::command]
+pub async fn update_install(
+    app: tauri::AppHandle,
+    backend: State<'_, Backend>,
+    operations: State<'_, crate::key_operations::KeyOperations>,
+    updates: State<'_, crate::updates::Updates>,
+) -> Result<(), CommandError> {
+    crate::updates::install(&app, &backend, &operations, &updates).await
+}

@@ -1,45 +1,28 @@
-//! Whether a newer CareKey is ready, as the system's package manager sees it.
+//! Linux: whether the system's package manager has a newer CareKey.
 //!
-//! On Linux the app comes as a `.deb` whose updates come from CareKey's
-//! signed APT repository (the package installs its address and key): apt
-//! checks every signature and hash, and the system's software updater (or
-//! `apt upgrade`) installs, as root. The app itself never downloads,
-//! verifies or installs anything, and never restarts itself: an update
-//! installed while it runs replaces the files on disk, the running app goes
-//! on undisturbed (a login or a key being made is never cut off), and the new
-//! version starts at the next launch.
+//! The app comes as a `.deb` whose updates come from CareKey's signed APT
+//! repository (the package installs its address and key): apt checks every
+//! signature and hash, and the system's software updater (or `apt
+//! upgrade`) installs, as root. The app itself never downloads, verifies or
+//! installs anything, and never restarts itself: an update installed while
+//! it runs replaces the files on disk, the running app goes on undisturbed
+//! (a login or a key being made is never cut off), and the new version
+//! starts at the next launch.
 //!
 //! What the app does is look, in the background (never before the window is
 //! up, never blocking a command): `apt-cache policy carekey` reads apt's
 //! local lists, which the system refreshes, and says which version is
-//! installed and which one apt would install. From that and its own version
-//! the app says "an update is ready" or "an update is installed". A build
-//! run from the repository (not under `/usr`) is not the package: it looks
-//! for nothing.
+//! installed and which one apt would install. A build run from the
+//! repository (not under `/usr`) is not the package: it looks for nothing.
 
-use serde::Serialize;
+use super::{FIRST_LOOK, Installer, UpdateStatus, Updates, newer};
 use std::time::Duration;
-
 /// The package's name (apt's and dpkg's).
 const PACKAGE: &str = "carekey";
-
-/// The first look waits for the window and the server to start.
-const FIRST_LOOK: Duration = Duration::from_secs(5);
 
 /// Then apt's lists are read again this often (the system refreshes them
 /// about daily; a look costs one short process).
 const LOOK_EVERY: Duration = Duration::from_secs(15 * 60);
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase", tag = "state")]
-pub enum UpdateStatus {
-    /// Not looked yet, not a package, or nothing newer.
-    None,
-    /// apt would install `version`: the software updater offers it.
-    Ready { version: String },
-    /// `version` is installed on disk; it runs from the next launch.
-    Installed { version: String },
-}
 
 /// What apt's `policy` says of the package.
 #[derive(Debug, PartialEq, Eq)]
@@ -64,18 +47,6 @@ fn parse_policy(text: &str) -> Policy {
     }
 }
 
-/// Newer in Debian's order for the versions CareKey uses (`X.Y.Z`, with an
-/// optional `-revision`); anything else is never newer, so an odd version
-/// string cannot make the app claim an update.
-fn newer(than: &str, version: &str) -> bool {
-    let parse =
-        |text: &str| semver::Version::parse(text.split_once('-').map_or(text, |(v, _)| v)).ok();
-    match (parse(than), parse(version)) {
-        (Some(old), Some(new)) => new > old,
-        _ => false,
-    }
-}
-
 /// The status for the running `version` given apt's policy.
 fn status(running: &str, policy: &Policy) -> UpdateStatus {
     if let Some(installed) = &policy.installed
@@ -95,6 +66,7 @@ fn status(running: &str, policy: &Policy) -> UpdateStatus {
         {
             UpdateStatus::Ready {
                 version: candidate.clone(),
+                installer: Installer::System,
             }
         }
         _ => UpdateStatus::None,
@@ -104,10 +76,9 @@ fn status(running: &str, policy: &Policy) -> UpdateStatus {
 /// Whether this app is the installed package (and so has updates to look
 /// for): it runs from under `/usr`, where only a package puts it.
 pub fn from_package() -> bool {
-    cfg!(target_os = "linux")
-        && std::env::current_exe()
-            .map(|exe| exe.starts_with("/usr/"))
-            .unwrap_or(false)
+    std::env::current_exe()
+        .map(|exe| exe.starts_with("/usr/"))
+        .unwrap_or(false)
 }
 
 /// One look at apt's lists. An apt that fails is "nothing newer", and says
@@ -145,38 +116,16 @@ async fn look(running: &str) -> Option<UpdateStatus> {
     }
 }
 
-/// The latest look, which the window asks for (it never waits for a look).
-#[derive(Default)]
-pub struct Updates {
-    latest: std::sync::Mutex<Option<UpdateStatus>>,
-}
-
-impl Updates {
-    pub fn latest(&self) -> UpdateStatus {
-        self.latest
-            .lock()
-            .ok()
-            .and_then(|latest| latest.clone())
-            .unwrap_or(UpdateStatus::None)
-    }
-
-    /// Looks after [`FIRST_LOOK`], then every [`LOOK_EVERY`], logging each
-    /// change; stops on a system without apt. Only for the installed
-    /// package.
-    pub async fn keep_looking(&self, running: String) {
-        tokio::time::sleep(FIRST_LOOK).await;
-        loop {
-            let Some(found) = look(&running).await else {
-                return;
-            };
-            if let Ok(mut latest) = self.latest.lock()
-                && latest.as_ref() != Some(&found)
-            {
-                tracing::info!(status = ?found, "update check");
-                *latest = Some(found);
-            }
-            tokio::time::sleep(LOOK_EVERY).await;
-        }
+/// Looks after [`FIRST_LOOK`], then every [`LOOK_EVERY`]; stops on a system
+/// without apt.
+pub async fn keep_looking(updates: &Updates, running: String) {
+    tokio::time::sleep(FIRST_LOOK).await;
+    loop {
+        let Some(found) = look(&running).await else {
+            return;
+        };
+        updates.record(found);
+        tokio::time::sleep(LOOK_EVERY).await;
     }
 }
 
@@ -216,7 +165,8 @@ mod tests {
         assert_eq!(
             status("0.1.0", &parse_policy(READY)),
             UpdateStatus::Ready {
-                version: "0.1.1".into()
+                version: "0.1.1".into(),
+                installer: Installer::System,
             }
         );
         // Installed while the app ran: the next launch runs it.
@@ -247,8 +197,5 @@ mod tests {
             };
             assert_eq!(status("0.1.0", &policy), UpdateStatus::None, "{candidate}");
         }
-        assert!(newer("0.1.0", "0.1.1-1"));
-        assert!(!newer("0.1.1", "0.1.1-1"));
-        assert!(newer("0.9.0", "0.10.0"));
     }
 }
