@@ -36,6 +36,9 @@ const RECENT_KEPT: usize = 20;
 type FileLayer = Box<dyn Layer<Registry> + Send + Sync>;
 
 static FILE_SWITCH: OnceLock<reload::Handle<Option<FileLayer>, Registry>> = OnceLock::new();
+/// Lines waiting for the file writer at most.
+const LINES_QUEUED: usize = 4096;
+
 static FILE_WRITER: Mutex<Option<tracing_appender::non_blocking::WorkerGuard>> = Mutex::new(None);
 static FILE_PATH: OnceLock<PathBuf> = OnceLock::new();
 static RECENT: Mutex<VecDeque<String>> = Mutex::new(VecDeque::new());
@@ -73,7 +76,14 @@ pub fn open_file(folder: &Path) {
         return;
     }
     let path = folder.join(FILE_NAME);
-    let (writer, guard) = tracing_appender::non_blocking(rotating(&path));
+    // tracing-appender's default queue (128,000 lines) is allocated and
+    // touched up front: 4 MiB of the app's memory for a queue that holds a
+    // few lines. A line that finds it full is dropped (and counted by the
+    // writer), never waited for.
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .buffered_lines_limit(LINES_QUEUED)
+        .lossy(true)
+        .finish(rotating(&path));
     let layer: FileLayer = Box::new(
         tracing_subscriber::fmt::layer()
             .with_writer(writer)
