@@ -42,6 +42,10 @@ const COMMANDS: &[&str] = &[
     "audit_log",
     "keys_list",
     "key_revoke",
+    // devices
+    "sessions_list",
+    "session_end",
+    "sessions_end_others",
     // data
     "samples_list",
     "sample_write",

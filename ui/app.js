@@ -8,11 +8,12 @@ import { fillCountries, showContact, showWelcome, submitContact, updateContactFi
 import { startGuest } from "./guest.js";
 import { copyId, logOut, showHome } from "./home.js";
 import { setInboxOpen } from "./inbox.js";
+import { endOtherSessions, refreshSessions } from "./devices.js";
 import { confirmRecovery, onBackupPasswordInput, refreshAccountKeys, showBackup, showRecovery, skipBackup, submitBackup } from "./keys.js";
 import { submitNote } from "./notes.js";
 import { closePhoneForm, openPhoneForm, submitPhone } from "./phone.js";
 import { showRestore, submitRestore, updateRestoreFields } from "./restore.js";
-import { changeTheme, chooseServer, copyDiagnostics, installUpdate, openLicences, openSettings, showUpdate } from "./settings.js";
+import { changeTheme, chooseServer, closeLicences, copyDiagnostics, forgetLicences, installUpdate, openLicences, openSettings, showUpdate } from "./settings.js";
 import { boot, clearLinkNotice } from "./start.js";
 import { closeExport, closeTransfer, copyTransfer, offerTransfer, openExport, submitExport } from "./transfer.js";
 import { $, announce, state } from "./view.js";
@@ -84,6 +85,10 @@ function wire() {
   $("account-keys").addEventListener("toggle", () => {
     if ($("account-keys").open) refreshAccountKeys();
   });
+  $("account-sessions").addEventListener("toggle", () => {
+    if ($("account-sessions").open) refreshSessions();
+  });
+  $("sessions-end-others").addEventListener("click", (event) => endOtherSessions(event.currentTarget));
   $("fatal-retry").addEventListener("click", boot);
   $("inbox-toggle").addEventListener("click", () => {
     $("inbox-toggle").dataset.touched = "yes";
@@ -98,7 +103,8 @@ function wire() {
   $("settings-embedded").addEventListener("click", () => chooseServer(null, $("settings-embedded")));
   $("diagnostics-copy").addEventListener("click", () => copyDiagnostics($("diagnostics-copy")));
   $("licences-open").addEventListener("click", openLicences);
-  $("licences-close").addEventListener("click", () => $("licences").close());
+  $("licences-close").addEventListener("click", closeLicences);
+  $("licences").addEventListener("close", forgetLicences);
   $("update-install").addEventListener("click", (event) => installUpdate(event.currentTarget));
 }
 

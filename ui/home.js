@@ -3,6 +3,7 @@
 import * as ipc from "./ipc.js";
 import { refreshCare, refreshPatients, showCare } from "./care.js";
 import { showWelcome } from "./contact.js";
+import { refreshSessions } from "./devices.js";
 import { refreshAccountKeys } from "./keys.js";
 import { refreshNotes } from "./notes.js";
 import { closePhoneForm } from "./phone.js";
@@ -101,6 +102,7 @@ export async function refreshHome() {
   }
   await refreshActivity();
   if (!profile.guest && $("account-keys").open) await refreshAccountKeys();
+  if (!profile.guest && $("account-sessions").open) await refreshSessions();
 }
 
 export const ACTION_TEXT = {

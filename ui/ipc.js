@@ -98,6 +98,9 @@ export const restoreFromFile = (contents, password, onProgress) =>
 export const auditLog = () => call("audit_log");
 export const accountKeys = () => call("keys_list");
 export const revokeKey = (keyId) => call("key_revoke", { keyId });
+export const accountSessions = () => call("sessions_list");
+export const endSession = (sessionId) => call("session_end", { sessionId });
+export const endOtherSessions = () => call("sessions_end_others");
 export const samples = () => call("samples_list");
 export const writeSample = (text) => call("sample_write", { text });
 export const shareEarlierNotes = () => call("notes_share");

@@ -89,11 +89,23 @@ export async function copyDiagnostics(button) {
   });
 }
 
+// The page is large, and even an empty frame costs the web process memory:
+// the frame exists only while the dialog is open.
 export function openLicences() {
-  const frame = $("licences-frame");
-  // Loaded on first use: the page is large.
-  if (!frame.getAttribute("src")) frame.setAttribute("src", "licences.html");
+  const frame = document.createElement("iframe");
+  frame.id = "licences-frame";
+  frame.title = "The licences of the software in CareKey";
+  frame.src = "licences.html";
+  $("licences-holder").replaceChildren(frame);
   $("licences").showModal();
+}
+
+export function closeLicences() {
+  $("licences").close();
+}
+
+export function forgetLicences() {
+  $("licences-holder").replaceChildren();
 }
 
 export async function chooseServer(url, button) {

@@ -629,6 +629,52 @@ async fn journey() {
     .await;
     app.screen("home").await;
     secrets.extend(secrets_in_keychain(&user_id));
+
+    // Where he is logged in: this app, and a phone of his that logged in
+    // with a code of its own. He logs the phone out from the list (one
+    // press asks, the second does it); the phone is told why at its next
+    // look, and the list shows this device alone.
+    let phone_keychain: Arc<dyn SecretStore> =
+        Arc::new(carekey_core::vault::MemoryStore::default());
+    let phone =
+        carekey_core::Client::new(&server_url, phone_keychain, "session:phone".into()).unwrap();
+    phone
+        .start(
+            &carekey_core::Contact {
+                email: Some(clinician_email.clone()),
+                ..carekey_core::Contact::default()
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    let code = app.code_for(&clinician_email, 4).await;
+    phone.complete(&code).await.unwrap();
+    app.click_css("#account-sessions summary").await;
+    app.wait_until(
+        "two sessions in the list, this one marked",
+        "const items = document.querySelectorAll('#account-sessions-list li'); return items.length === 2 && [...items].filter((item) => item.textContent.includes('this device')).length === 1",
+    )
+    .await;
+    app.scroll_to("account-sessions").await;
+    app.shot("sessions").await;
+    app.click_css("#account-sessions-list li button").await;
+    app.wait_text("account-sessions-list", "Log out CareKey on Linux")
+        .await;
+    app.click_css("#account-sessions-list li button").await;
+    app.wait_until(
+        "the phone gone from the list",
+        "return document.querySelectorAll('#account-sessions-list li').length === 1 && document.getElementById('account-sessions-list').textContent.includes('this device')",
+    )
+    .await;
+    match phone.resume().await.unwrap() {
+        carekey_core::Resumed::LoggedOut {
+            reason: Some(reason),
+        } => assert!(reason.contains("another of your devices"), "{reason}"),
+        other => panic!("the phone is still logged in: {other:?}"),
+    }
+    app.shot("sessions-phone-logged-out").await;
+
     // The session is revoked behind the app's back (as logging out on the
     // server, or an operator, would).
     let session = Keychain::new("CareKey")

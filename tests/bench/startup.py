@@ -26,9 +26,11 @@ import time
 SETTLE = 3.0
 TIMEOUT = 60.0
 
+# CAREKEY_BENCH_APP measures another CareKey binary: the installed
+# package's /usr/bin/carekey (tests/bench/installed-startup.sh).
 APPS = {
     "hello": ("target/release/carekey-bench-hello", "first screen ready"),
-    "carekey": ("target/release/carekey", "session resumed"),
+    "carekey": (os.environ.get("CAREKEY_BENCH_APP", "target/release/carekey"), "session resumed"),
 }
 
 
@@ -116,7 +118,8 @@ def main():
     for _ in range(rounds):
         for name, (binary, marker) in APPS.items():
             results[name].append(run_once(binary, marker))
-    print(f"start-up to an interactive first screen and memory, {rounds} launches each, interleaved")
+    print(f"start-up to an interactive first screen and memory, {rounds} launches each, interleaved;"
+          f" carekey is {APPS['carekey'][0]}")
     medians = {}
     for name, samples in results.items():
         startups = [sample[0] * 1000 for sample in samples]

@@ -30,6 +30,8 @@ pub enum ErrorCode {
     InvalidToken,
     /// A refresh token was used twice; its whole session is now revoked.
     TokenReused,
+    /// The session was ended by its owner from another of their devices.
+    SessionRevoked,
     /// This server cannot send to that kind of address (no SMS or email transport).
     ChannelUnavailable,
     /// The phone number is already the login of another account.
@@ -88,6 +90,7 @@ impl ErrorCode {
             ErrorCode::CaptchaFailed => "captcha_failed",
             ErrorCode::InvalidToken => "invalid_token",
             ErrorCode::TokenReused => "token_reused",
+            ErrorCode::SessionRevoked => "session_revoked",
             ErrorCode::ChannelUnavailable => "channel_unavailable",
             ErrorCode::ContactTaken => "contact_taken",
             ErrorCode::NotFound => "not_found",
@@ -154,6 +157,7 @@ mod tests {
             ErrorCode::CaptchaFailed,
             ErrorCode::InvalidToken,
             ErrorCode::TokenReused,
+            ErrorCode::SessionRevoked,
             ErrorCode::ChannelUnavailable,
             ErrorCode::ContactTaken,
             ErrorCode::NotFound,

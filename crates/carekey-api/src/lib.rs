@@ -519,6 +519,39 @@ pub struct PublicKeys {
     pub keys: Vec<PublicKeyInfo>,
 }
 
+/// One of the account's sessions: a device logged in to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct AccountSession {
+    pub id: String,
+    /// How the device named itself when its login began: what it claims to
+    /// be, never proof of it.
+    pub device_name: String,
+    pub created_at: String,
+    /// The session's last refresh (to within an access token's lifetime).
+    pub last_seen_at: String,
+    /// The session of the access token that asked.
+    pub this_device: bool,
+}
+
+/// `GET /v1/me/sessions`: the account's sessions that can still be used,
+/// the most recently seen first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct AccountSessions {
+    pub sessions: Vec<AccountSession>,
+}
+
+/// `POST /v1/me/sessions/revoke-others`: how many sessions were ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct SessionsRevoked {
+    pub revoked: u64,
+}
+
 /// Which key backup: sealed under the user's password, or under the
 /// random recovery key they were shown once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

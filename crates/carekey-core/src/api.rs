@@ -247,19 +247,31 @@ impl ApiClient {
         body: &B,
         access_token: &SecretString,
     ) -> Result<(), CoreError> {
-        let response = self
-            .dispatch(
-                self.http
-                    .post(format!("{}{path}", self.base))
-                    .bearer_auth(access_token.expose())
-                    .json(body),
-            )
-            .await?;
+        self.send_answering_nothing(
+            self.http
+                .post(format!("{}{path}", self.base))
+                .bearer_auth(access_token.expose())
+                .json(body),
+        )
+        .await
+    }
+
+    /// Sends a request whose success has no body (204).
+    async fn send_answering_nothing(
+        &self,
+        request: reqwest::RequestBuilder,
+    ) -> Result<(), CoreError> {
+        let response = self.dispatch(request).await?;
         if response.status().is_success() {
             return Ok(());
         }
+        let status = response.status();
         let body = response.bytes().await.map_err(|_| CoreError::Unreachable)?;
-        Err(serde_json::from_slice::<ApiError>(&body).map_or(CoreError::BadAnswer, CoreError::Api))
+        match serde_json::from_slice::<ApiError>(&body) {
+            Ok(error) => Err(CoreError::Api(error)),
+            Err(_) if status.is_server_error() => Err(CoreError::Unreachable),
+            Err(_) => Err(CoreError::BadAnswer),
+        }
     }
 
     /// Sends a code to the account's own contact (a fresh proof).
@@ -460,23 +472,51 @@ impl ApiClient {
 
     /// `DELETE /v1/me/guest` (answers 204, no body).
     pub async fn close_guest(&self, access_token: &SecretString) -> Result<(), CoreError> {
-        let response = self
-            .dispatch(
-                self.http
-                    .delete(format!("{}/v1/me/guest", self.base))
-                    .bearer_auth(access_token.expose()),
-            )
-            .await?;
-        if response.status().is_success() {
-            return Ok(());
-        }
-        let status = response.status();
-        let body = response.bytes().await.map_err(|_| CoreError::Unreachable)?;
-        match serde_json::from_slice::<ApiError>(&body) {
-            Ok(error) => Err(CoreError::Api(error)),
-            Err(_) if status.is_server_error() => Err(CoreError::Unreachable),
-            Err(_) => Err(CoreError::BadAnswer),
-        }
+        self.send_answering_nothing(
+            self.http
+                .delete(format!("{}/v1/me/guest", self.base))
+                .bearer_auth(access_token.expose()),
+        )
+        .await
+    }
+
+    /// `GET /v1/me/sessions`: where the account is logged in.
+    pub async fn sessions(
+        &self,
+        access_token: &SecretString,
+    ) -> Result<carekey_api::AccountSessions, CoreError> {
+        self.get("/v1/me/sessions", access_token).await
+    }
+
+    /// `DELETE /v1/me/sessions/{id}`: ends one of the account's sessions.
+    pub async fn end_session(
+        &self,
+        access_token: &SecretString,
+        session_id: &str,
+    ) -> Result<(), CoreError> {
+        self.send_answering_nothing(
+            self.http
+                .delete(format!(
+                    "{}/v1/me/sessions/{}",
+                    self.base,
+                    path_part(session_id)
+                ))
+                .bearer_auth(access_token.expose()),
+        )
+        .await
+    }
+
+    /// `POST /v1/me/sessions/revoke-others`: ends every session but this one.
+    pub async fn end_other_sessions(
+        &self,
+        access_token: &SecretString,
+    ) -> Result<carekey_api::SessionsRevoked, CoreError> {
+        self.post(
+            "/v1/me/sessions/revoke-others",
+            &serde_json::json!({}),
+            Some(access_token),
+        )
+        .await
     }
 }
 

@@ -6,6 +6,7 @@ mod backup;
 pub mod care;
 mod client;
 mod device;
+mod devices;
 pub mod envelope;
 mod error;
 #[cfg(any(test, feature = "fuzz"))]

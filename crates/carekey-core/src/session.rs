@@ -221,8 +221,14 @@ impl Sessions {
             }
             // The operator disabled the account: the session is of no use
             // until they enable it, and a login then starts a new one. The
-            // server's sentence says who to ask.
-            Err(CoreError::Api(error)) if error.code == ErrorCode::AccountDisabled => {
+            // server's sentence says who to ask. A session its owner ended
+            // from another device: the server's sentence says so.
+            Err(CoreError::Api(error))
+                if matches!(
+                    error.code,
+                    ErrorCode::AccountDisabled | ErrorCode::SessionRevoked
+                ) =>
+            {
                 self.forget(&mut *self.current.lock().await).await?;
                 Ok(Resumed::LoggedOut {
                     reason: Some(error.message),
@@ -272,7 +278,7 @@ impl Sessions {
             Err(CoreError::Api(error))
                 if matches!(
                     error.code,
-                    ErrorCode::TokenReused | ErrorCode::AccountDisabled
+                    ErrorCode::TokenReused | ErrorCode::AccountDisabled | ErrorCode::SessionRevoked
                 ) =>
             {
                 self.forget(current).await?;

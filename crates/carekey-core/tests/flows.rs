@@ -316,6 +316,47 @@ async fn a_revoked_or_stolen_session_leads_back_to_login_with_a_reason() {
     server.running.shutdown().await;
 }
 
+/// A patient sees where her account is logged in, and ends the session of
+/// a device she no longer has: that device lands logged out, told why.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_ended_from_another_device_lands_logged_out_with_the_reason() {
+    let server = server(|_| {}).await;
+    let (laptop, email) = server.logged_in_clinician(&memory(), "devices").await;
+    let lost_store = memory();
+    let lost = server.client(&lost_store);
+    lost.start(&email_contact(&email), None).await.unwrap();
+    lost.complete(&server.code(&email, 2).await).await.unwrap();
+
+    let listed = laptop.account_sessions().await.unwrap();
+    assert_eq!(listed.len(), 2, "{listed:?}");
+    let here: Vec<bool> = listed.iter().map(|session| session.this_device).collect();
+    assert_eq!(here.iter().filter(|here| **here).count(), 1, "{listed:?}");
+    assert!(
+        listed
+            .iter()
+            .all(|session| session.device_name.starts_with("CareKey on ")),
+        "each device named itself: {listed:?}"
+    );
+    let other = listed.iter().find(|session| !session.this_device).unwrap();
+    laptop.end_session(&other.id).await.unwrap();
+    let again = laptop.end_session(&other.id).await.unwrap_err();
+    assert_eq!(again.api_code(), Some(ErrorCode::NotFound));
+
+    match lost.resume().await.unwrap() {
+        Resumed::LoggedOut {
+            reason: Some(reason),
+        } => assert!(reason.contains("another of your devices"), "{reason}"),
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        lost_store.get("session:test").unwrap().is_none(),
+        "the ended session is forgotten"
+    );
+    assert_eq!(laptop.end_other_sessions().await.unwrap(), 0);
+    assert_eq!(laptop.account_sessions().await.unwrap().len(), 1);
+    server.running.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_device_of_a_disabled_account_lands_logged_out_with_the_reason() {
     let server = server(|_| {}).await;

@@ -40,6 +40,8 @@ pub enum ServiceError {
     InvalidToken,
     #[error("this session was used from two places and has been ended for safety; log in again")]
     TokenReused,
+    #[error("you were logged out from another of your devices; log in again")]
+    SessionRevoked,
     #[error("this server cannot send {0} messages")]
     ChannelUnavailable(&'static str),
     #[error("this phone number is already used to log in to another account")]
@@ -128,6 +130,7 @@ impl ServiceError {
             ServiceError::CaptchaFailed => ErrorCode::CaptchaFailed,
             ServiceError::InvalidToken => ErrorCode::InvalidToken,
             ServiceError::TokenReused => ErrorCode::TokenReused,
+            ServiceError::SessionRevoked => ErrorCode::SessionRevoked,
             ServiceError::ChannelUnavailable(_) => ErrorCode::ChannelUnavailable,
             ServiceError::ContactTaken => ErrorCode::ContactTaken,
             ServiceError::NotFound => ErrorCode::NotFound,
@@ -169,6 +172,7 @@ impl ServiceError {
             ServiceError::CaptchaFailed | ServiceError::VerifierMismatch => StatusCode::FORBIDDEN,
             ServiceError::InvalidToken
             | ServiceError::TokenReused
+            | ServiceError::SessionRevoked
             | ServiceError::InvalidSignature => StatusCode::UNAUTHORIZED,
             ServiceError::UnknownRequest
             | ServiceError::NotFound

@@ -91,20 +91,28 @@ pub fn issue(
     })
 }
 
-/// Opens a session for `user` inside the caller's transaction.
+/// Opens a session for `user` inside the caller's transaction. `device` is
+/// how the device named itself when its login began (already cleaned by
+/// `login::links::device_label`): shown to the account's owner, never
+/// trusted.
 pub async fn open(
     state: &AppState,
     conn: &mut AnyConnection,
     user: User,
+    device: Option<&str>,
     now: Millis,
 ) -> Result<Issued, ServiceError> {
     let session_id = crate::db::new_id(now);
-    sqlx::query("INSERT INTO sessions (id, user_id, created_at) VALUES ($1, $2, $3)")
-        .bind(&session_id)
-        .bind(&user.id)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(
+        "INSERT INTO sessions (id, user_id, created_at, device_name, last_seen_at) \
+         VALUES ($1, $2, $3, $4, $3)",
+    )
+    .bind(&session_id)
+    .bind(&user.id)
+    .bind(now)
+    .bind(device.map(str::to_owned))
+    .execute(&mut *conn)
+    .await?;
     let refresh = add_refresh_token(conn, &session_id, now, state.policy.refresh_ttl_ms).await?;
     issue(state, user, session_id, refresh, now)
 }
@@ -131,10 +139,10 @@ pub async fn refresh(state: &AppState, token: &str) -> Result<Issued, ServiceErr
     let revoked_at: Option<i64> = row.try_get("revoked_at")?;
     let revoked_reason: Option<String> = row.try_get("revoked_reason")?;
     if revoked_at.is_some() {
-        return Err(if revoked_reason.as_deref() == Some("reuse") {
-            ServiceError::TokenReused
-        } else {
-            ServiceError::InvalidToken
+        return Err(match revoked_reason.as_deref() {
+            Some("reuse") => ServiceError::TokenReused,
+            Some(BY_OWNER) => ServiceError::SessionRevoked,
+            _ => ServiceError::InvalidToken,
         });
     }
     if expires_at <= now {
@@ -195,9 +203,17 @@ pub async fn refresh(state: &AppState, token: &str) -> Result<Issued, ServiceErr
         // Rolled back: the token stays as it was, and refuses again.
         return Err(ServiceError::AccountDisabled);
     }
+    sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE id = $1")
+        .bind(&session_id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     issue(state, user, session_id, refresh, now)
 }
+
+/// The reason of a session its owner ended from another of their devices.
+pub const BY_OWNER: &str = "revoked_by_owner";
 
 pub async fn revoke(
     conn: &mut AnyConnection,

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod captcha;
 pub mod care;
 pub mod data;
+pub mod devices;
 pub mod keys;
 pub mod links;
 pub mod settings;

@@ -53,7 +53,7 @@ pub async fn start(state: &AppState, client_ip: IpAddr) -> Result<Issued, Servic
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    let issued = sessions::open(state, &mut tx, user, now).await?;
+    let issued = sessions::open(state, &mut tx, user, None, now).await?;
     tx.commit().await?;
     tracing::info!(user = %issued.user.id, "guest session started");
     Ok(issued)

@@ -107,7 +107,8 @@ const REQUEST_SQL: &str = "SELECT auth_requests.flavor, auth_requests.contact_ki
      auth_requests.user_id, auth_requests.registration, auth_requests.device_challenge, \
      auth_requests.code_hash, auth_requests.link_hash, auth_requests.code_expires_at, \
      auth_requests.expires_at, auth_requests.failed_attempts, auth_requests.status, \
-     auth_requests.origin_requester FROM auth_requests WHERE auth_requests.id = $1";
+     auth_requests.origin_requester, auth_requests.origin_device FROM auth_requests \
+     WHERE auth_requests.id = $1";
 
 struct RequestState {
     flavor: String,
@@ -122,6 +123,7 @@ struct RequestState {
     failed_attempts: i64,
     status: String,
     origin_requester: Option<String>,
+    origin_device: Option<String>,
 }
 
 impl RequestState {
@@ -139,6 +141,7 @@ impl RequestState {
             failed_attempts: row.try_get("failed_attempts")?,
             status: row.try_get("status")?,
             origin_requester: row.try_get("origin_requester")?,
+            origin_device: row.try_get("origin_device")?,
         })
     }
 
@@ -397,7 +400,8 @@ async fn redeem_locked(
         // as it was (the transaction rolls back).
         return Err(ServiceError::AccountDisabled);
     }
-    let issued = sessions::open(state, &mut tx, user, now).await?;
+    let issued =
+        sessions::open(state, &mut tx, user, current.origin_device.as_deref(), now).await?;
     tx.commit().await?;
     for job in &told {
         message_queued(state, job);
