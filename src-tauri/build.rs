@@ -23,6 +23,7 @@ const COMMANDS: &[&str] = &[
     "log_out",
     "phone_add",
     "phone_verify",
+    "profile_rename",
     // links
     "links_watch",
     "link_consume",

@@ -12,6 +12,7 @@ import { endOtherSessions, refreshSessions } from "./devices.js";
 import { confirmRecovery, onBackupPasswordInput, refreshAccountKeys, showBackup, showRecovery, skipBackup, submitBackup } from "./keys.js";
 import { submitNote } from "./notes.js";
 import { closePhoneForm, openPhoneForm, submitPhone } from "./phone.js";
+import { closeNameForm, openNameForm, submitName } from "./profile.js";
 import { showRestore, submitRestore, updateRestoreFields } from "./restore.js";
 import { changeTheme, chooseServer, closeLicences, copyDiagnostics, forgetLicences, installUpdate, openLicences, openSettings, showUpdate } from "./settings.js";
 import { boot, clearLinkNotice } from "./start.js";
@@ -77,6 +78,9 @@ function wire() {
   $("restore-form").addEventListener("submit", submitRestore);
   $("restore-later").addEventListener("click", () => showHome(state.restoreProfile));
   $("log-out").addEventListener("click", logOut);
+  $("name-open").addEventListener("click", openNameForm);
+  $("name-cancel").addEventListener("click", closeNameForm);
+  $("name-form").addEventListener("submit", submitName);
   $("phone-open").addEventListener("click", openPhoneForm);
   $("phone-cancel").addEventListener("click", closePhoneForm);
   $("phone-form").addEventListener("submit", submitPhone);

@@ -32,6 +32,7 @@ export function showHome(profile) {
     $("home-carried").textContent =
       `What you did as a guest is now in your account: ${notes} and your preferences.`;
   }
+  $("home-name").textContent = `${profile.firstName} ${profile.lastName}`;
   $("home-role").textContent = profile.role === "clinician" ? "Clinician" : "Patient";
   $("home-contact").textContent = profile.contact;
   $("home-id").textContent = profile.userId;
@@ -50,6 +51,7 @@ export function showHome(profile) {
     : (profile.phoneVerified ? profile.phone : `${profile.phone} (not verified yet)`);
   $("phone-open").textContent = profile.phoneVerified ? "Change" : (profile.phone ? "Verify it" : "Add a mobile number");
   closePhoneForm();
+  $("name-form").hidden = true;
   $("home-no-key").hidden = Boolean(profile.keyFingerprint);
   const hasKey = Boolean(profile.keyFingerprint);
   for (const id of ["home-backup-change", "home-recovery-new", "home-transfer", "home-export", "note-submit"]) {

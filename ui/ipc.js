@@ -99,6 +99,7 @@ export const auditLog = () => call("audit_log");
 export const accountKeys = () => call("keys_list");
 export const revokeKey = (keyId) => call("key_revoke", { keyId });
 export const accountSessions = () => call("sessions_list");
+export const renameProfile = (firstName, lastName) => call("profile_rename", { firstName, lastName });
 export const endSession = (sessionId) => call("session_end", { sessionId });
 export const endOtherSessions = () => call("sessions_end_others");
 export const samples = () => call("samples_list");

@@ -323,6 +323,20 @@ async fn journey() {
     // Logged in, nothing running: on Linux apt installs, not the app.
     let by_system = app.call("update_install").await;
     assert_eq!(by_system["code"], "update_by_system", "{by_system}");
+    // He changes his name: a blank one is refused and changes nothing.
+    app.click("name-open").await;
+    app.type_into("name-first", "").await;
+    app.click("name-submit").await;
+    app.wait_text("name-form-error", "Give a first and a last name")
+        .await;
+    app.type_into("name-first", "Greg").await;
+    app.click("name-submit").await;
+    app.wait_text("home-title", "Hello, Greg House").await;
+    app.shot("renamed").await;
+    app.click("name-open").await;
+    app.type_into("name-first", "Gregory").await;
+    app.click("name-submit").await;
+    app.wait_text("home-title", "Hello, Gregory House").await;
     app.click("log-out").await;
     app.screen("welcome").await;
 

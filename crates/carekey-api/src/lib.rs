@@ -125,6 +125,15 @@ pub struct ResendRequest {
     pub captcha_token: Option<SecretString>,
 }
 
+/// `PUT /v1/me/name`: the account's new first and last name.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct NameRequest {
+    pub first_name: String,
+    pub last_name: String,
+}
+
 /// `POST /v1/me/phone`: a phone number to add to the logged-in account.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -296,6 +296,15 @@ impl ApiClient {
         self.get("/v1/me", access_token).await
     }
 
+    /// `PUT /v1/me/name`: the account's new name; answers the profile.
+    pub async fn rename(
+        &self,
+        access_token: &SecretString,
+        request: &carekey_api::NameRequest,
+    ) -> Result<Profile, CoreError> {
+        self.put("/v1/me/name", request, access_token).await
+    }
+
     pub async fn add_phone(
         &self,
         access_token: &SecretString,

@@ -627,6 +627,22 @@ impl Client {
         self.sessions.profile().await
     }
 
+    /// Changes the account's first and last name (the server checks them as
+    /// at registration); the profile kept with the session follows.
+    pub async fn rename(&self, first_name: &str, last_name: &str) -> Result<Profile, CoreError> {
+        let request = carekey_api::NameRequest {
+            first_name: first_name.to_owned(),
+            last_name: last_name.to_owned(),
+        };
+        self.sessions
+            .with_token(|token| {
+                let request = request.clone();
+                async move { self.api.rename(&token, &request).await }
+            })
+            .await?;
+        self.sessions.profile().await
+    }
+
     pub async fn log_out(&self) -> Result<(), CoreError> {
         *self.pending_phone.lock().await = None;
         *self.pending_recovery.lock().await = None;

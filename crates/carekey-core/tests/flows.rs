@@ -316,6 +316,29 @@ async fn a_revoked_or_stolen_session_leads_back_to_login_with_a_reason() {
     server.running.shutdown().await;
 }
 
+/// A person changes their name; a blank one is refused and changes nothing;
+/// the profile kept for offline use follows.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_changes_their_name() {
+    let server = server(|_| {}).await;
+    let store = memory();
+    let (client, _) = server.logged_in_clinician(&store, "renamed").await;
+    let profile = client.rename("Gregory", " House-Cuddy ").await.unwrap();
+    assert_eq!(
+        (profile.first_name.as_str(), profile.last_name.as_str()),
+        ("Gregory", "House-Cuddy")
+    );
+    let refused = client.rename("Gregory", "  ").await.unwrap_err();
+    assert_eq!(refused.api_code(), Some(ErrorCode::InvalidRequest));
+    // A restart shows the new name from the keychain's copy.
+    let restarted = server.client(&store);
+    match restarted.resume().await.unwrap() {
+        Resumed::LoggedIn(profile) => assert_eq!(profile.last_name, "House-Cuddy"),
+        other => panic!("{other:?}"),
+    }
+    server.running.shutdown().await;
+}
+
 /// A patient sees where her account is logged in, and ends the session of
 /// a device she no longer has: that device lands logged out, told why.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

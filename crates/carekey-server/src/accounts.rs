@@ -93,6 +93,44 @@ pub const COLUMNS: &str = "id, group_id, role, first_name, last_name, email, \
     responsible_clinician_id, care_status, guest, \
     CAST(CASE WHEN disabled_at IS NOT NULL THEN 1 ELSE 0 END AS BIGINT) AS disabled";
 
+const NAME_MAX: usize = 100;
+
+/// A first or last name as typed: trimmed; blank is `None`; over 100
+/// characters or with control characters is refused, naming `field`.
+pub fn clean_name(field: &str, value: Option<&str>) -> Result<Option<String>, ServiceError> {
+    let Some(value) = value.map(str::trim).filter(|value| !value.is_empty()) else {
+        return Ok(None);
+    };
+    if value.chars().count() > NAME_MAX || value.chars().any(char::is_control) {
+        return Err(ServiceError::InvalidRequest(format!(
+            "{field} must be at most {NAME_MAX} characters, without control characters"
+        )));
+    }
+    Ok(Some(value.to_owned()))
+}
+
+/// Renames the account `id` (not a guest's: a guest has no name). Answers
+/// the account as it is now, `None` when there is no such account.
+pub async fn rename(
+    conn: &mut AnyConnection,
+    id: &str,
+    first_name: &str,
+    last_name: &str,
+    now: Millis,
+) -> Result<Option<User>, ServiceError> {
+    sqlx::query(
+        "UPDATE users SET first_name = $2, last_name = $3, updated_at = $4 \
+         WHERE id = $1 AND guest = 0",
+    )
+    .bind(id)
+    .bind(first_name)
+    .bind(last_name)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    by_id(&mut *conn, id).await
+}
+
 pub async fn by_id<'c, E>(executor: E, id: &str) -> Result<Option<User>, ServiceError>
 where
     E: Executor<'c, Database = sqlx::Any>,

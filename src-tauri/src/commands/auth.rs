@@ -407,3 +407,22 @@ pub async fn phone_verify(
     let fingerprint = connection.client.key_fingerprint().await?;
     Ok(ProfileView::new(profile, fingerprint))
 }
+
+/// Changes the account's first and last name; answers the profile for home.
+#[tauri::command]
+pub async fn profile_rename(
+    backend: State<'_, Backend>,
+    first_name: String,
+    last_name: String,
+) -> Result<ProfileView, CommandError> {
+    if first_name.trim().is_empty() || last_name.trim().is_empty() {
+        return Err(CommandError::new(
+            "invalid_request",
+            "Give a first and a last name.",
+        ));
+    }
+    let connection = backend.connection().await?;
+    let profile = connection.client.rename(&first_name, &last_name).await?;
+    let fingerprint = connection.client.key_fingerprint().await?;
+    Ok(ProfileView::new(profile, fingerprint))
+}

@@ -20,6 +20,7 @@ use utoipa_axum::routes;
 pub fn routes() -> Routes {
     Routes::new()
         .routes(routes!(profile::me))
+        .routes(routes!(profile::rename))
         .routes(routes!(phone::add_phone))
         .routes(routes!(phone::verify_phone))
         .routes(routes!(proofs::start_proof))

@@ -6,7 +6,7 @@
 //! has an account, so start cannot tell anyone who is registered; and a
 //! start that would pass a send limit writes nothing and sends nothing.
 
-use crate::accounts::Registration;
+use crate::accounts::{self, Registration};
 use crate::clock::{Millis, rfc3339};
 use crate::codes::{identifier_ceiling, message_queued, prepare_message, send_limits};
 use crate::db::Arg;
@@ -42,20 +42,6 @@ impl Flavor {
             Flavor::Biot => "biot",
         }
     }
-}
-
-const NAME_MAX: usize = 100;
-
-fn clean_name(field: &str, value: Option<&str>) -> Result<Option<String>, ServiceError> {
-    let Some(value) = value.map(str::trim).filter(|value| !value.is_empty()) else {
-        return Ok(None);
-    };
-    if value.chars().count() > NAME_MAX || value.chars().any(char::is_control) {
-        return Err(ServiceError::InvalidRequest(format!(
-            "{field} must be at most {NAME_MAX} characters, without control characters"
-        )));
-    }
-    Ok(Some(value.to_owned()))
 }
 
 fn non_blank(value: Option<&str>) -> Option<&str> {
@@ -105,8 +91,8 @@ pub(crate) fn read_registration(
     clinician: Option<&str>,
     (email, phone): (Option<String>, Option<String>),
 ) -> Result<Option<Registration>, ServiceError> {
-    let first_name = clean_name("firstName", first_name)?;
-    let last_name = clean_name("lastName", last_name)?;
+    let first_name = accounts::clean_name("firstName", first_name)?;
+    let last_name = accounts::clean_name("lastName", last_name)?;
     let clinician = non_blank(clinician).map(|id| id.trim().to_owned());
     match (first_name, last_name, role) {
         (None, None, None) if clinician.is_none() => Ok(None),
