@@ -119,7 +119,3 @@ boot().then(() => fillCountries()).catch((error) => console.error(error));
 // latest answer.
 setInterval(showUpdate, 15000);
 showUpdate();
-
-wire();
-// The first screen first; the country list is needed only on a later one.
-boot().then(() => fillCountries()).catch((error) => console.error(error));

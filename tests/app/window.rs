@@ -285,6 +285,27 @@ async fn journey() {
     )
     .await;
     app.shot("welcome").await;
+    // The window starts once: one look at the session (a page that wired
+    // its handlers twice also booted twice, and ran every click twice).
+    let log_file = home
+        .path()
+        .join("data")
+        .join(IDENTIFIER)
+        .join("logs")
+        .join("carekey.log");
+    let resumed = || {
+        std::fs::read_to_string(&log_file)
+            .unwrap_or_default()
+            .matches("session resumed")
+            .count()
+    };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while resumed() == 0 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    // Past the log writer's queue, and a second boot had it been there.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(resumed(), 1, "the session is resumed once at start");
 
     // A clinician registers first: the patient needs their CareKey ID.
     let clinician_email = unique("house");
