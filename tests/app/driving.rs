@@ -294,6 +294,18 @@ impl App {
         }
     }
 
+    /// Opens Settings and waits until its dialog shows: it fills itself
+    /// from the app (two calls) before it opens, which takes a moment on a
+    /// busy machine.
+    pub async fn open_settings(&self) {
+        self.click("settings-open").await;
+        self.wait_until(
+            "the settings dialog",
+            "return document.getElementById('settings').open",
+        )
+        .await;
+    }
+
     /// Calls one of the app's commands from the window, as its screens do,
     /// and answers how it ended: `{"ok": true}`, or the `{code, message}`
     /// error it was refused with.

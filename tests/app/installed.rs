@@ -128,7 +128,7 @@ async fn an_account_and_its_key_outlive_an_update() {
             .unwrap();
         assert_eq!(hidden, serde_json::json!(true), "no update is claimed");
     }
-    app.click("settings-open").await;
+    app.open_settings().await;
     app.wait_text("about-version", &format!("Version {version}."))
         .await;
     app.shot(&format!("update-{step}-{version}")).await;

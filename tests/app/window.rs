@@ -607,7 +607,7 @@ async fn journey() {
     assert!(!recovery_key.is_empty());
     // Going back to the built-in server from the settings resumes the
     // session again, this time under the recorder's eye.
-    app.click("settings-open").await;
+    app.open_settings().await;
     let current = app.wait_text("settings-current", "built-in server").await;
     let server_url = current
         .split_whitespace()
@@ -765,7 +765,7 @@ async fn journey() {
     .await
     .unwrap();
     let standalone_outbox = dir.path().join("outbox.jsonl");
-    app.click("settings-open").await;
+    app.open_settings().await;
     app.type_into("server-url", "carekey.example.org").await;
     app.click("settings-save").await;
     app.wait_text("settings-error", "Give the server's address")
@@ -783,7 +783,7 @@ async fn journey() {
         "return document.getElementById('inbox').hidden && document.getElementById('inbox-toggle').hidden",
     )
     .await;
-    app.click("settings-open").await;
+    app.open_settings().await;
     app.wait_text("settings-current", &standalone.url()).await;
     app.shot("standalone-server").await;
     app.click("settings-close").await;
@@ -1069,7 +1069,7 @@ async fn journey() {
     assert!(app.text("home-phone").await.contains("8877"));
     app.shot("registered-by-whatsapp").await;
 
-    app.click("settings-open").await;
+    app.open_settings().await;
     app.click("settings-embedded").await;
     app.screen("welcome").await;
     app.wait_until(
@@ -1151,7 +1151,7 @@ async fn journey() {
     })
     .await
     .unwrap();
-    app.click("settings-open").await;
+    app.open_settings().await;
     app.type_into("server-url", &guarded.url()).await;
     app.click("settings-save").await;
     app.screen("welcome").await;
