@@ -142,7 +142,17 @@ pub struct PhoneRequest {
     pub phone: String,
 }
 
-/// `POST /v1/me/phone/verify`: the code sent to that number.
+/// `POST /v1/me/email`: the email address the logged-in account is to log
+/// in with.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct EmailRequest {
+    pub email: String,
+}
+
+/// `POST /v1/me/phone/verify` (and `/v1/me/email/verify`, `/v1/me/proof/verify`):
+/// the code sent to that address.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]

@@ -238,7 +238,7 @@ pub async fn create(
 /// condition (a guest's closing only ever deletes a guest). A table that
 /// gains a reference to `users` belongs here, or deleting an account fails
 /// on its foreign key.
-pub const OWNED_ROWS: [(&str, &str); 14] = [
+pub const OWNED_ROWS: [(&str, &str); 15] = [
     (
         "data_sample_keys",
         "DELETE FROM data_sample_keys WHERE recipient_id = $1 \
@@ -263,8 +263,12 @@ pub const OWNED_ROWS: [(&str, &str); 14] = [
         "DELETE FROM user_settings WHERE user_id = $1",
     ),
     (
-        "phone_verifications",
-        "DELETE FROM phone_verifications WHERE user_id = $1",
+        "contact_verifications",
+        "DELETE FROM contact_verifications WHERE user_id = $1",
+    ),
+    (
+        "contact_changes",
+        "DELETE FROM contact_changes WHERE user_id = $1",
     ),
     ("proofs", "DELETE FROM proofs WHERE user_id = $1"),
     (

@@ -164,7 +164,7 @@ pub(crate) fn message_queued(state: &AppState, job: &queue::SealedJob) {
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum CodeRequests {
     Logins,
-    PhoneVerifications,
+    ContactVerifications,
     Proofs,
 }
 
@@ -188,8 +188,8 @@ pub(crate) async fn refuse_wrong_code(
         CodeRequests::Logins => {
             "UPDATE auth_requests SET failed_attempts = $2, status = $3 WHERE id = $1"
         }
-        CodeRequests::PhoneVerifications => {
-            "UPDATE phone_verifications SET failed_attempts = $2, status = $3 WHERE id = $1"
+        CodeRequests::ContactVerifications => {
+            "UPDATE contact_verifications SET failed_attempts = $2, status = $3 WHERE id = $1"
         }
         CodeRequests::Proofs => "UPDATE proofs SET failed_attempts = $2, status = $3 WHERE id = $1",
     };

@@ -42,9 +42,13 @@ pub enum ServiceError {
     TokenReused,
     #[error("you were logged out from another of your devices; log in again")]
     SessionRevoked,
+    #[error(
+        "a change of this account's login was reported as not its owner's, so every device was logged out; log in again"
+    )]
+    ReportedChange,
     #[error("this server cannot send {0} messages")]
     ChannelUnavailable(&'static str),
-    #[error("this phone number is already used to log in to another account")]
+    #[error("this email address or phone number is already used to log in to another account")]
     ContactTaken,
     #[error("not found")]
     NotFound,
@@ -130,7 +134,9 @@ impl ServiceError {
             ServiceError::CaptchaFailed => ErrorCode::CaptchaFailed,
             ServiceError::InvalidToken => ErrorCode::InvalidToken,
             ServiceError::TokenReused => ErrorCode::TokenReused,
-            ServiceError::SessionRevoked => ErrorCode::SessionRevoked,
+            ServiceError::SessionRevoked | ServiceError::ReportedChange => {
+                ErrorCode::SessionRevoked
+            }
             ServiceError::ChannelUnavailable(_) => ErrorCode::ChannelUnavailable,
             ServiceError::ContactTaken => ErrorCode::ContactTaken,
             ServiceError::NotFound => ErrorCode::NotFound,
@@ -173,6 +179,7 @@ impl ServiceError {
             ServiceError::InvalidToken
             | ServiceError::TokenReused
             | ServiceError::SessionRevoked
+            | ServiceError::ReportedChange
             | ServiceError::InvalidSignature => StatusCode::UNAUTHORIZED,
             ServiceError::UnknownRequest
             | ServiceError::NotFound

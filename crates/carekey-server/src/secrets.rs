@@ -126,54 +126,64 @@ impl CodeHasher {
         CodeHasher { key }
     }
 
-    pub fn hash(&self, request_id: &str, code: &str) -> Vec<u8> {
+    /// HMAC-SHA256 over `parts` joined by zero bytes (no part holds one, so
+    /// no two lists of parts hash alike). The joining is that of the hashes
+    /// stored before it was shared: codes in flight across an upgrade match.
+    fn mac(&self, parts: &[&[u8]]) -> Vec<u8> {
         let mut mac = match <HmacSha256 as KeyInit>::new_from_slice(&self.key) {
             Ok(mac) => mac,
             // HMAC takes keys of any length; this arm cannot run.
             Err(_) => return Vec::new(),
         };
-        mac.update(request_id.as_bytes());
-        mac.update(&[0]);
-        mac.update(code.as_bytes());
+        for (index, part) in parts.iter().enumerate() {
+            if index > 0 {
+                mac.update(&[0]);
+            }
+            mac.update(part);
+        }
         mac.finalize().into_bytes().to_vec()
+    }
+
+    pub fn hash(&self, request_id: &str, code: &str) -> Vec<u8> {
+        self.mac(&[request_id.as_bytes(), code.as_bytes()])
     }
 
     /// A link secret's keyed hash, in its own domain: no code and no link
     /// secret ever hash alike.
     pub fn hash_link(&self, request_id: &str, secret: &str) -> Vec<u8> {
-        let mut mac = match <HmacSha256 as KeyInit>::new_from_slice(&self.key) {
-            Ok(mac) => mac,
-            // HMAC takes keys of any length; this arm cannot run.
-            Err(_) => return Vec::new(),
-        };
-        mac.update(b"link\0");
-        mac.update(request_id.as_bytes());
-        mac.update(&[0]);
-        mac.update(secret.trim().to_ascii_lowercase().as_bytes());
-        mac.finalize().into_bytes().to_vec()
+        let secret = secret.trim().to_ascii_lowercase();
+        self.mac(&[b"link", request_id.as_bytes(), secret.as_bytes()])
+    }
+
+    /// The keyed hash of a "this was not me" link's secret, in a domain of
+    /// its own (a login link's secret never opens a report, nor the reverse).
+    pub fn hash_report(&self, change_id: &str, secret: &str) -> Vec<u8> {
+        let secret = secret.trim().to_ascii_lowercase();
+        self.mac(&[b"not me", change_id.as_bytes(), secret.as_bytes()])
     }
 
     /// The two-digit number (10-99) a login's starting device shows and its
     /// approver must type: a keyed function of the request id, so it needs
     /// no storage and only the server and the starting device know it.
     pub fn match_number(&self, request_id: &str) -> u8 {
-        let mut mac = match <HmacSha256 as KeyInit>::new_from_slice(&self.key) {
-            Ok(mac) => mac,
-            // HMAC takes keys of any length; this arm cannot run.
-            Err(_) => return 10,
+        let digest = self.mac(&[b"match number", request_id.as_bytes()]);
+        let Some(&[a, b, c, d, ..]) = digest.get(..4) else {
+            return 10;
         };
-        mac.update(b"match number\0");
-        mac.update(request_id.as_bytes());
-        let digest = mac.finalize().into_bytes();
-        let value = u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]]);
+        let value = u32::from_be_bytes([a, b, c, d]);
         // 2^32 mod 90 skews the choice by under one in 47 million.
         10 + u8::try_from(value % 90).unwrap_or(0)
     }
 
     pub fn matches(&self, request_id: &str, code: &str, stored: &[u8]) -> bool {
-        let computed = self.hash(request_id, code);
-        !stored.is_empty() && computed.ct_eq(stored).into()
+        same_digest(&self.hash(request_id, code), stored)
     }
+}
+
+/// Constant-time equality of a computed digest and a stored one (an empty
+/// digest never matches).
+pub fn same_digest(computed: &[u8], stored: &[u8]) -> bool {
+    !stored.is_empty() && computed.ct_eq(stored).into()
 }
 
 /// PKCE's S256: the challenge is unpadded base64url(SHA-256(verifier)).
@@ -324,6 +334,37 @@ mod tests {
         }
         assert_eq!(seen.len(), 90);
         assert!(differ > 1900, "{differ}");
+    }
+
+    #[test]
+    fn the_stored_hashes_are_those_of_before_the_shared_mac() {
+        // Hashes stored by an older server (codes and links in flight
+        // across an upgrade) must still match: the exact bytes MACed.
+        let key = vec![7; 32];
+        let hasher = CodeHasher::new(Zeroizing::new(key.clone()));
+        let mac_of = |bytes: &[u8]| {
+            let mut mac = <HmacSha256 as KeyInit>::new_from_slice(&key).unwrap();
+            mac.update(bytes);
+            mac.finalize().into_bytes().to_vec()
+        };
+        assert_eq!(hasher.hash("req", "123456"), mac_of(b"req\x00123456"));
+        assert_eq!(hasher.hash_link("req", " ABC "), mac_of(b"link\0req\0abc"));
+        assert_eq!(
+            hasher.hash_report("chg", "abc"),
+            mac_of(b"not me\0chg\0abc")
+        );
+        assert_ne!(
+            hasher.hash_report("req", "abc"),
+            hasher.hash_link("req", "abc")
+        );
+        let digest = mac_of(b"match number\0req");
+        let value = u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]]);
+        assert_eq!(u32::from(hasher.match_number("req")), 10 + value % 90);
+        assert!(same_digest(
+            &hasher.hash("req", "1"),
+            &hasher.hash("req", "1")
+        ));
+        assert!(!same_digest(&[], &[]));
     }
 
     #[test]

@@ -142,6 +142,7 @@ pub async fn refresh(state: &AppState, token: &str) -> Result<Issued, ServiceErr
         return Err(match revoked_reason.as_deref() {
             Some("reuse") => ServiceError::TokenReused,
             Some(BY_OWNER) => ServiceError::SessionRevoked,
+            Some(crate::account::contact_changes::SESSIONS_REASON) => ServiceError::ReportedChange,
             _ => ServiceError::InvalidToken,
         });
     }

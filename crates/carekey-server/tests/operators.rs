@@ -394,7 +394,7 @@ fn base64(bytes: &[u8]) -> String {
 }
 
 /// Tables that name an account, and the column that does.
-const ACCOUNT_COLUMNS: [(&str, &str); 13] = [
+const ACCOUNT_COLUMNS: [(&str, &str); 14] = [
     ("users", "id"),
     ("sessions", "user_id"),
     ("auth_requests", "user_id"),
@@ -405,7 +405,8 @@ const ACCOUNT_COLUMNS: [(&str, &str); 13] = [
     ("data_samples", "owner_id"),
     ("data_sample_keys", "recipient_id"),
     ("user_settings", "user_id"),
-    ("phone_verifications", "user_id"),
+    ("contact_verifications", "user_id"),
+    ("contact_changes", "user_id"),
     ("proofs", "user_id"),
     ("users", "responsible_clinician_id"),
 ];

@@ -25,7 +25,7 @@ use sqlx::{Acquire, AnyConnection, Row};
 /// Every table, parents before children (their foreign keys are checked
 /// as rows arrive). `users` refers to itself: clinicians (who name no
 /// responsible clinician) are copied before the patients who name them.
-pub const TABLES: [&str; 23] = [
+pub const TABLES: [&str; 24] = [
     "server_secrets",
     "signing_keys",
     "users",
@@ -41,7 +41,8 @@ pub const TABLES: [&str; 23] = [
     "proofs",
     "message_jobs",
     "public_keys",
-    "phone_verifications",
+    "contact_verifications",
+    "contact_changes",
     "key_backups",
     "key_audit_events",
     "key_transfers",

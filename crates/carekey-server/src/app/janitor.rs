@@ -78,7 +78,7 @@ pub async fn clean_up(state: &AppState) {
     // (UUIDv7) sort by start time, so no index on expiry is needed.
     let ended = crate::db::first_id_at(now - DAY - state.policy.request_ttl_ms);
     let window = state.policy.send_window_ms;
-    let statements: [(&str, Arg); 12] = [
+    let statements: [(&str, Arg); 13] = [
         (
             "DELETE FROM auth_requests WHERE id < $1",
             ended.clone().into(),
@@ -97,8 +97,14 @@ pub async fn clean_up(state: &AppState) {
             (now - 7 * DAY).into(),
         ),
         (
-            "DELETE FROM phone_verifications WHERE id < $1",
+            "DELETE FROM contact_verifications WHERE id < $1",
             crate::db::first_id_at(now - DAY).into(),
+        ),
+        // A "this was not me" link works for 7 days; a day more for the
+        // page to say it ended rather than that it is no link at all.
+        (
+            "DELETE FROM contact_changes WHERE expires_at < $1",
+            (now - DAY).into(),
         ),
         (
             "DELETE FROM proofs WHERE id < $1",

@@ -193,7 +193,7 @@ async fn try_link(
     ))
 }
 
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -206,7 +206,7 @@ a.open{display:inline-block;background:#0f766e;color:#fff;padding:.7rem 1.3rem;b
 .hint{color:#4b5b59}h2{font-size:1.1rem;margin-top:2rem}\
 button{font:inherit;background:#fff;color:#0f766e;border:1px solid #0f766e;padding:.6rem 1.1rem;border-radius:6px;cursor:pointer}";
 
-fn page(status: StatusCode, title: &str, body: &str) -> Response {
+pub(crate) fn page(status: StatusCode, title: &str, body: &str) -> Response {
     let html = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// The built-in templates by file name (without `.txt`), as shipped in
 /// `assets/templates/`: the defaults an operator's files replace.
-const BUILT_IN: [(&str, &str); 12] = [
+const BUILT_IN: [(&str, &str); 14] = [
     (
         "code.email",
         include_str!("../../../../assets/templates/code.email.txt"),
@@ -47,6 +47,16 @@ const BUILT_IN: [(&str, &str); 12] = [
         "notice.sms",
         include_str!("../../../../assets/templates/notice.sms.txt"),
     ),
+    // A login email or phone changed, to an address of before, with the
+    // "this was not me" link.
+    (
+        "changed.email",
+        include_str!("../../../../assets/templates/changed.email.txt"),
+    ),
+    (
+        "changed.sms",
+        include_str!("../../../../assets/templates/changed.sms.txt"),
+    ),
     (
         "help.whatsapp-chat",
         include_str!("../../../../assets/templates/help.whatsapp-chat.txt"),
@@ -71,7 +81,8 @@ pub enum TemplateError {
     #[error(
         "{0}: no template has this name (they are code.email, code.sms, code.biot.sms, \
          code.whatsapp, code.whatsapp-chat, no-account.email, no-account.sms, \
-         no-account.whatsapp-chat, notice.email, notice.sms, help.whatsapp-chat, landing; \
+         no-account.whatsapp-chat, notice.email, notice.sms, changed.email, changed.sms, \
+         help.whatsapp-chat, landing; \
          NAME.LOCALE.txt for a language)"
     )]
     Unknown(String),
@@ -377,10 +388,10 @@ impl Templates {
         })
     }
 
-    /// A security notice (a key added or revoked, a login phone changed, a
-    /// number someone tried to take) for one contact. It carries no code and no
-    /// link: it only tells. WhatsApp notices go as SMS text, since a business
-    /// may not write first on WhatsApp without an approved template.
+    /// A security notice (a key added or revoked, a number someone tried
+    /// to take) for one contact. It carries no code and no link: it only
+    /// tells. WhatsApp notices go as SMS text, since a business may not
+    /// write first on WhatsApp without an approved template.
     pub fn notice(
         &self,
         channel: Channel,
@@ -388,23 +399,61 @@ impl Templates {
         notice: &str,
         locale: Option<&str>,
     ) -> Message {
+        self.told(
+            channel,
+            to,
+            ("notice.email", "notice.sms"),
+            &[("{notice}", notice)],
+            locale,
+        )
+    }
+
+    /// The notice that an account's login email or phone changed, sent to
+    /// an address of before, with the link that says "this was not me".
+    pub fn contact_changed(
+        &self,
+        channel: Channel,
+        to: &str,
+        notice: &str,
+        link: &str,
+        locale: Option<&str>,
+    ) -> Message {
+        self.told(
+            channel,
+            to,
+            ("changed.email", "changed.sms"),
+            &[("{notice}", notice), ("{link}", link)],
+            locale,
+        )
+    }
+
+    /// A message that tells (no code), from its email or its SMS template.
+    fn told(
+        &self,
+        channel: Channel,
+        to: &str,
+        (email, sms): (&'static str, &'static str),
+        fills: &[(&str, &str)],
+        locale: Option<&str>,
+    ) -> Message {
+        let fill = |text: &str| {
+            fills
+                .iter()
+                .fold(text.to_owned(), |text, (placeholder, value)| {
+                    text.replace(placeholder, value)
+                })
+        };
         let (subject, body) = match channel {
             Channel::Email => {
-                let filled = self
-                    .text("notice.email", locale)
-                    .replace("{notice}", notice);
+                let filled = fill(self.text(email, locale));
                 match filled.split_once('\n') {
                     Some((subject, body)) => (Some(subject.trim().to_owned()), body.to_owned()),
                     None => (None, filled),
                 }
             }
-            Channel::Sms | Channel::Whatsapp => (
-                None,
-                self.text("notice.sms", locale)
-                    .replace("{notice}", notice)
-                    .trim_end()
-                    .to_owned(),
-            ),
+            Channel::Sms | Channel::Whatsapp => {
+                (None, fill(self.text(sms, locale)).trim_end().to_owned())
+            }
         };
         Message {
             kind: if channel == Channel::Whatsapp {
