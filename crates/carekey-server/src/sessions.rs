@@ -142,7 +142,7 @@ pub async fn refresh(state: &AppState, token: &str) -> Result<Issued, ServiceErr
         return Err(match revoked_reason.as_deref() {
             Some("reuse") => ServiceError::TokenReused,
             Some(BY_OWNER) => ServiceError::SessionRevoked,
-            Some(crate::account::contact_changes::SESSIONS_REASON) => ServiceError::ReportedChange,
+            Some(REPORTED) => ServiceError::ReportedChange,
             _ => ServiceError::InvalidToken,
         });
     }
@@ -215,6 +215,11 @@ pub async fn refresh(state: &AppState, token: &str) -> Result<Issued, ServiceErr
 
 /// The reason of a session its owner ended from another of their devices.
 pub const BY_OWNER: &str = "revoked_by_owner";
+
+/// The reason of the sessions a "this was not me" report ended
+/// ([`crate::account::contact_changes`]): their refresh answers
+/// `session_revoked` with a sentence of its own.
+pub const REPORTED: &str = "contact_change_reported";
 
 pub async fn revoke(
     conn: &mut AnyConnection,

@@ -41,10 +41,6 @@ pub const LINK_DAYS: i64 = 7;
 /// random bits is never guessed; this only bounds the work one link costs).
 const MAX_TRIES: i64 = 10;
 
-/// The reason of the sessions a report ended ([`crate::sessions`] answers
-/// their refresh with `session_revoked` and the reason's own sentence).
-pub const SESSIONS_REASON: &str = "contact_change_reported";
-
 /// Tells the account's login addresses of before (`before`, read in `tx`
 /// ahead of the change) that `current` is now its login of that kind, each
 /// with its own link. Returns the queued messages, to be handed to the
@@ -203,7 +199,7 @@ async fn report(state: &AppState, token: &str) -> Result<Outcome, ServiceError> 
     )
     .bind(user_id.clone())
     .bind(now)
-    .bind(SESSIONS_REASON)
+    .bind(crate::sessions::REPORTED)
     .execute(&mut *tx)
     .await?;
     // Checked first rather than left to the UNIQUE constraint: on
