@@ -23,6 +23,8 @@ const COMMANDS: &[&str] = &[
     "log_out",
     "phone_add",
     "phone_verify",
+    "email_change",
+    "email_verify",
     "profile_rename",
     // links
     "links_watch",

@@ -11,7 +11,7 @@ import { setInboxOpen } from "./inbox.js";
 import { endOtherSessions, refreshSessions } from "./devices.js";
 import { confirmRecovery, onBackupPasswordInput, refreshAccountKeys, showBackup, showRecovery, skipBackup, submitBackup } from "./keys.js";
 import { submitNote } from "./notes.js";
-import { closePhoneForm, openPhoneForm, submitPhone } from "./phone.js";
+import { emailForm, phoneForm } from "./contacts.js";
 import { closeNameForm, openNameForm, submitName } from "./profile.js";
 import { showRestore, submitRestore, updateRestoreFields } from "./restore.js";
 import { changeTheme, chooseServer, closeLicences, copyDiagnostics, forgetLicences, installUpdate, openLicences, openSettings, showUpdate } from "./settings.js";
@@ -81,9 +81,11 @@ function wire() {
   $("name-open").addEventListener("click", openNameForm);
   $("name-cancel").addEventListener("click", closeNameForm);
   $("name-form").addEventListener("submit", submitName);
-  $("phone-open").addEventListener("click", openPhoneForm);
-  $("phone-cancel").addEventListener("click", closePhoneForm);
-  $("phone-form").addEventListener("submit", submitPhone);
+  for (const [name, form] of [["phone", phoneForm], ["email", emailForm]]) {
+    $(`${name}-open`).addEventListener("click", form.open);
+    $(`${name}-cancel`).addEventListener("click", form.close);
+    $(`${name}-form`).addEventListener("submit", form.submit);
+  }
   // Opened later, it shows the keys as they are now (another device may
   // have added one since home was drawn).
   $("account-keys").addEventListener("toggle", () => {

@@ -6,7 +6,7 @@ import { showWelcome } from "./contact.js";
 import { refreshSessions } from "./devices.js";
 import { refreshAccountKeys } from "./keys.js";
 import { refreshNotes } from "./notes.js";
-import { closePhoneForm } from "./phone.js";
+import { emailForm, phoneForm } from "./contacts.js";
 import { loadPreferences } from "./settings.js";
 import { HOME_CHECK_MS, OFFLINE_RETRY_MS, watchHomeIn } from "./start.js";
 import { closeExport, closeTransfer } from "./transfer.js";
@@ -50,7 +50,9 @@ export function showHome(profile) {
     ? "None"
     : (profile.phoneVerified ? profile.phone : `${profile.phone} (not verified yet)`);
   $("phone-open").textContent = profile.phoneVerified ? "Change" : (profile.phone ? "Verify it" : "Add a mobile number");
-  closePhoneForm();
+  $("email-open").textContent = profile.email ? "Change" : "Add an email address";
+  phoneForm.close();
+  emailForm.close();
   $("name-form").hidden = true;
   $("home-no-key").hidden = Boolean(profile.keyFingerprint);
   const hasKey = Boolean(profile.keyFingerprint);

@@ -54,6 +54,8 @@ export const verifyProof = (code) => call("proof_verify", { code });
 export const logOut = () => call("log_out");
 export const addPhone = (phone, country) => call("phone_add", { phone, country });
 export const verifyPhone = (code) => call("phone_verify", { code });
+export const changeEmail = (email) => call("email_change", { email });
+export const verifyEmail = (code) => call("email_verify", { code });
 export const devInbox = () => call("dev_inbox");
 export const countries = () => call("countries");
 export const serverSettings = () => call("settings_get");

@@ -118,6 +118,8 @@ pub fn run() {
             commands::auth::log_out,
             commands::auth::phone_add,
             commands::auth::phone_verify,
+            commands::auth::email_change,
+            commands::auth::email_verify,
             commands::auth::profile_rename,
             commands::links::links_watch,
             commands::links::link_consume,

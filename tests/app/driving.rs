@@ -357,6 +357,19 @@ impl App {
         std::fs::write(&path, png).unwrap();
     }
 
+    /// Waits until the Dev inbox shows a message to `to` that says `words`.
+    pub async fn wait_message(&self, to: &str, words: &str) {
+        self.wait_until(
+            &format!("a message to {to} saying {words:?} in the Dev inbox"),
+            &format!(
+                "return [...document.querySelectorAll('#inbox-list li')].some((m) => \
+                 m.querySelector('.message-head span').textContent.endsWith(' to ' + {to:?}) \
+                 && m.textContent.includes({words:?}))"
+            ),
+        )
+        .await;
+    }
+
     /// The code in the `nth` message to `to` that carries one (security
     /// notices carry none), as the Dev inbox shows it.
     pub async fn code_for(&self, to: &str, nth: usize) -> String {

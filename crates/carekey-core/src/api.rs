@@ -322,6 +322,23 @@ impl ApiClient {
             .await
     }
 
+    pub async fn change_email(
+        &self,
+        access_token: &SecretString,
+        request: &carekey_api::EmailRequest,
+    ) -> Result<StartResponse, CoreError> {
+        self.post("/v1/me/email", request, Some(access_token)).await
+    }
+
+    pub async fn verify_email(
+        &self,
+        access_token: &SecretString,
+        request: &PhoneVerifyRequest,
+    ) -> Result<Profile, CoreError> {
+        self.post("/v1/me/email/verify", request, Some(access_token))
+            .await
+    }
+
     pub async fn register_key(
         &self,
         access_token: &SecretString,

@@ -116,8 +116,8 @@ fn still_unfinished(began: Option<Instant>, now: Instant) -> bool {
 pub enum Unfinished {
     /// A login or registration waiting for its code, link or approval.
     Login,
-    /// A phone number waiting for its code.
-    Phone,
+    /// A new login email or phone number waiting for its code.
+    Contact,
     /// A fresh proof (before changing a key or a phone) waiting for its code.
     Proof,
     /// A recovery key shown and not yet confirmed written down.
@@ -140,8 +140,9 @@ pub struct Client {
     /// can complete it (a stranger who sent this device's reference from
     /// their own WhatsApp would otherwise log this device into their account).
     unconfirmed_whatsapp: Mutex<Option<(String, DeviceVerifier)>>,
-    /// The phone verification waiting for its code (its request id).
-    pending_phone: Mutex<Option<String>>,
+    /// The new login email or phone waiting for its code (its request id;
+    /// one change at a time: a new one replaces it).
+    pending_contact: Mutex<Option<String>>,
     /// The fresh proof waiting for its code (its request id).
     pending_proof: Mutex<Option<String>>,
     /// A recovery key shown to the person, not yet confirmed written down.
@@ -218,7 +219,7 @@ impl Client {
             pending: Mutex::new(None),
             pending_whatsapp: Mutex::new(None),
             unconfirmed_whatsapp: Mutex::new(None),
-            pending_phone: Mutex::new(None),
+            pending_contact: Mutex::new(None),
             pending_proof: Mutex::new(None),
             pending_recovery: Mutex::new(None),
             began: std::sync::Mutex::new(None),
@@ -600,8 +601,8 @@ impl Client {
             || self.unconfirmed_whatsapp.lock().await.is_some()
         {
             Some(Unfinished::Login)
-        } else if self.pending_phone.lock().await.is_some() {
-            Some(Unfinished::Phone)
+        } else if self.pending_contact.lock().await.is_some() {
+            Some(Unfinished::Contact)
         } else if self.pending_proof.lock().await.is_some() {
             Some(Unfinished::Proof)
         } else if self.pending_recovery.lock().await.is_some() {
@@ -644,7 +645,7 @@ impl Client {
     }
 
     pub async fn log_out(&self) -> Result<(), CoreError> {
-        *self.pending_phone.lock().await = None;
+        *self.pending_contact.lock().await = None;
         *self.pending_recovery.lock().await = None;
         self.sessions.end().await
     }
@@ -666,16 +667,45 @@ impl Client {
             })
             .await?;
         self.begin();
-        *self.pending_phone.lock().await = Some(started.request_id.clone());
+        *self.pending_contact.lock().await = Some(started.request_id.clone());
         Ok(started)
     }
 
     /// Proves the number with its code; it then logs in by SMS.
     pub async fn verify_phone(&self, code: &str) -> Result<Profile, CoreError> {
-        self.prove_pending(&self.pending_phone, code, |token, request| async move {
+        self.prove_pending(&self.pending_contact, code, |token, request| async move {
             self.api.verify_phone(&token, &request).await
         })
-        .await
+        .await?;
+        self.sessions.profile().await
+    }
+
+    /// Sends a code to the email address the logged-in user wants to log in
+    /// with instead of their current one. The server tells the addresses of
+    /// before, each with a way to undo it.
+    pub async fn change_email(&self, email: &str) -> Result<StartResponse, CoreError> {
+        let request = carekey_api::EmailRequest {
+            email: email.trim().to_owned(),
+        };
+        let started = self
+            .sessions
+            .with_token(|token| {
+                let request = request.clone();
+                async move { self.api.change_email(&token, &request).await }
+            })
+            .await?;
+        self.begin();
+        *self.pending_contact.lock().await = Some(started.request_id.clone());
+        Ok(started)
+    }
+
+    /// Proves the new email address with its code; it then logs in.
+    pub async fn verify_email(&self, code: &str) -> Result<Profile, CoreError> {
+        self.prove_pending(&self.pending_contact, code, |token, request| async move {
+            self.api.verify_email(&token, &request).await
+        })
+        .await?;
+        self.sessions.profile().await
     }
 
     /// Asks for a code to the account's own contact: a change to how the

@@ -163,7 +163,7 @@ async fn what_the_person_is_in_the_middle_of_is_known_until_it_ends() {
     assert_eq!(client.unfinished().await, None);
 
     client.add_phone("0470 55 12 34", Some("BE")).await.unwrap();
-    assert_eq!(client.unfinished().await, Some(Unfinished::Phone));
+    assert_eq!(client.unfinished().await, Some(Unfinished::Contact));
     client.log_out().await.unwrap();
     assert_eq!(client.unfinished().await, None, "logged out");
     server.running.shutdown().await;
@@ -336,6 +336,53 @@ async fn a_person_changes_their_name() {
         Resumed::LoggedIn(profile) => assert_eq!(profile.last_name, "House-Cuddy"),
         other => panic!("{other:?}"),
     }
+    server.running.shutdown().await;
+}
+
+/// A clinician changes the email he logs in with (a code to the new one);
+/// the old address's "this was not me" link then logs this device out,
+/// told why, and the old address logs in again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_changes_their_email_and_the_old_address_can_undo_it() {
+    let server = server(|_| {}).await;
+    let store = memory();
+    let (client, old) = server.logged_in_clinician(&store, "email").await;
+    let new = unique("changed");
+    let refused = client.change_email("not an address").await.unwrap_err();
+    assert_eq!(refused.api_code(), Some(ErrorCode::InvalidEmail));
+    let sent = client.change_email(&format!(" {new} ")).await.unwrap();
+    assert!(sent.login.contains('*'), "{}", sent.login);
+    assert_eq!(client.unfinished().await, Some(Unfinished::Contact));
+    let profile = client
+        .verify_email(&server.code(&new, 1).await)
+        .await
+        .unwrap();
+    assert_eq!(profile.email.as_deref(), Some(new.as_str()));
+    assert_eq!(client.unfinished().await, None);
+
+    let notice = common::message_in(&server.outbox, &old, 2).await;
+    let body = notice["body"].as_str().unwrap();
+    let link = body
+        .split_whitespace()
+        .find(|word| word.contains("/not-me/"))
+        .unwrap_or_else(|| panic!("no link in {body}"));
+    let path = &link[link.find("/not-me/").unwrap()..];
+    let reported = reqwest::Client::new()
+        .post(format!("{}{path}", server.running.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reported.status(), 200);
+
+    match server.client(&store).resume().await.unwrap() {
+        Resumed::LoggedOut {
+            reason: Some(reason),
+        } => assert!(reason.contains("reported"), "{reason}"),
+        other => panic!("{other:?}"),
+    }
+    let again = server.client(&memory());
+    again.start(&email_contact(&old), None).await.unwrap();
+    again.complete(&server.code(&old, 3).await).await.unwrap();
     server.running.shutdown().await;
 }
 

@@ -19,6 +19,8 @@ pub struct ProfileView {
     pub last_name: String,
     /// The email or phone, masked (`a***@example.com`, `******8901`).
     pub contact: String,
+    /// The login email, masked.
+    pub email: Option<String>,
     /// The mobile number, masked, and whether it logs in by SMS.
     pub phone: Option<String>,
     pub phone_verified: bool,
@@ -46,6 +48,7 @@ impl ProfileView {
             first_name: profile.first_name,
             last_name: profile.last_name,
             contact,
+            email: profile.email.as_deref().map(mask_email),
             phone: profile.phone.as_deref().map(mask_phone),
             phone_verified: profile.phone_verified,
             responsible_clinician_id: profile.responsible_clinician_id,
@@ -404,6 +407,30 @@ pub async fn phone_verify(
     let code = zeroize::Zeroizing::new(code);
     let connection = backend.connection().await?;
     let profile = connection.client.verify_phone(&code).await?;
+    let fingerprint = connection.client.key_fingerprint().await?;
+    Ok(ProfileView::new(profile, fingerprint))
+}
+
+/// Sends a code to the email address the logged-in user wants to log in
+/// with instead of their current one.
+#[tauri::command]
+pub async fn email_change(
+    backend: State<'_, Backend>,
+    email: String,
+) -> Result<CodeSent, CommandError> {
+    let connection = backend.connection().await?;
+    Ok(connection.client.change_email(&email).await?.into())
+}
+
+/// Proves the new email address with its code: from now on it logs in.
+#[tauri::command]
+pub async fn email_verify(
+    backend: State<'_, Backend>,
+    code: String,
+) -> Result<ProfileView, CommandError> {
+    let code = zeroize::Zeroizing::new(code);
+    let connection = backend.connection().await?;
+    let profile = connection.client.verify_email(&code).await?;
     let fingerprint = connection.client.key_fingerprint().await?;
     Ok(ProfileView::new(profile, fingerprint))
 }

@@ -127,7 +127,7 @@ fn busy_reason(key_operation: bool, unfinished: Option<Unfinished>) -> Option<Co
     } else {
         match unfinished? {
             Unfinished::Login => "You are logging in",
-            Unfinished::Phone => "You are adding a phone number",
+            Unfinished::Contact => "You are changing how you log in",
             Unfinished::Proof => "CareKey is waiting for the code it sent you",
             Unfinished::RecoveryKey => "Your new recovery key is not saved yet",
         }
@@ -188,7 +188,7 @@ mod tests {
         assert!(key.message.starts_with("CareKey is working with your key."));
         for (unfinished, says) in [
             (Unfinished::Login, "You are logging in."),
-            (Unfinished::Phone, "You are adding a phone number."),
+            (Unfinished::Contact, "You are changing how you log in."),
             (Unfinished::Proof, "waiting for the code"),
             (Unfinished::RecoveryKey, "recovery key is not saved"),
         ] {

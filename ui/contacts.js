@@ -1,0 +1,86 @@
+// Changing how the account logs in: a mobile number or an email address,
+// proven with a code sent to it. Both forms have the same two steps (the
+// address, then its code) and the same errors, so one definition serves
+// both; each form's elements are named after it (phone-new, email-new...).
+
+import * as ipc from "./ipc.js";
+import { ENDED } from "./code.js";
+import { showHome } from "./home.js";
+import { CANCELLED, triesLeft, withFreshProof } from "./proof.js";
+import { $, announce, busy, messageOf, timeOf } from "./view.js";
+
+function contactForm(name, { send, verify, done, invalid }) {
+  let step = "address";
+  const el = (part) => $(`${name}-${part}`);
+
+  function open() {
+    step = "address";
+    el("step-address").hidden = false;
+    el("step-code").hidden = true;
+    el("submit").textContent = "Send code";
+    el("form-error").textContent = "";
+    el("new").value = "";
+    el("form").hidden = false;
+    el("new").focus();
+  }
+
+  function close() {
+    el("form").hidden = true;
+  }
+
+  async function submit(event) {
+    event.preventDefault();
+    const error = el("form-error");
+    error.textContent = "";
+    await busy(el("submit"), async () => {
+      try {
+        if (step === "address") {
+          // A login that is no longer recent confirms it is the account's
+          // owner (a code to its own contact) before the login changes.
+          const sent = await withFreshProof(send);
+          if (sent === CANCELLED) return;
+          step = "code";
+          el("step-address").hidden = true;
+          el("step-code").hidden = false;
+          el("sent-to").textContent = `We sent a ${sent.codeLength}-digit code to ${sent.login}. It works until ${timeOf(sent.expiresAt)}.`;
+          el("submit").textContent = "Verify";
+          el("code").value = "";
+          el("code").focus();
+        } else {
+          const profile = await verify(el("code").value);
+          showHome(profile);
+          announce(done);
+        }
+      } catch (failure) {
+        if (failure.code === "invalid_code") {
+          error.textContent = triesLeft(failure);
+          el("code").value = "";
+          el("code").focus();
+        } else if (ENDED.has(failure.code)) {
+          const ended = `${messageOf(failure)} Send a new code.`;
+          open();
+          el("form-error").textContent = ended;
+        } else {
+          error.textContent = messageOf(failure);
+          if (failure.code === invalid) el("new").focus();
+        }
+      }
+    });
+  }
+
+  return { open, close, submit };
+}
+
+export const phoneForm = contactForm("phone", {
+  send: () => ipc.addPhone($("phone-new").value, $("phone-country").value || null),
+  verify: ipc.verifyPhone,
+  done: "Your mobile number is verified: you can now log in by SMS.",
+  invalid: "invalid_phone",
+});
+
+export const emailForm = contactForm("email", {
+  send: () => ipc.changeEmail($("email-new").value),
+  verify: ipc.verifyEmail,
+  done: "Your email address is changed: log in with it from now on. Your previous address was told, in case it was not you.",
+  invalid: "invalid_email",
+});
