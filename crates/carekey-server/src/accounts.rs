@@ -293,6 +293,88 @@ pub const OWNED_ROWS: [(&str, &str); 15] = [
     ("sessions", "DELETE FROM sessions WHERE user_id = $1"),
 ];
 
+/// What login keeps about an email or phone number rather than an account:
+/// requests started with it (a registration's names no account) by its
+/// address, its lock and the requesters it logged in from by its key.
+const CONTACT_ROWS: [(&str, &str, ContactPart); 5] = [
+    (
+        "login_approvals",
+        "DELETE FROM login_approvals WHERE request_id IN \
+         (SELECT id FROM auth_requests WHERE contact = $1)",
+        ContactPart::Address,
+    ),
+    (
+        "whatsapp_requests",
+        "DELETE FROM whatsapp_requests WHERE request_id IN \
+         (SELECT id FROM auth_requests WHERE contact = $1)",
+        ContactPart::Address,
+    ),
+    (
+        "auth_requests",
+        "DELETE FROM auth_requests WHERE contact = $1",
+        ContactPart::Address,
+    ),
+    (
+        "identifier_guards",
+        "DELETE FROM identifier_guards WHERE identifier = $1",
+        ContactPart::Key,
+    ),
+    (
+        "trusted_requesters",
+        "DELETE FROM trusted_requesters WHERE identifier = $1",
+        ContactPart::Key,
+    ),
+];
+
+enum ContactPart {
+    Address,
+    Key,
+}
+
+/// Deletes the account `user_id` and everything it owns ([`OWNED_ROWS`]),
+/// and what login kept about its email and phone ([`CONTACT_ROWS`]): how
+/// many rows of each table went (`users`: 1, or 0 when someone else deleted
+/// it meanwhile). The caller's transaction makes it all or nothing; what
+/// becomes of the patients who name a clinician is the caller's to settle
+/// first.
+pub async fn erase(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    email: Option<&str>,
+    phone: Option<&str>,
+) -> Result<std::collections::BTreeMap<&'static str, u64>, sqlx::Error> {
+    let mut rows: std::collections::BTreeMap<&'static str, u64> = delete_owned(&mut *conn, user_id)
+        .await?
+        .into_iter()
+        .collect();
+    let contacts: Vec<Contact> = [email.map(Contact::email), phone.map(Contact::phone)]
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .collect();
+    for contact in &contacts {
+        for (table, statement, part) in CONTACT_ROWS {
+            let value = match part {
+                ContactPart::Address => contact.address().to_owned(),
+                ContactPart::Key => contact.key(),
+            };
+            let done = sqlx::query(statement)
+                .bind(value)
+                .execute(&mut *conn)
+                .await?
+                .rows_affected();
+            *rows.entry(table).or_default() += done;
+        }
+    }
+    let gone = sqlx::query("DELETE FROM users WHERE id = $1")
+        .bind(user_id.to_owned())
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    rows.insert("users", gone);
+    Ok(rows)
+}
+
 /// Deletes what [`OWNED_ROWS`] names for `user_id`: how many rows of each
 /// table went, in that order.
 pub async fn delete_owned(

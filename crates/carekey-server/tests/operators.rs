@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{Backend, Device, Registered, TestServer, unique_email, unique_phone};
+use common::{Backend, Device, TestServer, unique_email, unique_phone};
 use serde_json::{Value, json};
 use sqlx::ConnectOptions;
 use std::collections::BTreeSet;
@@ -364,66 +364,19 @@ async fn a_disabled_account_neither_logs_in_nor_uses_its_sessions_until_enabled(
     server.stop().await;
 }
 
-/// A clinician and his accepted patient, both with a key, and a note of
-/// hers shared with him: the doctor, the patient, the note's id.
-async fn care_team_with_a_note(server: &TestServer) -> (Registered, Registered, String) {
-    let doctor = server.register_clinician().await;
-    let doctor_key = server.register_key(&doctor).await;
-    let patient = server.register_patient(&doctor.user_id).await;
-    let patient_key = server.register_key(&patient).await;
-    server.accept_patient(&doctor, &patient.user_id).await;
-    let note = uuid::Uuid::new_v4().to_string();
-    let keys = json!([
-        {"recipientId": patient.user_id, "keyId": patient_key, "wrappedKey": base64(&[9; 256])},
-        {"recipientId": doctor.user_id, "keyId": doctor_key, "wrappedKey": base64(&[8; 256])},
-    ]);
-    server
-        .post_as(
-            "/v1/samples",
-            &patient.access_token,
-            &json!({"id": note, "ciphertext": base64(b"a note"), "keys": keys}),
-        )
-        .await
-        .ok();
-    (doctor, patient, note)
-}
-
-fn base64(bytes: &[u8]) -> String {
-    use base64::Engine;
-    base64::engine::general_purpose::STANDARD.encode(bytes)
-}
-
-/// Tables that name an account, and the column that does.
-const ACCOUNT_COLUMNS: [(&str, &str); 14] = [
-    ("users", "id"),
-    ("sessions", "user_id"),
-    ("auth_requests", "user_id"),
-    ("public_keys", "user_id"),
-    ("key_backups", "user_id"),
-    ("key_transfers", "user_id"),
-    ("key_audit_events", "user_id"),
-    ("data_samples", "owner_id"),
-    ("data_sample_keys", "recipient_id"),
-    ("user_settings", "user_id"),
-    ("contact_verifications", "user_id"),
-    ("contact_changes", "user_id"),
-    ("proofs", "user_id"),
-    ("users", "responsible_clinician_id"),
-];
-
 async fn deleting_an_account_takes_everything_it_owns_and_the_audit_keeps_only_its_id(
     backend: Backend,
 ) {
     let server = TestServer::start(backend).await;
     let db = server.database_url.clone();
-    let (doctor, patient, note) = care_team_with_a_note(&server).await;
+    let (doctor, patient, note) = server.care_team_with_a_note().await;
     let email = server.email_of(&patient).await;
     let token = patient.access_token.as_str();
     server
         .put(
             "/v1/me/backups/password",
             token,
-            &json!({"envelope": base64(&[1; 600])}),
+            &json!({"envelope": common::base64(&[1; 600])}),
         )
         .await
         .ok();
@@ -449,7 +402,7 @@ async fn deleting_an_account_takes_everything_it_owns_and_the_audit_keeps_only_i
     assert_eq!(deleted["rows"]["key_backups"], 1);
     assert_eq!(deleted["rows"]["public_keys"], 1);
     assert_eq!(deleted["rows"]["auth_requests"], 2, "{deleted}");
-    for (table, column) in ACCOUNT_COLUMNS {
+    for (table, column) in common::ACCOUNT_COLUMNS {
         let condition = format!("{column} = '{}'", patient.user_id);
         assert_eq!(
             server.count_where(table, &condition).await,
@@ -877,8 +830,8 @@ async fn copy_data(args: &[&str]) -> std::process::Output {
 #[tokio::test]
 async fn a_sqlite_installation_moves_to_postgresql_and_its_people_carry_on_there() {
     let sqlite = TestServer::start(Backend::Sqlite).await;
-    let (doctor, patient, note) = care_team_with_a_note(&sqlite).await;
-    let envelope = base64(&[7; 700]);
+    let (doctor, patient, note) = sqlite.care_team_with_a_note().await;
+    let envelope = common::base64(&[7; 700]);
     sqlite
         .put(
             "/v1/me/backups/password",
@@ -995,7 +948,7 @@ async fn a_sqlite_installation_moves_to_postgresql_and_its_people_carry_on_there
 async fn the_admin_api_answers_only_its_token_and_only_on_its_own_listener(backend: Backend) {
     use reqwest::Method;
     let server = TestServer::start(backend).await;
-    let (doctor, patient, _) = care_team_with_a_note(&server).await;
+    let (doctor, patient, _) = server.care_team_with_a_note().await;
     let admin_url = server.server.admin_url().unwrap();
 
     // The public listener serves no admin route, and no metrics.

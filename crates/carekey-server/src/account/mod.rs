@@ -1,7 +1,7 @@
 //! Account: what a logged-in person reads and changes about their own
 //! account: the profile (`profile`), the email and phone number it logs in
 //! with (`contacts`) and the way back from a change its owner did not make
-//! (`contact_changes`), the fresh proof that guards changes to keys and phone
+//! (`contact_changes`), its deletion (`erasure`), the fresh proof that guards changes to keys and phone
 //! (`proofs`), guests before any login (`guests`), preferences
 //! (`preferences`) and where the account is logged in (`devices`).
 //!
@@ -13,6 +13,7 @@
 pub mod contact_changes;
 pub mod contacts;
 mod devices;
+mod erasure;
 pub mod guests;
 mod preferences;
 mod profile;
@@ -23,7 +24,7 @@ use utoipa_axum::routes;
 
 pub fn routes() -> Routes {
     Routes::new()
-        .routes(routes!(profile::me))
+        .routes(routes!(profile::me, erasure::delete_me))
         .routes(routes!(profile::rename))
         .routes(routes!(contacts::add_phone))
         .routes(routes!(contacts::verify_phone))

@@ -513,45 +513,20 @@ pub async fn delete(
     .execute(&mut *tx)
     .await?
     .rows_affected();
-    let mut rows: std::collections::BTreeMap<&'static str, u64> =
-        crate::accounts::delete_owned(&mut tx, &user.id)
-            .await?
-            .into_iter()
-            .collect();
-    let contacts: Vec<Contact> = [
-        user.email.as_deref().map(Contact::email),
-        user.phone.as_deref().map(Contact::phone),
-    ]
-    .into_iter()
-    .flatten()
-    .filter_map(Result::ok)
-    .collect();
-    for contact in &contacts {
-        for (table, statement, part) in CONTACT_ROWS {
-            let value = match part {
-                ContactPart::Address => contact.address().to_owned(),
-                ContactPart::Key => contact.key(),
-            };
-            let done = sqlx::query(statement)
-                .bind(value)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            *rows.entry(table).or_default() += done;
-        }
-    }
-    let gone = sqlx::query("DELETE FROM users WHERE id = $1")
-        .bind(user.id.clone())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-    if gone != 1 {
+    let rows = crate::accounts::erase(
+        &mut tx,
+        &user.id,
+        user.email.as_deref(),
+        user.phone.as_deref(),
+    )
+    .await?;
+    if rows.get("users") != Some(&1) {
         return Err(AdminError::NotFound(format!(
             "{} was deleted by someone else meanwhile",
             user.id
         )));
     }
-    rows.insert("users", gone);
+
     let report = Deleted {
         user: user.id,
         role: user.role,
@@ -568,44 +543,6 @@ pub async fn delete(
     super::audit::record(&mut tx, now, actor, "delete", Some(&report.user), detail).await?;
     tx.commit().await?;
     Ok(report)
-}
-
-/// What login keeps about an email or phone number rather than an account:
-/// requests started with it (a registration's names no account) by its
-/// address, its lock and the requesters it logged in from by its key.
-const CONTACT_ROWS: [(&str, &str, ContactPart); 5] = [
-    (
-        "login_approvals",
-        "DELETE FROM login_approvals WHERE request_id IN \
-         (SELECT id FROM auth_requests WHERE contact = $1)",
-        ContactPart::Address,
-    ),
-    (
-        "whatsapp_requests",
-        "DELETE FROM whatsapp_requests WHERE request_id IN \
-         (SELECT id FROM auth_requests WHERE contact = $1)",
-        ContactPart::Address,
-    ),
-    (
-        "auth_requests",
-        "DELETE FROM auth_requests WHERE contact = $1",
-        ContactPart::Address,
-    ),
-    (
-        "identifier_guards",
-        "DELETE FROM identifier_guards WHERE identifier = $1",
-        ContactPart::Key,
-    ),
-    (
-        "trusted_requesters",
-        "DELETE FROM trusted_requesters WHERE identifier = $1",
-        ContactPart::Key,
-    ),
-];
-
-enum ContactPart {
-    Address,
-    Key,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]

@@ -672,3 +672,51 @@ impl SupportServer {
         );
     }
 }
+
+pub fn base64(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// Tables that name an account, and the column that does.
+pub const ACCOUNT_COLUMNS: [(&str, &str); 14] = [
+    ("users", "id"),
+    ("sessions", "user_id"),
+    ("auth_requests", "user_id"),
+    ("public_keys", "user_id"),
+    ("key_backups", "user_id"),
+    ("key_transfers", "user_id"),
+    ("key_audit_events", "user_id"),
+    ("data_samples", "owner_id"),
+    ("data_sample_keys", "recipient_id"),
+    ("user_settings", "user_id"),
+    ("contact_verifications", "user_id"),
+    ("contact_changes", "user_id"),
+    ("proofs", "user_id"),
+    ("users", "responsible_clinician_id"),
+];
+
+impl TestServer {
+    /// A clinician and his accepted patient, both with a key, and a note of
+    /// hers shared with him: the doctor, the patient, the note's id.
+    pub async fn care_team_with_a_note(&self) -> (Registered, Registered, String) {
+        let doctor = self.register_clinician().await;
+        let doctor_key = self.register_key(&doctor).await;
+        let patient = self.register_patient(&doctor.user_id).await;
+        let patient_key = self.register_key(&patient).await;
+        self.accept_patient(&doctor, &patient.user_id).await;
+        let note = uuid::Uuid::new_v4().to_string();
+        let keys = json!([
+            {"recipientId": patient.user_id, "keyId": patient_key, "wrappedKey": base64(&[9; 256])},
+            {"recipientId": doctor.user_id, "keyId": doctor_key, "wrappedKey": base64(&[8; 256])},
+        ]);
+        self.post_as(
+            "/v1/samples",
+            &patient.access_token,
+            &json!({"id": note, "ciphertext": base64(b"a note"), "keys": keys}),
+        )
+        .await
+        .ok();
+        (doctor, patient, note)
+    }
+}
