@@ -26,6 +26,8 @@ const COMMANDS: &[&str] = &[
     "email_change",
     "email_verify",
     "profile_rename",
+    "account_delete",
+    "account_export",
     // links
     "links_watch",
     "link_consume",

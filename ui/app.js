@@ -12,7 +12,7 @@ import { endOtherSessions, refreshSessions } from "./devices.js";
 import { confirmRecovery, onBackupPasswordInput, refreshAccountKeys, showBackup, showRecovery, skipBackup, submitBackup } from "./keys.js";
 import { submitNote } from "./notes.js";
 import { emailForm, phoneForm } from "./contacts.js";
-import { closeNameForm, openNameForm, submitName } from "./profile.js";
+import { closeNameForm, deleteAccount, exportAccount, openNameForm, submitName } from "./profile.js";
 import { showRestore, submitRestore, updateRestoreFields } from "./restore.js";
 import { changeTheme, chooseServer, closeLicences, copyDiagnostics, forgetLicences, installUpdate, openLicences, openSettings, showUpdate } from "./settings.js";
 import { boot, clearLinkNotice } from "./start.js";
@@ -95,6 +95,8 @@ function wire() {
     if ($("account-sessions").open) refreshSessions();
   });
   $("sessions-end-others").addEventListener("click", (event) => endOtherSessions(event.currentTarget));
+  $("account-delete-button").addEventListener("click", (event) => deleteAccount(event.currentTarget));
+  $("account-export-button").addEventListener("click", (event) => exportAccount(event.currentTarget));
   $("fatal-retry").addEventListener("click", boot);
   $("inbox-toggle").addEventListener("click", () => {
     $("inbox-toggle").dataset.touched = "yes";

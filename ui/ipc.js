@@ -55,6 +55,8 @@ export const logOut = () => call("log_out");
 export const addPhone = (phone, country) => call("phone_add", { phone, country });
 export const verifyPhone = (code) => call("phone_verify", { code });
 export const changeEmail = (email) => call("email_change", { email });
+export const deleteAccount = () => call("account_delete");
+export const exportAccount = () => call("account_export");
 export const verifyEmail = (code) => call("email_verify", { code });
 export const devInbox = () => call("dev_inbox");
 export const countries = () => call("countries");

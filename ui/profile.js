@@ -1,8 +1,12 @@
-// The person's own name, changed from home. The server checks it as at
-// registration; a refused name changes nothing and says why.
+// The person's own account: the name, changed from home (the server checks
+// it as at registration; a refused name changes nothing and says why), and
+// downloading everything in it, and deleting it, which takes two presses
+// and, after a while logged in, a code to the account's own contact.
 
 import * as ipc from "./ipc.js";
+import { showWelcome } from "./contact.js";
 import { showHome } from "./home.js";
+import { CANCELLED, withFreshProof } from "./proof.js";
 import { $, announce, busy, messageOf, state } from "./view.js";
 
 export function openNameForm() {
@@ -29,6 +33,41 @@ export async function submitName(event) {
       showHome(profile);
     } catch (failure) {
       $("name-form-error").textContent = messageOf(failure);
+    }
+  });
+}
+
+export async function deleteAccount(button) {
+  // The first press asks, the second does it.
+  if (button.dataset.armed !== "yes") {
+    button.dataset.armed = "yes";
+    button.textContent = "Delete my account and all my notes for good";
+    return;
+  }
+  $("account-delete-error").textContent = "";
+  await busy(button, async () => {
+    try {
+      if (await withFreshProof(ipc.deleteAccount) === CANCELLED) return;
+      showWelcome("Your account is deleted, with your keys, backups and notes. This device no longer holds any of it.");
+    } catch (failure) {
+      $("account-delete-error").textContent = messageOf(failure);
+    }
+  });
+  button.dataset.armed = "";
+  button.textContent = "Delete my account";
+}
+
+export async function exportAccount(button) {
+  $("account-export-error").textContent = "";
+  $("account-export-done").textContent = "";
+  await busy(button, async () => {
+    try {
+      const saved = await ipc.exportAccount();
+      const unread = saved.notesOpenedHere ? "" : " This device has no key for your account, so the notes are listed without their text.";
+      $("account-export-done").textContent = `Saved ${saved.notes === 1 ? "1 note" : `${saved.notes} notes`} and the rest: ${saved.html} (to read) and ${saved.json}.${unread}`;
+      announce("Your data is saved in your Downloads folder.");
+    } catch (failure) {
+      $("account-export-error").textContent = messageOf(failure);
     }
   });
 }

@@ -5,6 +5,7 @@
 mod backend;
 mod commands;
 mod diagnostics;
+mod downloads;
 mod error;
 mod handover;
 mod intake;
@@ -120,6 +121,8 @@ pub fn run() {
             commands::auth::phone_verify,
             commands::auth::email_change,
             commands::auth::email_verify,
+            commands::auth::account_delete,
+            commands::data::account_export,
             commands::auth::profile_rename,
             commands::links::links_watch,
             commands::links::link_consume,

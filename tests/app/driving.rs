@@ -99,6 +99,18 @@ impl Driver {
             std::env::var_os("DISPLAY").is_some(),
             "no X display: run the tests with `bash tests/run.sh` (it starts Xvfb)"
         );
+        // The desktop's Downloads folder (where the app saves backups and
+        // exports) is this test's own, as a desktop session names it.
+        let config = home.join("config");
+        std::fs::create_dir_all(&config).unwrap();
+        std::fs::write(
+            config.join("user-dirs.dirs"),
+            format!(
+                "XDG_DOWNLOAD_DIR=\"{}\"\n",
+                home.join("Downloads").display()
+            ),
+        )
+        .unwrap();
         let port = free_port();
         let process = Command::new("tauri-driver")
             .args([

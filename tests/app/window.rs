@@ -470,6 +470,28 @@ async fn journey() {
     app.type_into("note-text", NOTE).await;
     app.click("note-submit").await;
     app.wait_text("notes-list", NOTE).await;
+    // She downloads everything in her account: a page to read and a JSON
+    // document in her Downloads folder, her note opened in both.
+    app.click_css("#account-export summary").await;
+    app.scroll_to("account-export").await;
+    app.click("account-export-button").await;
+    let saved = app.wait_text("account-export-done", "Saved 1 note").await;
+    let (page, json) = saved
+        .split_once(": ")
+        .and_then(|(_, paths)| paths.split_once(" (to read) and "))
+        .unwrap_or_else(|| panic!("{saved}"));
+    assert!(
+        page.starts_with(&home.path().join("Downloads").display().to_string()),
+        "saved outside the Downloads folder: {page}"
+    );
+    let page = std::fs::read_to_string(page).unwrap();
+    assert!(page.contains(NOTE) && page.contains("Lisa Cuddy"), "{page}");
+    let json: Value =
+        serde_json::from_slice(&std::fs::read(json.trim_end_matches('.')).unwrap()).unwrap();
+    assert_eq!(json["format"], "carekey-export-1");
+    assert_eq!(json["notes"][0]["text"], NOTE);
+    assert_eq!(json["profile"]["email"], email.as_str());
+    app.shot("account-exported").await;
     app.scroll_to("home-backup").await;
     app.shot("home-patient").await;
 
@@ -1026,12 +1048,31 @@ async fn journey() {
     )
     .await;
 
+    // He leaves CareKey: he deletes his account (the first press asks, the
+    // second does it). The welcome screen says so, and this computer's
+    // keychain no longer holds his key.
+    let wilson_id = app.text("home-id").await;
+    let wilson_key = format!("rsa-oaep-sha256:{wilson_id}");
+    assert!(Keychain::new("CareKey").get(&wilson_key).unwrap().is_some());
+    app.click_css("#account-delete summary").await;
+    app.scroll_to("account-delete").await;
+    app.click("account-delete-button").await;
+    app.wait_text("account-delete-button", "for good").await;
+    app.shot("account-delete-asks").await;
+    app.click("account-delete-button").await;
+    app.screen("welcome").await;
+    app.wait_text("welcome-reason", "Your account is deleted")
+        .await;
+    app.shot("account-deleted").await;
+    assert!(
+        Keychain::new("CareKey").get(&wilson_key).unwrap().is_none(),
+        "the deleted account's key is still in the keychain"
+    );
+
     // WhatsApp (Konsulin's flow): a new clinician registers by sending the
     // prepared message from her phone. A forged webhook post changes
     // nothing; the real one (signed as Meta signs) moves this screen on,
     // and the bot's reply carries the link she opens.
-    app.click("log-out").await;
-    app.screen("welcome").await;
     app.click("choose-register").await;
     app.screen("contact").await;
     app.type_into("email", "").await;

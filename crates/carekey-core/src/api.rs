@@ -514,6 +514,16 @@ impl ApiClient {
         self.get("/v1/me/sessions", access_token).await
     }
 
+    /// `DELETE /v1/me`: deletes the account and everything it holds.
+    pub async fn delete_account(&self, access_token: &SecretString) -> Result<(), CoreError> {
+        self.send_answering_nothing(
+            self.http
+                .delete(format!("{}/v1/me", self.base))
+                .bearer_auth(access_token.expose()),
+        )
+        .await
+    }
+
     /// `DELETE /v1/me/sessions/{id}`: ends one of the account's sessions.
     pub async fn end_session(
         &self,

@@ -645,9 +645,14 @@ impl Client {
     }
 
     pub async fn log_out(&self) -> Result<(), CoreError> {
+        self.forget_unfinished().await;
+        self.sessions.end().await
+    }
+
+    /// What only a logged-in account can be in the middle of.
+    pub(crate) async fn forget_unfinished(&self) {
         *self.pending_contact.lock().await = None;
         *self.pending_recovery.lock().await = None;
-        self.sessions.end().await
     }
 
     /// Sends a code to a phone number (made E.164 first) that the

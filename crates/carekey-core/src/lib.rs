@@ -8,7 +8,9 @@ mod client;
 mod device;
 mod devices;
 pub mod envelope;
+mod erasure;
 mod error;
+pub mod export;
 #[cfg(any(test, feature = "fuzz"))]
 #[doc(hidden)]
 pub mod fuzzing;

@@ -301,7 +301,7 @@ impl crate::Client {
     }
 }
 
-fn opened(sample: &Sample, pairs: &[KeyPair]) -> OpenedSample {
+pub(crate) fn opened(sample: &Sample, pairs: &[KeyPair]) -> OpenedSample {
     let body = open(sample, pairs).ok();
     OpenedSample {
         id: sample.id.clone(),

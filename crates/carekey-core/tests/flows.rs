@@ -386,6 +386,118 @@ async fn a_person_changes_their_email_and_the_old_address_can_undo_it() {
     server.running.shutdown().await;
 }
 
+/// A clinician whom a patient names cannot delete his account (the refusal
+/// leaves this device as it was); once she deletes hers, he can, and the
+/// device forgets his session and key.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deleting_an_account_removes_it_there_and_here_and_a_refusal_changes_nothing() {
+    let server = server(|_| {}).await;
+    let doctor_store = memory();
+    let (doctor, _) = server.logged_in_clinician(&doctor_store, "leaving").await;
+    doctor.create_keypair(|_| {}).await.unwrap();
+    let doctor_id = doctor.resume().await.unwrap();
+    let Resumed::LoggedIn(doctor_profile) = doctor_id else {
+        panic!("{doctor_id:?}")
+    };
+    let doctor_key = format!("rsa-oaep-sha256:{}", doctor_profile.user_id);
+
+    let patient_store = memory();
+    let patient = server.client(&patient_store);
+    let email = unique("leaving-patient");
+    let account = NewAccount {
+        first_name: "Lisa".into(),
+        last_name: "Cuddy".into(),
+        role: Role::Patient,
+        responsible_clinician_id: Some(doctor_profile.user_id.clone()),
+    };
+    patient
+        .start(&email_contact(&email), Some(&account))
+        .await
+        .unwrap();
+    patient
+        .complete(&server.code(&email, 1).await)
+        .await
+        .unwrap();
+    patient.create_keypair(|_| {}).await.unwrap();
+
+    let refused = doctor.delete_account().await.unwrap_err();
+    assert_eq!(refused.api_code(), Some(ErrorCode::InvalidRequest));
+    assert!(
+        refused.to_string().contains("1 patients name you"),
+        "{refused}"
+    );
+    assert!(doctor_store.get(&doctor_key).unwrap().is_some());
+    assert!(matches!(
+        doctor.resume().await.unwrap(),
+        Resumed::LoggedIn(_)
+    ));
+
+    patient.delete_account().await.unwrap();
+    assert!(matches!(
+        patient.resume().await.unwrap(),
+        Resumed::LoggedOut { .. }
+    ));
+    assert!(patient_store.get("session:test").unwrap().is_none());
+    doctor.delete_account().await.unwrap();
+    assert!(doctor_store.get(&doctor_key).unwrap().is_none());
+    assert!(doctor_store.get("session:test").unwrap().is_none());
+    // Nothing of the account is left to log in to.
+    let again = server.client(&memory());
+    let no_account = again.start(&email_contact(&email), None).await;
+    assert!(
+        no_account.is_ok(),
+        "a login is answered alike: {no_account:?}"
+    );
+    server.running.shutdown().await;
+}
+
+/// The export holds the profile, the sessions, the key activity and the
+/// person's notes opened here; a device without the key lists the notes
+/// without their text, and says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_export_holds_everything_and_opens_the_notes_only_where_the_key_is() {
+    let server = server(|_| {}).await;
+    let (client, email) = server.logged_in_clinician(&memory(), "export").await;
+    client.create_keypair(|_| {}).await.unwrap();
+    client.write_sample("First note").await.unwrap();
+    client.write_sample("Second <note> & more").await.unwrap();
+
+    let export = client.export().await.unwrap();
+    assert_eq!(export.format, carekey_core::export::FORMAT);
+    assert_eq!(export.profile.email.as_deref(), Some(email.as_str()));
+    assert!(export.notes_opened_here);
+    let texts: Vec<_> = export.notes.iter().map(|note| note.text.clone()).collect();
+    assert_eq!(
+        texts,
+        vec![
+            Some("First note".to_owned()),
+            Some("Second <note> & more".to_owned())
+        ]
+    );
+    assert_eq!(export.sessions.len(), 1);
+    assert!(
+        export
+            .key_activity
+            .iter()
+            .any(|event| event.action == "key_registered"),
+        "{:?}",
+        export.key_activity
+    );
+    let page = export.to_html();
+    assert!(page.contains("Second &lt;note&gt; &amp; more"));
+
+    // Another device of the same account, without the key.
+    let other = server.client(&memory());
+    other.start(&email_contact(&email), None).await.unwrap();
+    other.complete(&server.code(&email, 2).await).await.unwrap();
+    let export = other.export().await.unwrap();
+    assert!(!export.notes_opened_here);
+    assert_eq!(export.notes.len(), 2);
+    assert!(export.notes.iter().all(|note| note.text.is_none()));
+    assert_eq!(export.sessions.len(), 2);
+    server.running.shutdown().await;
+}
+
 /// A patient sees where her account is logged in, and ends the session of
 /// a device she no longer has: that device lands logged out, told why.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

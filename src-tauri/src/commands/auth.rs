@@ -435,6 +435,15 @@ pub async fn email_verify(
     Ok(ProfileView::new(profile, fingerprint))
 }
 
+/// Deletes the account on the server, then this device's session and key.
+/// A refusal (`fresh_proof_required`, a clinician whose patients still name
+/// him) changes nothing here.
+#[tauri::command]
+pub async fn account_delete(backend: State<'_, Backend>) -> Result<(), CommandError> {
+    backend.connection().await?.client.delete_account().await?;
+    Ok(())
+}
+
 /// Changes the account's first and last name; answers the profile for home.
 #[tauri::command]
 pub async fn profile_rename(

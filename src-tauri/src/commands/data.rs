@@ -211,3 +211,55 @@ mod tests {
         );
     }
 }
+
+/// Where an export was saved.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportedAccount {
+    /// The JSON document, for another program.
+    pub json: String,
+    /// The page a person reads.
+    pub html: String,
+    pub notes: usize,
+    /// False when this device has no key: the notes are listed, unread.
+    pub notes_opened_here: bool,
+}
+
+/// Saves everything the account holds (profile, sessions, key activity,
+/// and the person's notes opened with this device's key) as a JSON
+/// document and an HTML page in the Downloads folder.
+#[tauri::command]
+pub async fn account_export(
+    app: tauri::AppHandle,
+    backend: State<'_, Backend>,
+) -> Result<ExportedAccount, CommandError> {
+    let connection = backend.connection().await?;
+    let export = connection.client.export().await?;
+    let json = export.to_json()?;
+    let folder = crate::downloads::folder(&app)?;
+    let unwritten = |error: std::io::Error| {
+        tracing::warn!(%error, "cannot write the export");
+        CommandError::new(
+            "storage_failed",
+            "The export could not be written to your Downloads folder.",
+        )
+    };
+    let json_path = crate::downloads::write_new(&folder, "CareKey export", "json", &json)
+        .await
+        .map_err(unwritten)?;
+    let html_path = crate::downloads::write_new(
+        &folder,
+        "CareKey export",
+        "html",
+        export.to_html().as_bytes(),
+    )
+    .await
+    .map_err(unwritten)?;
+    tracing::info!(notes = export.notes.len(), "account exported");
+    Ok(ExportedAccount {
+        json: json_path.display().to_string(),
+        html: html_path.display().to_string(),
+        notes: export.notes.len(),
+        notes_opened_here: export.notes_opened_here,
+    })
+}

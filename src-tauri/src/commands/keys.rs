@@ -12,8 +12,8 @@ use carekey_core::{
 };
 use serde::Serialize;
 use std::sync::Arc;
+use tauri::State;
 use tauri::ipc::Channel;
-use tauri::{Manager, State};
 use zeroize::Zeroizing;
 
 #[derive(Debug, Serialize)]
@@ -247,58 +247,19 @@ pub async fn backup_export(
         .client
         .export_backup(password, progress_to(on_progress))
         .await?;
-    let folder = app
-        .path()
-        .download_dir()
-        .or_else(|_| app.path().document_dir())
-        .or_else(|_| app.path().home_dir())
-        .map_err(|_| {
-            CommandError::new("storage_failed", "There is no folder to save the file in.")
+    let folder = crate::downloads::folder(&app)?;
+    let path = crate::downloads::write_new(&folder, "CareKey backup", "carekey", &sealed)
+        .await
+        .map_err(|error| {
+            tracing::warn!(%error, "cannot write the backup file");
+            CommandError::new(
+                "storage_failed",
+                "The backup file could not be written to your Downloads folder.",
+            )
         })?;
-    let path = write_new_file(&folder, &sealed).await.map_err(|error| {
-        tracing::warn!(%error, "cannot write the backup file");
-        CommandError::new(
-            "storage_failed",
-            "The backup file could not be written to your Downloads folder.",
-        )
-    })?;
     Ok(ExportedBackup {
         path: path.display().to_string(),
     })
-}
-
-/// `CareKey backup <date>.carekey`, or `… (2).carekey` and so on if taken;
-/// created exclusively so that an existing file is never replaced.
-async fn write_new_file(
-    folder: &std::path::Path,
-    contents: &[u8],
-) -> std::io::Result<std::path::PathBuf> {
-    use tokio::io::AsyncWriteExt;
-    tokio::fs::create_dir_all(folder).await?;
-    let date = time::OffsetDateTime::now_utc().date();
-    for n in 1..1000 {
-        let name = if n == 1 {
-            format!("CareKey backup {date}.carekey")
-        } else {
-            format!("CareKey backup {date} ({n}).carekey")
-        };
-        let path = folder.join(name);
-        match tokio::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-            .await
-        {
-            Ok(mut file) => {
-                file.write_all(contents).await?;
-                file.sync_all().await?;
-                return Ok(path);
-            }
-            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(error) => return Err(error),
-        }
-    }
-    Err(std::io::Error::other("too many backup files today"))
 }
 
 /// Restores from a backup file the window read (base64 of its bytes: the
@@ -335,16 +296,6 @@ pub async fn audit_log(backend: State<'_, Backend>) -> Result<AuditLog, CommandE
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[tokio::test]
-    async fn backup_files_never_overwrite() {
-        let folder = tempfile::tempdir().unwrap();
-        let first = write_new_file(folder.path(), b"one").await.unwrap();
-        let second = write_new_file(folder.path(), b"two").await.unwrap();
-        assert_ne!(first, second);
-        assert_eq!(std::fs::read(&first).unwrap(), b"one");
-        assert!(second.display().to_string().ends_with("(2).carekey"));
-    }
 
     #[test]
     fn differing_passwords_are_refused() {
