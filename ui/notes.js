@@ -13,29 +13,58 @@ export async function refreshNotes() {
   }
 }
 
+// A clinician reads many patients' notes: they come grouped by patient
+// (the one who wrote most recently first, each group newest first), under
+// the patient's name and how many notes they shared. A patient's own list
+// stays one list.
 export function renderNotes(notes) {
   const own = state.homeProfile && state.homeProfile.userId;
-  $("notes-list").replaceChildren(...notes.map((note) => {
-    const item = document.createElement("li");
-    item.className = "note";
-    const head = document.createElement("div");
-    head.className = "note-head";
-    const who = document.createElement("span");
-    who.textContent = note.ownerId === own ? "You" : `From ${note.ownerName}`;
-    const when = document.createElement("time");
-    when.dateTime = note.createdAt;
-    when.textContent = dateOf(note.createdAt);
-    head.append(who, when);
-    const text = document.createElement("p");
-    text.className = note.text === null ? "note-text unreadable" : "note-text";
-    text.textContent = note.text === null
-      ? "Encrypted for a key this device does not have."
-      : note.text;
-    item.append(head, text);
-    return item;
-  }));
+  const grouped = state.homeProfile && state.homeProfile.role === "clinician";
+  const who = (note) => (note.ownerId === own ? "You" : note.ownerName);
+  if (!grouped) {
+    $("notes-list").replaceChildren(...notes.map((note) => noteItem(note, note.ownerId === own ? "You" : `From ${note.ownerName}`)));
+  } else {
+    // The server answers newest first, so a Map keeps the groups in the
+    // order of their latest note.
+    const groups = new Map();
+    for (const note of notes) {
+      if (!groups.has(note.ownerId)) groups.set(note.ownerId, []);
+      groups.get(note.ownerId).push(note);
+    }
+    $("notes-list").replaceChildren(...[...groups.values()].map((group) => {
+      const item = document.createElement("li");
+      item.className = "note-group";
+      const heading = document.createElement("h3");
+      heading.textContent = `${who(group[0])} · ${group.length === 1 ? "1 note" : `${group.length} notes`}`;
+      const list = document.createElement("ol");
+      list.className = "notes";
+      list.append(...group.map((note) => noteItem(note, "")));
+      item.append(heading, list);
+      return item;
+    }));
+  }
   $("notes-empty").textContent = "No notes yet.";
   $("notes-empty").hidden = notes.length > 0;
+}
+
+function noteItem(note, author) {
+  const item = document.createElement("li");
+  item.className = "note";
+  const head = document.createElement("div");
+  head.className = "note-head";
+  const by = document.createElement("span");
+  by.textContent = author;
+  const when = document.createElement("time");
+  when.dateTime = note.createdAt;
+  when.textContent = dateOf(note.createdAt);
+  head.append(by, when);
+  const text = document.createElement("p");
+  text.className = note.text === null ? "note-text unreadable" : "note-text";
+  text.textContent = note.text === null
+    ? "Encrypted for a key this device does not have."
+    : note.text;
+  item.append(head, text);
+  return item;
 }
 
 export async function submitNote(event) {

@@ -642,7 +642,8 @@ async fn journey() {
     let code = app.code_for(&clinician_email, 3).await;
     app.type_into("code", &code).await;
     app.screen("home").await;
-    app.wait_text("notes-list", "From Lisa Cuddy").await;
+    // His notes come grouped by patient, under her name and her count.
+    app.wait_text("notes-list", "Lisa Cuddy · 1 note").await;
     app.wait_text("notes-list", NOTE).await;
     app.scroll_to("home-notes").await;
     app.shot("clinician-reads-note").await;
