@@ -635,13 +635,14 @@ impl Client {
             first_name: first_name.to_owned(),
             last_name: last_name.to_owned(),
         };
-        self.sessions
+        let profile = self
+            .sessions
             .with_token(|token| {
                 let request = request.clone();
                 async move { self.api.rename(&token, &request).await }
             })
             .await?;
-        self.sessions.profile().await
+        self.sessions.keep_profile(profile).await
     }
 
     pub async fn log_out(&self) -> Result<(), CoreError> {
@@ -678,11 +679,12 @@ impl Client {
 
     /// Proves the number with its code; it then logs in by SMS.
     pub async fn verify_phone(&self, code: &str) -> Result<Profile, CoreError> {
-        self.prove_pending(&self.pending_contact, code, |token, request| async move {
-            self.api.verify_phone(&token, &request).await
-        })
-        .await?;
-        self.sessions.profile().await
+        let profile = self
+            .prove_pending(&self.pending_contact, code, |token, request| async move {
+                self.api.verify_phone(&token, &request).await
+            })
+            .await?;
+        self.sessions.keep_profile(profile).await
     }
 
     /// Sends a code to the email address the logged-in user wants to log in
@@ -706,11 +708,12 @@ impl Client {
 
     /// Proves the new email address with its code; it then logs in.
     pub async fn verify_email(&self, code: &str) -> Result<Profile, CoreError> {
-        self.prove_pending(&self.pending_contact, code, |token, request| async move {
-            self.api.verify_email(&token, &request).await
-        })
-        .await?;
-        self.sessions.profile().await
+        let profile = self
+            .prove_pending(&self.pending_contact, code, |token, request| async move {
+                self.api.verify_email(&token, &request).await
+            })
+            .await?;
+        self.sessions.keep_profile(profile).await
     }
 
     /// Asks for a code to the account's own contact: a change to how the

@@ -319,6 +319,12 @@ impl Sessions {
         let profile = self
             .with_token(|token| async move { self.api.me(&token).await })
             .await?;
+        self.keep_profile(profile).await
+    }
+
+    /// Keeps a profile the server just answered with (after a change of
+    /// name or login) with the session, without asking for it again.
+    pub async fn keep_profile(&self, profile: Profile) -> Result<Profile, CoreError> {
         let mut current = self.current.lock().await;
         if let Some(session) = current.as_mut()
             && session.user_id == profile.user_id
