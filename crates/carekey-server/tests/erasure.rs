@@ -56,6 +56,10 @@ async fn a_patient_deletes_her_account_and_nothing_of_it_is_left(backend: Backen
     let told = server.wait_for_messages(&email, 2).await;
     let notice = told.last().unwrap()["body"].as_str().unwrap();
     assert!(notice.contains("account was deleted"), "{notice}");
+    assert!(
+        !notice.contains("log in,"),
+        "no account is left to log in to: {notice}"
+    );
     server
         .start_request(&Device::new(), json!({"email": email}))
         .await

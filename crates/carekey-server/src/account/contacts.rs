@@ -235,14 +235,14 @@ pub async fn verify(
 }
 
 #[utoipa::path(post, path = "/v1/me/phone", tag = "account",
-    description = "Send a code to a phone number the caller wants to log in with. A number given beside an email at registration is not proven and cannot log in until it is verified this way.",
+    description = "Send a code to a phone number the caller wants to log in with. A number given beside an email at registration is not proven and cannot log in until it is verified this way. Needs a fresh proof. A number another account logs in with is answered as any other (no code is sent; its owner is told), so that the answer does not tell who has an account.",
     request_body = PhoneRequest,
     security(("bearer" = [])),
     responses(
         (status = 200, body = StartResponse),
-        (status = 400, body = ApiError, description = "invalid_phone, channel_unavailable"),
+        (status = 400, body = ApiError, description = "invalid_phone, channel_unavailable, invalid_request (a guest)"),
         (status = 401, body = ApiError, description = "invalid_token"),
-        (status = 409, body = ApiError, description = "contact_taken: another account logs in with it"),
+        (status = 403, body = ApiError, description = "fresh_proof_required"),
         (status = 429, body = ApiError, description = "rate_limited, too_many_attempts"),
     ))]
 pub(super) async fn add_phone(

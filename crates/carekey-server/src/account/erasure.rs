@@ -53,7 +53,7 @@ pub(super) async fn delete_me(
             return Err(ServiceError::InvalidRequest(format!(
                 "{named} patients name you as their clinician, so your account cannot be \
                  deleted yet: they would be left with nobody. Ask your CareKey operator to \
-                 move them to another clinician, or ask them to change clinician first"
+                 move them to another clinician, or ask them to choose another clinician in the app first"
             )));
         }
     }
@@ -64,14 +64,11 @@ pub(super) async fn delete_me(
     if let Some(phone) = user.phone.as_ref().filter(|_| user.phone_verified) {
         told.push(Contact::Phone(phone.clone()));
     }
-    let notices = crate::account::proofs::notify_contacts(
-        &state,
-        &mut tx,
-        &told,
-        "Your CareKey account was deleted, with its keys, backups and notes.",
-        now,
-    )
-    .await?;
+    let notices =
+        crate::account::proofs::tell_contacts(&state, &mut tx, &told, now, |channel, to| {
+            state.templates.account_deleted(channel, to, None)
+        })
+        .await?;
     let rows = crate::accounts::erase(
         &mut tx,
         &user.id,

@@ -206,15 +206,29 @@ pub async fn notify_contacts(
     notice: &str,
     now: Millis,
 ) -> Result<Vec<queue::SealedJob>, ServiceError> {
+    tell_contacts(state, tx, contacts, now, |channel, address| {
+        state.templates.notice(channel, address, notice, None)
+    })
+    .await
+}
+
+/// Queues the message `compose` makes for each contact, in the caller's
+/// transaction, on the channel each contact's kind goes by (none where the
+/// server has no such channel).
+pub async fn tell_contacts(
+    state: &AppState,
+    tx: &mut Tx,
+    contacts: &[Contact],
+    now: Millis,
+    compose: impl Fn(Channel, &str) -> crate::outbound::messages::Message,
+) -> Result<Vec<queue::SealedJob>, ServiceError> {
     let mut jobs = Vec::new();
     for contact in contacts {
         let channel: Channel = contact.kind().into();
         let Some(transport) = state.channels.transport_for(channel) else {
             continue;
         };
-        let message = state
-            .templates
-            .notice(channel, contact.address(), notice, None);
+        let message = compose(channel, contact.address());
         let job = queue::seal(&state.sealer, &crate::db::new_id(now), transport, &message)?;
         queue::enqueue(&mut *tx, &job, now, state.queue.lease_ms).await?;
         jobs.push(job);

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// The built-in templates by file name (without `.txt`), as shipped in
 /// `assets/templates/`: the defaults an operator's files replace.
-const BUILT_IN: [(&str, &str); 14] = [
+const BUILT_IN: [(&str, &str); 16] = [
     (
         "code.email",
         include_str!("../../../../assets/templates/code.email.txt"),
@@ -57,6 +57,15 @@ const BUILT_IN: [(&str, &str); 14] = [
         "changed.sms",
         include_str!("../../../../assets/templates/changed.sms.txt"),
     ),
+    // The account was deleted by its owner: nothing to open or check.
+    (
+        "deleted.email",
+        include_str!("../../../../assets/templates/deleted.email.txt"),
+    ),
+    (
+        "deleted.sms",
+        include_str!("../../../../assets/templates/deleted.sms.txt"),
+    ),
     (
         "help.whatsapp-chat",
         include_str!("../../../../assets/templates/help.whatsapp-chat.txt"),
@@ -82,7 +91,7 @@ pub enum TemplateError {
         "{0}: no template has this name (they are code.email, code.sms, code.biot.sms, \
          code.whatsapp, code.whatsapp-chat, no-account.email, no-account.sms, \
          no-account.whatsapp-chat, notice.email, notice.sms, changed.email, changed.sms, \
-         help.whatsapp-chat, landing; \
+         deleted.email, deleted.sms, help.whatsapp-chat, landing; \
          NAME.LOCALE.txt for a language)"
     )]
     Unknown(String),
@@ -427,6 +436,13 @@ impl Templates {
         )
     }
 
+    /// The last message to an account's addresses: it was deleted by its
+    /// owner. Unlike a notice, it asks nobody to open CareKey or log in:
+    /// there is nothing left to log in to.
+    pub fn account_deleted(&self, channel: Channel, to: &str, locale: Option<&str>) -> Message {
+        self.told(channel, to, ("deleted.email", "deleted.sms"), &[], locale)
+    }
+
     /// A message that tells (no code), from its email or its SMS template.
     fn told(
         &self,
@@ -506,6 +522,23 @@ mod tests {
             .expect("an SMS or email message");
         assert!(!bare.body.contains("{link}") && !bare.body.contains("https://"));
         assert!(bare.body.ends_with("@auth.example #649551"));
+    }
+
+    #[test]
+    fn a_deleted_account_is_told_so_and_not_asked_to_log_in() {
+        let templates = Templates::built_in();
+        let email = templates.account_deleted(Channel::Email, "a@b.example", None);
+        assert_eq!(
+            email.subject.as_deref(),
+            Some("CareKey: your account is deleted")
+        );
+        let sms = templates.account_deleted(Channel::Whatsapp, "+32470123456", None);
+        assert_eq!(sms.kind, Channel::Sms);
+        for message in [&email, &sms] {
+            assert!(message.body.contains("deleted"), "{}", message.body);
+            assert!(!message.body.contains("log in,"), "{}", message.body);
+            assert!(!message.body.contains('{'), "{}", message.body);
+        }
     }
 
     #[test]
