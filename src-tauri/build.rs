@@ -58,6 +58,8 @@ const COMMANDS: &[&str] = &[
     // care
     "patients_list",
     "patient_answer",
+    "care_set_clinician",
+    "patient_reshare",
     "dev_inbox",
     "countries",
     // settings

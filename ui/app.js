@@ -3,6 +3,7 @@
 // (textContent, never HTML built from data). This one wires the page's
 // controls to the screens and starts.
 
+import { closeClinicianForm, openClinicianForm, stopSharing, submitClinician } from "./care.js";
 import { onCodeInput, resend, restart, submitCode } from "./code.js";
 import { fillCountries, showContact, showWelcome, submitContact, updateContactFields } from "./contact.js";
 import { startGuest } from "./guest.js";
@@ -46,6 +47,10 @@ function wire() {
   $("resend").addEventListener("click", resend);
   $("code-restart").addEventListener("click", restart);
   $("home-id-copy").addEventListener("click", copyId);
+  $("clinician-open").addEventListener("click", openClinicianForm);
+  $("clinician-cancel").addEventListener("click", closeClinicianForm);
+  $("clinician-form").addEventListener("submit", submitClinician);
+  $("clinician-stop").addEventListener("click", () => stopSharing($("clinician-stop")));
   $("home-restore").addEventListener("click", () => showRestore(state.homeProfile));
   $("home-backup-change").addEventListener("click", () => showBackup(state.homeProfile, false));
   $("home-recovery-new").addEventListener("click", () => showRecovery(state.homeProfile));

@@ -1,7 +1,7 @@
 // Care: a patient and the clinician she named, and a clinician's patients.
 
 import * as ipc from "./ipc.js";
-import { noteHintFor } from "./home.js";
+import { noteHintFor, showHome } from "./home.js";
 import { refreshNotes } from "./notes.js";
 import { $, announce, busy, messageOf, state, dateOf } from "./view.js";
 
@@ -20,7 +20,8 @@ export const CARE_POLL_MS = 20000;
 // "not accepted": nothing is shared until the server says accepted.
 export function showCare(status, shared) {
   const patient = state.homeProfile && state.homeProfile.role === "patient" && !state.homeProfile.guest;
-  $("home-care-status").textContent = patient ? (CARE_STATUS_TEXT[status] || "") : "";
+  const alone = patient && !state.homeProfile.responsibleClinicianId;
+  $("home-care-status").textContent = !patient ? "" : (alone ? "None: your notes are yours alone." : (CARE_STATUS_TEXT[status] || ""));
   let text = "";
   if (patient && status === "pending") {
     text = "Your clinician has not accepted you yet. Until they do, your notes are kept for you alone; once they accept, CareKey shares them with your clinician.";
@@ -89,7 +90,8 @@ export function renderPatients(patients) {
     const facts = document.createElement("p");
     facts.className = "hint";
     const contact = patient.email || patient.phone || "no contact given";
-    facts.textContent = `${contact} · named you ${dateOf(patient.namedAt)}`;
+    const notes = patient.notesShared === 1 ? "1 note shared" : `${patient.notesShared || "no"} notes shared`;
+    facts.textContent = `${contact} · named you ${dateOf(patient.namedAt)} · ${notes}`;
     const actions = document.createElement("div");
     actions.className = "actions";
     const answer = (accept, label, secondary) => {
@@ -101,14 +103,42 @@ export function renderPatients(patients) {
       button.addEventListener("click", () => answerPatient(button, patient, accept));
       return button;
     };
+    // She made a new key and cannot open these; his device can.
+    const lost = document.createElement("p");
+    lost.className = "notice";
+    lost.hidden = !(patient.notesToReshare > 0);
+    if (patient.notesToReshare > 0) {
+      const count = patient.notesToReshare === 1 ? "1 of her notes" : `${patient.notesToReshare} of her notes`;
+      lost.textContent = `${patient.firstName} made a new key and cannot open ${count}. Your device can give them back to her.`;
+      const give = document.createElement("button");
+      give.type = "button";
+      give.dataset.reshare = "yes";
+      give.textContent = "Give her notes back";
+      give.addEventListener("click", () => reshareTo(give, patient));
+      actions.append(give);
+    }
     if (patient.careStatus !== "accepted") actions.append(answer(true, "Accept", false));
     if (patient.careStatus !== "declined") {
       actions.append(answer(false, patient.careStatus === "accepted" ? "Stop following" : "Decline", true));
     }
-    item.append(head, facts, actions);
+    item.append(head, facts, lost, actions);
     return item;
   }));
   $("patients-empty").hidden = patients.length > 0;
+}
+
+// Wraps her notes' keys for the key she made since (care-team recovery).
+export async function reshareTo(button, patient) {
+  $("patients-error").textContent = "";
+  await busy(button, async () => {
+    try {
+      const sent = await ipc.reshareToPatient(patient.userId);
+      announce(`${patient.firstName} ${patient.lastName} can open ${sent === 1 ? "1 note" : `${sent} notes`} again.`);
+      await refreshPatients();
+    } catch (failure) {
+      $("patients-error").textContent = messageOf(failure);
+    }
+  });
 }
 
 export async function answerPatient(button, patient, accept) {
@@ -125,4 +155,57 @@ export async function answerPatient(button, patient, accept) {
       $("patients-error").textContent = messageOf(failure);
     }
   });
+}
+
+// A patient names another clinician, or stops sharing. Both answer her
+// profile; home then asks again whether her (new) clinician accepted her.
+export function openClinicianForm() {
+  $("care-clinician-id").value = "";
+  $("clinician-form-error").textContent = "";
+  $("clinician-form").hidden = false;
+  $("clinician-title").focus();
+}
+
+export function closeClinicianForm() {
+  $("clinician-form").hidden = true;
+}
+
+export async function submitClinician(event) {
+  event.preventDefault();
+  $("clinician-form-error").textContent = "";
+  const id = $("care-clinician-id").value.trim();
+  if (!id) {
+    $("clinician-form-error").textContent = "Type your clinician's CareKey ID.";
+    return;
+  }
+  await busy($("clinician-submit"), async () => {
+    try {
+      const profile = await ipc.setClinician(id);
+      announce("Your clinician is changed. They see your notes once they accept you.");
+      showHome(profile);
+    } catch (failure) {
+      $("clinician-form-error").textContent = messageOf(failure);
+    }
+  });
+}
+
+export async function stopSharing(button) {
+  // The first press asks, the second does it.
+  if (button.dataset.armed !== "yes") {
+    button.dataset.armed = "yes";
+    button.textContent = "Stop sharing new notes with my clinician";
+    return;
+  }
+  $("clinician-stop-error").textContent = "";
+  await busy(button, async () => {
+    try {
+      const profile = await ipc.setClinician(null);
+      announce("You no longer share with a clinician. What you write from now on is yours alone.");
+      showHome(profile);
+    } catch (failure) {
+      $("clinician-stop-error").textContent = messageOf(failure);
+    }
+  });
+  button.dataset.armed = "";
+  button.textContent = "Stop sharing";
 }

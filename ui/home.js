@@ -41,9 +41,14 @@ export function showHome(profile) {
     : "Your CareKey ID";
   $("home-fingerprint").textContent = profile.keyFingerprint || "None";
   const clinician = profile.responsibleClinicianId;
+  const patient = profile.role === "patient" && !profile.guest;
   $("home-clinician").textContent = clinician || "";
-  $("home-clinician-label").hidden = !clinician;
-  $("home-clinician-value").hidden = !clinician;
+  $("home-clinician-label").hidden = !patient;
+  $("home-clinician-value").hidden = !patient;
+  $("clinician-open").textContent = clinician ? "Change" : "Choose a clinician";
+  $("clinician-stop").hidden = !clinician;
+  $("clinician-form").hidden = true;
+  $("clinician-stop-error").textContent = "";
   showCare(profile.careStatus, 0);
   $("home-patients").hidden = profile.role !== "clinician";
   $("home-phone").textContent = !profile.phone

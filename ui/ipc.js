@@ -111,3 +111,5 @@ export const writeSample = (text) => call("sample_write", { text });
 export const shareEarlierNotes = () => call("notes_share");
 export const patients = () => call("patients_list");
 export const answerPatient = (patientId, accept) => call("patient_answer", { patientId, accept });
+export const setClinician = (clinicianId) => call("care_set_clinician", { clinicianId });
+export const reshareToPatient = (patientId) => call("patient_reshare", { patientId });

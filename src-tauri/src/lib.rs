@@ -149,6 +149,8 @@ pub fn run() {
             commands::data::notes_share,
             commands::care::patients_list,
             commands::care::patient_answer,
+            commands::care::care_set_clinician,
+            commands::care::patient_reshare,
             commands::data::dev_inbox,
             commands::data::countries,
             commands::settings::settings_get,

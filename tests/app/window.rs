@@ -620,6 +620,7 @@ async fn journey() {
     app.wait_text("patients-list", "Lisa Cuddy").await;
     app.wait_text("patients-list", "Waiting for your answer")
         .await;
+    app.wait_text("patients-list", "no notes shared").await;
     assert!(!app.text("notes-list").await.contains(NOTE));
     app.scroll_to("home-patients").await;
     app.shot("clinician-patient-waiting").await;
@@ -637,6 +638,28 @@ async fn journey() {
     assert!(app.text("home-care-status").await.contains("accepted you"));
     app.shot("patient-accepted").await;
 
+    // She stops sharing (two presses), then names a clinician again: an
+    // ID that is nobody's first, then his. He has to accept her again;
+    // what she shared before stays his.
+    app.click("clinician-stop").await;
+    app.wait_text("clinician-stop", "Stop sharing new notes")
+        .await;
+    app.click("clinician-stop").await;
+    app.wait_text("home-care-status", "yours alone").await;
+    app.wait_text("clinician-open", "Choose a clinician").await;
+    app.click("clinician-open").await;
+    app.type_into("care-clinician-id", "00000000-0000-4000-8000-000000000000")
+        .await;
+    app.click("clinician-submit").await;
+    app.wait_text("clinician-form-error", "registered clinician")
+        .await;
+    app.shot("patient-clinician-unknown").await;
+    app.type_into("care-clinician-id", &clinician_id).await;
+    app.click("clinician-submit").await;
+    app.wait_text("home-care-status", "waiting for them to accept you")
+        .await;
+    assert_eq!(app.text("home-clinician").await, clinician_id);
+
     // He reads what she shared.
     app.log_out_and_ask_a_code(&clinician_email).await;
     let code = app.code_for(&clinician_email, 3).await;
@@ -645,8 +668,66 @@ async fn journey() {
     // His notes come grouped by patient, under her name and her count.
     app.wait_text("notes-list", "Lisa Cuddy · 1 note").await;
     app.wait_text("notes-list", NOTE).await;
+    app.wait_text("patients-list", "1 note shared").await;
+    app.wait_text("patients-list", "Waiting for your answer")
+        .await;
     app.scroll_to("home-notes").await;
     app.shot("clinician-reads-note").await;
+
+    // Care-team recovery: her key is lost (gone from the keychain, and she
+    // does not use her backup); she makes a new one and cannot open her
+    // note. He accepts her again, and his device gives it back to her new
+    // key; she reads it.
+    app.click_css("#patients-list button[data-answer=accept]")
+        .await;
+    app.wait_text("patients-list", "Accepted").await;
+    Keychain::new("CareKey")
+        .delete(&format!("rsa-oaep-sha256:{user_id}"))
+        .unwrap();
+    app.log_out_and_ask_a_code(&email).await;
+    let code = app.code_for(&email, 5).await;
+    app.type_into("code", &code).await;
+    app.screen("restore").await;
+    app.click_radio("restore-how", "new").await;
+    app.click("restore-new-understood").await;
+    app.click("restore-submit").await;
+    app.screen("backup").await;
+    app.click("backup-skip").await;
+    app.wait_text("backup-skip-warning", "losing your key")
+        .await;
+    app.click("backup-skip-confirm").await;
+    app.screen("home").await;
+    app.wait_until(
+        "her note listed, unreadable with the new key",
+        "return document.querySelectorAll('#notes-list .unreadable').length === 1",
+    )
+    .await;
+    assert!(!app.text("notes-list").await.contains(NOTE));
+    app.log_out_and_ask_a_code(&clinician_email).await;
+    let code = app.code_for(&clinician_email, 4).await;
+    app.type_into("code", &code).await;
+    app.screen("home").await;
+    app.wait_text("patients-list", "cannot open 1 of her notes")
+        .await;
+    app.scroll_to("home-patients").await;
+    app.shot("clinician-gives-notes-back").await;
+    app.click_css("#patients-list button[data-reshare]").await;
+    app.wait_until(
+        "the list without the notes to give back",
+        "return !document.getElementById('patients-list').textContent.includes('cannot open') && !document.querySelector('#patients-list button[data-reshare]')",
+    )
+    .await;
+    app.log_out_and_ask_a_code(&email).await;
+    let code = app.code_for(&email, 6).await;
+    app.type_into("code", &code).await;
+    app.screen("home").await;
+    app.wait_text("notes-list", NOTE).await;
+    app.scroll_to("home-notes").await;
+    app.shot("patient-notes-given-back").await;
+    app.log_out_and_ask_a_code(&clinician_email).await;
+    let code = app.code_for(&clinician_email, 5).await;
+    app.type_into("code", &code).await;
+    app.screen("home").await;
     assert!(!recovery_key.is_empty());
     // Going back to the built-in server from the settings resumes the
     // session again, this time under the recorder's eye.
@@ -726,7 +807,7 @@ async fn journey() {
         )
         .await
         .unwrap();
-    let code = app.code_for(&clinician_email, 4).await;
+    let code = app.code_for(&clinician_email, 6).await;
     phone.complete(&code).await.unwrap();
     app.click_css("#account-sessions summary").await;
     app.wait_until(

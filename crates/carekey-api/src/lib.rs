@@ -134,6 +134,18 @@ pub struct NameRequest {
     pub last_name: String,
 }
 
+/// `PUT /v1/me/clinician`: the clinician a patient shares her notes with
+/// from now on, or none to stop sharing.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ClinicianRequest {
+    /// A registered clinician's user id (he must accept her, as at
+    /// registration); absent, null or blank: none.
+    #[serde(default)]
+    pub clinician_id: Option<String>,
+}
+
 /// `POST /v1/me/phone`: a phone number to add to the logged-in account.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -455,6 +467,13 @@ pub struct Patient {
     pub care_status: CareStatus,
     /// When she registered naming him.
     pub named_at: String,
+    /// How many of her notes he can read: those wrapped for his keys
+    /// (shared while he followed her, or re-shared to him).
+    pub notes_shared: u32,
+    /// How many of those she cannot open any more: they lack a wrap for a
+    /// key she registered since (she had to make a new key). His device
+    /// can give them back to her (`POST /v1/samples/{id}/keys`).
+    pub notes_to_reshare: u32,
 }
 
 /// `GET /v1/patients`: those waiting first, then by name.

@@ -305,6 +305,15 @@ impl ApiClient {
         self.put("/v1/me/name", request, access_token).await
     }
 
+    /// `PUT /v1/me/clinician`: the patient's clinician from now on, or none.
+    pub async fn set_clinician(
+        &self,
+        access_token: &SecretString,
+        request: &carekey_api::ClinicianRequest,
+    ) -> Result<Profile, CoreError> {
+        self.put("/v1/me/clinician", request, access_token).await
+    }
+
     pub async fn add_phone(
         &self,
         access_token: &SecretString,

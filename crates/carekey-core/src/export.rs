@@ -45,12 +45,8 @@ impl Client {
             Err(CoreError::NoKey) => Vec::new(),
             Err(error) => return Err(error),
         };
-        let listed = self
-            .sessions
-            .with_token(|token| async move { self.api.samples(&token).await })
-            .await?;
+        let listed = self.sealed_samples().await?;
         let mut notes: Vec<OpenedSample> = listed
-            .samples
             .iter()
             .filter(|sample| sample.owner_id == profile.user_id)
             .map(|sample| opened(sample, &pairs))

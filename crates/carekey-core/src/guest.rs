@@ -137,10 +137,8 @@ impl crate::Client {
             };
             let recipients = self.recipients_of(&account_id).await?;
             let already: Vec<String> = self
-                .sessions
-                .with_token(|token| async move { self.api.samples(&token).await })
+                .sealed_samples()
                 .await?
-                .samples
                 .into_iter()
                 .map(|sample| sample.id)
                 .collect();
@@ -203,21 +201,31 @@ impl crate::Client {
         }
         let mut recipients = Vec::new();
         for reader in &readers {
-            let keys = self
-                .sessions
-                .with_token(|token| async move { self.api.user_keys(&token, reader).await })
-                .await?;
-            for key in keys.keys {
-                recipients.push(RecipientKey {
-                    recipient_id: reader.clone(),
+            recipients.extend(self.registered_keys(reader).await?);
+        }
+        Ok(recipients)
+    }
+
+    /// The keys `user` registered (not revoked), as the server hands them
+    /// out: only the caller's own and those of a patient or clinician the
+    /// caller shares with.
+    pub(crate) async fn registered_keys(&self, user: &str) -> Result<Vec<RecipientKey>, CoreError> {
+        let keys = self
+            .sessions
+            .with_token(|token| async move { self.api.user_keys(&token, user).await })
+            .await?;
+        keys.keys
+            .into_iter()
+            .map(|key| {
+                Ok(RecipientKey {
+                    recipient_id: user.to_owned(),
                     key_id: key.key_id,
                     spki: STANDARD
                         .decode(&key.public_key)
                         .map_err(|_| CoreError::BadAnswer)?,
-                });
-            }
-        }
-        Ok(recipients)
+                })
+            })
+            .collect()
     }
 }
 

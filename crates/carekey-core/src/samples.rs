@@ -228,6 +228,32 @@ impl crate::Client {
         Ok(opened(&stored, std::slice::from_ref(&pair)))
     }
 
+    /// Every sample the user may read (their own and those shared with
+    /// them), as the server has them: sealed.
+    pub(crate) async fn sealed_samples(&self) -> Result<Vec<Sample>, CoreError> {
+        let samples = self
+            .sessions
+            .with_token(|token| async move { self.api.samples(&token).await })
+            .await?;
+        Ok(samples.samples)
+    }
+
+    /// Adds `keys` (a sample's content key wrapped for more registered
+    /// keys) to the sample `id`; the server keeps those it lacks.
+    pub(crate) async fn add_sample_keys(
+        &self,
+        id: &str,
+        keys: Vec<WrappedKey>,
+    ) -> Result<Sample, CoreError> {
+        let upload = SampleKeysUpload { keys };
+        self.sessions
+            .with_token(|token| {
+                let upload = upload.clone();
+                async move { self.api.share_sample(&token, id, &upload).await }
+            })
+            .await
+    }
+
     /// Shares the user's notes with every current key of the clinician who
     /// accepted them, where a note lacks one: those written while he had not
     /// yet accepted (or carried over from a guest then), and all of them
@@ -240,16 +266,9 @@ impl crate::Client {
         }
         let (user_id, pair) = self.device_key().await?;
         let recipients = self.recipients_of(&user_id).await?;
-        let samples = self
-            .sessions
-            .with_token(|token| async move { self.api.samples(&token).await })
-            .await?;
+        let samples = self.sealed_samples().await?;
         let mut shared = 0;
-        for sample in samples
-            .samples
-            .iter()
-            .filter(|sample| sample.owner_id == user_id)
-        {
+        for sample in samples.iter().filter(|sample| sample.owner_id == user_id) {
             let missing: Vec<&RecipientKey> = recipients
                 .iter()
                 .filter(|recipient| {
@@ -269,14 +288,7 @@ impl crate::Client {
                     continue;
                 }
             };
-            let upload = SampleKeysUpload { keys };
-            self.sessions
-                .with_token(|token| {
-                    let upload = upload.clone();
-                    let id = sample.id.as_str();
-                    async move { self.api.share_sample(&token, id, &upload).await }
-                })
-                .await?;
+            self.add_sample_keys(&sample.id, keys).await?;
             shared += 1;
         }
         if shared > 0 {
@@ -289,12 +301,8 @@ impl crate::Client {
     /// device's key (those it cannot open are listed without text).
     pub async fn samples(&self) -> Result<Vec<OpenedSample>, CoreError> {
         let (_, pair) = self.device_key().await?;
-        let samples = self
-            .sessions
-            .with_token(|token| async move { self.api.samples(&token).await })
-            .await?;
+        let samples = self.sealed_samples().await?;
         Ok(samples
-            .samples
             .iter()
             .map(|sample| opened(sample, std::slice::from_ref(&pair)))
             .collect())

@@ -1246,7 +1246,19 @@ async fn a_stranger_who_names_a_clinician_gets_nothing_until_he_accepts(backend:
     share_early(&patient.access_token, &doctor.user_id, &doctor_key)
         .await
         .error(400, "invalid_recipient");
+    // His list counts the notes of hers he can read: those wrapped for him.
+    let notes_shared = || async {
+        let list = server.get("/v1/patients", Some(&doctor.access_token)).await;
+        let list = list.ok();
+        let listed = list["patients"].as_array().unwrap().iter();
+        let her = listed
+            .clone()
+            .find(|p| p["userId"] == patient.user_id.as_str());
+        her.map(|her| her["notesShared"].clone())
+    };
+    assert_eq!(notes_shared().await, Some(json!(0)));
     server.accept_patient(&doctor, &patient.user_id).await;
+    assert_eq!(notes_shared().await, Some(json!(0)));
     assert_eq!(
         keys_of(&doctor.user_id, &patient.access_token).await.ok()["keys"][0]["keyId"],
         doctor_key.as_str()
@@ -1275,6 +1287,7 @@ async fn a_stranger_who_names_a_clinician_gets_nothing_until_he_accepts(backend:
         .await
         .ok();
     assert_eq!(shared_with_doctor().await, vec![patient.user_id.clone(); 2]);
+    assert_eq!(notes_shared().await, Some(json!(2)));
     // Only the owner learns who a sample is shared with.
     let his = server.get("/v1/samples", Some(&doctor.access_token)).await;
     assert!(his.ok()["samples"][0].get("sharedWith").is_none());
@@ -1297,5 +1310,6 @@ async fn a_stranger_who_names_a_clinician_gets_nothing_until_he_accepts(backend:
         .error(400, "invalid_recipient");
     // What she shared while he cared for her stays his record.
     assert_eq!(shared_with_doctor().await, vec![patient.user_id.clone(); 2]);
+    assert_eq!(notes_shared().await, Some(json!(2)));
     server.stop().await;
 }

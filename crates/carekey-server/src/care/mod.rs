@@ -5,14 +5,22 @@
 //! patients' notes, his keys are not handed to her, and nothing can be
 //! wrapped for him. Every check of "may these two share" is [`shares_with`],
 //! here, so no path can forget the acceptance.
+//!
+//! A patient changes her clinician or stops sharing herself
+//! (`PUT /v1/me/clinician`). What a clinician was given while he followed
+//! her stays readable to him: it is his record of her care, as a letter
+//! sent stays sent (iCure's `stopSharingDataWith` stops future sharing
+//! only). A new clinician is her claim again until he accepts; her device
+//! then re-shares her earlier notes to him.
 
+use crate::accounts::User;
 use crate::clock::rfc3339;
 use crate::error::ServiceError;
-use crate::http::{Caller, Shared};
+use crate::http::{Caller, JsonBody, Shared};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
-use carekey_api::{ApiError, CareStatus, Patient, Patients};
+use carekey_api::{ApiError, CareStatus, ClinicianRequest, Patient, Patients, Profile, Role};
 use sqlx::Row;
 use utoipa_axum::routes;
 
@@ -21,6 +29,92 @@ pub fn routes() -> crate::http::Routes {
         .routes(routes!(list_patients))
         .routes(routes!(accept_patient))
         .routes(routes!(decline_patient))
+        .routes(routes!(change_clinician))
+}
+
+/// Names `clinician` as the patient's responsible clinician (pending his
+/// answer), or none. Naming the one she already has changes nothing, so a
+/// patient cannot make a clinician who declined her answer again by naming
+/// him again; she can name someone else. Only a patient's own account
+/// (not a guest's, not a clinician's) has a clinician.
+pub async fn set_clinician(
+    state: &AppState,
+    patient: &str,
+    clinician: Option<&str>,
+) -> Result<User, ServiceError> {
+    let now = state.clock.now_ms();
+    let mut tx = state.db.begin().await?;
+    let user = crate::accounts::by_id(&mut *tx, patient)
+        .await?
+        .ok_or(ServiceError::InvalidToken)?;
+    if user.guest || user.role != Role::Patient {
+        return Err(ServiceError::InvalidRequest(
+            "only a patient's account has a responsible clinician".into(),
+        ));
+    }
+    match clinician {
+        Some(clinician) if user.responsible_clinician_id.as_deref() == Some(clinician) => {
+            return Ok(user);
+        }
+        Some(clinician) => {
+            // The check and the change in one statement: a clinician
+            // deleted meanwhile is not named.
+            let changed = sqlx::query(
+                "UPDATE users SET responsible_clinician_id = $2, care_status = 'pending', updated_at = $3 \
+                 WHERE id = $1 AND EXISTS (SELECT 1 FROM users c WHERE c.id = $2 \
+                   AND c.role = 'clinician' AND c.guest = 0)",
+            )
+            .bind(patient.to_owned())
+            .bind(clinician.to_owned())
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            if changed.rows_affected() == 0 {
+                return Err(ServiceError::InvalidClinician(
+                    "the responsible clinician must be the user id of a registered clinician",
+                ));
+            }
+        }
+        None => {
+            sqlx::query(
+                "UPDATE users SET responsible_clinician_id = NULL, care_status = NULL, updated_at = $2 \
+                 WHERE id = $1",
+            )
+            .bind(patient.to_owned())
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    let user = crate::accounts::by_id(&mut *tx, patient)
+        .await?
+        .ok_or(ServiceError::InvalidToken)?;
+    tx.commit().await?;
+    tracing::info!(user = %patient, sharing = clinician.is_some(), "patient changed her clinician");
+    Ok(user)
+}
+
+#[utoipa::path(put, path = "/v1/me/clinician", tag = "care",
+    description = "A patient names another responsible clinician, or none (`clinicianId` absent or null) to stop sharing: what she writes from then on is hers alone. A new clinician sees nothing until he accepts her; her device then shares her earlier notes with him. What a previous clinician was given stays readable to him.",
+    request_body = ClinicianRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Profile),
+        (status = 400, body = ApiError, description = "invalid_clinician: not a registered clinician's id; invalid_request: not a patient's account"),
+        (status = 401, body = ApiError, description = "invalid_token"),
+    ))]
+async fn change_clinician(
+    State(state): Shared,
+    Caller(claims): Caller,
+    JsonBody(request): JsonBody<ClinicianRequest>,
+) -> Result<Json<Profile>, ServiceError> {
+    let clinician = request
+        .clinician_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|id| !id.is_empty());
+    let user = set_clinician(&state, &claims.sub, clinician).await?;
+    Ok(Json(user.profile()))
 }
 
 /// Most patients one list answers; a clinician with more sees those
@@ -59,11 +153,26 @@ fn patient(row: &sqlx::any::AnyRow) -> Result<Patient, ServiceError> {
         care_status: CareStatus::parse(&status)
             .ok_or_else(|| ServiceError::Internal(format!("stored care status {status}")))?,
         named_at: rfc3339(row.try_get("created_at")?),
+        notes_shared: u32::try_from(row.try_get::<i64, _>("notes_shared")?).unwrap_or(u32::MAX),
+        notes_to_reshare: u32::try_from(row.try_get::<i64, _>("notes_to_reshare")?)
+            .unwrap_or(u32::MAX),
     })
 }
 
+/// Every query with these columns selects patients of one clinician
+/// (`responsible_clinician_id`), whose notes wrapped for him are counted.
 const PATIENT_COLUMNS: &str = "id, first_name, last_name, email, \
-    COALESCE(phone, unverified_phone) AS phone, care_status, created_at";
+    COALESCE(phone, unverified_phone) AS phone, care_status, created_at, \
+    (SELECT COUNT(*) FROM data_samples s WHERE s.owner_id = users.id AND EXISTS \
+      (SELECT 1 FROM data_sample_keys k WHERE k.sample_id = s.id \
+       AND k.recipient_id = users.responsible_clinician_id)) AS notes_shared, \
+    (SELECT COUNT(*) FROM data_samples s WHERE s.owner_id = users.id AND EXISTS \
+      (SELECT 1 FROM data_sample_keys k WHERE k.sample_id = s.id \
+       AND k.recipient_id = users.responsible_clinician_id) \
+     AND EXISTS (SELECT 1 FROM public_keys p WHERE p.user_id = users.id \
+       AND p.revoked_at IS NULL AND NOT EXISTS (SELECT 1 FROM data_sample_keys w \
+         WHERE w.sample_id = s.id AND w.recipient_id = users.id AND w.key_id = p.key_id))) \
+      AS notes_to_reshare";
 
 /// `GET /v1/patients`: everyone who named `clinician`, those waiting for
 /// an answer first, then by name. Anyone but a clinician has none.

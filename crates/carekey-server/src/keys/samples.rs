@@ -3,6 +3,12 @@
 //! every registered key of its owner and of the owner's responsible
 //! clinician, once he accepted her (see `care`). The server stores ciphertext and wrapped keys only, and hands
 //! each reader the sample with the keys wrapped for them.
+//!
+//! Invariant: a wrapped key is only ever added for the owner's registered
+//! keys or her accepted clinician's, by the owner; or for the owner's own
+//! registered keys, by someone the sample is already shared with (her care
+//! team giving her notes back after she made a new key). Nobody else can
+//! add a reader.
 
 use crate::accounts;
 use crate::clock::rfc3339;
@@ -119,13 +125,17 @@ async fn insert_keys(
     Ok(added)
 }
 
-/// `POST /v1/samples/{id}/keys`: shares a sample of the caller's with more
-/// registered keys (their own, or of the clinician who accepted them), for
-/// notes written before he accepted or before he had this key. Anyone
-/// else's sample is not found.
+/// `POST /v1/samples/{id}/keys`: wraps a sample's content key for more
+/// registered keys. Its owner shares it with her own keys, or those of the
+/// clinician who accepted her: for notes written before he accepted or
+/// before he had this key. Someone she shared it with (a reader: a key of
+/// his is on it) may add it for her own registered keys only: how her care
+/// team gives her notes back after she had to make a new key. A reader
+/// gains nothing by it (he holds the content key already) and can give it
+/// to nobody else. Anyone else's sample is not found.
 pub async fn share(
     state: &AppState,
-    owner_id: &str,
+    caller_id: &str,
     sample_id: &str,
     upload: &SampleKeysUpload,
 ) -> Result<Sample, ServiceError> {
@@ -134,9 +144,30 @@ pub async fn share(
             "keys must list 1 to {MOST_KEYS} wrapped keys"
         )));
     }
-    let owner = accounts::by_id(state.db.reader(), owner_id)
+    let found = sqlx::query(
+        "SELECT s.owner_id, CASE WHEN EXISTS (SELECT 1 FROM data_sample_keys k \
+           WHERE k.sample_id = s.id AND k.recipient_id = $2) THEN 1 ELSE 0 END AS reader \
+         FROM data_samples s WHERE s.id = $1",
+    )
+    .bind(sample_id.to_owned())
+    .bind(caller_id.to_owned())
+    .fetch_optional(state.db.reader())
+    .await?
+    .ok_or(ServiceError::NotFound)?;
+    let owner_id: String = found.try_get("owner_id")?;
+    if owner_id != caller_id {
+        if found.try_get::<i64, _>("reader")? != 1 {
+            return Err(ServiceError::NotFound);
+        }
+        if upload.keys.iter().any(|key| key.recipient_id != owner_id) {
+            return Err(ServiceError::InvalidRecipient(
+                "someone a sample is shared with may add it only for its owner's own keys".into(),
+            ));
+        }
+    }
+    let owner = accounts::by_id(state.db.reader(), &owner_id)
         .await?
-        .ok_or(ServiceError::InvalidToken)?;
+        .ok_or(ServiceError::NotFound)?;
     let wrapped = checked_keys(state, &owner, &upload.keys).await?;
     let mut tx = state.db.begin().await?;
     crate::accounts::lock(&mut tx, state.db.backend(), &owner.id).await?;
@@ -158,8 +189,12 @@ pub async fn share(
     }
     let added = insert_keys(&mut tx, sample_id, wrapped).await?;
     tx.commit().await?;
-    tracing::info!(added, "sample shared with more keys");
-    read(state, owner_id, sample_id).await
+    tracing::info!(
+        added,
+        by_owner = owner.id == caller_id,
+        "sample shared with more keys"
+    );
+    read(state, caller_id, sample_id).await
 }
 
 /// `POST /v1/samples`: stores a sample of the caller's. Its keys must
@@ -413,7 +448,7 @@ pub(super) async fn read_sample(
 }
 
 #[utoipa::path(post, path = "/v1/samples/{id}/keys", tag = "samples",
-    description = "Share one of the caller's samples with more registered keys (their own, or those of the clinician who accepted them): for notes written before he accepted, or before he had that key. Keys already there stay as they were.",
+    description = "Wrap a sample's content key for more registered keys. The owner shares her sample with her own keys or those of the clinician who accepted her (notes written before he accepted, or before he had that key). Someone the sample is shared with may add it for the owner's own registered keys only (she made a new key and can no longer open it). Keys already there stay as they were.",
     params(("id" = String, Path, description = "the sample id")),
     request_body = SampleKeysUpload,
     security(("bearer" = [])),
@@ -421,7 +456,7 @@ pub(super) async fn read_sample(
         (status = 200, body = Sample),
         (status = 400, body = ApiError, description = "invalid_request, invalid_recipient"),
         (status = 401, body = ApiError, description = "invalid_token"),
-        (status = 404, body = ApiError, description = "not_found (or not the caller's)"),
+        (status = 404, body = ApiError, description = "not_found (or neither the caller's nor shared with them)"),
     ))]
 pub(super) async fn share_sample(
     State(state): Shared,
