@@ -16,7 +16,7 @@ use crate::error::ServiceError;
 use crate::identity::{Contact, normalise_email, normalise_phone};
 use crate::outbound::answers::{self, LONGEST_ANSWER};
 use crate::outbound::channels::ANSWER_SHAPES;
-use crate::outbound::integrations::{Linking, linking};
+use crate::outbound::integrations::{Linking, linking, unlinking};
 use crate::settings::CaptchaKind;
 use axum::Router;
 use axum::body::Body;
@@ -123,6 +123,18 @@ pub fn provider_answer(data: &[u8]) {
                 assert!(axum::http::HeaderValue::from_str(&if_match).is_ok());
                 let identifiers = patient["identifier"].as_array();
                 assert!(identifiers.is_some_and(|list| list.contains(&ours)));
+            }
+            // A deletion takes ours off; a Patient left with none is inactive.
+            if let Ok(Some((id, if_match, patient))) = unlinking(&bundle, &ours) {
+                assert!(
+                    id.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+                );
+                assert!(axum::http::HeaderValue::from_str(&if_match).is_ok());
+                match patient["identifier"].as_array() {
+                    Some(list) => assert!(!list.is_empty() && !list.contains(&ours)),
+                    None => assert_eq!(patient["active"], false),
+                }
             }
         }
     }

@@ -301,7 +301,7 @@ async fn on_database(settings: &Settings, command: DatabaseCommand, json: bool) 
             };
             done(
                 json,
-                admin::users::delete(&db, &who, patients, actor, now).await,
+                admin::users::delete(&db, &who, patients, actor, now, None).await,
             )
         }
         DatabaseCommand::Sessions {

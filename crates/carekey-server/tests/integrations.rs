@@ -6,7 +6,9 @@
 //! with a versioned update (retried after a concurrent edit's 412); unknown
 //! people get a Patient by conditional create; a receiver that is down gets
 //! the same webhook id again later; an answer lost after the create does not
-//! make a second Patient.
+//! make a second Patient. A deleted account is told too: a
+//! `contact.deleted` webhook without personal data, and our identifier off
+//! its Patient (inactive only if we made it).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -18,6 +20,7 @@ use serde_json::{Value, json};
 use std::time::Duration;
 
 on_both_databases!(registrations_reach_the_omnichannel_and_fhir_systems_once);
+on_both_databases!(deleted_accounts_are_told_and_leave_the_clinics_record_its_own);
 
 const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
@@ -201,6 +204,109 @@ async fn registrations_reach_the_omnichannel_and_fhir_systems_once(backend: Back
         all.iter().all(|delivery| delivery["valid"] != false),
         "{all:?}"
     );
+    server.stop().await;
+    hooks.stop().await;
+    fhir.server.stop().await;
+}
+
+async fn deleted_accounts_are_told_and_leave_the_clinics_record_its_own(backend: Backend) {
+    let fhir = Fhir::start().await;
+    let hooks = SupportServer::webhook_sink(SECRET).await;
+    let hook_url = format!("{}/hooks/contacts", hooks.url());
+    let fhir_url = fhir.server.url();
+    let server = TestServer::start_with(backend, |settings| {
+        settings.omnichannel_webhook_url = Some(hook_url.clone());
+        settings.omnichannel_webhook_secret = Some(SECRET.into());
+        settings.fhir_base_url = Some(fhir_url.clone());
+        settings.fhir_bearer_token = Some(FHIR_TOKEN.into());
+    })
+    .await;
+    let clinician = server.register_clinician().await;
+    let registered = |phone: String| {
+        let body = json!({"firstName": "Jon", "lastName": "Snow", "role": "patient",
+            "responsibleClinicianId": clinician.user_id, "phone": phone});
+        let server = &server;
+        async move { server.sign_in(body).await }
+    };
+    // One the clinic knew before (its Patient gets our identifier), and
+    // one it did not (we make the Patient).
+    let known_phone = unique_phone();
+    let known = fhir.existing_patient(&known_phone).await;
+    let jon = registered(known_phone).await;
+    let arya = registered(unique_phone()).await;
+    server
+        .until("both Patients linked", || async {
+            fhir.patients_with_our_id(&jon.user_id).await.len() == 1
+                && fhir.patients_with_our_id(&arya.user_id).await.len() == 1
+        })
+        .await;
+    let made = fhir.patients_with_our_id(&arya.user_id).await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // Jon deletes his account; an operator deletes Arya's.
+    let deleted = server
+        .send(
+            server
+                .http
+                .delete(server.url("/v1/me"))
+                .bearer_auth(&jon.access_token),
+        )
+        .await;
+    assert_eq!(deleted.status, 204, "{:?}", deleted.body);
+    server
+        .admin(
+            reqwest::Method::DELETE,
+            &format!("/admin/v1/users/{}", arya.user_id),
+            None,
+        )
+        .await
+        .ok();
+    server
+        .until("both Patients unlinked", || async {
+            fhir.patients_with_our_id(&jon.user_id).await.is_empty()
+                && fhir.patients_with_our_id(&arya.user_id).await.is_empty()
+        })
+        .await;
+    // The clinic's own Patient keeps its identifier and stays active; the
+    // one we made is inactive, with no identifier of ours.
+    let kept = fhir
+        .call(reqwest::Method::GET, &format!("Patient/{known}"), None)
+        .await;
+    assert_ne!(kept["active"], false, "{kept}");
+    assert!(kept.to_string().contains("MRN-1"), "{kept}");
+    assert!(!kept.to_string().contains(&jon.user_id), "{kept}");
+    let ours = fhir
+        .call(reqwest::Method::GET, &format!("Patient/{made}"), None)
+        .await;
+    assert_eq!(ours["active"], false, "{ours}");
+    assert!(!ours.to_string().contains(&arya.user_id), "{ours}");
+
+    // The omnichannel system: contact.deleted for each, signed, with the
+    // id and role only.
+    let gone = |user: &str| {
+        hooks.messages().into_iter().find(|delivery| {
+            delivery["payload"]["type"] == "contact.deleted"
+                && delivery["payload"]["data"]["userId"] == user
+        })
+    };
+    server
+        .until("both deletions sent", || async {
+            gone(&jon.user_id).is_some() && gone(&arya.user_id).is_some()
+        })
+        .await;
+    for user in [&jon.user_id, &arya.user_id] {
+        let delivery = gone(user).unwrap();
+        assert_eq!(delivery["valid"], true, "{delivery}");
+        let data = &delivery["payload"]["data"];
+        assert_eq!(data["role"], "patient");
+        assert!(data["deletedAt"].is_string());
+        assert!(
+            data.get("firstName").is_none() && data.get("phone").is_none(),
+            "{data}"
+        );
+    }
     server.stop().await;
     hooks.stop().await;
     fhir.server.stop().await;

@@ -19,7 +19,7 @@ use axum::http::StatusCode;
 use carekey_api::{ApiError, Role};
 
 #[utoipa::path(delete, path = "/v1/me", tag = "account",
-    description = "Delete the caller's account and everything it holds on the server: profile, sessions, keys, backups, notes (with the keys that let the clinician read them), settings. Needs a fresh proof. The account's email and login phone are told. A clinician whom patients still name is refused (an operator moves them); a guest uses DELETE /v1/me/guest.",
+    description = "Delete the caller's account and everything it holds on the server: profile, sessions, keys, backups, notes (with the keys that let the clinician read them), settings. Needs a fresh proof. The account's email and login phone are told, and so are the clinic's systems (a contact.deleted webhook; our identifier taken off the FHIR Patient). A clinician whom patients still name is refused (an operator moves them); a guest uses DELETE /v1/me/guest.",
     security(("bearer" = [])),
     responses(
         (status = 204, description = "deleted"),
@@ -79,8 +79,18 @@ pub(super) async fn delete_me(
     if rows.get("users") != Some(&1) {
         return Err(ServiceError::InvalidToken);
     }
+    let told = crate::outbound::integrations::enqueue_deletion(
+        &state.integrations,
+        &state.sealer,
+        state.queue.lease_ms,
+        &mut tx,
+        &user,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     crate::account::proofs::notices_queued(&state, &notices);
+    crate::account::proofs::notices_queued(&state, &told);
     tracing::info!(user = %user.id, "account deleted by its owner");
     Ok(StatusCode::NO_CONTENT)
 }

@@ -311,9 +311,17 @@ async fn users_delete(
         }
     };
     let now = state.clock.now_ms();
-    Ok(Json(
-        super::users::delete(&state.db, &who, patients, ACTOR, now).await?,
-    ))
+    let teller = super::users::Teller {
+        integrations: &state.integrations,
+        sealer: &state.sealer,
+        lease_ms: state.queue.lease_ms,
+    };
+    let deleted =
+        super::users::delete(&state.db, &who, patients, ACTOR, now, Some(&teller)).await?;
+    for job in &deleted.told {
+        crate::codes::message_queued(&state, job);
+    }
+    Ok(Json(deleted))
 }
 
 #[derive(Deserialize, ToSchema)]

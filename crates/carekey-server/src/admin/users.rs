@@ -430,6 +430,19 @@ pub struct Deleted {
     pub released_patients: u64,
     /// The clinician they now name, waiting for him to accept them.
     pub moved_to: Option<String>,
+    /// The jobs that tell the clinic's systems, committed with the
+    /// deletion, for the caller to hand to its queue worker.
+    #[serde(skip)]
+    pub told: Vec<crate::outbound::queue::SealedJob>,
+}
+
+/// What a deletion needs to tell the clinic's systems (the integrations)
+/// in its own transaction: a running server has it; the command line does
+/// not, and its deletions are not told.
+pub struct Teller<'a> {
+    pub integrations: &'a crate::outbound::integrations::Integrations,
+    pub sealer: &'a crate::secrets::QueueSealer,
+    pub lease_ms: Millis,
 }
 
 impl std::fmt::Display for Deleted {
@@ -465,6 +478,7 @@ pub async fn delete(
     patients: Patients<'_>,
     actor: &str,
     now: Millis,
+    told: Option<&Teller<'_>>,
 ) -> Result<Deleted, AdminError> {
     let user = find(db, text).await?;
     let successor = match patients {
@@ -513,6 +527,7 @@ pub async fn delete(
     .execute(&mut *tx)
     .await?
     .rows_affected();
+    let account = crate::accounts::by_id(&mut *tx, &user.id).await?;
     let rows = crate::accounts::erase(
         &mut tx,
         &user.id,
@@ -520,12 +535,26 @@ pub async fn delete(
         user.phone.as_deref(),
     )
     .await?;
-    if rows.get("users") != Some(&1) {
+    let Some(account) = account.filter(|_| rows.get("users") == Some(&1)) else {
         return Err(AdminError::NotFound(format!(
             "{} was deleted by someone else meanwhile",
             user.id
         )));
-    }
+    };
+    let jobs = match told {
+        Some(teller) => {
+            crate::outbound::integrations::enqueue_deletion(
+                teller.integrations,
+                teller.sealer,
+                teller.lease_ms,
+                &mut tx,
+                &account,
+                now,
+            )
+            .await?
+        }
+        None => Vec::new(),
+    };
 
     let report = Deleted {
         user: user.id,
@@ -533,6 +562,7 @@ pub async fn delete(
         rows,
         released_patients: released,
         moved_to: successor,
+        told: jobs,
     };
     let detail = serde_json::json!({
         "role": report.role,

@@ -17,6 +17,14 @@
 //!   412); when there is none, a conditional create (`If-None-Exist` on our
 //!   identifier) makes one. A Patient that already carries our identifier is
 //!   left alone.
+//!
+//! An account deleted by its owner or an operator is told to both as well:
+//! `contact.deleted` (the user id, role and time, no name or contact), and
+//! on FHIR our identifier is taken off the Patient that carries it (a
+//! versioned update, as above); a Patient we created (ours is its only
+//! identifier) is also marked inactive, while one the clinic had before
+//! stays active: the clinic's record is the clinic's, only the link to an
+//! account that no longer exists goes.
 
 use crate::accounts::User;
 use crate::clock::{Millis, rfc3339};
@@ -50,11 +58,29 @@ pub enum IntegrationConfigError {
     Client,
 }
 
-/// What the other systems learn of a new account. Sealed in its queue job
-/// (it holds names and contact details).
+/// What happened to the account a job tells of. Jobs queued before
+/// deletions were told have none: they are registrations.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ContactEvent {
+    #[default]
+    Created,
+    Deleted,
+}
+
+impl ContactEvent {
+    fn is_created(&self) -> bool {
+        *self == ContactEvent::Created
+    }
+}
+
+/// What the other systems learn of an account. Sealed in its queue job
+/// (a registration holds names and contact details; a deletion none).
 #[derive(Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Registration {
+    #[serde(default, skip_serializing_if = "ContactEvent::is_created")]
+    pub event: ContactEvent,
     pub user_id: String,
     pub role: Role,
     pub first_name: String,
@@ -70,12 +96,28 @@ pub struct Registration {
 impl Registration {
     fn of(user: &User, now: Millis) -> Self {
         Registration {
+            event: ContactEvent::Created,
             user_id: user.id.clone(),
             role: user.role,
             first_name: user.first_name.clone(),
             last_name: user.last_name.clone(),
             email: user.email.clone(),
             phone: user.phone.clone().filter(|_| user.phone_verified),
+            registered_at: rfc3339(now),
+        }
+    }
+
+    /// A deletion: the id and role only; `registered_at` holds the time of
+    /// the deletion.
+    fn deleted(user: &User, now: Millis) -> Self {
+        Registration {
+            event: ContactEvent::Deleted,
+            user_id: user.id.clone(),
+            role: user.role,
+            first_name: String::new(),
+            last_name: String::new(),
+            email: None,
+            phone: None,
             registered_at: rfc3339(now),
         }
     }
@@ -179,9 +221,13 @@ impl Integrations {
         job_id: &str,
         registration: &Registration,
     ) -> Result<Option<String>, DeliveryError> {
+        let deleted = registration.event == ContactEvent::Deleted;
         match (transport, &self.omnichannel, &self.fhir) {
             (TransportName::Omnichannel, Some(omnichannel), _) => {
                 self.send_contact(omnichannel, job_id, registration).await
+            }
+            (TransportName::Fhir, _, Some(fhir)) if deleted => {
+                self.unlink_patient(fhir, &registration.user_id).await
             }
             (TransportName::Fhir, _, Some(fhir)) => self.link_patient(fhir, registration).await,
             _ => Err(DeliveryError::transient(
@@ -198,11 +244,22 @@ impl Integrations {
         registration: &Registration,
     ) -> Result<Option<String>, DeliveryError> {
         let transport = TransportName::Omnichannel;
-        let body = json!({
-            "type": "contact.created",
-            "timestamp": registration.registered_at,
-            "data": registration,
-        })
+        let body = match registration.event {
+            ContactEvent::Created => json!({
+                "type": "contact.created",
+                "timestamp": registration.registered_at,
+                "data": registration,
+            }),
+            ContactEvent::Deleted => json!({
+                "type": "contact.deleted",
+                "timestamp": registration.registered_at,
+                "data": {
+                    "userId": registration.user_id,
+                    "role": registration.role,
+                    "deletedAt": registration.registered_at,
+                },
+            }),
+        }
         .to_string();
         let webhook_id = format!("msg_{job_id}");
         let timestamp = time::OffsetDateTime::now_utc().unix_timestamp().to_string();
@@ -253,6 +310,53 @@ impl Integrations {
         let status = response.status();
         let body = answers::read_body(response).await;
         Ok((status, answers::json_of(&body)))
+    }
+
+    /// The Patient carrying our identifier for `user_id` loses it, and is
+    /// marked inactive if ours was its only identifier (we made it). None
+    /// carrying it: nothing to do.
+    async fn unlink_patient(
+        &self,
+        fhir: &Fhir,
+        user_id: &str,
+    ) -> Result<Option<String>, DeliveryError> {
+        let transport = TransportName::Fhir;
+        let ours = json!({"system": fhir.identifier_system, "value": user_id});
+        let token = format!("{}|{user_id}", fhir.identifier_system);
+        let token =
+            percent_encoding::utf8_percent_encode(&token, percent_encoding::NON_ALPHANUMERIC);
+        for _ in 0..FHIR_CONFLICT_RETRIES {
+            let request = self.fhir_request(
+                fhir,
+                reqwest::Method::GET,
+                &format!("Patient?identifier={token}"),
+            );
+            let (status, bundle) = self.fhir_json(request).await?;
+            if !status.is_success() {
+                return Err(answers::status_error(transport, status));
+            }
+            let Some((id, if_match, patient)) = unlinking(&bundle, &ours)? else {
+                return Ok(None);
+            };
+            let request = self
+                .fhir_request(fhir, reqwest::Method::PUT, &format!("Patient/{id}"))
+                .header(reqwest::header::IF_MATCH, if_match)
+                .header(reqwest::header::CONTENT_TYPE, "application/fhir+json")
+                .body(patient.to_string());
+            let (status, _) = self.fhir_json(request).await?;
+            if status == reqwest::StatusCode::PRECONDITION_FAILED {
+                tracing::info!(patient = %id, "FHIR Patient changed meanwhile; reading it again");
+                continue;
+            }
+            if !status.is_success() {
+                return Err(answers::status_error(transport, status));
+            }
+            return Ok(Some(format!("Patient/{id}")));
+        }
+        Err(DeliveryError::transient(
+            transport,
+            "the Patient kept changing while our identifier was taken off",
+        ))
     }
 
     /// The Patient with this person's phone (else email) gets our
@@ -435,7 +539,73 @@ pub fn linking(bundle: &Value, ours: &Value) -> Result<Linking, DeliveryError> {
     })
 }
 
-/// The integrations carry the jobs that are registrations.
+/// A searchset `bundle` read for the Patient carrying our identifier
+/// `ours`: its id, the `If-Match` of its version, and the Patient without
+/// ours (and inactive if ours was its only one). None when no Patient
+/// carries it.
+pub fn unlinking(
+    bundle: &Value,
+    ours: &Value,
+) -> Result<Option<(String, String, Value)>, DeliveryError> {
+    let transport = TransportName::Fhir;
+    let Some(mut patient) = bundle
+        .get("entry")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|entry| entry.get("resource"))
+        .find(|resource| {
+            resource["resourceType"] == "Patient"
+                && resource["identifier"]
+                    .as_array()
+                    .is_some_and(|identifiers| {
+                        identifiers.iter().any(|identifier| {
+                            identifier["system"] == ours["system"]
+                                && identifier["value"] == ours["value"]
+                        })
+                    })
+        })
+        .cloned()
+    else {
+        return Ok(None);
+    };
+    let (Some(id), Some(version)) = (
+        patient["id"]
+            .as_str()
+            .filter(|id| is_fhir_id(id))
+            .map(str::to_owned),
+        patient
+            .pointer("/meta/versionId")
+            .and_then(Value::as_str)
+            .filter(|version| is_fhir_id(version))
+            .map(str::to_owned),
+    ) else {
+        return Err(DeliveryError::permanent(
+            transport,
+            "the FHIR server gave a Patient without a valid id or meta.versionId",
+        ));
+    };
+    let others: Vec<Value> = patient["identifier"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|identifier| {
+            !(identifier["system"] == ours["system"] && identifier["value"] == ours["value"])
+        })
+        .cloned()
+        .collect();
+    if others.is_empty() {
+        patient["active"] = Value::Bool(false);
+        if let Some(fields) = patient.as_object_mut() {
+            fields.remove("identifier");
+        }
+    } else {
+        patient["identifier"] = Value::Array(others);
+    }
+    Ok(Some((id, format!("W/\"{version}\""), patient)))
+}
+
+/// The integrations carry the jobs that are registrations and deletions.
 impl Deliver for Integrations {
     fn carries(&self, transport: TransportName) -> bool {
         matches!(transport, TransportName::Omnichannel | TransportName::Fhir)
@@ -467,9 +637,44 @@ pub async fn enqueue_registration(
     user: &User,
     now: Millis,
 ) -> Result<Vec<SealedJob>, ServiceError> {
-    let registration = Registration::of(user, now);
+    enqueue(
+        integrations,
+        sealer,
+        lease_ms,
+        conn,
+        user,
+        &Registration::of(user, now),
+        now,
+    )
+    .await
+}
+
+/// The jobs that tell the other systems that `user`'s account was deleted,
+/// queued in the deletion's transaction; hand them to the local lane once
+/// committed.
+pub async fn enqueue_deletion(
+    integrations: &Integrations,
+    sealer: &QueueSealer,
+    lease_ms: Millis,
+    conn: &mut sqlx::AnyConnection,
+    user: &User,
+    now: Millis,
+) -> Result<Vec<SealedJob>, ServiceError> {
+    let deletion = Registration::deleted(user, now);
+    enqueue(integrations, sealer, lease_ms, conn, user, &deletion, now).await
+}
+
+async fn enqueue(
+    integrations: &Integrations,
+    sealer: &QueueSealer,
+    lease_ms: Millis,
+    conn: &mut sqlx::AnyConnection,
+    user: &User,
+    registration: &Registration,
+    now: Millis,
+) -> Result<Vec<SealedJob>, ServiceError> {
     let plain = Zeroizing::new(
-        serde_json::to_vec(&registration)
+        serde_json::to_vec(registration)
             .map_err(|_| ServiceError::Internal("registration encoding".into()))?,
     );
     let mut jobs = Vec::new();
@@ -492,6 +697,37 @@ pub async fn enqueue_registration(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_deletion_takes_our_identifier_off_and_deactivates_only_a_patient_we_made() {
+        let ours = json!({"system": "https://auth.example/users", "value": "u1"});
+        let bundle = |identifiers: Value| {
+            json!({"resourceType": "Bundle", "entry": [{"resource": {
+                "resourceType": "Patient", "id": "p1", "meta": {"versionId": "7"},
+                "active": true, "identifier": identifiers}}]})
+        };
+        let mrn = json!({"system": "https://clinic.example/mrn", "value": "MRN-1"});
+        let (id, if_match, kept) = unlinking(&bundle(json!([mrn, ours])), &ours)
+            .unwrap()
+            .unwrap();
+        assert_eq!((id.as_str(), if_match.as_str()), ("p1", "W/\"7\""));
+        assert_eq!(kept["identifier"], json!([mrn]));
+        assert_eq!(kept["active"], true);
+        let (_, _, made) = unlinking(&bundle(json!([ours])), &ours).unwrap().unwrap();
+        assert_eq!(made["active"], false);
+        assert!(made.get("identifier").is_none());
+        // None carries ours (or nothing was found): nothing to do.
+        assert!(unlinking(&bundle(json!([mrn])), &ours).unwrap().is_none());
+        assert!(
+            unlinking(&json!({"resourceType": "Bundle"}), &ours)
+                .unwrap()
+                .is_none()
+        );
+        // A Patient we cannot address is the server's error, not a guess.
+        let mut broken = bundle(json!([ours]));
+        broken["entry"][0]["resource"]["id"] = json!("../x");
+        assert!(unlinking(&broken, &ours).is_err());
+    }
 
     #[test]
     fn the_signature_follows_standard_webhooks() {

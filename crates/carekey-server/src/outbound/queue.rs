@@ -132,6 +132,16 @@ pub struct SealedJob {
     pub sealed: Vec<u8>,
 }
 
+/// The sealed body stays out of logs and reports.
+impl std::fmt::Debug for SealedJob {
+    fn fmt(&self, out: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        out.debug_struct("SealedJob")
+            .field("id", &self.id)
+            .field("transport", &self.transport)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Seals `message` as the body of job `id` (a body opens only in its own row).
 pub fn seal(
     sealer: &QueueSealer,
