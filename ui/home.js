@@ -76,7 +76,9 @@ export function showHome(profile) {
 }
 
 export function noteHintFor(profile) {
-  if (profile.guest) return "Encrypted on this device for you alone. The server stores it unreadable.";
+  if (profile.guest || !profile.responsibleClinicianId) {
+    return "Encrypted on this device for you alone. The server stores it unreadable.";
+  }
   if (profile.careStatus === "accepted") {
     return "Encrypted on this device for you and your clinician. The server stores it unreadable.";
   }
