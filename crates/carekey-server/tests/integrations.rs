@@ -245,6 +245,22 @@ async fn deleted_accounts_are_told_and_leave_the_clinics_record_its_own(backend:
         .unwrap()
         .to_owned();
 
+    // A guest, never announced, is deleted by an operator too.
+    let guest = server.post("/v1/auth/guest", &json!({})).await;
+    let guest_token = guest.ok()["accessToken"].as_str().unwrap().to_owned();
+    let guest_id = server.get("/v1/me", Some(&guest_token)).await.ok()["userId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    server
+        .admin(
+            reqwest::Method::DELETE,
+            &format!("/admin/v1/users/{guest_id}"),
+            None,
+        )
+        .await
+        .ok();
+
     // Jon deletes his account; an operator deletes Arya's.
     let deleted = server
         .send(
@@ -307,6 +323,10 @@ async fn deleted_accounts_are_told_and_leave_the_clinics_record_its_own(backend:
             "{data}"
         );
     }
+    assert!(
+        gone(&guest_id).is_none(),
+        "a guest is not announced, alive or deleted"
+    );
     server.stop().await;
     hooks.stop().await;
     fhir.server.stop().await;

@@ -650,8 +650,8 @@ pub async fn enqueue_registration(
 }
 
 /// The jobs that tell the other systems that `user`'s account was deleted,
-/// queued in the deletion's transaction; hand them to the local lane once
-/// committed.
+/// queued in the deletion's transaction (none for a guest); hand them to
+/// the local lane once committed.
 pub async fn enqueue_deletion(
     integrations: &Integrations,
     sealer: &QueueSealer,
@@ -660,6 +660,10 @@ pub async fn enqueue_deletion(
     user: &User,
     now: Millis,
 ) -> Result<Vec<SealedJob>, ServiceError> {
+    // A guest was never announced: there is nothing to take back.
+    if user.guest {
+        return Ok(Vec::new());
+    }
     let deletion = Registration::deleted(user, now);
     enqueue(integrations, sealer, lease_ms, conn, user, &deletion, now).await
 }
