@@ -472,7 +472,8 @@ pub struct Patient {
     pub notes_shared: u32,
     /// How many of those she cannot open any more: they lack a wrap for a
     /// key she registered since (she had to make a new key). His device
-    /// can give them back to her (`POST /v1/samples/{id}/keys`).
+    /// can give them back to her (`POST /v1/samples/{id}/keys`); 0 while he
+    /// has not accepted her, since only then is he handed her keys.
     pub notes_to_reshare: u32,
 }
 

@@ -218,6 +218,18 @@ async fn a_reader_gives_the_owner_her_notes_back_for_her_new_key_and_nothing_els
     let stranger = server.register_clinician().await;
     let stranger_key = server.register_key(&stranger).await;
     let new_key = server.register_key(&patient).await;
+    // Only a clinician who follows her is handed her keys, so only then is
+    // he offered to give her notes back.
+    let decline = format!("/v1/patients/{}/decline", patient.user_id);
+    server
+        .post_as(&decline, &doctor.access_token, &json!({}))
+        .await
+        .ok();
+    assert_eq!(
+        listed(&server, &doctor, &patient).await.unwrap()["notesToReshare"],
+        0
+    );
+    server.accept_patient(&doctor, &patient.user_id).await;
     let listed_before = listed(&server, &doctor, &patient).await.unwrap();
     assert_eq!(
         (

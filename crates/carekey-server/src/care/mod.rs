@@ -160,13 +160,16 @@ fn patient(row: &sqlx::any::AnyRow) -> Result<Patient, ServiceError> {
 }
 
 /// Every query with these columns selects patients of one clinician
-/// (`responsible_clinician_id`), whose notes wrapped for him are counted.
+/// (`responsible_clinician_id`), whose notes wrapped for him are counted;
+/// those he could give back to her only once he accepted her (only then is
+/// he handed her keys).
 const PATIENT_COLUMNS: &str = "id, first_name, last_name, email, \
     COALESCE(phone, unverified_phone) AS phone, care_status, created_at, \
     (SELECT COUNT(*) FROM data_samples s WHERE s.owner_id = users.id AND EXISTS \
       (SELECT 1 FROM data_sample_keys k WHERE k.sample_id = s.id \
        AND k.recipient_id = users.responsible_clinician_id)) AS notes_shared, \
-    (SELECT COUNT(*) FROM data_samples s WHERE s.owner_id = users.id AND EXISTS \
+    (SELECT COUNT(*) FROM data_samples s WHERE users.care_status = 'accepted' \
+     AND s.owner_id = users.id AND EXISTS \
       (SELECT 1 FROM data_sample_keys k WHERE k.sample_id = s.id \
        AND k.recipient_id = users.responsible_clinician_id) \
      AND EXISTS (SELECT 1 FROM public_keys p WHERE p.user_id = users.id \
