@@ -103,17 +103,17 @@ export function renderPatients(patients) {
       button.addEventListener("click", () => answerPatient(button, patient, accept));
       return button;
     };
-    // She made a new key and cannot open these; his device can.
+    // The patient made a new key and cannot open these; this device can.
     const lost = document.createElement("p");
     lost.className = "notice";
     lost.hidden = !(patient.notesToReshare > 0);
     if (patient.notesToReshare > 0) {
-      const count = patient.notesToReshare === 1 ? "1 of her notes" : `${patient.notesToReshare} of her notes`;
-      lost.textContent = `${patient.firstName} made a new key and cannot open ${count}. Your device can give them back to her.`;
+      const count = patient.notesToReshare === 1 ? "1 of their notes" : `${patient.notesToReshare} of their notes`;
+      lost.textContent = `${patient.firstName} ${patient.lastName} made a new key and cannot open ${count}. Your device can give them back.`;
       const give = document.createElement("button");
       give.type = "button";
       give.dataset.reshare = "yes";
-      give.textContent = "Give her notes back";
+      give.textContent = "Give the notes back";
       give.addEventListener("click", () => reshareTo(give, patient));
       actions.append(give);
     }

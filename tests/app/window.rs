@@ -707,7 +707,7 @@ async fn journey() {
     let code = app.code_for(&clinician_email, 4).await;
     app.type_into("code", &code).await;
     app.screen("home").await;
-    app.wait_text("patients-list", "cannot open 1 of her notes")
+    app.wait_text("patients-list", "cannot open 1 of their notes")
         .await;
     app.scroll_to("home-patients").await;
     app.shot("clinician-gives-notes-back").await;
