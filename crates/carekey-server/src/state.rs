@@ -196,6 +196,15 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// What queues the jobs that tell the clinic's systems.
+    pub fn teller(&self) -> crate::outbound::integrations::Teller<'_> {
+        crate::outbound::integrations::Teller {
+            integrations: &self.integrations,
+            sealer: &self.sealer,
+            lease_ms: self.queue.lease_ms,
+        }
+    }
+
     /// Checks a captcha `token` when this server checks captchas; every path
     /// that makes the server send a message or open an account calls it
     /// (start, resend, WhatsApp, BioT's generate unless exempt by setting,

@@ -42,15 +42,8 @@ impl TestServer {
     }
 }
 
-async fn patient(server: &TestServer, clinician_id: &str, contact: Value) -> String {
-    let mut body = json!({"firstName": "Jon", "lastName": "Snow", "role": "patient", "responsibleClinicianId": clinician_id});
-    for (key, value) in contact.as_object().unwrap() {
-        body[key] = value.clone();
-    }
-    server.sign_in(body).await.user_id
-}
-
-async fn registrations_reach_the_omnichannel_and_fhir_systems_once(backend: Backend) {
+/// A FHIR server, a webhook receiver, and a CareKey server that tells both.
+async fn with_the_clinics_systems(backend: Backend) -> (Fhir, SupportServer, TestServer) {
     let fhir = Fhir::start().await;
     let hooks = SupportServer::webhook_sink(SECRET).await;
     let hook_url = format!("{}/hooks/contacts", hooks.url());
@@ -62,6 +55,19 @@ async fn registrations_reach_the_omnichannel_and_fhir_systems_once(backend: Back
         settings.fhir_bearer_token = Some(FHIR_TOKEN.into());
     })
     .await;
+    (fhir, hooks, server)
+}
+
+async fn patient(server: &TestServer, clinician_id: &str, contact: Value) -> String {
+    let mut body = json!({"firstName": "Jon", "lastName": "Snow", "role": "patient", "responsibleClinicianId": clinician_id});
+    for (key, value) in contact.as_object().unwrap() {
+        body[key] = value.clone();
+    }
+    server.sign_in(body).await.user_id
+}
+
+async fn registrations_reach_the_omnichannel_and_fhir_systems_once(backend: Backend) {
+    let (fhir, hooks, server) = with_the_clinics_systems(backend).await;
 
     // A clinician: a contact, and no Patient.
     let clinician = server.register_clinician().await;
@@ -210,17 +216,7 @@ async fn registrations_reach_the_omnichannel_and_fhir_systems_once(backend: Back
 }
 
 async fn deleted_accounts_are_told_and_leave_the_clinics_record_its_own(backend: Backend) {
-    let fhir = Fhir::start().await;
-    let hooks = SupportServer::webhook_sink(SECRET).await;
-    let hook_url = format!("{}/hooks/contacts", hooks.url());
-    let fhir_url = fhir.server.url();
-    let server = TestServer::start_with(backend, |settings| {
-        settings.omnichannel_webhook_url = Some(hook_url.clone());
-        settings.omnichannel_webhook_secret = Some(SECRET.into());
-        settings.fhir_base_url = Some(fhir_url.clone());
-        settings.fhir_bearer_token = Some(FHIR_TOKEN.into());
-    })
-    .await;
+    let (fhir, hooks, server) = with_the_clinics_systems(backend).await;
     let clinician = server.register_clinician().await;
     let registered = |phone: String| {
         let body = json!({"firstName": "Jon", "lastName": "Snow", "role": "patient",

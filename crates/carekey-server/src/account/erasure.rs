@@ -79,15 +79,7 @@ pub(super) async fn delete_me(
     if rows.get("users") != Some(&1) {
         return Err(ServiceError::InvalidToken);
     }
-    let told = crate::outbound::integrations::enqueue_deletion(
-        &state.integrations,
-        &state.sealer,
-        state.queue.lease_ms,
-        &mut tx,
-        &user,
-        now,
-    )
-    .await?;
+    let told = state.teller().deletion(&mut tx, &user, now).await?;
     tx.commit().await?;
     crate::account::proofs::notices_queued(&state, &notices);
     crate::account::proofs::notices_queued(&state, &told);

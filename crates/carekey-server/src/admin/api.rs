@@ -311,13 +311,8 @@ async fn users_delete(
         }
     };
     let now = state.clock.now_ms();
-    let teller = super::users::Teller {
-        integrations: &state.integrations,
-        sealer: &state.sealer,
-        lease_ms: state.queue.lease_ms,
-    };
     let deleted =
-        super::users::delete(&state.db, &who, patients, ACTOR, now, Some(&teller)).await?;
+        super::users::delete(&state.db, &who, patients, ACTOR, now, Some(&state.teller())).await?;
     for job in &deleted.told {
         crate::codes::message_queued(&state, job);
     }

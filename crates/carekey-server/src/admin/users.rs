@@ -436,15 +436,6 @@ pub struct Deleted {
     pub told: Vec<crate::outbound::queue::SealedJob>,
 }
 
-/// What a deletion needs to tell the clinic's systems (the integrations)
-/// in its own transaction: a running server has it; the command line does
-/// not, and its deletions are not told.
-pub struct Teller<'a> {
-    pub integrations: &'a crate::outbound::integrations::Integrations,
-    pub sealer: &'a crate::secrets::QueueSealer,
-    pub lease_ms: Millis,
-}
-
 impl std::fmt::Display for Deleted {
     fn fmt(&self, out: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(out, "deleted {} ({})", self.user, self.role)?;
@@ -478,7 +469,7 @@ pub async fn delete(
     patients: Patients<'_>,
     actor: &str,
     now: Millis,
-    told: Option<&Teller<'_>>,
+    told: Option<&crate::outbound::integrations::Teller<'_>>,
 ) -> Result<Deleted, AdminError> {
     let user = find(db, text).await?;
     let successor = match patients {
@@ -542,17 +533,7 @@ pub async fn delete(
         )));
     };
     let jobs = match told {
-        Some(teller) => {
-            crate::outbound::integrations::enqueue_deletion(
-                teller.integrations,
-                teller.sealer,
-                teller.lease_ms,
-                &mut tx,
-                &account,
-                now,
-            )
-            .await?
-        }
+        Some(teller) => teller.deletion(&mut tx, &account, now).await?,
         None => Vec::new(),
     };
 

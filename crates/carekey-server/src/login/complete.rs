@@ -381,15 +381,7 @@ async fn redeem_locked(
                     .and_then(|json| serde_json::from_str(json).ok())
                     .ok_or(ServiceError::UnknownRequest)?;
                 let user = accounts::create(&mut tx, &registration, &state.group_id, now).await?;
-                told = crate::outbound::integrations::enqueue_registration(
-                    &state.integrations,
-                    &state.sealer,
-                    state.queue.lease_ms,
-                    &mut tx,
-                    &user,
-                    now,
-                )
-                .await?;
+                told = state.teller().registration(&mut tx, &user, now).await?;
                 (Some(user), true)
             }
         },

@@ -312,6 +312,41 @@ impl Integrations {
         Ok((status, answers::json_of(&body)))
     }
 
+    /// The searchset of `Patient?<query>`.
+    async fn search_patients(&self, fhir: &Fhir, query: &str) -> Result<Value, DeliveryError> {
+        let request = self.fhir_request(fhir, reqwest::Method::GET, &format!("Patient?{query}"));
+        let (status, bundle) = self.fhir_json(request).await?;
+        if !status.is_success() {
+            return Err(answers::status_error(TransportName::Fhir, status));
+        }
+        Ok(bundle)
+    }
+
+    /// A versioned update of Patient `id`: its reference once written, or
+    /// none when the Patient changed since it was read (412: read it again).
+    async fn update_patient(
+        &self,
+        fhir: &Fhir,
+        id: &str,
+        if_match: String,
+        patient: &Value,
+    ) -> Result<Option<String>, DeliveryError> {
+        let request = self
+            .fhir_request(fhir, reqwest::Method::PUT, &format!("Patient/{id}"))
+            .header(reqwest::header::IF_MATCH, if_match)
+            .header(reqwest::header::CONTENT_TYPE, "application/fhir+json")
+            .body(patient.to_string());
+        let (status, _) = self.fhir_json(request).await?;
+        if status == reqwest::StatusCode::PRECONDITION_FAILED {
+            tracing::info!(patient = %id, "FHIR Patient changed meanwhile; reading it again");
+            return Ok(None);
+        }
+        if !status.is_success() {
+            return Err(answers::status_error(TransportName::Fhir, status));
+        }
+        Ok(Some(format!("Patient/{id}")))
+    }
+
     /// The Patient carrying our identifier for `user_id` loses it, and is
     /// marked inactive if ours was its only identifier (we made it). None
     /// carrying it: nothing to do.
@@ -326,32 +361,15 @@ impl Integrations {
         let token =
             percent_encoding::utf8_percent_encode(&token, percent_encoding::NON_ALPHANUMERIC);
         for _ in 0..FHIR_CONFLICT_RETRIES {
-            let request = self.fhir_request(
-                fhir,
-                reqwest::Method::GET,
-                &format!("Patient?identifier={token}"),
-            );
-            let (status, bundle) = self.fhir_json(request).await?;
-            if !status.is_success() {
-                return Err(answers::status_error(transport, status));
-            }
+            let bundle = self
+                .search_patients(fhir, &format!("identifier={token}"))
+                .await?;
             let Some((id, if_match, patient)) = unlinking(&bundle, &ours)? else {
                 return Ok(None);
             };
-            let request = self
-                .fhir_request(fhir, reqwest::Method::PUT, &format!("Patient/{id}"))
-                .header(reqwest::header::IF_MATCH, if_match)
-                .header(reqwest::header::CONTENT_TYPE, "application/fhir+json")
-                .body(patient.to_string());
-            let (status, _) = self.fhir_json(request).await?;
-            if status == reqwest::StatusCode::PRECONDITION_FAILED {
-                tracing::info!(patient = %id, "FHIR Patient changed meanwhile; reading it again");
-                continue;
+            if let Some(reference) = self.update_patient(fhir, &id, if_match, &patient).await? {
+                return Ok(Some(reference));
             }
-            if !status.is_success() {
-                return Err(answers::status_error(transport, status));
-            }
-            return Ok(Some(format!("Patient/{id}")));
         }
         Err(DeliveryError::transient(
             transport,
@@ -379,15 +397,9 @@ impl Integrations {
                     value,
                     percent_encoding::NON_ALPHANUMERIC,
                 );
-                let request = self.fhir_request(
-                    fhir,
-                    reqwest::Method::GET,
-                    &format!("Patient?{parameter}={value}"),
-                );
-                let (status, bundle) = self.fhir_json(request).await?;
-                if !status.is_success() {
-                    return Err(answers::status_error(transport, status));
-                }
+                let bundle = self
+                    .search_patients(fhir, &format!("{parameter}={value}"))
+                    .await?;
                 let (id, if_match, patient) = match linking(&bundle, &ours)? {
                     Linking::Create => break,
                     Linking::Linked(reference) => return Ok(Some(reference)),
@@ -397,20 +409,9 @@ impl Integrations {
                         patient,
                     } => (id, if_match, patient),
                 };
-                let request = self
-                    .fhir_request(fhir, reqwest::Method::PUT, &format!("Patient/{id}"))
-                    .header(reqwest::header::IF_MATCH, if_match)
-                    .header(reqwest::header::CONTENT_TYPE, "application/fhir+json")
-                    .body(patient.to_string());
-                let (status, _) = self.fhir_json(request).await?;
-                if status == reqwest::StatusCode::PRECONDITION_FAILED {
-                    tracing::info!(patient = %id, "FHIR Patient changed meanwhile; reading it again");
-                    continue;
+                if let Some(reference) = self.update_patient(fhir, &id, if_match, &patient).await? {
+                    return Ok(Some(reference));
                 }
-                if !status.is_success() {
-                    return Err(answers::status_error(transport, status));
-                }
-                return Ok(Some(format!("Patient/{id}")));
             }
         }
         let mut telecom = Vec::new();
@@ -490,6 +491,21 @@ fn is_fhir_id(text: &str) -> bool {
             .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'.')
 }
 
+/// The `If-Match` for a versioned update of `patient` (its weak ETag).
+fn if_match_of(patient: &Value) -> Result<String, DeliveryError> {
+    patient
+        .pointer("/meta/versionId")
+        .and_then(Value::as_str)
+        .filter(|version| is_fhir_id(version))
+        .map(|version| format!("W/\"{version}\""))
+        .ok_or_else(|| {
+            DeliveryError::permanent(
+                TransportName::Fhir,
+                "the FHIR server gave a Patient without a valid meta.versionId",
+            )
+        })
+}
+
 /// Reads a searchset `bundle` for the Patient to give our identifier
 /// `ours` (`{"system", "value"}`). The FHIR server is another system: a
 /// Patient without a usable id or version is a permanent error, not a guess.
@@ -518,17 +534,7 @@ pub fn linking(bundle: &Value, ours: &Value) -> Result<Linking, DeliveryError> {
     }) {
         return Ok(Linking::Linked(format!("Patient/{id}")));
     }
-    let Some(version) = patient
-        .pointer("/meta/versionId")
-        .and_then(Value::as_str)
-        .filter(|version| is_fhir_id(version))
-    else {
-        return Err(DeliveryError::permanent(
-            transport,
-            "the FHIR server gave a Patient without a valid meta.versionId",
-        ));
-    };
-    let if_match = format!("W/\"{version}\"");
+    let if_match = if_match_of(&patient)?;
     let mut with_ours = identifiers;
     with_ours.push(ours.clone());
     patient["identifier"] = Value::Array(with_ours);
@@ -569,22 +575,17 @@ pub fn unlinking(
     else {
         return Ok(None);
     };
-    let (Some(id), Some(version)) = (
-        patient["id"]
-            .as_str()
-            .filter(|id| is_fhir_id(id))
-            .map(str::to_owned),
-        patient
-            .pointer("/meta/versionId")
-            .and_then(Value::as_str)
-            .filter(|version| is_fhir_id(version))
-            .map(str::to_owned),
-    ) else {
+    let Some(id) = patient["id"]
+        .as_str()
+        .filter(|id| is_fhir_id(id))
+        .map(str::to_owned)
+    else {
         return Err(DeliveryError::permanent(
             transport,
-            "the FHIR server gave a Patient without a valid id or meta.versionId",
+            "the FHIR server gave a Patient without a valid id",
         ));
     };
+    let if_match = if_match_of(&patient)?;
     let others: Vec<Value> = patient["identifier"]
         .as_array()
         .into_iter()
@@ -602,7 +603,7 @@ pub fn unlinking(
     } else {
         patient["identifier"] = Value::Array(others);
     }
-    Ok(Some((id, format!("W/\"{version}\""), patient)))
+    Ok(Some((id, if_match, patient)))
 }
 
 /// The integrations carry the jobs that are registrations and deletions.
@@ -626,76 +627,73 @@ impl Deliver for Integrations {
     }
 }
 
-/// The jobs that tell the other systems of `user`'s registration, queued in
-/// the caller's transaction (leased to this instance); hand them to the
-/// local lane once committed.
-pub async fn enqueue_registration(
-    integrations: &Integrations,
-    sealer: &QueueSealer,
-    lease_ms: Millis,
-    conn: &mut sqlx::AnyConnection,
-    user: &User,
-    now: Millis,
-) -> Result<Vec<SealedJob>, ServiceError> {
-    enqueue(
-        integrations,
-        sealer,
-        lease_ms,
-        conn,
-        user,
-        &Registration::of(user, now),
-        now,
-    )
-    .await
+/// What queues the jobs that tell the clinic's systems, in the caller's
+/// transaction (leased to this instance): a running server has one
+/// (`AppState::teller`); the command line has none, and its deletions are
+/// not told.
+pub struct Teller<'a> {
+    pub integrations: &'a Integrations,
+    pub sealer: &'a QueueSealer,
+    pub lease_ms: Millis,
 }
 
-/// The jobs that tell the other systems that `user`'s account was deleted,
-/// queued in the deletion's transaction (none for a guest); hand them to
-/// the local lane once committed.
-pub async fn enqueue_deletion(
-    integrations: &Integrations,
-    sealer: &QueueSealer,
-    lease_ms: Millis,
-    conn: &mut sqlx::AnyConnection,
-    user: &User,
-    now: Millis,
-) -> Result<Vec<SealedJob>, ServiceError> {
-    // A guest was never announced: there is nothing to take back.
-    if user.guest {
-        return Ok(Vec::new());
+impl Teller<'_> {
+    /// The jobs that tell the other systems of `user`'s registration; hand
+    /// them to the local lane once committed.
+    pub async fn registration(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        user: &User,
+        now: Millis,
+    ) -> Result<Vec<SealedJob>, ServiceError> {
+        self.enqueue(conn, user, &Registration::of(user, now), now)
+            .await
     }
-    let deletion = Registration::deleted(user, now);
-    enqueue(integrations, sealer, lease_ms, conn, user, &deletion, now).await
-}
 
-async fn enqueue(
-    integrations: &Integrations,
-    sealer: &QueueSealer,
-    lease_ms: Millis,
-    conn: &mut sqlx::AnyConnection,
-    user: &User,
-    registration: &Registration,
-    now: Millis,
-) -> Result<Vec<SealedJob>, ServiceError> {
-    let plain = Zeroizing::new(
-        serde_json::to_vec(registration)
-            .map_err(|_| ServiceError::Internal("registration encoding".into()))?,
-    );
-    let mut jobs = Vec::new();
-    for transport in integrations.destinations(user) {
-        let id = crate::db::new_id(now);
-        let sealed = sealer
-            .seal(&id, &plain)
-            .map_err(|error| ServiceError::Internal(error.to_string()))?;
-        let job = SealedJob {
-            id,
-            transport,
-            sealed,
-        };
-        queue::enqueue(conn, &job, now, lease_ms).await?;
-        jobs.push(job);
+    /// The jobs that tell the other systems that `user`'s account was
+    /// deleted (none for a guest, never announced); hand them to the local
+    /// lane once committed.
+    pub async fn deletion(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        user: &User,
+        now: Millis,
+    ) -> Result<Vec<SealedJob>, ServiceError> {
+        if user.guest {
+            return Ok(Vec::new());
+        }
+        self.enqueue(conn, user, &Registration::deleted(user, now), now)
+            .await
     }
-    Ok(jobs)
+
+    async fn enqueue(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        user: &User,
+        registration: &Registration,
+        now: Millis,
+    ) -> Result<Vec<SealedJob>, ServiceError> {
+        let plain = Zeroizing::new(
+            serde_json::to_vec(registration)
+                .map_err(|_| ServiceError::Internal("registration encoding".into()))?,
+        );
+        let mut jobs = Vec::new();
+        for transport in self.integrations.destinations(user) {
+            let id = crate::db::new_id(now);
+            let sealed = self
+                .sealer
+                .seal(&id, &plain)
+                .map_err(|error| ServiceError::Internal(error.to_string()))?;
+            let job = SealedJob {
+                id,
+                transport,
+                sealed,
+            };
+            queue::enqueue(conn, &job, now, self.lease_ms).await?;
+            jobs.push(job);
+        }
+        Ok(jobs)
+    }
 }
 
 #[cfg(test)]
