@@ -60,6 +60,11 @@ const COMMANDS: &[&str] = &[
     "patient_answer",
     "care_set_clinician",
     "patient_reshare",
+    "invitation_make",
+    "invitations_list",
+    "invitation_revoke",
+    "invitation_accept",
+    "invitation_forget",
     "dev_inbox",
     "countries",
     // settings

@@ -8,6 +8,7 @@ import { onCodeInput, resend, restart, submitCode } from "./code.js";
 import { fillCountries, showContact, showWelcome, submitContact, updateContactFields } from "./contact.js";
 import { startGuest } from "./guest.js";
 import { copyId, logOut, showHome } from "./home.js";
+import { acceptInvitation, closeInvitation, copyInvitation, dismissInvitation, dropInvitation, makeInvitation, revokeInvitation } from "./invitations.js";
 import { setInboxOpen } from "./inbox.js";
 import { endOtherSessions, refreshSessions } from "./devices.js";
 import { confirmRecovery, onBackupPasswordInput, refreshAccountKeys, showBackup, showRecovery, skipBackup, submitBackup } from "./keys.js";
@@ -51,6 +52,15 @@ function wire() {
   $("clinician-cancel").addEventListener("click", closeClinicianForm);
   $("clinician-form").addEventListener("submit", submitClinician);
   $("clinician-stop").addEventListener("click", () => stopSharing($("clinician-stop")));
+  $("invite-form").addEventListener("submit", makeInvitation);
+  $("invite-copy").addEventListener("click", () => copyInvitation("https"));
+  $("invite-copy-app").addEventListener("click", () => copyInvitation("app"));
+  $("invite-close").addEventListener("click", closeInvitation);
+  $("invite-withdraw").addEventListener("click", () =>
+    revokeInvitation($("invite-withdraw"), $("invite-shown").dataset.invitationId));
+  $("invitation-accept").addEventListener("click", acceptInvitation);
+  $("invitation-dismiss").addEventListener("click", dismissInvitation);
+  $("clinician-invited-drop").addEventListener("click", dropInvitation);
   $("home-restore").addEventListener("click", () => showRestore(state.homeProfile));
   $("home-backup-change").addEventListener("click", () => showBackup(state.homeProfile, false));
   $("home-recovery-new").addEventListener("click", () => showRecovery(state.homeProfile));

@@ -3,6 +3,7 @@
 
 import * as ipc from "./ipc.js";
 import { showCode } from "./code.js";
+import { showInvitedFields } from "./invitations.js";
 import { applyPreferences } from "./settings.js";
 import { $, announce, busy, messageOf, show, state, stopTicker } from "./view.js";
 
@@ -23,6 +24,7 @@ export function showContact(mode) {
   $("contact-whatsapp").hidden = !state.channels?.whatsapp;
   $("contact-whatsapp").textContent = registering ? "Register with WhatsApp" : "Log in with WhatsApp";
   $("contact-error").textContent = "";
+  showInvitedFields();
   updateContactFields();
   show("contact");
 }
@@ -80,6 +82,7 @@ export function accountInput() {
     lastName: $("last-name").value,
     role: role(),
     responsibleClinicianId: role() === "patient" ? $("clinician-id").value : null,
+    throughInvitation: role() === "patient" && Boolean(state.invitation),
   };
 }
 

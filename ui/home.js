@@ -2,6 +2,7 @@
 
 import * as ipc from "./ipc.js";
 import { refreshCare, refreshPatients, showCare } from "./care.js";
+import { refreshInvitations, showInvitationOnHome } from "./invitations.js";
 import { showWelcome } from "./contact.js";
 import { refreshSessions } from "./devices.js";
 import { refreshAccountKeys } from "./keys.js";
@@ -50,6 +51,7 @@ export function showHome(profile) {
   $("clinician-form").hidden = true;
   $("clinician-stop-error").textContent = "";
   showCare(profile.careStatus, 0);
+  showInvitationOnHome();
   $("home-patients").hidden = profile.role !== "clinician";
   $("home-phone").textContent = !profile.phone
     ? "None"
@@ -89,7 +91,10 @@ export function noteHintFor(profile) {
 export async function refreshHome() {
   loadPreferences();
   const profile = state.homeProfile;
-  if (profile.role === "clinician") refreshPatients();
+  if (profile.role === "clinician") {
+    refreshPatients();
+    refreshInvitations();
+  }
   else if (!profile.guest && profile.keyFingerprint) refreshCare();
   try {
     const status = await ipc.backupStatus();

@@ -113,3 +113,8 @@ export const patients = () => call("patients_list");
 export const answerPatient = (patientId, accept) => call("patient_answer", { patientId, accept });
 export const setClinician = (clinicianId) => call("care_set_clinician", { clinicianId });
 export const reshareToPatient = (patientId) => call("patient_reshare", { patientId });
+export const makeInvitation = (uses, validMinutes) => call("invitation_make", { uses, validMinutes });
+export const invitations = () => call("invitations_list");
+export const revokeInvitation = (invitationId) => call("invitation_revoke", { invitationId });
+export const acceptInvitation = () => call("invitation_accept");
+export const forgetInvitation = () => call("invitation_forget");

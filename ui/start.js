@@ -4,6 +4,7 @@
 import * as ipc from "./ipc.js";
 import { showWelcome } from "./contact.js";
 import { showHome } from "./home.js";
+import { afterLogin, invitationOpened } from "./invitations.js";
 import { setUpInbox } from "./inbox.js";
 import { makeKey } from "./keys.js";
 import { showRestore } from "./restore.js";
@@ -98,6 +99,7 @@ export function clearLinkNotice() {
 export function enter(done) {
   stopTicker();
   state.sent = null;
+  afterLogin(done.isNewUser);
   state.carriedOver = done.carriedOver || null;
   if (done.profile.keyFingerprint) {
     showHome(done.profile);
@@ -111,7 +113,8 @@ export function enter(done) {
 let consumingLinks = false;
 
 // A link reached the app (from a message, a browser, or the desktop):
-// the backend checks and uses it; this shows where it led.
+// the backend checks and uses it; this shows where it led (home after a
+// login, or who invites).
 export async function onLinkArrived() {
   if (consumingLinks) return;
   consumingLinks = true;
@@ -126,8 +129,12 @@ export async function onLinkArrived() {
       }
       if (!done) break;
       clearLinkNotice();
+      if (done.invitedBy) {
+        invitationOpened(done.invitedBy);
+        continue;
+      }
       announce("You are logged in with the link from your message.");
-      enter(done);
+      enter(done.loggedIn);
     }
   } finally {
     consumingLinks = false;

@@ -23,6 +23,9 @@ export const state = {
   backupProfile: null,
   recoveryProfile: null,
   restoreProfile: null,
+  // Who invites, when a clinician's invitation was opened (its secret
+  // stays in the backend).
+  invitation: null,
 };
 
 export function show(name) {

@@ -427,6 +427,7 @@ mod tests {
             last_name: "Cuddy".into(),
             role: carekey_api::Role::Clinician,
             responsible_clinician_id: None,
+            invitation: None,
         };
         let contact = carekey_core::Contact {
             email: Some("cuddy@example.com".into()),

@@ -2,8 +2,11 @@
 //! launch forwarded by single-instance, or the URL the app was started
 //! with) wait here until the window takes them. The window is only told
 //! that a link arrived; the link itself (which stands for a code) stays in
-//! the backend, which parses and uses it.
+//! the backend, which parses and uses it. So does a clinician's invitation
+//! once opened ([`OpenedInvitation`]): the window learns who invites, and
+//! the invitation's secret goes only to the server.
 
+use carekey_api::SecretString;
 use std::collections::VecDeque;
 use std::sync::Mutex;
 use tauri::ipc::Channel;
@@ -54,6 +57,30 @@ impl LinkIntake {
 
     pub fn take(&self) -> Option<Zeroizing<String>> {
         self.waiting.lock().ok()?.pop_front()
+    }
+}
+
+/// The clinician's invitation opened last (`<id>.<secret>`): kept until
+/// the person registers or names him through it, or sets it aside. Only
+/// one: opening another replaces it.
+#[derive(Default)]
+pub struct OpenedInvitation(Mutex<Option<SecretString>>);
+
+impl OpenedInvitation {
+    pub fn keep(&self, token: SecretString) {
+        if let Ok(mut held) = self.0.lock() {
+            *held = Some(token);
+        }
+    }
+
+    pub fn get(&self) -> Option<SecretString> {
+        self.0.lock().ok()?.clone()
+    }
+
+    pub fn forget(&self) {
+        if let Ok(mut held) = self.0.lock() {
+            *held = None;
+        }
     }
 }
 

@@ -37,6 +37,7 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     let config_dir = app.path().app_config_dir()?;
     app.manage(Backend::new(data_dir, &config_dir));
     app.manage(intake::LinkIntake::default());
+    app.manage(intake::OpenedInvitation::default());
     if let Some(window) = app.get_webview_window("main") {
         renderer::reload_when_the_page_dies(&window);
     }
@@ -151,6 +152,11 @@ pub fn run() {
             commands::care::patient_answer,
             commands::care::care_set_clinician,
             commands::care::patient_reshare,
+            commands::care::invitation_make,
+            commands::care::invitations_list,
+            commands::care::invitation_revoke,
+            commands::care::invitation_accept,
+            commands::care::invitation_forget,
             commands::data::dev_inbox,
             commands::data::countries,
             commands::settings::settings_get,

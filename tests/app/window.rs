@@ -978,6 +978,92 @@ async fn journey() {
     assert_eq!(app.text("home-title").await, "Hello, James Wilson");
     app.shot("cold-start-by-link").await;
 
+    // He invites a patient: a QR code and its link. A second invitation
+    // he withdraws at once. Logged out, the withdrawn one is refused with
+    // its reason; the first opens the registration with him chosen, and
+    // the new patient is his at once, without his answer.
+    let wilson_id = app.text("home-id").await;
+    app.scroll_to("home-patients").await;
+    app.click("invite-submit").await;
+    app.wait_until(
+        "the invitation's QR code",
+        "return !!document.querySelector('#invite-qr svg')",
+    )
+    .await;
+    let token_of = |link: String| link.rsplit("/invite/").next().unwrap().to_owned();
+    let invitation = token_of(app.text("invite-link").await);
+    app.wait_text("invite-facts", "admits 1 patient more").await;
+    app.wait_text("invitations-list", "admits 1 patient more")
+        .await;
+    app.scroll_to("invite-shown").await;
+    app.shot("clinician-invitation").await;
+    app.select("invite-uses", "5").await;
+    app.click("invite-submit").await;
+    app.wait_text("invite-facts", "admits 5 patients more")
+        .await;
+    let withdrawn = token_of(app.text("invite-link").await);
+    assert_ne!(withdrawn, invitation);
+    // Neither secret may reach the app's log.
+    for token in [&invitation, &withdrawn] {
+        secrets.push(token.split('.').nth(1).unwrap().to_owned());
+    }
+    app.click("invite-withdraw").await;
+    app.wait_until(
+        "one invitation left in the list",
+        "return document.querySelectorAll('#invitations-list li').length === 1 && document.getElementById('invite-shown').hidden",
+    )
+    .await;
+    app.click("log-out").await;
+    app.screen("welcome").await;
+    gio_open(home.path(), &format!("carekey://invite/{withdrawn}"));
+    app.wait_text("link-notice-text", "withdrawn").await;
+    assert_eq!(app.visible_screen().await, "screen-welcome");
+    gio_open(home.path(), &format!("carekey://invite/{invitation}"));
+    app.screen("contact").await;
+    app.wait_text("clinician-invited-text", "James Wilson invited you")
+        .await;
+    let prefilled: String = serde_json::from_value(
+        app.client
+            .execute(
+                "return document.getElementById('clinician-id').value",
+                vec![],
+            )
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(prefilled, wilson_id);
+    let invited = unique("rachel");
+    app.type_into("email", &invited).await;
+    app.type_into("phone", "").await;
+    app.type_into("first-name", "Rachel").await;
+    app.type_into("last-name", "Dunne").await;
+    app.shot("register-through-invitation").await;
+    app.click("contact-submit").await;
+    app.screen("code").await;
+    let code = next_code(&standalone_outbox, &invited, 0).await;
+    app.type_into("code", &code).await;
+    app.screen("backup").await;
+    app.click("backup-skip").await;
+    app.click("backup-skip-confirm").await;
+    app.screen("home").await;
+    app.wait_text("home-care-status", "accepted you").await;
+    assert_eq!(app.text("home-clinician").await, wilson_id);
+    app.shot("patient-joined-by-invitation").await;
+    // He finds her among his patients, accepted; the invitation is used.
+    let seen = messages_to(&standalone_outbox, &wilson).len();
+    app.log_out_and_ask_a_code(&wilson).await;
+    let code = next_code(&standalone_outbox, &wilson, seen).await;
+    app.type_into("code", &code).await;
+    app.screen("home").await;
+    app.wait_text("patients-list", "Rachel Dunne").await;
+    app.wait_text("patients-list", "Accepted").await;
+    app.wait_until(
+        "no invitation left",
+        "return document.querySelectorAll('#invitations-list li').length === 0",
+    )
+    .await;
+
     // A key he does not recognise (a laptop he lost, with a key of its
     // own): he revokes it from the keys list. His login is no longer
     // recent, so he first proves it is him with a code to his email.
@@ -1129,6 +1215,36 @@ async fn journey() {
         "return document.getElementById('home-offline').hidden",
     )
     .await;
+
+    // He cannot leave while Rachel names him: the app says why. She
+    // stops sharing with him (two presses); then he can.
+    app.click_css("#account-delete summary").await;
+    app.scroll_to("account-delete").await;
+    app.click("account-delete-button").await;
+    app.wait_text("account-delete-button", "for good").await;
+    app.click("account-delete-button").await;
+    app.wait_text(
+        "account-delete-error",
+        "1 patient names you as their clinician",
+    )
+    .await;
+    app.shot("account-delete-refused").await;
+    app.click_css("#account-delete summary").await;
+    let seen = messages_to(&standalone_outbox, &invited).len();
+    app.log_out_and_ask_a_code(&invited).await;
+    let code = next_code(&standalone_outbox, &invited, seen).await;
+    app.type_into("code", &code).await;
+    app.screen("home").await;
+    app.click("clinician-stop").await;
+    app.wait_text("clinician-stop", "Stop sharing new notes")
+        .await;
+    app.click("clinician-stop").await;
+    app.wait_text("home-care-status", "yours alone").await;
+    let seen = messages_to(&standalone_outbox, &wilson).len();
+    app.log_out_and_ask_a_code(&wilson).await;
+    let code = next_code(&standalone_outbox, &wilson, seen).await;
+    app.type_into("code", &code).await;
+    app.screen("home").await;
 
     // He leaves CareKey: he deletes his account (the first press asks, the
     // second does it). The welcome screen says so, and this computer's

@@ -53,6 +53,11 @@ pub enum ErrorCode {
     UnknownTransfer,
     /// The key transfer waited too long and was deleted; make a new one.
     TransferExpired,
+    /// An invitation link that is malformed, unknown, or not its secret.
+    InvalidInvitation,
+    /// The invitation expired, admitted as many patients as it allows, or
+    /// its clinician withdrew it: ask for a new one or type his id.
+    InvitationEnded,
     /// A data sample names a recipient (or a key) it may not be shared with.
     InvalidRecipient,
     /// The server or a service it depends on cannot answer now.
@@ -102,6 +107,8 @@ impl ErrorCode {
             ErrorCode::VersionConflict => "version_conflict",
             ErrorCode::UnknownTransfer => "unknown_transfer",
             ErrorCode::TransferExpired => "transfer_expired",
+            ErrorCode::InvalidInvitation => "invalid_invitation",
+            ErrorCode::InvitationEnded => "invitation_ended",
             ErrorCode::InvalidRecipient => "invalid_recipient",
             ErrorCode::Unavailable => "unavailable",
             ErrorCode::RequestTimeout => "request_timeout",
@@ -169,6 +176,8 @@ mod tests {
             ErrorCode::VersionConflict,
             ErrorCode::UnknownTransfer,
             ErrorCode::TransferExpired,
+            ErrorCode::InvalidInvitation,
+            ErrorCode::InvitationEnded,
             ErrorCode::InvalidRecipient,
             ErrorCode::Unavailable,
             ErrorCode::QuotaExceeded,

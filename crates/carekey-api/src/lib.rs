@@ -64,6 +64,12 @@ pub struct StartRequest {
     /// Required when registering a patient: the user id of an existing clinician.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub responsible_clinician_id: Option<String>,
+    /// A patient registering through a clinician's invitation
+    /// (`<invitation id>.<secret>`): it names him (`responsibleClinicianId`
+    /// may be left out) and she is his patient at once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub invitation: Option<SecretString>,
     /// Required when the server has captcha verification on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
@@ -144,6 +150,11 @@ pub struct ClinicianRequest {
     /// registration); absent, null or blank: none.
     #[serde(default)]
     pub clinician_id: Option<String>,
+    /// An invitation of the clinician's (`<invitation id>.<secret>`): she
+    /// is his patient at once. With `clinicianId` too, both must name him.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub invitation: Option<SecretString>,
 }
 
 /// `POST /v1/me/phone`: a phone number to add to the logged-in account.
@@ -245,6 +256,18 @@ fn whole_version<'de, D: serde::Deserializer<'de>>(
     }
 }
 
+/// A count (`uses`, `validMinutes`): a whole number, written `3` or `3.0`;
+/// its bounds are the server's to check, with a sentence naming them.
+fn whole_count<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<u32>, D::Error> {
+    match Option::<serde_json::Number>::deserialize(deserializer)? {
+        None => Ok(None),
+        Some(number) => whole_number(number)
+            .map(|count| u32::try_from(count).unwrap_or(0))
+            .map(Some)
+            .ok_or_else(|| serde::de::Error::custom("a count must be a whole number")),
+    }
+}
+
 /// A JSON number that is a whole one (`5` or `5.0`, as JSON Schema's
 /// `integer`), within what a float holds exactly.
 fn whole_number(number: serde_json::Number) -> Option<i64> {
@@ -272,6 +295,10 @@ pub struct WhatsappStartRequest {
     pub role: Option<Role>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub responsible_clinician_id: Option<String>,
+    /// As in `StartRequest`: a clinician's invitation she registers through.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub invitation: Option<SecretString>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub captcha_token: Option<SecretString>,
@@ -483,6 +510,89 @@ pub struct Patient {
 #[serde(rename_all = "camelCase")]
 pub struct Patients {
     pub patients: Vec<Patient>,
+}
+
+/// `POST /v1/invitations`: how many patients a clinician's invitation
+/// admits and how long it works (absent: 1 patient, 60 minutes).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct InvitationRequest {
+    /// 1 to 50.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "whole_count"
+    )]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 50))]
+    pub uses: Option<u32>,
+    /// 1 to 10080 (a week).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "whole_count"
+    )]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 10080))]
+    pub valid_minutes: Option<u32>,
+}
+
+/// One of a clinician's invitations, without its secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct InvitationSummary {
+    pub invitation_id: String,
+    pub created_at: String,
+    pub expires_at: String,
+    /// How many patients it admitted when made.
+    pub uses: u32,
+    /// How many more it admits.
+    pub uses_left: u32,
+}
+
+/// A new invitation with its two links, which carry its secret: they are
+/// shown only in this answer.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct NewInvitation {
+    #[serde(flatten)]
+    pub invitation: InvitationSummary,
+    /// `https://<server>/invite/<id>.<secret>`: a page that opens the app.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub link: SecretString,
+    /// `carekey://invite/<id>.<secret>`: opens the app directly.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub app_link: SecretString,
+}
+
+/// `GET /v1/invitations`: the caller's invitations that still admit
+/// someone, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Invitations {
+    pub invitations: Vec<InvitationSummary>,
+}
+
+/// An invitation as its link carries it: `<invitation id>.<secret>`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct InvitationToken {
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub invitation: SecretString,
+}
+
+/// `POST /v1/invitations/open`: the clinician who invites.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct InvitedBy {
+    pub clinician_id: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub expires_at: String,
 }
 
 /// `POST /v1/auth/guest`: an anonymous session before any login.

@@ -406,6 +406,52 @@ impl ApiClient {
         self.get("/v1/patients", access_token).await
     }
 
+    /// `POST /v1/invitations`: a clinician's new invitation and its links.
+    pub async fn make_invitation(
+        &self,
+        access_token: &SecretString,
+        request: &carekey_api::InvitationRequest,
+    ) -> Result<carekey_api::NewInvitation, CoreError> {
+        self.post("/v1/invitations", request, Some(access_token))
+            .await
+    }
+
+    pub async fn invitations(
+        &self,
+        access_token: &SecretString,
+    ) -> Result<carekey_api::Invitations, CoreError> {
+        self.get("/v1/invitations", access_token).await
+    }
+
+    /// `DELETE /v1/invitations/{id}` (answers 204, no body).
+    pub async fn revoke_invitation(
+        &self,
+        access_token: &SecretString,
+        invitation_id: &str,
+    ) -> Result<(), CoreError> {
+        self.send_answering_nothing(
+            self.http
+                .delete(format!(
+                    "{}/v1/invitations/{}",
+                    self.base,
+                    path_part(invitation_id)
+                ))
+                .bearer_auth(access_token.expose()),
+        )
+        .await
+    }
+
+    /// `POST /v1/invitations/open`: who invites (no session needed).
+    pub async fn open_invitation(
+        &self,
+        invitation: &SecretString,
+    ) -> Result<carekey_api::InvitedBy, CoreError> {
+        let body = carekey_api::InvitationToken {
+            invitation: invitation.clone(),
+        };
+        self.post("/v1/invitations/open", &body, None).await
+    }
+
     /// The caller's answer to a patient who named him: `accept` or `decline`.
     pub async fn answer_patient(
         &self,

@@ -43,9 +43,19 @@ impl crate::Client {
     /// notes, [`Client::share_earlier_notes`](crate::Client::share_earlier_notes)),
     /// or none to stop sharing. Answers the profile, kept with the session.
     pub async fn set_clinician(&self, clinician_id: Option<&str>) -> Result<Profile, CoreError> {
-        let request = carekey_api::ClinicianRequest {
+        self.name_clinician(carekey_api::ClinicianRequest {
             clinician_id: clinician_id.map(str::to_owned),
-        };
+            invitation: None,
+        })
+        .await
+    }
+
+    /// `PUT /v1/me/clinician` with `request`; the profile it answers is
+    /// kept with the session.
+    pub(crate) async fn name_clinician(
+        &self,
+        request: carekey_api::ClinicianRequest,
+    ) -> Result<Profile, CoreError> {
         let profile = self
             .sessions
             .with_token(|token| {

@@ -33,6 +33,10 @@ pub struct NewAccount {
     pub last_name: String,
     pub role: Role,
     pub responsible_clinician_id: Option<String>,
+    /// A clinician's invitation she registers through (`<id>.<secret>`,
+    /// [`crate::invitations::token_of`]): it names him, and she is his
+    /// patient at once.
+    pub invitation: Option<SecretString>,
 }
 
 /// A login waiting for its code: only this device holds its verifier. It is
@@ -254,6 +258,7 @@ impl Client {
             role: account.map(|account| account.role),
             responsible_clinician_id: account
                 .and_then(|account| clean(account.responsible_clinician_id.as_deref())),
+            invitation: account.and_then(|account| account.invitation.clone()),
             captcha_token: self.take_captcha().await,
             device_challenge: verifier.challenge(),
             device_name: Some(device_name()),
@@ -306,6 +311,7 @@ impl Client {
             role: account.map(|account| account.role),
             responsible_clinician_id: account
                 .and_then(|account| clean(account.responsible_clinician_id.as_deref())),
+            invitation: account.and_then(|account| account.invitation.clone()),
             captcha_token: self.take_captcha().await,
             device_challenge: verifier.challenge(),
             device_name: Some(device_name()),
@@ -415,7 +421,9 @@ impl Client {
         &self,
         link: &crate::links::AppLink,
     ) -> Result<LoggedIn, CoreError> {
-        let crate::links::AppLink::Login { request_id, secret } = link;
+        let crate::links::AppLink::Login { request_id, secret } = link else {
+            return Err(crate::links::LinkError::NotALogin.into());
+        };
         self.finish(Proof::Link {
             request_id: request_id.clone(),
             secret: secret.clone(),

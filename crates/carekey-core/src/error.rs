@@ -88,6 +88,7 @@ impl CoreError {
             CoreError::NoKey => "no_key",
             CoreError::Link(crate::links::LinkError::Foreign) => "foreign_link",
             CoreError::Link(crate::links::LinkError::Malformed) => "invalid_link",
+            CoreError::Link(crate::links::LinkError::NotALogin) => "not_a_login_link",
             CoreError::LinkNotForThisDevice => "link_not_for_this_device",
             CoreError::Invalid(_) => "invalid_request",
             CoreError::HasKey => "has_key",

@@ -20,18 +20,25 @@ use zeroize::Zeroizing;
 /// The servers a link is checked against: a public one and the built-in one.
 const SERVERS: [&str; 2] = ["https://auth.example.org", "http://127.0.0.1:4317"];
 
-/// Deep links (`carekey://l/…`, `https://<server>/l/…`): a link that parses
-/// is a lowercase UUID and a 32-letter base32 secret, and its canonical
-/// `carekey://` form parses to the same login; the input is also tried as
-/// the server's own address.
+/// Deep links (`carekey://l/…`, `carekey://invite/…` and their https
+/// forms): a link that parses is a lowercase UUID and a 32-letter base32
+/// secret, and its canonical `carekey://` form parses to the same link; the
+/// input is also tried as the server's own address.
 pub fn deep_link(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     for server in SERVERS {
         if let Ok(link) = links::parse(&text, server) {
-            let AppLink::Login { request_id, secret } = &link;
+            let (AppLink::Login {
+                request_id: id,
+                secret,
+            }
+            | AppLink::Invitation {
+                invitation_id: id,
+                secret,
+            }) = &link;
             assert!(
-                uuid::Uuid::parse_str(request_id)
-                    .is_ok_and(|id| id.hyphenated().to_string() == *request_id)
+                uuid::Uuid::parse_str(id)
+                    .is_ok_and(|parsed| parsed.hyphenated().to_string() == *id)
             );
             assert!(
                 secret.expose().len() == 32
@@ -40,8 +47,7 @@ pub fn deep_link(data: &[u8]) {
                         .bytes()
                         .all(|b| b.is_ascii_lowercase() || (b'2'..=b'7').contains(&b))
             );
-            let canonical = format!("carekey://l/{request_id}.{}", secret.expose());
-            assert_eq!(links::parse(&canonical, server).as_ref(), Ok(&link));
+            assert_eq!(links::parse(&link.canonical(), server).as_ref(), Ok(&link));
         }
     }
     let _ = links::parse(

@@ -15,6 +15,7 @@ pub mod export;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod guest;
+pub mod invitations;
 pub mod keys;
 pub mod links;
 pub mod phone;

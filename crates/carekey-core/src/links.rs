@@ -2,8 +2,9 @@
 //! over by the desktop): parsed into a typed value from an allow-list of
 //! schemes and hosts, or refused. Nothing else is acted upon.
 //!
-//! Accepted: `carekey://l/<request id>.<secret>`, and
-//! `https://<the server's host>/l/<request id>.<secret>` (App Links and
+//! Accepted: `carekey://l/<request id>.<secret>` (a magic link) and
+//! `carekey://invite/<invitation id>.<secret>` (a clinician's invitation),
+//! and the same paths under `https://<the server's host>/` (App Links and
 //! Universal Links on phones); `http` only for a server on this machine
 //! (the built-in one), and then only on its own port: another program
 //! listening on a loopback port is not our server.
@@ -18,6 +19,8 @@ pub enum LinkError {
         "this CareKey link is damaged; use the whole link from the message, or ask for a new code"
     )]
     Malformed,
+    #[error("this CareKey link is a clinician's invitation, not a login")]
+    NotALogin,
 }
 
 /// What a link asks the app to do.
@@ -28,13 +31,35 @@ pub enum AppLink {
         request_id: String,
         secret: SecretString,
     },
+    /// A clinician's invitation: register (or name him) through it.
+    Invitation {
+        invitation_id: String,
+        secret: SecretString,
+    },
+}
+
+impl AppLink {
+    /// The `carekey://` form of the link, which parses back to it.
+    pub fn canonical(&self) -> String {
+        match self {
+            AppLink::Login { request_id, secret } => {
+                format!("carekey://l/{request_id}.{}", secret.expose())
+            }
+            AppLink::Invitation {
+                invitation_id,
+                secret,
+            } => format!("carekey://invite/{invitation_id}.{}", secret.expose()),
+        }
+    }
 }
 
 const SECRET_LEN: usize = 32;
 
-fn token(token: &str) -> Result<AppLink, LinkError> {
-    let (request_id, secret) = token.split_once('.').ok_or(LinkError::Malformed)?;
-    let request_id = uuid::Uuid::parse_str(request_id)
+/// `<uuid>.<secret>` as both kinds of link carry it: the id answered
+/// hyphenated and lowercase, the secret lowercase.
+fn token(token: &str) -> Result<(String, SecretString), LinkError> {
+    let (id, secret) = token.split_once('.').ok_or(LinkError::Malformed)?;
+    let id = uuid::Uuid::parse_str(id)
         .map_err(|_| LinkError::Malformed)?
         .hyphenated()
         .to_string();
@@ -46,9 +71,19 @@ fn token(token: &str) -> Result<AppLink, LinkError> {
     if !well_formed {
         return Err(LinkError::Malformed);
     }
-    Ok(AppLink::Login {
-        request_id,
-        secret: SecretString::new(secret),
+    Ok((id, SecretString::new(secret)))
+}
+
+fn login(part: &str) -> Result<AppLink, LinkError> {
+    let (request_id, secret) = token(part)?;
+    Ok(AppLink::Login { request_id, secret })
+}
+
+fn invitation(part: &str) -> Result<AppLink, LinkError> {
+    let (invitation_id, secret) = token(part)?;
+    Ok(AppLink::Invitation {
+        invitation_id,
+        secret,
     })
 }
 
@@ -72,7 +107,8 @@ pub fn parse(url: &str, server: &str) -> Result<AppLink, LinkError> {
     let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
     let path = url.path();
     match url.scheme() {
-        "carekey" if host == "l" => token(path.trim_start_matches('/')),
+        "carekey" if host == "l" => login(path.trim_start_matches('/')),
+        "carekey" if host == "invite" => invitation(path.trim_start_matches('/')),
         "carekey" => Err(LinkError::Malformed),
         "https" | "http" => {
             let server = reqwest::Url::parse(server.trim()).map_err(|_| LinkError::Foreign)?;
@@ -83,7 +119,10 @@ pub fn parse(url: &str, server: &str) -> Result<AppLink, LinkError> {
             if !ours || (url.scheme() == "http" && !is_loopback(&host)) {
                 return Err(LinkError::Foreign);
             }
-            token(path.strip_prefix("/l/").ok_or(LinkError::Foreign)?)
+            if let Some(part) = path.strip_prefix("/invite/") {
+                return invitation(part);
+            }
+            login(path.strip_prefix("/l/").ok_or(LinkError::Foreign)?)
         }
         _ => Err(LinkError::Foreign),
     }
@@ -96,7 +135,7 @@ mod tests {
     const ID: &str = "01a20293-c0c4-7563-a970-fa47c7931bc3";
     const SECRET: &str = "abcdefghijklmnopqrstuvwxyz234567";
 
-    fn login() -> AppLink {
+    fn login_link() -> AppLink {
         AppLink::Login {
             request_id: ID.into(),
             secret: SecretString::from(SECRET),
@@ -122,7 +161,7 @@ mod tests {
             } else {
                 "https://auth.example.org"
             };
-            assert_eq!(parse(&url, server), Ok(login()), "{url}");
+            assert_eq!(parse(&url, server), Ok(login_link()), "{url}");
         }
     }
 
@@ -176,6 +215,52 @@ mod tests {
         ] {
             assert_eq!(parse(&url, host), Err(error), "{url}");
         }
+    }
+
+    #[test]
+    fn invitations_parse_in_both_forms_and_are_not_logins() {
+        let invited = AppLink::Invitation {
+            invitation_id: ID.into(),
+            secret: SecretString::from(SECRET),
+        };
+        for url in [
+            format!("carekey://invite/{ID}.{SECRET}"),
+            format!(
+                "carekey://INVITE/{}.{}",
+                ID.to_uppercase(),
+                SECRET.to_uppercase()
+            ),
+            format!("https://auth.example.org/invite/{ID}.{SECRET}"),
+        ] {
+            assert_eq!(
+                parse(&url, "https://auth.example.org"),
+                Ok(invited.clone()),
+                "{url}"
+            );
+        }
+        assert_eq!(
+            parse(&invited.canonical(), "https://auth.example.org"),
+            Ok(invited.clone())
+        );
+        assert_ne!(invited, login_link());
+        for url in [
+            format!("carekey://invite/{ID}"),
+            format!("carekey://invite/{ID}.{}", &SECRET[..31]),
+            format!("https://auth.example.org/invite/{ID}.{SECRET}/more"),
+        ] {
+            assert_eq!(
+                parse(&url, "https://auth.example.org"),
+                Err(LinkError::Malformed),
+                "{url}"
+            );
+        }
+        assert_eq!(
+            parse(
+                &format!("https://evil.example/invite/{ID}.{SECRET}"),
+                "https://auth.example.org"
+            ),
+            Err(LinkError::Foreign)
+        );
     }
 
     #[test]

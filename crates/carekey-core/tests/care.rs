@@ -54,6 +54,7 @@ async fn a_patient_moves_to_another_clinician_and_later_stops_sharing() {
             last_name: "Dunne".into(),
             role: Role::Patient,
             responsible_clinician_id: Some(house_id.clone()),
+            invitation: None,
         },
     )
     .await;
@@ -119,6 +120,7 @@ async fn a_patient_who_made_a_new_key_reads_her_notes_again_once_her_clinician_r
             last_name: "Masters".into(),
             role: Role::Patient,
             responsible_clinician_id: Some(house_id.clone()),
+            invitation: None,
         },
     )
     .await;

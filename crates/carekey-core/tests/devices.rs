@@ -92,6 +92,7 @@ async fn a_patient_changes_devices_and_still_reads_what_she_shared() {
         last_name: "Targaryen".into(),
         role: Role::Patient,
         responsible_clinician_id: Some(doctor_id.clone()),
+        invitation: None,
     };
     let a = log_in(&server, &email, Some(&patient)).await;
     let fingerprint = a.client.create_keypair(|_| {}).await.unwrap();

@@ -64,6 +64,7 @@ async fn register_make_a_key_log_out_and_log_in_by_sms() {
         last_name: "Cuddy".into(),
         role: Role::Patient,
         responsible_clinician_id: Some(logged_in.profile.user_id.clone()),
+        invitation: None,
     };
     let started = patient.start(&contact, Some(&account)).await.unwrap();
     assert_eq!(started.login, "******1234");
@@ -409,6 +410,7 @@ async fn deleting_an_account_removes_it_there_and_here_and_a_refusal_changes_not
         last_name: "Cuddy".into(),
         role: Role::Patient,
         responsible_clinician_id: Some(doctor_profile.user_id.clone()),
+        invitation: None,
     };
     patient
         .start(&email_contact(&email), Some(&account))
@@ -423,7 +425,7 @@ async fn deleting_an_account_removes_it_there_and_here_and_a_refusal_changes_not
     let refused = doctor.delete_account().await.unwrap_err();
     assert_eq!(refused.api_code(), Some(ErrorCode::InvalidRequest));
     assert!(
-        refused.to_string().contains("1 patients name you"),
+        refused.to_string().contains("1 patient names you"),
         "{refused}"
     );
     assert!(doctor_store.get(&doctor_key).unwrap().is_some());

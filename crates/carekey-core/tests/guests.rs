@@ -77,6 +77,7 @@ async fn a_guest_keeps_what_they_did_when_they_register_and_when_they_log_in() {
         last_name: "Stark".into(),
         role: Role::Patient,
         responsible_clinician_id: Some(doctor_id.clone()),
+        invitation: None,
     };
     let registered = code_login(&server, &a, &email, Some(&patient)).await;
     assert!(registered.is_new_user);

@@ -84,6 +84,11 @@ pub struct Registration {
     pub responsible_clinician_id: Option<String>,
     pub email: Option<String>,
     pub phone: Option<String>,
+    /// The clinician's invitation she registers through, its secret
+    /// checked at start: when her code is confirmed it takes one of its
+    /// uses and she is his patient at once (`care::invitations::admit`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invitation_id: Option<String>,
 }
 
 /// The columns [`User::from_row`] reads.
@@ -238,7 +243,7 @@ pub async fn create(
 /// condition (a guest's closing only ever deletes a guest). A table that
 /// gains a reference to `users` belongs here, or deleting an account fails
 /// on its foreign key.
-pub const OWNED_ROWS: [(&str, &str); 15] = [
+pub const OWNED_ROWS: [(&str, &str); 16] = [
     (
         "data_sample_keys",
         "DELETE FROM data_sample_keys WHERE recipient_id = $1 \
@@ -269,6 +274,10 @@ pub const OWNED_ROWS: [(&str, &str); 15] = [
     (
         "contact_changes",
         "DELETE FROM contact_changes WHERE user_id = $1",
+    ),
+    (
+        "invitations",
+        "DELETE FROM invitations WHERE clinician_id = $1",
     ),
     ("proofs", "DELETE FROM proofs WHERE user_id = $1"),
     (

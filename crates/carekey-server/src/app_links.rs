@@ -53,13 +53,17 @@ impl AppLinks {
         }
     }
 
-    /// Apple's app-site association: the iOS app opens `/l/*` only.
+    /// Apple's app-site association: the iOS app opens magic links (`/l/*`)
+    /// and clinicians' invitations (`/invite/*`), nothing else.
     pub fn apple_app_site_association(&self) -> serde_json::Value {
         json!({
             "applinks": {
                 "details": [{
                     "appIDs": self.apple_app_ids,
-                    "components": [{"/": "/l/*", "comment": "CareKey magic links"}],
+                    "components": [
+                        {"/": "/l/*", "comment": "CareKey magic links"},
+                        {"/": "/invite/*", "comment": "clinicians' invitations"},
+                    ],
                 }]
             }
         })
@@ -91,6 +95,10 @@ mod tests {
         assert_eq!(
             apple["applinks"]["details"][0]["components"][0]["/"],
             "/l/*"
+        );
+        assert_eq!(
+            apple["applinks"]["details"][0]["components"][1]["/"],
+            "/invite/*"
         );
     }
 }

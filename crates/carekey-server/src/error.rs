@@ -72,6 +72,14 @@ pub enum ServiceError {
         "this key transfer waited too long and was deleted; make a new one on the device that has the key"
     )]
     TransferExpired,
+    #[error(
+        "this invitation link is not a working one; check that the whole link was copied, or type your clinician's CareKey ID"
+    )]
+    InvalidInvitation,
+    #[error(
+        "this invitation has expired, was used already or was withdrawn; ask your clinician for a new one, or type their CareKey ID"
+    )]
+    InvitationEnded,
     #[error("{0}")]
     InvalidRecipient(String),
     #[error("a service this server depends on is unavailable; try again shortly")]
@@ -149,6 +157,8 @@ impl ServiceError {
             ServiceError::UnknownTransfer => ErrorCode::UnknownTransfer,
             ServiceError::TransferExpired => ErrorCode::TransferExpired,
             ServiceError::InvalidRecipient(_) => ErrorCode::InvalidRecipient,
+            ServiceError::InvalidInvitation => ErrorCode::InvalidInvitation,
+            ServiceError::InvitationEnded => ErrorCode::InvitationEnded,
             ServiceError::Unavailable(_) | ServiceError::StorageFull(_) => ErrorCode::Unavailable,
             ServiceError::QuotaExceeded => ErrorCode::QuotaExceeded,
             ServiceError::AccountDisabled => ErrorCode::AccountDisabled,
@@ -168,13 +178,14 @@ impl ServiceError {
             | ServiceError::CodeExpired
             | ServiceError::InvalidRecipient(_)
             | ServiceError::InvalidLink
+            | ServiceError::InvalidInvitation
             | ServiceError::ChannelUnavailable(_) => StatusCode::BAD_REQUEST,
             ServiceError::CodeUsed
             | ServiceError::ContactTaken
             | ServiceError::VersionConflict
             | ServiceError::ApprovalPending
             | ServiceError::WhatsappPending => StatusCode::CONFLICT,
-            ServiceError::TransferExpired => StatusCode::GONE,
+            ServiceError::TransferExpired | ServiceError::InvitationEnded => StatusCode::GONE,
             ServiceError::CaptchaFailed | ServiceError::VerifierMismatch => StatusCode::FORBIDDEN,
             ServiceError::InvalidToken
             | ServiceError::TokenReused

@@ -83,6 +83,15 @@ pub fn is_well_formed_link_secret(secret: &str) -> bool {
         .is_ok_and(|bytes| bytes.len() == LINK_SECRET_LEN)
 }
 
+/// `<id>.<secret>` as the links of "this was not me" and invitations carry
+/// it: the id a UUID (answered hyphenated), the secret a well-formed link
+/// secret. `None` for anything else, refused without looking anything up.
+pub fn split_link_token(token: &str) -> Option<(String, String)> {
+    let (id, secret) = token.trim().split_once('.')?;
+    let id = uuid::Uuid::parse_str(id).ok()?.hyphenated().to_string();
+    is_well_formed_link_secret(secret).then(|| (id, secret.to_owned()))
+}
+
 /// The link's own key for the sealed code: HMAC-SHA256 keyed by the secret.
 fn link_seal_key(secret: &str) -> Option<Zeroizing<[u8; 32]>> {
     let bytes = Zeroizing::new(
@@ -160,6 +169,13 @@ impl CodeHasher {
     pub fn hash_report(&self, change_id: &str, secret: &str) -> Vec<u8> {
         let secret = secret.trim().to_ascii_lowercase();
         self.mac(&[b"not me", change_id.as_bytes(), secret.as_bytes()])
+    }
+
+    /// The keyed hash of a clinician's invitation's secret, in a domain of
+    /// its own.
+    pub fn hash_invitation(&self, invitation_id: &str, secret: &str) -> Vec<u8> {
+        let secret = secret.trim().to_ascii_lowercase();
+        self.mac(&[b"invitation", invitation_id.as_bytes(), secret.as_bytes()])
     }
 
     /// The two-digit number (10-99) a login's starting device shows and its
@@ -357,6 +373,14 @@ mod tests {
             hasher.hash_report("req", "abc"),
             hasher.hash_link("req", "abc")
         );
+        assert_eq!(
+            hasher.hash_invitation("inv", " ABC"),
+            mac_of(b"invitation\0inv\0abc")
+        );
+        assert_ne!(
+            hasher.hash_invitation("req", "abc"),
+            hasher.hash_report("req", "abc")
+        );
         let digest = mac_of(b"match number\0req");
         let value = u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]]);
         assert_eq!(u32::from(hasher.match_number("req")), 10 + value % 90);
@@ -441,5 +465,22 @@ mod tests {
         assert_ne!(one.expose(), two.expose());
         assert_eq!(token_hash(one.expose()), hash);
         assert_eq!(one.expose().len(), 43);
+    }
+
+    #[test]
+    fn a_token_is_a_uuid_and_a_well_formed_secret() {
+        let secret = generate_link_secret();
+        let id = uuid::Uuid::now_v7().to_string();
+        let token = format!("{id}.{}", secret.expose());
+        assert_eq!(
+            split_link_token(&token),
+            Some((id.clone(), secret.expose().to_owned()))
+        );
+        assert_eq!(split_link_token(&format!("{id}.short")), None);
+        assert_eq!(
+            split_link_token(&format!("not-a-uuid.{}", secret.expose())),
+            None
+        );
+        assert_eq!(split_link_token(&id), None);
     }
 }

@@ -87,7 +87,7 @@ async fn an_old_session_a_guest_and_a_clinician_with_patients_cannot_delete(back
         error["message"]
             .as_str()
             .unwrap()
-            .contains("1 patients name you"),
+            .contains("1 patient names you"),
         "{error}"
     );
     // A guest closes itself another way.

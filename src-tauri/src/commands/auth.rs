@@ -2,6 +2,7 @@
 
 use crate::backend::Backend;
 use crate::error::CommandError;
+use crate::intake::OpenedInvitation;
 use carekey_api::{CareStatus, Profile, Role, StartResponse, mask_email, mask_phone};
 use carekey_core::waiting::WaitState;
 use carekey_core::{Contact, NewAccount, Resumed};
@@ -123,6 +124,10 @@ pub struct AccountInput {
     pub last_name: String,
     pub role: Role,
     pub responsible_clinician_id: Option<String>,
+    /// Registers through the clinician's invitation opened last (kept in
+    /// the backend, [`crate::intake::OpenedInvitation`]).
+    #[serde(default)]
+    pub through_invitation: bool,
 }
 
 /// A code on its way, as the code screen needs it.
@@ -154,6 +159,7 @@ impl From<StartResponse> for CodeSent {
 #[tauri::command]
 pub async fn login_start(
     backend: State<'_, Backend>,
+    invitation: State<'_, OpenedInvitation>,
     contact: ContactInput,
     account: Option<AccountInput>,
 ) -> Result<CodeSent, CommandError> {
@@ -163,7 +169,7 @@ pub async fn login_start(
         phone: contact.phone,
         country: contact.country,
     };
-    let account = new_account(account)?;
+    let account = new_account(account, &invitation)?;
     Ok(connection
         .client
         .start(&contact, account.as_ref())
@@ -171,12 +177,27 @@ pub async fn login_start(
         .into())
 }
 
-fn new_account(account: Option<AccountInput>) -> Result<Option<NewAccount>, CommandError> {
+/// The new account's details; through an invitation, the one opened last
+/// (an app restarted since has forgotten it: the link opens it again).
+fn new_account(
+    account: Option<AccountInput>,
+    opened: &OpenedInvitation,
+) -> Result<Option<NewAccount>, CommandError> {
+    let invitation = match &account {
+        Some(account) if account.through_invitation => Some(opened.get().ok_or_else(|| {
+            CommandError::new(
+                "invitation_forgotten",
+                "The invitation is no longer open in CareKey. Open its link again, or type your clinician's CareKey ID.",
+            )
+        })?),
+        _ => None,
+    };
     let account = account.map(|account| NewAccount {
         first_name: account.first_name,
         last_name: account.last_name,
         role: account.role,
         responsible_clinician_id: account.responsible_clinician_id,
+        invitation,
     });
     if let Some(account) = &account
         && (account.first_name.trim().is_empty() || account.last_name.trim().is_empty())
@@ -240,10 +261,11 @@ pub struct WhatsappView {
 #[tauri::command]
 pub async fn login_whatsapp_start(
     backend: State<'_, Backend>,
+    invitation: State<'_, OpenedInvitation>,
     account: Option<AccountInput>,
 ) -> Result<WhatsappView, CommandError> {
     let connection = backend.connection().await?;
-    let account = new_account(account)?;
+    let account = new_account(account, &invitation)?;
     let login = connection.client.start_whatsapp(account.as_ref()).await?;
     Ok(WhatsappView {
         wa_link: login.started.wa_link,

@@ -114,6 +114,7 @@ pub fn clinician() -> NewAccount {
         last_name: "House".into(),
         role: Role::Clinician,
         responsible_clinician_id: None,
+        invitation: None,
     }
 }
 

@@ -23,11 +23,11 @@ use crate::clock::Millis;
 use crate::db::Tx;
 use crate::error::ServiceError;
 use crate::http::Shared;
+use crate::http::pages::{escape, page};
 use crate::identity::{Contact, ContactKind};
-use crate::login::links::{escape, page};
 use crate::outbound::messages::Channel;
 use crate::outbound::queue;
-use crate::secrets::{generate_link_secret, is_well_formed_link_secret, same_digest};
+use crate::secrets::{generate_link_secret, same_digest, split_link_token};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -109,13 +109,6 @@ pub async fn tell_previous(
     Ok(jobs)
 }
 
-/// `<change id>.<secret>`, the id a UUID and the secret well formed.
-fn parse_token(token: &str) -> Option<(String, String)> {
-    let (id, secret) = token.trim().split_once('.')?;
-    let id = uuid::Uuid::parse_str(id).ok()?.hyphenated().to_string();
-    is_well_formed_link_secret(secret).then(|| (id, secret.to_owned()))
-}
-
 fn not_a_link() -> Response {
     page(
         StatusCode::NOT_FOUND,
@@ -145,7 +138,7 @@ enum Outcome {
 /// session of the account and puts the previous address back; all in one
 /// transaction, the try committed whatever the check says.
 async fn report(state: &AppState, token: &str) -> Result<Outcome, ServiceError> {
-    let Some((id, secret)) = parse_token(token) else {
+    let Some((id, secret)) = split_link_token(token) else {
         return Ok(Outcome::NotALink);
     };
     let now = state.clock.now_ms();
@@ -244,7 +237,7 @@ async fn report(state: &AppState, token: &str) -> Result<Outcome, ServiceError> 
         (status = 404, description = "not such a link"),
     ))]
 pub(super) async fn not_me_page(Path(token): Path<String>) -> Response {
-    if parse_token(&token).is_none() {
+    if split_link_token(&token).is_none() {
         return not_a_link();
     }
     page(
@@ -307,26 +300,4 @@ pub(super) async fn not_me_report(
             )
         }
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_token_is_a_uuid_and_a_well_formed_secret() {
-        let secret = generate_link_secret();
-        let id = uuid::Uuid::now_v7().to_string();
-        let token = format!("{id}.{}", secret.expose());
-        assert_eq!(
-            parse_token(&token),
-            Some((id.clone(), secret.expose().to_owned()))
-        );
-        assert_eq!(parse_token(&format!("{id}.short")), None);
-        assert_eq!(
-            parse_token(&format!("not-a-uuid.{}", secret.expose())),
-            None
-        );
-        assert_eq!(parse_token(&id), None);
-    }
 }

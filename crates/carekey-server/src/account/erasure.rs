@@ -50,10 +50,15 @@ pub(super) async fn delete_me(
         .fetch_one(&mut *tx)
         .await?;
         if named > 0 {
+            let who = if named == 1 {
+                String::from("1 patient names you")
+            } else {
+                format!("{named} patients name you")
+            };
             return Err(ServiceError::InvalidRequest(format!(
-                "{named} patients name you as their clinician, so your account cannot be \
-                 deleted yet: they would be left with nobody. Ask your CareKey operator to \
-                 move them to another clinician, or ask them to choose another clinician in the app first"
+                "{who} as their clinician, so your account cannot be deleted yet: they would \
+                 be left with nobody. Ask your CareKey operator to move them to another \
+                 clinician, or ask them to choose another clinician in the app first"
             )));
         }
     }

@@ -25,7 +25,7 @@ use sqlx::{Acquire, AnyConnection, Row};
 /// Every table, parents before children (their foreign keys are checked
 /// as rows arrive). `users` refers to itself: clinicians (who name no
 /// responsible clinician) are copied before the patients who name them.
-pub const TABLES: [&str; 24] = [
+pub const TABLES: [&str; 25] = [
     "server_secrets",
     "signing_keys",
     "users",
@@ -43,6 +43,7 @@ pub const TABLES: [&str; 24] = [
     "public_keys",
     "contact_verifications",
     "contact_changes",
+    "invitations",
     "key_backups",
     "key_audit_events",
     "key_transfers",

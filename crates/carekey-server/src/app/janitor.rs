@@ -70,7 +70,8 @@ pub async fn reload_keys(state: &AppState) {
 /// could last end), WhatsApp references a day after they expired, WhatsApp
 /// message ids a week old, phone verifications a day old, counters of past
 /// windows, spent lockouts, refresh tokens expired a day ago, messages given
-/// up a month ago, retired signing keys, and guests nobody can come back to.
+/// up a month ago, retired signing keys, invitations a day after they ended,
+/// and guests nobody can come back to.
 pub async fn clean_up(state: &AppState) {
     const DAY: Millis = 24 * 3600 * 1000;
     let now = state.clock.now_ms();
@@ -78,7 +79,7 @@ pub async fn clean_up(state: &AppState) {
     // (UUIDv7) sort by start time, so no index on expiry is needed.
     let ended = crate::db::first_id_at(now - DAY - state.policy.request_ttl_ms);
     let window = state.policy.send_window_ms;
-    let statements: [(&str, Arg); 13] = [
+    let statements: [(&str, Arg); 14] = [
         (
             "DELETE FROM auth_requests WHERE id < $1",
             ended.clone().into(),
@@ -104,6 +105,12 @@ pub async fn clean_up(state: &AppState) {
         // page to say it ended rather than that it is no link at all.
         (
             "DELETE FROM contact_changes WHERE expires_at < $1",
+            (now - DAY).into(),
+        ),
+        // An invitation works a week at most; a day more for its link
+        // to say it ended rather than that it is no link at all.
+        (
+            "DELETE FROM invitations WHERE expires_at < $1",
             (now - DAY).into(),
         ),
         (

@@ -13,6 +13,8 @@
 //! only). A new clinician is her claim again until he accepts; her device
 //! then re-shares her earlier notes to him.
 
+pub mod invitations;
+
 use crate::accounts::User;
 use crate::clock::rfc3339;
 use crate::error::ServiceError;
@@ -30,6 +32,7 @@ pub fn routes() -> crate::http::Routes {
         .routes(routes!(accept_patient))
         .routes(routes!(decline_patient))
         .routes(routes!(change_clinician))
+        .merge(invitations::routes())
 }
 
 /// Names `clinician` as the patient's responsible clinician (pending his
@@ -37,10 +40,16 @@ pub fn routes() -> crate::http::Routes {
 /// patient cannot make a clinician who declined her answer again by naming
 /// him again; she can name someone else. Only a patient's own account
 /// (not a guest's, not a clinician's) has a clinician.
+///
+/// Through his invitation (`invited`, its secret checked) she names him
+/// and is his patient at once, taking one of its uses in the same
+/// transaction; one that ran out meanwhile changes nothing
+/// (`invitation_ended`).
 pub async fn set_clinician(
     state: &AppState,
     patient: &str,
     clinician: Option<&str>,
+    invited: Option<&invitations::Invited>,
 ) -> Result<User, ServiceError> {
     let now = state.clock.now_ms();
     let mut tx = state.db.begin().await?;
@@ -52,8 +61,20 @@ pub async fn set_clinician(
             "only a patient's account has a responsible clinician".into(),
         ));
     }
+    let clinician = match invited {
+        Some(invited) if clinician.is_some_and(|typed| typed != invited.clinician_id) => {
+            return Err(ServiceError::InvalidClinician(
+                "the invitation is from another clinician than the one named",
+            ));
+        }
+        Some(invited) => Some(invited.clinician_id.as_str()),
+        None => clinician,
+    };
     match clinician {
-        Some(clinician) if user.responsible_clinician_id.as_deref() == Some(clinician) => {
+        Some(clinician)
+            if user.responsible_clinician_id.as_deref() == Some(clinician)
+                && (invited.is_none() || user.care_status == Some(CareStatus::Accepted)) =>
+        {
             return Ok(user);
         }
         Some(clinician) => {
@@ -86,22 +107,28 @@ pub async fn set_clinician(
             .await?;
         }
     }
-    let user = crate::accounts::by_id(&mut *tx, patient)
+    let mut user = crate::accounts::by_id(&mut *tx, patient)
         .await?
         .ok_or(ServiceError::InvalidToken)?;
+    if let Some(invited) = invited
+        && !invitations::admit(&mut tx, &invited.invitation_id, &mut user, now).await?
+    {
+        return Err(ServiceError::InvitationEnded);
+    }
     tx.commit().await?;
     tracing::info!(user = %patient, sharing = clinician.is_some(), "patient changed her clinician");
     Ok(user)
 }
 
 #[utoipa::path(put, path = "/v1/me/clinician", tag = "care",
-    description = "A patient names another responsible clinician, or none (`clinicianId` absent or null) to stop sharing: what she writes from then on is hers alone. A new clinician sees nothing until he accepts her; her device then shares her earlier notes with him. What a previous clinician was given stays readable to him.",
+    description = "A patient names another responsible clinician, or none (`clinicianId` absent or null) to stop sharing: what she writes from then on is hers alone. A new clinician sees nothing until he accepts her; her device then shares her earlier notes with him. Through his invitation (`invitation`) she is his patient at once. What a previous clinician was given stays readable to him.",
     request_body = ClinicianRequest,
     security(("bearer" = [])),
     responses(
         (status = 200, body = Profile),
-        (status = 400, body = ApiError, description = "invalid_clinician: not a registered clinician's id; invalid_request: not a patient's account"),
+        (status = 400, body = ApiError, description = "invalid_clinician: not a registered clinician's id, or not the invitation's; invalid_request: not a patient's account; invalid_invitation"),
         (status = 401, body = ApiError, description = "invalid_token"),
+        (status = 410, body = ApiError, description = "invitation_ended: expired, used up or revoked"),
     ))]
 async fn change_clinician(
     State(state): Shared,
@@ -113,7 +140,11 @@ async fn change_clinician(
         .as_deref()
         .map(str::trim)
         .filter(|id| !id.is_empty());
-    let user = set_clinician(&state, &claims.sub, clinician).await?;
+    let invited = match &request.invitation {
+        Some(token) => Some(invitations::check(&state, token.expose()).await?),
+        None => None,
+    };
+    let user = set_clinician(&state, &claims.sub, clinician, invited.as_ref()).await?;
     Ok(Json(user.profile()))
 }
 

@@ -9,6 +9,7 @@
 
 pub mod connections;
 pub mod operations;
+pub mod pages;
 
 use crate::error::ServiceError;
 use crate::metrics::{RouteLabels, RouteOnly};

@@ -380,7 +380,11 @@ async fn redeem_locked(
                     .as_deref()
                     .and_then(|json| serde_json::from_str(json).ok())
                     .ok_or(ServiceError::UnknownRequest)?;
-                let user = accounts::create(&mut tx, &registration, &state.group_id, now).await?;
+                let mut user =
+                    accounts::create(&mut tx, &registration, &state.group_id, now).await?;
+                if let Some(invitation) = &registration.invitation_id {
+                    crate::care::invitations::admit(&mut tx, invitation, &mut user, now).await?;
+                }
                 told = state.teller().registration(&mut tx, &user, now).await?;
                 (Some(user), true)
             }

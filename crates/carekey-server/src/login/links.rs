@@ -23,12 +23,13 @@
 
 use crate::clock::readable;
 use crate::error::ServiceError;
+use crate::http::pages::{escape, page};
 use crate::http::{ClientIp, Shared};
 use crate::secrets::{is_well_formed_link_secret, open_code_with_link};
 use crate::state::AppState;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use carekey_api::SecretString;
 use sqlx::Row;
 use std::net::IpAddr;
@@ -191,46 +192,6 @@ async fn try_link(
         Landing::Usable(Zeroizing::new(code.expose().to_owned())),
         Some(request_id),
     ))
-}
-
-pub(crate) fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;line-height:1.5;color:#14201f}\
-h1{font-size:1.5rem}.code{font-size:2rem;letter-spacing:.3em;font-weight:700}\
-a.open{display:inline-block;background:#0f766e;color:#fff;padding:.7rem 1.3rem;border-radius:6px;text-decoration:none;font-weight:600}\
-.hint{color:#4b5b59}h2{font-size:1.1rem;margin-top:2rem}\
-button{font:inherit;background:#fff;color:#0f766e;border:1px solid #0f766e;padding:.6rem 1.1rem;border-radius:6px;cursor:pointer}";
-
-pub(crate) fn page(status: StatusCode, title: &str, body: &str) -> Response {
-    let html = format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <meta name=\"robots\" content=\"noindex\"><title>{title} · CareKey</title>\
-         <style>{STYLE}</style></head><body><h1>{title}</h1>{body}</body></html>",
-        title = escape(title)
-    );
-    let mut response = (status, html).into_response();
-    let headers = response.headers_mut();
-    for (name, value) in [
-        (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-        // No script at all, inline style only, never in a frame.
-        (
-            header::CONTENT_SECURITY_POLICY,
-            "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-        ),
-        (header::CACHE_CONTROL, "no-store"),
-        (header::REFERRER_POLICY, "no-referrer"),
-        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-    ] {
-        headers.insert(name, HeaderValue::from_static(value));
-    }
-    headers.insert("x-robots-tag", HeaderValue::from_static("noindex"));
-    response
 }
 
 fn ended_page() -> Response {
@@ -430,13 +391,5 @@ mod tests {
         ] {
             assert!(parse_token(bad).is_none(), "{bad}");
         }
-    }
-
-    #[test]
-    fn page_text_is_escaped() {
-        assert_eq!(
-            escape("<a href=\"x\">&"),
-            "&lt;a href=&quot;x&quot;&gt;&amp;"
-        );
     }
 }

@@ -7,6 +7,7 @@
 //! start that would pass a send limit writes nothing and sends nothing.
 
 use crate::accounts::{self, Registration};
+use crate::care::invitations::Invited;
 use crate::clock::{Millis, rfc3339};
 use crate::codes::{identifier_ceiling, message_queued, prepare_message, send_limits};
 use crate::db::Arg;
@@ -48,8 +49,12 @@ fn non_blank(value: Option<&str>) -> Option<&str> {
     value.filter(|value| !value.trim().is_empty())
 }
 
-/// The request's contact and, if it registers, the new account's details.
-fn read_start(request: &StartRequest) -> Result<(Contact, Option<Registration>), ServiceError> {
+/// The request's contact and, if it registers, the new account's details
+/// (through `invited`, the invitation its secret checked, if any).
+fn read_start(
+    request: &StartRequest,
+    invited: Option<&Invited>,
+) -> Result<(Contact, Option<Registration>), ServiceError> {
     let email = non_blank(request.email.as_deref())
         .map(Contact::email)
         .transpose()?;
@@ -64,7 +69,7 @@ fn read_start(request: &StartRequest) -> Result<(Contact, Option<Registration>),
     let registration = read_registration(
         (request.first_name.as_deref(), request.last_name.as_deref()),
         request.role,
-        request.responsible_clinician_id.as_deref(),
+        (request.responsible_clinician_id.as_deref(), invited),
         (
             email.map(|contact| contact.address().to_owned()),
             phone.map(|contact| contact.address().to_owned()),
@@ -85,15 +90,35 @@ pub(crate) fn check_challenge(challenge: &str) -> Result<(), ServiceError> {
 
 /// A new account's details when the request registers (names and role all
 /// given), `None` when it logs in (none given); anything between is refused.
+/// An invitation (`invited`, its secret already checked) is only for a
+/// patient's registration, and names her clinician: a typed id must be his.
 pub(crate) fn read_registration(
     (first_name, last_name): (Option<&str>, Option<&str>),
     role: Option<Role>,
-    clinician: Option<&str>,
+    (clinician, invited): (Option<&str>, Option<&Invited>),
     (email, phone): (Option<String>, Option<String>),
 ) -> Result<Option<Registration>, ServiceError> {
     let first_name = accounts::clean_name("firstName", first_name)?;
     let last_name = accounts::clean_name("lastName", last_name)?;
-    let clinician = non_blank(clinician).map(|id| id.trim().to_owned());
+    let typed = non_blank(clinician).map(|id| id.trim().to_owned());
+    if let Some(invited) = invited {
+        if role != Some(Role::Patient) {
+            return Err(ServiceError::InvalidRequest(
+                "an invitation is for registering as a patient; with an account, accept it from your home screen".into(),
+            ));
+        }
+        if typed
+            .as_deref()
+            .is_some_and(|typed| typed != invited.clinician_id)
+        {
+            return Err(ServiceError::InvalidClinician(
+                "the invitation is from another clinician than the one typed",
+            ));
+        }
+    }
+    let clinician = invited
+        .map(|invited| invited.clinician_id.clone())
+        .or(typed);
     match (first_name, last_name, role) {
         (None, None, None) if clinician.is_none() => Ok(None),
         (Some(first_name), Some(last_name), Some(role)) => {
@@ -109,6 +134,7 @@ pub(crate) fn read_registration(
                 responsible_clinician_id: clinician,
                 email,
                 phone,
+                invitation_id: invited.map(|invited| invited.invitation_id.clone()),
             }))
         }
         _ => Err(ServiceError::InvalidRequest(
@@ -205,7 +231,12 @@ pub async fn start_login(
     client_ip: IpAddr,
     user_agent: Option<&str>,
 ) -> Result<StartResponse, ServiceError> {
-    let (contact, registration) = read_start(request)?;
+    // Checked first (a try of the invitation taken): it names the clinician.
+    let invited = match &request.invitation {
+        Some(token) => Some(crate::care::invitations::check(state, token.expose()).await?),
+        None => None,
+    };
+    let (contact, registration) = read_start(request, invited.as_ref())?;
     let mut asked = Asked::by_device(
         client_ip,
         request.device_name.as_deref().or(user_agent),
@@ -414,8 +445,9 @@ pub async fn begin(
     request_body = StartRequest,
     responses(
         (status = 200, body = StartResponse),
-        (status = 400, body = ApiError, description = "invalid_request, invalid_email, invalid_phone, invalid_clinician, channel_unavailable"),
+        (status = 400, body = ApiError, description = "invalid_request, invalid_email, invalid_phone, invalid_clinician, invalid_invitation, channel_unavailable"),
         (status = 403, body = ApiError, description = "captcha_failed"),
+        (status = 410, body = ApiError, description = "invitation_ended: the invitation expired, was used up or revoked"),
         (status = 429, body = ApiError, description = "rate_limited, too_many_attempts"),
     ))]
 pub(super) async fn start(
@@ -447,10 +479,13 @@ mod tests {
 
     #[test]
     fn a_login_needs_only_an_identifier() {
-        let (contact, registration) = read_start(&StartRequest {
-            phone: Some("+32 470 12 34 56".into()),
-            ..request()
-        })
+        let (contact, registration) = read_start(
+            &StartRequest {
+                phone: Some("+32 470 12 34 56".into()),
+                ..request()
+            },
+            None,
+        )
         .unwrap();
         assert_eq!(contact, Contact::Phone("+32470123456".into()));
         assert!(registration.is_none());
@@ -458,14 +493,17 @@ mod tests {
 
     #[test]
     fn with_both_the_code_goes_by_email() {
-        let (contact, registration) = read_start(&StartRequest {
-            email: Some("Ned@Winterfell.example".into()),
-            phone: Some("+32470123456".into()),
-            first_name: Some(" Ned ".into()),
-            last_name: Some("Stark".into()),
-            role: Some(Role::Clinician),
-            ..request()
-        })
+        let (contact, registration) = read_start(
+            &StartRequest {
+                email: Some("Ned@Winterfell.example".into()),
+                phone: Some("+32470123456".into()),
+                first_name: Some(" Ned ".into()),
+                last_name: Some("Stark".into()),
+                role: Some(Role::Clinician),
+                ..request()
+            },
+            None,
+        )
         .unwrap();
         assert_eq!(contact, Contact::Email("ned@winterfell.example".into()));
         let registration = registration.unwrap();
@@ -519,7 +557,7 @@ mod tests {
             ),
         ];
         for (request, code) in cases {
-            let error = read_start(&request).err().unwrap();
+            let error = read_start(&request, None).err().unwrap();
             assert_eq!(error.code().as_str(), code, "{request:?}");
         }
     }

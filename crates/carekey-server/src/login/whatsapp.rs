@@ -92,11 +92,18 @@ pub async fn start(
 ) -> Result<WhatsappStartResponse, ServiceError> {
     let bot = bot(state)?;
     check_challenge(&request.device_challenge)?;
+    let invited = match &request.invitation {
+        Some(token) => Some(crate::care::invitations::check(state, token.expose()).await?),
+        None => None,
+    };
     // The number is only known when the message comes; it goes in then.
     let registration = read_registration(
         (request.first_name.as_deref(), request.last_name.as_deref()),
         request.role,
-        request.responsible_clinician_id.as_deref(),
+        (
+            request.responsible_clinician_id.as_deref(),
+            invited.as_ref(),
+        ),
         (None, None),
     )?;
     if let Some(clinician) = registration
@@ -501,7 +508,8 @@ struct Handshake {
     request_body = WhatsappStartRequest,
     responses(
         (status = 200, body = WhatsappStartResponse),
-        (status = 400, body = ApiError, description = "invalid_request, invalid_clinician, channel_unavailable (no WhatsApp number on this server)"),
+        (status = 400, body = ApiError, description = "invalid_request, invalid_clinician, invalid_invitation, channel_unavailable (no WhatsApp number on this server)"),
+        (status = 410, body = ApiError, description = "invitation_ended"),
         (status = 429, body = ApiError, description = "rate_limited"),
     ))]
 pub(super) async fn whatsapp_start(

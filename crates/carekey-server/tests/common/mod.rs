@@ -679,7 +679,7 @@ pub fn base64(bytes: &[u8]) -> String {
 }
 
 /// Tables that name an account, and the column that does.
-pub const ACCOUNT_COLUMNS: [(&str, &str); 14] = [
+pub const ACCOUNT_COLUMNS: [(&str, &str); 15] = [
     ("users", "id"),
     ("sessions", "user_id"),
     ("auth_requests", "user_id"),
@@ -692,6 +692,7 @@ pub const ACCOUNT_COLUMNS: [(&str, &str); 14] = [
     ("user_settings", "user_id"),
     ("contact_verifications", "user_id"),
     ("contact_changes", "user_id"),
+    ("invitations", "clinician_id"),
     ("proofs", "user_id"),
     ("users", "responsible_clinician_id"),
 ];

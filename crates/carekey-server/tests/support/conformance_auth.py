@@ -3,7 +3,8 @@
 Loaded with SCHEMATHESIS_HOOKS=conformance_auth by tests/conformance.rs.
 A token is got the way the app gets one: start with a fresh address, read
 the code from the server's outbox file, complete with the device verifier.
-Operations under /v1/patients get a clinician's session; every other one a
+Operations under /v1/patients and /v1/invitations get a clinician's
+session; every other one a
 patient's, who named that clinician and was accepted (so keys and samples
 are shared, as in real use). A 401 (a generated logout ended the session)
 makes Schemathesis log in again.
@@ -103,7 +104,8 @@ def _patient_token():
 
 
 def _role(case, context):
-    return "clinician" if context.operation.path.startswith("/v1/patients") else "patient"
+    clinicians = ("/v1/patients", "/v1/invitations")
+    return "clinician" if context.operation.path.startswith(clinicians) else "patient"
 
 
 @schemathesis.auth(refresh_interval=600, cache_by_key=_role)

@@ -1,0 +1,199 @@
+// Invitations: a clinician makes one (QR code and links), lists and
+// withdraws them; a patient who opened one registers through it, or names
+// the clinician through it from home. The invitation's secret never comes
+// to this page on the patient's side: the backend keeps what was opened,
+// and the page learns only who invites (state.invitation).
+
+import * as ipc from "./ipc.js";
+import { showContact } from "./contact.js";
+import { showHome } from "./home.js";
+import { showQr } from "./keys.js";
+import { $, announce, busy, messageOf, state, timeOf } from "./view.js";
+
+// -- The clinician's side --
+
+let shownLinks = null;
+
+export function closeInvitation() {
+  shownLinks = null;
+  $("invite-qr").replaceChildren();
+  $("invite-link").textContent = "";
+  $("invite-shown").hidden = true;
+}
+
+export async function makeInvitation(event) {
+  event.preventDefault();
+  $("invite-error").textContent = "";
+  await busy($("invite-submit"), async () => {
+    try {
+      const made = await ipc.makeInvitation(Number($("invite-uses").value), Number($("invite-minutes").value));
+      shownLinks = made;
+      showQr($("invite-qr"), made.qrSvg);
+      $("invite-link").textContent = made.link;
+      $("invite-facts").textContent = factsOf(made.invitation);
+      $("invite-shown").hidden = false;
+      $("invite-shown").dataset.invitationId = made.invitation.invitationId;
+      announce("Your invitation is ready: let your patient scan the code, or send them the link.");
+      $("invite-copy").focus();
+      await refreshInvitations();
+    } catch (failure) {
+      $("invite-error").textContent = messageOf(failure);
+    }
+  });
+}
+
+function factsOf(invitation) {
+  const who = invitation.usesLeft === 1 ? "1 patient" : `${invitation.usesLeft} patients`;
+  const until = new Date(invitation.expiresAt).toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
+  return `It admits ${who} more, until ${until}.`;
+}
+
+export async function copyInvitation(which) {
+  if (!shownLinks) return;
+  const text = which === "app" ? shownLinks.appLink : shownLinks.link;
+  try {
+    await navigator.clipboard.writeText(text);
+    announce("The invitation link was copied.");
+  } catch {
+    const range = document.createRange();
+    range.selectNodeContents($("invite-link"));
+    const selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+    announce("The invitation link is selected: copy it with Ctrl+C.");
+  }
+}
+
+export async function refreshInvitations() {
+  try {
+    renderInvitations(await ipc.invitations());
+  } catch (failure) {
+    $("invite-error").textContent = messageOf(failure);
+  }
+}
+
+function renderInvitations(invitations) {
+  $("invitations-list").replaceChildren(...invitations.map((invitation) => {
+    const item = document.createElement("li");
+    item.dataset.invitationId = invitation.invitationId;
+    const text = document.createElement("span");
+    text.textContent = `Made at ${timeOf(invitation.createdAt)}. ${factsOf(invitation)} `;
+    const withdraw = document.createElement("button");
+    withdraw.type = "button";
+    withdraw.className = "link";
+    withdraw.dataset.withdraw = "yes";
+    withdraw.textContent = "Withdraw";
+    withdraw.addEventListener("click", () => revokeInvitation(withdraw, invitation.invitationId));
+    item.append(text, withdraw);
+    return item;
+  }));
+  $("invitations-title").hidden = invitations.length === 0;
+}
+
+export async function revokeInvitation(button, invitationId) {
+  $("invite-error").textContent = "";
+  await busy(button, async () => {
+    try {
+      await ipc.revokeInvitation(invitationId);
+      if ($("invite-shown").dataset.invitationId === invitationId) closeInvitation();
+      announce("The invitation is withdrawn: nobody can join you through it any more.");
+      await refreshInvitations();
+    } catch (failure) {
+      $("invite-error").textContent = messageOf(failure);
+    }
+  });
+}
+
+// -- The patient's side --
+
+function nameOf(invitedBy) {
+  return `${invitedBy.firstName} ${invitedBy.lastName}`;
+}
+
+// An invitation was opened (a link from the clinician): logged out, the
+// registration form opens with him chosen; a patient at home is asked
+// whether to make him her clinician.
+export function invitationOpened(invitedBy) {
+  state.invitation = invitedBy;
+  const profile = state.homeProfile;
+  if (profile && !profile.guest && !$("screen-home").hidden) {
+    showInvitationOnHome();
+    return;
+  }
+  showContact("register");
+  announce(`${nameOf(invitedBy)} invited you. Fill in your details to create your account.`);
+}
+
+// The registration form through an invitation: a patient's, the
+// clinician chosen and his ID not to be typed.
+export function showInvitedFields() {
+  const invited = state.mode === "register" ? state.invitation : null;
+  $("clinician-invited").hidden = !invited;
+  $("clinician-id").readOnly = Boolean(invited);
+  if (!invited) return;
+  const patientRole = document.querySelector('input[name="role"][value="patient"]');
+  patientRole.checked = true;
+  $("clinician-id").value = invited.clinicianId;
+  $("clinician-invited-text").textContent =
+    `${nameOf(invited)} invited you: they follow you as soon as your account exists.`;
+}
+
+export function dropInvitation() {
+  state.invitation = null;
+  ipc.forgetInvitation().catch(() => {});
+  $("clinician-id").value = "";
+  $("clinician-invited").hidden = true;
+  $("clinician-id").readOnly = false;
+  $("home-invitation").hidden = true;
+  $("clinician-id").focus();
+}
+
+// After a login: a new account was made through it (the server used it),
+// or an existing account logged in, which may still accept it from home.
+export function afterLogin(isNewUser) {
+  if (!state.invitation) return;
+  if (isNewUser) {
+    state.invitation = null;
+    ipc.forgetInvitation().catch(() => {});
+  }
+}
+
+export function showInvitationOnHome() {
+  const invited = state.invitation;
+  const profile = state.homeProfile;
+  const box = $("home-invitation");
+  if (!invited || !profile || profile.guest) {
+    box.hidden = true;
+    return;
+  }
+  $("invitation-error").textContent = "";
+  const patient = profile.role === "patient";
+  $("invitation-accept").hidden = !patient;
+  $("home-invitation-text").textContent = patient
+    ? `${nameOf(invited)} invites you to share your notes with them. If you accept, they are your clinician from now on and see your notes, the earlier ones too.`
+    : `This invitation from ${nameOf(invited)} is for patients; you are logged in as a clinician.`;
+  box.hidden = false;
+}
+
+export async function acceptInvitation() {
+  $("invitation-error").textContent = "";
+  await busy($("invitation-accept"), async () => {
+    try {
+      const profile = await ipc.acceptInvitation();
+      const name = nameOf(state.invitation);
+      state.invitation = null;
+      $("home-invitation").hidden = true;
+      announce(`${name} is now your clinician.`);
+      showHome(profile);
+    } catch (failure) {
+      $("invitation-error").textContent = messageOf(failure);
+    }
+  });
+}
+
+export function dismissInvitation() {
+  state.invitation = null;
+  ipc.forgetInvitation().catch(() => {});
+  $("home-invitation").hidden = true;
+  announce("The invitation is set aside.");
+}
