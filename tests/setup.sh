@@ -113,19 +113,20 @@ if ! command -v tauri-driver >/dev/null; then
     cargo install tauri-driver --version '^2' --locked
 fi
 
-# The test SMTP server, the webhook receiver and Schemathesis (the API
-# conformance test) run in their own virtualenv, so neither the system Python
+# The test SMTP server, the webhook receiver, the writer of the test places
+# database (mmdb-writer) and Schemathesis (the API conformance test) run in
+# their own virtualenv, so neither the system Python
 # (PEP 668) nor pyenv's needs touching. Schemathesis is pinned: a new release
 # brings new checks, which land as a change of their own.
 VENV=target/test-python
 SCHEMATHESIS_VERSION=4.32.5
-if ! "$VENV/bin/python" -c "import aiosmtpd, standardwebhooks" 2>/dev/null \
+if ! "$VENV/bin/python" -c "import aiosmtpd, standardwebhooks, mmdb_writer" 2>/dev/null \
     || [ "$("$VENV/bin/schemathesis" --version 2>/dev/null)" != "schemathesis, version $SCHEMATHESIS_VERSION" ]; then
-    echo "setup: creating $VENV with aiosmtpd, standardwebhooks and schemathesis"
+    echo "setup: creating $VENV with aiosmtpd, standardwebhooks, mmdb-writer and schemathesis"
     mkdir -p target
     rm -rf "$VENV"
     python3 -m venv "$VENV"
-    "$VENV/bin/pip" install -q --disable-pip-version-check aiosmtpd standardwebhooks \
+    "$VENV/bin/pip" install -q --disable-pip-version-check aiosmtpd standardwebhooks mmdb-writer \
         "schemathesis==$SCHEMATHESIS_VERSION"
 fi
 

@@ -1,5 +1,6 @@
 // Where the account is logged in: each session's device (the name it gave
-// itself), when it logged in and was last seen, this device marked; the
+// itself), when it logged in and was last seen, roughly where its login
+// came from (if the server knows), this device marked; the
 // others can be logged out one at a time or all at once.
 
 import * as ipc from "./ipc.js";
@@ -24,7 +25,9 @@ function renderSessions(sessions) {
     const facts = document.createElement("p");
     facts.className = "hint";
     const dates = `Logged in ${dateOf(session.createdAt)} · last seen ${dateOf(session.lastSeenAt)}`;
-    facts.textContent = session.thisDevice ? `${dates} · this device` : dates;
+    // Where the login came from, when the server has a places database.
+    const where = session.place ? ` · logged in near ${session.place}` : "";
+    facts.textContent = session.thisDevice ? `${dates}${where} · this device` : `${dates}${where}`;
     item.append(name, facts);
     if (!session.thisDevice) {
       const end = document.createElement("button");

@@ -682,6 +682,10 @@ pub struct AccountSession {
     pub last_seen_at: String,
     /// The session of the access token that asked.
     pub this_device: bool,
+    /// Roughly where its login came from ("Brussels, Belgium"), when the
+    /// server has a local places database and it knows the address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
 }
 
 /// `GET /v1/me/sessions`: the account's sessions that can still be used,

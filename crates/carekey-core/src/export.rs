@@ -127,13 +127,18 @@ impl AccountExport {
             .iter()
             .map(|session| {
                 format!(
-                    "<tr><td>{}{}</td><td>{}</td><td>{}</td></tr>",
+                    "<tr><td>{}{}{}</td><td>{}</td><td>{}</td></tr>",
                     escape(&session.device_name),
                     if session.this_device {
                         " (this device)"
                     } else {
                         ""
                     },
+                    session
+                        .place
+                        .as_deref()
+                        .map(|place| format!(", near {}", escape(place)))
+                        .unwrap_or_default(),
                     escape(&session.created_at),
                     escape(&session.last_seen_at)
                 )
@@ -211,6 +216,7 @@ mod tests {
                 created_at: "2026-12-01T00:00:00Z".into(),
                 last_seen_at: "2026-12-04T00:00:00Z".into(),
                 this_device: true,
+                place: Some("Brussels, <Belgium>".into()),
             }],
             key_activity: Vec::new(),
             notes: vec![
@@ -243,6 +249,7 @@ mod tests {
             "{page}"
         );
         assert!(page.contains("no key that opens this note"));
+        assert!(page.contains("near Brussels, &lt;Belgium&gt;"));
         assert!(page.contains("Notes (2)"));
         let json: serde_json::Value = serde_json::from_slice(&export.to_json().unwrap()).unwrap();
         assert_eq!(json["format"], FORMAT);

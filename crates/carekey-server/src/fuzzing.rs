@@ -221,7 +221,7 @@ async fn patient_session(state: &crate::state::AppState) -> Result<(String, Stri
     };
     let user = crate::accounts::create(&mut tx, &registration, &state.group_id, now).await?;
     let user_id = user.id.clone();
-    let issued = crate::sessions::open(state, &mut tx, user, None, now).await?;
+    let issued = crate::sessions::open(state, &mut tx, user, (None, None), now).await?;
     tx.commit().await?;
     Ok((issued.access_token.expose().to_owned(), user_id))
 }

@@ -36,6 +36,7 @@ mod logging;
 mod login;
 mod metrics;
 mod outbound;
+mod places;
 mod secrets;
 mod sessions;
 pub mod settings;

@@ -99,18 +99,19 @@ pub async fn open(
     state: &AppState,
     conn: &mut AnyConnection,
     user: User,
-    device: Option<&str>,
+    (device, ip): (Option<&str>, Option<&str>),
     now: Millis,
 ) -> Result<Issued, ServiceError> {
     let session_id = crate::db::new_id(now);
     sqlx::query(
-        "INSERT INTO sessions (id, user_id, created_at, device_name, last_seen_at) \
-         VALUES ($1, $2, $3, $4, $3)",
+        "INSERT INTO sessions (id, user_id, created_at, device_name, last_seen_at, login_ip) \
+         VALUES ($1, $2, $3, $4, $3, $5)",
     )
     .bind(&session_id)
     .bind(&user.id)
     .bind(now)
     .bind(device.map(str::to_owned))
+    .bind(ip.map(str::to_owned))
     .execute(&mut *conn)
     .await?;
     let refresh = add_refresh_token(conn, &session_id, now, state.policy.refresh_ttl_ms).await?;

@@ -29,6 +29,7 @@ pub struct Settings {
     pub channel: String,
     pub outbox_file: String,
     pub templates_dir: Option<String>,
+    pub ip_places_database: Option<String>,
     pub smtp_host: Option<String>,
     pub smtp_port: u16,
     pub smtp_tls: SmtpTls,
@@ -133,6 +134,7 @@ impl Default for Settings {
             channel: "outbox".into(),
             outbox_file: "carekey-outbox.jsonl".into(),
             templates_dir: None,
+            ip_places_database: None,
             smtp_host: None,
             smtp_port: 587,
             smtp_tls: SmtpTls::Starttls,
@@ -322,6 +324,10 @@ pub const SETTINGS: &[(&str, &str)] = &[
     (
         "templates_dir",
         "a folder of message templates replacing the built-in ones by file name (code.sms.txt; code.sms.fr.txt for a language), checked at start",
+    ),
+    (
+        "ip_places_database",
+        "a local places database (MaxMind DB format: GeoLite2 City or Country, DB-IP Lite, IPinfo Lite): the account's sessions then show the city and country their login came from; none: no place is shown",
     ),
     ("smtp_host", "SMTP relay host (required with smtp)"),
     ("smtp_port", "SMTP port"),

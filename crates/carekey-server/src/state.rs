@@ -181,6 +181,9 @@ pub struct AppState {
     /// The messages' wording (built in, or from `templates_dir`).
     pub templates: crate::outbound::messages::Templates,
     pub app_links: crate::app_links::AppLinks,
+    /// Where network addresses are, from `ip_places_database` (none: no
+    /// place is shown).
+    pub places: Option<std::sync::Arc<crate::places::Places>>,
     /// Log in with WhatsApp, when a bot number and its webhook secret are set.
     pub whatsapp: Option<crate::outbound::whatsapp_bot::WhatsappBot>,
     pub trusted_proxies: Vec<ipnet::IpNet>,

@@ -9,12 +9,13 @@
 
 mod common;
 
-use common::{Backend, Registered, TestServer, unique_email};
+use common::{Backend, Device, Registered, TestServer, unique_email};
 use serde_json::{Value, json};
 
 on_both_databases!(
     an_account_lists_its_sessions_and_ends_one_or_all_others,
     nobody_lists_or_ends_the_sessions_of_another_account,
+    a_session_shows_where_its_login_came_from_only_with_a_places_database,
 );
 
 /// Logs `email` in from a new device that calls itself `device` (no name
@@ -197,4 +198,85 @@ async fn nobody_lists_or_ends_the_sessions_of_another_account(backend: Backend) 
     .await
     .error(401, "invalid_token");
     server.stop().await;
+}
+
+/// A places database written by tests/support/places_db.py (London for
+/// 81.2.69.0/24, Belgium for 2001:db8::/32) into `dir`.
+fn places_database(dir: &std::path::Path) -> String {
+    let path = dir.join("places.mmdb");
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/places_db.py");
+    let status = std::process::Command::new(common::python())
+        .arg(script)
+        .arg(&path)
+        .status()
+        .unwrap();
+    assert!(
+        status.success(),
+        "places_db.py failed: run `bash tests/setup.sh` (it installs mmdb-writer into target/test-python)"
+    );
+    path.to_string_lossy().into_owned()
+}
+
+/// Logs `email` in as if from `network` (the server trusts 127.0.0.1 as
+/// its proxy); the `nth` message to `email` holds the code.
+async fn log_in_from_network(
+    server: &TestServer,
+    email: &str,
+    network: &str,
+    nth: usize,
+) -> String {
+    let device = Device::new();
+    let started = server.start_from(network, email, &device).await;
+    let request_id = started.ok()["requestId"].as_str().unwrap().to_owned();
+    let code = server.code_in_message(email, nth).await;
+    let session = server.complete(&device, &request_id, &code).await;
+    session.ok()["accessToken"].as_str().unwrap().to_owned()
+}
+
+async fn a_session_shows_where_its_login_came_from_only_with_a_places_database(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let database = places_database(dir.path());
+    let server = TestServer::start_with(backend, |settings| {
+        settings.trusted_proxies = "127.0.0.1/32".into();
+        settings.ip_places_database = Some(database);
+    })
+    .await;
+    let email = unique_email();
+    server
+        .sign_in(json!({"email": email, "firstName": "Ada", "lastName": "Lovelace", "role": "clinician"}))
+        .await;
+    log_in_from_network(&server, &email, "81.2.69.160", 2).await;
+    let token = log_in_from_network(&server, &email, "2001:db8::7", 3).await;
+    let sessions = server.get("/v1/me/sessions", Some(&token)).await;
+    let places: Vec<Option<&str>> = sessions.ok()["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|session| session["place"].as_str())
+        .collect();
+    // Newest first: Belgium (no city known), London, then the loopback
+    // address of the registration, which no database places.
+    assert_eq!(
+        places,
+        [Some("Belgium"), Some("London, United Kingdom"), None]
+    );
+
+    // Without a database, no place at all.
+    let plain = TestServer::start_with(backend, |settings| {
+        settings.trusted_proxies = "127.0.0.1/32".into();
+    })
+    .await;
+    let email = unique_email();
+    plain
+        .sign_in(json!({"email": email, "firstName": "Ada", "lastName": "Lovelace", "role": "clinician"}))
+        .await;
+    let token = log_in_from_network(&plain, &email, "81.2.69.160", 2).await;
+    let sessions = plain.get("/v1/me/sessions", Some(&token)).await;
+    assert!(
+        sessions.ok()["sessions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|session| session.get("place").is_none())
+    );
 }

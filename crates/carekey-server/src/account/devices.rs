@@ -4,7 +4,8 @@
 //! Invariant: every statement here is scoped to the caller's own user id, so
 //! a session id of another account is "not found", never ended; a device's
 //! name is what it said of itself when its login began (a claim shown to
-//! the owner, never used to decide anything). A session its owner ended
+//! the owner, never used to decide anything); its place is where its login
+//! came from, only with a places database (`crate::places`). A session its owner ended
 //! answers `session_revoked` at its next refresh, so that device says why it
 //! is logged out.
 
@@ -34,7 +35,7 @@ pub(super) async fn list_sessions(
 ) -> Result<Json<AccountSessions>, ServiceError> {
     let now = state.clock.now_ms();
     let rows = sqlx::query(
-        "SELECT s.id, s.device_name, s.created_at, s.last_seen_at FROM sessions s \
+        "SELECT s.id, s.device_name, s.created_at, s.last_seen_at, s.login_ip FROM sessions s \
          WHERE s.user_id = $1 AND s.revoked_at IS NULL AND EXISTS \
            (SELECT 1 FROM refresh_tokens t WHERE t.session_id = s.id AND t.expires_at > $2) \
          ORDER BY COALESCE(s.last_seen_at, s.created_at) DESC, s.id",
@@ -57,6 +58,10 @@ pub(super) async fn list_sessions(
                     .unwrap_or_else(|| UNNAMED.to_owned()),
                 created_at: rfc3339(created_at),
                 last_seen_at: rfc3339(last_seen_at.unwrap_or(created_at)),
+                place: state.places.as_ref().and_then(|places| {
+                    let ip = row.try_get::<Option<String>, _>("login_ip").ok()??;
+                    places.place_of(ip.parse().ok()?)
+                }),
             })
         })
         .collect::<Result<Vec<_>, ServiceError>>()?;

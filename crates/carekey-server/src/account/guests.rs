@@ -53,7 +53,14 @@ pub async fn start(state: &AppState, client_ip: IpAddr) -> Result<Issued, Servic
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    let issued = sessions::open(state, &mut tx, user, None, now).await?;
+    let issued = sessions::open(
+        state,
+        &mut tx,
+        user,
+        (None, Some(&client_ip.to_string())),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     tracing::info!(user = %issued.user.id, "guest session started");
     Ok(issued)

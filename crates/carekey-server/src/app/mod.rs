@@ -314,6 +314,7 @@ pub struct CheckedSettings {
     public_host: String,
     integrations: Arc<crate::outbound::integrations::Integrations>,
     templates: crate::outbound::messages::Templates,
+    places: Option<Arc<crate::places::Places>>,
 }
 
 /// Every check of the settings that needs neither the database nor a
@@ -385,6 +386,13 @@ pub fn check(settings: &Settings, address: SocketAddr) -> Result<CheckedSettings
             .map_err(|error| StartError::Setting("templates_dir", error.to_string()))?,
         None => crate::outbound::messages::Templates::built_in(),
     };
+    let places = match &settings.ip_places_database {
+        Some(path) => Some(Arc::new(
+            crate::places::Places::open(std::path::Path::new(path))
+                .map_err(|error| StartError::Setting("ip_places_database", error.to_string()))?,
+        )),
+        None => None,
+    };
     Ok(CheckedSettings {
         policy,
         channels,
@@ -394,6 +402,7 @@ pub fn check(settings: &Settings, address: SocketAddr) -> Result<CheckedSettings
         public_host,
         integrations,
         templates,
+        places,
     })
 }
 
@@ -414,6 +423,7 @@ pub async fn prepare(
         public_host,
         integrations,
         templates,
+        places,
     } = check(settings, address)?;
     if templates.replaced() > 0 {
         tracing::info!(
@@ -485,6 +495,7 @@ pub async fn prepare(
         public_url: public_url.clone(),
         public_host,
         app_links: crate::app_links::AppLinks::from_settings(settings),
+        places,
         whatsapp: crate::outbound::whatsapp_bot::WhatsappBot::from_settings(settings),
         trusted_proxies,
         request_timeout: Duration::from_secs(settings.http_request_timeout_seconds.max(1)),

@@ -107,7 +107,8 @@ const REQUEST_SQL: &str = "SELECT auth_requests.flavor, auth_requests.contact_ki
      auth_requests.user_id, auth_requests.registration, auth_requests.device_challenge, \
      auth_requests.code_hash, auth_requests.link_hash, auth_requests.code_expires_at, \
      auth_requests.expires_at, auth_requests.failed_attempts, auth_requests.status, \
-     auth_requests.origin_requester, auth_requests.origin_device FROM auth_requests \
+     auth_requests.origin_requester, auth_requests.origin_device, auth_requests.origin_ip \
+     FROM auth_requests \
      WHERE auth_requests.id = $1";
 
 struct RequestState {
@@ -124,6 +125,9 @@ struct RequestState {
     status: String,
     origin_requester: Option<String>,
     origin_device: Option<String>,
+    /// The address the login was started from: where the session's device
+    /// was then.
+    origin_ip: Option<String>,
 }
 
 impl RequestState {
@@ -142,6 +146,7 @@ impl RequestState {
             status: row.try_get("status")?,
             origin_requester: row.try_get("origin_requester")?,
             origin_device: row.try_get("origin_device")?,
+            origin_ip: row.try_get("origin_ip")?,
         })
     }
 
@@ -396,8 +401,11 @@ async fn redeem_locked(
         // as it was (the transaction rolls back).
         return Err(ServiceError::AccountDisabled);
     }
-    let issued =
-        sessions::open(state, &mut tx, user, current.origin_device.as_deref(), now).await?;
+    let origin = (
+        current.origin_device.as_deref(),
+        current.origin_ip.as_deref(),
+    );
+    let issued = sessions::open(state, &mut tx, user, origin, now).await?;
     tx.commit().await?;
     for job in &told {
         message_queued(state, job);

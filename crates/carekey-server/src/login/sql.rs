@@ -226,8 +226,8 @@ pub fn log_in_operation() -> Operation {
         params: 12,
         sqlite: format!(
             "{tried}; \
-             INSERT INTO sessions (id, user_id, created_at, device_name, last_seen_at) \
-               SELECT $3, user_id, $2, origin_device, $2 FROM auth_requests WHERE id = $1 AND session_id = $3; \
+             INSERT INTO sessions (id, user_id, created_at, device_name, last_seen_at, login_ip) \
+               SELECT $3, user_id, $2, origin_device, $2, origin_ip FROM auth_requests WHERE id = $1 AND session_id = $3; \
              INSERT INTO refresh_tokens (token_hash, session_id, issued_at, expires_at) \
                SELECT $7, id, $2, $8 FROM sessions WHERE id = $3; \
              DELETE FROM identifier_guards WHERE identifier = \
@@ -250,9 +250,10 @@ pub fn log_in_operation() -> Operation {
         ),
         postgres: format!(
             "WITH done AS ({tried} RETURNING user_id, session_id, failed_attempts, origin_requester, \
-                           origin_device, {IDENTIFIER_SQL} AS identifier), \
-             opened AS (INSERT INTO sessions (id, user_id, created_at, device_name, last_seen_at) \
-                        SELECT $3, user_id, $2, origin_device, $2 FROM done WHERE session_id = $3 RETURNING id, user_id), \
+                           origin_device, origin_ip, {IDENTIFIER_SQL} AS identifier), \
+             opened AS (INSERT INTO sessions (id, user_id, created_at, device_name, last_seen_at, login_ip) \
+                        SELECT $3, user_id, $2, origin_device, $2, origin_ip FROM done WHERE session_id = $3 \
+                        RETURNING id, user_id), \
              token AS (INSERT INTO refresh_tokens (token_hash, session_id, issued_at, expires_at) \
                        SELECT $7, id, $2, $8 FROM opened), \
              cleared AS (DELETE FROM identifier_guards \
