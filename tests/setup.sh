@@ -39,8 +39,9 @@ if [ "$PROFILE" = test ]; then
     APT_PACKAGES+=(systemd adduser)
     # The app's package test reads the .rpm with rpm's query tool.
     APT_PACKAGES+=(rpm)
-    # The window test reads back what "Copy diagnostics" put on the clipboard.
-    APT_PACKAGES+=(xclip)
+    # The window test reads back what "Copy diagnostics" put on the clipboard,
+    # and answers the system's save dialog (GTK's own window) with the keyboard.
+    APT_PACKAGES+=(xclip xdotool)
     # The app's update test publishes a signed APT repository.
     APT_PACKAGES+=(apt-utils gpg)
     # The Windows build is checked here (tests/windows-check.sh): some

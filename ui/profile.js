@@ -63,9 +63,13 @@ export async function exportAccount(button) {
   await busy(button, async () => {
     try {
       const saved = await ipc.exportAccount();
+      if (!saved) {
+        $("account-export-done").textContent = "Nothing was saved.";
+        return;
+      }
       const unread = saved.notesOpenedHere ? "" : " This device has no key for your account, so the notes are listed without their text.";
       $("account-export-done").textContent = `Saved ${saved.notes === 1 ? "1 note" : `${saved.notes} notes`} and the rest: ${saved.html} (to read) and ${saved.json}.${unread}`;
-      announce("Your data is saved in your Downloads folder.");
+      announce("Your data is saved where you chose.");
     } catch (failure) {
       $("account-export-error").textContent = messageOf(failure);
     }

@@ -83,7 +83,7 @@ impl Driver {
     /// Starts tauri-driver for `application` (the binary it launches).
     pub fn start(home: &Path, application: &Path) -> Driver {
         let _ = APPLICATION.set(application.to_owned());
-        for tool in ["tauri-driver", "WebKitWebDriver"] {
+        for tool in ["tauri-driver", "WebKitWebDriver", "xdotool"] {
             let found = Command::new("sh")
                 .args(["-c", &format!("command -v {tool}")])
                 .stdout(Stdio::null())
@@ -525,4 +525,52 @@ pub fn gio_open(home: &Path, url: &str) {
         .status()
         .unwrap();
     assert!(status.success(), "gio open {url}");
+}
+
+/// The X window of the system's dialog titled `title` (GTK's, a window of
+/// its own that WebDriver cannot see), focused, once it has opened.
+fn dialog_window(title: &str) -> String {
+    let started = Instant::now();
+    let window = loop {
+        let found = Command::new("xdotool")
+            .args(["search", "--onlyvisible", "--name", title])
+            .output()
+            .unwrap();
+        let ids = String::from_utf8_lossy(&found.stdout);
+        if let Some(id) = ids.lines().last() {
+            break id.trim().to_owned();
+        }
+        assert!(
+            started.elapsed() < WAIT,
+            "the dialog {title:?} did not open"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    // A moment for GTK to draw it and focus its field. There is no window
+    // manager under Xvfb: the dialog gets the keyboard by a plain focus.
+    std::thread::sleep(Duration::from_millis(500));
+    xdotool(&["windowfocus", &window]);
+    std::thread::sleep(Duration::from_millis(200));
+    window
+}
+
+fn xdotool(args: &[&str]) {
+    let status = Command::new("xdotool").args(args).status().unwrap();
+    assert!(status.success(), "xdotool {args:?}");
+}
+
+/// Answers the save dialog titled `title` as a person would, with the
+/// keyboard: the name it suggests (selected in its focused field) replaced
+/// with `name`, then Enter.
+pub fn save_in_dialog(title: &str, name: &str) {
+    dialog_window(title);
+    xdotool(&["key", "--clearmodifiers", "ctrl+a"]);
+    xdotool(&["type", "--delay", "30", name]);
+    xdotool(&["key", "Return"]);
+}
+
+/// Closes the dialog titled `title` with Escape (Cancel).
+pub fn cancel_dialog(title: &str) {
+    dialog_window(title);
+    xdotool(&["key", "Escape"]);
 }

@@ -470,19 +470,28 @@ async fn journey() {
     app.type_into("note-text", NOTE).await;
     app.click("note-submit").await;
     app.wait_text("notes-list", NOTE).await;
-    // She downloads everything in her account: a page to read and a JSON
-    // document in her Downloads folder, her note opened in both.
+    // She downloads everything in her account: the system's save dialog
+    // opens in her Downloads folder, and she names the page herself; the
+    // JSON document goes beside it under the same name, her note opened in
+    // both. Cancelling the dialog first saves nothing.
     app.click_css("#account-export summary").await;
     app.scroll_to("account-export").await;
     app.click("account-export-button").await;
+    cancel_dialog("Save your CareKey data");
+    app.wait_text("account-export-done", "Nothing was saved")
+        .await;
+    app.click("account-export-button").await;
+    save_in_dialog("Save your CareKey data", "Lisa Cuddy data.html");
     let saved = app.wait_text("account-export-done", "Saved 1 note").await;
     let (page, json) = saved
         .split_once(": ")
         .and_then(|(_, paths)| paths.split_once(" (to read) and "))
         .unwrap_or_else(|| panic!("{saved}"));
-    assert!(
-        page.starts_with(&home.path().join("Downloads").display().to_string()),
-        "saved outside the Downloads folder: {page}"
+    let downloads = home.path().join("Downloads");
+    assert_eq!(Path::new(page), downloads.join("Lisa Cuddy data.html"));
+    assert_eq!(
+        Path::new(json.trim_end_matches('.')),
+        downloads.join("Lisa Cuddy data.json")
     );
     let page = std::fs::read_to_string(page).unwrap();
     assert!(page.contains(NOTE) && page.contains("Lisa Cuddy"), "{page}");

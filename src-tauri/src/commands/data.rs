@@ -226,40 +226,54 @@ pub struct ExportedAccount {
 }
 
 /// Saves everything the account holds (profile, sessions, key activity,
-/// and the person's notes opened with this device's key) as a JSON
-/// document and an HTML page in the Downloads folder.
+/// and the person's notes opened with this device's key) where the person
+/// chooses: the readable page at the path picked in the save dialog, and
+/// the JSON document beside it under the same name (never replacing a file
+/// there). `None` when they cancelled: nothing is written.
 #[tauri::command]
 pub async fn account_export(
     app: tauri::AppHandle,
     backend: State<'_, Backend>,
-) -> Result<ExportedAccount, CommandError> {
+) -> Result<Option<ExportedAccount>, CommandError> {
     let connection = backend.connection().await?;
+    // Gathered first: a refusal or a server away shows before any dialog.
     let export = connection.client.export().await?;
     let json = export.to_json()?;
     let folder = crate::downloads::folder(&app)?;
+    let name = crate::downloads::dated_name("CareKey export", "html");
+    let Some(page) = crate::downloads::choose(
+        &app,
+        "Save your CareKey data",
+        (&folder, &name),
+        ("Web page", &["html", "htm"]),
+    )
+    .await?
+    else {
+        return Ok(None);
+    };
     let unwritten = |error: std::io::Error| {
         tracing::warn!(%error, "cannot write the export");
         CommandError::new(
             "storage_failed",
-            "The export could not be written to your Downloads folder.",
+            "The export could not be written there. Choose another folder.",
         )
     };
-    let json_path = crate::downloads::write_new(&folder, "CareKey export", "json", &json)
+    crate::downloads::write_chosen(&page, export.to_html().as_bytes())
         .await
         .map_err(unwritten)?;
-    let html_path = crate::downloads::write_new(
-        &folder,
-        "CareKey export",
-        "html",
-        export.to_html().as_bytes(),
-    )
-    .await
-    .map_err(unwritten)?;
+    let beside = page.parent().unwrap_or(&folder);
+    let stem = page
+        .file_stem()
+        .map(|stem| stem.to_string_lossy().into_owned())
+        .unwrap_or_else(|| String::from("CareKey export"));
+    let json_path = crate::downloads::write_numbered(beside, &stem, "json", &json)
+        .await
+        .map_err(unwritten)?;
     tracing::info!(notes = export.notes.len(), "account exported");
-    Ok(ExportedAccount {
+    Ok(Some(ExportedAccount {
         json: json_path.display().to_string(),
-        html: html_path.display().to_string(),
+        html: page.display().to_string(),
         notes: export.notes.len(),
         notes_opened_here: export.notes_opened_here,
-    })
+    }))
 }
