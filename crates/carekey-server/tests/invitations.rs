@@ -249,6 +249,19 @@ async fn a_revoked_or_expired_invitation_admits_nobody_but_lets_a_registration_f
         .get("/v1/invitations", Some(&house.access_token))
         .await;
     assert_eq!(listed.ok()["invitations"], json!([]));
+
+    // A clinician his operator disabled admits nobody until enabled.
+    let (_, paused) = invite(&server, &house, json!({})).await;
+    let email = server.email_of(&house).await;
+    let path = format!("/admin/v1/users/{}/disable", house.user_id);
+    let disabled = server.admin(reqwest::Method::POST, &path, None).await;
+    assert_eq!(disabled.ok()["changed"], true);
+    open(&server, &paused).await.error(410, "invitation_ended");
+    let path = format!("/admin/v1/users/{}/enable", house.user_id);
+    server.admin(reqwest::Method::POST, &path, None).await.ok();
+    open(&server, &paused).await.ok();
+    // Disabling ended his sessions; he logs in again as before.
+    server.sign_in(json!({ "email": email })).await;
 }
 
 async fn only_a_clinician_makes_invitations_and_only_he_lists_or_revokes_his(backend: Backend) {

@@ -259,8 +259,10 @@ pub async fn check(state: &AppState, token: &str) -> Result<Invited, ServiceErro
         return Err(ServiceError::InvitationEnded);
     }
     let clinician_id: String = row.try_get("clinician_id")?;
+    // An account its operator disabled admits nobody until enabled again.
     let clinician = crate::accounts::by_id(state.db.reader(), &clinician_id)
         .await?
+        .filter(|clinician| !clinician.disabled)
         .ok_or(ServiceError::InvitationEnded)?;
     Ok(Invited {
         invitation_id: id,
@@ -271,10 +273,10 @@ pub async fn check(state: &AppState, token: &str) -> Result<Invited, ServiceErro
     })
 }
 
-/// Takes one use of `invited`'s invitation for `patient`, in `tx`, and
-/// makes her the clinician's accepted patient; whether it could (the
-/// invitation may have run out, expired or been revoked since it was
-/// checked: then `patient` is left as she was).
+/// Takes one use of invitation `invitation_id` for `patient`, who names
+/// its clinician, in `tx`, and makes her his accepted patient; answers
+/// whether it could (the invitation may have run out, expired or been
+/// revoked since it was checked: then `patient` is left as she was).
 pub async fn admit(
     tx: &mut Tx,
     invitation_id: &str,
