@@ -36,6 +36,29 @@ async fn a_patient_deletes_her_account_and_nothing_of_it_is_left(backend: Backen
             "{table}.{column}"
         );
     }
+    // The audit keeps her tombstone: her id, deleted by its owner, her role,
+    // and nothing of who she was.
+    let tombstone = format!(
+        "user_id = '{}' AND actor = 'owner' AND action = 'delete'",
+        patient.user_id
+    );
+    assert_eq!(server.count_where("operator_actions", &tombstone).await, 1);
+    let details = server
+        .texts(&format!(
+            "SELECT detail FROM operator_actions WHERE user_id = '{}'",
+            patient.user_id
+        ))
+        .await;
+    assert_eq!(details, [r#"{"role":"patient"}"#]);
+    let audit = server
+        .admin(reqwest::Method::GET, "/admin/v1/audit", None)
+        .await;
+    let listed = audit.ok().to_string();
+    assert!(
+        listed.contains(&patient.user_id) && listed.contains("\"owner\""),
+        "{listed}"
+    );
+    assert!(!listed.contains(&email), "{listed}");
     // Her tokens are dead; her clinician no longer has her or her note.
     server
         .get("/v1/me", Some(&patient.access_token))

@@ -6,7 +6,8 @@
 //! all or nothing, in one transaction (the account, everything it owns, and
 //! what login kept about its email and phone: [`crate::accounts::erase`],
 //! the operator's deletion too); the account's addresses are told, in the
-//! same transaction. A clinician whom patients still name is refused: they
+//! same transaction, and the audit keeps a tombstone (the operators' audit,
+//! actor `owner`: the account's id and role, nothing of the person). A clinician whom patients still name is refused: they
 //! would be left waiting on nobody, and only an operator can move them
 //! (`carekey-server users delete --move-patients-to`). A guest closes
 //! itself with `DELETE /v1/me/guest`.
@@ -85,6 +86,17 @@ pub(super) async fn delete_me(
         return Err(ServiceError::InvalidToken);
     }
     let told = state.teller().deletion(&mut tx, &user, now).await?;
+    // The audit keeps that the account existed and its owner deleted it:
+    // its id and role, nothing of who the person was.
+    crate::admin::audit::record(
+        &mut tx,
+        now,
+        crate::admin::audit::OWNER,
+        "delete",
+        Some(&user.id),
+        serde_json::json!({ "role": user.role.as_str() }),
+    )
+    .await?;
     tx.commit().await?;
     crate::account::proofs::notices_queued(&state, &notices);
     crate::account::proofs::notices_queued(&state, &told);

@@ -1,6 +1,8 @@
 //! The operators' audit (`operator_actions`): every change an operator
 //! makes to people's accounts, the queue or the keys, from the command line
-//! or the admin API.
+//! or the admin API, and the tombstone of an account its owner deleted
+//! (actor [`OWNER`]), so an operator asked about an id learns what became
+//! of it.
 //!
 //! Invariant: an entry is written in the transaction of the change it
 //! records, so neither exists without the other; it names an account by id
@@ -13,6 +15,9 @@ use crate::db::Database;
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
+
+/// The actor of an entry the account's owner caused (deleting it).
+pub(crate) const OWNER: &str = "owner";
 
 /// One entry of the operators' audit (`operator_actions`), written in the
 /// transaction of the change it records, so neither exists without the
