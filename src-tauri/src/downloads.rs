@@ -127,15 +127,19 @@ pub async fn write_chosen(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     let mut partial = name.to_owned();
     partial.push(".partial");
     let partial = path.with_file_name(partial);
-    let mut file = tokio::fs::File::create(&partial).await?;
-    file.write_all(contents).await?;
-    file.sync_all().await?;
-    drop(file);
-    if let Err(error) = tokio::fs::rename(&partial, path).await {
-        let _ = tokio::fs::remove_file(&partial).await;
-        return Err(error);
+    let written = async {
+        let mut file = tokio::fs::File::create(&partial).await?;
+        file.write_all(contents).await?;
+        file.sync_all().await?;
+        drop(file);
+        tokio::fs::rename(&partial, path).await
     }
-    Ok(())
+    .await;
+    if written.is_err() {
+        // Nothing half-written is left beside her file.
+        let _ = tokio::fs::remove_file(&partial).await;
+    }
+    written
 }
 
 #[cfg(test)]
@@ -168,5 +172,16 @@ mod tests {
             .await
             .unwrap();
         assert!(beside.ends_with("mine (2).html"));
+    }
+
+    #[tokio::test]
+    async fn a_file_that_cannot_take_its_place_leaves_nothing_half_written() {
+        let folder = tempfile::tempdir().unwrap();
+        // A folder by that name: the rename over it fails.
+        let chosen = folder.path().join("taken.html");
+        std::fs::create_dir(&chosen).unwrap();
+        assert!(write_chosen(&chosen, b"page").await.is_err());
+        assert!(!folder.path().join("taken.html.partial").exists());
+        assert!(chosen.is_dir());
     }
 }
