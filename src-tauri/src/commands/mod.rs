@@ -1,7 +1,10 @@
 //! The commands the web UI may call, one module per domain. Each answers
 //! with data for a screen or a [`crate::error::CommandError`]; none answers
 //! with a token, a code the user did not type, or key material: those stay
-//! in the core and the keychain.
+//! in the core and the keychain. The one secret a screen shows is made for
+//! showing: a clinician's new invitation link (`care::invitation_make`),
+//! which he hands to his patients; an invitation a patient opened stays in
+//! the backend (`crate::intake::OpenedInvitation`).
 
 pub mod auth;
 pub mod captcha;
