@@ -58,6 +58,18 @@ if [ -n "$old_rsa" ]; then
     exit 1
 fi
 
+# The app embeds the server on SQLite only: no PostgreSQL driver in its
+# binary (carekey-server's `postgres` feature, on for the server's own build).
+if cargo tree --locked --offline --target all -p carekey-app -e normal -i sqlx-postgres 2>/dev/null | grep -q sqlx-postgres; then
+    echo "supply-chain: the app's build has sqlx-postgres; carekey-server's postgres feature must stay off for it:" >&2
+    cargo tree --locked --offline --target all -p carekey-app -e features -i sqlx-postgres >&2
+    exit 1
+fi
+if ! cargo tree --locked --offline -p carekey-server -e normal -i sqlx-postgres 2>/dev/null | grep -q sqlx-postgres; then
+    echo "supply-chain: the server's build has no PostgreSQL driver" >&2
+    exit 1
+fi
+
 # Every crate of every target, so that cargo-deny can run offline.
 cargo fetch --locked --quiet
 cargo deny --offline --log-level error check --show-stats

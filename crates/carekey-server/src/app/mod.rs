@@ -55,7 +55,7 @@ impl StartError {
         use crate::outbound::integrations::IntegrationConfigError as Integration;
         let name: &str = match self {
             StartError::Setting(name, _) => name,
-            StartError::Database(DbError::UnsupportedUrl) => "database_url",
+            StartError::Database(DbError::UnsupportedUrl | DbError::NoPostgres) => "database_url",
             StartError::Channels(ChannelConfigError::Unknown(_)) => "channel",
             StartError::Channels(
                 ChannelConfigError::Smtp(name)

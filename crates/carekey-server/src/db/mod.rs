@@ -45,6 +45,10 @@ pub fn first_id_at(at: crate::clock::Millis) -> String {
 pub enum DbError {
     #[error("database URL must start with sqlite:// or postgres://")]
     UnsupportedUrl,
+    #[error(
+        "this build has no PostgreSQL driver (the app's embedded server is SQLite only): use a sqlite:// URL, or the carekey-server program"
+    )]
+    NoPostgres,
     #[error("cannot open the database: {0}")]
     Connect(#[source] sqlx::Error),
     #[error("cannot migrate the database: {0}")]
@@ -141,6 +145,9 @@ impl Database {
     ) -> Result<Self, DbError> {
         sqlx::any::install_default_drivers();
         let backend = Backend::of_url(url).ok_or(DbError::UnsupportedUrl)?;
+        if backend == Backend::Postgres && !cfg!(feature = "postgres") {
+            return Err(DbError::NoPostgres);
+        }
         let database = match backend {
             Backend::Sqlite => {
                 let url = sqlite_url(url);
