@@ -10,9 +10,16 @@ import { makeKey } from "./keys.js";
 import { showRestore } from "./restore.js";
 import { $, announce, messageOf, show, state, stopTicker } from "./view.js";
 
+// The spinner shows only when the start takes longer than this: a
+// spinner that flashes for a fifth of a second (a usual start here) is
+// noise, and its animation alone keeps WebKit compositing the page, about
+// 3 MiB more memory for the rest of the run (tests/bench/startup.sh).
+const SPINNER_AFTER_MS = 600;
+
 export async function boot() {
   stopTicker();
   show("loading");
+  const slow = setTimeout(() => $("screen-loading").classList.add("slow"), SPINNER_AFTER_MS);
   try {
     const session = await ipc.resumeSession();
     await setUpInbox();
@@ -26,6 +33,8 @@ export async function boot() {
   } catch (error) {
     $("fatal-message").textContent = messageOf(error);
     show("error");
+  } finally {
+    clearTimeout(slow);
   }
 }
 
