@@ -5,6 +5,9 @@
 //! loads the page again, and the page must run again: it resumes the
 //! session, which the app logs.
 //!
+//! Both web processes, the first and the new one, run the page without
+//! JavaScriptCore's JIT (src-tauri/src/main.rs).
+//!
 //! Run by `bash tests/run.sh` (it starts Xvfb and D-Bus); without a display
 //! this test fails and says so.
 
@@ -173,12 +176,27 @@ impl Drop for RunningApp {
     }
 }
 
+/// Each web process runs the page without JavaScriptCore's JIT compilers
+/// (src-tauri/src/main.rs).
+fn assert_without_jit(web_processes: &[u32]) {
+    for pid in web_processes {
+        let environment = std::fs::read(format!("/proc/{pid}/environ")).unwrap();
+        assert!(
+            environment
+                .split(|byte| *byte == 0)
+                .any(|variable| variable == b"JSC_useJIT=false"),
+            "web process {pid} runs with JavaScriptCore's JIT (no JSC_useJIT=false in its environment)"
+        );
+    }
+}
+
 #[test]
 fn the_page_comes_back_when_its_web_process_dies() {
     let home = tempfile::tempdir().unwrap();
     let app = RunningApp::start(home.path());
     app.line_after(0, "session resumed");
     let first = app.wait_for_web_process(&[]);
+    assert_without_jit(&first);
     let killed_at = app.settled();
     for pid in &first {
         let killed = Command::new("kill")
@@ -195,5 +213,6 @@ fn the_page_comes_back_when_its_web_process_dies() {
     );
     let again = app.wait_for_web_process(&first);
     assert!(app.child_is_running(), "the app itself keeps running");
+    assert_without_jit(&again);
     eprintln!("web process {first:?} killed; the page runs again in {again:?}");
 }
