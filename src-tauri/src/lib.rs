@@ -71,11 +71,14 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     app.manage(updates::Updates::default());
     updates::start_looking(app.handle());
 
-    // Start the server (or check the configured one) while the window loads.
+    // Start the server (or check the configured one) and read the saved
+    // session from the keychain while the window loads: the page's first
+    // call, `session_resume`, then waits for neither.
     let handle = app.handle().clone();
     tauri::async_runtime::spawn(async move {
-        if let Err(error) = handle.state::<Backend>().connection().await {
-            tracing::error!(code = %error.code, "cannot connect at start-up");
+        match handle.state::<Backend>().connection().await {
+            Ok(connection) => connection.client.read_saved_session().await,
+            Err(error) => tracing::error!(code = %error.code, "cannot connect at start-up"),
         }
     });
 

@@ -622,6 +622,15 @@ impl Client {
 
     /// The saved session; a guest's data that could not be carried over at
     /// login (the server was unreachable) is carried over now.
+    /// Reads the saved session from the keychain ahead of
+    /// [`Client::resume`]: the app calls it at start, while its page loads.
+    /// A keychain that fails is left for `resume` to meet and report.
+    pub async fn read_saved_session(&self) {
+        if let Err(error) = self.sessions.load().await {
+            tracing::debug!(%error, "cannot read the saved session ahead");
+        }
+    }
+
     pub async fn resume(&self) -> Result<Resumed, CoreError> {
         let resumed = self.sessions.resume().await?;
         if let Resumed::LoggedIn(profile) = &resumed

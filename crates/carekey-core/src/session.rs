@@ -7,6 +7,7 @@ use crate::vault::{SecretStore, blocking};
 use carekey_api::{ErrorCode, Profile, SecretString, SessionResponse};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use tokio::sync::Mutex;
 
 /// Refresh this long before the access token expires, so that a call made
@@ -86,6 +87,11 @@ pub struct Sessions {
     store: Arc<dyn SecretStore>,
     entry: String,
     current: Mutex<Option<StoredSession>>,
+    /// The keychain's entry was read into `current` (what it held, or
+    /// nothing). From then on `current` is the truth without asking the
+    /// keychain again (a D-Bus round trip, 10 to 20 ms here), because every
+    /// change of the entry goes through this object.
+    read: AtomicBool,
 }
 
 impl Sessions {
@@ -96,6 +102,7 @@ impl Sessions {
             store,
             entry,
             current: Mutex::new(None),
+            read: AtomicBool::new(false),
         }
     }
 
@@ -148,17 +155,32 @@ impl Sessions {
         self.forget(&mut current).await
     }
 
-    /// The session in the keychain, loaded if not yet: `None` when there is none.
+    /// The session in the keychain, loaded if not yet: `None` when there is
+    /// none. The app calls it as soon as its server answers, so that the
+    /// page's first [`Sessions::resume`] does not wait for the keychain.
     pub async fn load(&self) -> Result<Option<String>, CoreError> {
         let mut current = self.current.lock().await;
-        if current.is_none() {
-            let store = self.store.clone();
-            let entry = self.entry.clone();
-            if let Some(saved) = blocking(move || store.get(&entry)).await? {
-                *current = serde_json::from_slice::<StoredSession>(&saved).ok();
+        self.read_saved(&mut current).await?;
+        Ok(current.as_ref().map(|session| session.user_id.clone()))
+    }
+
+    /// Reads the keychain's entry into `current`, once. An entry that does
+    /// not parse is deleted: it could never be resumed. A keychain that
+    /// fails leaves it unread, to be tried again.
+    async fn read_saved(&self, current: &mut Option<StoredSession>) -> Result<(), CoreError> {
+        if current.is_some() || self.read.load(Ordering::Acquire) {
+            return Ok(());
+        }
+        let store = self.store.clone();
+        let entry = self.entry.clone();
+        if let Some(saved) = blocking(move || store.get(&entry)).await? {
+            match serde_json::from_slice::<StoredSession>(&saved) {
+                Ok(session) => *current = Some(session),
+                Err(_) => self.forget(current).await?,
             }
         }
-        Ok(current.as_ref().map(|session| session.user_id.clone()))
+        self.read.store(true, Ordering::Release);
+        Ok(())
     }
 
     /// Forgets the session here only (the server already ended it).
@@ -181,20 +203,9 @@ impl Sessions {
     pub async fn resume(&self) -> Result<Resumed, CoreError> {
         {
             let mut current = self.current.lock().await;
+            self.read_saved(&mut current).await?;
             if current.is_none() {
-                let store = self.store.clone();
-                let entry = self.entry.clone();
-                let saved = blocking(move || store.get(&entry)).await?;
-                let Some(saved) = saved else {
-                    return Ok(Resumed::LoggedOut { reason: None });
-                };
-                match serde_json::from_slice::<StoredSession>(&saved) {
-                    Ok(session) => *current = Some(session),
-                    Err(_) => {
-                        self.forget(&mut current).await?;
-                        return Ok(Resumed::LoggedOut { reason: None });
-                    }
-                }
+                return Ok(Resumed::LoggedOut { reason: None });
             }
         }
         match self.profile().await {
@@ -353,5 +364,95 @@ impl Sessions {
             );
         }
         self.forget(&mut current).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vault::MemoryStore;
+    use std::sync::atomic::AtomicUsize;
+    use zeroize::Zeroizing;
+
+    /// A keychain that counts its reads, and fails them while told to.
+    #[derive(Default)]
+    struct CountingStore {
+        inner: MemoryStore,
+        reads: AtomicUsize,
+        failing: AtomicBool,
+    }
+
+    impl SecretStore for CountingStore {
+        fn get(&self, name: &str) -> Result<Option<Zeroizing<Vec<u8>>>, CoreError> {
+            self.reads.fetch_add(1, Ordering::SeqCst);
+            if self.failing.load(Ordering::SeqCst) {
+                return Err(CoreError::Keychain("locked".into()));
+            }
+            self.inner.get(name)
+        }
+        fn set(&self, name: &str, secret: &[u8]) -> Result<(), CoreError> {
+            self.inner.set(name, secret)
+        }
+        fn delete(&self, name: &str) -> Result<(), CoreError> {
+            self.inner.delete(name)
+        }
+    }
+
+    fn sessions(store: &Arc<CountingStore>) -> Result<Sessions, CoreError> {
+        // Nothing listens there: these tests never reach a server.
+        let api = ApiClient::new("http://127.0.0.1:9")?;
+        Ok(Sessions::new(api, store.clone(), "session:test".into()))
+    }
+
+    #[tokio::test]
+    async fn a_session_read_ahead_is_not_read_from_the_keychain_again() -> Result<(), CoreError> {
+        let store = Arc::new(CountingStore::default());
+        let sessions = sessions(&store)?;
+        assert_eq!(sessions.load().await?, None);
+        assert!(matches!(
+            sessions.resume().await?,
+            Resumed::LoggedOut { reason: None }
+        ));
+        assert!(matches!(
+            sessions.resume().await?,
+            Resumed::LoggedOut { reason: None }
+        ));
+        assert_eq!(store.reads.load(Ordering::SeqCst), 1);
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_keychain_that_failed_ahead_is_asked_again_and_its_failure_reported()
+    -> Result<(), CoreError> {
+        let store = Arc::new(CountingStore::default());
+        let sessions = sessions(&store)?;
+        store.failing.store(true, Ordering::SeqCst);
+        assert!(sessions.load().await.is_err());
+        assert!(matches!(
+            sessions.resume().await,
+            Err(CoreError::Keychain(_))
+        ));
+        store.failing.store(false, Ordering::SeqCst);
+        assert!(matches!(
+            sessions.resume().await?,
+            Resumed::LoggedOut { reason: None }
+        ));
+        assert_eq!(store.reads.load(Ordering::SeqCst), 3);
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn an_entry_that_does_not_parse_is_deleted_and_not_read_again() -> Result<(), CoreError> {
+        let store = Arc::new(CountingStore::default());
+        store.inner.set("session:test", b"not json")?;
+        let sessions = sessions(&store)?;
+        assert_eq!(sessions.load().await?, None);
+        assert_eq!(store.inner.get("session:test")?, None);
+        assert!(matches!(
+            sessions.resume().await?,
+            Resumed::LoggedOut { reason: None }
+        ));
+        assert_eq!(store.reads.load(Ordering::SeqCst), 1);
+        Ok(())
     }
 }
