@@ -86,6 +86,12 @@ pub struct StartRequest {
     /// template) instead of SMS. Absent: by the address's own channel.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<DeliveryChannel>,
+    /// The app's language (a BCP 47 tag: `fr`, `nl-BE`): the code's message
+    /// and its link's page are written in the closest the server has, and a
+    /// registration keeps it as the account's. Absent: the server's default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 35))]
+    pub language: Option<String>,
 }
 
 /// How a code travels when the address allows more than one way.
@@ -307,6 +313,11 @@ pub struct WhatsappStartRequest {
     pub device_challenge: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_name: Option<String>,
+    /// As in `StartRequest`: the prepared message and the chat's reply are
+    /// written in it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 35))]
+    pub language: Option<String>,
 }
 
 /// What the person sends: `https://wa.me/<bot>?text=...` opens WhatsApp with
@@ -434,6 +445,30 @@ pub struct Profile {
     /// in from the same device carries its data into the real account.
     #[serde(default)]
     pub guest: bool,
+    /// The language its owner chose (a BCP 47 tag, one of the server's
+    /// languages where one matches); absent: the server's default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+}
+
+/// `PUT /v1/me/language`: the language the account's messages are written in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct LanguageRequest {
+    /// A BCP 47 tag (`fr`, `nl-BE`): the closest language the server has
+    /// is kept, else the tag itself (its messages then come in the server's
+    /// default language).
+    /// Its form: a language, then optionally a script, a region and
+    /// variants (BCP 47's common forms).
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 35,
+            pattern = "^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?(-([A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*$"
+        )
+    )]
+    pub language: String,
 }
 
 /// Where a patient stands with the clinician they named. Naming a clinician

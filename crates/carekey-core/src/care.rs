@@ -118,6 +118,7 @@ mod tests {
             responsible_clinician_id: Some("doc".into()),
             care_status: status,
             guest: false,
+            language: None,
         };
         assert!(shares_with_clinician(&profile(Some(CareStatus::Accepted))));
         for status in [

@@ -158,6 +158,9 @@ pub struct Client {
     /// A captcha token the person just earned, for the next request that
     /// sends a message or opens an account (each token works once).
     captcha: Mutex<Option<SecretString>>,
+    /// The language the app shows (a tag), sent with every start so that
+    /// the code's message, and a new account, are in it.
+    language: std::sync::Mutex<Option<String>>,
 }
 
 pub(crate) fn private_key_entry(user_id: &str) -> String {
@@ -227,7 +230,22 @@ impl Client {
             pending_proof: Mutex::new(None),
             pending_recovery: Mutex::new(None),
             began: std::sync::Mutex::new(None),
+            language: std::sync::Mutex::new(None),
         })
+    }
+
+    /// The language the app shows from now on (a BCP 47 tag).
+    pub fn set_language(&self, tag: &str) {
+        if let Ok(mut language) = self.language.lock() {
+            *language = Some(tag.to_owned());
+        }
+    }
+
+    pub(crate) fn language(&self) -> Option<String> {
+        self.language
+            .lock()
+            .ok()
+            .and_then(|language| language.clone())
     }
 
     pub fn server(&self) -> &str {
@@ -263,6 +281,7 @@ impl Client {
             device_challenge: verifier.challenge(),
             device_name: Some(device_name()),
             channel: None,
+            language: self.language(),
         };
         let started = self.api.start(&request).await?;
         self.remember_login(&started.request_id, verifier).await?;
@@ -315,6 +334,7 @@ impl Client {
             captcha_token: self.take_captcha().await,
             device_challenge: verifier.challenge(),
             device_name: Some(device_name()),
+            language: self.language(),
         };
         let started = self.api.whatsapp_start(&request).await?;
         let qr_svg = crate::recovery::qr_svg(&started.wa_link)?;

@@ -209,6 +209,7 @@ mod tests {
                 responsible_clinician_id: None,
                 care_status: None,
                 guest: false,
+                language: None,
             },
             sessions: vec![AccountSession {
                 id: "s".into(),

@@ -222,9 +222,16 @@ impl Catalog {
         Language(self.matching(wanted).unwrap_or(self.default))
     }
 
-    /// The language held that `tag` names (`fr-BE` names `fr`), if any.
-    pub fn find(&self, tag: &str) -> Option<Language> {
-        self.matching(&[tag]).map(Language)
+    /// What to keep of a person's choice of `tag`: the language held that
+    /// it names (`fr-BE` keeps `fr`), else the tag in its canonical form
+    /// (`de-ch` keeps `de-CH`: messages then fall back to the default, until
+    /// a catalog in it is added); `None` when it is no BCP 47 tag.
+    pub fn keep(&self, tag: &str) -> Option<String> {
+        let parsed: LanguageIdentifier = tag.parse().ok()?;
+        Some(match self.matching(&[tag]) {
+            Some(index) => self.bundles[index].tag.to_string(),
+            None => parsed.to_string(),
+        })
     }
 
     /// The language an `Accept-Language` header asks for, else the default.

@@ -81,6 +81,16 @@ fn a_language_is_chosen_by_its_tag_its_region_or_the_default() {
 }
 
 #[test]
+fn a_person_s_choice_is_kept_as_a_language_held_or_as_her_tag() {
+    let catalog = Catalog::built_in(Part::Server).unwrap();
+    assert_eq!(catalog.keep("fr-BE").as_deref(), Some("fr"));
+    assert_eq!(catalog.keep("ID").as_deref(), Some("id"));
+    assert_eq!(catalog.keep("de-ch").as_deref(), Some("de-CH"));
+    assert_eq!(catalog.keep("not a tag"), None);
+    assert_eq!(catalog.keep(""), None);
+}
+
+#[test]
 fn a_default_language_without_a_catalog_is_refused() {
     let error = Catalog::with_overrides(Part::Server, &[], "de").unwrap_err();
     assert_eq!(

@@ -28,6 +28,9 @@ pub struct User {
     /// An operator disabled it (`carekey-server users disable`): no
     /// session opens or answers for it.
     pub disabled: bool,
+    /// The language its messages are written in (a tag the owner chose or
+    /// registered with); `None`: the server's default.
+    pub language: Option<String>,
 }
 
 impl User {
@@ -44,6 +47,7 @@ impl User {
             responsible_clinician_id: self.responsible_clinician_id.clone(),
             care_status: self.care_status,
             guest: self.guest,
+            language: self.language.clone(),
         }
     }
 
@@ -70,6 +74,7 @@ impl User {
                 .transpose()?,
             guest: row.try_get::<Option<i64>, _>("guest")? == Some(1),
             disabled: row.try_get::<Option<i64>, _>("disabled")? == Some(1),
+            language: row.try_get("language")?,
         })
     }
 }
@@ -89,6 +94,9 @@ pub struct Registration {
     /// uses and she is his patient at once (`care::invitations::admit`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invitation_id: Option<String>,
+    /// The language she registered in (the app's, at start).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
 }
 
 /// The columns [`User::from_row`] reads.
@@ -96,7 +104,7 @@ pub const COLUMNS: &str = "id, group_id, role, first_name, last_name, email, \
     COALESCE(phone, unverified_phone) AS phone, \
     CAST(CASE WHEN phone IS NOT NULL THEN 1 ELSE 0 END AS BIGINT) AS phone_verified, \
     responsible_clinician_id, care_status, guest, \
-    CAST(CASE WHEN disabled_at IS NOT NULL THEN 1 ELSE 0 END AS BIGINT) AS disabled";
+    CAST(CASE WHEN disabled_at IS NOT NULL THEN 1 ELSE 0 END AS BIGINT) AS disabled, language";
 
 const NAME_MAX: usize = 100;
 
@@ -170,6 +178,40 @@ pub async fn lock(
         .ok_or(ServiceError::InvalidToken)
 }
 
+/// The language account `user_id` keeps, if any.
+pub async fn language(
+    conn: &mut AnyConnection,
+    user_id: &str,
+) -> Result<Option<String>, ServiceError> {
+    Ok(
+        sqlx::query_scalar::<_, Option<String>>("SELECT language FROM users WHERE id = $1")
+            .bind(user_id.to_owned())
+            .fetch_optional(&mut *conn)
+            .await?
+            .flatten(),
+    )
+}
+
+/// The language the account that logs in with `contact` keeps, if there is
+/// one and it keeps one.
+pub async fn language_of<'c, E>(
+    executor: E,
+    contact: &Contact,
+) -> Result<Option<String>, ServiceError>
+where
+    E: Executor<'c, Database = sqlx::Any>,
+{
+    let sql = match contact {
+        Contact::Email(_) => "SELECT language FROM users WHERE email = $1",
+        Contact::Phone(_) => "SELECT language FROM users WHERE phone = $1",
+    };
+    Ok(sqlx::query_scalar::<_, Option<String>>(sql)
+        .bind(contact.address().to_owned())
+        .fetch_optional(executor)
+        .await?
+        .flatten())
+}
+
 pub async fn id_by_contact(
     conn: &mut AnyConnection,
     contact: &Contact,
@@ -215,11 +257,12 @@ pub async fn create(
             .map(|_| CareStatus::Pending),
         guest: false,
         disabled: false,
+        language: registration.language.clone(),
     };
     sqlx::query(
         "INSERT INTO users (id, group_id, role, first_name, last_name, email, phone, \
-         unverified_phone, responsible_clinician_id, care_status, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
+         unverified_phone, responsible_clinician_id, care_status, created_at, updated_at, language) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12)",
     )
     .bind(&user.id)
     .bind(&user.group_id)
@@ -232,6 +275,7 @@ pub async fn create(
     .bind(&user.responsible_clinician_id)
     .bind(user.care_status.map(CareStatus::as_str))
     .bind(now)
+    .bind(user.language.clone())
     .execute(&mut *conn)
     .await?;
     Ok(user)

@@ -15,6 +15,7 @@ use crate::outbound::messages::{Channel, Fill, Template};
 use crate::outbound::queue;
 use crate::state::AppState;
 use carekey_api::SecretString;
+use carekey_i18n::Language;
 use sqlx::Row;
 use std::net::IpAddr;
 
@@ -56,11 +57,12 @@ pub(crate) fn send_limits(state: &AppState, contact: &Contact, client_ip: IpAddr
 }
 
 /// Queues `code` to the account's own `contact` (no link: the person is in
-/// the app) in `tx`, commits, and hands the message to the worker.
+/// the app) in `tx`, in the account's `language`, commits, and hands the
+/// message to the worker.
 pub(crate) async fn send_account_code(
     state: &AppState,
     mut tx: crate::db::Tx,
-    contact: &Contact,
+    (contact, language): (&Contact, Option<&str>),
     code: &SecretString,
     ttl: Millis,
 ) -> Result<(), ServiceError> {
@@ -71,7 +73,7 @@ pub(crate) async fn send_account_code(
         (contact, contact.kind().into()),
         Template::Code,
         (code.expose(), None),
-        ttl,
+        (ttl, state.templates.language(&[language])),
     )?
     .ok_or_else(|| ServiceError::Internal("a code message with no text".into()))?;
     queue::enqueue(&mut tx, &job, now, state.queue.lease_ms).await?;
@@ -127,7 +129,7 @@ pub(crate) fn prepare_message(
     (contact, channel): (&Contact, Channel),
     template: Template,
     (code, link): (&str, Option<&str>),
-    ttl_ms: Millis,
+    (ttl_ms, language): (Millis, Language),
 ) -> Result<Option<queue::SealedJob>, ServiceError> {
     let transport = state
         .channels
@@ -139,10 +141,9 @@ pub(crate) fn prepare_message(
         minutes: u64::try_from(ttl_ms / 60_000).unwrap_or(1).max(1),
         host: &state.public_host,
     };
-    // The person's language comes with issue 17; until then the default.
     state
         .templates
-        .compose(template, channel, contact.address(), &fill, None)
+        .compose(template, channel, contact.address(), &fill, language)
         .map(|message| queue::seal(&state.sealer, job_id, transport, &message))
         .transpose()
 }

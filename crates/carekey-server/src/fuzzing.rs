@@ -218,6 +218,7 @@ async fn patient_session(state: &crate::state::AppState) -> Result<(String, Stri
         email: Some("fuzz.patient@example.org".into()),
         phone: None,
         invitation_id: None,
+        language: None,
     };
     let user = crate::accounts::create(&mut tx, &registration, &state.group_id, now).await?;
     let user_id = user.id.clone();

@@ -29,6 +29,7 @@ pub struct Settings {
     pub channel: String,
     pub outbox_file: String,
     pub templates_dir: Option<String>,
+    pub default_language: String,
     pub ip_places_database: Option<String>,
     pub smtp_host: Option<String>,
     pub smtp_port: u16,
@@ -134,6 +135,7 @@ impl Default for Settings {
             channel: "outbox".into(),
             outbox_file: "carekey-outbox.jsonl".into(),
             templates_dir: None,
+            default_language: "en".into(),
             ip_places_database: None,
             smtp_host: None,
             smtp_port: 587,
@@ -323,7 +325,11 @@ pub const SETTINGS: &[(&str, &str)] = &[
     ),
     (
         "templates_dir",
-        "a folder of message templates replacing the built-in ones by file name (code.sms.txt; code.sms.fr.txt for a language), checked at start",
+        "a folder of the operator's wording, checked at start: whole message templates by file name (code.sms.txt for the default language, code.sms.fr.txt for one language) and Fluent catalogs by language (fr.ftl: its messages replace the built-in ones; de.ftl: a new language, with every message)",
+    ),
+    (
+        "default_language",
+        "the language of messages and pages for whoever has none of theirs (en, fr, nl, id, or one a catalog in templates_dir adds; fr-BE chooses fr)",
     ),
     (
         "ip_places_database",
@@ -382,7 +388,7 @@ pub const SETTINGS: &[(&str, &str)] = &[
     ),
     (
         "whatsapp_template_language",
-        "language code of that template",
+        "language codes that template is approved in, comma-separated (en,fr,nl,id): a person's code goes in their language where it is one of them, else in the first",
     ),
     (
         "whatsapp_reference_ttl_seconds",

@@ -298,7 +298,7 @@ async fn a_login_is_approved_from_another_device_with_a_tap(backend: Backend) {
     let (status, html, _) = server.open_in_browser(&link.url).await;
     assert_eq!(status, 200);
     assert!(
-        html.contains("calls itself <q>CareKey on Linux</q>: that name is its own claim"),
+        html.contains("calls itself “CareKey on Linux”: that name is its own claim"),
         "{html}"
     );
     assert!(

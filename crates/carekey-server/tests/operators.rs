@@ -1129,6 +1129,16 @@ async fn an_admin_listener_without_a_token_is_refused_naming_the_setting() {
     }
 }
 
+/// `carekey-server --json check-config` with `folder` as `templates_dir`.
+async fn check_templates(folder: &str) -> std::process::Output {
+    tokio::process::Command::new(BINARY)
+        .args(["--json", "check-config"])
+        .env("CAREKEY_TEMPLATES_DIR", folder)
+        .output()
+        .await
+        .unwrap()
+}
+
 async fn an_operators_template_words_the_messages_and_a_broken_one_stops_the_start(
     backend: Backend,
 ) {
@@ -1161,11 +1171,7 @@ async fn an_operators_template_words_the_messages_and_a_broken_one_stops_the_sta
     let body = message["body"].as_str().unwrap();
     assert!(body.contains("Or: https://"), "{message}");
     // The link's page has the operator's title and words, as text.
-    let path = body[body.find("/l/").unwrap()..]
-        .split_whitespace()
-        .next()
-        .unwrap()
-        .to_owned();
+    let path = common::link_path(message);
     let page = server.get(&path, None).await;
     let html = page.body.as_str().unwrap();
     assert!(
@@ -1186,12 +1192,7 @@ async fn an_operators_template_words_the_messages_and_a_broken_one_stops_the_sta
         "Your code is on its way.\n{link}\n",
     )
     .unwrap();
-    let output = tokio::process::Command::new(BINARY)
-        .args(["--json", "check-config"])
-        .env("CAREKEY_TEMPLATES_DIR", &folder)
-        .output()
-        .await
-        .unwrap();
+    let output = check_templates(&folder).await;
     common::process::assert_refused(&output, "code.sms.txt: it must keep {code}");
     let answer: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(answer["error"]["setting"], "templates_dir");
@@ -1205,4 +1206,35 @@ async fn an_operators_template_words_the_messages_and_a_broken_one_stops_the_sta
         refused,
         Err(carekey_server::StartError::Setting("templates_dir", _))
     ));
+    std::fs::remove_file(dir.path().join("code.sms.txt")).unwrap();
+
+    // A catalog file replaces messages of its language; a language the
+    // operator adds must have every message, and the check names the
+    // language and the first one missing.
+    std::fs::write(
+        dir.path().join("fr.ftl"),
+        "landing-open = Ouvrir l'application { -brand }\n",
+    )
+    .unwrap();
+    let server = TestServer::start_with(backend, |settings| {
+        settings.templates_dir = Some(folder.clone());
+    })
+    .await;
+    let email = unique_email();
+    let mut body = common::clinician("email", &email);
+    body["language"] = json!("fr");
+    server.start_request(&Device::new(), body).await.ok();
+    let message = &server.wait_for_messages(&email, 1).await[0];
+    let html = server.get(&common::link_path(message), None).await.body;
+    let html = html.as_str().unwrap();
+    assert!(html.contains(">Ouvrir l'application CareKey</a>"), "{html}");
+    assert!(html.contains("<h1>Se connecter à CareKey</h1>"), "{html}");
+    server.stop().await;
+    std::fs::write(
+        dir.path().join("de.ftl"),
+        "-brand = CareKey\nlanding-open = { -brand } öffnen\n",
+    )
+    .unwrap();
+    let output = check_templates(&folder).await;
+    common::process::assert_refused(&output, "de: approval-done is missing");
 }

@@ -30,6 +30,7 @@ on_both_databases!(
     the_cloud_api_down_delays_the_reply_and_loses_nothing,
     a_server_without_whatsapp_says_so,
     a_login_the_limits_refuse_is_told_to_the_device,
+    an_indonesian_whatsapp_user_gets_indonesian_replies_and_template_language_id,
 );
 
 const PHONE_NUMBER_ID: &str = "106540352242922";
@@ -442,7 +443,21 @@ async fn messages_without_a_valid_reference_get_help_and_create_nothing(backend:
         .whatsapp_text(&phone, "Request login, authenticate me. CK-ABCDEFGHJK")
         .await
         .ok();
-    // An expired reference is no reference.
+    // An expired reference is no reference. The two replies are delivered
+    // first: the clock's jump would otherwise end their delivery's lease
+    // while a slow machine still sends them, and they would go again.
+    cloud.wait_for(&phone, 2).await;
+    for _ in 0..500 {
+        if server.count("message_jobs").await == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        server.count("message_jobs").await,
+        0,
+        "the replies were delivered"
+    );
     let device = Device::new();
     let login = server.whatsapp_start(&device, json!({})).await;
     let reference = login.ok()["reference"].as_str().unwrap().to_owned();
@@ -638,5 +653,104 @@ async fn a_login_the_limits_refuse_is_told_to_the_device(backend: Backend) {
     // Only the first got a reply: the refused one sent nothing.
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(cloud.sent_to(&phone).len(), 1);
+    server.stop().await;
+}
+
+async fn an_indonesian_whatsapp_user_gets_indonesian_replies_and_template_language_id(
+    backend: Backend,
+) {
+    let (cloud, base) = FakeCloudApi::start().await;
+    let server = TestServer::start_with(backend, |s| {
+        with_whatsapp(s, &base);
+        // The operator had the code template approved in English and Indonesian.
+        s.whatsapp_template_language = "en,id".into();
+    })
+    .await;
+    let phone = unique_phone();
+
+    // She registers from an app in Indonesian: the prepared message and the
+    // chat's reply are Indonesian.
+    let device = Device::new();
+    let started = server
+        .whatsapp_start(
+            &device,
+            json!({"firstName": "Siti", "lastName": "Rahayu", "role": "clinician", "language": "id"}),
+        )
+        .await;
+    let started = started.ok().clone();
+    let reference = started["reference"].as_str().unwrap().to_owned();
+    assert_eq!(
+        started["text"],
+        format!("Minta masuk, autentikasi saya. {reference}")
+    );
+    server
+        .whatsapp_text(&phone, started["text"].as_str().unwrap())
+        .await
+        .ok();
+    let reply = &cloud.wait_for(&phone, 1).await[0];
+    let body = reply["text"]["body"].as_str().unwrap();
+    assert!(
+        body.starts_with("Ketuk untuk masuk ke CareKey:\n"),
+        "{body}"
+    );
+    assert!(body.contains("Atau ketik kode ini di aplikasi: "), "{body}");
+    assert!(body.contains("Jangan bagikan kepada siapa pun."), "{body}");
+    let (request_id, secret, _) = link_and_code(reply);
+    server.whatsapp_wait(&device, &reference).await.ok();
+    let session = server
+        .post(
+            "/v1/auth/complete",
+            &json!({"requestId": request_id, "linkSecret": secret, "deviceVerifier": device.verifier}),
+        )
+        .await;
+    let token = session.ok()["accessToken"].as_str().unwrap().to_owned();
+    assert_eq!(
+        server.get("/v1/me", Some(&token)).await.ok()["language"],
+        "id"
+    );
+
+    // A message without a reference from her number: help, in her language.
+    server.whatsapp_text(&phone, "halo").await.ok();
+    let help = &cloud.wait_for(&phone, 2).await[1];
+    let help = help["text"]["body"].as_str().unwrap();
+    assert!(
+        help.starts_with("Halo dari CareKey.") && help.contains("\"Masuk dengan WhatsApp\""),
+        "{help}"
+    );
+
+    // A code sent unasked is the template, in Indonesian (her app's
+    // language, or her account's when the client gives none).
+    for body in [
+        json!({"phone": phone, "channel": "whatsapp", "language": "id"}),
+        json!({"phone": phone, "channel": "whatsapp"}),
+    ] {
+        server.request_id(&Device::new(), body).await;
+    }
+    let sent = cloud.wait_for(&phone, 4).await;
+    for template in &sent[2..] {
+        assert_eq!(template["type"], "template");
+        assert_eq!(template["template"]["language"]["code"], "id", "{template}");
+    }
+    // An app in a language the template lacks: the template's first.
+    server
+        .request_id(
+            &Device::new(),
+            json!({"phone": phone, "channel": "whatsapp", "language": "fr"}),
+        )
+        .await;
+    let sent = cloud.wait_for(&phone, 5).await;
+    assert_eq!(sent[4]["template"]["language"]["code"], "en");
+
+    // Someone with no language and no account: the help in the default.
+    let stranger = unique_phone();
+    server.whatsapp_text(&stranger, "hello").await.ok();
+    let help = &cloud.wait_for(&stranger, 1).await[0];
+    assert!(
+        help["text"]["body"]
+            .as_str()
+            .unwrap()
+            .starts_with("Hello from CareKey."),
+        "{help}"
+    );
     server.stop().await;
 }

@@ -23,15 +23,16 @@ use crate::clock::Millis;
 use crate::db::Tx;
 use crate::error::ServiceError;
 use crate::http::Shared;
-use crate::http::pages::{escape, page};
+use crate::http::pages::{accept_language, escape, page, paragraph};
 use crate::identity::{Contact, ContactKind};
 use crate::outbound::messages::Channel;
 use crate::outbound::queue;
 use crate::secrets::{generate_link_secret, same_digest, split_link_token};
 use crate::state::AppState;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use carekey_i18n::{FluentValue, Language};
 use sqlx::Row;
 
 /// How long the link of a change works.
@@ -63,14 +64,12 @@ pub async fn tell_previous(
         told.push(Contact::Phone(phone.clone()));
     }
     told.retain(|contact| contact.address() != current.address());
-    let (noun, login) = match kind {
-        ContactKind::Email => ("email address", "login email"),
-        ContactKind::Sms => ("phone number", "login phone"),
+    let address = current.masked();
+    let notice = crate::outbound::messages::Notice::LoginChanged {
+        kind,
+        address: &address,
     };
-    let notice = format!(
-        "The {noun} {} is now the {login} of your CareKey account.",
-        current.masked()
-    );
+    let language = state.templates.language(&[before.language.as_deref()]);
     let mut jobs = Vec::new();
     for contact in told {
         let channel: Channel = contact.kind().into();
@@ -101,7 +100,7 @@ pub async fn tell_previous(
         let message =
             state
                 .templates
-                .contact_changed(channel, contact.address(), &notice, &link, None);
+                .contact_changed(channel, contact.address(), (&notice, &link), language);
         let job = queue::seal(&state.sealer, &crate::db::new_id(now), transport, &message)?;
         queue::enqueue(&mut *tx, &job, now, state.queue.lease_ms).await?;
         jobs.push(job);
@@ -109,21 +108,44 @@ pub async fn tell_previous(
     Ok(jobs)
 }
 
-fn not_a_link() -> Response {
+/// A page of words from the catalog (see `login::links`): message `id`'s
+/// title and value, then `hints`.
+fn words_page(
+    state: &AppState,
+    status: StatusCode,
+    language: Language,
+    id: &str,
+    (args, hints): (&[(&str, FluentValue<'_>)], &[&str]),
+) -> Response {
+    let words = |id: &str| state.templates.words(language, id, None, args);
+    let body: String = std::iter::once(paragraph(&words(id), false))
+        .chain(hints.iter().map(|hint| paragraph(&words(hint), true)))
+        .collect();
     page(
-        StatusCode::NOT_FOUND,
-        "This is not a working CareKey link",
-        "<p>Check that the whole link was copied from the message.</p>",
+        status,
+        &state.templates.tag(language),
+        &state.templates.words(language, id, Some("title"), &[]),
+        &body,
     )
 }
 
-fn ended() -> Response {
-    page(
+fn not_a_link(state: &AppState, language: Language) -> Response {
+    words_page(
+        state,
+        StatusCode::NOT_FOUND,
+        language,
+        "not-me-malformed",
+        (&[], &[]),
+    )
+}
+
+fn ended(state: &AppState, language: Language) -> Response {
+    words_page(
+        state,
         StatusCode::GONE,
-        "This link no longer works",
-        "<p>It was used already, or it is more than 7 days old. If someone else \
-         changed your CareKey login, tell your clinic: they can help you get your \
-         account back.</p>",
+        language,
+        "not-me-ended",
+        (&[], &[]),
     )
 }
 
@@ -236,22 +258,28 @@ async fn report(state: &AppState, token: &str) -> Result<Outcome, ServiceError> 
         (status = 200, description = "the page, with its form"),
         (status = 404, description = "not such a link"),
     ))]
-pub(super) async fn not_me_page(Path(token): Path<String>) -> Response {
+pub(super) async fn not_me_page(
+    State(state): Shared,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let language = state.templates.page_language(accept_language(&headers));
     if split_link_token(&token).is_none() {
-        return not_a_link();
+        return not_a_link(&state, language);
     }
+    let words = |id: &str| state.templates.words(language, id, None, &[]);
     page(
         StatusCode::OK,
-        "Was this change not you?",
+        &state.templates.tag(language),
+        &state
+            .templates
+            .words(language, "not-me", Some("title"), &[]),
         &format!(
-            "<p>Someone changed how your CareKey account logs in. If it was not you, \
-             press the button. Every device logged in to your account is logged out at \
-             once, and your previous login comes back, so that you can log in again and \
-             they cannot.</p>\
-             <form method=\"post\" action=\"/not-me/{token}\">\
-             <button type=\"submit\">It was not me: secure my account</button></form>\
-             <p class=\"hint\">If you made the change yourself, close this page: nothing \
-             happens.</p>",
+            "{explained}<form method=\"post\" action=\"/not-me/{token}\">\
+             <button type=\"submit\">{button}</button></form>{hint}",
+            explained = paragraph(&words("not-me"), false),
+            button = escape(&words("not-me-button")),
+            hint = paragraph(&words("not-me-hint"), true),
             token = escape(token.trim())
         ),
     )
@@ -268,35 +296,25 @@ pub(super) async fn not_me_page(Path(token): Path<String>) -> Response {
 pub(super) async fn not_me_report(
     State(state): Shared,
     Path(token): Path<String>,
+    headers: HeaderMap,
 ) -> Result<Response, ServiceError> {
+    let language = state.templates.page_language(accept_language(&headers));
     Ok(match report(&state, &token).await? {
-        Outcome::NotALink => not_a_link(),
-        Outcome::Ended => ended(),
+        Outcome::NotALink => not_a_link(&state, language),
+        Outcome::Ended => ended(&state, language),
         Outcome::Done { restored, kind } => {
-            let noun = if kind == "email" {
-                "email address"
-            } else {
-                "phone number"
-            };
+            let kind = if kind == "email" { "email" } else { "phone" };
             let back = if restored {
-                format!(
-                    "Your previous login {noun} is the account's login again: log in with it in CareKey."
-                )
+                "not-me-restored"
             } else {
-                format!(
-                    "The login {noun} could not be put back (it changed again, or another \
-                     account uses it now): ask your clinic to help you get your account back."
-                )
+                "not-me-not-restored"
             };
-            page(
+            words_page(
+                &state,
                 StatusCode::OK,
-                "Your account is secured",
-                &format!(
-                    "<p>Every device that was logged in to your account is logged out.</p>\
-                     <p>{back}</p><p class=\"hint\">Then check your account's devices and \
-                     keys in CareKey, and tell your clinic what happened.</p>",
-                    back = escape(&back)
-                ),
+                language,
+                "not-me-done",
+                (&[("kind", kind.into())], &[back, "not-me-done-hint"]),
             )
         }
     })

@@ -21,6 +21,7 @@ use crate::error::ServiceError;
 use crate::http::{Caller, ClientIp, JsonBody, Shared};
 use crate::identity::{Contact, ContactKind};
 use crate::limits;
+use crate::outbound::messages::Notice;
 use crate::secrets::generate_code;
 use crate::state::AppState;
 use crate::tokens::Claims;
@@ -46,14 +47,6 @@ pub(crate) fn column(kind: ContactKind) -> &'static str {
     }
 }
 
-/// What a person calls a login contact of this kind.
-fn noun(kind: ContactKind) -> &'static str {
-    match kind {
-        ContactKind::Email => "email address",
-        ContactKind::Sms => "number",
-    }
-}
-
 /// `POST /v1/me/phone` and `POST /v1/me/email`: sends a code to `contact`
 /// for the logged-in user.
 pub async fn start(
@@ -74,15 +67,22 @@ pub async fn start(
     let now = state.clock.now_ms();
     let mut tx = state.db.begin().await?;
     crate::account::proofs::require_fresh(state, &mut tx, claims).await?;
-    let owner: Option<String> = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT id FROM users WHERE {kind} = $1"
+    let owner = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT id, language FROM users WHERE {kind} = $1"
     )))
     .bind(contact.address().to_owned())
     .fetch_optional(&mut *tx)
     .await?
-    .map(|row| row.try_get("id"))
+    .map(|row| {
+        Ok::<_, sqlx::Error>((
+            row.try_get::<String, _>("id")?,
+            row.try_get::<Option<String>, _>("language")?,
+        ))
+    })
     .transpose()?;
+    let (owner, owner_language) = owner.map_or((None, None), |(id, language)| (Some(id), language));
     let taken = taken_by_other(owner, user_id);
+    let language = crate::accounts::language(&mut tx, user_id).await?;
     admit_message(state, &mut tx, &contact, client_ip, now).await?;
     let request_id = crate::db::new_id(now);
     let code = generate_code(state.policy.code_length);
@@ -112,14 +112,14 @@ pub async fn start(
         match_number: None,
     };
     if taken {
+        // Told in the language of the account whose address it is.
         let notices = crate::account::proofs::notify_contacts(
             state,
             &mut tx,
-            std::slice::from_ref(&contact),
-            &format!(
-                "Someone tried to add this {} to another CareKey account. It was not added, and your account is unchanged.",
-                noun(contact.kind())
-            ),
+            (std::slice::from_ref(&contact), owner_language.as_deref()),
+            &Notice::ContactTaken {
+                kind: contact.kind(),
+            },
             now,
         )
         .await?;
@@ -128,7 +128,7 @@ pub async fn start(
         tracing::info!(request = %request_id, user = %user_id, to = %contact.masked(), "contact verification asked for an address in use");
         return Ok(answer);
     }
-    send_account_code(state, tx, &contact, &code, ttl).await?;
+    send_account_code(state, tx, (&contact, language.as_deref()), &code, ttl).await?;
     tracing::info!(request = %request_id, user = %user_id, to = %contact.masked(), "contact verification started");
     Ok(answer)
 }

@@ -70,9 +70,10 @@ pub(super) async fn delete_me(
     if let Some(phone) = user.phone.as_ref().filter(|_| user.phone_verified) {
         told.push(Contact::Phone(phone.clone()));
     }
+    let language = state.templates.language(&[user.language.as_deref()]);
     let notices =
         crate::account::proofs::tell_contacts(&state, &mut tx, &told, now, |channel, to| {
-            state.templates.account_deleted(channel, to, None)
+            state.templates.account_deleted(channel, to, language)
         })
         .await?;
     let rows = crate::accounts::erase(

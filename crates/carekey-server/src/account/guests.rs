@@ -42,6 +42,7 @@ pub async fn start(state: &AppState, client_ip: IpAddr) -> Result<Issued, Servic
         care_status: None,
         guest: true,
         disabled: false,
+        language: None,
     };
     sqlx::query(
         "INSERT INTO users (id, group_id, role, first_name, last_name, guest, created_at, updated_at) \

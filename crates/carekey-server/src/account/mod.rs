@@ -26,6 +26,7 @@ pub fn routes() -> Routes {
     Routes::new()
         .routes(routes!(profile::me, erasure::delete_me))
         .routes(routes!(profile::rename))
+        .routes(routes!(profile::change_language))
         .routes(routes!(contacts::add_phone))
         .routes(routes!(contacts::verify_phone))
         .routes(routes!(contacts::change_email))

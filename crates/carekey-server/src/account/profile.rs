@@ -1,15 +1,18 @@
 //! The caller's profile (`GET /v1/me`): who the session belongs to, and
-//! their name, which they change themselves (`PUT /v1/me/name`).
+//! their name and language, which they change themselves (`PUT /v1/me/name`,
+//! `PUT /v1/me/language`).
 //!
 //! Invariant: a session whose user no longer exists is `invalid_token`,
 //! never an empty profile; a name is checked as at registration (trimmed,
-//! not blank, at most 100 characters, no control characters).
+//! not blank, at most 100 characters, no control characters); a language
+//! kept is a well-formed tag: one of the server's catalogs where one
+//! matches, else the person's own (messages fall back to the default).
 
 use crate::error::ServiceError;
 use crate::http::{Caller, JsonBody, Shared};
 use axum::Json;
 use axum::extract::State;
-use carekey_api::{ApiError, NameRequest, Profile};
+use carekey_api::{ApiError, LanguageRequest, NameRequest, Profile};
 
 #[utoipa::path(get, path = "/v1/me", tag = "auth",
     security(("bearer" = [])),
@@ -64,5 +67,41 @@ pub(super) async fn rename(
     .ok_or(ServiceError::InvalidToken)?;
     tx.commit().await?;
     tracing::info!(user = %claims.sub, "name changed");
+    Ok(Json(user.profile()))
+}
+
+#[utoipa::path(put, path = "/v1/me/language", tag = "account",
+    description = "Change the language the caller's messages (codes, notices) are written in: a BCP 47 tag. The closest language the server has is kept (fr-BE keeps fr); a language it has none in is kept as given, and messages fall back to the server's default until an operator adds it.",
+    request_body = LanguageRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Profile),
+        (status = 400, body = ApiError, description = "invalid_request: not a language tag"),
+        (status = 401, body = ApiError, description = "invalid_token"),
+    ))]
+pub(super) async fn change_language(
+    State(state): Shared,
+    Caller(claims): Caller,
+    JsonBody(request): JsonBody<LanguageRequest>,
+) -> Result<Json<Profile>, ServiceError> {
+    let tag = request.language.trim();
+    let language = (tag.len() <= 35)
+        .then(|| state.templates.keep_language(tag))
+        .flatten()
+        .ok_or_else(|| {
+            ServiceError::InvalidRequest("language must be a language tag, like fr or nl-BE".into())
+        })?;
+    let mut tx = state.db.begin().await?;
+    sqlx::query("UPDATE users SET language = $2, updated_at = $3 WHERE id = $1")
+        .bind(claims.sub.clone())
+        .bind(language.clone())
+        .bind(state.clock.now_ms())
+        .execute(&mut *tx)
+        .await?;
+    let user = crate::accounts::by_id(&mut *tx, &claims.sub)
+        .await?
+        .ok_or(ServiceError::InvalidToken)?;
+    tx.commit().await?;
+    tracing::info!(user = %claims.sub, %language, "language changed");
     Ok(Json(user.profile()))
 }

@@ -21,7 +21,7 @@ use crate::error::ServiceError;
 use crate::http::{Caller, ClientIp, JsonBody, Shared};
 use crate::identity::{Contact, ContactKind};
 use crate::limits;
-use crate::outbound::messages::Channel;
+use crate::outbound::messages::{Channel, Notice};
 use crate::outbound::queue;
 use crate::secrets::generate_code;
 use crate::state::AppState;
@@ -110,7 +110,7 @@ pub async fn start(
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    send_account_code(state, tx, &contact, &code, ttl).await?;
+    send_account_code(state, tx, (&contact, user.language.as_deref()), &code, ttl).await?;
     tracing::info!(request = %request_id, user = %claims.sub, to = %contact.masked(), "fresh proof started");
     Ok(StartResponse {
         request_id,
@@ -184,7 +184,7 @@ pub async fn notify(
     state: &AppState,
     tx: &mut Tx,
     user: &User,
-    notice: &str,
+    notice: &Notice<'_>,
     now: Millis,
 ) -> Result<Vec<queue::SealedJob>, ServiceError> {
     let mut contacts = Vec::new();
@@ -194,20 +194,28 @@ pub async fn notify(
     if let (Some(phone), true) = (&user.phone, user.phone_verified) {
         contacts.push(Contact::Phone(phone.clone()));
     }
-    notify_contacts(state, tx, &contacts, notice, now).await
+    notify_contacts(
+        state,
+        tx,
+        (&contacts, user.language.as_deref()),
+        notice,
+        now,
+    )
+    .await
 }
 
 /// Queues `notice` to each of `contacts` by its own channel, where this
-/// server has one.
+/// server has one, in `language` (their account's; `None`: the default).
 pub async fn notify_contacts(
     state: &AppState,
     tx: &mut Tx,
-    contacts: &[Contact],
-    notice: &str,
+    (contacts, language): (&[Contact], Option<&str>),
+    notice: &Notice<'_>,
     now: Millis,
 ) -> Result<Vec<queue::SealedJob>, ServiceError> {
+    let language = state.templates.language(&[language]);
     tell_contacts(state, tx, contacts, now, |channel, address| {
-        state.templates.notice(channel, address, notice, None)
+        state.templates.notice(channel, address, notice, language)
     })
     .await
 }

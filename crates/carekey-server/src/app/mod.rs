@@ -382,9 +382,21 @@ pub fn check(settings: &Settings, address: SocketAddr) -> Result<CheckedSettings
         &public_url,
     )?);
     let templates = match &settings.templates_dir {
-        Some(dir) => crate::outbound::messages::Templates::load(std::path::Path::new(dir))
-            .map_err(|error| StartError::Setting("templates_dir", error.to_string()))?,
-        None => crate::outbound::messages::Templates::built_in(),
+        Some(dir) => crate::outbound::messages::Templates::load(
+            std::path::Path::new(dir),
+            &settings.default_language,
+        )
+        .map_err(|error| {
+            let setting = match error {
+                crate::outbound::messages::TemplateError::Catalog(
+                    carekey_i18n::CatalogError::NoDefault { .. },
+                ) => "default_language",
+                _ => "templates_dir",
+            };
+            StartError::Setting(setting, error.to_string())
+        })?,
+        None => crate::outbound::messages::Templates::with_default(&settings.default_language)
+            .map_err(|error| StartError::Setting("default_language", error.to_string()))?,
     };
     let places = match &settings.ip_places_database {
         Some(path) => Some(Arc::new(

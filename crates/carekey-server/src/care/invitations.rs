@@ -24,18 +24,19 @@ use crate::accounts::User;
 use crate::clock::{Millis, rfc3339};
 use crate::db::Tx;
 use crate::error::ServiceError;
-use crate::http::pages::{escape, page};
+use crate::http::pages::{accept_language, escape, page, paragraph};
 use crate::http::{Caller, JsonBody, Shared};
 use crate::secrets::{generate_link_secret, same_digest, split_link_token};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use carekey_api::{
     ApiError, CareStatus, InvitationRequest, InvitationSummary, InvitationToken, Invitations,
     InvitedBy, NewInvitation, Role, SecretString,
 };
+use carekey_i18n::FluentValue;
 use sqlx::Row;
 use utoipa_axum::routes;
 
@@ -389,45 +390,61 @@ async fn open_invitation(
         (status = 404, description = "not such a link"),
         (status = 410, description = "the invitation ended"),
     ))]
-async fn invitation_page(State(state): Shared, Path(token): Path<String>) -> Response {
+async fn invitation_page(
+    State(state): Shared,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let language = state.templates.page_language(accept_language(&headers));
+    let tag = state.templates.tag(language);
+    let words = |id: &str, attribute: Option<&str>, args: &[(&str, FluentValue<'_>)]| {
+        state.templates.words(language, id, attribute, args)
+    };
+    let short = |status: StatusCode, id: &str| {
+        page(
+            status,
+            &tag,
+            &words(id, Some("title"), &[]),
+            &paragraph(&words(id, None, &[]), false),
+        )
+    };
     match check(&state, &token).await {
         Ok(invited) => {
-            let name = escape(&format!("{} {}", invited.first_name, invited.last_name));
-            let token = escape(token.trim());
+            let name = format!("{} {}", invited.first_name, invited.last_name);
+            let args = [
+                ("name", FluentValue::from(name.as_str())),
+                (
+                    "until",
+                    state.templates.moment(language, invited.expires_at).into(),
+                ),
+                ("id", invited.clinician_id.as_str().into()),
+            ];
+            // The id is set apart as code once the sentence is escaped.
+            let hint = escape(&words("invitation-hint", None, &args)).replacen(
+                &escape(&invited.clinician_id),
+                &format!("<code>{}</code>", escape(&invited.clinician_id)),
+                1,
+            );
             page(
                 StatusCode::OK,
-                "You are invited to CareKey",
+                &tag,
+                &words("invitation", Some("title"), &args),
                 &format!(
-                    "<p>{name} invites you to share your health notes with them through \
-                     CareKey. Register in the app through this invitation and {name} \
-                     follows you at once.</p>\
-                     <p><a class=\"open\" href=\"carekey://invite/{token}\">Open CareKey</a></p>\
-                     <p class=\"hint\">It works until {until} (UTC), for the people {name} \
-                     gave it to. Without the app's link, register in CareKey and type this \
-                     CareKey ID as your clinician: <code>{id}</code> ({name} then accepts you).</p>",
-                    until = escape(&crate::clock::readable(invited.expires_at)),
-                    id = escape(&invited.clinician_id),
+                    "{invites}<p><a class=\"open\" href=\"carekey://invite/{token}\">{open}</a></p>\
+                     <p class=\"hint\">{hint}</p>",
+                    invites = paragraph(&words("invitation", None, &args), false),
+                    open = escape(&words("landing-open", None, &[])),
+                    token = escape(token.trim()),
                 ),
             )
         }
-        Err(ServiceError::InvitationEnded) => page(
-            StatusCode::GONE,
-            "This invitation no longer works",
-            "<p>It expired, was used already, or was withdrawn. Ask your clinician for \
-             a new one, or register in CareKey and type their CareKey ID.</p>",
-        ),
-        Err(ServiceError::InvalidInvitation) => page(
-            StatusCode::NOT_FOUND,
-            "This is not a working CareKey invitation",
-            "<p>Check that the whole link was copied, or ask your clinician for a new one.</p>",
-        ),
+        Err(ServiceError::InvitationEnded) => short(StatusCode::GONE, "invitation-ended"),
+        Err(ServiceError::InvalidInvitation) => {
+            short(StatusCode::NOT_FOUND, "invitation-malformed")
+        }
         Err(error) => {
             tracing::error!(%error, "an invitation's page failed");
-            page(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "CareKey cannot answer right now",
-                "<p>Try again in a moment.</p>",
-            )
+            short(StatusCode::SERVICE_UNAVAILABLE, "page-unavailable")
         }
     }
 }

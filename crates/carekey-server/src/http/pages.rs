@@ -1,10 +1,11 @@
 //! The server's few HTML pages (a magic link's landing, "this was not me",
 //! an invitation): one frame and one escaping, so that every page has the
-//! same strict headers.
+//! same strict headers, in the visitor's language.
 //!
-//! Invariant: every value from the database or the request goes through
-//! [`escape`]; a page carries no script (its CSP allows none), never shows
-//! in a frame, and is not cached or indexed.
+//! Invariant: every value from the database, the request or a catalog goes
+//! through [`escape`] (a page's words are plain text, whoever wrote them); a
+//! page carries no script (its CSP allows none), never shows in a frame,
+//! and is not cached or indexed.
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -22,12 +23,28 @@ a.open{display:inline-block;background:#0f766e;color:#fff;padding:.7rem 1.3rem;b
 .hint{color:#4b5b59}h2{font-size:1.1rem;margin-top:2rem}\
 button{font:inherit;background:#fff;color:#0f766e;border:1px solid #0f766e;padding:.6rem 1.1rem;border-radius:6px;cursor:pointer}";
 
-pub fn page(status: StatusCode, title: &str, body: &str) -> Response {
+/// What a visitor's browser asks for in `Accept-Language`, if readable.
+pub fn accept_language(headers: &axum::http::HeaderMap) -> Option<&str> {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|value| value.to_str().ok())
+}
+
+/// Plain text as a paragraph (`hint`: the quieter kind).
+pub fn paragraph(text: &str, hint: bool) -> String {
+    let class = if hint { " class=\"hint\"" } else { "" };
+    format!("<p{class}>{}</p>", escape(text))
+}
+
+/// A page in the language tagged `language` (`fr`): its `title` (plain
+/// text) and `body` (HTML, escaped by the caller).
+pub fn page(status: StatusCode, language: &str, title: &str, body: &str) -> Response {
     let html = format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+        "<!doctype html><html lang=\"{language}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <meta name=\"robots\" content=\"noindex\"><title>{title} · CareKey</title>\
          <style>{STYLE}</style></head><body><h1>{title}</h1>{body}</body></html>",
+        language = escape(language),
         title = escape(title)
     );
     let mut response = (status, html).into_response();

@@ -128,10 +128,9 @@ pub async fn register(
             state,
             &mut tx,
             &user,
-            &format!(
-                "A new encryption key (fingerprint {}) was added to your account. Data shared with you from now on can be read with it.",
-                short(&id)
-            ),
+            &crate::outbound::messages::Notice::KeyAdded {
+                fingerprint: short(&id),
+            },
             now,
         )
         .await?
@@ -195,10 +194,9 @@ pub async fn revoke(
             state,
             &mut tx,
             &user,
-            &format!(
-                "The encryption key with fingerprint {} was revoked on your account.",
-                short(key_id)
-            ),
+            &crate::outbound::messages::Notice::KeyRevoked {
+                fingerprint: short(key_id),
+            },
             now,
         )
         .await?;

@@ -21,16 +21,16 @@
 //! sealed, for the device that asked, which collects its session with its
 //! verifier; the approving browser gets no tokens.
 
-use crate::clock::readable;
 use crate::error::ServiceError;
-use crate::http::pages::{escape, page};
+use crate::http::pages::{accept_language, escape, page, paragraph};
 use crate::http::{ClientIp, Shared};
 use crate::secrets::{is_well_formed_link_secret, open_code_with_link};
 use crate::state::AppState;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use carekey_api::SecretString;
+use carekey_i18n::{FluentValue, Language};
 use sqlx::Row;
 use std::net::IpAddr;
 use zeroize::Zeroizing;
@@ -50,11 +50,12 @@ pub fn parse_token(token: &str) -> Option<(String, &str)> {
     (!secret.is_empty()).then_some((request_id, secret))
 }
 
-/// Where a login was asked from.
+/// Where a login was asked from, and in which language.
 struct Origin {
-    device: String,
-    ip: String,
-    at: String,
+    /// The device's name and network address, when it gave a name.
+    device: Option<(String, String)>,
+    at: crate::clock::Millis,
+    language: Option<String>,
 }
 
 /// The longest device name kept.
@@ -80,19 +81,18 @@ pub fn device_label(name: Option<&str>) -> String {
 
 async fn origin(state: &AppState, request_id: &str) -> Result<Option<Origin>, ServiceError> {
     let row = sqlx::query(
-        "SELECT origin_device, origin_ip, created_at FROM auth_requests \
-         WHERE id = $1 AND origin_device IS NOT NULL",
+        "SELECT origin_device, origin_ip, created_at, language FROM auth_requests WHERE id = $1",
     )
     .bind(request_id.to_owned())
     .fetch_optional(state.db.reader())
     .await?;
     row.map(|row| {
+        let device: Option<String> = row.try_get("origin_device")?;
+        let ip: Option<String> = row.try_get("origin_ip")?;
         Ok(Origin {
-            device: row.try_get("origin_device")?,
-            ip: row
-                .try_get::<Option<String>, _>("origin_ip")?
-                .unwrap_or_default(),
-            at: readable(row.try_get("created_at")?),
+            device: device.map(|device| (device, ip.unwrap_or_default())),
+            at: row.try_get("created_at")?,
+            language: row.try_get("language")?,
         })
     })
     .transpose()
@@ -194,74 +194,117 @@ async fn try_link(
     ))
 }
 
-fn ended_page() -> Response {
+/// A page of words from the catalog: message `id`'s title attribute and
+/// value, and the hints that follow it.
+fn words_page(
+    state: &AppState,
+    status: StatusCode,
+    language: Language,
+    id: &str,
+    hints: &[&str],
+) -> Response {
+    let words = |id: &str| state.templates.words(language, id, None, &[]);
+    let body: String = std::iter::once(paragraph(&words(id), false))
+        .chain(hints.iter().map(|hint| paragraph(&words(hint), true)))
+        .collect();
     page(
-        StatusCode::GONE,
-        "This link no longer works",
-        "<p>It was used already, replaced by a newer code, or it expired. \
-         Open CareKey and ask for a new code.</p>",
+        status,
+        &state.templates.tag(language),
+        &state.templates.words(language, id, Some("title"), &[]),
+        &body,
     )
 }
 
-fn malformed_page() -> Response {
-    page(
+fn ended_page(state: &AppState, language: Language) -> Response {
+    words_page(state, StatusCode::GONE, language, "landing-ended", &[])
+}
+
+fn malformed_page(state: &AppState, language: Language) -> Response {
+    words_page(
+        state,
         StatusCode::NOT_FOUND,
-        "This is not a CareKey link",
-        "<p>Check that the whole link was copied, or open CareKey and ask for a new code.</p>",
+        language,
+        "landing-malformed",
+        &[],
     )
 }
 
 /// `GET /l/{token}`: the landing page. It offers the app and shows the
 /// code, says what the server saw of the request and the asking device's
 /// name as its claim, and asks for the number that device shows to approve
-/// its login; it never logs anyone in by itself.
-pub async fn landing(state: &AppState, token: &str) -> Result<Response, ServiceError> {
+/// its login; it never logs anyone in by itself. It is written in the
+/// language the login was asked in, else the one the browser asks for.
+pub async fn landing(
+    state: &AppState,
+    token: &str,
+    accept_language: Option<&str>,
+) -> Result<Response, ServiceError> {
+    let visitor = state.templates.page_language(accept_language);
     let (landing, request_id) = try_link(state, token).await?;
     let code = match landing {
         Landing::Usable(code) => code,
-        Landing::Ended => return Ok(ended_page()),
-        Landing::Malformed => return Ok(malformed_page()),
+        Landing::Ended => return Ok(ended_page(state, visitor)),
+        Landing::Malformed => return Ok(malformed_page(state, visitor)),
     };
     let token = escape(token.trim());
     let asked = match request_id {
         Some(request_id) => origin(state, &request_id).await?,
         None => None,
     };
+    let language = match asked.as_ref().and_then(|asked| asked.language.as_deref()) {
+        Some(tag) => state.templates.language(&[Some(tag)]),
+        None => visitor,
+    };
+    let words = |id: &str, args: &[(&str, FluentValue<'_>)]| {
+        state.templates.words(language, id, None, args)
+    };
     let approve = match asked {
-        Some(asked) => format!(
-            "<h2>Asked on another device?</h2>\
-             <p>Our server received this login request on {at}, from the network address \
-             {ip}. The device that asked calls itself <q>{device}</q>: that name is its own \
-             claim, which anyone can type.</p>\
-             <p>If you asked for it on another device, that device shows a number. Type it \
-             here to approve, and that device logs in. Nothing logs in on this device.</p>\
+        Some(Origin {
+            device: Some((device, ip)),
+            at,
+            ..
+        }) => format!(
+            "<h2>{title}</h2>{asked}{number}\
              <form method=\"post\" action=\"/l/{token}/approve\">\
-             <label for=\"number\">The number your other device shows</label> \
+             <label for=\"number\">{label}</label> \
              <input id=\"number\" name=\"number\" inputmode=\"numeric\" pattern=\"[0-9]{{2}}\" \
              maxlength=\"2\" size=\"3\" autocomplete=\"off\" required> \
-             <button type=\"submit\">Approve</button></form>\
-             <p class=\"hint\">If you did not ask for it, or no device of yours shows a number, \
-             do nothing: the request ends by itself. Nobody from CareKey or your clinic \
-             will ever ask you for this number or this code.</p>",
-            device = escape(&asked.device),
-            at = escape(&asked.at),
-            ip = escape(&asked.ip),
+             <button type=\"submit\">{button}</button></form>{not_asked}",
+            title = escape(&words("landing-asked-title", &[])),
+            asked = paragraph(
+                &words(
+                    "landing-asked",
+                    &[
+                        ("at", state.templates.moment(language, at).into()),
+                        ("ip", ip.into()),
+                        ("device", device.into()),
+                    ],
+                ),
+                false
+            ),
+            number = paragraph(&words("landing-asked-number", &[]), false),
+            label = escape(&words("landing-number-label", &[])),
+            button = escape(&words("landing-approve", &[])),
+            not_asked = paragraph(&words("landing-not-asked", &[]), true),
         ),
-        None => String::new(),
+        _ => String::new(),
     };
-    // The operator's words (templates_dir) or the built-in ones; plain
-    // text, escaped here.
-    let (title, paragraphs) = state.templates.landing(None);
+    // The operator's words (templates_dir) or the catalog's; plain text,
+    // escaped here.
+    let (title, paragraphs) = state.templates.landing(language);
     let hints: String = paragraphs
         .iter()
-        .map(|paragraph| format!("<p class=\"hint\">{}</p>", escape(paragraph)))
+        .map(|hint| paragraph(hint, true))
         .collect();
     Ok(page(
         StatusCode::OK,
-        title,
+        &state.templates.tag(language),
+        &title,
         &format!(
-            "<p><a class=\"open\" href=\"carekey://l/{token}\">Open CareKey</a></p>\
-             <p>Or type this code in CareKey:</p><p class=\"code\">{code}</p>{hints}{approve}",
+            "<p><a class=\"open\" href=\"carekey://l/{token}\">{open}</a></p>\
+             {type_code}<p class=\"code\">{code}</p>{hints}{approve}",
+            open = escape(&words("landing-open", &[])),
+            type_code = paragraph(&words("landing-type-code", &[]), false),
             code = escape(&code)
         ),
     ))
@@ -275,14 +318,22 @@ pub async fn landing(state: &AppState, token: &str) -> Result<Response, ServiceE
 pub async fn approve(
     state: &AppState,
     token: &str,
-    number: Option<&str>,
+    (number, accept_language): (Option<&str>, Option<&str>),
     ip: IpAddr,
 ) -> Result<Response, ServiceError> {
+    let visitor = state.templates.page_language(accept_language);
     let (landing, request_id) = try_link(state, token).await?;
     let (code, request_id) = match (landing, request_id) {
         (Landing::Usable(code), Some(request_id)) => (code, request_id),
-        (Landing::Malformed, _) => return Ok(malformed_page()),
-        _ => return Ok(ended_page()),
+        (Landing::Malformed, _) => return Ok(malformed_page(state, visitor)),
+        _ => return Ok(ended_page(state, visitor)),
+    };
+    let language = match origin(state, &request_id).await? {
+        Some(Origin {
+            language: Some(tag),
+            ..
+        }) => state.templates.language(&[Some(&tag)]),
+        _ => visitor,
     };
     let expected = state.codes.match_number(&request_id);
     let matched = number
@@ -291,13 +342,12 @@ pub async fn approve(
     if !matched {
         spend_try(state, &request_id).await?;
         tracing::info!(request = %request_id, "approval refused: wrong number");
-        return Ok(page(
+        return Ok(words_page(
+            state,
             StatusCode::FORBIDDEN,
-            "Not approved",
-            "<p>That is not the number the device that asked shows, so nothing was approved.</p>\
-             <p class=\"hint\">If you did not start this login yourself, someone else may have: \
-             do nothing, and it ends by itself. If it was you, open the link again and type the \
-             number your other device shows.</p>",
+            language,
+            "approval-refused",
+            &["approval-refused-hint"],
         ));
     }
     let sealed = state
@@ -315,11 +365,12 @@ pub async fn approve(
     .execute(state.db.writer())
     .await?;
     tracing::info!(request = %request_id, "login approved from another device");
-    Ok(page(
+    Ok(words_page(
+        state,
         StatusCode::OK,
-        "Approved",
-        "<p>The device that asked is logging in now. You can close this page.</p>\
-         <p class=\"hint\">Nothing logged in on this device.</p>",
+        language,
+        "approval-done",
+        &["approval-done-hint"],
     ))
 }
 
@@ -349,8 +400,9 @@ async fn spend_try(state: &AppState, request_id: &str) -> Result<(), ServiceErro
 pub(super) async fn link_landing(
     State(state): Shared,
     Path(token): Path<String>,
+    headers: HeaderMap,
 ) -> Result<Response, ServiceError> {
-    crate::login::links::landing(&state, &token).await
+    crate::login::links::landing(&state, &token, accept_language(&headers)).await
 }
 
 #[utoipa::path(post, path = "/l/{token}/approve", tag = "links",
@@ -365,13 +417,20 @@ pub(super) async fn link_approve(
     State(state): Shared,
     ClientIp(ip): ClientIp,
     Path(token): Path<String>,
+    headers: HeaderMap,
     form: axum::body::Bytes,
 ) -> Result<Response, ServiceError> {
     // The form's one field: the number the starting device shows.
     let number = form_urlencoded::parse(&form)
         .find(|(name, _)| name == "number")
         .map(|(_, value)| value.trim().to_owned());
-    crate::login::links::approve(&state, &token, number.as_deref(), ip).await
+    crate::login::links::approve(
+        &state,
+        &token,
+        (number.as_deref(), accept_language(&headers)),
+        ip,
+    )
+    .await
 }
 
 #[cfg(test)]

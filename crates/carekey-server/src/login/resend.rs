@@ -31,7 +31,7 @@ pub async fn resend_code(
     let mut tx = state.db.begin().await?;
     let sql = format!(
         "SELECT flavor, contact_kind, contact, user_id, registration, status, expires_at, resend_after, \
-         failed_attempts, channel FROM auth_requests WHERE id = $1{}",
+         failed_attempts, channel, language FROM auth_requests WHERE id = $1{}",
         state.db.backend().for_update()
     );
     let row = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -104,6 +104,8 @@ pub async fn resend_code(
         .as_deref()
         .and_then(Channel::parse)
         .unwrap_or_else(|| started.contact.kind().into());
+    let language: Option<String> = row.try_get("language")?;
+    let language = state.templates.language(&[language.as_deref()]);
     let job_id = crate::db::new_id(now);
     let job = prepare_message(
         state,
@@ -111,7 +113,7 @@ pub async fn resend_code(
         (&started.contact, channel),
         template,
         (code.expose(), link.as_deref().map(String::as_str)),
-        ttl,
+        (ttl, language),
     )?;
     if let Some(job) = &job {
         queue::enqueue(&mut tx, job, now, state.queue.lease_ms).await?;

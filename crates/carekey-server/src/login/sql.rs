@@ -25,8 +25,9 @@ pub(crate) const IDENTIFIER_SQL: &str = "(CASE auth_requests.contact_kind WHEN '
 /// name and address) and the channel the code goes by, then the link's hash
 /// and its sealed code (an email's $27-$28, a phone's $29-$30), then the
 /// requester and the identifier-wide ceiling (key, max: an email's
-/// $29-$31, a phone's $31-$33), and for a phone its prefix share (key, max,
-/// $34-$35).
+/// $29-$31, a phone's $31-$33), for a phone its prefix share (key, max,
+/// $34-$35), and last the language the start asked for or NULL (an email's
+/// $32, a phone's $36).
 ///
 /// SQLite counts the limits here, and only when the start is admitted (no
 /// counter at its maximum, the ceiling passed by the owner's known
@@ -44,6 +45,7 @@ pub fn start_operation(kind: ContactKind) -> Operation {
         link: (&'static str, &'static str),
         requester: &'static str,
         ceiling: (&'static str, &'static str),
+        language: &'static str,
         params: usize,
     }
     let places = match kind {
@@ -54,7 +56,8 @@ pub fn start_operation(kind: ContactKind) -> Operation {
             link: ("$27", "$28"),
             requester: "$29",
             ceiling: ("$30", "$31"),
-            params: 31,
+            language: "$32",
+            params: 32,
         },
         ContactKind::Sms => Places {
             column: "phone",
@@ -63,7 +66,8 @@ pub fn start_operation(kind: ContactKind) -> Operation {
             link: ("$29", "$30"),
             requester: "$31",
             ceiling: ("$32", "$33"),
-            params: 35,
+            language: "$36",
+            params: 36,
         },
     };
     let (origin_device, origin_ip, channel) = places.origin;
@@ -80,7 +84,7 @@ pub fn start_operation(kind: ContactKind) -> Operation {
         "($22 IS NULL OR EXISTS (SELECT 1 FROM users WHERE id = $22 AND role = 'clinician'))";
     let request = "INSERT INTO auth_requests (id, flavor, contact_kind, contact, user_id, registration, \
          device_challenge, code_hash, code_expires_at, expires_at, resend_after, sends, status, created_at, \
-         origin_device, origin_ip, channel, link_hash, link_code, origin_requester)";
+         origin_device, origin_ip, channel, link_hash, link_code, origin_requester, language)";
     // A code (and a link) only where there is an account or a registration.
     let with_code = |value: &str| {
         format!("CASE WHEN account.id IS NOT NULL OR $11 IS NOT NULL THEN {value} END")
@@ -136,8 +140,9 @@ pub fn start_operation(kind: ContactKind) -> Operation {
     );
     let values = format!(
         "SELECT $7, $8, $9, $10, account.id, $11, $12, {code_hash}, $14, $15, $16, 1, 'pending', $1, \
-         {origin_device}, {origin_ip}, {channel}, {link_hash}, {link_code}, {requester} \
-         FROM (SELECT {account} AS id) AS account"
+         {origin_device}, {origin_ip}, {channel}, {link_hash}, {link_code}, {requester}, {language} \
+         FROM (SELECT {account} AS id) AS account",
+        language = places.language
     );
     Operation {
         name: "start",

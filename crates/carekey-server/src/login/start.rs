@@ -135,6 +135,7 @@ pub(crate) fn read_registration(
                 email,
                 phone,
                 invitation_id: invited.map(|invited| invited.invitation_id.clone()),
+                language: None,
             }))
         }
         _ => Err(ServiceError::InvalidRequest(
@@ -189,6 +190,10 @@ pub struct Asked<'a> {
     /// Asked from a WhatsApp chat the person opened: the answer is a reply
     /// there (free text with the link), not a template.
     pub in_chat: bool,
+    /// The language the asking app is in (a tag, the requester's claim):
+    /// the code's message, a resent one and the link's page are written in
+    /// it, and a registration keeps it as the account's.
+    pub language: Option<&'a str>,
 }
 
 impl<'a> Asked<'a> {
@@ -199,6 +204,7 @@ impl<'a> Asked<'a> {
             device,
             channel: contact.kind().into(),
             in_chat: false,
+            language: None,
         }
     }
 }
@@ -237,11 +243,18 @@ pub async fn start_login(
         None => None,
     };
     let (contact, registration) = read_start(request, invited.as_ref())?;
+    // Without the app's language, the account's own (an API client that
+    // gives none); the app always gives one, and this read is skipped.
+    let kept = match &request.language {
+        Some(_) => None,
+        None => crate::accounts::language_of(state.db.reader(), &contact).await?,
+    };
     let mut asked = Asked::by_device(
         client_ip,
         request.device_name.as_deref().or(user_agent),
         &contact,
     );
+    asked.language = request.language.as_deref().or(kept.as_deref());
     if request.channel == Some(DeliveryChannel::Whatsapp) {
         if !matches!(contact, Contact::Phone(_)) || non_blank(request.email.as_deref()).is_some() {
             return Err(ServiceError::InvalidRequest(
@@ -284,6 +297,17 @@ pub async fn begin(
     let now = state.clock.now_ms();
     let client_ip = asked.ip;
     let origin_device = crate::login::links::device_label(asked.device);
+    let language = state.templates.language(&[asked.language]);
+    // Only a language asked for is kept (as `PUT /v1/me/language` keeps
+    // one): without one, the account follows the server's default,
+    // whatever it becomes.
+    let asked_language = asked
+        .language
+        .and_then(|tag| state.templates.keep_language(tag));
+    let registration = registration.map(|registration| Registration {
+        language: asked_language.clone(),
+        ..registration
+    });
     let request_id = crate::db::new_id(now);
     let fresh = new_code(state, flavor, &request_id);
     let (code, link) = (&fresh.code, &fresh.link);
@@ -304,7 +328,7 @@ pub async fn begin(
         (&contact, asked.channel),
         code_template,
         (code.expose(), link.as_deref().map(String::as_str)),
-        ttl,
+        (ttl, language),
     )?
     .ok_or_else(|| ServiceError::Internal("a code message with no text".into()))?;
     let without_account = match (flavor, &registration) {
@@ -314,7 +338,7 @@ pub async fn begin(
             (&contact, asked.channel),
             no_account_template,
             ("", None),
-            ttl,
+            (ttl, language),
         )?
         .map(|job| job.sealed),
         _ => None,
@@ -394,6 +418,7 @@ pub async fn begin(
         args.push(share.key.clone().into());
         args.push(i64::from(share.max).into());
     }
+    args.push(asked_language.into());
     let outcome = operation.run(args).await?;
     if clinician.is_some() && outcome.try_get::<i64, _>("clinician_ok")? != 1 {
         return Err(ServiceError::InvalidClinician(

@@ -31,8 +31,10 @@ use serde::Deserialize;
 use sqlx::Row;
 use std::net::IpAddr;
 
-/// The message the person sends, before the reference (Konsulin's wording).
-pub const PREPARED_TEXT: &str = "Request login, authenticate me.";
+/// The message the person sends, before the reference (Konsulin's wording),
+/// in English; the catalogs have it in each language (`whatsapp-prepared`).
+#[cfg(test)]
+const PREPARED_TEXT: &str = "Request login, authenticate me.";
 const REFERENCE_PREFIX: &str = "CK-";
 /// 10 base32 characters: 50 random bits, for a reference that lives minutes
 /// and is only useful together with the asking device's verifier.
@@ -138,9 +140,14 @@ pub async fn start(
         .map(serde_json::to_string)
         .transpose()
         .map_err(|_| ServiceError::Internal("registration encoding".into()))?;
+    let language = state.templates.language(&[request.language.as_deref()]);
+    let asked_language = request
+        .language
+        .as_deref()
+        .and_then(|tag| state.templates.keep_language(tag));
     sqlx::query(
         "INSERT INTO whatsapp_requests (reference, device_challenge, registration, origin_device, \
-         origin_ip, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+         origin_ip, created_at, expires_at, language) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(reference.clone())
     .bind(request.device_challenge.clone())
@@ -151,10 +158,14 @@ pub async fn start(
     .bind(client_ip.to_string())
     .bind(now)
     .bind(expires_at)
+    .bind(asked_language)
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
-    let text = format!("{PREPARED_TEXT} {reference}");
+    let prepared = state
+        .templates
+        .words(language, "whatsapp-prepared", None, &[]);
+    let text = format!("{prepared} {reference}");
     Ok(WhatsappStartResponse {
         wa_link: wa_link(&bot.number, &text),
         bot_number: bot.number.clone(),
@@ -399,8 +410,8 @@ async fn bind(
         return Ok(false);
     }
     let row = sqlx::query(
-        "SELECT device_challenge, registration, origin_device, origin_ip FROM whatsapp_requests \
-         WHERE reference = $1",
+        "SELECT device_challenge, registration, origin_device, origin_ip, language \
+         FROM whatsapp_requests WHERE reference = $1",
     )
     .bind(reference.to_owned())
     .fetch_one(state.db.writer())
@@ -415,6 +426,7 @@ async fn bind(
             ..registration
         });
     let challenge: String = row.try_get("device_challenge")?;
+    let language: Option<String> = row.try_get("language")?;
     let origin_device: Option<String> = row.try_get("origin_device")?;
     let origin_ip = row
         .try_get::<String, _>("origin_ip")?
@@ -425,6 +437,7 @@ async fn bind(
         device: origin_device.as_deref(),
         channel: Channel::Whatsapp,
         in_chat: true,
+        language: language.as_deref(),
     };
     let outcome = start::begin(
         state,
@@ -465,15 +478,23 @@ async fn bind(
     Ok(true)
 }
 
+/// Answers a message without a valid reference, in the language of the
+/// account that uses the sender's number, if one does.
 async fn reply_help(state: &AppState, sender: &Contact) -> Result<(), ServiceError> {
     let job_id = crate::db::new_id(state.clock.now_ms());
+    let language: Option<String> =
+        sqlx::query_scalar::<_, Option<String>>("SELECT language FROM users WHERE phone = $1")
+            .bind(sender.address().to_owned())
+            .fetch_optional(state.db.reader())
+            .await?
+            .flatten();
     let Some(job) = prepare_message(
         state,
         &job_id,
         (sender, Channel::Whatsapp),
         Template::ChatHelp,
         ("", None),
-        0,
+        (0, state.templates.language(&[language.as_deref()])),
     )?
     else {
         return Ok(());

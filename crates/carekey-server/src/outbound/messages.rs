@@ -1,87 +1,59 @@
-//! The messages people receive, from the templates in `assets/templates/`.
-//! An email template's first line is its subject.
+//! The messages people receive and the words of the server's pages, in
+//! each person's language: from the Fluent catalogs of `assets/locales/`
+//! (`carekey-i18n`), with an operator's files from `templates_dir` over them.
+//!
+//! Invariant: every text held was checked when loaded (a known name, the
+//! variables its message needs, known variables only, an email's subject,
+//! every language complete), so composing a message cannot fail, never sends
+//! a code-less code message, and never shows a blank or a placeholder; a
+//! broken file stops the start, naming the file (and the language and
+//! message).
 
 use crate::identity::ContactKind;
+use carekey_i18n::{Catalog, FluentArgs, FluentValue, Language, Overriding, Part};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
-/// The built-in templates by file name (without `.txt`), as shipped in
-/// `assets/templates/`: the defaults an operator's files replace.
-const BUILT_IN: [(&str, &str); 16] = [
-    (
-        "code.email",
-        include_str!("../../../../assets/templates/code.email.txt"),
-    ),
-    (
-        "code.sms",
-        include_str!("../../../../assets/templates/code.sms.txt"),
-    ),
-    (
-        "code.biot.sms",
-        include_str!("../../../../assets/templates/code.biot.sms.txt"),
-    ),
-    (
-        "no-account.email",
-        include_str!("../../../../assets/templates/no-account.email.txt"),
-    ),
-    (
-        "no-account.sms",
-        include_str!("../../../../assets/templates/no-account.sms.txt"),
-    ),
-    (
-        "code.whatsapp",
-        include_str!("../../../../assets/templates/code.whatsapp.txt"),
-    ),
-    (
-        "code.whatsapp-chat",
-        include_str!("../../../../assets/templates/code.whatsapp-chat.txt"),
-    ),
-    (
-        "no-account.whatsapp-chat",
-        include_str!("../../../../assets/templates/no-account.whatsapp-chat.txt"),
-    ),
-    (
-        "notice.email",
-        include_str!("../../../../assets/templates/notice.email.txt"),
-    ),
-    (
-        "notice.sms",
-        include_str!("../../../../assets/templates/notice.sms.txt"),
-    ),
+/// The templates an operator may replace whole, by file name (without
+/// `.txt`; `NAME.LANGUAGE.txt` for one language), each with the catalog
+/// message it replaces. BioT's code SMS is not in the catalogs: BioT's
+/// endpoints keep BioT's exact English wording, whatever the language,
+/// unless an operator's file says otherwise.
+const NAMES: [(&str, &str); 16] = [
+    ("code.email", "code-email"),
+    ("code.sms", "code-sms"),
+    ("code.biot.sms", ""),
+    ("no-account.email", "no-account-email"),
+    ("no-account.sms", "no-account-sms"),
+    ("code.whatsapp", "code-whatsapp"),
+    ("code.whatsapp-chat", "code-whatsapp-chat"),
+    ("no-account.whatsapp-chat", "no-account-whatsapp-chat"),
+    ("notice.email", "notice-email"),
+    ("notice.sms", "notice-sms"),
     // A login email or phone changed, to an address of before, with the
     // "this was not me" link.
-    (
-        "changed.email",
-        include_str!("../../../../assets/templates/changed.email.txt"),
-    ),
-    (
-        "changed.sms",
-        include_str!("../../../../assets/templates/changed.sms.txt"),
-    ),
+    ("changed.email", "changed-email"),
+    ("changed.sms", "changed-sms"),
     // The account was deleted by its owner: nothing to open or check.
-    (
-        "deleted.email",
-        include_str!("../../../../assets/templates/deleted.email.txt"),
-    ),
-    (
-        "deleted.sms",
-        include_str!("../../../../assets/templates/deleted.sms.txt"),
-    ),
-    (
-        "help.whatsapp-chat",
-        include_str!("../../../../assets/templates/help.whatsapp-chat.txt"),
-    ),
+    ("deleted.email", "deleted-email"),
+    ("deleted.sms", "deleted-sms"),
+    ("help.whatsapp-chat", "help-whatsapp-chat"),
     // The magic link's page: its title, then what it says under the code.
-    (
-        "landing",
-        include_str!("../../../../assets/templates/landing.txt"),
-    ),
+    ("landing", "landing"),
 ];
 
-/// The placeholders a template may use. Those that carry what the message
-/// is for (`{code}`, `{link}`, `{notice}`) must stay in an operator's
-/// version wherever the built-in has them.
+const BIOT_CODE_SMS: &str = include_str!("../../../../assets/templates/code.biot.sms.txt");
+
+/// The placeholders an operator's `.txt` template may use. Those that carry
+/// what the message is for (`{code}`, `{link}`, `{notice}`) must stay
+/// wherever the built-in message has them.
 const PLACEHOLDERS: [&str; 5] = ["{code}", "{link}", "{minutes}", "{host}", "{notice}"];
 const REQUIRED: [&str; 3] = ["{code}", "{link}", "{notice}"];
+
+/// Stands for the link while a text is filled: the lines that hold it are
+/// left out of a message without one. A private-use character, which no
+/// catalog or operator writes.
+const LINK_MARK: &str = "\u{e000}";
 
 #[derive(Debug, thiserror::Error)]
 pub enum TemplateError {
@@ -92,7 +64,7 @@ pub enum TemplateError {
          code.whatsapp, code.whatsapp-chat, no-account.email, no-account.sms, \
          no-account.whatsapp-chat, notice.email, notice.sms, changed.email, changed.sms, \
          deleted.email, deleted.sms, help.whatsapp-chat, landing; \
-         NAME.LOCALE.txt for a language)"
+         NAME.LANGUAGE.txt for a language; LANGUAGE.ftl for a catalog)"
     )]
     Unknown(String),
     #[error("{0}: it must keep {1}, which carries what the message is for")]
@@ -107,94 +79,262 @@ pub enum TemplateError {
     NoSubject(String),
     #[error("{0}: it is not UTF-8 text")]
     NotText(String),
+    #[error("{0}: no catalog is in this language (add LANGUAGE.ftl with every message)")]
+    NoCatalog(String),
+    #[error("{0}")]
+    Catalog(#[from] carekey_i18n::CatalogError),
 }
 
-/// The templates in use: the built-in ones, each replaced by an operator's
-/// file of the same name in `templates_dir`, and per language by
-/// `NAME.LOCALE.txt` (`code.sms.fr.txt`), which falls back to `NAME` and
-/// then to the built-in.
-///
-/// Invariant: every text held was checked when loaded (a known name, the
-/// placeholders its message needs, known placeholders only, an email's
-/// subject), so composing a message cannot fail and never sends a code-less
-/// code message; a broken file stops the start, naming the file.
+/// The wording in use: the catalogs (with an operator's `LANGUAGE.ftl`
+/// files over them) and an operator's whole templates (`NAME.txt`, for the
+/// default language, and `NAME.LANGUAGE.txt`).
 #[derive(Debug, Clone)]
 pub struct Templates {
-    /// (name, locale) → text; `None` is the default language.
-    replaced: std::collections::HashMap<(&'static str, Option<String>), String>,
+    catalog: Arc<Catalog>,
+    /// (name, language tag) → text.
+    replaced: std::collections::HashMap<(&'static str, String), String>,
 }
 
 impl Templates {
+    /// The built-in wording, English by default.
     pub fn built_in() -> Self {
-        Templates {
-            replaced: std::collections::HashMap::new(),
-        }
+        Self::with_default("en").unwrap_or_else(|_| unreachable!("English is built in"))
     }
 
-    /// The built-in templates with the `*.txt` files of `dir` in their
-    /// place (other files are left alone: a README may sit there).
-    pub fn load(dir: &std::path::Path) -> Result<Self, TemplateError> {
+    /// The built-in wording with `default` (a tag: `fr`, `nl-BE`) for
+    /// whoever has no language of theirs.
+    pub fn with_default(default: &str) -> Result<Self, TemplateError> {
+        Ok(Templates {
+            catalog: Arc::new(Catalog::with_overrides(Part::Server, &[], default)?),
+            replaced: std::collections::HashMap::new(),
+        })
+    }
+
+    /// The built-in wording with the files of `dir` over it: `LANGUAGE.ftl`
+    /// catalogs and `*.txt` templates (other files are left alone: a README
+    /// may sit there).
+    pub fn load(dir: &std::path::Path, default: &str) -> Result<Self, TemplateError> {
         let unreadable = |error| TemplateError::Unreadable(dir.to_path_buf(), error);
-        let mut replaced = std::collections::HashMap::new();
+        let mut catalogs = Vec::new();
+        let mut templates = Vec::new();
         for entry in std::fs::read_dir(dir).map_err(unreadable)? {
             let path = entry.map_err(unreadable)?.path();
             let file = path
                 .file_name()
                 .map(|name| name.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            let Some(stem) = file.strip_suffix(".txt") else {
-                continue;
+            let (stem, catalog) = match (file.strip_suffix(".txt"), file.strip_suffix(".ftl")) {
+                (Some(stem), _) => (stem.to_owned(), false),
+                (None, Some(stem)) => (stem.to_owned(), true),
+                (None, None) => continue,
             };
-            let (name, locale) = template_name(stem).ok_or(TemplateError::Unknown(file.clone()))?;
             let bytes = std::fs::read(&path)
                 .map_err(|error| TemplateError::Unreadable(path.clone(), error))?;
             let text =
                 String::from_utf8(bytes).map_err(|_| TemplateError::NotText(file.clone()))?;
-            check(&file, name, &text)?;
-            replaced.insert((name, locale), text);
+            if catalog {
+                catalogs.push((file, stem, text));
+            } else {
+                let (name, language) =
+                    template_name(&stem).ok_or(TemplateError::Unknown(file.clone()))?;
+                check(&file, name, &text)?;
+                templates.push((file, name, language, text));
+            }
         }
-        Ok(Templates { replaced })
+        let overrides: Vec<Overriding<'_>> = catalogs
+            .iter()
+            .map(|(file, language, source)| Overriding {
+                file,
+                language,
+                source,
+            })
+            .collect();
+        let catalog = Catalog::with_overrides(Part::Server, &overrides, default)?;
+        let tags = catalog.tags();
+        let default_tag = catalog.tag(catalog.default_language());
+        let mut replaced = std::collections::HashMap::new();
+        for (file, name, language, text) in templates {
+            let tag = match language {
+                None => default_tag.clone(),
+                Some(language) if tags.contains(&language) => language,
+                Some(_) => return Err(TemplateError::NoCatalog(file)),
+            };
+            replaced.insert((name, tag), text);
+        }
+        Ok(Templates {
+            catalog: Arc::new(catalog),
+            replaced,
+        })
     }
 
-    /// The text of `name` for `locale`, falling back as the type says.
-    fn text(&self, name: &'static str, locale: Option<&str>) -> &str {
-        locale
-            .and_then(|locale| self.replaced.get(&(name, Some(locale.to_owned()))))
-            .or_else(|| self.replaced.get(&(name, None)))
-            .map(String::as_str)
-            .unwrap_or_else(|| built_in(name))
+    /// How many whole templates an operator's files replace (every language).
+    pub fn replaced(&self) -> usize {
+        self.replaced.len()
+    }
+
+    /// The languages messages can be written in, English first.
+    pub fn languages(&self) -> Vec<String> {
+        self.catalog.tags()
+    }
+
+    /// The language of someone who wants `wanted` (tags, best first: what
+    /// the account keeps, what the request asked for), else the default.
+    pub fn language(&self, wanted: &[Option<&str>]) -> Language {
+        let wanted: Vec<&str> = wanted.iter().flatten().copied().collect();
+        self.catalog.choose(&wanted)
+    }
+
+    /// What an account keeps of its owner's choice of `tag` (see
+    /// [`Catalog::keep`]); `None` when it is no language tag.
+    pub fn keep_language(&self, tag: &str) -> Option<String> {
+        self.catalog.keep(tag)
+    }
+
+    /// The language a page's visitor asks for in `Accept-Language`.
+    pub fn page_language(&self, accept_language: Option<&str>) -> Language {
+        self.catalog
+            .from_accept_language(accept_language.unwrap_or_default())
+    }
+
+    pub fn tag(&self, language: Language) -> String {
+        self.catalog.tag(language)
+    }
+
+    /// A page's or a notice's words: message `id` (or its `attribute`).
+    pub fn words(
+        &self,
+        language: Language,
+        id: &str,
+        attribute: Option<&str>,
+        args: &[(&str, FluentValue<'_>)],
+    ) -> String {
+        let mut values = FluentArgs::new();
+        for (name, value) in args {
+            values.set(*name, value.clone());
+        }
+        self.catalog.format(language, id, attribute, &values)
+    }
+
+    /// The text of template `name` in `language` with its placeholders
+    /// filled (the link as [`LINK_MARK`]), and its subject or title if it
+    /// has one (an email, the landing page).
+    fn filled(
+        &self,
+        name: &'static str,
+        language: Language,
+        values: &[(&str, FluentValue<'_>)],
+    ) -> (Option<String>, String) {
+        let tag = self.catalog.tag(language);
+        let titled = name.ends_with(".email") || name == "landing";
+        if let Some(text) = self.replaced.get(&(name, tag)) {
+            let filled = values
+                .iter()
+                .fold(text.clone(), |text, (placeholder, value)| {
+                    let value = match value {
+                        FluentValue::String(text) => text.to_string(),
+                        FluentValue::Number(number) => number.as_string().into_owned(),
+                        _ => String::new(),
+                    };
+                    text.replace(&format!("{{{placeholder}}}"), &value)
+                });
+            return match (titled, filled.split_once('\n')) {
+                (true, Some((title, rest))) => (Some(title.trim().to_owned()), rest.to_owned()),
+                _ => (None, filled),
+            };
+        }
+        let id = catalog_id(name);
+        if id.is_empty() {
+            // BioT's code SMS: its own English wording.
+            let code = values
+                .iter()
+                .find(|(placeholder, _)| *placeholder == "code");
+            let code = match code {
+                Some((_, FluentValue::String(code))) => code.to_string(),
+                _ => String::new(),
+            };
+            return (None, BIOT_CODE_SMS.replace("{code}", &code));
+        }
+        let body = self.words(language, id, None, values);
+        let title = titled.then(|| {
+            let attribute = if name == "landing" {
+                "title"
+            } else {
+                "subject"
+            };
+            self.words(language, id, Some(attribute), values)
+        });
+        (title, body)
+    }
+
+    /// A moment for people, in UTC, written as `language` writes dates
+    /// ("5 Dec 2026, 14:05 UTC", "5 déc. 2026 à 14:05 UTC").
+    pub fn moment(&self, language: Language, at: crate::clock::Millis) -> String {
+        let nanos = i128::from(at) * 1_000_000;
+        match time::OffsetDateTime::from_unix_timestamp_nanos(nanos) {
+            Ok(moment) => self.words(
+                language,
+                "date-time",
+                None,
+                &[
+                    ("day", i64::from(moment.day()).into()),
+                    ("month", i64::from(u8::from(moment.month())).into()),
+                    ("year", i64::from(moment.year()).into()),
+                    (
+                        "time",
+                        format!("{:02}:{:02}", moment.hour(), moment.minute()).into(),
+                    ),
+                ],
+            ),
+            Err(_) => crate::clock::rfc3339(at),
+        }
     }
 
     /// The magic link's page: its title, and the paragraphs it shows
     /// under the code (plain text; blank lines separate paragraphs).
-    pub fn landing(&self, locale: Option<&str>) -> (&str, Vec<&str>) {
-        let text = self.text("landing", locale);
-        let (title, rest) = text.split_once('\n').unwrap_or((text, ""));
-        let paragraphs = rest
+    pub fn landing(&self, language: Language) -> (String, Vec<String>) {
+        let (title, text) = self.filled("landing", language, &[]);
+        let paragraphs = text
             .split("\n\n")
             .map(str::trim)
             .filter(|paragraph| !paragraph.is_empty())
+            .map(str::to_owned)
             .collect();
-        (title.trim(), paragraphs)
-    }
-
-    /// How many templates an operator's files replace (every language).
-    pub fn replaced(&self) -> usize {
-        self.replaced.len()
+        (title.unwrap_or_default(), paragraphs)
     }
 }
 
-fn built_in(name: &str) -> &'static str {
-    BUILT_IN
+/// The catalog message a template name stands for ("" for BioT's SMS).
+fn catalog_id(name: &str) -> &'static str {
+    NAMES
         .iter()
         .find(|(known, _)| *known == name)
-        .map_or("", |(_, text)| text)
+        .map_or("", |(_, id)| id)
 }
 
-/// A file's stem as a template: its name (one of [`BUILT_IN`]) and, after
+/// The built-in text of template `name` in English, with `{placeholder}`s
+/// where the catalog has variables: what an operator's file is checked
+/// against.
+fn built_in(name: &str) -> String {
+    let id = catalog_id(name);
+    if id.is_empty() {
+        return BIOT_CODE_SMS.to_owned();
+    }
+    let catalog = Templates::built_in();
+    let english = catalog.language(&[Some("en")]);
+    let marks: Vec<(&str, FluentValue<'_>)> = PLACEHOLDERS
+        .iter()
+        .map(|placeholder| {
+            let name = placeholder.trim_matches(['{', '}']);
+            (name, FluentValue::from(*placeholder))
+        })
+        .collect();
+    catalog.words(english, id, None, &marks)
+}
+
+/// A file's stem as a template: its name (one of [`NAMES`]) and, after
 /// it, a language tag (`fr`, `pt-BR`), if any.
 fn template_name(stem: &str) -> Option<(&'static str, Option<String>)> {
-    BUILT_IN.iter().find_map(|(name, _)| {
+    NAMES.iter().find_map(|(name, _)| {
         if stem == *name {
             return Some((*name, None));
         }
@@ -241,6 +381,75 @@ fn check(file: &str, name: &str, text: &str) -> Result<(), TemplateError> {
     }
     Ok(())
 }
+
+/// `text` with the lines that hold the link mark left out (no link), or
+/// the mark replaced by the link.
+fn with_link(text: &str, link: Option<&str>) -> String {
+    text.split_inclusive('\n')
+        .filter_map(|line| match (line.contains(LINK_MARK), link) {
+            (false, _) => Some(line.to_owned()),
+            (true, Some(link)) => Some(line.replace(LINK_MARK, link)),
+            (true, None) => None,
+        })
+        .collect()
+}
+
+/// What a security notice says, written in the language of whoever it
+/// goes to.
+#[derive(Debug, Clone, Copy)]
+pub enum Notice<'a> {
+    KeyAdded {
+        fingerprint: &'a str,
+    },
+    KeyRevoked {
+        fingerprint: &'a str,
+    },
+    /// Someone tried to add this address to another account.
+    ContactTaken {
+        kind: ContactKind,
+    },
+    /// `address` (masked) is now the account's login of its kind.
+    LoginChanged {
+        kind: ContactKind,
+        address: &'a str,
+    },
+}
+
+impl Notice<'_> {
+    fn text(&self, templates: &Templates, language: Language) -> String {
+        let kind = |kind: &ContactKind| match kind {
+            ContactKind::Email => "email",
+            ContactKind::Sms => "phone",
+        };
+        match self {
+            Notice::KeyAdded { fingerprint } => templates.words(
+                language,
+                "notice-key-added",
+                None,
+                &[("fingerprint", (*fingerprint).into())],
+            ),
+            Notice::KeyRevoked { fingerprint } => templates.words(
+                language,
+                "notice-key-revoked",
+                None,
+                &[("fingerprint", (*fingerprint).into())],
+            ),
+            Notice::ContactTaken { kind: of } => templates.words(
+                language,
+                "notice-contact-taken",
+                None,
+                &[("kind", kind(of).into())],
+            ),
+            Notice::LoginChanged { kind: of, address } => templates.words(
+                language,
+                "notice-login-changed",
+                None,
+                &[("kind", kind(of).into()), ("address", (*address).into())],
+            ),
+        }
+    }
+}
+
 /// How a message travels. An address's kind has its own channel; a phone
 /// number can also be reached by WhatsApp.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -292,6 +501,10 @@ pub struct Message {
     /// authentication template with this code (the body is for the outbox).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_code: Option<String>,
+    /// The language it is written in (a tag of the catalogs): the WhatsApp
+    /// template is sent in it where the operator has it approved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
 }
 
 impl Drop for Message {
@@ -340,10 +553,10 @@ pub struct Fill<'a> {
 }
 
 impl Templates {
-    /// The message for `template` on `channel` (the `Chat*` templates are
-    /// replies in a WhatsApp chat the person opened, where free text is allowed
-    /// for 24 hours), or `None` where that channel
-    /// has no such message (a business-initiated WhatsApp message can only be
+    /// The message for `template` on `channel` in `language` (the `Chat*`
+    /// templates are replies in a WhatsApp chat the person opened, where
+    /// free text is allowed for 24 hours), or `None` where that channel has
+    /// no such message (a business-initiated WhatsApp message can only be
     /// the code's template, so it cannot say that no account exists).
     pub fn compose(
         &self,
@@ -351,12 +564,13 @@ impl Templates {
         channel: Channel,
         to: &str,
         fill: &Fill<'_>,
-        locale: Option<&str>,
+        language: Language,
     ) -> Option<Message> {
         let name = match (template, channel) {
-            (Template::Code | Template::BiotCode, Channel::Email) => "code.email",
+            (Template::Code, Channel::Email) => "code.email",
             (Template::Code, Channel::Sms) => "code.sms",
             (Template::BiotCode, Channel::Sms) => "code.biot.sms",
+            (Template::BiotCode, Channel::Email) => "code.email",
             (Template::Code | Template::BiotCode, Channel::Whatsapp) => "code.whatsapp",
             (Template::NoAccount, Channel::Email) => "no-account.email",
             (Template::NoAccount, Channel::Sms) => "no-account.sms",
@@ -365,25 +579,21 @@ impl Templates {
             (Template::ChatHelp, _) => "help.whatsapp-chat",
             (Template::NoAccount, Channel::Whatsapp) => return None,
         };
-        let text = self.text(name, locale);
-        let with_link: String = text
-            .split_inclusive('\n')
-            .filter_map(|line| match (line.contains("{link}"), fill.link) {
-                (false, _) => Some(line.to_owned()),
-                (true, Some(link)) => Some(line.replace("{link}", link)),
-                (true, None) => None,
-            })
-            .collect();
-        let filled = with_link
-            .replace("{code}", fill.code)
-            .replace("{minutes}", &fill.minutes.to_string())
-            .replace("{host}", fill.host);
-        let (subject, body) = match channel {
-            Channel::Email => match filled.split_once('\n') {
-                Some((subject, body)) => (Some(subject.trim().to_owned()), body.to_owned()),
-                None => (None, filled.clone()),
-            },
-            Channel::Sms | Channel::Whatsapp => (None, filled.trim_end().to_owned()),
+        let minutes = i64::try_from(fill.minutes).unwrap_or(i64::MAX);
+        let (subject, text) = self.filled(
+            name,
+            language,
+            &[
+                ("code", fill.code.into()),
+                ("link", LINK_MARK.into()),
+                ("minutes", minutes.into()),
+                ("host", fill.host.into()),
+            ],
+        );
+        let body = with_link(&text, fill.link);
+        let body = match channel {
+            Channel::Email => body,
+            Channel::Sms | Channel::Whatsapp => body.trim_end().to_owned(),
         };
         let template_code = (channel == Channel::Whatsapp
             && matches!(template, Template::Code | Template::BiotCode))
@@ -391,9 +601,10 @@ impl Templates {
         Some(Message {
             kind: channel,
             to: to.to_owned(),
-            subject,
+            subject: subject.filter(|_| channel == Channel::Email),
             body,
             template_code,
+            language: Some(self.tag(language)),
         })
     }
 
@@ -405,15 +616,16 @@ impl Templates {
         &self,
         channel: Channel,
         to: &str,
-        notice: &str,
-        locale: Option<&str>,
+        notice: &Notice<'_>,
+        language: Language,
     ) -> Message {
+        let notice = notice.text(self, language);
         self.told(
             channel,
             to,
             ("notice.email", "notice.sms"),
-            &[("{notice}", notice)],
-            locale,
+            (&[("notice", notice.as_str().into())], None),
+            language,
         )
     }
 
@@ -423,24 +635,30 @@ impl Templates {
         &self,
         channel: Channel,
         to: &str,
-        notice: &str,
-        link: &str,
-        locale: Option<&str>,
+        (notice, link): (&Notice<'_>, &str),
+        language: Language,
     ) -> Message {
+        let notice = notice.text(self, language);
         self.told(
             channel,
             to,
             ("changed.email", "changed.sms"),
-            &[("{notice}", notice), ("{link}", link)],
-            locale,
+            (&[("notice", notice.as_str().into())], Some(link)),
+            language,
         )
     }
 
     /// The last message to an account's addresses: it was deleted by its
     /// owner. Unlike a notice, it asks nobody to open CareKey or log in:
     /// there is nothing left to log in to.
-    pub fn account_deleted(&self, channel: Channel, to: &str, locale: Option<&str>) -> Message {
-        self.told(channel, to, ("deleted.email", "deleted.sms"), &[], locale)
+    pub fn account_deleted(&self, channel: Channel, to: &str, language: Language) -> Message {
+        self.told(
+            channel,
+            to,
+            ("deleted.email", "deleted.sms"),
+            (&[], None),
+            language,
+        )
     }
 
     /// A message that tells (no code), from its email or its SMS template.
@@ -449,26 +667,19 @@ impl Templates {
         channel: Channel,
         to: &str,
         (email, sms): (&'static str, &'static str),
-        fills: &[(&str, &str)],
-        locale: Option<&str>,
+        (values, link): (&[(&str, FluentValue<'_>)], Option<&str>),
+        language: Language,
     ) -> Message {
-        let fill = |text: &str| {
-            fills
-                .iter()
-                .fold(text.to_owned(), |text, (placeholder, value)| {
-                    text.replace(placeholder, value)
-                })
-        };
+        let mut values = values.to_vec();
+        values.push(("link", LINK_MARK.into()));
         let (subject, body) = match channel {
             Channel::Email => {
-                let filled = fill(self.text(email, locale));
-                match filled.split_once('\n') {
-                    Some((subject, body)) => (Some(subject.trim().to_owned()), body.to_owned()),
-                    None => (None, filled),
-                }
+                let (subject, body) = self.filled(email, language, &values);
+                (subject, with_link(&body, link))
             }
             Channel::Sms | Channel::Whatsapp => {
-                (None, fill(self.text(sms, locale)).trim_end().to_owned())
+                let (_, body) = self.filled(sms, language, &values);
+                (None, with_link(&body, link).trim_end().to_owned())
             }
         };
         Message {
@@ -481,6 +692,7 @@ impl Templates {
             subject,
             body,
             template_code: None,
+            language: Some(self.tag(language)),
         }
     }
 }
@@ -488,6 +700,10 @@ impl Templates {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn english() -> Language {
+        Templates::built_in().language(&[Some("en")])
+    }
 
     fn fill() -> Fill<'static> {
         Fill {
@@ -501,7 +717,13 @@ mod tests {
     #[test]
     fn an_sms_carries_the_code_and_the_autofill_line() {
         let message = Templates::built_in()
-            .compose(Template::Code, Channel::Sms, "+32470123456", &fill(), None)
+            .compose(
+                Template::Code,
+                Channel::Sms,
+                "+32470123456",
+                &fill(),
+                english(),
+            )
             .expect("an SMS or email message");
         assert!(message.body.contains("649551"));
         assert!(message.body.contains("\nhttps://auth.example/l/r.s\n"));
@@ -517,7 +739,7 @@ mod tests {
                     link: None,
                     ..fill()
                 },
-                None,
+                english(),
             )
             .expect("an SMS or email message");
         assert!(!bare.body.contains("{link}") && !bare.body.contains("https://"));
@@ -527,12 +749,12 @@ mod tests {
     #[test]
     fn a_deleted_account_is_told_so_and_not_asked_to_log_in() {
         let templates = Templates::built_in();
-        let email = templates.account_deleted(Channel::Email, "a@b.example", None);
+        let email = templates.account_deleted(Channel::Email, "a@b.example", english());
         assert_eq!(
             email.subject.as_deref(),
             Some("CareKey: your account is deleted")
         );
-        let sms = templates.account_deleted(Channel::Whatsapp, "+32470123456", None);
+        let sms = templates.account_deleted(Channel::Whatsapp, "+32470123456", english());
         assert_eq!(sms.kind, Channel::Sms);
         for message in [&email, &sms] {
             assert!(message.body.contains("deleted"), "{}", message.body);
@@ -549,7 +771,7 @@ mod tests {
                 Channel::Sms,
                 "+12345678901",
                 &fill(),
-                None,
+                english(),
             )
             .expect("an SMS or email message");
         assert_eq!(
@@ -561,7 +783,13 @@ mod tests {
     #[test]
     fn an_email_takes_its_subject_from_the_first_line() {
         let message = Templates::built_in()
-            .compose(Template::Code, Channel::Email, "a@b.example", &fill(), None)
+            .compose(
+                Template::Code,
+                Channel::Email,
+                "a@b.example",
+                &fill(),
+                english(),
+            )
             .expect("an SMS or email message");
         assert_eq!(
             message.subject.as_deref(),
@@ -585,7 +813,7 @@ mod tests {
                 Channel::Whatsapp,
                 "+32470123456",
                 &fill(),
-                None,
+                english(),
             )
             .expect("a template message");
         assert_eq!(message.template_code.as_deref(), Some("649551"));
@@ -598,7 +826,7 @@ mod tests {
                     Channel::Whatsapp,
                     "+32470123456",
                     &fill(),
-                    None,
+                    english()
                 )
                 .is_none()
         );
@@ -609,7 +837,7 @@ mod tests {
                 Channel::Whatsapp,
                 "+32470123456",
                 &fill(),
-                None,
+                english(),
             )
             .expect("a chat reply");
         assert!(reply.template_code.is_none());
@@ -622,7 +850,7 @@ mod tests {
                 Channel::Whatsapp,
                 "+32470123456",
                 &fill(),
-                None,
+                english(),
             )
             .expect("a help reply");
         assert!(!help.body.contains("649551") && help.body.contains("Log in with WhatsApp"));
@@ -637,52 +865,121 @@ mod tests {
     }
 
     #[test]
-    fn an_operators_file_replaces_a_template_and_a_language_falls_back_to_it() {
+    fn an_operators_files_replace_a_template_per_language_and_a_catalog_message() {
         let dir = folder(&[
             (
                 "code.sms.txt",
                 "Clinique du Parc: {code} ({minutes} min)\n{link}\n",
             ),
             ("code.sms.fr.txt", "Votre code : {code}\n{link}\n"),
+            ("nl.ftl", "landing-open = Start { -brand }\n"),
             ("README.md", "not a template"),
         ]);
-        let templates = Templates::load(dir.path()).unwrap();
+        let templates = Templates::load(dir.path(), "en").unwrap();
         assert_eq!(templates.replaced(), 2);
-        let sms = |locale| {
+        let sms = |tag| {
             let message = templates
                 .compose(
                     Template::Code,
                     Channel::Sms,
                     "+32470123456",
                     &fill(),
-                    locale,
+                    templates.language(&[Some(tag)]),
                 )
                 .unwrap();
             message.body.clone()
         };
+        // A file without a language is the default language's.
         assert_eq!(
-            sms(None),
+            sms("en"),
             "Clinique du Parc: 649551 (2 min)\nhttps://auth.example/l/r.s"
         );
         assert_eq!(
-            sms(Some("fr")),
+            sms("fr-BE"),
             "Votre code : 649551\nhttps://auth.example/l/r.s"
         );
+        // No Dutch file: the Dutch catalog, not the default's file.
         assert!(
-            sms(Some("nl")).starts_with("Clinique du Parc"),
-            "no Dutch file: the default"
+            sms("nl").starts_with("Uw CareKey-code is 649551."),
+            "{}",
+            sms("nl")
         );
-        // The others stay built in.
+        // The others stay built in, in each language.
         let email = templates
             .compose(
                 Template::Code,
                 Channel::Email,
                 "a@b.example",
                 &fill(),
-                Some("fr"),
+                templates.language(&[Some("fr")]),
             )
             .unwrap();
-        assert_eq!(email.subject.as_deref(), Some("Your CareKey code: 649551"));
+        assert_eq!(
+            email.subject.as_deref(),
+            Some("Votre code CareKey\u{a0}: 649551")
+        );
+        assert_eq!(email.language.as_deref(), Some("fr"));
+        let dutch = templates.language(&[Some("nl")]);
+        assert_eq!(
+            templates.words(dutch, "landing-open", None, &[]),
+            "Start CareKey"
+        );
+    }
+
+    #[test]
+    fn a_template_in_a_language_without_a_catalog_is_refused() {
+        let dir = folder(&[("code.sms.de.txt", "Ihr Code: {code}\n{link}\n")]);
+        let error = Templates::load(dir.path(), "en").unwrap_err().to_string();
+        assert!(error.starts_with("code.sms.de.txt: no catalog"), "{error}");
+        let dir = folder(&[("fr.ftl", "code-sms = Votre code arrive.\n")]);
+        let error = Templates::load(dir.path(), "en").unwrap_err().to_string();
+        assert_eq!(
+            error,
+            "fr: code-sms leaves out $code, which English's uses (every language says the same)"
+        );
+    }
+
+    #[test]
+    fn a_notice_is_written_in_the_language_of_whoever_it_goes_to() {
+        let templates = Templates::built_in();
+        let notice = Notice::KeyRevoked {
+            fingerprint: "AB12 CD34",
+        };
+        let french = templates.notice(
+            Channel::Email,
+            "a@b.example",
+            &notice,
+            templates.language(&[Some("fr")]),
+        );
+        assert_eq!(
+            french.subject.as_deref(),
+            Some("CareKey\u{a0}: une modification de votre compte")
+        );
+        assert!(
+            french
+                .body
+                .contains("La clé de chiffrement d'empreinte AB12 CD34 a été révoquée"),
+            "{}",
+            french.body
+        );
+        let indonesian = templates.contact_changed(
+            Channel::Sms,
+            "+6281234567890",
+            (
+                &Notice::LoginChanged {
+                    kind: ContactKind::Sms,
+                    address: "+62•••7890",
+                },
+                "https://auth.example/not-me/x.y",
+            ),
+            templates.language(&[Some("id")]),
+        );
+        assert_eq!(
+            indonesian.body,
+            "CareKey: Nomor telepon +62•••7890 sekarang menjadi nomor masuk akun CareKey Anda. \
+             Bukan Anda? Buka https://auth.example/not-me/x.y untuk mengeluarkan semua perangkat \
+             dan mendapatkan kembali akses Anda."
+        );
     }
 
     #[test]
@@ -718,13 +1015,13 @@ mod tests {
             ("landing.txt", "\nNo title here", "is its subject or title"),
         ] {
             let dir = folder(&[(file, text)]);
-            let error = Templates::load(dir.path()).unwrap_err().to_string();
+            let error = Templates::load(dir.path(), "en").unwrap_err().to_string();
             assert!(error.starts_with(file), "{error}");
             assert!(error.contains(words), "{file}: {error}");
         }
         let dir = folder(&[("code.sms.txt", "\u{fffd}")]);
         std::fs::write(dir.path().join("code.sms.txt"), [0xff, 0xfe]).unwrap();
-        assert!(Templates::load(dir.path()).is_err());
-        assert!(Templates::load(std::path::Path::new("/no/such/folder")).is_err());
+        assert!(Templates::load(dir.path(), "en").is_err());
+        assert!(Templates::load(std::path::Path::new("/no/such/folder"), "en").is_err());
     }
 }

@@ -368,6 +368,19 @@ pub fn code_in(message: &Value) -> String {
         .to_owned()
 }
 
+/// The path (`/l/<token>`) of the magic link in an outbox `message`.
+pub fn link_path(message: &Value) -> String {
+    let body = message["body"].as_str().expect("message body");
+    let at = body
+        .find("/l/")
+        .unwrap_or_else(|| panic!("no link in {body}"));
+    body[at..]
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
 /// A device: its verifier, and the challenge it sends at start.
 pub struct Device {
     pub verifier: String,

@@ -272,6 +272,7 @@ mod tests {
             channel: "whatsapp".into(),
             whatsapp_phone_number_id: Some("1065".into()),
             whatsapp_access_token: Some("token".into()),
+            whatsapp_template_language: "en_US, id, pt-BR".into(),
             ..with_bot
         })
         .unwrap();
@@ -289,10 +290,23 @@ mod tests {
             subject: None,
             body: "Your CareKey code is 649551.".into(),
             template_code: Some("649551".into()),
+            language: Some("id".into()),
         });
         assert_eq!(template["to"], "32470123456");
         assert_eq!(template["type"], "template");
         assert_eq!(template["template"]["name"], "carekey_code");
+        assert_eq!(template["template"]["language"]["code"], "id");
+        // The template's language: the message's where the template is
+        // approved in it (or in another region's), else the first.
+        for (written, code) in [
+            (Some("pt-BR"), "pt_BR"),
+            (Some("pt"), "pt_BR"),
+            (Some("en"), "en_US"),
+            (Some("fr"), "en_US"),
+            (None, "en_US"),
+        ] {
+            assert_eq!(sender.template_language(written), code, "{written:?}");
+        }
         assert_eq!(
             template["template"]["components"][1]["parameters"][0]["text"],
             "649551"

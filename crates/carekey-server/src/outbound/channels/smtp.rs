@@ -129,6 +129,7 @@ mod tests {
             subject: Some("Your CareKey code".into()),
             body: "123456".into(),
             template_code: None,
+            language: None,
         }
     }
 

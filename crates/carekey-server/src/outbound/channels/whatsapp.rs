@@ -33,7 +33,18 @@ pub(super) struct WhatsappCloud {
     pub(super) url: String,
     access_token: SecretString,
     template: String,
-    language: String,
+    /// The languages the template is approved in, as Meta codes them
+    /// (`en`, `pt_BR`); the first is for whoever's is not among them.
+    languages: Vec<String>,
+}
+
+/// `whatsapp_template_language`: Meta's codes, comma-separated (`en,fr,id`).
+fn template_languages(setting: &str) -> Vec<String> {
+    setting
+        .split(',')
+        .map(|code| code.trim().replace('-', "_"))
+        .filter(|code| !code.is_empty())
+        .collect()
 }
 
 impl WhatsappCloud {
@@ -66,8 +77,28 @@ impl WhatsappCloud {
             ),
             access_token,
             template: settings.whatsapp_code_template.clone(),
-            language: settings.whatsapp_template_language.clone(),
+            languages: template_languages(&settings.whatsapp_template_language),
         })
+    }
+
+    /// The template's language for a message written in `language` (a
+    /// catalog tag, `fr`, `pt-BR`): its own where the template is approved
+    /// in it, else the same language of another region, else the first.
+    pub(super) fn template_language(&self, language: Option<&str>) -> &str {
+        let first = self.languages.first().map_or("en", String::as_str);
+        let Some(wanted) = language.map(|tag| tag.replace('-', "_")) else {
+            return first;
+        };
+        let primary = |code: &str| code.split('_').next().unwrap_or_default().to_owned();
+        self.languages
+            .iter()
+            .find(|code| **code == wanted)
+            .or_else(|| {
+                self.languages
+                    .iter()
+                    .find(|code| primary(code) == primary(&wanted))
+            })
+            .map_or(first, String::as_str)
     }
 
     pub(super) fn payload(&self, message: &Message) -> serde_json::Value {
@@ -81,7 +112,7 @@ impl WhatsappCloud {
                 "type": "template",
                 "template": {
                     "name": self.template,
-                    "language": { "code": self.language },
+                    "language": { "code": self.template_language(message.language.as_deref()) },
                     "components": [
                         { "type": "body", "parameters": [{ "type": "text", "text": code }] },
                         { "type": "button", "sub_type": "url", "index": "0",
