@@ -69,6 +69,8 @@ const COMMANDS: &[&str] = &[
     "countries",
     // settings
     "settings_get",
+    "ui_language_get",
+    "ui_language_set",
     "settings_set_server",
     "diagnostics_get",
     "update_status",

@@ -37,6 +37,8 @@ cargo clippy --locked --test installed -- -D warnings
 bash tests/windows-check.sh
 # The UI's ES modules: every name defined or imported, nothing left unused.
 node tests/ui-lint/node_modules/eslint/bin/eslint.js --config tests/ui-lint/eslint.config.mjs ui/
+# ...and the JavaScript vendored beside them is its npm tarball's, unedited.
+bash tests/ui-vendor.sh
 
 # The whole run (no test-name filter) also checks the supply chain: licences,
 # sources, yanked crates and RustSec advisories (offline, against the

@@ -16,7 +16,7 @@ import { submitNote } from "./notes.js";
 import { emailForm, phoneForm } from "./contacts.js";
 import { closeNameForm, deleteAccount, exportAccount, openNameForm, submitName } from "./profile.js";
 import { showRestore, submitRestore, updateRestoreFields } from "./restore.js";
-import { changeTheme, chooseServer, closeLicences, copyDiagnostics, forgetLicences, installUpdate, openLicences, openSettings, showUpdate } from "./settings.js";
+import { changeLanguage, changeTheme, chooseServer, closeLicences, copyDiagnostics, forgetLicences, installUpdate, openLicences, openSettings, showUpdate } from "./settings.js";
 import { boot, clearLinkNotice } from "./start.js";
 import { closeExport, closeTransfer, copyTransfer, offerTransfer, openExport, submitExport } from "./transfer.js";
 import { $, announce, state } from "./view.js";
@@ -30,6 +30,7 @@ function wire() {
   $("guest-register").addEventListener("click", () => showContact("register"));
   $("guest-login").addEventListener("click", () => showContact("login"));
   $("pref-theme").addEventListener("change", changeTheme);
+  $("ui-language").addEventListener("change", changeLanguage);
   for (const input of document.querySelectorAll('input[name="via"], input[name="role"]')) {
     input.addEventListener("change", updateContactFields);
   }

@@ -5,6 +5,7 @@ import * as ipc from "./ipc.js";
 import { captchaFirst, showContact } from "./contact.js";
 import { triesLeft } from "./proof.js";
 import { clearLinkNotice, enter } from "./start.js";
+import { name, t } from "./l10n.js";
 import { $, announce, busy, messageOf, secondsUntil, show, state, stopTicker, timeOf } from "./view.js";
 
 let awaitingApproval = false;
@@ -20,12 +21,12 @@ export async function awaitApproval() {
   try {
     const done = await ipc.waitForApproval((progress) => {
       if (!$("screen-code").hidden) {
-        showWaitProgress(status, progress, "Still listening for an approval from your other device.");
+        showWaitProgress(status, progress, t("code-waiting"));
       }
     });
     if (!$("screen-code").hidden) {
       clearLinkNotice();
-      announce("Approved from your other device. You are logged in.");
+      announce(t("approved-elsewhere"));
       enter(done);
     }
   } catch (failure) {
@@ -45,7 +46,7 @@ export async function awaitApproval() {
 export function showWaitProgress(element, progress, waitingText) {
   if (progress.state === "reconnecting") {
     element.classList.add("offline");
-    element.textContent = `Cannot reach the server right now. Trying again in ${progress.retryInSeconds} s; nothing is lost meanwhile.`;
+    element.textContent = t("server-unreachable-retrying", { seconds: progress.retryInSeconds });
   } else {
     element.classList.remove("offline");
     element.textContent = waitingText;
@@ -56,11 +57,11 @@ export function showCode(first) {
   awaitApproval();
   const sent = state.sent;
   $("code-sent-to").textContent =
-    `We sent a ${sent.codeLength}-digit code to ${sent.login}. It works until ${timeOf(sent.expiresAt)}.`;
+    t("code-sent-to", { length: sent.codeLength, login: sent.login, until: timeOf(sent.expiresAt) });
   $("code-match").hidden = sent.matchNumber == null;
   $("code-match-number").textContent = sent.matchNumber ?? "";
   $("code").value = "";
-  $("code").setAttribute("aria-label", `${sent.codeLength}-digit code`);
+  name($("code"), "code-input", { length: sent.codeLength });
   $("code-error").textContent = "";
   $("code-submit").disabled = false;
   $("code").disabled = false;
@@ -83,16 +84,16 @@ export function tick() {
   const wait = secondsUntil(sent.resendAfter);
   if (wait > 0) {
     resend.disabled = true;
-    resend.textContent = `Resend code in ${wait} s`;
+    name(resend, "resend-in", { seconds: wait });
   } else if (resend.disabled && !state.busy) {
     resend.disabled = false;
-    resend.textContent = "Resend code";
+    name(resend, "resend");
   }
   const left = secondsUntil(sent.expiresAt);
   if (left <= 0) {
-    expired("This code has expired. Start again to get a new one.");
+    expired(t("code-expired"));
   } else if (left <= 60) {
-    $("code-expiry").textContent = `The code expires in ${left} s.`;
+    $("code-expiry").textContent = t("code-expires-in", { seconds: left });
   } else {
     $("code-expiry").textContent = "";
   }
@@ -106,8 +107,8 @@ export function expired(sentence) {
   $("code").disabled = true;
   $("code-submit").disabled = true;
   $("resend").disabled = true;
-  $("resend").textContent = "Resend code";
-  $("code-restart").textContent = "Start again";
+  name($("resend"), "resend");
+  name($("code-restart"), "code-start-again");
   $("code-restart").focus();
 }
 
@@ -127,7 +128,7 @@ export async function submitCode(event) {
   const error = $("code-error");
   const digits = input.value.replace(/\D/g, "");
   if (digits.length !== state.sent.codeLength) {
-    error.textContent = `Type the ${state.sent.codeLength} digits of the code.`;
+    error.textContent = t("code-type-digits", { length: state.sent.codeLength });
     input.focus();
     return;
   }
@@ -143,7 +144,7 @@ export async function submitCode(event) {
         input.value = "";
         input.focus();
       } else if (ENDED.has(failure.code)) {
-        expired(`${messageOf(failure)} Start again to get a new code.`);
+        expired(messageOf(failure));
       } else {
         error.textContent = messageOf(failure);
       }
@@ -161,14 +162,12 @@ export async function resend() {
       await captchaFirst();
       state.sent = await ipc.resendCode();
       showCode(false);
-      announce(`A new code was sent to ${state.sent.login}. The previous one no longer works.`);
+      announce(t("code-resent", { login: state.sent.login }));
     } catch (failure) {
       if (ENDED.has(failure.code)) {
-        expired(`${messageOf(failure)} Start again to get a new code.`);
+        expired(messageOf(failure));
       } else {
-        error.textContent = failure.retryAfter
-          ? `${messageOf(failure)} Try again in ${failure.retryAfter} seconds.`
-          : messageOf(failure);
+        error.textContent = messageOf(failure);
       }
     }
   });
@@ -178,7 +177,7 @@ export async function resend() {
 export async function restart() {
   stopTicker();
   state.sent = null;
-  $("code-restart").textContent = "Use another email or phone";
+  name($("code-restart"), "code-restart");
   try {
     await ipc.abandonLogin();
   } catch (error) {

@@ -4,6 +4,7 @@
 import * as ipc from "./ipc.js";
 import { showCode } from "./code.js";
 import { showInvitedFields } from "./invitations.js";
+import { collator, locale, name, t } from "./l10n.js";
 import { applyPreferences } from "./settings.js";
 import { $, announce, busy, messageOf, show, state, stopTicker } from "./view.js";
 
@@ -19,10 +20,10 @@ export function showWelcome(reason) {
 export function showContact(mode) {
   state.mode = mode;
   const registering = mode === "register";
-  $("contact-title").textContent = registering ? "Create your account" : "Log in";
+  name($("contact-title"), registering ? "contact-title-register" : "contact-title-login");
   $("register-fields").hidden = !registering;
   $("contact-whatsapp").hidden = !state.channels?.whatsapp;
-  $("contact-whatsapp").textContent = registering ? "Register with WhatsApp" : "Log in with WhatsApp";
+  name($("contact-whatsapp"), registering ? "whatsapp-register" : "whatsapp-login");
   $("contact-error").textContent = "";
   showInvitedFields();
   updateContactFields();
@@ -46,24 +47,35 @@ export function updateContactFields() {
   $("email-field").hidden = !registering && byPhone;
   $("phone-field").hidden = !registering && !byPhone;
   $("both-hint").hidden = !registering;
-  $("phone-label").textContent = registering ? "Mobile number (optional if you give an email)" : "Mobile number";
+  name($("phone-label"), registering ? "phone-label-optional" : "phone-label");
   $("clinician-field").hidden = !registering || role() !== "patient";
 }
 
+let countryList = null;
+
+// The country pickers, each country named and sorted in the page's
+// language (Intl), the one chosen kept; called again when the language
+// changes.
 export async function fillCountries() {
-  const list = await ipc.countries();
+  countryList ??= await ipc.countries();
+  const names = new Intl.DisplayNames([locale()], { type: "region" });
+  const named = countryList.map((country) => ({ ...country, name: names.of(country.code) || country.name }));
+  named.sort((a, b) => collator().compare(a.name, b.name));
   const region = (navigator.language || "").split("-")[1];
   for (const select of [$("country"), $("phone-country")]) {
-    for (const country of list) {
+    const chosen = select.options.length ? select.value : region;
+    select.replaceChildren();
+    for (const country of named) {
       const option = document.createElement("option");
       option.value = country.code;
       option.textContent = `${country.name} (${country.dial})`;
-      if (country.code === region) option.selected = true;
+      if (country.code === chosen) option.selected = true;
       select.append(option);
     }
     const other = document.createElement("option");
     other.value = "";
-    other.textContent = "Other (type the number with +)";
+    name(other, "country-other");
+    if (chosen === "") other.selected = true;
     select.append(other);
   }
 }
@@ -87,9 +99,7 @@ export function accountInput() {
 }
 
 export function showContactError(failure) {
-  $("contact-error").textContent = failure.code === "rate_limited" && failure.retryAfter
-    ? `${messageOf(failure)} Try again in ${failure.retryAfter} seconds.`
-    : messageOf(failure);
+  $("contact-error").textContent = messageOf(failure);
   const field = FIELD_OF_ERROR[failure.code];
   if (field) $(field).focus();
 }
@@ -119,6 +129,6 @@ export async function submitContact(event) {
 // request that follows. Without captcha, nothing happens here.
 export async function captchaFirst() {
   if (!state.channels?.captcha) return;
-  announce("A quick check that a person is asking opens in a new window.");
+  announce(t("captcha-opens"));
   await ipc.solveCaptcha();
 }

@@ -8,7 +8,7 @@ import { refreshSessions } from "./devices.js";
 import { refreshAccountKeys } from "./keys.js";
 import { refreshNotes } from "./notes.js";
 import { emailForm, phoneForm } from "./contacts.js";
-import { loadPreferences } from "./settings.js";
+import { agreeLanguage, loadPreferences } from "./settings.js";
 import { HOME_CHECK_MS, OFFLINE_RETRY_MS, watchHomeIn } from "./start.js";
 import { closeExport, closeTransfer } from "./transfer.js";
 import { $, announce, busy, messageOf, show, state, dateOf } from "./view.js";
@@ -16,6 +16,7 @@ import { $, announce, busy, messageOf, show, state, dateOf } from "./view.js";
 
 export function showHome(profile) {
   state.homeProfile = profile;
+  agreeLanguage(profile);
   // Marked offline only as the start-up (or a check) found it.
   $("home-offline").hidden = !state.offline;
   watchHomeIn(state.offline ? OFFLINE_RETRY_MS : HOME_CHECK_MS);

@@ -6,7 +6,7 @@ import { ENDED } from "./code.js";
 import { $, messageOf } from "./view.js";
 
 export function triesLeft(failure) {
-  return `That code is not right. ${failure.attemptsLeft} ${failure.attemptsLeft === 1 ? "try" : "tries"} left.`;
+  return messageOf(failure);
 }
 
 // Asks for a code sent to the account's own contact, in a dialog over the

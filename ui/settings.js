@@ -2,8 +2,63 @@
 // About: the version, the diagnostics for support, the licences.
 
 import * as ipc from "./ipc.js";
+import { fillCountries } from "./contact.js";
+import { chosen, language, offered, t, use } from "./l10n.js";
 import { boot } from "./start.js";
 import { $, announce, busy, messageOf, state } from "./view.js";
+
+// The language setting: CareKey's languages, each by its own name.
+export function fillLanguages() {
+  const select = $("ui-language");
+  select.replaceChildren();
+  for (const { tag, name } of offered) {
+    const option = document.createElement("option");
+    option.value = tag;
+    option.lang = tag;
+    option.textContent = name;
+    option.selected = tag === language;
+    select.append(option);
+  }
+}
+
+// After the language changed: the catalog, every marked element, and the
+// lists the screens build themselves.
+export function applyLanguage(view) {
+  use(view);
+  fillLanguages();
+  fillCountries().catch((error) => console.error(error));
+}
+
+// Chosen in Settings: this device shows it, and the account (when someone
+// is logged in) writes its messages in it.
+export async function changeLanguage() {
+  $("ui-language-error").textContent = "";
+  try {
+    applyLanguage(await ipc.setUiLanguage($("ui-language").value, true));
+    if (state.homeProfile) state.homeProfile.language = language;
+    announce(t("language-saved"));
+  } catch (failure) {
+    $("ui-language-error").textContent = messageOf(failure);
+    fillLanguages();
+  }
+}
+
+// At login or start-up with a session: a language chosen on this device
+// becomes the account's; one that only follows the system gives way to
+// the account's own. The pseudo-locale stays on the device.
+export async function agreeLanguage(profile) {
+  if (profile.guest || language === "en-XA" || profile.language === language) return;
+  try {
+    if (chosen || !profile.language) {
+      await ipc.setUiLanguage(language, true);
+      profile.language = language;
+    } else if (offered.some(({ tag }) => tag === profile.language)) {
+      applyLanguage(await ipc.setUiLanguage(profile.language, false));
+    }
+  } catch (failure) {
+    console.error("language", failure);
+  }
+}
 
 export function applyPreferences(values) {
   const theme = values?.theme;
@@ -42,6 +97,8 @@ export function describeServer(server) {
 
 export async function openSettings() {
   const dialog = $("settings");
+  fillLanguages();
+  $("ui-language-error").textContent = "";
   $("settings-error").textContent = "";
   try {
     const server = await ipc.serverSettings();

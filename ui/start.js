@@ -5,6 +5,7 @@ import * as ipc from "./ipc.js";
 import { showWelcome } from "./contact.js";
 import { showHome } from "./home.js";
 import { afterLogin, invitationOpened } from "./invitations.js";
+import { loadLanguage } from "./l10n.js";
 import { setUpInbox } from "./inbox.js";
 import { makeKey } from "./keys.js";
 import { showRestore } from "./restore.js";
@@ -21,6 +22,7 @@ export async function boot() {
   show("loading");
   const slow = setTimeout(() => $("screen-loading").classList.add("slow"), SPINNER_AFTER_MS);
   try {
+    await loadLanguage();
     const session = await ipc.resumeSession();
     await setUpInbox();
     // Which ways in the server offers; without an answer, email and SMS.

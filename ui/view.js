@@ -3,6 +3,9 @@
 // share (what is being asked, the profiles the screens were opened for).
 
 import * as ipc from "./ipc.js";
+import { has, t } from "./l10n.js";
+
+export { dateOf, timeOf } from "./l10n.js";
 
 export const $ = (id) => document.getElementById(id);
 export const SCREENS = ["loading", "error", "welcome", "contact", "whatsapp", "code", "keys", "backup", "recovery",
@@ -43,10 +46,19 @@ export function announce(text) {
   setTimeout(() => { status.textContent = text; }, 60);
 }
 
+// The sentence for an error: the catalog's for its code, in the page's
+// language; for a code this app does not know (a newer server's), the
+// server's own sentence.
 export function messageOf(error) {
-  if (error instanceof ipc.AppError && error.message) return error.message;
+  if (error instanceof ipc.AppError) {
+    const id = `error-${error.code}`;
+    if (has(id)) {
+      return t(id, { attemptsLeft: error.attemptsLeft ?? 0, retryAfter: error.retryAfter ?? 0 });
+    }
+    if (error.message) return error.message;
+  }
   console.error(error);
-  return "Something went wrong inside CareKey. Please try again.";
+  return t("error-internal");
 }
 
 export async function busy(button, work) {
@@ -61,9 +73,6 @@ export async function busy(button, work) {
   }
 }
 
-export function timeOf(iso) {
-  return new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-}
 
 export function secondsUntil(iso) {
   return Math.ceil((new Date(iso).getTime() - Date.now()) / 1000);
@@ -72,8 +81,4 @@ export function secondsUntil(iso) {
 export function stopTicker() {
   if (state.ticker) clearInterval(state.ticker);
   state.ticker = null;
-}
-
-export function dateOf(iso) {
-  return new Date(iso).toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
 }

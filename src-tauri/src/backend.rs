@@ -45,6 +45,9 @@ impl ServerSource {
 struct SavedSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     server_url: Option<String>,
+    /// The language chosen in Settings (a tag); none: the system's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    language: Option<String>,
 }
 
 /// A client bound to one server.
@@ -100,6 +103,8 @@ impl Backend {
             return Ok(connection.clone());
         }
         let connection = Arc::new(self.connect().await?);
+        // Every start says which language the person reads the app in.
+        connection.client.set_language(&self.ui_language().await);
         *current = Some(connection.clone());
         Ok(connection)
     }
@@ -206,6 +211,57 @@ impl Backend {
         }
     }
 
+    async fn save(&self, saved: &SavedSettings) -> Result<(), CommandError> {
+        let bytes = serde_json::to_vec_pretty(saved)
+            .map_err(|error| CommandError::new("storage_failed", error.to_string()))?;
+        if let Some(folder) = self.settings_file.parent() {
+            tokio::fs::create_dir_all(folder)
+                .await
+                .map_err(|_| settings_not_saved())?;
+        }
+        tokio::fs::write(&self.settings_file, bytes)
+            .await
+            .map_err(|_| settings_not_saved())
+    }
+
+    /// The language the app shows (see `crate::language`).
+    pub async fn ui_language(&self) -> String {
+        self.ui_language_chosen().await.0
+    }
+
+    /// The language the app shows, and whether the person chose it here.
+    pub async fn ui_language_chosen(&self) -> (String, bool) {
+        let saved = self.saved().await.language;
+        let tag = crate::language::choose(saved.as_deref(), &crate::language::system_languages());
+        let chosen = saved.as_deref() == Some(tag.as_str());
+        (tag, chosen)
+    }
+
+    /// Shows the app in `tag` from now on, on this device; the starts that
+    /// follow carry it. Refused (`invalid_request`) for a language the app
+    /// has no catalog for.
+    pub async fn set_ui_language(
+        &self,
+        tag: &str,
+    ) -> Result<crate::language::LanguageView, CommandError> {
+        let mut view = crate::language::view(tag).ok_or_else(|| {
+            CommandError::new(
+                "invalid_request",
+                format!("The app has no catalog for {tag}."),
+            )
+        })?;
+        view.chosen = true;
+        let saved = SavedSettings {
+            language: Some(tag.to_owned()),
+            ..self.saved().await
+        };
+        self.save(&saved).await?;
+        if let Some(connection) = self.connection.lock().await.as_ref() {
+            connection.client.set_language(tag);
+        }
+        Ok(view)
+    }
+
     /// What the settings screen shows.
     pub async fn describe(&self) -> Result<ServerView, CommandError> {
         let connection = self.connection().await?;
@@ -257,17 +313,9 @@ impl Backend {
         let mut current = self.connection.lock().await;
         let saved = SavedSettings {
             server_url: url.clone(),
+            ..self.saved().await
         };
-        let bytes = serde_json::to_vec_pretty(&saved)
-            .map_err(|error| CommandError::new("storage_failed", error.to_string()))?;
-        if let Some(folder) = self.settings_file.parent() {
-            tokio::fs::create_dir_all(folder)
-                .await
-                .map_err(|_| settings_not_saved())?;
-        }
-        tokio::fs::write(&self.settings_file, bytes)
-            .await
-            .map_err(|_| settings_not_saved())?;
+        self.save(&saved).await?;
         *current = None;
         drop(current);
         if url.is_some()

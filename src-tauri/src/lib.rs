@@ -10,6 +10,7 @@ mod error;
 mod handover;
 mod intake;
 mod key_operations;
+mod language;
 mod logs;
 mod renderer;
 mod scheme;
@@ -165,6 +166,8 @@ pub fn run() {
             commands::data::countries,
             commands::settings::settings_get,
             commands::settings::settings_set_server,
+            commands::settings::ui_language_get,
+            commands::settings::ui_language_set,
             commands::settings::diagnostics_get,
             commands::settings::update_status,
             commands::settings::update_install,

@@ -305,6 +305,16 @@ impl ApiClient {
         self.put("/v1/me/name", request, access_token).await
     }
 
+    /// `PUT /v1/me/language`: the language the account's messages are
+    /// written in; answers the profile.
+    pub async fn set_language(
+        &self,
+        access_token: &SecretString,
+        request: &carekey_api::LanguageRequest,
+    ) -> Result<Profile, CoreError> {
+        self.put("/v1/me/language", request, access_token).await
+    }
+
     /// `PUT /v1/me/clinician`: the patient's clinician from now on, or none.
     pub async fn set_clinician(
         &self,

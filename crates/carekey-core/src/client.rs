@@ -682,6 +682,22 @@ impl Client {
         self.sessions.keep_profile(profile).await
     }
 
+    /// The account's language from now on (the one the person chose in
+    /// the app): its messages are written in it.
+    pub async fn set_account_language(&self, tag: &str) -> Result<Profile, CoreError> {
+        let request = carekey_api::LanguageRequest {
+            language: tag.to_owned(),
+        };
+        let profile = self
+            .sessions
+            .with_token(|token| {
+                let request = request.clone();
+                async move { self.api.set_language(&token, &request).await }
+            })
+            .await?;
+        self.sessions.keep_profile(profile).await
+    }
+
     pub async fn log_out(&self) -> Result<(), CoreError> {
         self.forget_unfinished().await;
         self.sessions.end().await

@@ -27,12 +27,15 @@ pub const BUILT_IN_LANGUAGES: [&str; 4] = ["en", "fr", "nl", "id"];
 pub enum Part {
     /// What the server sends and shows: messages, notices, its pages.
     Server,
+    /// What the app's screens say, and its error sentences.
+    App,
 }
 
 impl Part {
     fn file(self) -> &'static str {
         match self {
             Part::Server => "server.ftl",
+            Part::App => "app.ftl",
         }
     }
 
@@ -45,6 +48,12 @@ impl Part {
                 include_str!("../../../assets/locales/fr/server.ftl"),
                 include_str!("../../../assets/locales/nl/server.ftl"),
                 include_str!("../../../assets/locales/id/server.ftl"),
+            ],
+            Part::App => [
+                include_str!("../../../assets/locales/en/app.ftl"),
+                include_str!("../../../assets/locales/fr/app.ftl"),
+                include_str!("../../../assets/locales/nl/app.ftl"),
+                include_str!("../../../assets/locales/id/app.ftl"),
             ],
         };
         BUILT_IN_LANGUAGES

@@ -1,4 +1,5 @@
-//! Which server the app uses, and what the app tells support about itself.
+//! Which server the app uses, the language it shows, and what the app tells
+//! support about itself.
 
 use crate::backend::{Backend, ServerView};
 use crate::diagnostics::{Diagnostics, ServerLine};
@@ -64,4 +65,37 @@ pub async fn update_install(
     updates: State<'_, crate::updates::Updates>,
 ) -> Result<(), CommandError> {
     crate::updates::install(&app, &backend, &operations, &updates).await
+}
+
+/// The language the page shows, with its catalog (see `crate::language`).
+#[tauri::command]
+pub async fn ui_language_get(
+    backend: State<'_, Backend>,
+) -> Result<crate::language::LanguageView, CommandError> {
+    let (tag, chosen) = backend.ui_language_chosen().await;
+    let mut view = crate::language::view(&tag)
+        .ok_or_else(|| CommandError::new("internal", "The app's language has no catalog."))?;
+    view.chosen = chosen;
+    Ok(view)
+}
+
+/// Shows the app in `tag` from now on. With `account` (the person chose it
+/// in Settings), the account's messages follow it too when someone is
+/// logged in; without (the app follows the account's language at login),
+/// only this device changes.
+#[tauri::command]
+pub async fn ui_language_set(
+    backend: State<'_, Backend>,
+    tag: String,
+    account: bool,
+) -> Result<crate::language::LanguageView, CommandError> {
+    let view = backend.set_ui_language(&tag).await?;
+    if account && tag != crate::language::PSEUDO {
+        let connection = backend.connection().await?;
+        match connection.client.set_account_language(&tag).await {
+            Ok(_) | Err(carekey_core::CoreError::NotLoggedIn) => {}
+            Err(error) => return Err(error.into()),
+        }
+    }
+    Ok(view)
 }

@@ -1,0 +1,222 @@
+//! The language the app shows: the one the person chose in Settings, else
+//! the first of the operating system's preferred languages that CareKey
+//! has, else English. The page formats its words itself (Fluent, in
+//! `ui/l10n.js`) from the catalog handed over here, `assets/locales/<tag>/app.ftl`.
+//!
+//! Invariant: the language handed to the page is always one whose catalog
+//! is complete (checked by `carekey-i18n` when it is loaded, and by its unit
+//! tests), or the pseudo-locale of a debug build, which is English's
+//! catalog transformed; so the page never shows a message id.
+
+use carekey_i18n::{Catalog, Part};
+use serde::Serialize;
+use std::sync::OnceLock;
+
+/// The pseudo-locale: English, accented and 40 % longer, to find text that
+/// is cut off or never translated. Debug builds only.
+pub const PSEUDO: &str = "en-XA";
+
+/// Each language by its own name, as the language setting lists it.
+const NAMES: [(&str, &str); 4] = [
+    ("en", "English"),
+    ("fr", "Français"),
+    ("nl", "Nederlands"),
+    ("id", "Bahasa Indonesia"),
+];
+
+fn catalog() -> &'static Catalog {
+    static CATALOG: OnceLock<Catalog> = OnceLock::new();
+    CATALOG.get_or_init(|| {
+        Catalog::built_in(Part::App).unwrap_or_else(|error| {
+            unreachable!("the app's catalogs are checked by tests: {error}")
+        })
+    })
+}
+
+/// A language the setting offers.
+#[derive(Debug, Clone, Serialize)]
+pub struct Offered {
+    pub tag: &'static str,
+    pub name: &'static str,
+}
+
+/// What the page needs to speak: the language, its catalog's text, whether
+/// to pseudo-localise it, and the languages the setting offers.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LanguageView {
+    pub language: String,
+    pub source: &'static str,
+    pub pseudo: bool,
+    pub offered: Vec<Offered>,
+    /// Whether the person chose it on this device (else it follows the
+    /// system): a chosen language is the account's too once she logs in,
+    /// and an unchosen one gives way to the account's.
+    pub chosen: bool,
+}
+
+/// The languages the setting offers: CareKey's, and in a debug build the
+/// pseudo-locale.
+pub fn offered() -> Vec<Offered> {
+    let mut offered: Vec<Offered> = NAMES
+        .iter()
+        .map(|(tag, name)| Offered { tag, name })
+        .collect();
+    if cfg!(debug_assertions) {
+        offered.push(Offered {
+            tag: PSEUDO,
+            name: "[Ƥşḗŭḓǿ-ŀǿƈȧŀḗ]",
+        });
+    }
+    offered
+}
+
+/// The language to show for a saved choice (`None`: none was made) and
+/// the operating system's preferred languages, best first.
+pub fn choose(saved: Option<&str>, system: &[String]) -> String {
+    if saved == Some(PSEUDO) && cfg!(debug_assertions) {
+        return PSEUDO.to_owned();
+    }
+    let wanted: Vec<&str> = saved
+        .into_iter()
+        .chain(system.iter().map(String::as_str))
+        .collect();
+    // The catalog's default is English: for a language none of them matches.
+    let catalog = catalog();
+    catalog.tag(catalog.choose(&wanted))
+}
+
+/// The operating system's preferred languages, best first (`fr_BE.UTF-8`
+/// as `fr-BE`).
+pub fn system_languages() -> Vec<String> {
+    sys_locale::get_locales()
+        .map(|locale| {
+            locale
+                .split(['.', '@'])
+                .next()
+                .unwrap_or_default()
+                .replace('_', "-")
+        })
+        .filter(|tag| !tag.is_empty() && tag != "C" && tag != "POSIX")
+        .collect()
+}
+
+/// The view of `language` (one [`choose`] answered or the person picked),
+/// not yet marked chosen.
+/// A tag without a catalog is refused with `None`.
+pub fn view(language: &str) -> Option<LanguageView> {
+    let pseudo = language == PSEUDO && cfg!(debug_assertions);
+    let tag = if pseudo { "en" } else { language };
+    let source = Part::App.source(tag)?;
+    Some(LanguageView {
+        language: language.to_owned(),
+        source,
+        pseudo,
+        offered: offered(),
+        chosen: false,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn system(tags: &[&str]) -> Vec<String> {
+        tags.iter().map(|tag| (*tag).to_owned()).collect()
+    }
+
+    #[test]
+    fn the_choice_in_settings_wins_then_the_system_s_languages_then_english() {
+        assert_eq!(choose(Some("nl"), &system(&["fr-BE", "en-US"])), "nl");
+        assert_eq!(choose(None, &system(&["de-DE", "fr-BE", "en-US"])), "fr");
+        assert_eq!(choose(None, &system(&["id-ID"])), "id");
+        assert_eq!(choose(None, &system(&["de-DE", "ja-JP"])), "en");
+        assert_eq!(choose(None, &[]), "en");
+        assert_eq!(choose(Some("xx-not a tag"), &system(&["nl-BE"])), "nl");
+    }
+
+    /// The ids the page names: `data-l10n-id="…"` in index.html, and in
+    /// the modules the literal ids given to `t(…)` and `name(…)` (an
+    /// element's own id, `$("…")`, is not a message).
+    fn ids_the_page_uses() -> Vec<(String, String)> {
+        let ui = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui");
+        let mut found = Vec::new();
+        let mut files: Vec<_> = std::fs::read_dir(&ui)
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .filter(|path| path.extension().is_some_and(|e| e == "js" || e == "html"))
+            .collect();
+        files.sort();
+        for path in files {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let file = path.file_name().unwrap().to_string_lossy().into_owned();
+            let mut literals = |from: &str, call: &str| {
+                for (start, _) in text.match_indices(call) {
+                    let rest = &text[start + call.len()..];
+                    let end = if from == "html" {
+                        rest.find('"').unwrap_or(0)
+                    } else {
+                        // To the call's closing parenthesis at its own depth.
+                        let mut depth = 1;
+                        rest.char_indices()
+                            .find(|(_, c)| {
+                                match c {
+                                    '(' => depth += 1,
+                                    ')' => depth -= 1,
+                                    _ => {}
+                                }
+                                depth == 0
+                            })
+                            .map_or(0, |(at, _)| at)
+                    };
+                    let segment = &rest[..end];
+                    if from == "html" {
+                        found.push((file.clone(), segment.to_owned()));
+                        continue;
+                    }
+                    let mut pieces = segment.split('"');
+                    let mut before = pieces.next().unwrap_or_default().to_owned();
+                    while let (Some(literal), rest) = (pieces.next(), pieces.next()) {
+                        let message_like = literal
+                            .chars()
+                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+                        if message_like && !literal.is_empty() && !before.ends_with("$(") {
+                            found.push((file.clone(), literal.to_owned()));
+                        }
+                        before = rest.unwrap_or_default().to_owned();
+                    }
+                }
+            };
+            if file.ends_with(".html") {
+                literals("html", "data-l10n-id=\"");
+            } else {
+                literals("js", " t(");
+                literals("js", "(t(");
+                literals("js", "name(");
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn every_message_the_page_names_is_in_the_catalogs() {
+        let english = Part::App.source("en").unwrap();
+        let used = ids_the_page_uses();
+        assert!(used.len() > 40, "{used:?}");
+        for (file, id) in used {
+            assert!(
+                english.contains(&format!("\n{id} =")),
+                "{file} names {id}, which assets/locales/en/app.ftl lacks"
+            );
+        }
+    }
+
+    #[test]
+    fn every_offered_language_has_a_catalog() {
+        for offered in offered() {
+            let view = view(offered.tag).unwrap_or_else(|| panic!("{}", offered.tag));
+            assert!(view.source.contains("welcome-title ="), "{}", offered.tag);
+        }
+        assert!(view("de").is_none());
+    }
+}

@@ -1,0 +1,113 @@
+// The page's words in the person's language. The app hands over the
+// Fluent catalog of the language it shows (assets/locales/<tag>/app.ftl;
+// the choice is the app's: Settings, else the system's language), and
+// @fluent/bundle (vendored, unmodified, in vendor/) formats it here:
+// plurals, variables and selections are Fluent's, never strings glued
+// together. Elements name their message with data-l10n-id; the screens'
+// own sentences come from t().
+
+import { FluentBundle, FluentResource } from "./vendor/fluent-bundle/index.js";
+import * as ipc from "./ipc.js";
+
+let bundle = null;
+export let language = "en";
+export let offered = [];
+// Whether the person chose the language on this device (else the system's).
+export let chosen = false;
+
+// The pseudo-locale (debug builds): every letter accented and every vowel
+// doubled, about 40 % longer than English, between brackets, so that
+// text cut off, overflowing or never translated shows at a glance.
+const ACCENTED = Object.fromEntries(
+  [..."abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"].map((letter, index) =>
+    [letter, [..."ȧƀƈḓḗƒɠħīĵķŀḿƞǿƥɋřşŧŭṽẇẋẏẑȦƁƇḒḖƑƓĦĪĴĶĿḾȠǾƤɊŘŞŦŬṼẆẊẎẐ"][index]]),
+);
+
+function pseudo(text) {
+  const long = text.replace(/[aeiouAEIOU]/g, (vowel) => vowel + vowel);
+  return [...long].map((c) => ACCENTED[c] ?? c).join("");
+}
+
+// A whole message between brackets in the pseudo-locale (the transform
+// sees its pieces one by one).
+let bracketed = (text) => text;
+
+// Asks the app which language to show and shows it.
+export async function loadLanguage() {
+  use(await ipc.uiLanguage());
+}
+
+// Shows `view` ({language, source, pseudo, offered}): the catalog it
+// brings becomes the page's, and every marked element is written again.
+export function use(view) {
+  const next = new FluentBundle(view.pseudo ? "en" : view.language, {
+    useIsolating: false,
+    transform: view.pseudo ? pseudo : (text) => text,
+  });
+  const errors = next.addResource(new FluentResource(view.source));
+  if (errors.length) console.error("catalog", view.language, errors);
+  bundle = next;
+  bracketed = view.pseudo ? (text) => `[${text}]` : (text) => text;
+  language = view.language;
+  offered = view.offered;
+  chosen = view.chosen;
+  document.documentElement.lang = view.pseudo ? "en" : view.language;
+  localise(document);
+}
+
+// Message `id` with `args`; a message the catalog lacks (a programming
+// error: tests/app checks every id the page uses) shows as its id.
+export function t(id, args) {
+  const message = bundle?.getMessage(id);
+  if (!message?.value) return id;
+  return bracketed(bundle.formatPattern(message.value, args));
+}
+
+export function has(id) {
+  return Boolean(bundle?.hasMessage(id));
+}
+
+// Writes every element under `root` that names a message: its text (an
+// element whose message has no value keeps its own) and its attributes
+// (a message's .aria-label, .placeholder…).
+export function localise(root) {
+  for (const element of root.querySelectorAll("[data-l10n-id]")) write(element);
+}
+
+function write(element) {
+  const message = bundle?.getMessage(element.dataset.l10nId);
+  if (!message) return;
+  const args = element.dataset.l10nArgs ? JSON.parse(element.dataset.l10nArgs) : undefined;
+  if (message.value) element.textContent = bracketed(bundle.formatPattern(message.value, args));
+  for (const [attribute, pattern] of Object.entries(message.attributes)) {
+    element.setAttribute(attribute, bracketed(bundle.formatPattern(pattern, args)));
+  }
+}
+
+// Names `element`'s message (and its arguments) and writes it now; it is
+// written again, in the new language, when the language changes.
+export function name(element, id, args) {
+  element.dataset.l10nId = id;
+  if (args) element.dataset.l10nArgs = JSON.stringify(args);
+  else delete element.dataset.l10nArgs;
+  write(element);
+}
+
+// A time of day and a date, as the page's language writes them.
+export function timeOf(iso) {
+  return new Date(iso).toLocaleTimeString(locale(), { hour: "2-digit", minute: "2-digit" });
+}
+
+export function dateOf(iso) {
+  return new Date(iso).toLocaleString(locale(), { dateStyle: "medium", timeStyle: "short" });
+}
+
+// Compares names as the page's language sorts them.
+export function collator() {
+  return new Intl.Collator(locale());
+}
+
+// The tag Intl formats with: the pseudo-locale writes as English.
+export function locale() {
+  return language === "en-XA" ? "en" : language;
+}
