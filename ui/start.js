@@ -22,8 +22,8 @@ export async function boot() {
   show("loading");
   const slow = setTimeout(() => $("screen-loading").classList.add("slow"), SPINNER_AFTER_MS);
   try {
-    await loadLanguage();
-    const session = await ipc.resumeSession();
+    // The catalog is read and parsed while the session is looked up.
+    const [, session] = await Promise.all([loadLanguage(), ipc.resumeSession()]);
     await setUpInbox();
     // Which ways in the server offers; without an answer, email and SMS.
     state.channels = await ipc.authChannels().catch(() => null);
