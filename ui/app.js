@@ -5,7 +5,7 @@
 
 import { closeClinicianForm, openClinicianForm, stopSharing, submitClinician } from "./care.js";
 import { onCodeInput, resend, restart, submitCode } from "./code.js";
-import { fillCountries, showContact, showWelcome, submitContact, updateContactFields } from "./contact.js";
+import { showContact, showWelcome, submitContact, updateContactFields } from "./contact.js";
 import { startGuest } from "./guest.js";
 import { copyId, logOut, showHome } from "./home.js";
 import { acceptInvitation, closeInvitation, copyInvitation, dismissInvitation, dropInvitation, makeInvitation, revokeInvitation } from "./invitations.js";
@@ -134,7 +134,7 @@ function wire() {
 
 wire();
 // The first screen first; the country list is needed only on a later one.
-boot().then(() => fillCountries()).catch((error) => console.error(error));
+boot().catch((error) => console.error(error));
 // The app's own look for updates runs in the background; this reads its
 // latest answer.
 setInterval(showUpdate, 15000);

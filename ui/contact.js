@@ -17,7 +17,7 @@ export function showWelcome(reason) {
   show("welcome");
 }
 
-export function showContact(mode) {
+export async function showContact(mode) {
   state.mode = mode;
   const registering = mode === "register";
   name($("contact-title"), registering ? "contact-title-register" : "contact-title-login");
@@ -27,6 +27,8 @@ export function showContact(mode) {
   $("contact-error").textContent = "";
   showInvitedFields();
   updateContactFields();
+  // Before the screen shows: its country list is there when it does.
+  await fillCountries().catch((error) => console.error(error));
   show("contact");
 }
 
@@ -52,12 +54,17 @@ export function updateContactFields() {
 }
 
 let countryList = null;
+// The language the pickers were filled in (none: not yet).
+let countriesIn = null;
 
 // The country pickers, each country named and sorted in the page's
-// language (Intl), the one chosen kept; called again when the language
-// changes.
+// language (Intl), the one chosen kept. Filled when a screen that has one
+// first shows (not at start: naming and sorting every country costs the
+// start time and memory), and again when the language changes.
 export async function fillCountries() {
+  if (countriesIn === locale()) return;
   countryList ??= await ipc.countries();
+  countriesIn = locale();
   const names = new Intl.DisplayNames([locale()], { type: "region" });
   const named = countryList.map((country) => ({ ...country, name: names.of(country.code) || country.name }));
   named.sort((a, b) => collator().compare(a.name, b.name));

@@ -5,6 +5,7 @@
 
 import * as ipc from "./ipc.js";
 import { ENDED } from "./code.js";
+import { fillCountries } from "./contact.js";
 import { showHome } from "./home.js";
 import { CANCELLED, triesLeft, withFreshProof } from "./proof.js";
 import { $, announce, busy, messageOf, timeOf } from "./view.js";
@@ -13,7 +14,8 @@ function contactForm(name, { send, verify, done, invalid }) {
   let step = "address";
   const el = (part) => $(`${name}-${part}`);
 
-  function open() {
+  async function open() {
+    if (name === "phone") await fillCountries().catch((error) => console.error(error));
     step = "address";
     el("step-address").hidden = false;
     el("step-code").hidden = true;

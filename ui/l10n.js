@@ -6,10 +6,14 @@
 // together. Elements name their message with data-l10n-id; the screens'
 // own sentences come from t().
 
-import { FluentBundle, FluentResource } from "./vendor/fluent-bundle/index.js";
 import * as ipc from "./ipc.js";
 
 let bundle = null;
+// The Fluent library, imported when a catalog is first read: not on the
+// start's path when the page is English (tests/bench/startup.sh).
+let fluent = null;
+// An English catalog not read yet: the page's HTML is English already.
+let unread = null;
 export let language = "en";
 export let offered = [];
 // Whether the person chose the language on this device (else the system's).
@@ -32,14 +36,38 @@ function pseudo(text) {
 // sees its pieces one by one).
 let bracketed = (text) => text;
 
-// Asks the app which language to show and shows it.
+// Asks the app which language to show and shows it. English, which the
+// page is written in, is only noted: `settleLanguage` reads its catalog
+// once the first screen shows.
 export async function loadLanguage() {
-  use(await ipc.uiLanguage());
+  const view = await ipc.uiLanguage();
+  if (view.language === "en" && !view.pseudo) {
+    unread = view;
+    note(view);
+  } else {
+    await use(view);
+  }
 }
 
-// Shows `view` ({language, source, pseudo, offered}): the catalog it
-// brings becomes the page's, and every marked element is written again.
-export function use(view) {
+export async function settleLanguage() {
+  const view = unread;
+  unread = null;
+  if (view) await use(view);
+}
+
+function note(view) {
+  language = view.language;
+  offered = view.offered;
+  chosen = view.chosen;
+  document.documentElement.lang = view.pseudo ? "en" : view.language;
+}
+
+// Shows `view` ({language, source, pseudo, offered, chosen}): the catalog
+// it brings becomes the page's, and every marked element is written again.
+export async function use(view) {
+  unread = null;
+  fluent ??= await import("./vendor/fluent-bundle/index.js");
+  const { FluentBundle, FluentResource } = fluent;
   const next = new FluentBundle(view.pseudo ? "en" : view.language, {
     useIsolating: false,
     transform: view.pseudo ? pseudo : (text) => text,
@@ -48,15 +76,14 @@ export function use(view) {
   if (errors.length) console.error("catalog", view.language, errors);
   bundle = next;
   bracketed = view.pseudo ? (text) => `[${text}]` : (text) => text;
-  language = view.language;
-  offered = view.offered;
-  chosen = view.chosen;
-  document.documentElement.lang = view.pseudo ? "en" : view.language;
+  note(view);
   localise(document);
 }
 
 // Message `id` with `args`; a message the catalog lacks (a programming
-// error: tests/app checks every id the page uses) shows as its id.
+// error: src-tauri's language tests check every id the page uses) shows as
+// its id, as does any before the catalog is read (the first moments of an
+// English start, before any screen that asks).
 export function t(id, args) {
   const message = bundle?.getMessage(id);
   if (!message?.value) return id;

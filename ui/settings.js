@@ -23,8 +23,8 @@ export function fillLanguages() {
 
 // After the language changed: the catalog, every marked element, and the
 // lists the screens build themselves.
-export function applyLanguage(view) {
-  use(view);
+export async function applyLanguage(view) {
+  await use(view);
   fillLanguages();
   fillCountries().catch((error) => console.error(error));
 }
@@ -34,7 +34,7 @@ export function applyLanguage(view) {
 export async function changeLanguage() {
   $("ui-language-error").textContent = "";
   try {
-    applyLanguage(await ipc.setUiLanguage($("ui-language").value, true));
+    await applyLanguage(await ipc.setUiLanguage($("ui-language").value, true));
     if (state.homeProfile) state.homeProfile.language = language;
     announce(t("language-saved"));
   } catch (failure) {
@@ -53,7 +53,7 @@ export async function agreeLanguage(profile) {
       await ipc.setUiLanguage(language, true);
       profile.language = language;
     } else if (offered.some(({ tag }) => tag === profile.language)) {
-      applyLanguage(await ipc.setUiLanguage(profile.language, false));
+      await applyLanguage(await ipc.setUiLanguage(profile.language, false));
     }
   } catch (failure) {
     console.error("language", failure);

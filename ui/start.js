@@ -5,7 +5,7 @@ import * as ipc from "./ipc.js";
 import { showWelcome } from "./contact.js";
 import { showHome } from "./home.js";
 import { afterLogin, invitationOpened } from "./invitations.js";
-import { loadLanguage } from "./l10n.js";
+import { loadLanguage, settleLanguage } from "./l10n.js";
 import { setUpInbox } from "./inbox.js";
 import { makeKey } from "./keys.js";
 import { showRestore } from "./restore.js";
@@ -28,6 +28,7 @@ export async function boot() {
     // Which ways in the server offers; without an answer, email and SMS.
     state.channels = await ipc.authChannels().catch(() => null);
     showSession(session);
+    settleLanguage().catch((error) => console.error(error));
     if (!state.watchingLinks) {
       state.watchingLinks = true;
       await ipc.watchLinks(onLinkArrived);

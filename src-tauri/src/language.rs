@@ -8,9 +8,8 @@
 //! tests), or the pseudo-locale of a debug build, which is English's
 //! catalog transformed; so the page never shows a message id.
 
-use carekey_i18n::{Catalog, Part};
+use carekey_i18n::{BUILT_IN_LANGUAGES, Part};
 use serde::Serialize;
-use std::sync::OnceLock;
 
 /// The pseudo-locale: English, accented and 40 % longer, to find text that
 /// is cut off or never translated. Debug builds only.
@@ -23,15 +22,6 @@ const NAMES: [(&str, &str); 4] = [
     ("nl", "Nederlands"),
     ("id", "Bahasa Indonesia"),
 ];
-
-fn catalog() -> &'static Catalog {
-    static CATALOG: OnceLock<Catalog> = OnceLock::new();
-    CATALOG.get_or_init(|| {
-        Catalog::built_in(Part::App).unwrap_or_else(|error| {
-            unreachable!("the app's catalogs are checked by tests: {error}")
-        })
-    })
-}
 
 /// A language the setting offers.
 #[derive(Debug, Clone, Serialize)]
@@ -81,9 +71,10 @@ pub fn choose(saved: Option<&str>, system: &[String]) -> String {
         .into_iter()
         .chain(system.iter().map(String::as_str))
         .collect();
-    // The catalog's default is English: for a language none of them matches.
-    let catalog = catalog();
-    catalog.tag(catalog.choose(&wanted))
+    // Chosen without parsing a catalog: this is on the start's path.
+    carekey_i18n::negotiate(&wanted, &BUILT_IN_LANGUAGES)
+        .map_or("en", |index| BUILT_IN_LANGUAGES[index])
+        .to_owned()
 }
 
 /// The operating system's preferred languages, best first (`fr_BE.UTF-8`

@@ -120,6 +120,33 @@ impl std::fmt::Debug for Catalog {
     }
 }
 
+/// Which of `available` the first of `wanted` that matches one (best
+/// first; `fr-BE` matches `fr`, ill-formed tags are passed over) names.
+/// Without loading a catalog: the app chooses its language this way at
+/// start, among [`BUILT_IN_LANGUAGES`], whose catalogs its tests check.
+pub fn negotiate<S: AsRef<str>>(wanted: &[S], available: &[&str]) -> Option<usize> {
+    let available: Vec<LanguageIdentifier> = available
+        .iter()
+        .filter_map(|tag| tag.parse().ok())
+        .collect();
+    let available: Vec<&LanguageIdentifier> = available.iter().collect();
+    matching(wanted, &available)
+}
+
+fn matching<S: AsRef<str>>(wanted: &[S], available: &[&LanguageIdentifier]) -> Option<usize> {
+    wanted.iter().find_map(|tag| {
+        let requested: LanguageIdentifier = tag.as_ref().parse().ok()?;
+        let found = fluent_langneg::negotiate_languages(
+            &[requested],
+            available,
+            None,
+            fluent_langneg::NegotiationStrategy::Lookup,
+        );
+        let found = found.first()?;
+        available.iter().position(|tag| tag == *found)
+    })
+}
+
 /// A language of one [`Catalog`], as [`Catalog::choose`] answers it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Language(usize);
@@ -254,17 +281,7 @@ impl Catalog {
 
     fn matching<S: AsRef<str>>(&self, wanted: &[S]) -> Option<usize> {
         let available: Vec<&LanguageIdentifier> = self.bundles.iter().map(|b| &b.tag).collect();
-        wanted.iter().find_map(|tag| {
-            let requested: LanguageIdentifier = tag.as_ref().parse().ok()?;
-            let found = fluent_langneg::negotiate_languages(
-                &[requested],
-                &available,
-                None,
-                fluent_langneg::NegotiationStrategy::Lookup,
-            );
-            let found = found.first()?;
-            available.iter().position(|tag| tag == *found)
-        })
+        matching(wanted, &available)
     }
 
     fn bundle(&self, language: Language) -> &Bundle {
