@@ -23,7 +23,7 @@ use crate::clock::Millis;
 use crate::db::Tx;
 use crate::error::ServiceError;
 use crate::http::Shared;
-use crate::http::pages::{accept_language, escape, page, paragraph};
+use crate::http::pages::{accept_language, escape, page, paragraph, words_page};
 use crate::identity::{Contact, ContactKind};
 use crate::outbound::messages::Channel;
 use crate::outbound::queue;
@@ -32,7 +32,7 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use carekey_i18n::{FluentValue, Language};
+use carekey_i18n::Language;
 use sqlx::Row;
 
 /// How long the link of a change works.
@@ -108,30 +108,9 @@ pub async fn tell_previous(
     Ok(jobs)
 }
 
-/// A page of words from the catalog (see `login::links`): message `id`'s
-/// title and value, then `hints`.
-fn words_page(
-    state: &AppState,
-    status: StatusCode,
-    language: Language,
-    id: &str,
-    (args, hints): (&[(&str, FluentValue<'_>)], &[&str]),
-) -> Response {
-    let words = |id: &str| state.templates.words(language, id, None, args);
-    let body: String = std::iter::once(paragraph(&words(id), false))
-        .chain(hints.iter().map(|hint| paragraph(&words(hint), true)))
-        .collect();
-    page(
-        status,
-        &state.templates.tag(language),
-        &state.templates.words(language, id, Some("title"), &[]),
-        &body,
-    )
-}
-
 fn not_a_link(state: &AppState, language: Language) -> Response {
     words_page(
-        state,
+        &state.templates,
         StatusCode::NOT_FOUND,
         language,
         "not-me-malformed",
@@ -141,7 +120,7 @@ fn not_a_link(state: &AppState, language: Language) -> Response {
 
 fn ended(state: &AppState, language: Language) -> Response {
     words_page(
-        state,
+        &state.templates,
         StatusCode::GONE,
         language,
         "not-me-ended",
@@ -310,7 +289,7 @@ pub(super) async fn not_me_report(
                 "not-me-not-restored"
             };
             words_page(
-                &state,
+                &state.templates,
                 StatusCode::OK,
                 language,
                 "not-me-done",

@@ -36,6 +36,27 @@ pub fn paragraph(text: &str, hint: bool) -> String {
     format!("<p{class}>{}</p>", escape(text))
 }
 
+/// A page of words from the catalog: message `id`'s title attribute and
+/// value (with `args`), then each of `hints` as a quieter paragraph.
+pub fn words_page(
+    templates: &crate::outbound::messages::Templates,
+    status: StatusCode,
+    language: carekey_i18n::Language,
+    id: &str,
+    (args, hints): (&[(&str, carekey_i18n::FluentValue<'_>)], &[&str]),
+) -> Response {
+    let words = |id: &str| templates.words(language, id, None, args);
+    let body: String = std::iter::once(paragraph(&words(id), false))
+        .chain(hints.iter().map(|hint| paragraph(&words(hint), true)))
+        .collect();
+    page(
+        status,
+        &templates.tag(language),
+        &templates.words(language, id, Some("title"), &[]),
+        &body,
+    )
+}
+
 /// A page in the language tagged `language` (`fr`): its `title` (plain
 /// text) and `body` (HTML, escaped by the caller).
 pub fn page(status: StatusCode, language: &str, title: &str, body: &str) -> Response {

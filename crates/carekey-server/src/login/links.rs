@@ -22,7 +22,7 @@
 //! verifier; the approving browser gets no tokens.
 
 use crate::error::ServiceError;
-use crate::http::pages::{accept_language, escape, page, paragraph};
+use crate::http::pages::{accept_language, escape, page, paragraph, words_page};
 use crate::http::{ClientIp, Shared};
 use crate::secrets::{is_well_formed_link_secret, open_code_with_link};
 use crate::state::AppState;
@@ -194,38 +194,23 @@ async fn try_link(
     ))
 }
 
-/// A page of words from the catalog: message `id`'s title attribute and
-/// value, and the hints that follow it.
-fn words_page(
-    state: &AppState,
-    status: StatusCode,
-    language: Language,
-    id: &str,
-    hints: &[&str],
-) -> Response {
-    let words = |id: &str| state.templates.words(language, id, None, &[]);
-    let body: String = std::iter::once(paragraph(&words(id), false))
-        .chain(hints.iter().map(|hint| paragraph(&words(hint), true)))
-        .collect();
-    page(
-        status,
-        &state.templates.tag(language),
-        &state.templates.words(language, id, Some("title"), &[]),
-        &body,
-    )
-}
-
 fn ended_page(state: &AppState, language: Language) -> Response {
-    words_page(state, StatusCode::GONE, language, "landing-ended", &[])
+    words_page(
+        &state.templates,
+        StatusCode::GONE,
+        language,
+        "landing-ended",
+        (&[], &[]),
+    )
 }
 
 fn malformed_page(state: &AppState, language: Language) -> Response {
     words_page(
-        state,
+        &state.templates,
         StatusCode::NOT_FOUND,
         language,
         "landing-malformed",
-        &[],
+        (&[], &[]),
     )
 }
 
@@ -343,11 +328,11 @@ pub async fn approve(
         spend_try(state, &request_id).await?;
         tracing::info!(request = %request_id, "approval refused: wrong number");
         return Ok(words_page(
-            state,
+            &state.templates,
             StatusCode::FORBIDDEN,
             language,
             "approval-refused",
-            &["approval-refused-hint"],
+            (&[], &["approval-refused-hint"]),
         ));
     }
     let sealed = state
@@ -366,11 +351,11 @@ pub async fn approve(
     .await?;
     tracing::info!(request = %request_id, "login approved from another device");
     Ok(words_page(
-        state,
+        &state.templates,
         StatusCode::OK,
         language,
         "approval-done",
-        &["approval-done-hint"],
+        (&[], &["approval-done-hint"]),
     ))
 }
 
