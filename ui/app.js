@@ -19,6 +19,7 @@ import { showRestore, submitRestore, updateRestoreFields } from "./restore.js";
 import { changeLanguage, changeTheme, chooseServer, closeLicences, copyDiagnostics, forgetLicences, installUpdate, openLicences, openSettings, showUpdate } from "./settings.js";
 import { boot, clearLinkNotice } from "./start.js";
 import { closeExport, closeTransfer, copyTransfer, offerTransfer, openExport, submitExport } from "./transfer.js";
+import { t } from "./l10n.js";
 import { $, announce, state } from "./view.js";
 import { confirmWhatsappSender, denyWhatsappSender, leaveWhatsapp, startWhatsapp } from "./whatsapp.js";
 
@@ -80,7 +81,7 @@ function wire() {
     $("backup-password").focus();
   });
   $("backup-skip-confirm").addEventListener("click", () => {
-    announce("No backup set. You can set one from the home screen.");
+    announce(t("backup-skipped"));
     showHome(state.backupProfile);
   });
   $("recovery-saved").addEventListener("change", () => {

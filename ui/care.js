@@ -3,12 +3,14 @@
 import * as ipc from "./ipc.js";
 import { noteHintFor, showHome } from "./home.js";
 import { refreshNotes } from "./notes.js";
+import { name, plain, t } from "./l10n.js";
 import { $, announce, busy, messageOf, state, dateOf } from "./view.js";
 
+// The clinician's answer as the patient's home shows it.
 export const CARE_STATUS_TEXT = {
-  pending: "(waiting for them to accept you)",
-  accepted: "(accepted you)",
-  declined: "(declined)",
+  pending: "care-status-pending",
+  accepted: "care-status-accepted",
+  declined: "care-status-declined",
 };
 
 let careTimer = null;
@@ -21,21 +23,30 @@ export const CARE_POLL_MS = 20000;
 export function showCare(status, shared) {
   const patient = state.homeProfile && state.homeProfile.role === "patient" && !state.homeProfile.guest;
   const alone = patient && !state.homeProfile.responsibleClinicianId;
-  $("home-care-status").textContent = !patient ? "" : (alone ? "None: your notes are yours alone." : (CARE_STATUS_TEXT[status] || ""));
-  let text = "";
+  const statusId = !patient ? "" : (alone ? "care-status-none" : (CARE_STATUS_TEXT[status] || ""));
+  nameOrClear($("home-care-status"), statusId);
+  let id = "";
+  let args;
   if (patient && status === "pending") {
-    text = "Your clinician has not accepted you yet. Until they do, your notes are kept for you alone; once they accept, CareKey shares them with your clinician.";
+    id = "care-pending";
   } else if (patient && status === "declined") {
-    text = "Your clinician declined to follow you in CareKey. Your notes are kept for you alone. If this is a mistake, ask them to accept you.";
+    id = "care-declined";
   } else if (patient && status === "accepted" && shared > 0) {
-    const notes = shared === 1 ? "1 earlier note is" : `${shared} earlier notes are`;
-    text = `Your clinician accepted you: ${notes} now shared with them.`;
+    id = "care-accepted-shared";
+    args = { count: shared };
   } else if (patient && status && status !== "accepted") {
-    text = "Your clinician has not accepted you yet: your notes are kept for you alone.";
+    id = "care-not-accepted";
   }
-  $("home-care").textContent = text;
-  $("home-care").hidden = !text;
-  if (patient) $("note-hint").textContent = noteHintFor({ ...state.homeProfile, careStatus: status });
+  nameOrClear($("home-care"), id, args);
+  $("home-care").hidden = !id;
+  if (patient) name($("note-hint"), noteHintFor({ ...state.homeProfile, careStatus: status }));
+}
+
+// Writes message `id` into `element`, or empties it when there is none.
+export function nameOrClear(element, id, args) {
+  if (id) name(element, id, args);
+  else plain(element, "");
+
 }
 
 // Asks the server where the patient stands; once accepted, her device
@@ -81,23 +92,25 @@ export function renderPatients(patients) {
     who.textContent = `${patient.firstName} ${patient.lastName}`;
     const status = document.createElement("span");
     status.className = "care-status";
-    status.textContent = {
-      pending: "Waiting for your answer",
-      accepted: "Accepted",
-      declined: "Declined",
-    }[patient.careStatus] || "";
+    nameOrClear(status, {
+      pending: "patient-pending",
+      accepted: "patient-accepted",
+      declined: "patient-declined",
+    }[patient.careStatus] || "");
     head.append(who, status);
     const facts = document.createElement("p");
     facts.className = "hint";
-    const contact = patient.email || patient.phone || "no contact given";
-    const notes = patient.notesShared === 1 ? "1 note shared" : `${patient.notesShared || "no"} notes shared`;
-    facts.textContent = `${contact} · named you ${dateOf(patient.namedAt)} · ${notes}`;
+    name(facts, "patient-facts", {
+      contact: patient.email || patient.phone || "none",
+      named: dateOf(patient.namedAt),
+      notes: patient.notesShared || 0,
+    });
     const actions = document.createElement("div");
     actions.className = "actions";
     const answer = (accept, label, secondary) => {
       const button = document.createElement("button");
       button.type = "button";
-      button.textContent = label;
+      name(button, label);
       button.dataset.answer = accept ? "accept" : "decline";
       if (secondary) button.className = "secondary";
       button.addEventListener("click", () => answerPatient(button, patient, accept));
@@ -108,18 +121,20 @@ export function renderPatients(patients) {
     lost.className = "notice";
     lost.hidden = !(patient.notesToReshare > 0);
     if (patient.notesToReshare > 0) {
-      const count = patient.notesToReshare === 1 ? "1 of their notes" : `${patient.notesToReshare} of their notes`;
-      lost.textContent = `${patient.firstName} ${patient.lastName} made a new key and cannot open ${count}. Your device can give them back.`;
+      name(lost, "patient-new-key", {
+        patient: `${patient.firstName} ${patient.lastName}`,
+        count: patient.notesToReshare,
+      });
       const give = document.createElement("button");
       give.type = "button";
       give.dataset.reshare = "yes";
-      give.textContent = "Give the notes back";
+      name(give, "patient-give-back");
       give.addEventListener("click", () => reshareTo(give, patient));
       actions.append(give);
     }
-    if (patient.careStatus !== "accepted") actions.append(answer(true, "Accept", false));
+    if (patient.careStatus !== "accepted") actions.append(answer(true, "patient-accept", false));
     if (patient.careStatus !== "declined") {
-      actions.append(answer(false, patient.careStatus === "accepted" ? "Stop following" : "Decline", true));
+      actions.append(answer(false, patient.careStatus === "accepted" ? "patient-stop-following" : "patient-decline", true));
     }
     item.append(head, facts, lost, actions);
     return item;
@@ -133,7 +148,7 @@ export async function reshareTo(button, patient) {
   await busy(button, async () => {
     try {
       const sent = await ipc.reshareToPatient(patient.userId);
-      announce(`${patient.firstName} ${patient.lastName} can open ${sent === 1 ? "1 note" : `${sent} notes`} again.`);
+      announce(t("patient-given-back", { patient: `${patient.firstName} ${patient.lastName}`, count: sent }));
       await refreshPatients();
     } catch (failure) {
       $("patients-error").textContent = messageOf(failure);
@@ -146,9 +161,9 @@ export async function answerPatient(button, patient, accept) {
   await busy(button, async () => {
     try {
       const answered = await ipc.answerPatient(patient.userId, accept);
-      announce(accept
-        ? `${answered.firstName} ${answered.lastName} is now your patient: their notes will be shared with you.`
-        : `${answered.firstName} ${answered.lastName}: nothing new will be shared with you.`);
+      const patientName = `${answered.firstName} ${answered.lastName}`;
+      announce(t(accept ? "patient-accepted-now" : "patient-declined-now", { patient: patientName }));
+
       await refreshPatients();
       await refreshNotes();
     } catch (failure) {
@@ -175,13 +190,13 @@ export async function submitClinician(event) {
   $("clinician-form-error").textContent = "";
   const id = $("care-clinician-id").value.trim();
   if (!id) {
-    $("clinician-form-error").textContent = "Type your clinician's CareKey ID.";
+    $("clinician-form-error").textContent = t("clinician-id-needed");
     return;
   }
   await busy($("clinician-submit"), async () => {
     try {
       const profile = await ipc.setClinician(id);
-      announce("Your clinician is changed. They see your notes once they accept you.");
+      announce(t("clinician-changed"));
       showHome(profile);
     } catch (failure) {
       $("clinician-form-error").textContent = messageOf(failure);
@@ -193,19 +208,20 @@ export async function stopSharing(button) {
   // The first press asks, the second does it.
   if (button.dataset.armed !== "yes") {
     button.dataset.armed = "yes";
-    button.textContent = "Stop sharing new notes with my clinician";
+    name(button, "clinician-stop-confirm");
     return;
   }
   $("clinician-stop-error").textContent = "";
   await busy(button, async () => {
     try {
       const profile = await ipc.setClinician(null);
-      announce("You no longer share with a clinician. What you write from now on is yours alone.");
+      announce(t("clinician-stopped"));
       showHome(profile);
     } catch (failure) {
       $("clinician-stop-error").textContent = messageOf(failure);
     }
   });
   button.dataset.armed = "";
-  button.textContent = "Stop sharing";
+  name(button, "clinician-stop");
+
 }

@@ -8,18 +8,19 @@ import { ENDED } from "./code.js";
 import { fillCountries } from "./contact.js";
 import { showHome } from "./home.js";
 import { CANCELLED, triesLeft, withFreshProof } from "./proof.js";
+import { name, t } from "./l10n.js";
 import { $, announce, busy, messageOf, timeOf } from "./view.js";
 
-function contactForm(name, { send, verify, done, invalid }) {
+function contactForm(form, { send, verify, done, invalid }) {
   let step = "address";
-  const el = (part) => $(`${name}-${part}`);
+  const el = (part) => $(`${form}-${part}`);
 
   async function open() {
-    if (name === "phone") await fillCountries().catch((error) => console.error(error));
+    if (form === "phone") await fillCountries().catch((error) => console.error(error));
     step = "address";
     el("step-address").hidden = false;
     el("step-code").hidden = true;
-    el("submit").textContent = "Send code";
+    name(el("submit"), "contact-submit");
     el("form-error").textContent = "";
     el("new").value = "";
     el("form").hidden = false;
@@ -44,14 +45,18 @@ function contactForm(name, { send, verify, done, invalid }) {
           step = "code";
           el("step-address").hidden = true;
           el("step-code").hidden = false;
-          el("sent-to").textContent = `We sent a ${sent.codeLength}-digit code to ${sent.login}. It works until ${timeOf(sent.expiresAt)}.`;
-          el("submit").textContent = "Verify";
+          name(el("sent-to"), "code-sent-to", {
+            length: sent.codeLength,
+            login: sent.login,
+            until: timeOf(sent.expiresAt),
+          });
+          name(el("submit"), "verify");
           el("code").value = "";
           el("code").focus();
         } else {
           const profile = await verify(el("code").value);
           showHome(profile);
-          announce(done);
+          announce(t(done));
         }
       } catch (failure) {
         if (failure.code === "invalid_code") {
@@ -59,7 +64,7 @@ function contactForm(name, { send, verify, done, invalid }) {
           el("code").value = "";
           el("code").focus();
         } else if (ENDED.has(failure.code)) {
-          const ended = `${messageOf(failure)} Send a new code.`;
+          const ended = `${messageOf(failure)} ${t("send-new-code")}`;
           open();
           el("form-error").textContent = ended;
         } else {
@@ -76,13 +81,14 @@ function contactForm(name, { send, verify, done, invalid }) {
 export const phoneForm = contactForm("phone", {
   send: () => ipc.addPhone($("phone-new").value, $("phone-country").value || null),
   verify: ipc.verifyPhone,
-  done: "Your mobile number is verified: you can now log in by SMS.",
+  done: "phone-verified",
   invalid: "invalid_phone",
 });
 
 export const emailForm = contactForm("email", {
   send: () => ipc.changeEmail($("email-new").value),
   verify: ipc.verifyEmail,
-  done: "Your email address is changed: log in with it from now on. Your previous address was told, in case it was not you.",
+  done: "email-changed",
+
   invalid: "invalid_email",
 });

@@ -4,6 +4,7 @@
 // others can be logged out one at a time or all at once.
 
 import * as ipc from "./ipc.js";
+import { name, t } from "./l10n.js";
 import { $, announce, busy, dateOf, messageOf } from "./view.js";
 
 export async function refreshSessions() {
@@ -20,20 +21,23 @@ function renderSessions(sessions) {
     const item = document.createElement("li");
     item.dataset.sessionId = session.id;
     // What the device called itself: shown as text, never as markup.
-    const name = document.createElement("strong");
-    name.textContent = session.deviceName;
+    const device = document.createElement("strong");
+    device.textContent = session.deviceName;
     const facts = document.createElement("p");
     facts.className = "hint";
-    const dates = `Logged in ${dateOf(session.createdAt)} · last seen ${dateOf(session.lastSeenAt)}`;
     // Where the login came from, when the server has a places database.
-    const where = session.place ? ` · logged in near ${session.place}` : "";
-    facts.textContent = session.thisDevice ? `${dates}${where} · this device` : `${dates}${where}`;
-    item.append(name, facts);
+    name(facts, "session-facts", {
+      created: dateOf(session.createdAt),
+      seen: dateOf(session.lastSeenAt),
+      place: session.place || "none",
+      here: session.thisDevice ? "yes" : "no",
+    });
+    item.append(device, facts);
     if (!session.thisDevice) {
       const end = document.createElement("button");
       end.type = "button";
       end.className = "secondary";
-      end.textContent = "Log out";
+      name(end, "log-out");
       end.addEventListener("click", () => endSession(end, session));
       item.append(end);
     }
@@ -46,14 +50,14 @@ async function endSession(button, session) {
   // The first press asks, the second does it.
   if (button.dataset.armed !== "yes") {
     button.dataset.armed = "yes";
-    button.textContent = `Log out ${session.deviceName}`;
+    name(button, "session-end-confirm", { device: session.deviceName });
     return;
   }
   $("account-sessions-error").textContent = "";
   await busy(button, async () => {
     try {
       await ipc.endSession(session.id);
-      announce("That device is logged out. It needs a new code to log in again.");
+      announce(t("session-ended"));
       await refreshSessions();
     } catch (failure) {
       $("account-sessions-error").textContent = messageOf(failure);
@@ -64,19 +68,20 @@ async function endSession(button, session) {
 export async function endOtherSessions(button) {
   if (button.dataset.armed !== "yes") {
     button.dataset.armed = "yes";
-    button.textContent = "Log out every other device now";
+    name(button, "sessions-end-others-confirm");
     return;
   }
   $("account-sessions-error").textContent = "";
   await busy(button, async () => {
     try {
       const ended = await ipc.endOtherSessions();
-      announce(ended === 1 ? "1 other device is logged out." : `${ended} other devices are logged out.`);
+      announce(t("sessions-ended", { count: ended }));
       await refreshSessions();
     } catch (failure) {
       $("account-sessions-error").textContent = messageOf(failure);
     }
   });
   button.dataset.armed = "";
-  button.textContent = "Log out all other devices";
+  name(button, "sessions-end-others");
+
 }

@@ -11,6 +11,7 @@ import { emailForm, phoneForm } from "./contacts.js";
 import { agreeLanguage, loadPreferences } from "./settings.js";
 import { HOME_CHECK_MS, OFFLINE_RETRY_MS, watchHomeIn } from "./start.js";
 import { closeExport, closeTransfer } from "./transfer.js";
+import { name, plain, t } from "./l10n.js";
 import { $, announce, busy, messageOf, show, state, dateOf } from "./view.js";
 
 
@@ -21,44 +22,47 @@ export function showHome(profile) {
   $("home-offline").hidden = !state.offline;
   watchHomeIn(state.offline ? OFFLINE_RETRY_MS : HOME_CHECK_MS);
   state.offline = false;
-  $("home-title").textContent = profile.guest
-    ? "Hello, guest"
-    : `Hello, ${profile.firstName} ${profile.lastName}`;
+  if (profile.guest) name($("home-title"), "home-title-guest");
+  else name($("home-title"), "home-title-named", { person: `${profile.firstName} ${profile.lastName}` });
   $("home-guest").hidden = !profile.guest;
   for (const id of ["home-facts", "home-backup", "log-out"]) $(id).hidden = profile.guest;
   const carried = state.carriedOver;
   state.carriedOver = null;
   $("home-carried").hidden = !carried;
   if (carried) {
-    const notes = carried.notes === 1 ? "1 note" : `${carried.notes} notes`;
-    $("home-carried").textContent =
-      `What you did as a guest is now in your account: ${notes} and your preferences.`;
+    name($("home-carried"), "home-carried", { count: carried.notes });
   }
   $("home-name").textContent = `${profile.firstName} ${profile.lastName}`;
-  $("home-role").textContent = profile.role === "clinician" ? "Clinician" : "Patient";
+  name($("home-role"), profile.role === "clinician" ? "role-is-clinician" : "role-is-patient");
   $("home-contact").textContent = profile.contact;
   $("home-id").textContent = profile.userId;
-  $("home-id-label").textContent = profile.role === "clinician"
-    ? "Your CareKey ID (give it to your patients)"
-    : "Your CareKey ID";
-  $("home-fingerprint").textContent = profile.keyFingerprint || "None";
+  name($("home-id-label"), profile.role === "clinician" ? "home-id-label-clinician" : "home-id-label");
+  if (profile.keyFingerprint) {
+    plain($("home-fingerprint"), profile.keyFingerprint);
+  } else {
+    name($("home-fingerprint"), "none");
+  }
   const clinician = profile.responsibleClinicianId;
   const patient = profile.role === "patient" && !profile.guest;
   $("home-clinician").textContent = clinician || "";
   $("home-clinician-label").hidden = !patient;
   $("home-clinician-value").hidden = !patient;
-  $("clinician-open").textContent = clinician ? "Change" : "Choose a clinician";
+  name($("clinician-open"), clinician ? "change" : "clinician-choose");
   $("clinician-stop").hidden = !clinician;
   $("clinician-form").hidden = true;
   $("clinician-stop-error").textContent = "";
   showCare(profile.careStatus, 0);
   showInvitationOnHome();
   $("home-patients").hidden = profile.role !== "clinician";
-  $("home-phone").textContent = !profile.phone
-    ? "None"
-    : (profile.phoneVerified ? profile.phone : `${profile.phone} (not verified yet)`);
-  $("phone-open").textContent = profile.phoneVerified ? "Change" : (profile.phone ? "Verify it" : "Add a mobile number");
-  $("email-open").textContent = profile.email ? "Change" : "Add an email address";
+  if (!profile.phone) {
+    name($("home-phone"), "none");
+  } else if (profile.phoneVerified) {
+    plain($("home-phone"), profile.phone);
+  } else {
+    name($("home-phone"), "phone-not-verified", { phone: profile.phone });
+  }
+  name($("phone-open"), profile.phoneVerified ? "change" : (profile.phone ? "phone-verify" : "phone-open"));
+  name($("email-open"), profile.email ? "change" : "email-add");
   phoneForm.close();
   emailForm.close();
   $("name-form").hidden = true;
@@ -68,24 +72,19 @@ export function showHome(profile) {
     $(id).disabled = !hasKey;
   }
   const isClinician = profile.role === "clinician";
-  $("notes-title").textContent = isClinician ? "Notes, yours and your patients'" : "Notes";
-  $("note-hint").textContent = isClinician
-    ? "Encrypted on this device for you alone. Your patients' notes shared with you are listed below."
-    : noteHintFor(profile);
+  name($("notes-title"), isClinician ? "notes-title-clinician" : "notes-title");
+  name($("note-hint"), isClinician ? "note-hint-clinician" : noteHintFor(profile));
   closeTransfer();
   closeExport();
   show("home");
   refreshHome();
 }
 
+// The message that says who can read a new note.
 export function noteHintFor(profile) {
-  if (profile.guest || !profile.responsibleClinicianId) {
-    return "Encrypted on this device for you alone. The server stores it unreadable.";
-  }
-  if (profile.careStatus === "accepted") {
-    return "Encrypted on this device for you and your clinician. The server stores it unreadable.";
-  }
-  return "Encrypted on this device for you alone until your clinician accepts you; then they can read it too. The server stores it unreadable.";
+  if (profile.guest || !profile.responsibleClinicianId) return "note-hint-alone";
+  if (profile.careStatus === "accepted") return "note-hint";
+  return "note-hint-until-accepted";
 }
 
 // The parts of home that need the server: backups, notes, key activity.
@@ -101,20 +100,19 @@ export async function refreshHome() {
     const status = await ipc.backupStatus();
     const password = status.backups.find((backup) => backup.kind === "password");
     const recovery = status.backups.find((backup) => backup.kind === "recovery");
-    const parts = [password
-      ? `Password backup saved ${dateOf(password.updatedAt)}.`
-      : "No backup password yet: if this device is lost, so is your key."];
-    parts.push(recovery ? `Recovery key made ${dateOf(recovery.updatedAt)}.` : "No recovery key yet.");
-    $("home-backup-status").textContent = parts.join(" ");
-    $("home-backup-change").textContent = password ? "Change backup password" : "Set backup password";
+    name($("home-backup-status"), "backup-status", {
+      password: password ? dateOf(password.updatedAt) : "none",
+      recovery: recovery ? dateOf(recovery.updatedAt) : "none",
+    });
+    name($("home-backup-change"), password ? "home-backup-change-again" : "home-backup-change");
   } catch (failure) {
-    $("home-backup-status").textContent = messageOf(failure);
+    plain($("home-backup-status"), messageOf(failure));
   }
   if (profile.keyFingerprint) {
     await refreshNotes();
   } else {
     $("notes-list").replaceChildren();
-    $("notes-empty").textContent = "Restore your key on this device to read your notes.";
+    name($("notes-empty"), "notes-need-key");
     $("notes-empty").hidden = false;
   }
   await refreshActivity();
@@ -122,22 +120,16 @@ export async function refreshHome() {
   if (!profile.guest && $("account-sessions").open) await refreshSessions();
 }
 
-export const ACTION_TEXT = {
-  backup_stored: (detail) => detail === "recovery" ? "Recovery key backup saved" : "Password backup saved",
-  backup_fetched: (detail) => detail === "recovery" ? "Recovery key backup downloaded" : "Password backup downloaded",
-  transfer_offered: () => "Key offered to a new device",
-  transfer_taken: () => "Key taken by a new device",
-  key_registered: () => "New key registered",
-  key_revoked: () => "Key revoked",
-};
-
 export async function refreshActivity() {
   try {
     const log = await ipc.auditLog();
     $("activity-list").replaceChildren(...log.events.map((event) => {
       const item = document.createElement("li");
-      const describe = ACTION_TEXT[event.action] || (() => event.action);
-      item.textContent = `${dateOf(event.at)}: ${describe(event.detail)} (from ${event.ip})`;
+      // A backup's events say which backup; an action this app does not
+      // know shows as the server names it.
+      const backup = event.action.startsWith("backup_");
+      const action = backup ? `${event.action}-${event.detail === "recovery" ? "recovery" : "password"}` : event.action;
+      name(item, "activity-item", { at: dateOf(event.at), action, raw: event.action, ip: event.ip });
       return item;
     }));
   } catch (failure) {
@@ -148,14 +140,14 @@ export async function refreshActivity() {
 export async function copyId() {
   try {
     await navigator.clipboard.writeText(state.homeProfile.userId);
-    announce("Your CareKey ID was copied.");
+    announce(t("id-copied"));
   } catch {
     const range = document.createRange();
     range.selectNodeContents($("home-id"));
     const selection = window.getSelection();
     selection.removeAllRanges();
     selection.addRange(range);
-    announce("Your CareKey ID is selected: copy it with Ctrl+C.");
+    announce(t("id-selected"));
   }
 }
 
@@ -166,7 +158,8 @@ export async function logOut() {
       closeTransfer();
       closeExport();
       showWelcome(null);
-      announce("You are logged out.");
+      announce(t("logged-out"));
+
     } catch (failure) {
       announce(messageOf(failure));
     }

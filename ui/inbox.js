@@ -1,6 +1,7 @@
 // The Dev inbox: the messages the embedded server would have sent.
 
 import * as ipc from "./ipc.js";
+import { locale, name } from "./l10n.js";
 import { $, INBOX_POLL_MS, state } from "./view.js";
 
 export async function setUpInbox() {
@@ -53,15 +54,17 @@ export function renderInbox(messages) {
   list.replaceChildren(...messages.map((message) => {
     const item = document.createElement("li");
     item.className = "message";
+    // Whom it was for, whatever language the heading is in.
+    item.dataset.to = message.to;
     const head = document.createElement("div");
     head.className = "message-head";
     const to = document.createElement("span");
-    to.textContent = `${message.channel === "sms" ? "SMS" : "Email"} to ${message.to}`;
+    name(to, "inbox-to", { channel: message.channel === "sms" ? "sms" : "email", to: message.to });
     const when = document.createElement("time");
     const at = sentAt(message.id);
     if (at) {
       when.dateTime = at.toISOString();
-      when.textContent = at.toLocaleTimeString();
+      when.textContent = at.toLocaleTimeString(locale());
     }
     head.append(to, when);
     item.append(head);

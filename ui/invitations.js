@@ -8,7 +8,8 @@ import * as ipc from "./ipc.js";
 import { showContact } from "./contact.js";
 import { showHome } from "./home.js";
 import { showQr } from "./keys.js";
-import { $, announce, busy, messageOf, state, timeOf } from "./view.js";
+import { name, t } from "./l10n.js";
+import { $, announce, busy, dateOf, messageOf, state, timeOf } from "./view.js";
 
 // -- The clinician's side --
 
@@ -30,10 +31,10 @@ export async function makeInvitation(event) {
       shownLinks = made;
       showQr($("invite-qr"), made.qrSvg);
       $("invite-link").textContent = made.link;
-      $("invite-facts").textContent = factsOf(made.invitation);
+      name($("invite-facts"), "invitation-facts", factsOf(made.invitation));
       $("invite-shown").hidden = false;
       $("invite-shown").dataset.invitationId = made.invitation.invitationId;
-      announce("Your invitation is ready: let your patient scan the code, or send them the link.");
+      announce(t("invitation-ready"));
       $("invite-copy").focus();
       await refreshInvitations();
     } catch (failure) {
@@ -42,10 +43,9 @@ export async function makeInvitation(event) {
   });
 }
 
+// The arguments of the messages that say how long an invitation works.
 function factsOf(invitation) {
-  const who = invitation.usesLeft === 1 ? "1 patient" : `${invitation.usesLeft} patients`;
-  const until = new Date(invitation.expiresAt).toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
-  return `It admits ${who} more, until ${until}.`;
+  return { count: invitation.usesLeft, until: dateOf(invitation.expiresAt) };
 }
 
 export async function copyInvitation(which) {
@@ -53,14 +53,14 @@ export async function copyInvitation(which) {
   const text = which === "app" ? shownLinks.appLink : shownLinks.link;
   try {
     await navigator.clipboard.writeText(text);
-    announce("The invitation link was copied.");
+    announce(t("invitation-copied"));
   } catch {
     const range = document.createRange();
     range.selectNodeContents($("invite-link"));
     const selection = window.getSelection();
     selection.removeAllRanges();
     selection.addRange(range);
-    announce("The invitation link is selected: copy it with Ctrl+C.");
+    announce(t("invitation-selected"));
   }
 }
 
@@ -77,14 +77,14 @@ function renderInvitations(invitations) {
     const item = document.createElement("li");
     item.dataset.invitationId = invitation.invitationId;
     const text = document.createElement("span");
-    text.textContent = `Made at ${timeOf(invitation.createdAt)}. ${factsOf(invitation)} `;
+    name(text, "invitation-listed", { made: timeOf(invitation.createdAt), ...factsOf(invitation) });
     const withdraw = document.createElement("button");
     withdraw.type = "button";
     withdraw.className = "link";
     withdraw.dataset.withdraw = "yes";
-    withdraw.textContent = "Withdraw";
+    name(withdraw, "invite-withdraw");
     withdraw.addEventListener("click", () => revokeInvitation(withdraw, invitation.invitationId));
-    item.append(text, withdraw);
+    item.append(text, " ", withdraw);
     return item;
   }));
   $("invitations-title").hidden = invitations.length === 0;
@@ -96,7 +96,7 @@ export async function revokeInvitation(button, invitationId) {
     try {
       await ipc.revokeInvitation(invitationId);
       if ($("invite-shown").dataset.invitationId === invitationId) closeInvitation();
-      announce("The invitation is withdrawn: nobody can join you through it any more.");
+      announce(t("invitation-withdrawn"));
       await refreshInvitations();
     } catch (failure) {
       $("invite-error").textContent = messageOf(failure);
@@ -121,7 +121,7 @@ export function invitationOpened(invitedBy) {
     return;
   }
   showContact("register");
-  announce(`${nameOf(invitedBy)} invited you. Fill in your details to create your account.`);
+  announce(t("invited-register", { clinician: nameOf(invitedBy) }));
 }
 
 // The registration form through an invitation: a patient's, the
@@ -134,8 +134,7 @@ export function showInvitedFields() {
   const patientRole = document.querySelector('input[name="role"][value="patient"]');
   patientRole.checked = true;
   $("clinician-id").value = invited.clinicianId;
-  $("clinician-invited-text").textContent =
-    `${nameOf(invited)} invited you: they follow you as soon as your account exists.`;
+  name($("clinician-invited-text"), "invited-follows", { clinician: nameOf(invited) });
 }
 
 export function dropInvitation() {
@@ -169,9 +168,9 @@ export function showInvitationOnHome() {
   $("invitation-error").textContent = "";
   const patient = profile.role === "patient";
   $("invitation-accept").hidden = !patient;
-  $("home-invitation-text").textContent = patient
-    ? `${nameOf(invited)} invites you to share your notes with them. If you accept, they are your clinician from now on and see your notes, the earlier ones too.`
-    : `This invitation from ${nameOf(invited)} is for patients; you are logged in as a clinician.`;
+  name($("home-invitation-text"), patient ? "invitation-for-you" : "invitation-for-patients", {
+    clinician: nameOf(invited),
+  });
   box.hidden = false;
 }
 
@@ -180,10 +179,10 @@ export async function acceptInvitation() {
   await busy($("invitation-accept"), async () => {
     try {
       const profile = await ipc.acceptInvitation();
-      const name = nameOf(state.invitation);
+      const clinician = nameOf(state.invitation);
       state.invitation = null;
       $("home-invitation").hidden = true;
-      announce(`${name} is now your clinician.`);
+      announce(t("invitation-accepted", { clinician }));
       showHome(profile);
     } catch (failure) {
       $("invitation-error").textContent = messageOf(failure);
@@ -195,5 +194,6 @@ export function dismissInvitation() {
   state.invitation = null;
   ipc.forgetInvitation().catch(() => {});
   $("home-invitation").hidden = true;
-  announce("The invitation is set aside.");
+  announce(t("invitation-set-aside"));
+
 }

@@ -4,37 +4,41 @@
 import * as ipc from "./ipc.js";
 import { refreshActivity, showHome } from "./home.js";
 import { CANCELLED, withFreshProof } from "./proof.js";
+import { has, name, t } from "./l10n.js";
 import { $, announce, busy, messageOf, show, state, dateOf } from "./view.js";
 
-export const STEP_TEXT = {
-  searchingPrimes: (step) =>
-    `Looking for two large primes (${(step.elapsedMs / 1000).toFixed(1)} s)…`,
-  storing: () => "Saving the private key in this computer's keychain…",
-  registering: () => "Sending your public key to the server…",
-  done: () => "Your key is ready.",
+// The steps of making a key, as the keys screen names them.
+export const KEY_STEPS = {
+  searchingPrimes: "key-step-primes",
+  storing: "key-step-storing",
+  registering: "key-step-registering",
+  done: "key-step-done",
 };
+
+const seconds = (step) => (step.elapsedMs / 1000).toFixed(1);
 
 export async function makeKey(profile) {
   show("keys");
   $("keys-error").textContent = "";
   $("keys-retry").hidden = true;
-  $("keys-step").textContent = "Starting…";
+  name($("keys-step"), "keys-step");
   const progress = $("keys-progress");
   try {
     // Long after the login (a key made later from home), the server asks
     // the account's own contact to confirm before a new key is trusted.
     const key = await withFreshProof(() => ipc.createKey((step) => {
-      const text = (STEP_TEXT[step.stage] || (() => ""))(step);
-      $("keys-step").textContent = text;
-      progress.setAttribute("aria-valuetext", text);
+      const id = KEY_STEPS[step.stage];
+      if (!id) return;
+      name($("keys-step"), id, { seconds: seconds(step) });
+      progress.setAttribute("aria-valuetext", $("keys-step").textContent);
     }));
     if (key === CANCELLED) {
-      $("keys-error").textContent = "Your key is not registered yet: confirm it's you to finish.";
+      $("keys-error").textContent = t("key-not-registered");
       $("keys-retry").hidden = false;
       $("keys-retry").onclick = () => makeKey(profile);
       return;
     }
-    announce("Your encryption key is ready.");
+    announce(t("key-ready"));
     const withKey = { ...profile, keyFingerprint: key.fingerprint };
     // A guest sets a backup once they have an account to keep it with.
     if (profile.guest) showHome(withKey);
@@ -49,16 +53,26 @@ export async function makeKey(profile) {
 let backupFirst = false;
 let strengthTimer = null;
 
-export const STRENGTH_WORDS = ["Very weak", "Weak", "Fair", "Almost strong enough", "Very strong"];
+// The steps of sealing or opening a backup, written into `element`.
+const BACKUP_STEPS = {
+  fetching: "backup-step-fetching",
+  deriving: "backup-step-deriving",
+  storing: "backup-step-storing",
+  done: "backup-step-done",
+};
 
-export function backupStepText(step) {
-  switch (step.stage) {
-    case "fetching": return "Fetching your backup…";
-    case "deriving": return `Working through your password (it is made slow on purpose): ${(step.elapsedMs / 1000).toFixed(1)} s`;
-    case "storing": return "Saving…";
-    case "done": return "Done.";
-    default: return "";
-  }
+export function nameBackupStep(element, step) {
+  const id = BACKUP_STEPS[step.stage];
+  if (id) name(element, id, { seconds: seconds(step) });
+}
+
+// zxcvbn's advice, in the page's language where the catalog has it (by
+// the advice's name), else as zxcvbn words it (English).
+function adviceOf(strength) {
+  const said = (code, text) => (code && has(`strength-${code}`) ? t(`strength-${code}`) : text);
+  const warning = said(strength.warningCode, strength.warning);
+  const suggestions = (strength.suggestions || []).map((text, at) => said(strength.suggestionCodes?.[at], text));
+  return [warning, ...suggestions].filter(Boolean).join(" ");
 }
 
 export function showBackup(profile, first) {
@@ -66,14 +80,12 @@ export function showBackup(profile, first) {
   backupFirst = first;
   for (const id of ["backup-password", "backup-confirm"]) $(id).value = "";
   $("backup-meter").value = 0;
-  $("backup-strength").textContent = "Use four or more unrelated words, or a long phrase only you would think of.";
+  name($("backup-strength"), "backup-strength");
   $("backup-error").textContent = "";
   $("backup-working").hidden = true;
   $("backup-skip-warning").hidden = true;
-  $("backup-skip").textContent = first ? "Skip for now" : "Cancel";
-  $("backup-title").textContent = first
-    ? "Protect your key with a backup password"
-    : "Change your backup password";
+  name($("backup-skip"), first ? "backup-skip" : "cancel");
+  name($("backup-title"), first ? "backup-title" : "backup-title-change");
   show("backup");
 }
 
@@ -84,10 +96,15 @@ export function onBackupPasswordInput() {
     try {
       const strength = await ipc.passwordStrength(password);
       $("backup-meter").value = password ? strength.score + 0.5 : 0;
-      const advice = [strength.warning, ...(strength.suggestions || [])].filter(Boolean).join(" ");
-      $("backup-strength").textContent = !password
-        ? "Use four or more unrelated words, or a long phrase only you would think of."
-        : `${STRENGTH_WORDS[strength.score]}${strength.acceptable ? "" : ": too easy to guess."} ${advice}`.trim();
+      if (!password) {
+        name($("backup-strength"), "backup-strength");
+        return;
+      }
+      name($("backup-strength"), "strength-said", {
+        score: strength.score,
+        acceptable: strength.acceptable ? "yes" : "no",
+        advice: adviceOf(strength),
+      });
     } catch (failure) {
       console.error(failure);
     }
@@ -99,14 +116,14 @@ export async function submitBackup(event) {
   const error = $("backup-error");
   error.textContent = "";
   $("backup-working").hidden = false;
-  $("backup-step").textContent = "Starting…";
+  name($("backup-step"), "keys-step");
   await busy($("backup-submit"), async () => {
     try {
       await ipc.setBackupPassword($("backup-password").value, $("backup-confirm").value, (step) => {
-        $("backup-step").textContent = backupStepText(step);
+        nameBackupStep($("backup-step"), step);
       });
       for (const id of ["backup-password", "backup-confirm"]) $(id).value = "";
-      announce("Your backup is saved.");
+      announce(t("backup-saved"));
       if (backupFirst) {
         showRecovery(state.backupProfile);
       } else {
@@ -166,7 +183,7 @@ export async function confirmRecovery() {
       await ipc.confirmRecoveryKey();
       $("recovery-text").textContent = "";
       $("recovery-qr").replaceChildren();
-      announce("Your recovery key is set.");
+      announce(t("recovery-set"));
       showHome(state.recoveryProfile);
     } catch (failure) {
       $("recovery-error").textContent = messageOf(failure);
@@ -192,16 +209,17 @@ export function renderAccountKeys(keys) {
     fingerprint.textContent = key.fingerprint;
     const facts = document.createElement("p");
     facts.className = "hint";
-    const made = `Made ${dateOf(key.createdAt)}`;
-    facts.textContent = key.revokedAt
-      ? `${made} · revoked ${dateOf(key.revokedAt)}`
-      : key.thisDevice ? `${made} · this device` : made;
+    name(facts, "key-facts", {
+      made: dateOf(key.createdAt),
+      revoked: key.revokedAt ? dateOf(key.revokedAt) : "none",
+      here: key.thisDevice ? "yes" : "no",
+    });
     item.append(fingerprint, facts);
     if (!key.revokedAt && !key.thisDevice) {
       const revoke = document.createElement("button");
       revoke.type = "button";
       revoke.className = "secondary";
-      revoke.textContent = "Revoke";
+      name(revoke, "key-revoke");
       revoke.addEventListener("click", () => revokeKey(revoke, key));
       item.append(revoke);
     }
@@ -213,7 +231,7 @@ export async function revokeKey(button, key) {
   // Revoking cannot be undone: the first press asks, the second does it.
   if (button.dataset.armed !== "yes") {
     button.dataset.armed = "yes";
-    button.textContent = "Revoke this key for good";
+    name(button, "key-revoke-confirm");
     return;
   }
   $("account-keys-error").textContent = "";
@@ -221,7 +239,8 @@ export async function revokeKey(button, key) {
     try {
       const done = await withFreshProof(() => ipc.revokeKey(key.keyId));
       if (done === CANCELLED) return;
-      announce("The key is revoked: nothing new is encrypted for it.");
+      announce(t("key-revoked"));
+
       await refreshAccountKeys();
       await refreshActivity();
     } catch (failure) {

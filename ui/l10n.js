@@ -49,10 +49,14 @@ export async function loadLanguage() {
   }
 }
 
-export async function settleLanguage() {
+// Reads the noted English catalog, once: what formats a sentence with t()
+// (rather than naming an element, which is written again when the catalog
+// arrives) awaits this first if it can run before the first screen.
+let settling = null;
+export function settleLanguage() {
   const view = unread;
-  unread = null;
-  if (view) await use(view);
+  if (view) settling = use(view);
+  return settling ?? Promise.resolve();
 }
 
 function note(view) {
@@ -120,7 +124,17 @@ export function name(element, id, args) {
   write(element);
 }
 
+// Writes `text`, which is not a message (a person's words, an error's
+// sentence, or nothing), into an element that may have named one: a new
+// language then leaves it alone.
+export function plain(element, text) {
+  delete element.dataset.l10nId;
+  delete element.dataset.l10nArgs;
+  element.textContent = text;
+}
+
 // A time of day and a date, as the page's language writes them.
+
 export function timeOf(iso) {
   return new Date(iso).toLocaleTimeString(locale(), { hour: "2-digit", minute: "2-digit" });
 }

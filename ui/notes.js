@@ -1,6 +1,7 @@
 // Notes: written on this device, encrypted for the patient and her clinician.
 
 import * as ipc from "./ipc.js";
+import { name, t } from "./l10n.js";
 import { $, announce, busy, messageOf, state, dateOf } from "./view.js";
 
 
@@ -20,9 +21,9 @@ export async function refreshNotes() {
 export function renderNotes(notes) {
   const own = state.homeProfile && state.homeProfile.userId;
   const grouped = state.homeProfile && state.homeProfile.role === "clinician";
-  const who = (note) => (note.ownerId === own ? "You" : note.ownerName);
+  const who = (note) => (note.ownerId === own ? "you" : note.ownerName);
   if (!grouped) {
-    $("notes-list").replaceChildren(...notes.map((note) => noteItem(note, note.ownerId === own ? "You" : `From ${note.ownerName}`)));
+    $("notes-list").replaceChildren(...notes.map((note) => noteItem(note, who(note))));
   } else {
     // The server answers newest first, so a Map keeps the groups in the
     // order of their latest note.
@@ -35,15 +36,15 @@ export function renderNotes(notes) {
       const item = document.createElement("li");
       item.className = "note-group";
       const heading = document.createElement("h3");
-      heading.textContent = `${who(group[0])} · ${group.length === 1 ? "1 note" : `${group.length} notes`}`;
+      name(heading, "notes-group", { author: who(group[0]), count: group.length });
       const list = document.createElement("ol");
       list.className = "notes";
-      list.append(...group.map((note) => noteItem(note, "")));
+      list.append(...group.map((note) => noteItem(note, null)));
       item.append(heading, list);
       return item;
     }));
   }
-  $("notes-empty").textContent = "No notes yet.";
+  name($("notes-empty"), "notes-empty");
   $("notes-empty").hidden = notes.length > 0;
 }
 
@@ -52,17 +53,17 @@ function noteItem(note, author) {
   item.className = "note";
   const head = document.createElement("div");
   head.className = "note-head";
+  // Who wrote it ("you", or the author's name), unless its group says so.
   const by = document.createElement("span");
-  by.textContent = author;
+  if (author) name(by, "note-author", { author });
   const when = document.createElement("time");
   when.dateTime = note.createdAt;
   when.textContent = dateOf(note.createdAt);
   head.append(by, when);
   const text = document.createElement("p");
   text.className = note.text === null ? "note-text unreadable" : "note-text";
-  text.textContent = note.text === null
-    ? "Encrypted for a key this device does not have."
-    : note.text;
+  if (note.text === null) name(text, "note-unreadable");
+  else text.textContent = note.text;
   item.append(head, text);
   return item;
 }
@@ -73,7 +74,7 @@ export async function submitNote(event) {
   error.textContent = "";
   const text = $("note-text").value;
   if (!text.trim()) {
-    error.textContent = "Write something first.";
+    error.textContent = t("note-empty");
     $("note-text").focus();
     return;
   }
@@ -81,7 +82,8 @@ export async function submitNote(event) {
     try {
       await ipc.writeSample(text);
       $("note-text").value = "";
-      announce("Your note is saved, encrypted.");
+      announce(t("note-saved"));
+
       await refreshNotes();
     } catch (failure) {
       error.textContent = messageOf(failure);

@@ -4,6 +4,7 @@
 // and, after a while logged in, a code to the account's own contact.
 
 import * as ipc from "./ipc.js";
+import { name, t } from "./l10n.js";
 import { showWelcome } from "./contact.js";
 import { showHome } from "./home.js";
 import { CANCELLED, withFreshProof } from "./proof.js";
@@ -29,7 +30,7 @@ export async function submitName(event) {
     try {
       const profile = await ipc.renameProfile($("name-first").value, $("name-last").value);
       closeNameForm();
-      announce(`Your name is now ${profile.firstName} ${profile.lastName}.`);
+      announce(t("name-changed", { person: `${profile.firstName} ${profile.lastName}` }));
       showHome(profile);
     } catch (failure) {
       $("name-form-error").textContent = messageOf(failure);
@@ -41,20 +42,20 @@ export async function deleteAccount(button) {
   // The first press asks, the second does it.
   if (button.dataset.armed !== "yes") {
     button.dataset.armed = "yes";
-    button.textContent = "Delete my account and all my notes for good";
+    name(button, "account-delete-confirm");
     return;
   }
   $("account-delete-error").textContent = "";
   await busy(button, async () => {
     try {
       if (await withFreshProof(ipc.deleteAccount) === CANCELLED) return;
-      showWelcome("Your account is deleted, with your keys, backups and notes. This device no longer holds any of it.");
+      showWelcome(t("account-deleted"));
     } catch (failure) {
       $("account-delete-error").textContent = messageOf(failure);
     }
   });
   button.dataset.armed = "";
-  button.textContent = "Delete my account";
+  name(button, "account-delete-button");
 }
 
 export async function exportAccount(button) {
@@ -64,12 +65,17 @@ export async function exportAccount(button) {
     try {
       const saved = await ipc.exportAccount();
       if (!saved) {
-        $("account-export-done").textContent = "Nothing was saved.";
+        $("account-export-done").textContent = t("export-nothing-saved");
         return;
       }
-      const unread = saved.notesOpenedHere ? "" : " This device has no key for your account, so the notes are listed without their text.";
-      $("account-export-done").textContent = `Saved ${saved.notes === 1 ? "1 note" : `${saved.notes} notes`} and the rest: ${saved.html} (to read) and ${saved.json}.${unread}`;
-      announce("Your data is saved where you chose.");
+      $("account-export-done").textContent = t("export-saved", {
+        count: saved.notes,
+        html: saved.html,
+        json: saved.json,
+        opened: saved.notesOpenedHere ? "yes" : "no",
+      });
+      announce(t("export-saved-announce"));
+
     } catch (failure) {
       $("account-export-error").textContent = messageOf(failure);
     }

@@ -2,6 +2,7 @@
 // code sent to the account's own contact.
 
 import * as ipc from "./ipc.js";
+import { name, t } from "./l10n.js";
 import { ENDED } from "./code.js";
 import { $, messageOf } from "./view.js";
 
@@ -23,10 +24,9 @@ export function askForProof() {
       resolve(proven);
     };
     const send = async () => {
-      $("proof-sent-to").textContent = "Sending a code to your account's own email or phone…";
+      name($("proof-sent-to"), "proof-sent-to");
       const proof = await ipc.startProof();
-      $("proof-sent-to").textContent =
-        `To keep your account safe, confirm it's you first: we sent a ${proof.codeLength}-digit code to ${proof.login}.`;
+      name($("proof-sent-to"), "proof-sent", { length: proof.codeLength, login: proof.login });
       $("proof-code").value = "";
       $("proof-code").focus();
     };
@@ -45,7 +45,8 @@ export function askForProof() {
           $("proof-code").value = "";
           $("proof-code").focus();
         } else if (ENDED.has(failure.code)) {
-          $("proof-error").textContent = `${messageOf(failure)} Here is a new code.`;
+          $("proof-error").textContent = `${messageOf(failure)} ${t("proof-new-code")}`;
+
           await send().catch((again) => { $("proof-error").textContent = messageOf(again); });
         } else {
           $("proof-error").textContent = messageOf(failure);

@@ -2,8 +2,9 @@
 // transfer or an exported file).
 
 import * as ipc from "./ipc.js";
+import { name, t } from "./l10n.js";
 import { showHome } from "./home.js";
-import { backupStepText, makeKey } from "./keys.js";
+import { makeKey, nameBackupStep } from "./keys.js";
 import { $, announce, busy, messageOf, show, state } from "./view.js";
 
 
@@ -16,7 +17,7 @@ export function updateRestoreFields() {
   for (const part of document.querySelectorAll("#restore-form [data-how]")) {
     part.hidden = !part.dataset.how.split(" ").includes(how);
   }
-  $("restore-submit").textContent = how === "new" ? "Make a new key" : "Restore my key";
+  name($("restore-submit"), how === "new" ? "restore-make-new" : "restore-submit");
   $("restore-error").textContent = "";
 }
 
@@ -33,7 +34,7 @@ export function readFileBase64(file) {
   return new Promise((resolve, reject) => {
     const reader = new FileReader();
     reader.onload = () => resolve(String(reader.result).split(",", 2)[1] || "");
-    reader.onerror = () => reject(new ipc.AppError("storage_failed", "The file could not be read."));
+    reader.onerror = () => reject(new ipc.AppError("storage_failed", t("file-unreadable")));
     reader.readAsDataURL(file);
   });
 }
@@ -45,18 +46,18 @@ export async function submitRestore(event) {
   error.textContent = "";
   if (how === "new") {
     if (!$("restore-new-understood").checked) {
-      error.textContent = "Tick “I understand” first: a new key cannot read what was encrypted for the old one.";
+      error.textContent = t("restore-new-tick");
       $("restore-new-understood").focus();
       return;
     }
     makeKey(state.restoreProfile);
     return;
   }
-  const onStep = (step) => { $("restore-step").textContent = backupStepText(step); };
+  const onStep = (step) => nameBackupStep($("restore-step"), step);
   await busy($("restore-submit"), async () => {
     try {
       $("restore-working").hidden = false;
-      $("restore-step").textContent = "Starting…";
+      name($("restore-step"), "keys-step");
       let key;
       if (how === "password") {
         key = await ipc.restoreWithPassword($("restore-password").value, onStep);
@@ -66,11 +67,12 @@ export async function submitRestore(event) {
         key = await ipc.takeTransfer($("restore-transfer").value);
       } else {
         const file = $("restore-file").files[0];
-        if (!file) throw new ipc.AppError("invalid_request", "Choose the backup file first.");
+        if (!file) throw new ipc.AppError("invalid_request", t("restore-choose-file"));
         key = await ipc.restoreFromFile(await readFileBase64(file), $("restore-password").value, onStep);
       }
       for (const id of ["restore-password", "restore-recovery", "restore-transfer"]) $(id).value = "";
-      announce("Your key is restored on this device.");
+      announce(t("restore-done"));
+
       showHome({ ...state.restoreProfile, keyFingerprint: key.fingerprint });
     } catch (failure) {
       $("restore-working").hidden = true;

@@ -3,7 +3,7 @@
 
 import * as ipc from "./ipc.js";
 import { fillCountries } from "./contact.js";
-import { chosen, language, offered, t, use } from "./l10n.js";
+import { chosen, language, name, offered, t, use } from "./l10n.js";
 import { boot } from "./start.js";
 import { $, announce, busy, messageOf, state } from "./view.js";
 
@@ -82,17 +82,17 @@ export async function changeTheme() {
   try {
     state.preferences = await ipc.savePreferences(values);
     applyPreferences(state.preferences);
-    announce("Appearance saved.");
+    announce(t("appearance-saved"));
   } catch (failure) {
     $("preferences-error").textContent = messageOf(failure);
     applyPreferences(state.preferences);
   }
 }
 
-export function describeServer(server) {
-  if (server.source === "embedded") return `Using the built-in server at ${server.url}.`;
-  if (server.source === "environment") return `Using ${server.url}, set by CAREKEY_SERVER_URL.`;
-  return `Using ${server.url}.`;
+// The message and its arguments that say which server the app uses.
+export function serverMessage(server) {
+  const id = { embedded: "server-embedded", environment: "server-environment" }[server.source] || "server-chosen";
+  return [id, { url: server.url }];
 }
 
 export async function openSettings() {
@@ -102,13 +102,13 @@ export async function openSettings() {
   $("settings-error").textContent = "";
   try {
     const server = await ipc.serverSettings();
-    $("settings-current").textContent = describeServer(server);
+    name($("settings-current"), ...serverMessage(server));
     $("server-url").value = server.source === "embedded" ? "" : server.url;
     for (const id of ["server-url", "settings-save", "settings-embedded"]) {
       $(id).disabled = server.lockedByEnvironment;
     }
     if (server.lockedByEnvironment) {
-      $("settings-error").textContent = "Unset CAREKEY_SERVER_URL to choose the server here.";
+      $("settings-error").textContent = t("server-locked");
     }
   } catch (error) {
     $("settings-current").textContent = messageOf(error);
@@ -117,7 +117,7 @@ export async function openSettings() {
   $("diagnostics-text").hidden = true;
   try {
     const report = await ipc.diagnostics();
-    $("about-version").textContent = `Version ${report.version}.`;
+    name($("about-version"), "about-version", { version: report.version });
   } catch (error) {
     $("about-version").textContent = messageOf(error);
   }
@@ -140,9 +140,7 @@ export async function copyDiagnostics(button) {
     const area = $("diagnostics-text");
     area.value = report.text;
     area.hidden = false;
-    status.textContent = report.copied
-      ? "Copied. Paste them into your message to support."
-      : "The clipboard could not be reached: select the text below and copy it.";
+    status.textContent = t(report.copied ? "diagnostics-copied" : "diagnostics-not-copied");
   });
 }
 
@@ -151,7 +149,7 @@ export async function copyDiagnostics(button) {
 export function openLicences() {
   const frame = document.createElement("iframe");
   frame.id = "licences-frame";
-  frame.title = "The licences of the software in CareKey";
+  frame.title = t("licences-frame");
   frame.src = "licences.html";
   $("licences-holder").replaceChildren(frame);
   $("licences").showModal();
@@ -171,7 +169,7 @@ export async function chooseServer(url, button) {
     try {
       const server = await ipc.useServer(url);
       $("settings").close();
-      announce(describeServer(server));
+      announce(t(...serverMessage(server)));
       await boot();
     } catch (failure) {
       $("settings-error").textContent = messageOf(failure);
@@ -193,11 +191,11 @@ export async function showUpdate() {
   const text = $("update-notice-text");
   const byApp = status.state === "ready" && status.installer === "app";
   if (status.state === "ready" && byApp) {
-    text.textContent = `CareKey ${status.version} is ready to install. CareKey restarts to install it; nothing you saved is lost.`;
+    name(text, "update-ready-app", { version: status.version });
   } else if (status.state === "ready") {
-    text.textContent = `CareKey ${status.version} is ready to install. Your system's software updater will offer it, or run: sudo apt install --only-upgrade carekey`;
+    name(text, "update-ready-system", { version: status.version });
   } else if (status.state === "installed") {
-    text.textContent = `CareKey ${status.version} is installed. Close and reopen CareKey to use it.`;
+    name(text, "update-installed", { version: status.version });
   }
   $("update-install").hidden = !byApp;
   $("update-notice").hidden = status.state !== "ready" && status.state !== "installed";
@@ -210,7 +208,8 @@ export async function installUpdate(button) {
   const error = $("update-install-error");
   error.textContent = "";
   await busy(button, async () => {
-    announce("Downloading and checking the update…");
+    announce(t("update-downloading"));
+
     try {
       await ipc.updateInstall();
     } catch (failure) {

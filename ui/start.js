@@ -5,7 +5,7 @@ import * as ipc from "./ipc.js";
 import { showWelcome } from "./contact.js";
 import { showHome } from "./home.js";
 import { afterLogin, invitationOpened } from "./invitations.js";
-import { loadLanguage, settleLanguage } from "./l10n.js";
+import { has, loadLanguage, settleLanguage, t } from "./l10n.js";
 import { setUpInbox } from "./inbox.js";
 import { makeKey } from "./keys.js";
 import { showRestore } from "./restore.js";
@@ -34,6 +34,7 @@ export async function boot() {
       await ipc.watchLinks(onLinkArrived);
     }
   } catch (error) {
+    await settleLanguage().catch((failure) => console.error(failure));
     $("fatal-message").textContent = messageOf(error);
     show("error");
   } finally {
@@ -54,7 +55,9 @@ export function showSession(session) {
   if (session.state === "loggedIn" || session.state === "offline") {
     showHome(session.profile);
   } else {
-    showWelcome(session.reason);
+    // A reason the catalog has is said in the page's language.
+    const said = session.reasonCode && has(`error-${session.reasonCode}`) ? t(`error-${session.reasonCode}`) : session.reason;
+    showWelcome(said);
   }
 }
 
@@ -78,13 +81,13 @@ export async function checkHome() {
     if (session.state === "offline") {
       if (!offline) {
         $("home-offline").hidden = false;
-        announce("CareKey cannot reach the server right now. It keeps trying.");
+        announce(t("server-lost"));
       }
       watchHomeIn(OFFLINE_RETRY_MS);
     } else if (session.state === "loggedIn" && offline) {
       // What the server offers could not be asked while it was away.
       state.channels = await ipc.authChannels().catch(() => state.channels);
-      announce("CareKey reaches the server again.");
+      announce(t("server-back"));
       showSession(session);
     } else if (session.state === "loggedIn") {
       watchHomeIn(HOME_CHECK_MS);
@@ -131,12 +134,15 @@ export async function onLinkArrived() {
   if (consumingLinks) return;
   consumingLinks = true;
   try {
+    // A link that came with the launch arrives with the first screen.
+    await settleLanguage();
+
     for (;;) {
       let done;
       try {
         done = await ipc.consumeLink();
       } catch (failure) {
-        showLinkNotice(`This link could not be used. ${messageOf(failure)}`);
+        showLinkNotice(`${t("link-unusable")} ${messageOf(failure)}`);
         continue;
       }
       if (!done) break;
@@ -145,7 +151,8 @@ export async function onLinkArrived() {
         invitationOpened(done.invitedBy);
         continue;
       }
-      announce("You are logged in with the link from your message.");
+      announce(t("link-logged-in"));
+
       enter(done.loggedIn);
     }
   } finally {

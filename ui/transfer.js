@@ -1,8 +1,9 @@
 // Sending the key to a new device, and exporting it to a file.
 
 import * as ipc from "./ipc.js";
+import { name, plain, t } from "./l10n.js";
 import { refreshActivity } from "./home.js";
-import { backupStepText, showQr } from "./keys.js";
+import { nameBackupStep, showQr } from "./keys.js";
 import { $, announce, busy, messageOf, secondsUntil } from "./view.js";
 
 let transferTimer = null;
@@ -27,11 +28,10 @@ export async function offerTransfer() {
         const left = secondsUntil(offer.expiresAt);
         if (left <= 0) {
           closeTransfer();
-          announce("The transfer code expired. Make a new one if you still need it.");
+          announce(t("transfer-expired"));
           return;
         }
-        $("transfer-intro").textContent =
-          `On your new device, log in, choose “My other device, which has the key”, and paste this code (or scan it). It works once, for ${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")} more.`;
+        name($("transfer-intro"), "transfer-intro", { left: `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}` });
       };
       tick();
       transferTimer = setInterval(tick, 1000);
@@ -39,7 +39,7 @@ export async function offerTransfer() {
       refreshActivity();
     } catch (failure) {
       announce(messageOf(failure));
-      $("home-backup-status").textContent = messageOf(failure);
+      plain($("home-backup-status"), messageOf(failure));
     }
   });
 }
@@ -47,21 +47,21 @@ export async function offerTransfer() {
 export async function copyTransfer() {
   try {
     await navigator.clipboard.writeText($("transfer-text").textContent);
-    announce("The transfer code was copied.");
+    announce(t("transfer-copied"));
   } catch {
     const range = document.createRange();
     range.selectNodeContents($("transfer-text"));
     const selection = window.getSelection();
     selection.removeAllRanges();
     selection.addRange(range);
-    announce("The transfer code is selected: copy it with Ctrl+C.");
+    announce(t("transfer-selected"));
   }
 }
 
 export function openExport() {
   closeTransfer();
   for (const id of ["export-password", "export-confirm"]) $(id).value = "";
-  $("export-step").textContent = "";
+  plain($("export-step"), "");
   $("export-error").textContent = "";
   $("export-form").hidden = false;
   $("export-password").focus();
@@ -78,13 +78,14 @@ export async function submitExport(event) {
   await busy($("export-submit"), async () => {
     try {
       const saved = await ipc.exportBackup($("export-password").value, $("export-confirm").value, (step) => {
-        $("export-step").textContent = backupStepText(step);
+        nameBackupStep($("export-step"), step);
       });
       for (const id of ["export-password", "export-confirm"]) $(id).value = "";
-      $("export-step").textContent = `Saved to ${saved.path}`;
-      announce(`Your backup file is saved to ${saved.path}.`);
+      name($("export-step"), "export-saved-to", { path: saved.path });
+      announce(t("export-file-saved", { path: saved.path }));
     } catch (failure) {
-      $("export-step").textContent = "";
+      plain($("export-step"), "");
+
       $("export-error").textContent = messageOf(failure);
     }
   });

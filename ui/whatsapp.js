@@ -1,6 +1,7 @@
 // Logging in with WhatsApp: the prepared message and the wait for it.
 
 import * as ipc from "./ipc.js";
+import { name, t } from "./l10n.js";
 import { showCode, showWaitProgress } from "./code.js";
 import { accountInput, captchaFirst, showContact, showContactError } from "./contact.js";
 import { showQr } from "./keys.js";
@@ -20,12 +21,12 @@ export async function startWhatsapp() {
       return;
     }
     showQr($("whatsapp-qr"), message.qrSvg);
-    $("whatsapp-number").textContent = message.botNumber;
+    name($("whatsapp-send-to"), "whatsapp-send-to", { number: message.botNumber });
     $("whatsapp-text").textContent = message.text;
     $("whatsapp-link").textContent = message.waLink;
-    $("whatsapp-expiry").textContent = `The message works until ${timeOf(message.expiresAt)}.`;
+    name($("whatsapp-expiry"), "whatsapp-expiry", { until: timeOf(message.expiresAt) });
     state.whatsappExpiresAt = message.expiresAt;
-    $("whatsapp-status").textContent = "Waiting for your message…";
+    $("whatsapp-status").textContent = t("whatsapp-status");
     $("whatsapp-sender").hidden = true;
     $("whatsapp-error").textContent = "";
     show("whatsapp");
@@ -39,12 +40,12 @@ export async function awaitWhatsapp() {
   try {
     state.sent = await ipc.waitForWhatsapp((progress) => {
       if ($("screen-whatsapp").hidden) return;
-      showWaitProgress(status, progress, "Waiting for your message…");
+      showWaitProgress(status, progress, t("whatsapp-status"));
       // The server out of reach past the message's life: it cannot work
       // any more, whatever the server says when it is back.
       if (progress.state === "reconnecting" && secondsUntil(state.whatsappExpiresAt) <= 0) {
         status.textContent = "";
-        $("whatsapp-error").textContent = "The message was not sent in time. Go back and start again.";
+        $("whatsapp-error").textContent = t("whatsapp-too-late");
         ipc.abandonLogin().catch((error) => console.error(error));
       }
     });
@@ -52,7 +53,7 @@ export async function awaitWhatsapp() {
     if (failure.code === "no_pending_login" || $("screen-whatsapp").hidden) return;
     $("whatsapp-status").textContent = "";
     $("whatsapp-error").textContent = failure.code === "unknown_request"
-      ? "The message was not sent in time. Go back and start again."
+      ? t("whatsapp-too-late")
       : messageOf(failure);
     return;
   } finally {
@@ -62,10 +63,9 @@ export async function awaitWhatsapp() {
   // Anyone can send this device's message from their own WhatsApp: the
   // person confirms the number is theirs before anything can log in.
   $("whatsapp-status").textContent = "";
-  $("whatsapp-sender-text").textContent =
-    `Your message arrived from the WhatsApp number ${state.sent.login}. Is that your number?`;
+  name($("whatsapp-sender-text"), "whatsapp-sender", { number: state.sent.login });
   $("whatsapp-sender").hidden = false;
-  announce(`Message received from ${state.sent.login}. Confirm it is your number.`);
+  announce(t("whatsapp-sender-announce", { number: state.sent.login }));
   $("whatsapp-sender-yes").focus();
 }
 
@@ -79,16 +79,19 @@ export async function confirmWhatsappSender() {
     }
     $("whatsapp-sender").hidden = true;
     showCode(true);
-    $("code-sent-to").textContent =
-      `We replied on WhatsApp (${state.sent.login}). Tap the link there, or type the ${state.sent.codeLength}-digit code here. It works until ${timeOf(state.sent.expiresAt)}.`;
+    $("code-sent-to").textContent = t("whatsapp-replied", {
+      number: state.sent.login,
+      length: state.sent.codeLength,
+      until: timeOf(state.sent.expiresAt),
+    });
   });
 }
 
 export async function denyWhatsappSender() {
   $("whatsapp-sender").hidden = true;
   await leaveWhatsapp();
-  $("contact-error").textContent =
-    "The message came from a number that is not yours, so nothing was logged in. Start again, and send the message from your own WhatsApp.";
+  $("contact-error").textContent = t("whatsapp-not-yours");
+
 }
 
 export async function leaveWhatsapp() {

@@ -404,7 +404,7 @@ fn normalised_url(raw: &str) -> Result<String, CommandError> {
 async fn check_server(url: &str) -> Result<(), CommandError> {
     let unreachable = || {
         CommandError::new(
-            "unreachable",
+            "no_server_there",
             format!("No CareKey server answers at {url}. Check the address and the connection."),
         )
     };

@@ -369,13 +369,80 @@ impl App {
         std::fs::write(&path, png).unwrap();
     }
 
+    /// What the screen shows that does not fit (issue 17: French and
+    /// Dutch run a third longer than English): the page scrolling
+    /// sideways, and every visible element with words of its own (or a
+    /// control) that runs past the window's right edge, or whose words are
+    /// cut off by a box that clips them.
+    pub async fn layout_problems(&self) -> Vec<String> {
+        doing("measuring what does not fit".into());
+        let found = self
+            .client
+            .execute(
+                r#"const problems = [];
+                 const width = document.documentElement.clientWidth;
+                 if (document.documentElement.scrollWidth > width + 1) {
+                   problems.push(`the page scrolls sideways (${document.documentElement.scrollWidth} > ${width})`);
+                 }
+                 for (const el of document.querySelectorAll("body *")) {
+                   if (!el.getClientRects().length || el.closest(".visually-hidden, dialog:not([open])")) continue;
+                   const style = getComputedStyle(el);
+                   if (style.visibility === "hidden") continue;
+                   const words = [...el.childNodes].some((node) => node.nodeType === 3 && node.textContent.trim());
+                   if (!words && !el.matches("button, input, select, textarea")) continue;
+                   const box = el.getBoundingClientRect();
+                   const name = el.id ? `#${el.id}` : `${el.tagName.toLowerCase()} “${el.textContent.trim().slice(0, 40)}”`;
+                   if (box.right > width + 1) problems.push(`${name} runs past the window (${Math.round(box.right)} > ${width})`);
+                   const clips = [style.overflowX, style.overflowY].some((overflow) => overflow === "hidden" || overflow === "clip");
+                   if (words && clips && (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1)) {
+                     problems.push(`${name} is cut off`);
+                   }
+                 }
+                 return problems;"#,
+                vec![],
+            )
+            .await
+            .unwrap_or_else(|error| panic!("{}", failed(error)));
+        serde_json::from_value(found).unwrap()
+    }
+
+    /// In the pseudo-locale, the words on screen that did not come from
+    /// the catalog: visible text with letters but none of the pseudo-
+    /// locale's accented ones. What people typed or the server holds
+    /// (names, contacts, IDs, keys, codes, notes, messages) is left out.
+    pub async fn untranslated(&self) -> Vec<String> {
+        doing("looking for words the catalog did not give".into());
+        let found = self
+            .client
+            .execute(
+                r##"const accented = /[ȧƀƈḓḗƒɠħīĵķŀḿƞǿƥɋřşŧŭṽẇẋẏẑȦƁƇḒḖƑƓĦĪĴĶĿḾȠǾƤɊŘŞŦŬṼẆẊẎẐ]/;
+                 const data = ".brand, code, time, strong, option, .secret-text, .note-text, .visually-hidden, #inbox, "
+                   + "#home-name, #home-contact, #home-phone, #home-id, #home-fingerprint, #whatsapp-text, #whatsapp-link, "
+                   + "dialog:not([open]), #licences";
+                 const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+                 const plain = [];
+                 for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                   const text = node.textContent.trim();
+                   const el = node.parentElement;
+                   if (!/[A-Za-z]/.test(text) || accented.test(text) || el.closest(data)) continue;
+                   if (!el.getClientRects().length || getComputedStyle(el).visibility === "hidden") continue;
+                   plain.push(`${el.id ? `#${el.id}` : el.tagName.toLowerCase()}: ${text}`);
+                 }
+                 return plain;"##,
+                vec![],
+            )
+            .await
+            .unwrap_or_else(|error| panic!("{}", failed(error)));
+        serde_json::from_value(found).unwrap()
+    }
+
     /// Waits until the Dev inbox shows a message to `to` that says `words`.
     pub async fn wait_message(&self, to: &str, words: &str) {
         self.wait_until(
             &format!("a message to {to} saying {words:?} in the Dev inbox"),
             &format!(
                 "return [...document.querySelectorAll('#inbox-list li')].some((m) => \
-                 m.querySelector('.message-head span').textContent.endsWith(' to ' + {to:?}) \
+                 m.dataset.to === {to:?} \
                  && m.textContent.includes({words:?}))"
             ),
         )
@@ -386,7 +453,7 @@ impl App {
     /// notices carry none), as the Dev inbox shows it.
     pub async fn code_for(&self, to: &str, nth: usize) -> String {
         // A word of its own: a link's token can hold six digits in a row.
-        const CODES: &str = "[...document.querySelectorAll('#inbox-list li')].filter((m) => m.querySelector('.message-head span').textContent.endsWith(' to ' + arguments[0])).map((m) => m.querySelector('.message-body').textContent).filter((body) => body.split(/\\s+/).some((word) => /^[0-9]{6}$/.test(word.replace(/[^0-9a-zA-Z]/g, '')))).reverse()";
+        const CODES: &str = "[...document.querySelectorAll('#inbox-list li')].filter((m) => m.dataset.to === arguments[0]).map((m) => m.querySelector('.message-body').textContent).filter((body) => body.split(/\\s+/).some((word) => /^[0-9]{6}$/.test(word.replace(/[^0-9a-zA-Z]/g, '')))).reverse()";
         self.wait_until(
             &format!("message {nth} with a code to {to} in the Dev inbox"),
             &format!(

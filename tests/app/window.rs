@@ -332,24 +332,116 @@ async fn journey() {
     app.wait_text("resend", "Renvoyer le code dans").await;
     app.wait_message(&french_email, "Votre code CareKey est")
         .await;
+    fits(&app, "code-french").await;
     app.shot("code-french").await;
-    app.click("code-restart").await;
-    app.screen("contact").await;
-    app.click_back_on_contact().await;
+    // Her registration goes on in French, with nothing cut off: her key,
+    // zxcvbn's advice on a common password, the backup, the recovery key,
+    // her home.
+    let code = app.code_for(&french_email, 1).await;
+    app.type_into("code", &code).await;
+    app.screen("backup").await;
+    app.wait_text("backup-title", "Protégez votre clé").await;
+    app.type_into("backup-password", "password1").await;
+    app.wait_text("backup-strength", "trop facile à deviner")
+        .await;
+    app.wait_text("backup-strength", "C'est un mot de passe très courant")
+        .await;
+    fits(&app, "backup-french").await;
+    app.shot("backup-french").await;
+    app.type_into("backup-password", BACKUP_PASSWORD).await;
+    app.wait_text("backup-strength", "Très solide").await;
+    app.type_into("backup-confirm", BACKUP_PASSWORD).await;
+    app.click("backup-submit").await;
+    app.screen("recovery").await;
+    app.wait_text("recovery-title", "Votre clé de secours")
+        .await;
+    app.wait_until(
+        "the recovery key",
+        "return document.getElementById('recovery-text').textContent.split('-').length === 13",
+    )
+    .await;
+    fits(&app, "recovery-french").await;
+    app.shot("recovery-french").await;
+    app.click("recovery-saved").await;
+    app.click("recovery-confirm").await;
+    app.screen("home").await;
+    app.wait_text("home-title", "Bonjour, Amélie Dubois").await;
+    app.wait_text("home-backup-status", "Clé de secours créée le")
+        .await;
+    app.wait_text("patients-empty", "Aucun patient").await;
+    app.click_css("#account-sessions summary").await;
+    app.wait_text("account-sessions-list", "cet appareil").await;
+    fits(&app, "home-french").await;
+    app.shot("home-french").await;
+    app.click("log-out").await;
     app.screen("welcome").await;
     // The pseudo-locale (debug builds): accented and longer, to see what is
-    // cut off or never translated.
+    // cut off or never translated. A whole registration, every screen
+    // looked at: no word that is not the catalog's, nothing cut off.
     app.open_settings().await;
     app.select("ui-language", "en-XA").await;
     app.wait_text("settings-open", "[Şḗḗŧŧīīƞɠş]").await;
+    all_from_catalog(&app, "settings-pseudo").await;
+    fits(&app, "settings-pseudo").await;
+    app.shot("settings-pseudo").await;
     app.click("settings-close").await;
     app.wait_text("welcome-title", "[Ẇḗḗŀƈǿǿḿḗḗ ŧǿǿ ƇȧȧřḗḗĶḗḗẏ]")
         .await;
+    all_from_catalog(&app, "welcome-pseudo").await;
     app.click("choose-register").await;
     app.screen("contact").await;
+    let pseudo_email = unique("pseudo");
+    app.type_into("email", &pseudo_email).await;
+    app.type_into("first-name", "Pat").await;
+    app.type_into("last-name", "Seudo").await;
+    app.click_radio("role", "clinician").await;
+    all_from_catalog(&app, "register-pseudo").await;
+    fits(&app, "register-pseudo").await;
     app.shot("register-pseudo").await;
-    app.click_back_on_contact().await;
+    app.click("contact-submit").await;
+    app.screen("code").await;
+    app.wait_text("resend", "[Řḗḗşḗḗƞḓ").await;
+    all_from_catalog(&app, "code-pseudo").await;
+    fits(&app, "code-pseudo").await;
+    app.shot("code-pseudo").await;
+    let code = app.code_for(&pseudo_email, 1).await;
+    app.type_into("code", &code).await;
+    app.screen("backup").await;
+    app.type_into("backup-password", "password1").await;
+    app.wait_text("backup-strength", "[Ṽḗḗřẏ ẇḗḗȧȧķ").await;
+    all_from_catalog(&app, "backup-pseudo").await;
+    fits(&app, "backup-pseudo").await;
+    app.shot("backup-pseudo").await;
+    app.type_into("backup-password", BACKUP_PASSWORD).await;
+    app.type_into("backup-confirm", BACKUP_PASSWORD).await;
+    app.click("backup-submit").await;
+    app.screen("recovery").await;
+    app.wait_until(
+        "the recovery key",
+        "return document.getElementById('recovery-text').textContent.split('-').length === 13",
+    )
+    .await;
+    all_from_catalog(&app, "recovery-pseudo").await;
+    fits(&app, "recovery-pseudo").await;
+    app.shot("recovery-pseudo").await;
+    app.click("recovery-saved").await;
+    app.click("recovery-confirm").await;
+    app.screen("home").await;
+    app.wait_text("home-backup-status", "Řḗḗƈǿǿṽḗḗřẏ ķḗḗẏ")
+        .await;
+    app.click_css("#account-keys summary").await;
+    app.click_css("#account-sessions summary").await;
+    app.click_css("#activity summary").await;
+    app.wait_text("account-sessions-list", "ŧħīīş ḓḗḗṽīīƈḗḗ")
+        .await;
+    app.wait_text("account-keys-list", "ŧħīīş ḓḗḗṽīīƈḗḗ").await;
+    app.wait_text("activity-list", "[").await;
+    all_from_catalog(&app, "home-pseudo").await;
+    fits(&app, "home-pseudo").await;
+    app.shot("home-pseudo").await;
+    app.click("log-out").await;
     app.screen("welcome").await;
+
     app.open_settings().await;
     app.select("ui-language", "en").await;
     app.wait_text("settings-open", "Settings").await;
@@ -887,7 +979,11 @@ async fn journey() {
     match phone.resume().await.unwrap() {
         carekey_core::Resumed::LoggedOut {
             reason: Some(reason),
-        } => assert!(reason.contains("another of your devices"), "{reason}"),
+            code,
+        } => {
+            assert!(reason.contains("another of your devices"), "{reason}");
+            assert_eq!(code.as_deref(), Some("session_revoked"));
+        }
         other => panic!("the phone is still logged in: {other:?}"),
     }
     app.shot("sessions-phone-logged-out").await;
@@ -1706,4 +1802,19 @@ impl App {
             .await
             .unwrap();
     }
+}
+
+/// Nothing on the screen is cut off or runs past the window.
+async fn fits(app: &App, screen: &str) {
+    let problems = app.layout_problems().await;
+    assert!(problems.is_empty(), "on {screen}: {problems:#?}");
+}
+
+/// In the pseudo-locale, every word on the screen came from the catalog.
+async fn all_from_catalog(app: &App, screen: &str) {
+    let plain = app.untranslated().await;
+    assert!(
+        plain.is_empty(),
+        "on {screen}, not from the catalog: {plain:#?}"
+    );
 }

@@ -30,9 +30,13 @@ pub struct PasswordStrength {
     /// 0 (guessed at once) to 4 (very strong).
     pub score: u8,
     pub acceptable: bool,
-    /// Why it is weak, when it is.
+    /// Why it is weak, when it is (zxcvbn's English sentence).
     pub warning: Option<String>,
     pub suggestions: Vec<String>,
+    /// The warning's and suggestions' names (zxcvbn's variants, e.g.
+    /// `ThisIsACommonPassword`), for the page to say them in its language.
+    pub warning_code: Option<String>,
+    pub suggestion_codes: Vec<String>,
 }
 
 /// zxcvbn (Dropbox's estimator), told the person's own details so that a
@@ -44,6 +48,8 @@ pub fn password_strength(password: &str, own_words: &[&str]) -> PasswordStrength
             acceptable: false,
             warning: None,
             suggestions: Vec::new(),
+            warning_code: None,
+            suggestion_codes: Vec::new(),
         };
     }
     // zxcvbn matches the person's words against the lowercased password.
@@ -52,21 +58,18 @@ pub fn password_strength(password: &str, own_words: &[&str]) -> PasswordStrength
     let estimate = zxcvbn::zxcvbn(password, &own_words);
     let score = u8::from(estimate.score());
     let feedback = estimate.feedback();
+    let warning = feedback.and_then(|feedback| feedback.warning());
+    let suggestions = feedback.map_or(&[][..], |feedback| feedback.suggestions());
     PasswordStrength {
         score,
         acceptable: score >= LEAST_PASSWORD_SCORE,
-        warning: feedback
-            .and_then(|feedback| feedback.warning())
-            .map(|warning| warning.to_string()),
-        suggestions: feedback
-            .map(|feedback| {
-                feedback
-                    .suggestions()
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect()
-            })
-            .unwrap_or_default(),
+        warning: warning.map(|warning| warning.to_string()),
+        suggestions: suggestions.iter().map(ToString::to_string).collect(),
+        warning_code: warning.map(|warning| format!("{warning:?}")),
+        suggestion_codes: suggestions
+            .iter()
+            .map(|suggestion| format!("{suggestion:?}"))
+            .collect(),
     }
 }
 
@@ -462,6 +465,65 @@ impl Client {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The app says zxcvbn's advice in its own language by the advice's
+    /// name (`strength-<name>` in assets/locales/*/app.ftl): every warning
+    /// and suggestion zxcvbn can give has its sentence there, and a
+    /// password's advice comes with those names.
+    #[test]
+    fn every_piece_of_advice_has_a_name_the_app_catalog_says() {
+        use zxcvbn::feedback::{Suggestion as S, Warning as W};
+        let catalog = include_str!("../../../assets/locales/en/app.ftl");
+        let warnings = [
+            W::StraightRowsOfKeysAreEasyToGuess,
+            W::ShortKeyboardPatternsAreEasyToGuess,
+            W::RepeatsLikeAaaAreEasyToGuess,
+            W::RepeatsLikeAbcAbcAreOnlySlightlyHarderToGuess,
+            W::ThisIsATop10Password,
+            W::ThisIsATop100Password,
+            W::ThisIsACommonPassword,
+            W::ThisIsSimilarToACommonlyUsedPassword,
+            W::SequencesLikeAbcAreEasyToGuess,
+            W::RecentYearsAreEasyToGuess,
+            W::AWordByItselfIsEasyToGuess,
+            W::DatesAreOftenEasyToGuess,
+            W::NamesAndSurnamesByThemselvesAreEasyToGuess,
+            W::CommonNamesAndSurnamesAreEasyToGuess,
+        ];
+        let suggestions = [
+            S::UseAFewWordsAvoidCommonPhrases,
+            S::NoNeedForSymbolsDigitsOrUppercaseLetters,
+            S::AddAnotherWordOrTwo,
+            S::CapitalizationDoesntHelpVeryMuch,
+            S::AllUppercaseIsAlmostAsEasyToGuessAsAllLowercase,
+            S::ReversedWordsArentMuchHarderToGuess,
+            S::PredictableSubstitutionsDontHelpVeryMuch,
+            S::UseALongerKeyboardPatternWithMoreTurns,
+            S::AvoidRepeatedWordsAndCharacters,
+            S::AvoidSequences,
+            S::AvoidRecentYears,
+            S::AvoidYearsThatAreAssociatedWithYou,
+            S::AvoidDatesAndYearsThatAreAssociatedWithYou,
+        ];
+        let names = warnings.iter().map(|warning| format!("{warning:?}")).chain(
+            suggestions
+                .iter()
+                .map(|suggestion| format!("{suggestion:?}")),
+        );
+        for name in names {
+            assert!(
+                catalog.contains(&format!("\nstrength-{name} =")),
+                "assets/locales/en/app.ftl lacks strength-{name}"
+            );
+        }
+        let common = password_strength("password1", &[]);
+        assert_eq!(
+            common.warning_code.as_deref(),
+            Some("ThisIsACommonPassword")
+        );
+        assert_eq!(common.suggestion_codes.len(), common.suggestions.len());
+        assert!(!common.suggestion_codes.is_empty(), "{common:?}");
+    }
 
     #[test]
     fn weak_and_personal_passwords_are_refused() {

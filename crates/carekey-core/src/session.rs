@@ -73,9 +73,12 @@ pub enum Resumed {
     /// A saved session while the server cannot be reached: the profile this
     /// device last saw. Nothing is forgotten; the app asks again later.
     Offline(Profile),
-    /// No session, or one that ended; `reason` says why, for the login screen.
+    /// No session, or one that ended; `reason` says why, for the login
+    /// screen, and `code` names that reason (an error code, or
+    /// `session_ended`) for a screen that says it in its own language.
     LoggedOut {
         reason: Option<String>,
+        code: Option<String>,
     },
 }
 
@@ -205,7 +208,10 @@ impl Sessions {
             let mut current = self.current.lock().await;
             self.read_saved(&mut current).await?;
             if current.is_none() {
-                return Ok(Resumed::LoggedOut { reason: None });
+                return Ok(Resumed::LoggedOut {
+                    reason: None,
+                    code: None,
+                });
             }
         }
         match self.profile().await {
@@ -224,10 +230,12 @@ impl Sessions {
             }
             Err(CoreError::NotLoggedIn) => Ok(Resumed::LoggedOut {
                 reason: Some(SESSION_ENDED.into()),
+                code: Some("session_ended".into()),
             }),
             Err(CoreError::Api(error)) if error.code == ErrorCode::TokenReused => {
                 Ok(Resumed::LoggedOut {
                     reason: Some(SESSION_STOLEN.into()),
+                    code: Some(ErrorCode::TokenReused.as_str().into()),
                 })
             }
             // The operator disabled the account: the session is of no use
@@ -243,6 +251,7 @@ impl Sessions {
                 self.forget(&mut *self.current.lock().await).await?;
                 Ok(Resumed::LoggedOut {
                     reason: Some(error.message),
+                    code: Some(error.code.as_str().into()),
                 })
             }
             Err(error) => Err(error),
@@ -411,11 +420,17 @@ mod tests {
         assert_eq!(sessions.load().await?, None);
         assert!(matches!(
             sessions.resume().await?,
-            Resumed::LoggedOut { reason: None }
+            Resumed::LoggedOut {
+                reason: None,
+                code: None
+            }
         ));
         assert!(matches!(
             sessions.resume().await?,
-            Resumed::LoggedOut { reason: None }
+            Resumed::LoggedOut {
+                reason: None,
+                code: None
+            }
         ));
         assert_eq!(store.reads.load(Ordering::SeqCst), 1);
         Ok(())
@@ -435,7 +450,10 @@ mod tests {
         store.failing.store(false, Ordering::SeqCst);
         assert!(matches!(
             sessions.resume().await?,
-            Resumed::LoggedOut { reason: None }
+            Resumed::LoggedOut {
+                reason: None,
+                code: None
+            }
         ));
         assert_eq!(store.reads.load(Ordering::SeqCst), 3);
         Ok(())
@@ -450,7 +468,10 @@ mod tests {
         assert_eq!(store.inner.get("session:test")?, None);
         assert!(matches!(
             sessions.resume().await?,
-            Resumed::LoggedOut { reason: None }
+            Resumed::LoggedOut {
+                reason: None,
+                code: None
+            }
         ));
         assert_eq!(store.reads.load(Ordering::SeqCst), 1);
         Ok(())

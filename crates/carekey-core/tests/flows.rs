@@ -75,7 +75,7 @@ async fn register_make_a_key_log_out_and_log_in_by_sms() {
     patient.log_out().await.unwrap();
     assert!(matches!(
         patient.resume().await.unwrap(),
-        Resumed::LoggedOut { reason: None }
+        Resumed::LoggedOut { reason: None, .. }
     ));
 
     // Log in again by SMS: the same account, the key still here.
@@ -274,6 +274,7 @@ async fn a_revoked_or_stolen_session_leads_back_to_login_with_a_reason() {
     match restarted.resume().await.unwrap() {
         Resumed::LoggedOut {
             reason: Some(reason),
+            ..
         } => assert!(reason.contains("ended"), "{reason}"),
         other => panic!("{other:?}"),
     }
@@ -308,6 +309,7 @@ async fn a_revoked_or_stolen_session_leads_back_to_login_with_a_reason() {
     match restarted.resume().await.unwrap() {
         Resumed::LoggedOut {
             reason: Some(reason),
+            ..
         } => assert!(
             reason.contains("ended") || reason.contains("two places"),
             "{reason}"
@@ -378,6 +380,7 @@ async fn a_person_changes_their_email_and_the_old_address_can_undo_it() {
     match server.client(&store).resume().await.unwrap() {
         Resumed::LoggedOut {
             reason: Some(reason),
+            ..
         } => assert!(reason.contains("reported"), "{reason}"),
         other => panic!("{other:?}"),
     }
@@ -529,6 +532,7 @@ async fn a_session_ended_from_another_device_lands_logged_out_with_the_reason() 
     match lost.resume().await.unwrap() {
         Resumed::LoggedOut {
             reason: Some(reason),
+            ..
         } => assert!(reason.contains("another of your devices"), "{reason}"),
         other => panic!("{other:?}"),
     }
@@ -565,6 +569,7 @@ async fn a_device_of_a_disabled_account_lands_logged_out_with_the_reason() {
     match restarted.resume().await.unwrap() {
         Resumed::LoggedOut {
             reason: Some(reason),
+            ..
         } => assert!(reason.contains("disabled"), "{reason}"),
         other => panic!("{other:?}"),
     }

@@ -73,6 +73,9 @@ pub enum SessionView {
     },
     LoggedOut {
         reason: Option<String>,
+        /// What `reason` is: an error code, or `session_ended`.
+        #[serde(rename = "reasonCode")]
+        reason_code: Option<String>,
     },
 }
 
@@ -97,7 +100,10 @@ pub async fn session_resume(
                 profile: ProfileView::new(profile, fingerprint),
             }
         }
-        Resumed::LoggedOut { reason } => SessionView::LoggedOut { reason },
+        Resumed::LoggedOut { reason, code } => SessionView::LoggedOut {
+            reason,
+            reason_code: code,
+        },
     };
     // The start-up benchmark (tests/bench/startup.py) times the first screen by this line.
     tracing::info!(
@@ -203,7 +209,7 @@ fn new_account(
         && (account.first_name.trim().is_empty() || account.last_name.trim().is_empty())
     {
         return Err(CommandError::new(
-            "invalid_request",
+            "name_needed",
             "Give a first and a last name.",
         ));
     }
@@ -475,7 +481,7 @@ pub async fn profile_rename(
 ) -> Result<ProfileView, CommandError> {
     if first_name.trim().is_empty() || last_name.trim().is_empty() {
         return Err(CommandError::new(
-            "invalid_request",
+            "name_needed",
             "Give a first and a last name.",
         ));
     }
