@@ -63,7 +63,7 @@ export const countries = () => call("countries");
 export const serverSettings = () => call("settings_get");
 export const useServer = (url) => call("settings_set_server", { url });
 export const diagnostics = (copy = false) => call("diagnostics_get", { copy });
-export const uiLanguage = () => call("ui_language_get");
+export const uiLanguage = (deferEnglish = false) => call("ui_language_get", { deferEnglish });
 export const setUiLanguage = (tag, account) => call("ui_language_set", { tag, account });
 export const updateStatus = () => call("update_status");
 export const updateInstall = () => call("update_install");

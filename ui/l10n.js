@@ -36,12 +36,13 @@ function pseudo(text) {
 // sees its pieces one by one).
 let bracketed = (text) => text;
 
-// Asks the app which language to show and shows it. English, which the
-// page is written in, is only noted: `settleLanguage` reads its catalog
-// once the first screen shows.
+// Asks the app which language to show and shows it. Plain English, which
+// the page is written in, comes without its catalog and is only noted:
+// `settleLanguage` asks for the catalog once the first screen shows.
+
 export async function loadLanguage() {
-  const view = await ipc.uiLanguage();
-  if (view.language === "en" && !view.pseudo) {
+  const view = await ipc.uiLanguage(true);
+  if (view.source === undefined) {
     unread = view;
     note(view);
   } else {
@@ -54,10 +55,14 @@ export async function loadLanguage() {
 // arrives) awaits this first if it can run before the first screen.
 let settling = null;
 export function settleLanguage() {
-  const view = unread;
-  if (view) settling = use(view);
+  if (unread) {
+    unread = null;
+    // A language chosen meanwhile (Settings) has its catalog already.
+    settling = ipc.uiLanguage().then((view) => (bundle ? undefined : use(view)));
+  }
   return settling ?? Promise.resolve();
 }
+
 
 function note(view) {
   language = view.language;

@@ -67,15 +67,21 @@ pub async fn update_install(
     crate::updates::install(&app, &backend, &operations, &updates).await
 }
 
-/// The language the page shows, with its catalog (see `crate::language`).
+/// The language the page shows, with its catalog (see `crate::language`);
+/// with `defer_english`, plain English comes without it.
+
 #[tauri::command]
 pub async fn ui_language_get(
     backend: State<'_, Backend>,
+    defer_english: bool,
 ) -> Result<crate::language::LanguageView, CommandError> {
     let (tag, chosen) = backend.ui_language_chosen().await;
     let mut view = crate::language::view(&tag)
         .ok_or_else(|| CommandError::new("internal", "The app's language has no catalog."))?;
     view.chosen = chosen;
+    if defer_english && tag == "en" {
+        view.source = None;
+    }
     Ok(view)
 }
 
