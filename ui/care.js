@@ -3,7 +3,7 @@
 import * as ipc from "./ipc.js";
 import { noteHintFor, showHome } from "./home.js";
 import { refreshNotes } from "./notes.js";
-import { name, plain, t } from "./l10n.js";
+import { name, nameOrClear, t } from "./l10n.js";
 import { $, announce, busy, messageOf, state, dateOf } from "./view.js";
 
 // The clinician's answer as the patient's home shows it.
@@ -42,12 +42,6 @@ export function showCare(status, shared) {
   if (patient) name($("note-hint"), noteHintFor({ ...state.homeProfile, careStatus: status }));
 }
 
-// Writes message `id` into `element`, or empties it when there is none.
-export function nameOrClear(element, id, args) {
-  if (id) name(element, id, args);
-  else plain(element, "");
-
-}
 
 // Asks the server where the patient stands; once accepted, her device
 // shares the notes she wrote before. While she waits, it asks again now and
@@ -163,7 +157,6 @@ export async function answerPatient(button, patient, accept) {
       const answered = await ipc.answerPatient(patient.userId, accept);
       const patientName = `${answered.firstName} ${answered.lastName}`;
       announce(t(accept ? "patient-accepted-now" : "patient-declined-now", { patient: patientName }));
-
       await refreshPatients();
       await refreshNotes();
     } catch (failure) {
@@ -223,5 +216,4 @@ export async function stopSharing(button) {
   });
   button.dataset.armed = "";
   name(button, "clinician-stop");
-
 }

@@ -89,6 +89,5 @@ export const emailForm = contactForm("email", {
   send: () => ipc.changeEmail($("email-new").value),
   verify: ipc.verifyEmail,
   done: "email-changed",
-
   invalid: "invalid_email",
 });

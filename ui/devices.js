@@ -83,5 +83,4 @@ export async function endOtherSessions(button) {
   });
   button.dataset.armed = "";
   name(button, "sessions-end-others");
-
 }

@@ -159,7 +159,6 @@ export async function logOut() {
       closeExport();
       showWelcome(null);
       announce(t("logged-out"));
-
     } catch (failure) {
       announce(messageOf(failure));
     }

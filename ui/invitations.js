@@ -195,5 +195,4 @@ export function dismissInvitation() {
   ipc.forgetInvitation().catch(() => {});
   $("home-invitation").hidden = true;
   announce(t("invitation-set-aside"));
-
 }

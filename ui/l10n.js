@@ -76,7 +76,6 @@ function note(view) {
 // the page's HTML says the rest in English already. Writing all 400 marked
 // elements again cost 3.6 MiB of the app's memory for nothing (PSS, median
 // of 15 in tests/bench/startup.sh: 304.8 MiB, 301.2 MiB without).
-
 let namedEarly = new Set();
 
 // Shows `view` ({language, source, pseudo, offered, chosen}): the catalog
@@ -156,6 +155,12 @@ export function plain(element, text) {
   delete element.dataset.l10nId;
   delete element.dataset.l10nArgs;
   element.textContent = text;
+}
+
+// Writes message `id` into `element`, or empties it when there is none.
+export function nameOrClear(element, id, args) {
+  if (id) name(element, id, args);
+  else plain(element, "");
 }
 
 // A time of day and a date, as the page's language writes them.

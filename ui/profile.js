@@ -75,7 +75,6 @@ export async function exportAccount(button) {
         opened: saved.notesOpenedHere ? "yes" : "no",
       });
       announce(t("export-saved-announce"));
-
     } catch (failure) {
       $("account-export-error").textContent = messageOf(failure);
     }

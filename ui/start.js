@@ -135,7 +135,7 @@ export async function onLinkArrived() {
   consumingLinks = true;
   try {
     // A link that came with the launch arrives with the first screen.
-    await settleLanguage();
+    await settleLanguage().catch((failure) => console.error(failure));
 
     for (;;) {
       let done;

@@ -91,7 +91,6 @@ export async function denyWhatsappSender() {
   $("whatsapp-sender").hidden = true;
   await leaveWhatsapp();
   $("contact-error").textContent = t("whatsapp-not-yours");
-
 }
 
 export async function leaveWhatsapp() {
