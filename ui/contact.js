@@ -90,8 +90,8 @@ export async function fillCountries() {
 export const FIELD_OF_ERROR = {
   invalid_phone: "phone",
   invalid_email: "email",
-  invalid_request: null,
 };
+const NAME_ERRORS = new Set(["name_needed", "invalid_name"]);
 
 // The new account's details from the form, when registering.
 export function accountInput() {
@@ -109,6 +109,7 @@ export function showContactError(failure) {
   $("contact-error").textContent = messageOf(failure);
   const field = FIELD_OF_ERROR[failure.code];
   if (field) $(field).focus();
+  else if (NAME_ERRORS.has(failure.code)) $("first-name").focus();
 }
 
 export async function submitContact(event) {

@@ -7,6 +7,7 @@ export class AppError extends Error {
     this.code = code;
     this.attemptsLeft = extra.attemptsLeft;
     this.retryAfter = extra.retryAfter;
+    this.patients = extra.patients;
   }
 }
 

@@ -67,7 +67,7 @@ export async function submitRestore(event) {
         key = await ipc.takeTransfer($("restore-transfer").value);
       } else {
         const file = $("restore-file").files[0];
-        if (!file) throw new ipc.AppError("invalid_request", t("restore-choose-file"));
+        if (!file) throw new ipc.AppError("file_needed", t("restore-choose-file"));
         key = await ipc.restoreFromFile(await readFileBase64(file), $("restore-password").value, onStep);
       }
       for (const id of ["restore-password", "restore-recovery", "restore-transfer"]) $(id).value = "";

@@ -53,7 +53,11 @@ export function messageOf(error) {
   if (error instanceof ipc.AppError) {
     const id = `error-${error.code}`;
     if (has(id)) {
-      return t(id, { attemptsLeft: error.attemptsLeft ?? 0, retryAfter: error.retryAfter ?? 0 });
+      return t(id, {
+        attemptsLeft: error.attemptsLeft ?? 0,
+        retryAfter: error.retryAfter ?? 0,
+        patients: error.patients ?? 0,
+      });
     }
     if (error.message) return error.message;
   }

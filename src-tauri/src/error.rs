@@ -1,5 +1,5 @@
 //! The one error every command answers with: `{code, message}` plus the
-//! hints a screen needs (tries left, seconds to wait). Messages are plain
+//! hints a screen needs (tries left, seconds to wait, patients who remain). Messages are plain
 //! sentences; nothing internal (paths, SQL, stack traces) crosses to the UI.
 
 use carekey_core::CoreError;
@@ -15,6 +15,8 @@ pub struct CommandError {
     pub attempts_left: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_after: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub patients: Option<u64>,
 }
 
 impl CommandError {
@@ -24,6 +26,7 @@ impl CommandError {
             message: message.into(),
             attempts_left: None,
             retry_after: None,
+            patients: None,
         }
     }
 }
@@ -54,6 +57,7 @@ impl From<CoreError> for CommandError {
             message,
             attempts_left: error.attempts_left(),
             retry_after: error.retry_after(),
+            patients: error.patients(),
         }
     }
 }

@@ -321,6 +321,26 @@ async fn journey() {
     app.wait_text("contact-title", "Créer votre compte").await;
     let french_email = unique("amelie");
     app.type_into("email", &french_email).await;
+    // A name the server would refuse is refused here first, in French: a
+    // field stops at the server's 100 characters, and a name pasted with a
+    // tab is told about in the page's language (the server's refusal,
+    // `invalid_request`, would name the field in English).
+    app.type_into("first-name", &"A".repeat(120)).await;
+    app.wait_until(
+        "the first name to stop at 100 characters",
+        "return document.getElementById('first-name').value.length === 100",
+    )
+    .await;
+    app.wait_until(
+        "a last name pasted with a tab",
+        "const field = document.getElementById('last-name'); \
+         field.value = 'Du\\tbois'; return field.value === 'Du\\tbois';",
+    )
+    .await;
+    app.click("contact-submit").await;
+    app.wait_text("contact-error", "Un nom compte au plus 100 caractères")
+        .await;
+    fits(&app, "register-french-refused").await;
     app.type_into("first-name", "Amélie").await;
     app.type_into("last-name", "Dubois").await;
     app.click_radio("role", "clinician").await;
@@ -1376,7 +1396,7 @@ async fn journey() {
     app.click("account-delete-button").await;
     app.wait_text(
         "account-delete-error",
-        "1 patient names you as their clinician",
+        "1 patient still names you as their clinician",
     )
     .await;
     app.shot("account-delete-refused").await;

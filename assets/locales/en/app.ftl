@@ -648,3 +648,14 @@ error-update_by_system = Your system's software updater installs { -brand }'s up
 error-update_waits = Finish what you are doing (or go back) first; the update will still be ready.
 error-name_needed = Give a first and a last name.
 error-no_server_there = No { -brand } server answers at that address. Check the address and the connection.
+error-invalid_request = { -brand } sent something the server could not accept. Check what you typed and try again; if it happens again, update { -brand }.
+error-invalid_recipient = Who can read this note changed in the meantime (a key was added or removed, or your clinician changed). Try again.
+error-invalid_name = A name can be at most 100 characters, without tabs or line breaks.
+error-contact_needed = Give an email address or a phone number.
+error-note_length = A note is 1 to 4,000 characters long.
+error-own_key = This is this device's own key. Revoke it from another of your devices.
+error-patients_remain = { $patients ->
+        [0] Patients still name you
+        [one] { $patients } patient still names you
+       *[other] { $patients } patients still name you
+    } as their clinician, so your account cannot be deleted yet: they would be left with nobody. Ask the people who run your { -brand } server to move them to another clinician, or ask your patients to choose another clinician in the app first.

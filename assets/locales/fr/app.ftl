@@ -83,7 +83,7 @@ whatsapp-status = En attente de votre message…
 whatsapp-sender-yes = Oui, c'est mon numéro
 whatsapp-sender-no = Non, ce n'est pas le mien
 keys-title = Création de votre clé de chiffrement
-keys-lead = { -brand } crée sur cet appareil une clé que vous seul détenez. Elle protège ce que vous partagez avec votre équipe soignante. Cela prend un moment.
+keys-lead = { -brand } crée sur cet appareil une clé qui n'appartient qu'à vous. Elle protège ce que vous partagez avec votre équipe soignante. Cela prend un moment.
 keys-progress =
     .aria-valuetext = Démarrage
 keys-step = Démarrage…
@@ -92,7 +92,7 @@ backup-lead = Si cet appareil est perdu ou remplacé, ce mot de passe permet de 
 backup-password-label = Mot de passe de sauvegarde
 backup-meter =
     .aria-label = Solidité du mot de passe
-backup-strength = Utilisez au moins quatre mots sans rapport entre eux, ou une longue phrase à laquelle vous seul penseriez.
+backup-strength = Utilisez au moins quatre mots sans rapport entre eux, ou une longue phrase qui ne viendrait à l'esprit de personne d'autre que vous.
 same-password-label = Le même mot de passe, à nouveau
 backup-progress =
     .aria-label = Scellement de votre clé
@@ -130,7 +130,7 @@ restore-how-file = Un fichier de sauvegarde
 restore-how-new = Aucun de ceux-ci : créer une nouvelle clé
 home-title = Bonjour
 home-offline = Hors ligne : { -brand } ne peut pas joindre le serveur pour le moment ; vous voyez ce que cet appareil savait en dernier. Il réessaie tout seul, et rien n'est perdu en attendant.
-home-guest-text = Vous utilisez { -brand } en tant qu'invité. Vos notes et vos préférences sont conservées ; quand vous créez un compte ou vous connectez sur cet appareil, elles vous suivent.
+home-guest-text = Vous utilisez { -brand } en mode invité, sans compte. Vos notes et vos préférences sont conservées ; quand vous créez un compte ou vous connectez sur cet appareil, elles vous suivent.
 home-name-label = Nom
 change = Modifier
 home-role-label = Connecté en tant que
@@ -144,7 +144,7 @@ clinician-stop = Arrêter le partage
 home-fingerprint-label = Clé de chiffrement de cet appareil
 invitation-accept = Accepter l'invitation
 clinician-title = Choisir votre soignant
-clinician-form-hint = Demandez son identifiant { -brand } à votre soignant. Il ne voit rien de vous tant qu'il ne vous a pas accepté ; ensuite, cet appareil partage vos notes avec lui, y compris les plus anciennes. Un soignant que vous aviez avant garde ce que vous lui aviez partagé, et ne reçoit plus rien de nouveau.
+clinician-form-hint = Demandez son identifiant { -brand } à votre soignant. Il ne voit rien de vous tant qu'il n'a pas accepté votre demande ; ensuite, cet appareil partage vos notes avec lui, y compris les plus anciennes. Un soignant que vous aviez avant garde ce que vous lui aviez partagé, et ne reçoit plus rien de nouveau.
 save = Enregistrer
 cancel = Annuler
 name-title = Modifier votre nom
@@ -168,12 +168,12 @@ export-password-label = Mot de passe du fichier
 export-submit = Enregistrer le fichier
 account-keys-title = Clés de ce compte
 account-keys-hint = Une clé par appareil sur lequel vous en avez créé une. Si vous ne reconnaissez pas une clé, ou si un appareil est perdu, révoquez sa clé : plus rien de nouveau n'est chiffré pour elle, et les appareils de votre soignant et les vôtres cessent de l'utiliser.
-account-sessions-title = Où vous êtes connecté
+account-sessions-title = Vos appareils connectés
 account-sessions-hint = Chaque appareil connecté à votre compte, sous le nom qu'il s'est donné. Si vous n'en reconnaissez pas un, ou si un appareil est perdu, déconnectez-le : il lui faudra alors un nouveau code pour se reconnecter.
 sessions-end-others = Déconnecter tous les autres appareils
 activity-title = Activité de la clé
 account-export-title = Télécharger tout le contenu de votre compte
-account-export-hint = Votre profil, où vous êtes connecté, l'activité de votre clé et toutes les notes que vous avez écrites, déchiffrées sur cet appareil : une page à lire ou à imprimer, et les mêmes données en fichier JSON pour un autre programme. Vous choisissez où va la page ; le fichier JSON est enregistré à côté, sous le même nom.
+account-export-hint = Votre profil, vos appareils connectés, l'activité de votre clé et toutes les notes que vous avez écrites, déchiffrées sur cet appareil : une page à lire ou à imprimer, et les mêmes données en fichier JSON pour un autre programme. Vous choisissez où va la page ; le fichier JSON est enregistré à côté, sous le même nom.
 account-export-button = Télécharger mes données
 account-delete-title = Supprimer votre compte
 account-delete-hint = Cela supprime définitivement votre compte du serveur { -brand } : votre nom et votre contact, vos clés et vos sauvegardes, et toutes les notes que vous avez écrites, avec les copies que votre soignant pouvait lire. Cet appareil oublie votre connexion et votre clé. Rien ne pourra les faire revenir.
@@ -226,18 +226,18 @@ proof-submit = Confirmer
 
 care-status-none = Aucun : vos notes ne sont qu'à vous.
 care-status-pending = (attend qu'il vous accepte)
-care-status-accepted = (vous a accepté)
+care-status-accepted = (a accepté votre demande)
 care-status-declined = (a refusé)
-care-pending = Votre soignant ne vous a pas encore accepté. D'ici là, vos notes sont gardées pour vous seul ; dès qu'il accepte, { -brand } les partage avec lui.
-care-declined = Votre soignant a refusé de vous suivre dans { -brand }. Vos notes sont gardées pour vous seul. S'il s'agit d'une erreur, demandez-lui de vous accepter.
+care-pending = Votre soignant n'a pas encore accepté votre demande. D'ici là, vos notes sont gardées pour vous uniquement ; dès qu'il accepte, { -brand } les partage avec lui.
+care-declined = Votre soignant a refusé de vous suivre dans { -brand }. Vos notes sont gardées pour vous uniquement. S'il s'agit d'une erreur, demandez-lui de revenir sur sa décision.
 care-accepted-shared =
     { $count ->
-        [one] Votre soignant vous a accepté : { $count } note plus ancienne lui est maintenant partagée.
-       *[other] Votre soignant vous a accepté : { $count } notes plus anciennes lui sont maintenant partagées.
+        [one] Votre soignant a accepté votre demande : { $count } note plus ancienne lui est maintenant partagée.
+       *[other] Votre soignant a accepté votre demande : { $count } notes plus anciennes lui sont maintenant partagées.
     }
-care-not-accepted = Votre soignant ne vous a pas encore accepté : vos notes sont gardées pour vous seul.
+care-not-accepted = Votre soignant n'a pas encore accepté votre demande : vos notes sont gardées pour vous uniquement.
 clinician-id-needed = Tapez l'identifiant { -brand } de votre soignant.
-clinician-changed = Votre soignant a changé. Il verra vos notes dès qu'il vous aura accepté.
+clinician-changed = Votre soignant a changé. Il verra vos notes dès qu'il aura accepté votre demande.
 clinician-stop-confirm = Ne plus partager mes nouvelles notes avec mon soignant
 clinician-stopped = Vous ne partagez plus rien avec un soignant. Ce que vous écrivez à partir de maintenant n'est qu'à vous.
 
@@ -300,12 +300,12 @@ sessions-ended =
 
 ## L'accueil
 
-home-title-guest = Bonjour, invité
+home-title-guest = Bonjour (mode invité)
 home-title-named = Bonjour, { $person }
 home-carried =
     { $count ->
-        [one] Ce que vous avez fait en tant qu'invité est maintenant dans votre compte : { $count } note et vos préférences.
-       *[other] Ce que vous avez fait en tant qu'invité est maintenant dans votre compte : { $count } notes et vos préférences.
+        [one] Ce que vous avez fait en mode invité est maintenant dans votre compte : { $count } note et vos préférences.
+       *[other] Ce que vous avez fait en mode invité est maintenant dans votre compte : { $count } notes et vos préférences.
     }
 role-is-clinician = Soignant
 role-is-patient = Patient
@@ -316,9 +316,9 @@ phone-not-verified = { $phone } (pas encore vérifié)
 phone-verify = Le vérifier
 email-add = Ajouter une adresse e-mail
 notes-title-clinician = Notes : les vôtres et celles de vos patients
-note-hint-clinician = Chiffrée sur cet appareil pour vous seul. Les notes que vos patients vous partagent sont listées ci-dessous.
-note-hint-alone = Chiffrée sur cet appareil pour vous seul. Le serveur la conserve sous une forme illisible.
-note-hint-until-accepted = Chiffrée sur cet appareil pour vous seul jusqu'à ce que votre soignant vous accepte ; il pourra alors la lire aussi. Le serveur la conserve sous une forme illisible.
+note-hint-clinician = Chiffrée sur cet appareil pour vous uniquement. Les notes que vos patients vous partagent sont listées ci-dessous.
+note-hint-alone = Chiffrée sur cet appareil pour vous uniquement. Le serveur la conserve sous une forme illisible.
+note-hint-until-accepted = Chiffrée sur cet appareil pour vous uniquement jusqu'à ce que votre soignant accepte votre demande ; il pourra alors la lire aussi. Le serveur la conserve sous une forme illisible.
 backup-status =
     { $password ->
         [none] Pas encore de mot de passe de sauvegarde : si cet appareil est perdu, votre clé l'est aussi.
@@ -343,7 +343,7 @@ activity-item =
     } (depuis { $ip })
 id-copied = Votre identifiant { -brand } a été copié.
 id-selected = Votre identifiant { -brand } est sélectionné : copiez-le avec Ctrl+C.
-logged-out = Vous êtes déconnecté.
+logged-out = Déconnexion effectuée.
 
 ## Les invitations
 
@@ -361,10 +361,10 @@ invitation-ready = Votre invitation est prête : faites scanner le code à votr
 invitation-copied = Le lien d'invitation a été copié.
 invitation-selected = Le lien d'invitation est sélectionné : copiez-le avec Ctrl+C.
 invitation-withdrawn = L'invitation est retirée : plus personne ne peut vous rejoindre par elle.
-invited-register = { $clinician } vous a invité. Remplissez vos informations pour créer votre compte.
-invited-follows = { $clinician } vous a invité : il vous suivra dès que votre compte existera.
+invited-register = Invitation de { $clinician }. Remplissez vos informations pour créer votre compte.
+invited-follows = Invitation de { $clinician } : { $clinician } vous suivra dès que votre compte existera.
 invitation-for-you = { $clinician } vous invite à partager vos notes avec lui. Si vous acceptez, il devient votre soignant et voit vos notes, y compris les plus anciennes.
-invitation-for-patients = Cette invitation de { $clinician } est destinée aux patients ; vous êtes connecté en tant que soignant.
+invitation-for-patients = Cette invitation de { $clinician } est destinée aux patients ; le compte connecté ici est celui d'un soignant.
 invitation-accepted = { $clinician } est maintenant votre soignant.
 invitation-set-aside = L'invitation est mise de côté.
 invite-patients =
@@ -525,7 +525,7 @@ update-downloading = Téléchargement et vérification de la mise à jour…
 server-lost = { -brand } ne peut pas joindre le serveur pour le moment. Il continue d'essayer.
 server-back = { -brand } joint de nouveau le serveur.
 link-unusable = Ce lien n'a pas pu être utilisé.
-link-logged-in = Vous êtes connecté grâce au lien de votre message.
+link-logged-in = Connexion réussie grâce au lien de votre message.
 
 ## Envoyer la clé à un nouvel appareil, et le fichier de sauvegarde
 
@@ -623,7 +623,7 @@ error-wrong_secret = Le mot de passe ou la clé n'est pas le bon, ou la sauvegar
 error-backup_damaged = Cette sauvegarde est abîmée.
 error-malformed_recovery_key = Une clé de secours compte 52 lettres et chiffres (13 groupes de 4). Vérifiez ce que vous avez tapé.
 error-malformed_transfer_code = Ce n'est pas un code de transfert { -brand }. Copiez-le de nouveau depuis l'autre appareil.
-error-weak_password = Ce mot de passe est trop facile à deviner. Utilisez au moins quatre mots sans rapport entre eux, ou une longue phrase à laquelle vous seul penseriez.
+error-weak_password = Ce mot de passe est trop facile à deviner. Utilisez au moins quatre mots sans rapport entre eux, ou une longue phrase qui ne viendrait à l'esprit de personne d'autre que vous.
 error-no_key = Cet appareil n'a pas encore de clé pour ce compte.
 error-foreign_link = Ce n'est pas un lien { -brand }.
 error-not_a_login_link = Ce lien { -brand } est l'invitation d'un soignant, pas une connexion.
@@ -641,3 +641,14 @@ error-update_by_system = Le gestionnaire de mises à jour de votre système inst
 error-update_waits = Terminez d'abord ce que vous faites (ou revenez en arrière) ; la mise à jour restera prête.
 error-name_needed = Indiquez un prénom et un nom.
 error-no_server_there = Aucun serveur { -brand } ne répond à cette adresse. Vérifiez l'adresse et la connexion.
+error-invalid_request = { -brand } a envoyé une demande que le serveur ne peut pas accepter. Vérifiez ce que vous avez saisi et réessayez ; si cela se reproduit, mettez { -brand } à jour.
+error-invalid_recipient = Les personnes qui peuvent lire cette note ont changé entre-temps (une clé ajoutée ou retirée, ou un changement de soignant). Réessayez.
+error-invalid_name = Un nom compte au plus 100 caractères, sans tabulation ni retour à la ligne.
+error-contact_needed = Indiquez une adresse e-mail ou un numéro de téléphone.
+error-note_length = Une note compte de 1 à 4 000 caractères.
+error-own_key = C'est la clé de cet appareil. Révoquez-la depuis un autre de vos appareils.
+error-patients_remain = { $patients ->
+        [0] Des patients vous désignent encore comme leur soignant : votre compte ne peut pas encore être supprimé, car ils se retrouveraient sans personne.
+        [one] { $patients } patient vous désigne encore comme son soignant : votre compte ne peut pas encore être supprimé, car il se retrouverait sans personne.
+       *[other] { $patients } patients vous désignent encore comme leur soignant : votre compte ne peut pas encore être supprimé, car ils se retrouveraient sans personne.
+    } Demandez aux personnes qui gèrent votre serveur { -brand } de les confier à un autre soignant, ou demandez d'abord à vos patients d'en choisir un autre dans l'application.

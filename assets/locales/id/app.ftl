@@ -589,3 +589,13 @@ error-update_by_system = Pembaru perangkat lunak sistem Anda yang memasang pemba
 error-update_waits = Selesaikan dulu yang sedang Anda lakukan (atau kembali); pembaruan akan tetap siap.
 error-name_needed = Masukkan nama depan dan nama belakang.
 error-no_server_there = Tidak ada server { -brand } yang menjawab di alamat itu. Periksa alamat dan koneksinya.
+error-invalid_request = { -brand } mengirim sesuatu yang tidak dapat diterima server. Periksa apa yang Anda ketik lalu coba lagi; jika terjadi lagi, perbarui { -brand }.
+error-invalid_recipient = Siapa yang dapat membaca catatan ini berubah sementara itu (sebuah kunci ditambahkan atau dicabut, atau tenaga kesehatan Anda berganti). Coba lagi.
+error-invalid_name = Nama paling banyak 100 karakter, tanpa tab atau baris baru.
+error-contact_needed = Masukkan alamat email atau nomor telepon.
+error-note_length = Catatan berisi 1 sampai 4.000 karakter.
+error-own_key = Ini kunci milik perangkat ini sendiri. Cabut kunci ini dari perangkat Anda yang lain.
+error-patients_remain = { $patients ->
+        [0] Masih ada pasien
+       *[other] Masih ada { $patients } pasien
+    } yang memilih Anda sebagai tenaga kesehatan mereka, jadi akun Anda belum dapat dihapus: mereka akan ditinggalkan tanpa siapa pun. Minta pengelola server { -brand } Anda memindahkan mereka ke tenaga kesehatan lain, atau minta pasien Anda memilih tenaga kesehatan lain di aplikasi terlebih dahulu.

@@ -641,3 +641,14 @@ error-update_by_system = Het updateprogramma van uw systeem installeert de updat
 error-update_waits = Maak eerst af waar u mee bezig bent (of ga terug); de update blijft klaarstaan.
 error-name_needed = Geef een voornaam en een achternaam.
 error-no_server_there = Op dat adres antwoordt geen { -brand }-server. Controleer het adres en de verbinding.
+error-invalid_request = { -brand } stuurde iets wat de server niet kan aanvaarden. Controleer wat u hebt ingevuld en probeer het opnieuw; gebeurt het weer, werk { -brand } dan bij.
+error-invalid_recipient = Wie deze notitie kan lezen, is intussen veranderd (een sleutel toegevoegd of verwijderd, of een andere zorgverlener). Probeer het opnieuw.
+error-invalid_name = Een naam telt hoogstens 100 tekens, zonder tabs of regeleinden.
+error-contact_needed = Geef een e-mailadres of een telefoonnummer.
+error-note_length = Een notitie telt 1 tot 4.000 tekens.
+error-own_key = Dit is de eigen sleutel van dit apparaat. Trek hem in vanaf een ander apparaat van u.
+error-patients_remain = { $patients ->
+        [0] Er zijn nog patiënten die u als hun zorgverlener hebben gekozen, dus uw account kan nog niet worden verwijderd: zij zouden dan zonder zorgverlener zitten.
+        [one] Er is nog { $patients } patiënt die u als zorgverlener heeft gekozen, dus uw account kan nog niet worden verwijderd: die patiënt zou dan zonder zorgverlener zitten.
+       *[other] Er zijn nog { $patients } patiënten die u als hun zorgverlener hebben gekozen, dus uw account kan nog niet worden verwijderd: zij zouden dan zonder zorgverlener zitten.
+    } Vraag de beheerders van uw { -brand }-server hen aan een andere zorgverlener toe te wijzen, of vraag uw patiënten eerst in de app een andere zorgverlener te kiezen.

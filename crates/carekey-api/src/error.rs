@@ -72,6 +72,9 @@ pub enum ErrorCode {
     /// The server's operator disabled this account: no session opens or
     /// answers until they enable it again.
     AccountDisabled,
+    /// A clinician whom patients still name as theirs cannot delete his
+    /// account: they would be left with nobody.
+    PatientsRemain,
     InternalError,
     /// A code this client does not know yet.
     #[serde(other)]
@@ -115,6 +118,7 @@ impl ErrorCode {
             ErrorCode::FreshProofRequired => "fresh_proof_required",
             ErrorCode::QuotaExceeded => "quota_exceeded",
             ErrorCode::AccountDisabled => "account_disabled",
+            ErrorCode::PatientsRemain => "patients_remain",
             ErrorCode::InternalError => "internal_error",
             ErrorCode::Unknown => "unknown",
         }
@@ -141,6 +145,9 @@ pub struct ApiError {
     /// With `rate_limited` and `too_many_attempts`: seconds to wait.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_after: Option<u64>,
+    /// With `patients_remain`: how many patients still name the clinician.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub patients: Option<u64>,
 }
 
 #[cfg(test)]
@@ -183,6 +190,8 @@ mod tests {
             ErrorCode::QuotaExceeded,
             ErrorCode::FreshProofRequired,
             ErrorCode::RequestTimeout,
+            ErrorCode::AccountDisabled,
+            ErrorCode::PatientsRemain,
             ErrorCode::InternalError,
         ] {
             let json = serde_json::to_value(code).unwrap();

@@ -6,6 +6,7 @@
 
 mod biot;
 mod error;
+pub mod names;
 pub mod phone;
 mod secret;
 

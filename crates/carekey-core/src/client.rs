@@ -914,9 +914,7 @@ impl Client {
         if let Some(pair) = self.stored_key(&user_id).await?
             && pair.key_id()? == key_id
         {
-            return Err(CoreError::Invalid(
-                "this is this device's own key; revoke it from another device".into(),
-            ));
+            return Err(CoreError::OwnKey);
         }
         self.sessions
             .with_token(|token| async move { self.api.revoke_key(&token, key_id).await })

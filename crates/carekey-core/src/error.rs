@@ -41,9 +41,10 @@ pub enum CoreError {
         "this link is for a login started on another device, or one that has ended; ask for a new code on this device"
     )]
     LinkNotForThisDevice,
-    /// Something the person typed cannot be used; the sentence says why.
-    #[error("{0}")]
-    Invalid(String),
+    #[error("a note is 1 to {} characters", crate::samples::LONGEST_TEXT)]
+    NoteLength,
+    #[error("this is this device's own key; revoke it from another device")]
+    OwnKey,
     #[error("this device already has a key for this account")]
     HasKey,
 }
@@ -57,7 +58,7 @@ impl CoreError {
             CoreError::BadAnswer => "bad_answer",
             CoreError::InvalidPhone(_) => "invalid_phone",
             CoreError::InvalidEmail => "invalid_email",
-            CoreError::NoContact => "invalid_request",
+            CoreError::NoContact => "contact_needed",
             CoreError::NoPendingLogin => "no_pending_login",
             CoreError::NotLoggedIn => "not_logged_in",
             CoreError::Keychain(_) => "keychain_unavailable",
@@ -90,7 +91,8 @@ impl CoreError {
             CoreError::Link(crate::links::LinkError::Malformed) => "invalid_link",
             CoreError::Link(crate::links::LinkError::NotALogin) => "not_a_login_link",
             CoreError::LinkNotForThisDevice => "link_not_for_this_device",
-            CoreError::Invalid(_) => "invalid_request",
+            CoreError::NoteLength => "note_length",
+            CoreError::OwnKey => "own_key",
             CoreError::HasKey => "has_key",
         }
     }
@@ -125,6 +127,14 @@ impl CoreError {
     pub fn retry_after(&self) -> Option<u64> {
         match self {
             CoreError::Api(error) => error.retry_after,
+            _ => None,
+        }
+    }
+
+    /// With `patients_remain`: how many patients still name the clinician.
+    pub fn patients(&self) -> Option<u64> {
+        match self {
+            CoreError::Api(error) => error.patients,
             _ => None,
         }
     }

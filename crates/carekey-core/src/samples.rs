@@ -202,9 +202,7 @@ impl crate::Client {
     pub async fn write_sample(&self, text: &str) -> Result<OpenedSample, CoreError> {
         let text = text.trim();
         if text.is_empty() || text.chars().count() > LONGEST_TEXT {
-            return Err(CoreError::Invalid(format!(
-                "a note is 1 to {LONGEST_TEXT} characters"
-            )));
+            return Err(CoreError::NoteLength);
         }
         let (user_id, pair) = self.device_key().await?;
         let recipients = self.recipients_of(&user_id).await?;

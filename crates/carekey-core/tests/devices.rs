@@ -451,7 +451,7 @@ async fn an_owner_lists_her_keys_and_revokes_a_lost_devices_after_proving_it_is_
 
     // Its own key is not this device's to revoke.
     let error = laptop.client.revoke_key(&here.key_id).await.unwrap_err();
-    assert_eq!(error.code(), "invalid_request", "{error}");
+    assert_eq!(error.code(), "own_key", "{error}");
 
     // Eleven minutes after logging in, a session alone is not enough.
     server

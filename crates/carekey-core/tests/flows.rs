@@ -198,7 +198,7 @@ async fn bad_input_is_refused_before_anything_is_sent() {
             .await
             .unwrap_err()
             .code(),
-        "invalid_request"
+        "contact_needed"
     );
     assert_eq!(
         client.complete("123456").await.unwrap_err().code(),
@@ -426,7 +426,7 @@ async fn deleting_an_account_removes_it_there_and_here_and_a_refusal_changes_not
     patient.create_keypair(|_| {}).await.unwrap();
 
     let refused = doctor.delete_account().await.unwrap_err();
-    assert_eq!(refused.api_code(), Some(ErrorCode::InvalidRequest));
+    assert_eq!(refused.api_code(), Some(ErrorCode::PatientsRemain));
     assert!(
         refused.to_string().contains("1 patient names you"),
         "{refused}"

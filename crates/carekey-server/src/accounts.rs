@@ -106,20 +106,19 @@ pub const COLUMNS: &str = "id, group_id, role, first_name, last_name, email, \
     responsible_clinician_id, care_status, guest, \
     CAST(CASE WHEN disabled_at IS NOT NULL THEN 1 ELSE 0 END AS BIGINT) AS disabled, language";
 
-const NAME_MAX: usize = 100;
-
-/// A first or last name as typed: trimmed; blank is `None`; over 100
-/// characters or with control characters is refused, naming `field`.
+/// A first or last name as typed (`carekey_api::names`): trimmed; blank is
+/// `None`; too long or with control characters is refused, naming `field`.
 pub fn clean_name(field: &str, value: Option<&str>) -> Result<Option<String>, ServiceError> {
-    let Some(value) = value.map(str::trim).filter(|value| !value.is_empty()) else {
+    let Some(value) = value else {
         return Ok(None);
     };
-    if value.chars().count() > NAME_MAX || value.chars().any(char::is_control) {
-        return Err(ServiceError::InvalidRequest(format!(
-            "{field} must be at most {NAME_MAX} characters, without control characters"
-        )));
+    match carekey_api::names::clean(value) {
+        Ok(name) => Ok(name.map(str::to_owned)),
+        Err(_) => Err(ServiceError::InvalidRequest(format!(
+            "{field} must be at most {} characters, without control characters",
+            carekey_api::names::NAME_MAX
+        ))),
     }
-    Ok(Some(value.to_owned()))
 }
 
 /// Renames the account `id` (not a guest's: a guest has no name). Answers

@@ -46,6 +46,13 @@ pub enum ServiceError {
         "a change of this account's login was reported as not its owner's, so every device was logged out; log in again"
     )]
     ReportedChange,
+    #[error(
+        "{} as their clinician, so your account cannot be deleted yet: they would be left with \
+         nobody. Ask your CareKey operator to move them to another clinician, or ask them to \
+         choose another clinician in the app first",
+        if *.0 == 1 { String::from("1 patient names you") } else { format!("{} patients name you", .0) }
+    )]
+    PatientsRemain(i64),
     #[error("this server cannot send {0} messages")]
     ChannelUnavailable(&'static str),
     #[error("this email address or phone number is already used to log in to another account")]
@@ -147,6 +154,7 @@ impl ServiceError {
             }
             ServiceError::ChannelUnavailable(_) => ErrorCode::ChannelUnavailable,
             ServiceError::ContactTaken => ErrorCode::ContactTaken,
+            ServiceError::PatientsRemain(_) => ErrorCode::PatientsRemain,
             ServiceError::NotFound => ErrorCode::NotFound,
             ServiceError::InvalidLink => ErrorCode::InvalidLink,
             ServiceError::ApprovalPending => ErrorCode::ApprovalPending,
@@ -179,7 +187,8 @@ impl ServiceError {
             | ServiceError::InvalidRecipient(_)
             | ServiceError::InvalidLink
             | ServiceError::InvalidInvitation
-            | ServiceError::ChannelUnavailable(_) => StatusCode::BAD_REQUEST,
+            | ServiceError::ChannelUnavailable(_)
+            | ServiceError::PatientsRemain(_) => StatusCode::BAD_REQUEST,
             ServiceError::CodeUsed
             | ServiceError::ContactTaken
             | ServiceError::VersionConflict
@@ -232,11 +241,16 @@ impl ServiceError {
             ServiceError::TooManyAttempts { retry_after } => (None, *retry_after),
             _ => (None, None),
         };
+        let patients = match self {
+            ServiceError::PatientsRemain(named) => u64::try_from(*named).ok(),
+            _ => None,
+        };
         ApiError {
             code: self.code(),
             message,
             attempts_left,
             retry_after,
+            patients,
         }
     }
 }

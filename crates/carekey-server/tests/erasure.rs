@@ -105,7 +105,8 @@ async fn an_old_session_a_guest_and_a_clinician_with_patients_cannot_delete(back
 
     // The clinician still has a patient: refused, and it says why.
     let refused = delete_me(&server, &doctor.access_token).await;
-    let error = refused.error(400, "invalid_request");
+    let error = refused.error(400, "patients_remain");
+    assert_eq!(error["patients"], 1, "{error}");
     assert!(
         error["message"]
             .as_str()

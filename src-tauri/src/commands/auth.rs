@@ -205,15 +205,31 @@ fn new_account(
         responsible_clinician_id: account.responsible_clinician_id,
         invitation,
     });
-    if let Some(account) = &account
-        && (account.first_name.trim().is_empty() || account.last_name.trim().is_empty())
-    {
+    if let Some(account) = &account {
+        check_names(&account.first_name, &account.last_name)?;
+    }
+    Ok(account)
+}
+
+/// Both names given and each one the server takes (`carekey_api::names`),
+/// checked here so the person is told in her language (the server's
+/// refusal, `invalid_request`, says which field in English).
+fn check_names(first_name: &str, last_name: &str) -> Result<(), CommandError> {
+    use carekey_api::names::{NAME_MAX, clean};
+    let (first, last) = (clean(first_name), clean(last_name));
+    if first.is_err() || last.is_err() {
+        return Err(CommandError::new(
+            "invalid_name",
+            format!("A name is at most {NAME_MAX} characters, without tabs or line breaks."),
+        ));
+    }
+    if matches!(first, Ok(None)) || matches!(last, Ok(None)) {
         return Err(CommandError::new(
             "name_needed",
             "Give a first and a last name.",
         ));
     }
-    Ok(account)
+    Ok(())
 }
 
 /// Uses the app before any login: a guest session (notes and preferences
@@ -479,12 +495,7 @@ pub async fn profile_rename(
     first_name: String,
     last_name: String,
 ) -> Result<ProfileView, CommandError> {
-    if first_name.trim().is_empty() || last_name.trim().is_empty() {
-        return Err(CommandError::new(
-            "name_needed",
-            "Give a first and a last name.",
-        ));
-    }
+    check_names(&first_name, &last_name)?;
     let connection = backend.connection().await?;
     let profile = connection.client.rename(&first_name, &last_name).await?;
     let fingerprint = connection.client.key_fingerprint().await?;

@@ -24,7 +24,7 @@ use carekey_api::{ApiError, Role};
     security(("bearer" = [])),
     responses(
         (status = 204, description = "deleted"),
-        (status = 400, body = ApiError, description = "invalid_request: a guest, or a clinician whom patients still name"),
+        (status = 400, body = ApiError, description = "invalid_request: a guest; patients_remain: a clinician whom patients still name"),
         (status = 401, body = ApiError, description = "invalid_token"),
         (status = 403, body = ApiError, description = "fresh_proof_required"),
     ))]
@@ -51,16 +51,7 @@ pub(super) async fn delete_me(
         .fetch_one(&mut *tx)
         .await?;
         if named > 0 {
-            let who = if named == 1 {
-                String::from("1 patient names you")
-            } else {
-                format!("{named} patients name you")
-            };
-            return Err(ServiceError::InvalidRequest(format!(
-                "{who} as their clinician, so your account cannot be deleted yet: they would \
-                 be left with nobody. Ask your CareKey operator to move them to another \
-                 clinician, or ask them to choose another clinician in the app first"
-            )));
+            return Err(ServiceError::PatientsRemain(named));
         }
     }
     let mut told = Vec::new();

@@ -102,6 +102,7 @@ fn refusal(status: StatusCode, code: ErrorCode, message: String) -> Response {
         message,
         attempts_left: None,
         retry_after: None,
+        patients: None,
     };
     (status, Json(body)).into_response()
 }
