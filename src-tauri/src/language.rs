@@ -232,6 +232,71 @@ mod tests {
         }
     }
 
+    /// The codes in `text` that follow `marker` as its first string literal
+    /// (`=> "code"`, `CommandError::new(\n "code"`).
+    fn codes_after(text: &str, marker: &str) -> Vec<String> {
+        text.match_indices(marker)
+            .filter_map(|(start, _)| {
+                let rest = text[start + marker.len()..].trim_start();
+                let code = rest.strip_prefix('"')?.split('"').next()?;
+                code.chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '_')
+                    .then(|| code.to_owned())
+            })
+            .collect()
+    }
+
+    fn rust_files(folder: &std::path::Path, found: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                rust_files(&path, found);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                found.push(path);
+            }
+        }
+    }
+
+    /// Every code the page can be given has its sentence in the catalog:
+    /// the server's (`ErrorCode`), the core's (`CoreError::code`), the
+    /// app's commands' and the page's own. Otherwise the person reads the
+    /// server's English sentence, or nothing.
+    #[test]
+    fn every_error_code_the_app_can_meet_has_a_sentence() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let read = |path: &str| std::fs::read_to_string(root.join(path)).unwrap();
+        let mut codes = codes_after(&read("crates/carekey-api/src/error.rs"), "=>");
+        assert!(codes.len() > 30, "{codes:?}");
+        codes.extend(codes_after(&read("crates/carekey-core/src/error.rs"), "=>"));
+        let mut commands = Vec::new();
+        rust_files(&root.join("src-tauri/src"), &mut commands);
+        for path in commands {
+            let text = std::fs::read_to_string(path).unwrap();
+            codes.extend(codes_after(&text, "CommandError::new("));
+        }
+        for entry in std::fs::read_dir(root.join("ui")).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "js") {
+                let text = std::fs::read_to_string(path).unwrap();
+                codes.extend(codes_after(&text, "AppError("));
+            }
+        }
+        codes.sort();
+        codes.dedup();
+        let english = Part::App.source("en").unwrap();
+        // `unknown` is a newer server's code: its own sentence is shown.
+        // Webhook signatures are checked for providers, never for the app.
+        let missing: Vec<_> = codes
+            .iter()
+            .filter(|code| !["unknown", "invalid_signature"].contains(&code.as_str()))
+            .filter(|code| !english.contains(&format!("\nerror-{code} =")))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "no error-<code> in the catalog for {missing:?}"
+        );
+    }
+
     #[test]
     fn every_offered_language_has_a_catalog() {
         for offered in offered() {

@@ -651,6 +651,7 @@ error-no_server_there = No { -brand } server answers at that address. Check the 
 error-invalid_request = { -brand } sent something the server could not accept. Check what you typed and try again; if it happens again, update { -brand }.
 error-invalid_recipient = Who can read this note changed in the meantime (a key was added or removed, or your clinician changed). Try again.
 error-invalid_name = A name can be at most 100 characters, without tabs or line breaks.
+error-file_needed = Choose the backup file first.
 error-contact_needed = Give an email address or a phone number.
 error-note_length = A note is 1 to 4,000 characters long.
 error-own_key = This is this device's own key. Revoke it from another of your devices.

@@ -644,6 +644,7 @@ error-no_server_there = Aucun serveur { -brand } ne répond à cette adresse. V�
 error-invalid_request = { -brand } a envoyé une demande que le serveur ne peut pas accepter. Vérifiez ce que vous avez saisi et réessayez ; si cela se reproduit, mettez { -brand } à jour.
 error-invalid_recipient = Les personnes qui peuvent lire cette note ont changé entre-temps (une clé ajoutée ou retirée, ou un changement de soignant). Réessayez.
 error-invalid_name = Un nom compte au plus 100 caractères, sans tabulation ni retour à la ligne.
+error-file_needed = Choisissez d'abord le fichier de sauvegarde.
 error-contact_needed = Indiquez une adresse e-mail ou un numéro de téléphone.
 error-note_length = Une note compte de 1 à 4 000 caractères.
 error-own_key = C'est la clé de cet appareil. Révoquez-la depuis un autre de vos appareils.

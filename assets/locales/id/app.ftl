@@ -592,6 +592,7 @@ error-no_server_there = Tidak ada server { -brand } yang menjawab di alamat itu.
 error-invalid_request = { -brand } mengirim sesuatu yang tidak dapat diterima server. Periksa apa yang Anda ketik lalu coba lagi; jika terjadi lagi, perbarui { -brand }.
 error-invalid_recipient = Siapa yang dapat membaca catatan ini berubah sementara itu (sebuah kunci ditambahkan atau dicabut, atau tenaga kesehatan Anda berganti). Coba lagi.
 error-invalid_name = Nama paling banyak 100 karakter, tanpa tab atau baris baru.
+error-file_needed = Pilih berkas cadangan dulu.
 error-contact_needed = Masukkan alamat email atau nomor telepon.
 error-note_length = Catatan berisi 1 sampai 4.000 karakter.
 error-own_key = Ini kunci milik perangkat ini sendiri. Cabut kunci ini dari perangkat Anda yang lain.

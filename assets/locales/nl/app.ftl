@@ -644,6 +644,7 @@ error-no_server_there = Op dat adres antwoordt geen { -brand }-server. Controlee
 error-invalid_request = { -brand } stuurde iets wat de server niet kan aanvaarden. Controleer wat u hebt ingevuld en probeer het opnieuw; gebeurt het weer, werk { -brand } dan bij.
 error-invalid_recipient = Wie deze notitie kan lezen, is intussen veranderd (een sleutel toegevoegd of verwijderd, of een andere zorgverlener). Probeer het opnieuw.
 error-invalid_name = Een naam telt hoogstens 100 tekens, zonder tabs of regeleinden.
+error-file_needed = Kies eerst het back-upbestand.
 error-contact_needed = Geef een e-mailadres of een telefoonnummer.
 error-note_length = Een notitie telt 1 tot 4.000 tekens.
 error-own_key = Dit is de eigen sleutel van dit apparaat. Trek hem in vanaf een ander apparaat van u.
