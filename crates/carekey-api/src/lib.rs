@@ -7,6 +7,7 @@
 mod biot;
 mod error;
 pub mod names;
+pub mod oprf;
 pub mod phone;
 mod secret;
 

@@ -18,6 +18,7 @@ pub mod guest;
 pub mod invitations;
 pub mod keys;
 pub mod links;
+pub mod oprf;
 pub mod phone;
 mod random;
 pub mod recovery;

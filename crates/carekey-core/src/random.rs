@@ -17,3 +17,9 @@ pub(crate) fn os() -> UnwrapErr<SysRng> {
 pub(crate) fn fill(dest: &mut [u8]) {
     os().fill_bytes(dest);
 }
+
+/// The operating system's generator for `voprf`, which takes `rand_core`
+/// 0.6's traits (the older RustCrypto generation).
+pub(crate) fn os_06() -> rand_core_06::OsRng {
+    rand_core_06::OsRng
+}

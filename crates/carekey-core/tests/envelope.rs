@@ -267,7 +267,9 @@ fn each_field_fails_with_its_own_reason() {
         open_case(&case, &copy).unwrap_err()
     };
     assert_eq!(tampered(0, b'X'), EnvelopeError::NotAnEnvelope);
-    assert_eq!(tampered(8, 2), EnvelopeError::UnsupportedVersion(2));
+    assert_eq!(tampered(8, 3), EnvelopeError::UnsupportedVersion(3));
+    // Format 2 takes only its own KDF (3, Argon2id with the OPRF).
+    assert_eq!(tampered(8, 2), EnvelopeError::MalformedHeader);
     assert_eq!(tampered(9, 9), EnvelopeError::MalformedHeader);
     assert!(matches!(
         tampered(9, 3),
