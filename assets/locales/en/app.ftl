@@ -349,6 +349,9 @@ activity-item =
         [transfer_taken] Key taken by a new device
         [key_registered] New key registered
         [key_revoked] Key revoked
+        [password_tried] Backup password tried
+        [password_confirmed] Backup password confirmed
+        [password_locked] Password backup locked after too many tries
        *[other] { $raw }
     } (from { $ip })
 id-copied = Your { -brand } ID was copied.
@@ -652,6 +655,8 @@ error-invalid_request = { -brand } sent something the server could not accept. C
 error-invalid_recipient = Who can read this note changed in the meantime (a key was added or removed, or your clinician changed). Try again.
 error-invalid_name = A name can be at most 100 characters, without tabs or line breaks.
 error-file_needed = Choose the backup file first.
+error-backup_locked = Your backup password was tried too many times, so the password backup is locked. Restore with your recovery key, or from another of your devices; then make a new password backup.
+error-backup_key_lost = The server can no longer check your backup password (its key was lost). Restore with your recovery key, or from another of your devices.
 error-contact_needed = Give an email address or a phone number.
 error-note_length = A note is 1 to 4,000 characters long.
 error-own_key = This is this device's own key. Revoke it from another of your devices.

@@ -339,6 +339,9 @@ activity-item =
         [transfer_taken] clé reprise par un nouvel appareil
         [key_registered] nouvelle clé enregistrée
         [key_revoked] clé révoquée
+        [password_tried] mot de passe de sauvegarde essayé
+        [password_confirmed] mot de passe de sauvegarde confirmé
+        [password_locked] sauvegarde par mot de passe verrouillée après trop d'essais
        *[other] { $raw }
     } (depuis { $ip })
 id-copied = Votre identifiant { -brand } a été copié.
@@ -645,6 +648,8 @@ error-invalid_request = { -brand } a envoyé une demande que le serveur ne peut 
 error-invalid_recipient = Les personnes qui peuvent lire cette note ont changé entre-temps (une clé ajoutée ou retirée, ou un changement de soignant). Réessayez.
 error-invalid_name = Un nom compte au plus 100 caractères, sans tabulation ni retour à la ligne.
 error-file_needed = Choisissez d'abord le fichier de sauvegarde.
+error-backup_locked = Le mot de passe de sauvegarde a été essayé trop de fois : la sauvegarde par mot de passe est verrouillée. Restaurez avec votre clé de secours, ou depuis un autre de vos appareils ; puis créez une nouvelle sauvegarde par mot de passe.
+error-backup_key_lost = Le serveur ne peut plus vérifier votre mot de passe de sauvegarde (sa clé a été perdue). Restaurez avec votre clé de secours, ou depuis un autre de vos appareils.
 error-contact_needed = Indiquez une adresse e-mail ou un numéro de téléphone.
 error-note_length = Une note compte de 1 à 4 000 caractères.
 error-own_key = C'est la clé de cet appareil. Révoquez-la depuis un autre de vos appareils.

@@ -318,6 +318,9 @@ activity-item =
         [transfer_taken] kunci diambil oleh perangkat baru
         [key_registered] kunci baru didaftarkan
         [key_revoked] kunci dicabut
+        [password_tried] kata sandi cadangan dicoba
+        [password_confirmed] kata sandi cadangan dikonfirmasi
+        [password_locked] cadangan kata sandi dikunci setelah terlalu banyak percobaan
        *[other] { $raw }
     } (dari { $ip })
 id-copied = ID { -brand } Anda telah disalin.
@@ -593,6 +596,8 @@ error-invalid_request = { -brand } mengirim sesuatu yang tidak dapat diterima se
 error-invalid_recipient = Siapa yang dapat membaca catatan ini berubah sementara itu (sebuah kunci ditambahkan atau dicabut, atau tenaga kesehatan Anda berganti). Coba lagi.
 error-invalid_name = Nama paling banyak 100 karakter, tanpa tab atau baris baru.
 error-file_needed = Pilih berkas cadangan dulu.
+error-backup_locked = Kata sandi cadangan Anda terlalu sering dicoba, jadi cadangan kata sandi dikunci. Pulihkan dengan kunci pemulihan Anda, atau dari perangkat Anda yang lain; lalu buat cadangan kata sandi baru.
+error-backup_key_lost = Server tidak dapat lagi memeriksa kata sandi cadangan Anda (kuncinya hilang). Pulihkan dengan kunci pemulihan Anda, atau dari perangkat Anda yang lain.
 error-contact_needed = Masukkan alamat email atau nomor telepon.
 error-note_length = Catatan berisi 1 sampai 4.000 karakter.
 error-own_key = Ini kunci milik perangkat ini sendiri. Cabut kunci ini dari perangkat Anda yang lain.

@@ -339,6 +339,9 @@ activity-item =
         [transfer_taken] sleutel overgenomen door een nieuw apparaat
         [key_registered] nieuwe sleutel geregistreerd
         [key_revoked] sleutel ingetrokken
+        [password_tried] back-upwachtwoord geprobeerd
+        [password_confirmed] back-upwachtwoord bevestigd
+        [password_locked] back-up met wachtwoord vergrendeld na te veel pogingen
        *[other] { $raw }
     } (vanaf { $ip })
 id-copied = Uw { -brand }-ID is gekopieerd.
@@ -645,6 +648,8 @@ error-invalid_request = { -brand } stuurde iets wat de server niet kan aanvaarde
 error-invalid_recipient = Wie deze notitie kan lezen, is intussen veranderd (een sleutel toegevoegd of verwijderd, of een andere zorgverlener). Probeer het opnieuw.
 error-invalid_name = Een naam telt hoogstens 100 tekens, zonder tabs of regeleinden.
 error-file_needed = Kies eerst het back-upbestand.
+error-backup_locked = Uw back-upwachtwoord is te vaak geprobeerd, dus de back-up met wachtwoord is vergrendeld. Herstel met uw herstelsleutel of vanaf een ander apparaat van u, en maak daarna een nieuwe back-up met wachtwoord.
+error-backup_key_lost = De server kan uw back-upwachtwoord niet meer controleren (de sleutel ervan is verloren). Herstel met uw herstelsleutel of vanaf een ander apparaat van u.
 error-contact_needed = Geef een e-mailadres of een telefoonnummer.
 error-note_length = Een notitie telt 1 tot 4.000 tekens.
 error-own_key = Dit is de eigen sleutel van dit apparaat. Trek hem in vanaf een ander apparaat van u.

@@ -75,6 +75,13 @@ pub enum ErrorCode {
     /// A clinician whom patients still name as theirs cannot delete his
     /// account: they would be left with nobody.
     PatientsRemain,
+    /// The password backup's password was tried too many times without
+    /// success: only the recovery key, a transfer from another device, or
+    /// the server's operator opens the way again.
+    BackupLocked,
+    /// The server no longer has the key a password backup was sealed
+    /// under: that backup's password cannot open it; the recovery key can.
+    BackupKeyLost,
     InternalError,
     /// A code this client does not know yet.
     #[serde(other)]
@@ -119,6 +126,8 @@ impl ErrorCode {
             ErrorCode::QuotaExceeded => "quota_exceeded",
             ErrorCode::AccountDisabled => "account_disabled",
             ErrorCode::PatientsRemain => "patients_remain",
+            ErrorCode::BackupLocked => "backup_locked",
+            ErrorCode::BackupKeyLost => "backup_key_lost",
             ErrorCode::InternalError => "internal_error",
             ErrorCode::Unknown => "unknown",
         }
@@ -192,6 +201,8 @@ mod tests {
             ErrorCode::RequestTimeout,
             ErrorCode::AccountDisabled,
             ErrorCode::PatientsRemain,
+            ErrorCode::BackupLocked,
+            ErrorCode::BackupKeyLost,
             ErrorCode::InternalError,
         ] {
             let json = serde_json::to_value(code).unwrap();

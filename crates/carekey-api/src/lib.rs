@@ -784,6 +784,75 @@ pub struct BackupUpload {
         deserialize_with = "whole_version"
     )]
     pub expected_version: Option<i64>,
+    /// A format 2 password backup: the context its OPRF key was derived for
+    /// (from `POST /v1/me/backups/password/oprf/seal`) and the SHA-256 of
+    /// its confirmation. Storing it makes that context the one the server
+    /// evaluates under, and starts the count of tries again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oprf: Option<OprfSealed>,
+}
+
+/// What binds a stored format 2 password backup to the server's OPRF.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct OprfSealed {
+    /// 16 bytes, standard base64.
+    #[cfg_attr(feature = "openapi", schema(value_type = Base64))]
+    pub context: String,
+    /// SHA-256 of the envelope's confirmation, 32 bytes, standard base64.
+    #[cfg_attr(feature = "openapi", schema(value_type = Base64))]
+    pub confirmation_hash: String,
+}
+
+/// `POST /v1/me/backups/password/oprf` and `…/oprf/seal`: a blinded
+/// element for the server to evaluate (RFC 9497).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct OprfRequest {
+    /// A ristretto255 element, 32 bytes, standard base64.
+    #[cfg_attr(feature = "openapi", schema(value_type = Base64))]
+    pub blinded_element: String,
+}
+
+/// The server's evaluation, with its proof and the key it used.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct OprfAnswer {
+    /// The master key this backup's OPRF key comes from.
+    pub key_id: String,
+    /// The master key new backups are sealed under: a device that opened a
+    /// backup under another seals it again.
+    pub current_key_id: String,
+    /// This backup's context (sealing: a fresh one), 16 bytes, base64.
+    #[cfg_attr(feature = "openapi", schema(value_type = Base64))]
+    pub context: String,
+    /// This backup's OPRF public key, 32 bytes, base64.
+    #[cfg_attr(feature = "openapi", schema(value_type = Base64))]
+    pub public_key: String,
+    /// 32 bytes, base64.
+    #[cfg_attr(feature = "openapi", schema(value_type = Base64))]
+    pub evaluated_element: String,
+    /// The DLEQ proof, 64 bytes, base64.
+    #[cfg_attr(feature = "openapi", schema(value_type = Base64))]
+    pub proof: String,
+    /// Opening: tries left before the password path locks, this one
+    /// counted. Absent when sealing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tries_left: Option<u32>,
+}
+
+/// `POST /v1/me/backups/password/oprf/confirm`: the opened envelope's
+/// confirmation, which sets the count of tries back to zero.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct OprfConfirmation {
+    /// 32 bytes, standard base64.
+    #[cfg_attr(feature = "openapi", schema(value_type = Base64))]
+    pub confirmation: String,
 }
 
 /// A stored backup, without its envelope (`GET /v1/me/backups`).
@@ -795,6 +864,10 @@ pub struct BackupInfo {
     /// 1 for the first, one more at each replacement.
     pub version: i64,
     pub updated_at: String,
+    /// A format 2 password backup: tries left before its password path
+    /// locks (0: locked). Absent for other backups.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tries_left: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -175,6 +175,7 @@ impl Client {
         let upload = BackupUpload {
             envelope: STANDARD.encode(envelope),
             expected_version: Some(current),
+            oprf: None,
         };
         self.sessions
             .with_token(|token| {

@@ -286,7 +286,7 @@ pub async fn create(
 /// condition (a guest's closing only ever deletes a guest). A table that
 /// gains a reference to `users` belongs here, or deleting an account fails
 /// on its foreign key.
-pub const OWNED_ROWS: [(&str, &str); 16] = [
+pub const OWNED_ROWS: [(&str, &str); 17] = [
     (
         "data_sample_keys",
         "DELETE FROM data_sample_keys WHERE recipient_id = $1 \
@@ -298,6 +298,10 @@ pub const OWNED_ROWS: [(&str, &str); 16] = [
     ),
     ("public_keys", "DELETE FROM public_keys WHERE user_id = $1"),
     ("key_backups", "DELETE FROM key_backups WHERE user_id = $1"),
+    (
+        "password_oprf",
+        "DELETE FROM password_oprf WHERE user_id = $1",
+    ),
     (
         "key_transfers",
         "DELETE FROM key_transfers WHERE user_id = $1",

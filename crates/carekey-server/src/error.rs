@@ -53,6 +53,16 @@ pub enum ServiceError {
         if *.0 == 1 { String::from("1 patient names you") } else { format!("{} patients name you", .0) }
     )]
     PatientsRemain(i64),
+    #[error(
+        "the backup password was tried too many times, so the password backup is locked; restore \
+         with your recovery key or from another of your devices"
+    )]
+    BackupLocked,
+    #[error(
+        "this server no longer has the key your password backup was sealed under ({0}); restore \
+         with your recovery key or from another of your devices"
+    )]
+    BackupKeyLost(String),
     #[error("this server cannot send {0} messages")]
     ChannelUnavailable(&'static str),
     #[error("this email address or phone number is already used to log in to another account")]
@@ -155,6 +165,8 @@ impl ServiceError {
             ServiceError::ChannelUnavailable(_) => ErrorCode::ChannelUnavailable,
             ServiceError::ContactTaken => ErrorCode::ContactTaken,
             ServiceError::PatientsRemain(_) => ErrorCode::PatientsRemain,
+            ServiceError::BackupLocked => ErrorCode::BackupLocked,
+            ServiceError::BackupKeyLost(_) => ErrorCode::BackupKeyLost,
             ServiceError::NotFound => ErrorCode::NotFound,
             ServiceError::InvalidLink => ErrorCode::InvalidLink,
             ServiceError::ApprovalPending => ErrorCode::ApprovalPending,
@@ -194,7 +206,10 @@ impl ServiceError {
             | ServiceError::VersionConflict
             | ServiceError::ApprovalPending
             | ServiceError::WhatsappPending => StatusCode::CONFLICT,
-            ServiceError::TransferExpired | ServiceError::InvitationEnded => StatusCode::GONE,
+            ServiceError::TransferExpired
+            | ServiceError::InvitationEnded
+            | ServiceError::BackupKeyLost(_) => StatusCode::GONE,
+            ServiceError::BackupLocked => StatusCode::LOCKED,
             ServiceError::CaptchaFailed | ServiceError::VerifierMismatch => StatusCode::FORBIDDEN,
             ServiceError::InvalidToken
             | ServiceError::TokenReused

@@ -35,6 +35,7 @@ mod limits;
 mod logging;
 mod login;
 mod metrics;
+pub mod oprf_keys;
 mod outbound;
 mod places;
 mod secrets;

@@ -29,6 +29,7 @@ pub struct Settings {
     pub channel: String,
     pub outbox_file: String,
     pub templates_dir: Option<String>,
+    pub oprf_key_file: Option<String>,
     pub default_language: String,
     pub ip_places_database: Option<String>,
     pub smtp_host: Option<String>,
@@ -135,6 +136,7 @@ impl Default for Settings {
             channel: "outbox".into(),
             outbox_file: "carekey-outbox.jsonl".into(),
             templates_dir: None,
+            oprf_key_file: None,
             default_language: "en".into(),
             ip_places_database: None,
             smtp_host: None,
@@ -322,6 +324,10 @@ pub const SETTINGS: &[(&str, &str)] = &[
     (
         "outbox_file",
         "with the outbox channel: file that gets one JSON line per message",
+    ),
+    (
+        "oprf_key_file",
+        "the file of the keys that harden password backups (made with one key when missing, readable by the server's user only); keep it out of the database's backups and back it up apart: a copy of the database without it cannot be guessed at [default: beside a SQLite database's file; required with PostgreSQL, the same file for every instance]",
     ),
     (
         "templates_dir",

@@ -196,6 +196,8 @@ pub struct AppState {
     pub allowed_hosts: Option<Vec<String>>,
     /// BioT's code endpoint takes no captcha (by setting).
     pub captcha_exempt_biot: bool,
+    /// The keys that harden password backups (`oprf_key_file`).
+    pub oprf: Arc<dyn crate::oprf_keys::OprfKeys>,
 }
 
 impl AppState {

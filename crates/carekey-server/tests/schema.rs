@@ -17,9 +17,11 @@ use std::collections::BTreeMap;
 type Columns = BTreeMap<(String, String), (String, bool)>;
 
 async fn migrated(url: &str) {
+    let keys = tempfile::tempdir().unwrap();
     let settings = carekey_server::Settings {
         listen: "127.0.0.1:0".into(),
         database_url: url.to_owned(),
+        oprf_key_file: Some(keys.path().join("oprf-keys.json").display().to_string()),
         ..carekey_server::Settings::default()
     };
     let server = carekey_server::start(settings).await.unwrap();

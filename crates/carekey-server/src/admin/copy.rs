@@ -25,7 +25,7 @@ use sqlx::{Acquire, AnyConnection, Row};
 /// Every table, parents before children (their foreign keys are checked
 /// as rows arrive). `users` refers to itself: clinicians (who name no
 /// responsible clinician) are copied before the patients who name them.
-pub const TABLES: [&str; 25] = [
+pub const TABLES: [&str; 26] = [
     "server_secrets",
     "signing_keys",
     "users",
@@ -45,6 +45,7 @@ pub const TABLES: [&str; 25] = [
     "contact_changes",
     "invitations",
     "key_backups",
+    "password_oprf",
     "key_audit_events",
     "key_transfers",
     "data_samples",

@@ -327,6 +327,17 @@ pub fn check(settings: &Settings, address: SocketAddr) -> Result<CheckedSettings
     if let Some((name, why)) = settings.unusable_secret() {
         return Err(StartError::Setting(name, why));
     }
+    if settings.oprf_key_file.is_none()
+        && crate::oprf_keys::default_path(&settings.database_url).is_none()
+        && crate::db::Backend::of_url(&settings.database_url) == Some(crate::db::Backend::Postgres)
+    {
+        return Err(StartError::Setting(
+            "oprf_key_file",
+            "is needed with PostgreSQL: every instance must harden password backups with the \
+             same key, from a file apart from the database"
+                .into(),
+        ));
+    }
     if let Some(admin_listen) = &settings.admin_listen {
         use std::net::ToSocketAddrs;
         let resolves = admin_listen
@@ -485,6 +496,22 @@ pub async fn prepare(
     let sealer =
         QueueSealer::new(&queue_key).map_err(|error| StartError::Keys(error.to_string()))?;
 
+    let oprf: Arc<dyn crate::oprf_keys::OprfKeys> = {
+        use crate::oprf_keys::{KeyFile, default_path};
+        let path = settings
+            .oprf_key_file
+            .as_ref()
+            .map(std::path::PathBuf::from)
+            .or_else(|| default_path(&settings.database_url));
+        match path {
+            Some(path) => Arc::new(
+                KeyFile::open_or_create(&path)
+                    .map_err(|error| StartError::Setting("oprf_key_file", error.to_string()))?,
+            ),
+            None => Arc::new(KeyFile::ephemeral()),
+        }
+    };
+
     let (local_lane, local_jobs) = LocalLane::new();
     let (stop, stopping) = watch::channel(false);
     let state = Arc::new(AppState {
@@ -513,6 +540,7 @@ pub async fn prepare(
         request_timeout: Duration::from_secs(settings.http_request_timeout_seconds.max(1)),
         allowed_hosts: allowed_hosts(&settings.allowed_hosts, &public_url, address),
         captcha_exempt_biot: settings.captcha_exempt_biot,
+        oprf,
     });
 
     Ok(Prepared {

@@ -39,6 +39,12 @@ pub enum Action {
     TransferTaken,
     KeyRegistered,
     KeyRevoked,
+    /// A try at the password backup's password (an OPRF evaluation).
+    PasswordTried,
+    /// Too many tries: the password path is locked.
+    PasswordLocked,
+    /// A device proved it opened the password backup.
+    PasswordConfirmed,
 }
 
 impl Action {
@@ -50,6 +56,9 @@ impl Action {
             Action::TransferTaken => "transfer_taken",
             Action::KeyRegistered => "key_registered",
             Action::KeyRevoked => "key_revoked",
+            Action::PasswordTried => "password_tried",
+            Action::PasswordLocked => "password_locked",
+            Action::PasswordConfirmed => "password_confirmed",
         }
     }
 }
@@ -132,6 +141,13 @@ pub async fn store(
     .bind(now)
     .execute(&mut *tx)
     .await?;
+    if kind == BackupKind::Password {
+        crate::keys::password_oprf::on_store(&mut tx, user_id, upload.oprf.as_ref(), now).await?;
+    } else if upload.oprf.is_some() {
+        return Err(ServiceError::InvalidRequest(
+            "only a password backup is bound to the server's OPRF".into(),
+        ));
+    }
     record(
         &mut tx,
         user_id,
@@ -146,6 +162,8 @@ pub async fn store(
         kind,
         version,
         updated_at: rfc3339(now),
+        tries_left: (kind == BackupKind::Password && upload.oprf.is_some())
+            .then_some(crate::keys::password_oprf::MOST_UNCONFIRMED as u32),
     })
 }
 
@@ -157,7 +175,7 @@ pub async fn list(state: &AppState, user_id: &str) -> Result<Backups, ServiceErr
     .bind(user_id.to_owned())
     .fetch_all(state.db.reader())
     .await?;
-    let backups = rows
+    let mut backups = rows
         .iter()
         .map(|row| {
             let kind: String = row.try_get("kind")?;
@@ -166,9 +184,17 @@ pub async fn list(state: &AppState, user_id: &str) -> Result<Backups, ServiceErr
                     .ok_or_else(|| ServiceError::Internal(format!("stored backup kind {kind}")))?,
                 version: row.try_get("version")?,
                 updated_at: rfc3339(row.try_get("updated_at")?),
+                tries_left: None,
             })
         })
         .collect::<Result<Vec<_>, ServiceError>>()?;
+    if let Some(password) = backups
+        .iter_mut()
+        .find(|backup| backup.kind == BackupKind::Password)
+    {
+        let mut conn = state.db.reader().acquire().await?;
+        password.tries_left = crate::keys::password_oprf::tries_left(&mut conn, user_id).await?;
+    }
     Ok(Backups { backups })
 }
 

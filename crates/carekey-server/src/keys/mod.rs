@@ -8,6 +8,7 @@
 //! wrapped for registered public keys of people who share (`care`).
 
 pub mod backups;
+pub mod password_oprf;
 pub mod public;
 pub mod samples;
 mod transfers;
@@ -23,6 +24,9 @@ pub fn routes() -> Routes {
         .routes(routes!(backups::list_backups))
         .routes(routes!(backups::fetch_backup, backups::store_backup))
         .routes(routes!(backups::audit))
+        .routes(routes!(password_oprf::seal_evaluation))
+        .routes(routes!(password_oprf::open_evaluation))
+        .routes(routes!(password_oprf::confirm_opening))
         .routes(routes!(transfers::offer_transfer))
         .routes(routes!(transfers::take_transfer))
         .routes(routes!(samples::list_samples, samples::create_sample))

@@ -130,6 +130,8 @@ pub fn base_settings(dir: &std::path::Path, database_url: &str) -> Settings {
         database_url: database_url.into(),
         database_max_connections: 4,
         outbox_file: dir.join("outbox.jsonl").display().to_string(),
+        // One key file for every instance on this database.
+        oprf_key_file: Some(dir.join("oprf-keys.json").display().to_string()),
         queue_poll_interval_ms: 100,
         queue_retry_base_ms: 200,
         queue_retry_max_ms: 1000,
@@ -167,6 +169,11 @@ impl TestServer {
         let mut settings = base_settings(dir.path(), &database_url);
         configure(&mut settings);
         Self::launch(settings, Clock::manual(), dir).await
+    }
+
+    /// The OPRF key file every instance on this database reads.
+    pub fn oprf_key_file(&self) -> PathBuf {
+        self._dir.path().join("oprf-keys.json")
     }
 
     /// A second instance on the same database, outbox and clock.
@@ -692,12 +699,13 @@ pub fn base64(bytes: &[u8]) -> String {
 }
 
 /// Tables that name an account, and the column that does.
-pub const ACCOUNT_COLUMNS: [(&str, &str); 15] = [
+pub const ACCOUNT_COLUMNS: [(&str, &str); 16] = [
     ("users", "id"),
     ("sessions", "user_id"),
     ("auth_requests", "user_id"),
     ("public_keys", "user_id"),
     ("key_backups", "user_id"),
+    ("password_oprf", "user_id"),
     ("key_transfers", "user_id"),
     ("key_audit_events", "user_id"),
     ("data_samples", "owner_id"),

@@ -12,18 +12,28 @@ pub struct ServerProcess {
     child: Option<tokio::process::Child>,
     pub port: u16,
     env: Vec<(String, String)>,
+    /// Where the OPRF key file is when the test names none: one for an
+    /// instance and its siblings, as a deployment on PostgreSQL has.
+    _keys: std::sync::Arc<tempfile::TempDir>,
 }
 
 impl ServerProcess {
     /// Not started yet: `launch` starts it with `env` (`CAREKEY_*`).
     pub fn new(env: &[(&str, &str)]) -> Self {
+        let keys = std::sync::Arc::new(tempfile::tempdir().expect("temp dir"));
+        let mut env: Vec<(String, String)> = env
+            .iter()
+            .map(|(key, value)| ((*key).to_owned(), (*value).to_owned()))
+            .collect();
+        if !env.iter().any(|(key, _)| key == "CAREKEY_OPRF_KEY_FILE") {
+            let file = keys.path().join("oprf-keys.json");
+            env.push(("CAREKEY_OPRF_KEY_FILE".into(), file.display().to_string()));
+        }
         ServerProcess {
             child: None,
             port: free_port(),
-            env: env
-                .iter()
-                .map(|(key, value)| ((*key).to_owned(), (*value).to_owned()))
-                .collect(),
+            env,
+            _keys: keys,
         }
     }
 
@@ -33,6 +43,7 @@ impl ServerProcess {
             child: None,
             port: free_port(),
             env: self.env.clone(),
+            _keys: self._keys.clone(),
         }
     }
 
