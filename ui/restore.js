@@ -2,7 +2,7 @@
 // transfer or an exported file).
 
 import * as ipc from "./ipc.js";
-import { name, t } from "./l10n.js";
+import { name, nameOrClear, t } from "./l10n.js";
 import { showHome } from "./home.js";
 import { makeKey, nameBackupStep } from "./keys.js";
 import { $, announce, busy, messageOf, show, state } from "./view.js";
@@ -21,13 +21,24 @@ export function updateRestoreFields() {
   $("restore-error").textContent = "";
 }
 
+// How many tries the server still allows the password backup's password
+// (a format 2 backup's; none is said for an older one or none at all).
+function showTries(tries) {
+  const known = Number.isInteger(tries);
+  nameOrClear($("restore-tries"), known ? "restore-tries" : null, { tries });
+}
+
 export function showRestore(profile) {
   state.restoreProfile = profile;
   for (const id of ["restore-password", "restore-recovery", "restore-transfer", "restore-file"]) $(id).value = "";
   $("restore-new-understood").checked = false;
   $("restore-working").hidden = true;
+  showTries(null);
   updateRestoreFields();
   show("restore");
+  ipc.backupStatus()
+    .then((status) => showTries(status.backups.find((backup) => backup.kind === "password")?.triesLeft))
+    .catch(() => showTries(null));
 }
 
 export function readFileBase64(file) {
@@ -77,6 +88,8 @@ export async function submitRestore(event) {
     } catch (failure) {
       $("restore-working").hidden = true;
       error.textContent = messageOf(failure);
+      if (failure.code === "wrong_backup_password") showTries(failure.attemptsLeft);
+      if (failure.code === "backup_locked") showTries(0);
     }
   });
 }

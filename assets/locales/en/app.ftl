@@ -98,7 +98,7 @@ keys-progress =
     .aria-valuetext = Starting
 keys-step = Starting…
 backup-title = Protect your key with a backup password
-backup-lead = If this device is lost or replaced, this password brings your key back on a new one. The server keeps your key only sealed under it: it never sees the password, and nobody can reset it for you.
+backup-lead = If this device is lost or replaced, this password brings your key back on a new one. The server keeps your key only sealed under it: it never sees the password, and nobody can reset it for you. It also lets this password be tried only 10 times in a row: after that, the password backup locks, and your recovery key or another of your devices brings your key back instead.
 backup-password-label = Backup password
 backup-meter =
     .aria-label = Password strength
@@ -516,6 +516,11 @@ proof-new-code = Here is a new code.
 restore-make-new = Make a new key
 file-unreadable = The file could not be read.
 restore-new-tick = Tick “I understand” first: a new key cannot read what was encrypted for the old one.
+restore-tries = { $tries ->
+        [0] Too many wrong passwords: the password backup is locked. Restore with your recovery key, or from another of your devices.
+        [one] The server allows 1 more try with this password. After that the password backup locks, and only your recovery key or another of your devices can bring your key back.
+       *[other] The server allows { $tries } more tries with this password. After that the password backup locks, and only your recovery key or another of your devices can bring your key back.
+    }
 restore-choose-file = Choose the backup file first.
 restore-done = Your key is restored on this device.
 
@@ -657,6 +662,12 @@ error-invalid_name = A name can be at most 100 characters, without tabs or line 
 error-file_needed = Choose the backup file first.
 error-backup_locked = Your backup password was tried too many times, so the password backup is locked. Restore with your recovery key, or from another of your devices; then make a new password backup.
 error-backup_key_lost = The server can no longer check your backup password (its key was lost). Restore with your recovery key, or from another of your devices.
+error-wrong_backup_password = { $attemptsLeft ->
+        [0] This password is not right, and that was the last try: the password backup is now locked. Restore with your recovery key, or from another of your devices.
+        [one] This password is not right. 1 try left before the password backup locks.
+       *[other] This password is not right. { $attemptsLeft } tries left before the password backup locks.
+    }
+error-oprf_unverified = The server's answer to the password check could not be verified, so nothing was tried with it. Try again later; if it keeps happening, tell the people who run your { -brand } server.
 error-contact_needed = Give an email address or a phone number.
 error-note_length = A note is 1 to 4,000 characters long.
 error-own_key = This is this device's own key. Revoke it from another of your devices.

@@ -88,7 +88,7 @@ keys-progress =
     .aria-valuetext = Démarrage
 keys-step = Démarrage…
 backup-title = Protégez votre clé par un mot de passe de sauvegarde
-backup-lead = Si cet appareil est perdu ou remplacé, ce mot de passe permet de retrouver votre clé sur le nouveau. Le serveur ne garde votre clé que scellée par ce mot de passe : il ne le voit jamais, et personne ne peut le réinitialiser à votre place.
+backup-lead = Si cet appareil est perdu ou remplacé, ce mot de passe permet de retrouver votre clé sur le nouveau. Le serveur ne garde votre clé que scellée par ce mot de passe : il ne le voit jamais, et personne ne peut le réinitialiser à votre place. Il ne laisse aussi essayer ce mot de passe que 10 fois de suite : ensuite, la sauvegarde par mot de passe se verrouille, et c'est votre clé de secours ou un autre de vos appareils qui rétablit votre clé.
 backup-password-label = Mot de passe de sauvegarde
 backup-meter =
     .aria-label = Solidité du mot de passe
@@ -504,6 +504,11 @@ proof-new-code = Voici un nouveau code.
 restore-make-new = Créer une nouvelle clé
 file-unreadable = Le fichier n'a pas pu être lu.
 restore-new-tick = Cochez d'abord « Je comprends » : une nouvelle clé ne peut pas lire ce qui a été chiffré pour l'ancienne.
+restore-tries = { $tries ->
+        [0] Trop de mots de passe erronés : la sauvegarde par mot de passe est verrouillée. Restaurez avec votre clé de secours, ou depuis un autre de vos appareils.
+        [one] Le serveur autorise encore 1 essai avec ce mot de passe. Ensuite, la sauvegarde par mot de passe se verrouille, et seuls votre clé de secours ou un autre de vos appareils peuvent rétablir votre clé.
+       *[other] Le serveur autorise encore { $tries } essais avec ce mot de passe. Ensuite, la sauvegarde par mot de passe se verrouille, et seuls votre clé de secours ou un autre de vos appareils peuvent rétablir votre clé.
+    }
 restore-choose-file = Choisissez d'abord le fichier de sauvegarde.
 restore-done = Votre clé est restaurée sur cet appareil.
 
@@ -650,6 +655,12 @@ error-invalid_name = Un nom compte au plus 100 caractères, sans tabulation ni r
 error-file_needed = Choisissez d'abord le fichier de sauvegarde.
 error-backup_locked = Le mot de passe de sauvegarde a été essayé trop de fois : la sauvegarde par mot de passe est verrouillée. Restaurez avec votre clé de secours, ou depuis un autre de vos appareils ; puis créez une nouvelle sauvegarde par mot de passe.
 error-backup_key_lost = Le serveur ne peut plus vérifier votre mot de passe de sauvegarde (sa clé a été perdue). Restaurez avec votre clé de secours, ou depuis un autre de vos appareils.
+error-wrong_backup_password = { $attemptsLeft ->
+        [0] Ce mot de passe n'est pas le bon, et c'était le dernier essai : la sauvegarde par mot de passe est maintenant verrouillée. Restaurez avec votre clé de secours, ou depuis un autre de vos appareils.
+        [one] Ce mot de passe n'est pas le bon. Il reste 1 essai avant que la sauvegarde par mot de passe se verrouille.
+       *[other] Ce mot de passe n'est pas le bon. Il reste { $attemptsLeft } essais avant que la sauvegarde par mot de passe se verrouille.
+    }
+error-oprf_unverified = La réponse du serveur à la vérification du mot de passe n'a pas pu être vérifiée : rien n'a été essayé avec elle. Réessayez plus tard ; si cela persiste, prévenez les personnes qui gèrent votre serveur { -brand }.
 error-contact_needed = Indiquez une adresse e-mail ou un numéro de téléphone.
 error-note_length = Une note compte de 1 à 4 000 caractères.
 error-own_key = C'est la clé de cet appareil. Révoquez-la depuis un autre de vos appareils.

@@ -88,7 +88,7 @@ keys-progress =
     .aria-valuetext = Memulai
 keys-step = Memulai…
 backup-title = Lindungi kunci Anda dengan kata sandi cadangan
-backup-lead = Jika perangkat ini hilang atau diganti, kata sandi ini mengembalikan kunci Anda di perangkat baru. Server hanya menyimpan kunci Anda dalam keadaan tersegel dengan kata sandi ini: server tidak pernah melihat kata sandinya, dan tidak ada yang bisa mengatur ulang kata sandi itu untuk Anda.
+backup-lead = Jika perangkat ini hilang atau diganti, kata sandi ini mengembalikan kunci Anda di perangkat baru. Server hanya menyimpan kunci Anda dalam keadaan tersegel dengan kata sandi ini: server tidak pernah melihat kata sandinya, dan tidak ada yang bisa mengatur ulang kata sandi itu untuk Anda. Server juga hanya mengizinkan kata sandi ini dicoba 10 kali berturut-turut: setelah itu cadangan kata sandi dikunci, dan kunci pemulihan Anda atau perangkat Anda yang lain yang akan mengembalikan kunci Anda.
 backup-password-label = Kata sandi cadangan
 backup-meter =
     .aria-label = Kekuatan kata sandi
@@ -453,6 +453,10 @@ proof-new-code = Ini kode baru.
 restore-make-new = Buat kunci baru
 file-unreadable = Berkas tidak dapat dibaca.
 restore-new-tick = Centang “Saya mengerti” dulu: kunci baru tidak dapat membaca apa yang dienkripsi untuk kunci lama.
+restore-tries = { $tries ->
+        [0] Terlalu banyak kata sandi yang salah: cadangan kata sandi dikunci. Pulihkan dengan kunci pemulihan Anda, atau dari perangkat Anda yang lain.
+       *[other] Server masih mengizinkan { $tries } percobaan lagi dengan kata sandi ini. Setelah itu cadangan kata sandi dikunci, dan hanya kunci pemulihan Anda atau perangkat Anda yang lain yang dapat mengembalikan kunci Anda.
+    }
 restore-choose-file = Pilih berkas cadangan dulu.
 restore-done = Kunci Anda telah dipulihkan di perangkat ini.
 
@@ -598,6 +602,11 @@ error-invalid_name = Nama paling banyak 100 karakter, tanpa tab atau baris baru.
 error-file_needed = Pilih berkas cadangan dulu.
 error-backup_locked = Kata sandi cadangan Anda terlalu sering dicoba, jadi cadangan kata sandi dikunci. Pulihkan dengan kunci pemulihan Anda, atau dari perangkat Anda yang lain; lalu buat cadangan kata sandi baru.
 error-backup_key_lost = Server tidak dapat lagi memeriksa kata sandi cadangan Anda (kuncinya hilang). Pulihkan dengan kunci pemulihan Anda, atau dari perangkat Anda yang lain.
+error-wrong_backup_password = { $attemptsLeft ->
+        [0] Kata sandi ini salah, dan itu percobaan terakhir: cadangan kata sandi sekarang dikunci. Pulihkan dengan kunci pemulihan Anda, atau dari perangkat Anda yang lain.
+       *[other] Kata sandi ini salah. Tersisa { $attemptsLeft } percobaan sebelum cadangan kata sandi dikunci.
+    }
+error-oprf_unverified = Jawaban server atas pemeriksaan kata sandi tidak dapat diverifikasi, jadi tidak ada yang dicoba dengannya. Coba lagi nanti; jika terus terjadi, beri tahu pengelola server { -brand } Anda.
 error-contact_needed = Masukkan alamat email atau nomor telepon.
 error-note_length = Catatan berisi 1 sampai 4.000 karakter.
 error-own_key = Ini kunci milik perangkat ini sendiri. Cabut kunci ini dari perangkat Anda yang lain.

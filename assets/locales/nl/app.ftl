@@ -88,7 +88,7 @@ keys-progress =
     .aria-valuetext = Bezig met starten
 keys-step = Bezig met starten…
 backup-title = Bescherm uw sleutel met een back-upwachtwoord
-backup-lead = Als dit apparaat verloren raakt of vervangen wordt, haalt dit wachtwoord uw sleutel terug op een nieuw apparaat. De server bewaart uw sleutel alleen verzegeld met dit wachtwoord: hij ziet het wachtwoord nooit, en niemand kan het voor u opnieuw instellen.
+backup-lead = Als dit apparaat verloren raakt of vervangen wordt, haalt dit wachtwoord uw sleutel terug op een nieuw apparaat. De server bewaart uw sleutel alleen verzegeld met dit wachtwoord: hij ziet het wachtwoord nooit, en niemand kan het voor u opnieuw instellen. Ook laat hij dit wachtwoord maar 10 keer na elkaar proberen: daarna vergrendelt de back-up met wachtwoord, en haalt uw herstelsleutel of een ander apparaat van u uw sleutel terug.
 backup-password-label = Back-upwachtwoord
 backup-meter =
     .aria-label = Sterkte van het wachtwoord
@@ -504,6 +504,11 @@ proof-new-code = Hier is een nieuwe code.
 restore-make-new = Een nieuwe sleutel maken
 file-unreadable = Het bestand kon niet gelezen worden.
 restore-new-tick = Vink eerst ‘Ik begrijp het’ aan: een nieuwe sleutel kan niet lezen wat voor de oude versleuteld is.
+restore-tries = { $tries ->
+        [0] Te veel verkeerde wachtwoorden: de back-up met wachtwoord is vergrendeld. Herstel met uw herstelsleutel of vanaf een ander apparaat van u.
+        [one] De server staat nog 1 poging met dit wachtwoord toe. Daarna vergrendelt de back-up met wachtwoord, en kan alleen uw herstelsleutel of een ander apparaat van u uw sleutel terughalen.
+       *[other] De server staat nog { $tries } pogingen met dit wachtwoord toe. Daarna vergrendelt de back-up met wachtwoord, en kan alleen uw herstelsleutel of een ander apparaat van u uw sleutel terughalen.
+    }
 restore-choose-file = Kies eerst het back-upbestand.
 restore-done = Uw sleutel is hersteld op dit apparaat.
 
@@ -650,6 +655,12 @@ error-invalid_name = Een naam telt hoogstens 100 tekens, zonder tabs of regelein
 error-file_needed = Kies eerst het back-upbestand.
 error-backup_locked = Uw back-upwachtwoord is te vaak geprobeerd, dus de back-up met wachtwoord is vergrendeld. Herstel met uw herstelsleutel of vanaf een ander apparaat van u, en maak daarna een nieuwe back-up met wachtwoord.
 error-backup_key_lost = De server kan uw back-upwachtwoord niet meer controleren (de sleutel ervan is verloren). Herstel met uw herstelsleutel of vanaf een ander apparaat van u.
+error-wrong_backup_password = { $attemptsLeft ->
+        [0] Dit wachtwoord klopt niet, en dat was de laatste poging: de back-up met wachtwoord is nu vergrendeld. Herstel met uw herstelsleutel of vanaf een ander apparaat van u.
+        [one] Dit wachtwoord klopt niet. Nog 1 poging voordat de back-up met wachtwoord vergrendelt.
+       *[other] Dit wachtwoord klopt niet. Nog { $attemptsLeft } pogingen voordat de back-up met wachtwoord vergrendelt.
+    }
+error-oprf_unverified = Het antwoord van de server op de wachtwoordcontrole kon niet worden geverifieerd, dus er is niets mee geprobeerd. Probeer het later opnieuw; blijft het gebeuren, meld het dan aan de beheerders van uw { -brand }-server.
 error-contact_needed = Geef een e-mailadres of een telefoonnummer.
 error-note_length = Een notitie telt 1 tot 4.000 tekens.
 error-own_key = Dit is de eigen sleutel van dit apparaat. Trek hem in vanaf een ander apparaat van u.

@@ -798,10 +798,16 @@ pub struct BackupUpload {
 #[serde(rename_all = "camelCase")]
 pub struct OprfSealed {
     /// 16 bytes, standard base64.
-    #[cfg_attr(feature = "openapi", schema(value_type = Base64))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = String, format = Byte, pattern = "^[A-Za-z0-9+/]{22}==$")
+    )]
     pub context: String,
     /// SHA-256 of the envelope's confirmation, 32 bytes, standard base64.
-    #[cfg_attr(feature = "openapi", schema(value_type = Base64))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = String, format = Byte, pattern = "^[A-Za-z0-9+/]{43}=$")
+    )]
     pub confirmation_hash: String,
 }
 
@@ -812,7 +818,10 @@ pub struct OprfSealed {
 #[serde(rename_all = "camelCase")]
 pub struct OprfRequest {
     /// A ristretto255 element, 32 bytes, standard base64.
-    #[cfg_attr(feature = "openapi", schema(value_type = Base64))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = String, format = Byte, pattern = "^[A-Za-z0-9+/]{43}=$")
+    )]
     pub blinded_element: String,
 }
 
@@ -827,16 +836,28 @@ pub struct OprfAnswer {
     /// backup under another seals it again.
     pub current_key_id: String,
     /// This backup's context (sealing: a fresh one), 16 bytes, base64.
-    #[cfg_attr(feature = "openapi", schema(value_type = Base64))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = String, format = Byte, pattern = "^[A-Za-z0-9+/]{22}==$")
+    )]
     pub context: String,
     /// This backup's OPRF public key, 32 bytes, base64.
-    #[cfg_attr(feature = "openapi", schema(value_type = Base64))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = String, format = Byte, pattern = "^[A-Za-z0-9+/]{43}=$")
+    )]
     pub public_key: String,
     /// 32 bytes, base64.
-    #[cfg_attr(feature = "openapi", schema(value_type = Base64))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = String, format = Byte, pattern = "^[A-Za-z0-9+/]{43}=$")
+    )]
     pub evaluated_element: String,
     /// The DLEQ proof, 64 bytes, base64.
-    #[cfg_attr(feature = "openapi", schema(value_type = Base64))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = String, format = Byte, pattern = "^[A-Za-z0-9+/]{86}==$")
+    )]
     pub proof: String,
     /// Opening: tries left before the password path locks, this one
     /// counted. Absent when sealing.
@@ -851,7 +872,10 @@ pub struct OprfAnswer {
 #[serde(rename_all = "camelCase")]
 pub struct OprfConfirmation {
     /// 32 bytes, standard base64.
-    #[cfg_attr(feature = "openapi", schema(value_type = Base64))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = String, format = Byte, pattern = "^[A-Za-z0-9+/]{43}=$")
+    )]
     pub confirmation: String,
 }
 

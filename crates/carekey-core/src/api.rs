@@ -9,10 +9,10 @@
 use crate::error::CoreError;
 use carekey_api::{
     ApiError, AuditLog, Backup, BackupInfo, BackupKind, BackupUpload, Backups, CompleteRequest,
-    LogoutRequest, Patient, Patients, PhoneRequest, PhoneVerifyRequest, Profile, PublicKeyInfo,
-    PublicKeyUpload, PublicKeys, RefreshRequest, ResendRequest, Sample, SampleKeysUpload,
-    SampleUpload, Samples, SecretString, SessionResponse, StartRequest, StartResponse, Transfer,
-    TransferOffer, TransferUpload,
+    LogoutRequest, OprfAnswer, OprfConfirmation, OprfRequest, Patient, Patients, PhoneRequest,
+    PhoneVerifyRequest, Profile, PublicKeyInfo, PublicKeyUpload, PublicKeys, RefreshRequest,
+    ResendRequest, Sample, SampleKeysUpload, SampleUpload, Samples, SecretString, SessionResponse,
+    StartRequest, StartResponse, Transfer, TransferOffer, TransferUpload,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -490,6 +490,44 @@ impl ApiClient {
         self.put(
             &format!("/v1/me/backups/{}", kind.as_str()),
             upload,
+            access_token,
+        )
+        .await
+    }
+
+    /// The server's OPRF for sealing a new password backup (a fresh context).
+    pub async fn oprf_for_sealing(
+        &self,
+        access_token: &SecretString,
+        request: &OprfRequest,
+    ) -> Result<OprfAnswer, CoreError> {
+        self.post(
+            "/v1/me/backups/password/oprf/seal",
+            request,
+            Some(access_token),
+        )
+        .await
+    }
+
+    /// The server's OPRF for opening the stored password backup: a try.
+    pub async fn oprf_for_opening(
+        &self,
+        access_token: &SecretString,
+        request: &OprfRequest,
+    ) -> Result<OprfAnswer, CoreError> {
+        self.post("/v1/me/backups/password/oprf", request, Some(access_token))
+            .await
+    }
+
+    /// Proves the stored password backup opened: the count starts again.
+    pub async fn oprf_confirm(
+        &self,
+        access_token: &SecretString,
+        confirmation: &OprfConfirmation,
+    ) -> Result<(), CoreError> {
+        self.post_answering_nothing(
+            "/v1/me/backups/password/oprf/confirm",
+            confirmation,
             access_token,
         )
         .await

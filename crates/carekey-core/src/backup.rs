@@ -2,16 +2,27 @@
 //! recovery key, the transfer to a new device, a backup file, and restoring
 //! from each (flows 7 and 8). Every envelope is sealed and opened here, on
 //! the device; the server only stores them.
+//!
+//! The password backup on the server is envelope format 2: its key also
+//! needs the server's OPRF, evaluated on a blinded input, each opening a
+//! try the server counts (issue 18). A format 1 backup still opens, and is
+//! sealed again as format 2 once it has; so is a format 2 backup under a
+//! key the server no longer seals with. The backup file stays format 1: it
+//! must open without the server.
 
 use crate::client::Client;
-use crate::envelope::{self, Argon2Params, Purpose, Secret};
+use crate::envelope::{self, Argon2Params, EnvelopeError, OprfBinding, Purpose, Secret};
 use crate::error::CoreError;
 use crate::keys::KeyPair;
 use crate::recovery::{RecoveryKey, TransferCode};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use carekey_api::{AuditLog, BackupInfo, BackupKind, BackupUpload, Backups, TransferUpload};
+use carekey_api::{
+    AuditLog, BackupInfo, BackupKind, BackupUpload, Backups, OprfAnswer, OprfConfirmation,
+    OprfRequest, OprfSealed, TransferUpload,
+};
 use serde::Serialize;
+use sha2::Digest;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use zeroize::Zeroizing;
@@ -146,6 +157,30 @@ fn envelope_bytes(encoded: &str) -> Result<Vec<u8>, CoreError> {
     STANDARD.decode(encoded).map_err(|_| CoreError::BadAnswer)
 }
 
+/// A field of the server's answer of exactly `N` bytes (base64).
+fn exact<const N: usize>(encoded: &str) -> Result<[u8; N], CoreError> {
+    STANDARD
+        .decode(encoded)
+        .ok()
+        .and_then(|bytes| <[u8; N]>::try_from(bytes).ok())
+        .ok_or(CoreError::BadAnswer)
+}
+
+/// The password's Argon2id, on a blocking thread.
+async fn stretched(
+    password: &Zeroizing<String>,
+    salt: [u8; envelope::SALT_LEN],
+    params: Argon2Params,
+    progress: &Progress,
+) -> Result<Zeroizing<[u8; envelope::STRETCHED_LEN]>, CoreError> {
+    let password = password.clone();
+    derive_off_thread(
+        move || envelope::stretch(&password, &salt, params),
+        progress,
+    )
+    .await
+}
+
 impl Client {
     /// Which backups the account has.
     pub async fn backups(&self) -> Result<Backups, CoreError> {
@@ -164,6 +199,7 @@ impl Client {
         &self,
         kind: BackupKind,
         envelope: &[u8],
+        oprf: Option<OprfSealed>,
     ) -> Result<BackupInfo, CoreError> {
         let current = self
             .backups()
@@ -175,7 +211,7 @@ impl Client {
         let upload = BackupUpload {
             envelope: STANDARD.encode(envelope),
             expected_version: Some(current),
-            oprf: None,
+            oprf,
         };
         self.sessions
             .with_token(|token| {
@@ -217,23 +253,93 @@ impl Client {
     ) -> Result<BackupInfo, CoreError> {
         let (user_id, pair) = self.device_key().await?;
         self.check_password(&password).await?;
+        self.seal_password_backup(&user_id, &pair, &password, &progress)
+            .await
+    }
+
+    /// Blinds `stretched`, has the server evaluate it (for sealing: under a
+    /// fresh context; for opening: a try), and answers its answer and the
+    /// OPRF output, once the proof shows the answer was made with
+    /// `expected_key` (opening: the envelope's; sealing: the answer's own).
+    async fn oprf_round(
+        &self,
+        stretched: &[u8; envelope::STRETCHED_LEN],
+        expected_key: Option<&[u8; crate::oprf::ELEMENT_LEN]>,
+    ) -> Result<(OprfAnswer, Zeroizing<[u8; crate::oprf::OUTPUT_LEN]>), CoreError> {
+        let blinded =
+            crate::oprf::blind(stretched).map_err(|error| CoreError::Crypto(error.to_string()))?;
+        let request = OprfRequest {
+            blinded_element: STANDARD.encode(blinded.element),
+        };
+        let sealing = expected_key.is_none();
+        let answer = self
+            .sessions
+            .with_token(|token| {
+                let request = request.clone();
+                async move {
+                    if sealing {
+                        self.api.oprf_for_sealing(&token, &request).await
+                    } else {
+                        self.api.oprf_for_opening(&token, &request).await
+                    }
+                }
+            })
+            .await?;
+        let public_key = match expected_key {
+            Some(key) => *key,
+            None => exact(&answer.public_key)?,
+        };
+        let evaluated = envelope_bytes(&answer.evaluated_element)?;
+        let proof = envelope_bytes(&answer.proof)?;
+        let output = blinded
+            .finalize(stretched, &evaluated, &proof, &public_key)
+            .map_err(|_| CoreError::OprfUnverified)?;
+        Ok((answer, output))
+    }
+
+    /// Seals `pair` under `password` as a format 2 backup (the server's OPRF
+    /// under a fresh context) and stores it with its confirmation's hash.
+    async fn seal_password_backup(
+        &self,
+        user_id: &str,
+        pair: &KeyPair,
+        password: &Zeroizing<String>,
+        progress: &Progress,
+    ) -> Result<BackupInfo, CoreError> {
         let started = Instant::now();
-        let owner = user_id.clone();
-        let sealed = derive_off_thread(
-            move || {
-                envelope::seal(
-                    Purpose::PasswordBackup,
-                    &Secret::Password(&password),
-                    &owner,
-                    std::slice::from_ref(&pair),
-                    Argon2Params::for_this_platform(),
-                )
-            },
-            &progress,
-        )
-        .await?;
+        let params = Argon2Params::for_this_platform();
+        let salt = envelope::fresh_salt();
+        let stretched = stretched(password, salt, params, progress).await?;
+        let (answer, oprf) = self.oprf_round(&stretched, None).await?;
+        let binding = OprfBinding {
+            key_id: answer.key_id.clone(),
+            context: exact(&answer.context)?,
+            public_key: exact(&answer.public_key)?,
+        };
+        if !OprfBinding::key_id_is_valid(&binding.key_id) {
+            return Err(CoreError::BadAnswer);
+        }
+        let secret = Secret::Hardened {
+            stretched: &stretched,
+            oprf: &oprf,
+        };
+        let sealed = envelope::seal_hardened(
+            &secret,
+            user_id,
+            std::slice::from_ref(pair),
+            params,
+            &salt,
+            &binding,
+        )?;
+        let confirmation = envelope::confirmation(&stretched, &oprf, &salt)?;
+        let sealed_with = OprfSealed {
+            context: answer.context,
+            confirmation_hash: STANDARD.encode(sha2::Sha256::digest(confirmation.as_slice())),
+        };
         progress(BackupProgress::Storing);
-        let info = self.store_envelope(BackupKind::Password, &sealed).await?;
+        let info = self
+            .store_envelope(BackupKind::Password, &sealed, Some(sealed_with))
+            .await?;
         progress(BackupProgress::Done {
             elapsed_ms: elapsed_ms(started),
         });
@@ -269,7 +375,8 @@ impl Client {
             std::slice::from_ref(&pair),
             Argon2Params::for_this_platform(),
         )?;
-        self.store_envelope(BackupKind::Recovery, &sealed).await
+        self.store_envelope(BackupKind::Recovery, &sealed, None)
+            .await
     }
 
     /// The logged-in user, on a device that has no key for them yet: the
@@ -315,33 +422,101 @@ impl Client {
             )
             .await?;
         let sealed = envelope_bytes(&backup.envelope)?;
-        self.restore_from_envelope(&user_id, sealed, password, progress)
+        self.restore_from_envelope(&user_id, sealed, password, progress, true)
             .await
     }
 
+    /// Opens a password envelope (format 1 with the password alone, format
+    /// 2 with the server's OPRF too) and keeps its key. The server's own
+    /// backup (`from_server`) is sealed again as format 2 under the
+    /// server's current key when it was format 1 or under an older key.
     async fn restore_from_envelope(
         &self,
         user_id: &str,
         sealed: Vec<u8>,
         password: Zeroizing<String>,
         progress: Progress,
+        from_server: bool,
     ) -> Result<String, CoreError> {
         let started = Instant::now();
-        let owner = user_id.to_owned();
-        let pairs = derive_off_thread(
-            move || {
-                envelope::open(
-                    &sealed,
-                    Purpose::PasswordBackup,
-                    &Secret::Password(&password),
-                    &owner,
+        let described = envelope::describe(&sealed)?;
+        // Checked before a try is spent on it.
+        if described.owner_id != user_id {
+            return Err(EnvelopeError::WrongOwner.into());
+        }
+        let (pairs, reseal) = match described.hardening {
+            None => {
+                let owner = user_id.to_owned();
+                let typed = password.clone();
+                let pairs = derive_off_thread(
+                    move || {
+                        envelope::open(
+                            &sealed,
+                            Purpose::PasswordBackup,
+                            &Secret::Password(&typed),
+                            &owner,
+                        )
+                    },
+                    &progress,
                 )
-            },
-            &progress,
-        )
-        .await?;
+                .await?;
+                (pairs, from_server)
+            }
+            Some((binding, salt)) => {
+                let params = described.params.ok_or(EnvelopeError::MalformedHeader)?;
+                let stretched = stretched(&password, salt, params, &progress).await?;
+                let (answer, oprf) = self
+                    .oprf_round(&stretched, Some(&binding.public_key))
+                    .await?;
+                if exact::<{ envelope::CONTEXT_LEN }>(&answer.context)? != binding.context {
+                    // Not the backup the server holds now (a replaced one).
+                    return Err(EnvelopeError::KeyMismatch.into());
+                }
+                let secret = Secret::Hardened {
+                    stretched: &stretched,
+                    oprf: &oprf,
+                };
+                let pairs = match envelope::open(&sealed, Purpose::PasswordBackup, &secret, user_id)
+                {
+                    Err(EnvelopeError::WrongSecret) => {
+                        return Err(CoreError::WrongBackupPassword {
+                            tries_left: answer.tries_left.unwrap_or(0),
+                        });
+                    }
+                    opened => opened?,
+                };
+                let confirmation = OprfConfirmation {
+                    confirmation: STANDARD
+                        .encode(envelope::confirmation(&stretched, &oprf, &salt)?.as_slice()),
+                };
+                self.sessions
+                    .with_token(|token| {
+                        let confirmation = confirmation.clone();
+                        async move { self.api.oprf_confirm(&token, &confirmation).await }
+                    })
+                    .await?;
+                (pairs, from_server && answer.key_id != answer.current_key_id)
+            }
+        };
         progress(BackupProgress::Storing);
         let fingerprint = self.adopt_restored(user_id, pairs).await?;
+        if reseal {
+            // The key is restored whatever happens here; the next open
+            // seals it again.
+            let resealed = match self.device_key().await {
+                Ok((_, pair)) => {
+                    self.seal_password_backup(user_id, &pair, &password, &progress)
+                        .await
+                }
+                Err(error) => Err(error),
+            };
+            if let Err(error) = resealed {
+                tracing::warn!(
+                    code = error.code(),
+                    "the password backup was not sealed again"
+                );
+            }
+        }
         progress(BackupProgress::Done {
             elapsed_ms: elapsed_ms(started),
         });
@@ -458,7 +633,7 @@ impl Client {
         progress: Progress,
     ) -> Result<String, CoreError> {
         let user_id = self.keyless_user().await?;
-        self.restore_from_envelope(&user_id, file, password, progress)
+        self.restore_from_envelope(&user_id, file, password, progress, false)
             .await
     }
 }

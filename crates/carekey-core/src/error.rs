@@ -47,6 +47,16 @@ pub enum CoreError {
     OwnKey,
     #[error("this device already has a key for this account")]
     HasKey,
+    /// The server's answer to the backup password's check was not made with
+    /// the key the backup names: nothing was derived from it.
+    #[error("the server did not answer the password check with this backup's key; try again later")]
+    OprfUnverified,
+    /// A format 2 backup did not open: the password is wrong, and the
+    /// server counted the try.
+    #[error(
+        "this password is not right ({tries_left} tries left before the password backup locks)"
+    )]
+    WrongBackupPassword { tries_left: u32 },
 }
 
 impl CoreError {
@@ -94,6 +104,8 @@ impl CoreError {
             CoreError::NoteLength => "note_length",
             CoreError::OwnKey => "own_key",
             CoreError::HasKey => "has_key",
+            CoreError::OprfUnverified => "oprf_unverified",
+            CoreError::WrongBackupPassword { .. } => "wrong_backup_password",
         }
     }
 
@@ -115,10 +127,11 @@ impl CoreError {
             )
     }
 
-    /// With `invalid_code`: tries left.
+    /// With `invalid_code`, and a wrong backup password: tries left.
     pub fn attempts_left(&self) -> Option<u32> {
         match self {
             CoreError::Api(error) => error.attempts_left,
+            CoreError::WrongBackupPassword { tries_left } => Some(*tries_left),
             _ => None,
         }
     }

@@ -147,9 +147,19 @@ async fn a_patient_changes_devices_and_still_reads_what_she_shared() {
         .restore_with_password(password("tidal-mango-orbit-velvet-43"), progress)
         .await
         .unwrap_err();
-    assert_eq!(error.code(), "wrong_secret", "{error}");
+    // The password backup is format 2: the server counted that try.
+    assert_eq!(error.code(), "wrong_backup_password", "{error}");
+    assert_eq!(error.attempts_left(), Some(9));
     assert_eq!(b.client.key_fingerprint().await.unwrap(), None);
     assert_eq!(a.client.backups().await.unwrap().backups.len(), 2);
+    let tries_left = |backups: carekey_api::Backups| {
+        backups
+            .backups
+            .into_iter()
+            .find(|backup| backup.kind == carekey_api::BackupKind::Password)
+            .and_then(|backup| backup.tries_left)
+    };
+    assert_eq!(tries_left(b.client.backups().await.unwrap()), Some(9));
     let (progress, steps) = recorder();
     let restored = b
         .client
@@ -161,6 +171,8 @@ async fn a_patient_changes_devices_and_still_reads_what_she_shared() {
         steps.lock().unwrap().first(),
         Some(BackupProgress::Fetching)
     ));
+    // Opened and confirmed: the count starts again.
+    assert_eq!(tries_left(b.client.backups().await.unwrap()), Some(10));
     assert_eq!(texts(&b).await, vec![Some(NOTE.to_owned())]);
     // Restoring again on a device that has the key changes nothing.
     let (progress, _) = recorder();
