@@ -238,3 +238,26 @@ pub async fn finished<T>(waiting: tokio::task::JoinHandle<T>, seconds: u64) -> T
         .expect("the wait ends in time")
         .expect("the wait does not panic")
 }
+
+/// A fresh, empty PostgreSQL database on the server `tests/run.sh` starts
+/// (`CAREKEY_TEST_POSTGRES_URL`); answers its URL. Never skips: without
+/// that server the test fails saying so.
+pub async fn new_postgres_database() -> String {
+    use sqlx::Connection;
+    let admin = std::env::var("CAREKEY_TEST_POSTGRES_URL").unwrap_or_else(|_| {
+        panic!(
+            "CAREKEY_TEST_POSTGRES_URL is not set: run the tests with `bash tests/run.sh`, \
+             which starts PostgreSQL"
+        )
+    });
+    let name = format!("carekey_test_{}", uuid::Uuid::new_v4().simple());
+    let mut conn = sqlx::PgConnection::connect(&admin)
+        .await
+        .unwrap_or_else(|error| panic!("cannot reach PostgreSQL at {admin}: {error}"));
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let (base, _) = admin.rsplit_once('/').unwrap();
+    format!("{base}/{name}")
+}
