@@ -729,11 +729,20 @@ async fn journey() {
     let code = app.code_for(&email, 2).await;
     app.type_into("code", &code).await;
     app.screen("restore").await;
+    // Her backup is format 2: the server counts the tries (issue 18).
+    app.wait_text("restore-tries", "The server allows 10 more tries")
+        .await;
     app.shot("restore").await;
     app.type_into("restore-password", "tidal-mango-orbit-velvet-24")
         .await;
     app.click("restore-submit").await;
-    app.wait_text("restore-error", "not right").await;
+    app.wait_text(
+        "restore-error",
+        "This password is not right. 9 tries left before the password backup locks.",
+    )
+    .await;
+    app.wait_text("restore-tries", "The server allows 9 more tries")
+        .await;
     app.shot("restore-wrong-password").await;
     assert!(
         Keychain::new("CareKey")

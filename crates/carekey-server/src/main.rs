@@ -97,6 +97,11 @@ enum DatabaseCommand {
         #[command(subcommand)]
         command: KeysCommand,
     },
+    /// The keys that harden password backups (oprf_key_file)
+    BackupKeys {
+        #[command(subcommand)]
+        command: BackupKeysCommand,
+    },
     /// What waits to go out (counts by state, the oldest pending); with a
     /// subcommand, the jobs given up and sending them again
     Queue {
@@ -119,6 +124,21 @@ enum KeysCommand {
         /// working (apps refresh theirs; nobody is logged out)
         #[arg(long)]
         immediately: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum BackupKeysCommand {
+    /// Each key, whether it is current, and how many stored backups need it
+    List,
+    /// A new key for new backups; the older ones stay for the backups sealed
+    /// under them, which devices seal again under the new one as they open.
+    /// Restart the servers to take it up
+    Rotate,
+    /// Remove an older key that no stored backup needs any more
+    Retire {
+        /// The key id (`backup-keys list`)
+        key_id: String,
     },
 }
 
@@ -158,6 +178,12 @@ enum UsersCommand {
     },
     /// Let a disabled account log in again
     Enable {
+        /// The user id, email, or phone number in international form (+…)
+        who: String,
+    },
+    /// Let a password backup locked by too many wrong passwords be tried
+    /// again (10 tries), once you have checked who is asking some other way
+    UnlockBackup {
         /// The user id, email, or phone number in international form (+…)
         who: String,
     },
@@ -287,6 +313,12 @@ async fn on_database(settings: &Settings, command: DatabaseCommand, json: bool) 
             admin::users::set_disabled(&db, &who, false, actor, now).await,
         ),
         DatabaseCommand::Users {
+            command: UsersCommand::UnlockBackup { who },
+        } => done(
+            json,
+            admin::users::unlock_backup(&db, &who, actor, now).await,
+        ),
+        DatabaseCommand::Users {
             command:
                 UsersCommand::Delete {
                     who,
@@ -329,6 +361,21 @@ async fn on_database(settings: &Settings, command: DatabaseCommand, json: bool) 
                 admin::keys::rotate(&db, ttl, immediately, actor, now).await,
             )
         }
+        DatabaseCommand::BackupKeys {
+            command: BackupKeysCommand::List,
+        } => done(json, admin::backup_keys::list(&db, settings).await),
+        DatabaseCommand::BackupKeys {
+            command: BackupKeysCommand::Rotate,
+        } => done(
+            json,
+            admin::backup_keys::rotate(&db, settings, actor, now).await,
+        ),
+        DatabaseCommand::BackupKeys {
+            command: BackupKeysCommand::Retire { key_id },
+        } => done(
+            json,
+            admin::backup_keys::retire(&db, settings, &key_id, actor, now).await,
+        ),
         DatabaseCommand::Queue { command: None } => {
             done(json, admin::queue::status(&db, now).await)
         }

@@ -146,6 +146,13 @@ impl KeyFile {
         }
     }
 
+    /// Reads the key file at `path`, which must be there (an operator's
+    /// command never makes one).
+    pub fn open_existing(path: &Path) -> Result<Self, OprfKeyError> {
+        let text = std::fs::read_to_string(path).map_err(|error| file_error(path, error))?;
+        Self::parse(path, &text)
+    }
+
     /// One new key, kept in memory only: for an in-memory database, whose
     /// backups end with the process anyway.
     pub fn ephemeral() -> Self {
@@ -159,14 +166,32 @@ impl KeyFile {
     /// ones stay, for the backups sealed under them. Answers the new id.
     /// Instances read the file at start: restart them after a rotation.
     pub fn rotate(path: &Path) -> Result<String, OprfKeyError> {
-        let text = std::fs::read_to_string(path).map_err(|error| file_error(path, error))?;
-        let mut keys = Self::parse(path, &text)?;
+        let mut keys = Self::open_existing(path)?;
         let current = new_key_id();
         keys.seeds.insert(current.clone(), new_seed());
         keys.current = current.clone();
         let temporary = write_private(path, &keys.to_text()?)?;
         std::fs::rename(&temporary, path).map_err(|error| file_error(path, error))?;
         Ok(current)
+    }
+
+    /// Removes the key `key_id` from the file at `path`: for a key no
+    /// stored backup needs any more (the caller checks). The current key
+    /// cannot be retired; rotate first.
+    pub fn retire(path: &Path, key_id: &str) -> Result<(), OprfKeyError> {
+        let mut keys = Self::open_existing(path)?;
+        if keys.current == key_id {
+            return Err(file_error(
+                path,
+                format!("{key_id} is the current key: rotate to a new one first"),
+            ));
+        }
+        if keys.seeds.remove(key_id).is_none() {
+            return Err(OprfKeyError::UnknownKey(key_id.to_owned()));
+        }
+        let temporary = write_private(path, &keys.to_text()?)?;
+        std::fs::rename(&temporary, path).map_err(|error| file_error(path, error))?;
+        Ok(())
     }
 
     /// The key ids, sorted.
@@ -351,6 +376,15 @@ mod tests {
                 .public_key,
             old_key
         );
+        // The current key stays; the old one goes when asked.
+        assert!(KeyFile::retire(&path, &new_id).is_err());
+        KeyFile::retire(&path, &old_id).unwrap();
+        let retired = KeyFile::open_or_create(&path).unwrap();
+        assert_eq!(retired.key_ids(), vec![new_id.clone()]);
+        assert!(matches!(
+            KeyFile::retire(&path, &old_id),
+            Err(OprfKeyError::UnknownKey(_))
+        ));
     }
 
     #[test]

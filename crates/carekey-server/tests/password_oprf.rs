@@ -29,6 +29,7 @@ on_both_databases!(the_lock_outlives_a_restart_and_holds_on_another_instance);
 on_both_databases!(concurrent_tries_cannot_take_more_than_ten);
 on_both_databases!(what_is_not_a_sealing_context_or_an_element_is_refused);
 on_both_databases!(a_lost_key_file_is_told_not_guessed_with);
+on_both_databases!(an_operator_rotates_and_retires_backup_keys);
 
 /// Instances on PostgreSQL must share one key: without `oprf_key_file` the
 /// server does not start, naming the setting.
@@ -250,6 +251,38 @@ async fn the_eleventh_unconfirmed_try_locks_and_a_new_backup_unlocks(backend: Ba
         .error(423, "backup_locked");
     assert_eq!(audit_actions(&server, &patient, "password_locked").await, 1);
     assert_eq!(audit_actions(&server, &patient, "password_tried").await, 10);
+
+    // An operator, having checked who asks, lifts the lock: ten tries again,
+    // under the same context (recorded in the operators' audit).
+    let unlocked = server
+        .admin(
+            reqwest::Method::POST,
+            &format!("/admin/v1/users/{}/unlock-backup", patient.user_id),
+            None,
+        )
+        .await;
+    assert_eq!(unlocked.ok()["wasLocked"], true);
+    assert_eq!(tries_left(&server, &patient).await, 10);
+    let answer = open(&server, &patient, &sealed, "tidal-mango-orbit").await;
+    assert_eq!(answer["triesLeft"], 9);
+    let again = server
+        .admin(
+            reqwest::Method::POST,
+            &format!("/admin/v1/users/{}/unlock-backup", patient.user_id),
+            None,
+        )
+        .await;
+    assert_eq!(again.ok()["wasLocked"], false, "confirmed: nothing to lift");
+    let audit = server
+        .admin(reqwest::Method::GET, "/admin/v1/audit", None)
+        .await;
+    assert!(audit.ok().to_string().contains("unlock-backup"));
+    for _ in 0..10 {
+        try_opening(&server, &patient).await.ok();
+    }
+    try_opening(&server, &patient)
+        .await
+        .error(423, "backup_locked");
 
     // A new backup (sealed with the key, from the recovery key or another
     // device) is evaluated under a new context: the lock is lifted, and
@@ -483,5 +516,85 @@ async fn a_lost_key_file_is_told_not_guessed_with(backend: Backend) {
     assert_ne!(renewed.public_key, sealed.public_key);
     let answer = open(&restarted, &patient, &renewed, "tidal-mango-orbit").await;
     assert_eq!(answer["triesLeft"], 9);
+    restarted.stop().await;
+}
+
+/// `carekey-server --json ARGS` beside `server`, on its database and key
+/// file: the exit status and what it printed.
+async fn operator(server: &TestServer, args: &[&str]) -> (i32, Value) {
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_carekey-server"))
+        .arg("--json")
+        .args(args)
+        .env("CAREKEY_DATABASE_URL", &server.database_url)
+        .env("CAREKEY_OPRF_KEY_FILE", server.oprf_key_file())
+        .output()
+        .await
+        .unwrap();
+    let printed = if output.stdout.is_empty() {
+        &output.stderr
+    } else {
+        &output.stdout
+    };
+    (
+        output.status.code().unwrap(),
+        serde_json::from_slice(printed).unwrap_or(Value::Null),
+    )
+}
+
+/// An operator rotates the backup keys: new backups are sealed under the
+/// new key, the old one stays while a stored backup needs it (retiring it
+/// is refused), and goes once that backup was sealed again.
+async fn an_operator_rotates_and_retires_backup_keys(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let patient = server.register_clinician().await;
+    seal_and_store(&server, &patient, "tidal-mango-orbit").await;
+    let (status, listed) = operator(&server, &["backup-keys", "list"]).await;
+    assert_eq!(status, 0, "{listed}");
+    let old_key = listed["keys"][0]["keyId"].as_str().unwrap().to_owned();
+    assert_eq!(listed["keys"][0]["current"], true);
+    assert_eq!(listed["keys"][0]["backups"], 1);
+
+    let (status, rotated) = operator(&server, &["backup-keys", "rotate"]).await;
+    assert_eq!(status, 0, "{rotated}");
+    let keys = rotated["keys"].as_array().unwrap();
+    assert_eq!(keys.len(), 2);
+    let new_key = keys
+        .iter()
+        .find(|key| key["current"] == true)
+        .map(|key| key["keyId"].as_str().unwrap().to_owned())
+        .unwrap();
+    assert_ne!(new_key, old_key);
+    let (status, refused) = operator(&server, &["backup-keys", "retire", &old_key]).await;
+    assert_eq!(status, 2, "refused while a backup needs it: {refused}");
+
+    // Servers take the new key up as they restart: her backup still opens
+    // (under the old key, which the answer names beside the current one),
+    // and her device seals it again under the new one.
+    let restarted = server.another_instance(|_| {}).await;
+    server.stop().await;
+    let blinded = VoprfClient::<Ristretto255>::blind(b"x", &mut rand_core_06::OsRng).unwrap();
+    let answer = restarted
+        .post_as(
+            "/v1/me/backups/password/oprf",
+            &patient.access_token,
+            &json!({"blindedElement": STANDARD.encode(blinded.message.serialize())}),
+        )
+        .await;
+    assert_eq!(answer.ok()["keyId"], old_key.as_str());
+    assert_eq!(answer.ok()["currentKeyId"], new_key.as_str());
+    let (_, resealed) = evaluate(
+        &restarted,
+        &patient,
+        "/v1/me/backups/password/oprf/seal",
+        b"tidal-mango-orbit",
+        None,
+    )
+    .await;
+    assert_eq!(resealed["keyId"], new_key.as_str());
+    seal_and_store(&restarted, &patient, "tidal-mango-orbit").await;
+    let (status, retired) = operator(&restarted, &["backup-keys", "retire", &old_key]).await;
+    assert_eq!(status, 0, "{retired}");
+    assert_eq!(retired["keys"].as_array().unwrap().len(), 1);
+    assert_eq!(retired["keys"][0]["backups"], 1);
     restarted.stop().await;
 }

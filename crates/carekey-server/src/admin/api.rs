@@ -31,6 +31,7 @@ pub fn routes() -> Routes {
         .routes(routes!(users_show, users_delete))
         .routes(routes!(users_disable))
         .routes(routes!(users_enable))
+        .routes(routes!(users_unlock_backup))
         .routes(routes!(sessions_revoke))
         .routes(routes!(unlock))
         .routes(routes!(queue_status))
@@ -272,6 +273,24 @@ async fn users_enable(
     let now = state.clock.now_ms();
     Ok(Json(
         super::users::set_disabled(&state.db, &who, false, ACTOR, now).await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/admin/v1/users/{who}/unlock-backup", tag = "admin",
+    description = "Lets a password backup locked by too many wrong passwords be tried again, 10 tries (`users unlock-backup`): after checking who asks by other means.",
+    params(("who" = String, Path, description = "the user id, email, or phone number")),
+    responses(
+        (status = 200, body = super::users::BackupUnlocked),
+        (status = 400, body = ApiError, description = "invalid_request: who is not an id, an email or a phone number"),
+        (status = 404, body = ApiError, description = "not_found"),
+    ))]
+async fn users_unlock_backup(
+    State(state): Shared,
+    Who(who): Who,
+) -> Result<Json<super::users::BackupUnlocked>, AdminError> {
+    let now = state.clock.now_ms();
+    Ok(Json(
+        super::users::unlock_backup(&state.db, &who, ACTOR, now).await?,
     ))
 }
 

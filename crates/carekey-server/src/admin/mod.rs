@@ -10,6 +10,7 @@
 pub mod api;
 pub mod audit;
 pub mod backup;
+pub mod backup_keys;
 pub mod copy;
 pub mod keys;
 pub mod queue;

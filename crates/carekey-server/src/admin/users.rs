@@ -613,3 +613,66 @@ pub async fn unlock(
         was_locked,
     })
 }
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct BackupUnlocked {
+    pub user: String,
+    /// Whether the password backup was locked (or counting tries) before.
+    pub was_locked: bool,
+}
+
+impl std::fmt::Display for BackupUnlocked {
+    fn fmt(&self, out: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.was_locked {
+            write!(
+                out,
+                "the password backup of {} opens again with its password (10 tries)",
+                self.user
+            )
+        } else {
+            write!(
+                out,
+                "the password backup of {} was not locked, and no try was counted",
+                self.user
+            )
+        }
+    }
+}
+
+/// Lifts the lock that too many tries put on an account's password backup
+/// (issue 18), and sets its count of tries back to zero: for an operator,
+/// after checking who is asking by other means. The backup and its OPRF
+/// context stay; only guessing starts over, so do it for its owner only.
+pub async fn unlock_backup(
+    db: &Database,
+    text: &str,
+    actor: &str,
+    now: Millis,
+) -> Result<BackupUnlocked, AdminError> {
+    let user = find(db, text).await?.id;
+    let mut tx = db.begin().await?;
+    let was_locked = sqlx::query(
+        "UPDATE password_oprf SET locked_at = NULL, unconfirmed = 0, updated_at = $2 \
+         WHERE user_id = $1 AND (locked_at IS NOT NULL OR unconfirmed > 0)",
+    )
+    .bind(user.clone())
+    .bind(now)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        > 0;
+    if was_locked {
+        super::audit::record(
+            &mut tx,
+            now,
+            actor,
+            "unlock-backup",
+            Some(&user),
+            serde_json::json!({}),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(BackupUnlocked { user, was_locked })
+}
