@@ -102,6 +102,7 @@ notice-email =
 notice-sms = { -brand }: { $notice } If it was not you, open { -brand } and check your account.
 notice-key-added = A new encryption key (fingerprint { $fingerprint }) was added to your account. Data shared with you from now on can be read with it.
 notice-key-revoked = The encryption key with fingerprint { $fingerprint } was revoked on your account.
+notice-backup-locked = Your backup password was tried 10 times in a row without success, so your password backup is locked: it cannot be tried any more. Your recovery key, or another of your devices, still brings your key back; then set a new backup password.
 # $kind is "email" or "phone".
 notice-contact-taken =
     { $kind ->

@@ -97,6 +97,7 @@ notice-email =
 notice-sms = { -brand } : { $notice } Si ce n'était pas vous, ouvrez { -brand } et vérifiez votre compte.
 notice-key-added = Une nouvelle clé de chiffrement (empreinte { $fingerprint }) a été ajoutée à votre compte. Les données partagées avec vous à partir de maintenant seront lisibles avec elle.
 notice-key-revoked = La clé de chiffrement d'empreinte { $fingerprint } a été révoquée sur votre compte.
+notice-backup-locked = Votre mot de passe de sauvegarde a été essayé 10 fois de suite sans succès : la sauvegarde par mot de passe est verrouillée et ne peut plus être essayée. Votre clé de secours, ou un autre de vos appareils, permet toujours de rétablir votre clé ; choisissez ensuite un nouveau mot de passe de sauvegarde.
 notice-contact-taken =
     { $kind ->
         [email] Quelqu'un a essayé d'ajouter cette adresse e-mail à un autre compte { -brand }. Elle n'a pas été ajoutée, et votre compte n'a pas changé.

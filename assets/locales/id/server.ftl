@@ -83,6 +83,7 @@ notice-email =
 notice-sms = { -brand }: { $notice } Jika bukan Anda, buka { -brand } dan periksa akun Anda.
 notice-key-added = Kunci enkripsi baru (sidik jari { $fingerprint }) ditambahkan ke akun Anda. Data yang dibagikan kepada Anda mulai sekarang dapat dibaca dengan kunci itu.
 notice-key-revoked = Kunci enkripsi dengan sidik jari { $fingerprint } telah dicabut dari akun Anda.
+notice-backup-locked = Kata sandi cadangan Anda dicoba 10 kali berturut-turut tanpa berhasil, jadi cadangan kata sandi Anda dikunci: kata sandi itu tidak dapat dicoba lagi. Kunci pemulihan Anda, atau perangkat Anda yang lain, tetap dapat mengembalikan kunci Anda; setelah itu buat kata sandi cadangan baru.
 notice-contact-taken =
     { $kind ->
         [email] Seseorang mencoba menambahkan alamat email ini ke akun { -brand } lain. Alamat itu tidak ditambahkan, dan akun Anda tidak berubah.

@@ -95,6 +95,7 @@ notice-email =
 notice-sms = { -brand }: { $notice } Was u het niet? Open { -brand } en controleer uw account.
 notice-key-added = Er is een nieuwe versleutelingssleutel (vingerafdruk { $fingerprint }) aan uw account toegevoegd. Gegevens die vanaf nu met u gedeeld worden, zijn daarmee leesbaar.
 notice-key-revoked = De versleutelingssleutel met vingerafdruk { $fingerprint } is op uw account ingetrokken.
+notice-backup-locked = Uw back-upwachtwoord is 10 keer na elkaar zonder succes geprobeerd, dus uw back-up met wachtwoord is vergrendeld: hij kan niet meer worden geprobeerd. Uw herstelsleutel of een ander apparaat van u haalt uw sleutel nog steeds terug; stel daarna een nieuw back-upwachtwoord in.
 notice-contact-taken =
     { $kind ->
         [email] Iemand probeerde dit e-mailadres aan een ander { -brand }-account toe te voegen. Het is niet toegevoegd en uw account is niet gewijzigd.

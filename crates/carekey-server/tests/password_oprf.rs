@@ -251,6 +251,14 @@ async fn the_eleventh_unconfirmed_try_locks_and_a_new_backup_unlocks(backend: Ba
         .error(423, "backup_locked");
     assert_eq!(audit_actions(&server, &patient, "password_locked").await, 1);
     assert_eq!(audit_actions(&server, &patient, "password_tried").await, 10);
+    // She is told, once, at her address.
+    let email = server.email_of(&patient).await;
+    let told = server.wait_for_messages(&email, 2).await;
+    assert!(
+        told[1].to_string().contains("tried 10 times in a row"),
+        "{}",
+        told[1]
+    );
 
     // An operator, having checked who asks, lifts the lock: ten tries again,
     // under the same context (recorded in the operators' audit).

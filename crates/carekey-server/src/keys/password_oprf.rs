@@ -163,7 +163,21 @@ pub async fn evaluate_for_opening(
         .rows_affected();
         if locked == 1 {
             record(&mut tx, owner_id, Action::PasswordLocked, None, ip, now).await?;
+            // Her addresses are told: she learns that someone tried, and
+            // what still brings her key back.
+            let owner = crate::accounts::by_id(&mut *tx, owner_id)
+                .await?
+                .ok_or(ServiceError::InvalidToken)?;
+            let notices = crate::account::proofs::notify(
+                state,
+                &mut tx,
+                &owner,
+                &crate::outbound::messages::Notice::BackupLocked,
+                now,
+            )
+            .await?;
             tx.commit().await?;
+            crate::account::proofs::notices_queued(state, &notices);
             tracing::warn!(user_id = %owner_id, "password backup locked after too many tries");
             return Err(ServiceError::BackupLocked);
         }

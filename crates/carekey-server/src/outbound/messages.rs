@@ -413,6 +413,8 @@ pub enum Notice<'a> {
         kind: ContactKind,
         address: &'a str,
     },
+    /// The password backup locked after too many wrong passwords.
+    BackupLocked,
 }
 
 impl Notice<'_> {
@@ -446,6 +448,7 @@ impl Notice<'_> {
                 None,
                 &[("kind", kind(of).into()), ("address", (*address).into())],
             ),
+            Notice::BackupLocked => templates.words(language, "notice-backup-locked", None, &[]),
         }
     }
 }
