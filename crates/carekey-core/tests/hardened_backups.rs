@@ -131,6 +131,7 @@ async fn a_backup_under_a_rotated_key_opens_and_is_sealed_again_under_the_new_on
 
     // The old key can go once nothing is sealed under it; the backup opens
     // on yet another device with the new key alone.
+    KeyFile::retire(&key_file, &old_key).unwrap();
     let third = server_on(dir.path()).await;
     let (other, _) = log_in(&third, &email, 3).await;
     assert_eq!(
@@ -224,4 +225,67 @@ async fn a_format_1_backup_opens_and_is_sealed_again_as_format_2() {
         .and_then(|backup| backup.tries_left);
     assert_eq!(tries, Some(10), "now counted by the server");
     server.running.shutdown().await;
+}
+
+/// The server's key file is lost (not restored with the database): the
+/// password backup cannot be opened any more, and says so; the recovery
+/// key still brings the key back, and a new password backup is sealed
+/// under the server's new key.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn losing_the_key_file_leaves_the_recovery_key_working() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = server_on(dir.path()).await;
+    let email = unique("key-lost");
+    let client = first.client(&memory());
+    client
+        .start(&email_contact(&email), Some(&clinician()))
+        .await
+        .unwrap();
+    client.complete(&first.code(&email, 1).await).await.unwrap();
+    client.create_keypair(|_| {}).await.unwrap();
+    client
+        .set_backup_password(password(), no_progress())
+        .await
+        .unwrap();
+    let recovery_key = client
+        .prepare_recovery_key()
+        .await
+        .unwrap()
+        .text
+        .to_string();
+    client.confirm_recovery_key().await.unwrap();
+    let fingerprint = client.key_fingerprint().await.unwrap().unwrap();
+    first.running.shutdown().await;
+    std::fs::remove_file(dir.path().join("oprf-keys.json")).unwrap();
+
+    let second = server_on(dir.path()).await;
+    let (device, _) = log_in(&second, &email, 2).await;
+    let error = device
+        .restore_with_password(password(), no_progress())
+        .await
+        .unwrap_err();
+    assert_eq!(error.code(), "backup_key_lost", "{error}");
+    assert_eq!(device.key_fingerprint().await.unwrap(), None);
+    assert_eq!(
+        device
+            .restore_with_recovery_key(&recovery_key)
+            .await
+            .unwrap(),
+        fingerprint
+    );
+    device
+        .set_backup_password(password(), no_progress())
+        .await
+        .unwrap();
+    second.running.shutdown().await;
+    let third = server_on(dir.path()).await;
+    let (again, _) = log_in(&third, &email, 3).await;
+    assert_eq!(
+        again
+            .restore_with_password(password(), no_progress())
+            .await
+            .unwrap(),
+        fingerprint
+    );
+    third.running.shutdown().await;
 }
