@@ -866,8 +866,9 @@ pub struct OprfAnswer {
 }
 
 /// `POST /v1/me/backups/password/oprf/confirm`: the opened envelope's
-/// confirmation, which sets the count of tries back to zero.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// confirmation, which sets the count of tries back to zero. It proves the
+/// password was right, so its `Debug` form hides it.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct OprfConfirmation {
@@ -877,6 +878,12 @@ pub struct OprfConfirmation {
         schema(value_type = String, format = Byte, pattern = "^[A-Za-z0-9+/]{43}=$")
     )]
     pub confirmation: String,
+}
+
+impl std::fmt::Debug for OprfConfirmation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OprfConfirmation(redacted)")
+    }
 }
 
 /// A stored backup, without its envelope (`GET /v1/me/backups`).
@@ -1062,6 +1069,14 @@ pub fn mask_email(address: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_backup_confirmation_is_hidden_from_debug_output() {
+        let confirmation = OprfConfirmation {
+            confirmation: "c2VjcmV0LWNvbmZpcm1hdGlvbg==".into(),
+        };
+        assert!(!format!("{confirmation:?}").contains("c2VjcmV0"));
+    }
 
     #[test]
     fn start_request_uses_the_contract_names() {
