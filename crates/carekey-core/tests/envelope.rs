@@ -10,28 +10,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod vector_files;
+
 use carekey_core::KeyPair;
 use carekey_core::envelope::{
     self, Argon2Params, EnvelopeError, NONCE_LEN, Purpose, SALT_LEN, SECRET_KEY_LEN, Secret,
 };
-use data_encoding::HEXLOWER;
 use serde::{Deserialize, Serialize};
-use std::path::PathBuf;
-
-#[derive(Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Vectors {
-    format: String,
-    key_pairs: Vec<VectorKey>,
-    cases: Vec<Case>,
-}
-
-#[derive(Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct VectorKey {
-    spki: String,
-    pkcs8: String,
-}
+use vector_files::{FLOOR, OWNER, Vectors, hex, random, unhex};
 
 #[derive(Serialize, Deserialize, Clone)]
 #[serde(rename_all = "camelCase")]
@@ -49,25 +35,6 @@ struct Case {
     salt: String,
     nonce: String,
     envelope: String,
-}
-
-const OWNER: &str = "0190a0b2-7c1e-7000-8000-4f6e3c2d1a00";
-const FLOOR: Argon2Params = Argon2Params {
-    memory_kib: 19 * 1024,
-    iterations: 2,
-    lanes: 1,
-};
-
-fn path() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/envelope-v1.json")
-}
-
-fn hex(bytes: &[u8]) -> String {
-    HEXLOWER.encode(bytes)
-}
-
-fn unhex(text: &str) -> Vec<u8> {
-    HEXLOWER.decode(text.as_bytes()).unwrap()
 }
 
 fn purpose(name: &str) -> Purpose {
@@ -128,11 +95,6 @@ fn open_case(case: &Case, envelope_bytes: &[u8]) -> Result<Vec<KeyPair>, Envelop
 
 fn write_vectors() {
     let pair = KeyPair::generate(|_| {}).unwrap();
-    let random = |len: usize| {
-        let mut bytes = vec![0u8; len];
-        rand::Rng::fill_bytes(&mut rand::rng(), &mut bytes);
-        hex(&bytes)
-    };
     let case = |name: &str, purpose: &str, password: Option<&str>, params: Argon2Params| {
         let mut case = Case {
             name: name.into(),
@@ -155,13 +117,11 @@ fn write_vectors() {
         iterations: 0,
         lanes: 0,
     };
-    let vectors = Vectors {
-        format: "CareKey key backup envelope, format 1 (crates/carekey-core/ENVELOPE.md)".into(),
-        key_pairs: vec![VectorKey {
-            spki: hex(&pair.public_spki_der().unwrap()),
-            pkcs8: hex(&pair.private_pkcs8_der().unwrap()),
-        }],
-        cases: vec![
+    vector_files::write(
+        "envelope-v1.json",
+        "CareKey key backup envelope, format 1 (crates/carekey-core/ENVELOPE.md)",
+        &pair,
+        vec![
             case(
                 "password backup at the lowest accepted costs",
                 "password",
@@ -177,27 +137,11 @@ fn write_vectors() {
             case("recovery-key backup", "recovery", None, no_costs),
             case("device transfer", "transfer", None, no_costs),
         ],
-    };
-    std::fs::create_dir_all(path().parent().unwrap()).unwrap();
-    std::fs::write(
-        path(),
-        serde_json::to_string_pretty(&vectors).unwrap() + "\n",
-    )
-    .unwrap();
+    );
 }
 
-fn vectors() -> (Vectors, Vec<KeyPair>) {
-    let vectors: Vectors = serde_json::from_slice(&std::fs::read(path()).unwrap()).unwrap();
-    let pairs = vectors
-        .key_pairs
-        .iter()
-        .map(|key| {
-            let pair = KeyPair::from_pkcs8_der(&unhex(&key.pkcs8)).unwrap();
-            assert_eq!(pair.public_spki_der().unwrap(), unhex(&key.spki));
-            pair
-        })
-        .collect();
-    (vectors, pairs)
+fn vectors() -> (Vectors<Case>, Vec<KeyPair>) {
+    vector_files::read("envelope-v1.json")
 }
 
 #[test]

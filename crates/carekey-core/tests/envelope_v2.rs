@@ -14,33 +14,19 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod vector_files;
+
 use carekey_core::KeyPair;
 use carekey_core::envelope::{
     self, Argon2Params, CONTEXT_LEN, EnvelopeError, NONCE_LEN, OprfBinding, Purpose, SALT_LEN,
     STRETCHED_LEN, Secret,
 };
 use carekey_core::oprf::{ELEMENT_LEN, OUTPUT_LEN};
-use data_encoding::HEXLOWER;
 use rand_core_06::{CryptoRng, RngCore};
 use serde::{Deserialize, Serialize};
 use sha2::Digest;
-use std::path::PathBuf;
+use vector_files::{FLOOR, OWNER, Vectors, hex, random, unhex};
 use voprf::{BlindedElement, Group, Mode, Ristretto255, VoprfClient, VoprfServer};
-
-#[derive(Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Vectors {
-    format: String,
-    key_pairs: Vec<VectorKey>,
-    cases: Vec<Case>,
-}
-
-#[derive(Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct VectorKey {
-    spki: String,
-    pkcs8: String,
-}
 
 #[derive(Serialize, Deserialize, Clone, Default)]
 #[serde(rename_all = "camelCase")]
@@ -75,25 +61,6 @@ struct Case {
     confirmation_sha256: String,
     nonce: String,
     envelope: String,
-}
-
-const OWNER: &str = "0190a0b2-7c1e-7000-8000-4f6e3c2d1a00";
-const FLOOR: Argon2Params = Argon2Params {
-    memory_kib: 19 * 1024,
-    iterations: 2,
-    lanes: 1,
-};
-
-fn path() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/envelope-v2.json")
-}
-
-fn hex(bytes: &[u8]) -> String {
-    HEXLOWER.encode(bytes)
-}
-
-fn unhex(text: &str) -> Vec<u8> {
-    HEXLOWER.decode(text.as_bytes()).unwrap()
 }
 
 fn fixed<const N: usize>(text: &str) -> [u8; N] {
@@ -218,12 +185,6 @@ fn compute(case: &Case, pairs: &[KeyPair]) -> Case {
     }
 }
 
-fn random(len: usize) -> String {
-    let mut bytes = vec![0u8; len];
-    rand::Rng::fill_bytes(&mut rand::rng(), &mut bytes);
-    hex(&bytes)
-}
-
 fn random_scalar() -> String {
     let mut wide = [0u8; 64];
     rand::Rng::fill_bytes(&mut rand::rng(), &mut wide);
@@ -252,15 +213,12 @@ fn write_vectors() {
         };
         compute(&inputs, std::slice::from_ref(&pair))
     };
-    let vectors = Vectors {
-        format: "CareKey key backup envelope, format 2: a password backup hardened by the \
-                 server's OPRF (crates/carekey-core/ENVELOPE.md)"
-            .into(),
-        key_pairs: vec![VectorKey {
-            spki: hex(&pair.public_spki_der().unwrap()),
-            pkcs8: hex(&pair.private_pkcs8_der().unwrap()),
-        }],
-        cases: vec![
+    vector_files::write(
+        "envelope-v2.json",
+        "CareKey key backup envelope, format 2: a password backup hardened by the \
+         server's OPRF (crates/carekey-core/ENVELOPE.md)",
+        &pair,
+        vec![
             case(
                 "format 2 password backup at the lowest accepted costs",
                 "tidal-mango-orbit-velvet-42",
@@ -272,26 +230,11 @@ fn write_vectors() {
                 Argon2Params::DESKTOP,
             ),
         ],
-    };
-    std::fs::write(
-        path(),
-        serde_json::to_string_pretty(&vectors).unwrap() + "\n",
-    )
-    .unwrap();
+    );
 }
 
-fn vectors() -> (Vectors, Vec<KeyPair>) {
-    let vectors: Vectors = serde_json::from_slice(&std::fs::read(path()).unwrap()).unwrap();
-    let pairs = vectors
-        .key_pairs
-        .iter()
-        .map(|key| {
-            let pair = KeyPair::from_pkcs8_der(&unhex(&key.pkcs8)).unwrap();
-            assert_eq!(pair.public_spki_der().unwrap(), unhex(&key.spki));
-            pair
-        })
-        .collect();
-    (vectors, pairs)
+fn vectors() -> (Vectors<Case>, Vec<KeyPair>) {
+    vector_files::read("envelope-v2.json")
 }
 
 #[test]

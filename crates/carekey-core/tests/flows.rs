@@ -260,12 +260,10 @@ async fn a_revoked_or_stolen_session_leads_back_to_login_with_a_reason() {
     // Logged out elsewhere (the server revoked the session).
     let store = memory();
     server.logged_in_clinician(&store, "revoked").await;
-    let saved: Value =
-        serde_json::from_slice(&store.get("session:test").unwrap().unwrap()).unwrap();
     let http = reqwest::Client::new();
     let logout = http
         .post(format!("{}/v1/auth/logout", server.running.url()))
-        .bearer_auth(saved["accessToken"].as_str().unwrap())
+        .bearer_auth(common::access_token(&store))
         .send()
         .await
         .unwrap();

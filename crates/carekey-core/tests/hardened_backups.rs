@@ -16,7 +16,7 @@ use carekey_core::envelope::{self, Argon2Params, Purpose, Secret};
 use carekey_core::vault::SecretStore;
 use carekey_core::{Client, KeyPair, Progress};
 use carekey_server::oprf_keys::{KeyFile, OprfKeys};
-use common::{Server, clinician, email_contact, memory, server, unique};
+use common::{Server, access_token, email_contact, memory, server};
 use std::path::Path;
 use std::sync::Arc;
 use zeroize::Zeroizing;
@@ -57,11 +57,9 @@ async fn log_in(server: &Server, email: &str, nth: usize) -> (Client, Arc<dyn Se
 
 /// The password backup the server holds for the session in `store`.
 async fn stored_backup(server: &Server, store: &Arc<dyn SecretStore>) -> Vec<u8> {
-    let saved: serde_json::Value =
-        serde_json::from_slice(&store.get("session:test").unwrap().unwrap()).unwrap();
     let backup: serde_json::Value = reqwest::Client::new()
         .get(format!("{}/v1/me/backups/password", server.running.url()))
-        .bearer_auth(saved["accessToken"].as_str().unwrap())
+        .bearer_auth(access_token(store))
         .send()
         .await
         .unwrap()
@@ -77,13 +75,7 @@ async fn stored_backup(server: &Server, store: &Arc<dyn SecretStore>) -> Vec<u8>
 /// his email and key's fingerprint.
 async fn registered_with_a_backup(dir: &Path) -> (String, String) {
     let first = server_on(dir).await;
-    let email = unique("hardened");
-    let client = first.client(&memory());
-    client
-        .start(&email_contact(&email), Some(&clinician()))
-        .await
-        .unwrap();
-    client.complete(&first.code(&email, 1).await).await.unwrap();
+    let (client, email) = first.logged_in_clinician(&memory(), "hardened").await;
     client.create_keypair(|_| {}).await.unwrap();
     client
         .set_backup_password(password(), no_progress())
@@ -173,17 +165,8 @@ async fn a_server_answering_with_another_key_is_caught_and_nothing_is_restored()
 async fn a_format_1_backup_opens_and_is_sealed_again_as_format_2() {
     let dir = tempfile::tempdir().unwrap();
     let server = server_on(dir.path()).await;
-    let email = unique("format-one");
     let store = memory();
-    let client = server.client(&store);
-    client
-        .start(&email_contact(&email), Some(&clinician()))
-        .await
-        .unwrap();
-    client
-        .complete(&server.code(&email, 1).await)
-        .await
-        .unwrap();
+    let (client, _) = server.logged_in_clinician(&store, "format-one").await;
     let user_id = client.profile().await.unwrap().user_id;
     // An older app stored a format 1 backup of a key this device never had.
     let pair = KeyPair::generate(|_| {}).unwrap();
@@ -195,16 +178,7 @@ async fn a_format_1_backup_opens_and_is_sealed_again_as_format_2() {
         Argon2Params::DESKTOP,
     )
     .unwrap();
-    let saved: serde_json::Value =
-        serde_json::from_slice(&store.get("session:test").unwrap().unwrap()).unwrap();
-    let stored = reqwest::Client::new()
-        .put(format!("{}/v1/me/backups/password", server.running.url()))
-        .bearer_auth(saved["accessToken"].as_str().unwrap())
-        .json(&serde_json::json!({"envelope": STANDARD.encode(&format_1)}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(stored.status().as_u16(), 200);
+    common::store_envelope_alone(&server.running.url(), &store, &format_1).await;
 
     assert_eq!(
         client
@@ -235,13 +209,7 @@ async fn a_format_1_backup_opens_and_is_sealed_again_as_format_2() {
 async fn losing_the_key_file_leaves_the_recovery_key_working() {
     let dir = tempfile::tempdir().unwrap();
     let first = server_on(dir.path()).await;
-    let email = unique("key-lost");
-    let client = first.client(&memory());
-    client
-        .start(&email_contact(&email), Some(&clinician()))
-        .await
-        .unwrap();
-    client.complete(&first.code(&email, 1).await).await.unwrap();
+    let (client, email) = first.logged_in_clinician(&memory(), "key-lost").await;
     client.create_keypair(|_| {}).await.unwrap();
     client
         .set_backup_password(password(), no_progress())

@@ -227,19 +227,7 @@ async fn two_backups(database_url: &str, key_file: &Path, dir: &Path) -> (String
         Argon2Params::DESKTOP,
     )
     .unwrap();
-    // Stored as an older app did: the envelope alone, through the API.
-    let saved: serde_json::Value =
-        serde_json::from_slice(&his_store.get("session:test").unwrap().unwrap()).unwrap();
-    let stored = reqwest::Client::new()
-        .put(format!("{}/v1/me/backups/password", server.running.url()))
-        .bearer_auth(saved["accessToken"].as_str().unwrap())
-        .json(&serde_json::json!({
-            "envelope": base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &format_1),
-        }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(stored.status().as_u16(), 200);
+    common::store_envelope_alone(&server.running.url(), &his_store, &format_1).await;
     server.running.shutdown().await;
     (her_id, his_id)
 }

@@ -118,6 +118,30 @@ pub fn clinician() -> NewAccount {
     }
 }
 
+/// The access token of the session a client saved in `store`.
+pub fn access_token(store: &Arc<dyn SecretStore>) -> String {
+    let saved: Value =
+        serde_json::from_slice(&store.get("session:test").unwrap().unwrap()).unwrap();
+    saved["accessToken"].as_str().unwrap().to_owned()
+}
+
+/// Stores `envelope` as the password backup of the session in `store` the
+/// way an app before envelope format 2 did: the envelope alone, through
+/// the API.
+pub async fn store_envelope_alone(server_url: &str, store: &Arc<dyn SecretStore>, envelope: &[u8]) {
+    use base64::Engine;
+    let stored = reqwest::Client::new()
+        .put(format!("{server_url}/v1/me/backups/password"))
+        .bearer_auth(access_token(store))
+        .json(&serde_json::json!({
+            "envelope": base64::engine::general_purpose::STANDARD.encode(envelope),
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stored.status().as_u16(), 200, "the envelope was not stored");
+}
+
 /// An email address no other test uses.
 pub fn unique(prefix: &str) -> String {
     use std::sync::atomic::{AtomicU64, Ordering};

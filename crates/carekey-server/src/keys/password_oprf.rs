@@ -181,16 +181,11 @@ pub async fn evaluate_for_opening(
             tracing::warn!(user_id = %owner_id, "password backup locked after too many tries");
             return Err(ServiceError::BackupLocked);
         }
-        let row = sqlx::query(
-            "SELECT CAST(CASE WHEN locked_at IS NULL THEN 0 ELSE 1 END AS BIGINT) AS locked \
-             FROM password_oprf WHERE user_id = $1 AND context IS NOT NULL",
-        )
-        .bind(owner_id.to_owned())
-        .fetch_optional(&mut *tx)
-        .await?;
-        return match row {
-            Some(row) if row.try_get::<i64, _>("locked")? == 1 => Err(ServiceError::BackupLocked),
-            _ => Err(ServiceError::NoBackup),
+        // Neither statement touched a stored format 2 backup: either there
+        // is none, or it was already locked.
+        return match tries_left(&mut tx, owner_id).await? {
+            Some(_) => Err(ServiceError::BackupLocked),
+            None => Err(ServiceError::NoBackup),
         };
     };
     let unconfirmed: i64 = taken.try_get("unconfirmed")?;
