@@ -30,6 +30,7 @@ on_both_databases!(concurrent_tries_cannot_take_more_than_ten);
 on_both_databases!(what_is_not_a_sealing_context_or_an_element_is_refused);
 on_both_databases!(a_lost_key_file_is_told_not_guessed_with);
 on_both_databases!(an_operator_rotates_and_retires_backup_keys);
+on_both_databases!(sealing_is_limited_per_hour_and_a_refused_element_is_not_counted);
 
 /// Instances on PostgreSQL must share one key: without `oprf_key_file` the
 /// server does not start, naming the setting.
@@ -475,6 +476,68 @@ async fn what_is_not_a_sealing_context_or_an_element_is_refused(backend: Backend
         )
         .await;
     assert_eq!(anonymous.status, 401);
+    server.stop().await;
+}
+
+/// Sealing is not a try, but each one costs the server an evaluation:
+/// `backup_fetches_per_hour` (10) of them an hour, per account. What is
+/// not an element is refused before it counts, and another account's
+/// sealing is its own.
+async fn sealing_is_limited_per_hour_and_a_refused_element_is_not_counted(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let patient = server.register_clinician().await;
+    let seal = |token: String, element: String| {
+        let server = &server;
+        async move {
+            server
+                .post_as(
+                    "/v1/me/backups/password/oprf/seal",
+                    &token,
+                    &json!({"blindedElement": element}),
+                )
+                .await
+        }
+    };
+    let token = patient.access_token.clone();
+    let element = || {
+        let blinded = VoprfClient::<Ristretto255>::blind(b"x", &mut rand_core_06::OsRng).unwrap();
+        STANDARD.encode(blinded.message.serialize())
+    };
+    for _ in 0..3 {
+        seal(token.clone(), STANDARD.encode([0xffu8; 32]))
+            .await
+            .error(400, "invalid_request");
+    }
+    for _ in 0..10 {
+        seal(token.clone(), element()).await.ok();
+    }
+    let refused = seal(token.clone(), element()).await;
+    assert!(
+        refused.error(429, "rate_limited")["retryAfter"]
+            .as_u64()
+            .is_some_and(|seconds| seconds > 0 && seconds <= 3600),
+        "{}",
+        refused.body
+    );
+    let other = server.register_clinician().await;
+    evaluate(
+        &server,
+        &other,
+        "/v1/me/backups/password/oprf/seal",
+        b"x",
+        None,
+    )
+    .await;
+    // An hour later (the access token has expired by then: refreshed).
+    server.advance(3601);
+    let refreshed = server
+        .post(
+            "/v1/auth/refresh",
+            &json!({"refreshToken": patient.refresh_token}),
+        )
+        .await;
+    let token = refreshed.ok()["accessToken"].as_str().unwrap().to_owned();
+    seal(token, element()).await.ok();
     server.stop().await;
 }
 

@@ -94,12 +94,10 @@ pub async fn evaluate_for_sealing(
     let mut context = [0u8; CONTEXT_LEN];
     crate::secrets::fill_random(&mut context);
     let key_id = state.oprf.current();
-    let evaluation = state
-        .oprf
-        .evaluate(&key_id, &info(owner_id, &context)?, &blinded)
-        .map_err(evaluation_error)?;
     let now = state.clock.now_ms();
     let mut tx = state.db.begin().await?;
+    // Counted before the evaluation, so that refused calls cost the server
+    // no scalar multiplication; a failed evaluation rolls the count back.
     limits::count_send(
         &mut tx,
         &[Limit {
@@ -110,6 +108,10 @@ pub async fn evaluate_for_sealing(
         now,
     )
     .await?;
+    let evaluation = state
+        .oprf
+        .evaluate(&key_id, &info(owner_id, &context)?, &blinded)
+        .map_err(evaluation_error)?;
     sqlx::query(
         "INSERT INTO password_oprf (user_id, pending_key_id, pending_context, pending_at, updated_at) \
          VALUES ($1, $2, $3, $4, $4) \
