@@ -88,8 +88,9 @@ export async function submitRestore(event) {
     } catch (failure) {
       $("restore-working").hidden = true;
       error.textContent = messageOf(failure);
-      if (failure.code === "wrong_backup_password") showTries(failure.attemptsLeft);
-      if (failure.code === "backup_locked") showTries(0);
+      // These errors say the tries left themselves: the hint would say
+      // them a second time (and a screen reader read both).
+      if (failure.code === "wrong_backup_password" || failure.code === "backup_locked") showTries(null);
     }
   });
 }
