@@ -11,7 +11,8 @@
 # --version stamps the packages with another version than tauri.conf.json's
 # (the update test's N+1); the binary must have been built with the same
 # (TAURI_CONFIG='{"version":"X.Y.Z"}' at build time), or it reports the
-# other. The packages are copied to DIR (default target/bundle).
+# other. The packages are copied to DIR (default target/bundle), with the
+# CycloneDX SBOMs of the app and the server (src-tauri/sbom.sh).
 # --bundles: deb,rpm by default; a release machine that can download
 # linuxdeploy adds appimage.
 # --update-source and --update-keyring make the .deb install its updates'
@@ -124,3 +125,5 @@ for package in "${produced[@]}"; do
         *"_${want}_"*|*"-${want}-"*) cp "$package" "$out/" ; echo "bundle: $out/$(basename "$package")" ;;
     esac
 done
+# What the packages are made of, published beside them.
+bash src-tauri/sbom.sh --out "$out" --version "$want"

@@ -51,6 +51,9 @@ deb="$out/carekey_${version}_amd64.deb"
 rpm="$out/carekey-${version}-1.x86_64.rpm"
 [ -f "$deb" ] || fail "no $deb"
 [ -f "$rpm" ] || fail "no $rpm"
+for sbom in carekey-app carekey-server; do
+    [ -s "$out/$sbom.cdx.json" ] || fail "no SBOM $sbom.cdx.json beside the packages"
+done
 echo "desktop-package: built $(basename "$deb") ($(du -h "$deb" | cut -f1)), $(basename "$rpm") ($(du -h "$rpm" | cut -f1))"
 
 # What the package declares.

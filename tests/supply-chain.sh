@@ -12,22 +12,18 @@
 # published after that date are missing. To refresh it on a connected
 # machine: clone github.com/rustsec/advisory-db, tar its crates/, LICENSE.txt
 # and README.md the same way, replace the file and its date in ADVISORY_DB.
-# The SBOMs land in target/sbom/ (a release attaches them).
+# The SBOMs land in target/sbom/ (src-tauri/sbom.sh, which a release runs
+# through src-tauri/bundle.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ADVISORY_DB=tests/supply-chain/rustsec-advisory-db-2026-08-21.tar.gz
 ADVISORY_DATE=2026-08-21T00:00:00Z
 DENY_VERSION=0.20.2
-CYCLONEDX_VERSION=0.5.9
 
 if ! cargo deny --version 2>/dev/null | grep -q " $DENY_VERSION"; then
     echo "supply-chain: installing cargo-deny $DENY_VERSION"
     cargo install cargo-deny --locked --version "$DENY_VERSION"
-fi
-if ! cargo cyclonedx --version 2>/dev/null | grep -q " $CYCLONEDX_VERSION"; then
-    echo "supply-chain: installing cargo-cyclonedx $CYCLONEDX_VERSION"
-    cargo install cargo-cyclonedx --locked --version "$CYCLONEDX_VERSION"
 fi
 
 # cargo-deny looks for the default database in a folder named after its URL
@@ -74,24 +70,9 @@ fi
 cargo fetch --locked --quiet
 cargo deny --offline --log-level error check --show-stats
 
-# cargo-cyclonedx writes <package>.cdx.json beside each package's manifest;
-# they are gathered in target/sbom/.
+# The SBOMs a release publishes, made and checked the release's way.
 rm -rf target/sbom
-mkdir -p target/sbom
-cargo cyclonedx --format json --spec-version 1.5 --quiet
-find . -path ./target -prune -o -name '*.cdx.json' -print0 | xargs -0 -I{} mv {} target/sbom/
-for package in carekey-app carekey-server; do
-    python3 - "target/sbom/$package.cdx.json" "$package" <<'PY'
-import json, sys
-sbom = json.load(open(sys.argv[1]))
-names = {c["name"] for c in sbom.get("components", [])}
-assert sbom["bomFormat"] == "CycloneDX", sbom.get("bomFormat")
-assert sbom["metadata"]["component"]["name"] == sys.argv[2], sbom["metadata"]["component"]
-for expected in ("tokio", "serde", "rsa"):
-    assert expected in names, f"{expected} missing from the SBOM of {sys.argv[2]}"
-print(f"supply-chain: {sys.argv[1]}: {len(names)} components")
-PY
-done
+bash src-tauri/sbom.sh --out target/sbom
 # The licences page the app shows is made from the same Cargo.lock.
 bash src-tauri/licences.sh --check
 echo "supply-chain: ok (advisories as of ${ADVISORY_DATE%%T*})"
