@@ -133,7 +133,7 @@ enum BackupKeysCommand {
     List,
     /// A new key for new backups; the older ones stay for the backups sealed
     /// under them, which devices seal again under the new one as they open.
-    /// Restart the servers to take it up
+    /// Running servers sharing the file take it up without a restart
     Rotate,
     /// Remove an older key that no stored backup needs any more
     Retire {

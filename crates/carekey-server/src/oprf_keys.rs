@@ -164,7 +164,7 @@ impl KeyFile {
 
     /// Adds a new key to the file at `path` and makes it current; the older
     /// ones stay, for the backups sealed under them. Answers the new id.
-    /// Instances read the file at start: restart them after a rotation.
+    /// Running instances follow the file ([`FollowedKeyFile`]).
     pub fn rotate(path: &Path) -> Result<String, OprfKeyError> {
         let mut keys = Self::open_existing(path)?;
         let current = new_key_id();
@@ -280,6 +280,121 @@ impl OprfKeys for KeyFile {
     }
 }
 
+/// What tells one version of the key file from the next: a rotation or a
+/// retirement renames a new file over it (a new inode), a hand edit
+/// changes its time or length.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Version {
+    modified: Option<std::time::SystemTime>,
+    len: u64,
+    #[cfg(unix)]
+    inode: u64,
+}
+
+impl Version {
+    fn of(path: &Path) -> std::io::Result<Self> {
+        let metadata = std::fs::metadata(path)?;
+        Ok(Version {
+            modified: metadata.modified().ok(),
+            len: metadata.len(),
+            #[cfg(unix)]
+            inode: std::os::unix::fs::MetadataExt::ino(&metadata),
+        })
+    }
+}
+
+/// The key file a running server uses, followed while it runs: instances
+/// sharing it agree after an operator's rotation or retirement without a
+/// restart (otherwise one instance would seal under a key the others do
+/// not have, and they would tell its owner the key was lost).
+///
+/// Invariant: the keys in use are those of the last version of the file
+/// that could be read. A file that goes missing or cannot be read keeps
+/// the server on the keys it has, with a warning, rather than losing them.
+pub struct FollowedKeyFile {
+    path: PathBuf,
+    read: std::sync::RwLock<(Option<Version>, KeyFile)>,
+}
+
+impl std::fmt::Debug for FollowedKeyFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FollowedKeyFile")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl FollowedKeyFile {
+    /// Reads the file at `path`, making it first when there is none
+    /// ([`KeyFile::open_or_create`]).
+    pub fn open_or_create(path: &Path) -> Result<Self, OprfKeyError> {
+        let version = Version::of(path).ok();
+        let keys = KeyFile::open_or_create(path)?;
+        // Made just now: its version is known from here on.
+        let version = version.or_else(|| Version::of(path).ok());
+        Ok(FollowedKeyFile {
+            path: path.to_path_buf(),
+            read: std::sync::RwLock::new((version, keys)),
+        })
+    }
+
+    /// Reads the file again when it changed since it was last read, then
+    /// runs `use_keys` on the keys in use.
+    fn with_keys<T>(&self, use_keys: impl FnOnce(&KeyFile) -> T) -> T {
+        let now = Version::of(&self.path).ok();
+        let changed = {
+            let read = self
+                .read
+                .read()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            read.0 != now
+        };
+        if changed {
+            let mut read = self
+                .read
+                .write()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if read.0 != now {
+                match now.as_ref().map(|_| KeyFile::open_existing(&self.path)) {
+                    None => {
+                        tracing::warn!(path = %self.path.display(), "the OPRF key file is gone; the keys read before stay in use, but a restart would make new ones: restore the file");
+                    }
+                    Some(Ok(keys)) => {
+                        tracing::info!(path = %self.path.display(), key_ids = ?keys.key_ids(), current = %keys.current, "OPRF key file read again");
+                        read.1 = keys;
+                    }
+                    Some(Err(error)) => {
+                        tracing::warn!(%error, "the OPRF key file changed and cannot be read; the keys read before stay in use");
+                    }
+                }
+                // Not read again until it changes again: one warning per
+                // version, not one per request.
+                read.0 = now;
+            }
+        }
+        let read = self
+            .read
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        use_keys(&read.1)
+    }
+}
+
+impl OprfKeys for FollowedKeyFile {
+    fn current(&self) -> String {
+        self.with_keys(KeyFile::current)
+    }
+
+    fn evaluate(
+        &self,
+        key_id: &str,
+        info: &[u8],
+        blinded: &[u8],
+    ) -> Result<Evaluation, OprfKeyError> {
+        self.with_keys(|keys| keys.evaluate(key_id, info, blinded))
+    }
+}
+
 /// Where the key file is when `oprf_key_file` is not set: beside a SQLite
 /// database's file (`carekey.db` → `carekey.db-oprf-keys.json`); `None` for
 /// an in-memory database (its keys are ephemeral) and for PostgreSQL, whose
@@ -385,6 +500,46 @@ mod tests {
             KeyFile::retire(&path, &old_id),
             Err(OprfKeyError::UnknownKey(_))
         ));
+    }
+
+    #[test]
+    fn a_running_server_follows_rotations_and_keeps_its_keys_when_the_file_is_damaged_or_gone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("keys.json");
+        let followed = FollowedKeyFile::open_or_create(&path).unwrap();
+        let old_id = followed.current();
+        let old_key = followed
+            .evaluate(&old_id, b"i", &blinded())
+            .unwrap()
+            .public_key;
+        let new_id = KeyFile::rotate(&path).unwrap();
+        assert_eq!(followed.current(), new_id, "the rotation is followed");
+        assert!(followed.evaluate(&new_id, b"i", &blinded()).is_ok());
+        KeyFile::retire(&path, &old_id).unwrap();
+        assert!(matches!(
+            followed.evaluate(&old_id, b"i", &blinded()),
+            Err(OprfKeyError::UnknownKey(_))
+        ));
+        let new_key = followed
+            .evaluate(&new_id, b"i", &blinded())
+            .unwrap()
+            .public_key;
+        assert_ne!(new_key, old_key);
+        // Damaged, then gone: the keys read before stay in use.
+        std::fs::write(&path, "{\"current\": ").unwrap();
+        assert_eq!(followed.current(), new_id);
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(
+            followed
+                .evaluate(&new_id, b"i", &blinded())
+                .unwrap()
+                .public_key,
+            new_key
+        );
+        // Put back (from the operator's backup): read again.
+        let restored = KeyFile::ephemeral();
+        std::fs::write(&path, restored.to_text().unwrap()).unwrap();
+        assert_eq!(followed.current(), restored.current());
     }
 
     #[test]

@@ -31,6 +31,7 @@ on_both_databases!(what_is_not_a_sealing_context_or_an_element_is_refused);
 on_both_databases!(a_lost_key_file_is_told_not_guessed_with);
 on_both_databases!(an_operator_rotates_and_retires_backup_keys);
 on_both_databases!(sealing_is_limited_per_hour_and_a_refused_element_is_not_counted);
+on_both_databases!(a_rotation_reaches_running_instances_without_a_restart);
 
 /// Instances on PostgreSQL must share one key: without `oprf_key_file` the
 /// server does not start, naming the setting.
@@ -132,6 +133,74 @@ async fn seal_and_store(server: &TestServer, user: &Registered, password: &str) 
         public_key,
         output,
     }
+}
+
+/// Instances share the key file and follow it while they run. After an
+/// operator's rotation every instance seals under the new key, opens what
+/// another sealed under it, and still opens the older backups; after a
+/// retirement they go on. A key file made unreadable while they run (a
+/// botched hand edit) leaves them on the keys they had.
+async fn a_rotation_reaches_running_instances_without_a_restart(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let second = server.another_instance(|_| {}).await;
+    let patient = server.register_clinician().await;
+    let old = seal_and_store(&server, &patient, "tidal-mango-orbit").await;
+    let answer = open(&second, &patient, &old, "tidal-mango-orbit").await;
+    let old_key = answer["keyId"].as_str().unwrap().to_owned();
+    assert_eq!(
+        tries_left(&server, &patient).await,
+        10,
+        "opened and confirmed"
+    );
+
+    let (status, rotated) = operator(&server, &["backup-keys", "rotate"]).await;
+    assert_eq!(status, 0, "{rotated}");
+    let new_key = rotated["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|key| key["current"] == true)
+        .map(|key| key["keyId"].as_str().unwrap().to_owned())
+        .unwrap();
+    assert_ne!(new_key, old_key);
+    for instance in [&server, &second] {
+        let answer = open(instance, &patient, &old, "tidal-mango-orbit").await;
+        assert_eq!(answer["keyId"], old_key.as_str());
+        assert_eq!(
+            answer["currentKeyId"],
+            new_key.as_str(),
+            "no restart needed"
+        );
+        assert_eq!(
+            tries_left(instance, &patient).await,
+            10,
+            "opened and confirmed"
+        );
+    }
+    // Sealed again through one instance, opened through the other.
+    let renewed = seal_and_store(&second, &patient, "tidal-mango-orbit").await;
+    let answer = open(&server, &patient, &renewed, "tidal-mango-orbit").await;
+    assert_eq!(answer["keyId"], new_key.as_str());
+    assert_eq!(
+        tries_left(&server, &patient).await,
+        10,
+        "opened and confirmed"
+    );
+
+    let (status, retired) = operator(&server, &["backup-keys", "retire", &old_key]).await;
+    assert_eq!(status, 0, "{retired}");
+    std::fs::write(server.oprf_key_file(), "not a key file").unwrap();
+    for instance in [&server, &second] {
+        let answer = open(instance, &patient, &renewed, "tidal-mango-orbit").await;
+        assert_eq!(answer["keyId"], new_key.as_str());
+        assert_eq!(
+            tries_left(instance, &patient).await,
+            10,
+            "opened and confirmed"
+        );
+    }
+    second.stop().await;
+    server.stop().await;
 }
 
 async fn open(server: &TestServer, user: &Registered, sealed: &Sealed, password: &str) -> Value {
@@ -638,7 +707,8 @@ async fn an_operator_rotates_and_retires_backup_keys(backend: Backend) {
     let (status, refused) = operator(&server, &["backup-keys", "retire", &old_key]).await;
     assert_eq!(status, 2, "refused while a backup needs it: {refused}");
 
-    // Servers take the new key up as they restart: her backup still opens
+    // A server started after the rotation (running ones follow the file,
+    // `a_rotation_reaches_running_instances_without_a_restart`): her backup still opens
     // (under the old key, which the answer names beside the current one),
     // and her device seals it again under the new one.
     let restarted = server.another_instance(|_| {}).await;

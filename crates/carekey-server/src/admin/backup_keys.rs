@@ -4,8 +4,9 @@
 //!
 //! Invariant: a key is retired only when no stored backup is sealed under
 //! it (devices seal their backup again under the current key the next time
-//! it opens), so retiring never makes a backup unopenable; running servers
-//! read the file at start, so a rotation takes effect as they restart.
+//! it opens), so retiring never makes a backup unopenable. Running servers
+//! follow the file (`oprf_keys::FollowedKeyFile`): a rotation or a
+//! retirement reaches them without a restart.
 
 use super::AdminError;
 use crate::clock::Millis;
@@ -104,7 +105,7 @@ pub async fn list(db: &Database, settings: &Settings) -> Result<BackupKeys, Admi
 }
 
 /// A new current key; the older ones stay for the backups sealed under
-/// them. Restart the servers to take it up.
+/// them. Running servers take it up at their next evaluation.
 pub async fn rotate(
     db: &Database,
     settings: &Settings,

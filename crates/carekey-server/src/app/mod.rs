@@ -497,7 +497,7 @@ pub async fn prepare(
         QueueSealer::new(&queue_key).map_err(|error| StartError::Keys(error.to_string()))?;
 
     let oprf: Arc<dyn crate::oprf_keys::OprfKeys> = {
-        use crate::oprf_keys::{KeyFile, default_path};
+        use crate::oprf_keys::{FollowedKeyFile, KeyFile, default_path};
         let path = settings
             .oprf_key_file
             .as_ref()
@@ -505,7 +505,7 @@ pub async fn prepare(
             .or_else(|| default_path(&settings.database_url));
         match path {
             Some(path) => Arc::new(
-                KeyFile::open_or_create(&path)
+                FollowedKeyFile::open_or_create(&path)
                     .map_err(|error| StartError::Setting("oprf_key_file", error.to_string()))?,
             ),
             None => Arc::new(KeyFile::ephemeral()),
