@@ -421,6 +421,11 @@ mod tests {
         Ristretto255::serialize_elem(Ristretto255::base_elem()).to_vec()
     }
 
+    /// The public key `keys` derives from `key_id` for the info `i`.
+    fn public_key(keys: &impl OprfKeys, key_id: &str) -> Vec<u8> {
+        keys.evaluate(key_id, b"i", &blinded()).unwrap().public_key
+    }
+
     #[test]
     fn a_key_file_is_made_once_and_read_back_the_same() {
         let dir = tempfile::tempdir().unwrap();
@@ -467,30 +472,18 @@ mod tests {
         let path = dir.path().join("keys.json");
         let first = KeyFile::open_or_create(&path).unwrap();
         let old_id = first.current();
-        let old_key = first
-            .evaluate(&old_id, b"i", &blinded())
-            .unwrap()
-            .public_key;
+        let old_key = public_key(&first, &old_id);
         let new_id = KeyFile::rotate(&path).unwrap();
         assert_ne!(new_id, old_id);
         let after = KeyFile::open_or_create(&path).unwrap();
         assert_eq!(after.current(), new_id);
         assert_eq!(after.key_ids().len(), 2);
         assert_eq!(
-            after
-                .evaluate(&old_id, b"i", &blinded())
-                .unwrap()
-                .public_key,
+            public_key(&after, &old_id),
             old_key,
             "the old key still evaluates as it did"
         );
-        assert_ne!(
-            after
-                .evaluate(&new_id, b"i", &blinded())
-                .unwrap()
-                .public_key,
-            old_key
-        );
+        assert_ne!(public_key(&after, &new_id), old_key);
         // The current key stays; the old one goes when asked.
         assert!(KeyFile::retire(&path, &new_id).is_err());
         KeyFile::retire(&path, &old_id).unwrap();
@@ -508,10 +501,7 @@ mod tests {
         let path = dir.path().join("keys.json");
         let followed = FollowedKeyFile::open_or_create(&path).unwrap();
         let old_id = followed.current();
-        let old_key = followed
-            .evaluate(&old_id, b"i", &blinded())
-            .unwrap()
-            .public_key;
+        let old_key = public_key(&followed, &old_id);
         let new_id = KeyFile::rotate(&path).unwrap();
         assert_eq!(followed.current(), new_id, "the rotation is followed");
         assert!(followed.evaluate(&new_id, b"i", &blinded()).is_ok());
@@ -520,22 +510,13 @@ mod tests {
             followed.evaluate(&old_id, b"i", &blinded()),
             Err(OprfKeyError::UnknownKey(_))
         ));
-        let new_key = followed
-            .evaluate(&new_id, b"i", &blinded())
-            .unwrap()
-            .public_key;
+        let new_key = public_key(&followed, &new_id);
         assert_ne!(new_key, old_key);
         // Damaged, then gone: the keys read before stay in use.
         std::fs::write(&path, "{\"current\": ").unwrap();
         assert_eq!(followed.current(), new_id);
         std::fs::remove_file(&path).unwrap();
-        assert_eq!(
-            followed
-                .evaluate(&new_id, b"i", &blinded())
-                .unwrap()
-                .public_key,
-            new_key
-        );
+        assert_eq!(public_key(&followed, &new_id), new_key);
         // Put back (from the operator's backup): read again.
         let restored = KeyFile::ephemeral();
         std::fs::write(&path, restored.to_text().unwrap()).unwrap();
