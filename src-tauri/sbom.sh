@@ -8,8 +8,9 @@
 #   bash src-tauri/sbom.sh [--out DIR] [--version X.Y.Z]
 #
 # DIR (default target/sbom) gets carekey-app.cdx.json and
-# carekey-server.cdx.json. --version states the packages' version when a
-# release stamps another than Cargo's (bundle.sh --version).
+# carekey-server.cdx.json. --version states the app packages' version
+# when a release stamps another than Cargo's (bundle.sh --version); the
+# server's SBOM keeps the server's.
 #
 # Installs cargo-cyclonedx from crates.io when missing.
 set -euo pipefail
@@ -50,7 +51,8 @@ assert sbom["bomFormat"] == "CycloneDX", sbom.get("bomFormat")
 assert sbom["metadata"]["component"]["name"] == package, sbom["metadata"]["component"]
 for expected in ("tokio", "serde", "rsa"):
     assert expected in names, f"{expected} missing from the SBOM of {package}"
-if version:
+# The packages carry the app's version; the server keeps its own.
+if version and package == "carekey-app":
     sbom["metadata"]["component"]["version"] = version
 with open(out, "w") as file:
     json.dump(sbom, file, indent=2)
